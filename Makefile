@@ -1,0 +1,84 @@
+# qcity: `make run` serves the app with demo data on http://127.0.0.1:8000, `make test` runs the suite.
+# Needs only Python 3.11+; everything else goes into .venv. Stamp files in .venv make re-runs fast.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV        ?= .venv
+PY          := $(VENV)/bin/python
+QCITY       := $(VENV)/bin/qcity
+ADDRPORT    ?= 127.0.0.1:8000
+DEMO_SCALE  ?= small
+PYTEST_ARGS ?=
+BENCH_ARGS  ?=
+
+.PHONY: help run test bench lint install install-test system-packages clean distclean
+
+help:
+	@echo "make run      create .venv, migrate, seed, load demo data (first time only), serve on $(ADDRPORT)"
+	@echo "make test     install test deps and Chromium, run the whole pytest suite (PYTEST_ARGS=...)"
+	@echo "make bench    run the benchmarks under bench/ (BENCH_ARGS=...)"
+	@echo "make lint     ruff check"
+	@echo "make clean    remove caches, collected static files and screenshots"
+	@echo "make distclean  also remove .venv and var/ (the SQLite database)"
+
+# --- environment ---------------------------------------------------------------------------------
+
+$(PY):
+	python3.11 -m venv $(VENV) 2>/dev/null || { rm -rf $(VENV); python3 -m venv $(VENV); }
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	@mkdir -p var
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+system-packages:
+	@scripts/install-system-packages.sh
+
+# --- run -----------------------------------------------------------------------------------------
+
+# Demo data is loaded only into an empty database, so `make run` again is fast and keeps your edits.
+run: $(VENV)/.installed
+	$(QCITY) migrate --noinput
+	$(QCITY) seed
+	@if $(QCITY) shell -v 0 -c "import sys; from qcity.enterprises.models import Enterprise; \
+	        sys.exit(0 if Enterprise.objects.exists() else 1)"; then \
+	    echo "demo data already loaded (make distclean to start over)"; \
+	else \
+	    $(QCITY) demo --scale $(DEMO_SCALE); \
+	fi
+	@# TODO(lead): demo.py does not exist yet. Once it does, print the demo accounts here on every run,
+	@# e.g. `$(QCITY) demo --accounts`, so they are on the console even when the data was already loaded.
+	$(QCITY) serve $(ADDRPORT)
+
+# --- checks --------------------------------------------------------------------------------------
+
+test: $(VENV)/.installed-test system-packages
+	@mkdir -p var
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+
+# Each bench/bench_*.py prints its own table; see the README for the figures they produce.
+bench: $(VENV)/.installed-test
+	@shopt -s nullglob; scripts=(bench/bench_*.py); \
+	if [ $${#scripts[@]} -eq 0 ]; then echo "no benchmarks under bench/ yet"; exit 0; fi; \
+	for f in "$${scripts[@]}"; do echo "== $$f"; $(PY) "$$f" $(BENCH_ARGS) || exit $$?; done
+
+# --- cleaning ------------------------------------------------------------------------------------
+
+clean:
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+	rm -rf .pytest_cache .ruff_cache *.egg-info build dist var/static var/screenshots
+
+distclean: clean
+	rm -rf $(VENV) var

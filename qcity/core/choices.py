@@ -1,0 +1,49 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgUnitKind(models.TextChoices):
+    CITY = "city", _("市")
+    DISTRICT = "district", _("市辖区")
+    COUNTY_CITY = "county_city", _("县级市")
+    COUNTY = "county", _("县")
+    DEVELOPMENT_ZONE = "development_zone", _("开发区")
+
+
+class Role(models.TextChoices):
+    """Roles. The first three are the separated administrators (三员): system, security, audit."""
+
+    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDIT_ADMIN = "audit_admin", _("审计管理员")
+    LEADERSHIP_OFFICE = "leadership_office", _("质量强市办")
+    DEPARTMENT_REPORTER = "department_reporter", _("部门填报员")
+    DISTRICT_OFFICER = "district_officer", _("区县工作人员")
+    INSPECTOR = "inspector", _("执法检查人员")
+    COMPLAINT_HANDLER = "complaint_handler", _("投诉处理人员")
+    ENTERPRISE_USER = "enterprise_user", _("企业用户")
+
+
+ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+# Roles that may change enterprise registry data, within their org unit.
+ENTERPRISE_EDITOR_ROLES = frozenset({Role.LEADERSHIP_OFFICE, Role.DISTRICT_OFFICER, Role.INSPECTOR})
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("新增")
+    UPDATE = "update", _("修改")
+    DELETE = "delete", _("删除")
+    IMPORT = "import", _("导入")
+    EXPORT = "export", _("导出")
+    LOGIN = "login", _("登录")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    DENIED = "denied", _("越权拒绝")
+    ROLE_GRANT = "role_grant", _("授予角色")
+    ROLE_REVOKE = "role_revoke", _("撤销角色")
+
+
+class DurationUnit(models.TextChoices):
+    NATURAL_DAYS = "natural_days", _("自然日")
+    WORKING_DAYS = "working_days", _("工作日")
+    MONTHS = "months", _("月")
+    YEARS = "years", _("年")

@@ -1,0 +1,57 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Role
+from .models import Department, LegalDuration, OrgUnit
+
+
+class UserCreateForm(forms.Form):
+    username = forms.CharField(label=_("用户名"), max_length=150)
+    full_name = forms.CharField(label=_("姓名"), max_length=50)
+    password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput)
+    org_unit = forms.ModelChoiceField(label=_("所属行政单元"), queryset=OrgUnit.objects.all(), required=False)
+    department = forms.ModelChoiceField(label=_("所属部门"), queryset=Department.objects.all(), required=False)
+
+
+class RoleGrantForm(forms.Form):
+    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+    org_unit = forms.ModelChoiceField(label=_("管辖范围"), queryset=OrgUnit.objects.all())
+
+
+class LegalDurationForm(forms.ModelForm):
+    class Meta:
+        model = LegalDuration
+        fields = ["name", "value", "unit", "legal_source", "confirmed", "effective_from", "effective_to"]
+        widgets = {"effective_from": forms.DateInput(attrs={"type": "date"}),
+                   "effective_to": forms.DateInput(attrs={"type": "date"})}
+
+
+class HolidayYearForm(forms.Form):
+    """A year's schedule as published: one line per day, `YYYY-MM-DD 休|班 名称`."""
+
+    year = forms.IntegerField(label=_("年份"), min_value=2000, max_value=2100)
+    source = forms.CharField(label=_("来源"), max_length=200, initial="国务院办公厅关于节假日安排的通知")
+    days = forms.CharField(label=_("节假日与调休上班日"), widget=forms.Textarea(attrs={"rows": 12}),
+                           help_text=_("每行一天：日期 休/班 名称，例如 2027-01-01 休 元旦"))
+
+    def clean(self):
+        import datetime
+
+        data = super().clean()
+        parsed = []
+        for number, line in enumerate((data.get("days") or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = line.split()
+            try:
+                day = datetime.date.fromisoformat(parts[0])
+                kind = parts[1]
+            except (IndexError, ValueError):
+                raise forms.ValidationError({"days": _("第%(n)d行格式错误：%(line)s") % {"n": number, "line": line}}) from None
+            if kind not in ("休", "班"):
+                raise forms.ValidationError({"days": _("第%(n)d行：第二列应为“休”或“班”") % {"n": number}})
+            parsed.append((day, kind == "班", " ".join(parts[2:])[:50]))
+        if not parsed:
+            raise forms.ValidationError({"days": _("至少录入一天")})
+        data["parsed_days"] = parsed
+        return data

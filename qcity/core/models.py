@@ -1,0 +1,209 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import ADMIN_ROLES, AuditAction, DurationUnit, OrgUnitKind, Role
+
+
+class OrgUnit(models.Model):
+    """City → districts / counties / county-level cities (GB/T 2260) and development zones.
+
+    Development zones have no GB/T 2260 code of their own; they hang under the city. `path` is a
+    materialised path of ids ("/1/5/") so a subtree is one indexed prefix query.
+    """
+
+    name = models.CharField(_("名称"), max_length=100)
+    short_name = models.CharField(_("简称"), max_length=50, blank=True)
+    kind = models.CharField(_("类别"), max_length=20, choices=OrgUnitKind.choices)
+    division_code = models.CharField(
+        _("行政区划代码"), max_length=6, null=True, blank=True, unique=True, help_text=_("GB/T 2260")
+    )
+    parent = models.ForeignKey("self", verbose_name=_("上级"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="children")
+    path = models.CharField(max_length=255, db_index=True, editable=False)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("行政单元")
+        verbose_name_plural = _("行政单元")
+        ordering = ["path", "sort_order"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="org_unit_unique_name_per_parent"),
+            models.CheckConstraint(
+                condition=Q(division_code__isnull=True) | Q(division_code__regex=r"^[0-9]{6}$"),
+                name="org_unit_division_code_six_digits",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=OrgUnitKind.DEVELOPMENT_ZONE) | Q(division_code__isnull=True),
+                name="org_unit_zone_has_no_division_code",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    """A member unit (成员单位) of the leadership group, e.g. the municipal market regulation bureau."""
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    short_name = models.CharField(_("简称"), max_length=30)
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("所属行政单元"), on_delete=models.PROTECT,
+                                 related_name="departments")
+    is_member_unit = models.BooleanField(_("领导小组成员单位"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("部门")
+        verbose_name_plural = _("部门")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("电话"), max_length=20, blank=True)
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("所属行政单元"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="users")
+    department = models.ForeignKey(Department, verbose_name=_("所属部门"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="users")
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("所属企业"), null=True,
+                                   blank=True, on_delete=models.PROTECT, related_name="users")
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+
+class RoleAssignment(models.Model):
+    """A role held by a user over an org unit and its subtree.
+
+    The three administrator roles are separated (三员分立): the partial unique constraint lets a user
+    hold at most one of them, and services refuse to combine one with any business role.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(_("角色"), max_length=30, choices=Role.choices)
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("管辖范围"), on_delete=models.PROTECT,
+                                 related_name="role_assignments")
+    granted_at = models.DateTimeField(_("授予时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("角色授予")
+        verbose_name_plural = _("角色授予")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "org_unit"], name="role_assignment_unique"),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(role__in=sorted(ADMIN_ROLES)),
+                name="role_assignment_one_admin_role_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.org_unit}"
+
+
+class AuditEvent(models.Model):
+    """Append-only record of a write. Database triggers (see migration 0002) refuse UPDATE and DELETE."""
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField(_("操作人名称"), max_length=150, blank=True)
+    source_ip = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
+    channel = models.CharField(_("渠道"), max_length=20, blank=True, help_text=_("web / api / job / cli"))
+    action = models.CharField(_("动作"), max_length=20, choices=AuditAction.choices)
+    object_type = models.CharField(_("对象类型"), max_length=60, db_index=True)
+    object_id = models.CharField(_("对象标识"), max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("行政单元"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    message = models.CharField(_("说明"), max_length=500, blank=True)
+    before = models.JSONField(_("变更前"), null=True, blank=True)
+    after = models.JSONField(_("变更后"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        ordering = ["-at", "-id"]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.object_repr}"
+
+
+class HolidayCalendarYear(models.Model):
+    """A year for which the official holiday schedule (国务院办公厅放假安排) is known.
+
+    Working-day arithmetic refuses any date in a year without a row here, rather than guessing.
+    """
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    source = models.CharField(_("来源"), max_length=200)
+    loaded_at = models.DateTimeField(_("载入时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("节假日安排年度")
+        verbose_name_plural = _("节假日安排年度")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class HolidayCalendarDay(models.Model):
+    """An exception to Mon–Fri working: a statutory holiday on a weekday, or an adjusted working weekend."""
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("是否工作日"))
+    name = models.CharField(_("名称"), max_length=50, blank=True)
+    source = models.CharField(_("来源"), max_length=200)
+
+    class Meta:
+        verbose_name = _("节假日/调休日")
+        verbose_name_plural = _("节假日/调休日")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {'上班' if self.is_workday else '休息'} {self.name}"
+
+
+class LegalDuration(models.Model):
+    """A statutory time limit as data: value, unit, legal source and the period it is in force."""
+
+    code = models.SlugField(_("代码"), max_length=80)
+    name = models.CharField(_("名称"), max_length=200)
+    value = models.PositiveIntegerField(_("数值"))
+    unit = models.CharField(_("单位"), max_length=20, choices=DurationUnit.choices)
+    legal_source = models.CharField(_("法律依据"), max_length=300)
+    confirmed = models.BooleanField(_("已核实"), default=False,
+                                    help_text=_("已与法规原文核对；未核实的期限应在上线前核对"))
+    effective_from = models.DateField(_("生效日期"))
+    effective_to = models.DateField(_("失效日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("法定期限")
+        verbose_name_plural = _("法定期限")
+        ordering = ["code", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "effective_from"], name="legal_duration_unique_version"),
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True) | Q(effective_to__gt=models.F("effective_from")),
+                name="legal_duration_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.value} {self.get_unit_display()}"

@@ -1,0 +1,38 @@
+"""The back-office menu: each module adds its entries here with the roles that see them."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from . import access
+from .access import BUSINESS_ROLES
+from .choices import Role
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    url_name: str
+    roles: frozenset
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+MENU = [
+    MenuItem(_("首页"), "home", frozenset(Role)),
+    MenuItem(_("市场主体"), "enterprises:list", BUSINESS_ROLES - {Role.ENTERPRISE_USER}),
+    MenuItem(_("行政区划"), "core:org-units", frozenset(Role)),
+    MenuItem(_("成员单位"), "core:departments", frozenset(Role)),
+    MenuItem(_("法定期限"), "core:legal-durations", frozenset(Role)),
+    MenuItem(_("节假日安排"), "core:holiday-calendar", frozenset(Role)),
+    MenuItem(_("用户与角色"), "core:users", frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN})),
+    MenuItem(_("审计日志"), "core:audit-log", frozenset({Role.AUDIT_ADMIN})),
+]
+
+
+def menu_for(user) -> list[MenuItem]:
+    roles = access.roles_of(user)
+    return [item for item in MENU if roles & item.roles]

@@ -1,0 +1,39 @@
+"""Permission wiring for pages and the API; the rules themselves are in `access`."""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from rest_framework.permissions import BasePermission
+
+from . import access
+
+
+def role_required(*roles):
+    """Page decorator: logged in and holding one of `roles`, else 403 (and the refusal audited)."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            access.require_role(request.user, *roles, action=f"open {request.path}")
+            return view(request, *args, **kwargs)
+
+        wrapped.required_roles = frozenset(roles)
+        return wrapped
+
+    return decorator
+
+
+class HasRole(BasePermission):
+    """API permission: the view lists `required_roles`; object scope is applied by its selector."""
+
+    def has_permission(self, request, view):
+        roles = getattr(view, "required_roles", None)
+        if roles is None:  # every view must say who may use it
+            return False
+        if not request.user.is_authenticated:
+            return False
+        if not access.has_role(request.user, *roles):
+            access.deny(request.user, action=f"api {request.method} {request.path}")
+            return False
+        return True

@@ -1,0 +1,249 @@
+"""Writes for org units, departments, users, roles, the holiday calendar and legal durations."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from . import workdays
+from .access import require_role
+from .audit import audit_record, changed, snapshot
+from .choices import ADMIN_ROLES, AuditAction, DurationUnit, OrgUnitKind, Role
+from .models import (
+    Department,
+    HolidayCalendarDay,
+    HolidayCalendarYear,
+    LegalDuration,
+    OrgUnit,
+    RoleAssignment,
+    User,
+)
+
+# --- org units -----------------------------------------------------------------------------------
+
+
+def org_unit_create(*, name: str, kind: str, parent: OrgUnit | None, division_code: str | None = None,
+                    short_name: str = "", sort_order: int = 0, by: User | None) -> OrgUnit:
+    if (parent is None) != (kind == OrgUnitKind.CITY):
+        raise ValidationError({"parent": "只有市级单元没有上级 (only the city has no parent)"})
+    with transaction.atomic():
+        unit = OrgUnit(name=name, short_name=short_name or name, kind=kind, parent=parent,
+                       division_code=division_code or None, sort_order=sort_order, path="")
+        unit.full_clean(exclude=["path"])
+        unit.save()
+        unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
+        unit.save(update_fields=["path"])
+        audit_record(action=AuditAction.CREATE, by=by, obj=unit, org_unit=unit, after=snapshot(unit))
+    return unit
+
+
+def department_create(*, code: str, name: str, short_name: str, org_unit: OrgUnit,
+                      sort_order: int = 0, by: User | None) -> Department:
+    with transaction.atomic():
+        dept = Department(code=code, name=name, short_name=short_name, org_unit=org_unit,
+                          sort_order=sort_order)
+        dept.full_clean()
+        dept.save()
+        audit_record(action=AuditAction.CREATE, by=by, obj=dept, org_unit=org_unit, after=snapshot(dept))
+    return dept
+
+
+# --- users and roles -----------------------------------------------------------------------------
+
+
+def user_create(*, username: str, password: str, full_name: str = "", org_unit: OrgUnit | None = None,
+                department: Department | None = None, enterprise=None, by: User | None) -> User:
+    """Accounts are managed by the system administrator (三员分立: system admin manages accounts)."""
+    if by is not None:
+        require_role(by, Role.SYSTEM_ADMIN, action="create user")
+    user = User(username=username, full_name=full_name, org_unit=org_unit, department=department,
+                enterprise=enterprise)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    with transaction.atomic():
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save()
+        audit_record(action=AuditAction.CREATE, by=by, obj=user, org_unit=org_unit,
+                     after={"username": username, "full_name": full_name})
+    return user
+
+
+def role_grant(*, user: User, role: str, org_unit: OrgUnit, by: User | None) -> RoleAssignment:
+    """Roles are granted by the security administrator.
+
+    The three administrator roles are separated: an account holds at most one of them and no
+    business role beside it, so no administrator can edit business data.
+    """
+    if by is not None:
+        require_role(by, Role.SECURITY_ADMIN, action="grant role")
+        if by.pk == user.pk:
+            raise ValidationError({"user": "不能给自己授予角色 (cannot grant a role to yourself)"})
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        held = set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
+        if role in ADMIN_ROLES and held - {role}:
+            raise ValidationError({"role": "管理员角色不能与其他任何角色兼任 (an administrator role excludes every other role)"})
+        if role not in ADMIN_ROLES and held & ADMIN_ROLES:
+            raise ValidationError({"role": "该账号是管理员，不能再授予业务角色 (administrators hold no business role)"})
+        assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role, org_unit=org_unit)
+        if created:
+            audit_record(action=AuditAction.ROLE_GRANT, by=by, obj=user, org_unit=org_unit,
+                         message=f"granted {role} over {org_unit}", after={"role": role, "org_unit": org_unit.pk})
+    user.__dict__.pop("_qcity_assignments", None)
+    return assignment
+
+
+def role_revoke(*, assignment: RoleAssignment, by: User | None) -> None:
+    if by is not None:
+        require_role(by, Role.SECURITY_ADMIN, action="revoke role")
+    with transaction.atomic():
+        audit_record(action=AuditAction.ROLE_REVOKE, by=by, obj=assignment.user, org_unit=assignment.org_unit,
+                     before={"role": assignment.role, "org_unit": assignment.org_unit_id})
+        assignment.delete()
+
+
+# --- holiday calendar ----------------------------------------------------------------------------
+
+_LIBRARY_HOLIDAY_NAMES = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "National Day": "国庆节",
+    "Mid-autumn Festival": "中秋节",
+    "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
+}
+
+
+def holiday_calendar_load_from_library(*, by: User | None = None) -> list[int]:
+    """Seed the schedule from `chinesecalendar`; rows an administrator entered by hand are kept."""
+    from chinese_calendar import constants
+
+    source = "chinesecalendar (国务院办公厅节假日安排)"
+    rows: dict[date, tuple[bool, str]] = {}
+    for day, holiday in constants.holidays.items():
+        rows[day] = (False, _LIBRARY_HOLIDAY_NAMES.get(holiday, holiday))
+    for day, holiday in constants.workdays.items():
+        rows[day] = (True, f"{_LIBRARY_HOLIDAY_NAMES.get(holiday, holiday)}调休上班")
+    years = sorted({d.year for d in rows} | set(range(min(rows).year, max(rows).year + 1)))
+    with transaction.atomic():
+        manual = set(HolidayCalendarDay.objects.exclude(source=source).values_list("date", flat=True))
+        existing = set(HolidayCalendarDay.objects.filter(source=source).values_list("date", flat=True))
+        HolidayCalendarDay.objects.bulk_create(
+            [HolidayCalendarDay(date=d, is_workday=w, name=n, source=source)
+             for d, (w, n) in sorted(rows.items()) if d not in manual and d not in existing]
+        )
+        for year in years:
+            HolidayCalendarYear.objects.get_or_create(year=year, defaults={"source": source})
+        audit_record(action=AuditAction.IMPORT, by=by, object_type="core.holidaycalendarday",
+                     object_repr=f"holiday schedule {years[0]}–{years[-1]}",
+                     message=f"loaded {len(rows)} schedule days from chinesecalendar")
+    workdays.invalidate()
+    return years
+
+
+def holiday_calendar_year_set(*, year: int, days: list[tuple[date, bool, str]], source: str,
+                              by: User | None) -> HolidayCalendarYear:
+    """Enter a year's official schedule by hand (holidays and adjusted workdays), replacing its rows."""
+    if by is not None:
+        require_role(by, Role.SYSTEM_ADMIN, action="edit holiday schedule")
+    for day, _is_workday, _name in days:
+        if day.year != year:
+            raise ValidationError({"days": f"{day} 不属于 {year} 年"})
+    with transaction.atomic():
+        before = list(HolidayCalendarDay.objects.filter(date__year=year).values_list("date", "is_workday"))
+        HolidayCalendarDay.objects.filter(date__year=year).delete()
+        HolidayCalendarDay.objects.bulk_create(
+            [HolidayCalendarDay(date=d, is_workday=w, name=n, source=source) for d, w, n in days]
+        )
+        cal_year, _ = HolidayCalendarYear.objects.update_or_create(year=year, defaults={"source": source})
+        audit_record(action=AuditAction.UPDATE, by=by, obj=cal_year,
+                     before={"days": [[d.isoformat(), w] for d, w in before]},
+                     after={"days": [[d.isoformat(), w] for d, w, _ in days]},
+                     message=f"holiday schedule {year} set by hand ({len(days)} days)")
+    workdays.invalidate()
+    return cal_year
+
+
+# --- legal durations -----------------------------------------------------------------------------
+
+
+def legal_duration_update(*, duration: LegalDuration, by: User | None, **fields) -> LegalDuration:
+    if by is not None:
+        require_role(by, Role.SYSTEM_ADMIN, action="edit legal duration")
+    before = snapshot(duration)
+    for name, value in fields.items():
+        setattr(duration, name, value)
+    duration.full_clean()
+    with transaction.atomic():
+        duration.save()
+        old, new = changed(before, snapshot(duration))
+        audit_record(action=AuditAction.UPDATE, by=by, obj=duration, before=old, after=new)
+    return duration
+
+
+def legal_duration_supersede(*, duration: LegalDuration, effective_from: date, value: int, unit: str,
+                             legal_source: str, confirmed: bool = False, by: User | None) -> LegalDuration:
+    """A regulation changed: close the old row the day before and add the new one."""
+    if unit not in DurationUnit.values:
+        raise ValidationError({"unit": f"unknown unit {unit}"})
+    with transaction.atomic():
+        legal_duration_update(duration=duration, effective_to=effective_from, by=by)
+        new = LegalDuration(code=duration.code, name=duration.name, value=value, unit=unit,
+                            legal_source=legal_source, confirmed=confirmed, effective_from=effective_from)
+        new.full_clean()
+        new.save()
+        audit_record(action=AuditAction.CREATE, by=by, obj=new, after=snapshot(new))
+    return new
+
+
+# --- reference data that ships with the platform -------------------------------------------------
+
+_DATA_DIR = __import__("pathlib").Path(__file__).resolve().parent / "data"
+
+
+def reference_data_load(*, by: User | None = None) -> dict[str, int]:
+    """Load the demo city (Zhengzhou, GB/T 2260), its member departments, the holiday schedule and
+    the legal durations. Idempotent: rows that exist are left as an administrator may have edited them."""
+    import json
+
+    city_data = json.loads((_DATA_DIR / "zhengzhou.json").read_text("utf-8"))
+    durations = json.loads((_DATA_DIR / "legal_durations.json").read_text("utf-8"))
+    counts = {"org_units": 0, "departments": 0, "legal_durations": 0}
+    with transaction.atomic():
+        city = OrgUnit.objects.filter(parent__isnull=True).first()
+        if city is None:
+            c = city_data["city"]
+            city = org_unit_create(name=c["name"], short_name=c["short_name"], kind=OrgUnitKind.CITY,
+                                   division_code=c["division_code"], parent=None, by=by)
+            counts["org_units"] += 1
+        for order, u in enumerate(city_data["units"], start=1):
+            if not OrgUnit.objects.filter(parent=city, name=u["name"]).exists():
+                org_unit_create(name=u["name"], short_name=u.get("short_name", ""), kind=u["kind"],
+                                division_code=u.get("division_code"), parent=city, sort_order=order, by=by)
+                counts["org_units"] += 1
+        for order, (code, name, short) in enumerate(city_data["departments"], start=1):
+            if not Department.objects.filter(code=code).exists():
+                department_create(code=code, name=name, short_name=short, org_unit=city,
+                                  sort_order=order, by=by)
+                counts["departments"] += 1
+        for row in durations:
+            _, created = LegalDuration.objects.get_or_create(
+                code=row["code"], effective_from=date.fromisoformat(row["effective_from"]),
+                defaults={
+                    "name": row["name"], "value": row["value"], "unit": row["unit"],
+                    "legal_source": row["legal_source"], "confirmed": row["confirmed"],
+                    "effective_to": date.fromisoformat(row["effective_to"]) if row.get("effective_to") else None,
+                },
+            )
+            counts["legal_durations"] += created
+        if not HolidayCalendarYear.objects.exists():
+            holiday_calendar_load_from_library(by=by)
+    return counts

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+urlpatterns = [
+    path("org-units/", views.org_unit_list, name="org-units"),
+    path("departments/", views.department_list, name="departments"),
+    path("legal-durations/", views.legal_duration_list, name="legal-durations"),
+    path("legal-durations/<int:pk>/edit/", views.legal_duration_edit, name="legal-duration-edit"),
+    path("holiday-calendar/", views.holiday_calendar, name="holiday-calendar"),
+    path("holiday-calendar/year/", views.holiday_calendar_year_edit, name="holiday-calendar-year"),
+    path("users/", views.user_list, name="users"),
+    path("users/<int:pk>/roles/", views.role_grant, name="role-grant"),
+    path("audit-log/", views.audit_log, name="audit-log"),
+    path("audit-log/export.xlsx", views.audit_log_export, name="audit-log-export"),
+]

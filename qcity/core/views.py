@@ -1,0 +1,161 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import access, selectors, services
+from .access import BUSINESS_ROLES
+from .audit import audit_record
+from .choices import AuditAction, Role
+from .exports import xlsx_bytes, xlsx_response
+from .filters import AuditEventFilter
+from .forms import HolidayYearForm, LegalDurationForm, RoleGrantForm, UserCreateForm
+from .models import LegalDuration, User
+from .permissions import role_required
+from .tasks import holiday_calendar_coverage
+
+ALL_ROLES = tuple(Role)
+
+
+@login_required
+def home(request):
+    roles = access.roles_of(request.user)
+    return render(request, "core/home.html", {
+        "assignments": access.assignments(request.user),
+        "is_admin": bool(roles) and access.is_admin(request.user),
+        "has_business_role": bool(roles & BUSINESS_ROLES),
+        "calendar_warning": holiday_calendar_coverage(),
+    })
+
+
+@role_required(*ALL_ROLES)
+def org_unit_list(request):
+    return render(request, "core/org_unit_list.html", {"org_units": selectors.org_unit_list()})
+
+
+@role_required(*ALL_ROLES)
+def department_list(request):
+    return render(request, "core/department_list.html", {"departments": selectors.department_list()})
+
+
+@role_required(*ALL_ROLES)
+def legal_duration_list(request):
+    return render(request, "core/legal_duration_list.html", {
+        "durations": selectors.legal_duration_list(),
+        "can_edit": access.has_role(request.user, Role.SYSTEM_ADMIN),
+    })
+
+
+@role_required(Role.SYSTEM_ADMIN)
+@require_http_methods(["GET", "POST"])
+def legal_duration_edit(request, pk):
+    duration = get_object_or_404(LegalDuration, pk=pk)
+    form = LegalDurationForm(request.POST or None, instance=duration)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.legal_duration_update(duration=LegalDuration.objects.get(pk=pk), by=request.user,
+                                           **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("core:legal-durations")
+    return render(request, "core/legal_duration_form.html", {"form": form, "duration": duration},
+                  status=400 if form.errors else 200)
+
+
+@role_required(*ALL_ROLES)
+def holiday_calendar(request):
+    years = list(selectors.holiday_calendar_years())
+    year = int(request.GET.get("year") or (years[0].year if years else timezone.localdate().year))
+    return render(request, "core/holiday_calendar.html", {
+        "years": years, "year": year, "days": selectors.holiday_calendar_days(year),
+        "warning": holiday_calendar_coverage(),
+        "can_edit": access.has_role(request.user, Role.SYSTEM_ADMIN),
+    })
+
+
+@role_required(Role.SYSTEM_ADMIN)
+@require_http_methods(["GET", "POST"])
+def holiday_calendar_year_edit(request):
+    form = HolidayYearForm(request.POST or None, initial={"year": timezone.localdate().year + 1})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.holiday_calendar_year_set(year=form.cleaned_data["year"], days=form.cleaned_data["parsed_days"],
+                                               source=form.cleaned_data["source"], by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已保存 %(year)s 年节假日安排") % {"year": form.cleaned_data["year"]})
+            return redirect(f"{reverse('core:holiday-calendar')}?year={form.cleaned_data['year']}")
+    return render(request, "core/holiday_year_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@role_required(Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN)
+@require_http_methods(["GET", "POST"])
+def user_list(request):
+    can_create = access.has_role(request.user, Role.SYSTEM_ADMIN)
+    form = UserCreateForm(request.POST or None) if can_create else None
+    if request.method == "POST":
+        if form is None:
+            raise access.deny(request.user, action="create user")
+        if form.is_valid():
+            try:
+                services.user_create(by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("已创建用户 %(u)s") % {"u": form.cleaned_data["username"]})
+                return redirect("core:users")
+    return render(request, "core/user_list.html", {
+        "users": selectors.user_list(), "form": form,
+        "grant_form": RoleGrantForm() if access.has_role(request.user, Role.SECURITY_ADMIN) else None,
+    }, status=400 if form is not None and form.errors else 200)
+
+
+@role_required(Role.SECURITY_ADMIN)
+@require_POST
+def role_grant(request, pk):
+    user = get_object_or_404(User, pk=pk)
+    form = RoleGrantForm(request.POST)
+    if form.is_valid():
+        try:
+            services.role_grant(user=user, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, _("已授予角色"))
+    else:
+        messages.error(request, _("角色或管辖范围无效"))
+    return redirect("core:users")
+
+
+@role_required(Role.AUDIT_ADMIN)
+def audit_log(request):
+    filterset = AuditEventFilter(request.GET, queryset=selectors.audit_event_list())
+    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    template = "core/partials/audit_table.html" if request.htmx else "core/audit_log.html"
+    return render(request, template, {"filter": filterset, "page": page})
+
+
+@role_required(Role.AUDIT_ADMIN)
+def audit_log_export(request):
+    filterset = AuditEventFilter(request.GET, queryset=selectors.audit_event_list())
+    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    headings = ["时间", "操作人", "来源地址", "渠道", "动作", "对象类型", "对象标识", "对象", "说明", "变更前", "变更后"]
+    rows = (
+        [timezone.localtime(e.at).replace(tzinfo=None), e.actor_name, e.source_ip, e.channel,
+         e.get_action_display(), e.object_type, e.object_id, e.object_repr, e.message,
+         str(e.before) if e.before is not None else "", str(e.after) if e.after is not None else ""]
+        for e in queryset[:100_000].iterator(chunk_size=5000)
+    )
+    content = xlsx_bytes("审计日志", headings, rows)
+    audit_record(action=AuditAction.EXPORT, by=request.user, object_type="core.auditevent",
+                 object_repr="audit log", message=f"exported with filters {request.GET.urlencode()}"[:500])
+    return xlsx_response(content, f"audit-log-{timezone.localdate():%Y%m%d}.xlsx")

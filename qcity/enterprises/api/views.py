@@ -1,0 +1,84 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from qcity.core.choices import ENTERPRISE_EDITOR_ROLES
+from qcity.core.permissions import HasRole
+from qcity.enterprises import imports, selectors, services
+from qcity.enterprises.choices import ImportStatus
+from qcity.enterprises.filters import EnterpriseFilter
+from qcity.enterprises.selectors import VIEWER_ROLES
+
+from .serializers import (
+    EnterpriseDetailSerializer,
+    EnterpriseImportResultSerializer,
+    EnterpriseInputSerializer,
+    EnterpriseListSerializer,
+    EnterpriseUpdateSerializer,
+)
+
+
+class EnterpriseListApi(generics.ListAPIView):
+    """Enterprises in the caller's org-unit scope. `q` searches code, name substring or pinyin initials."""
+
+    permission_classes = [HasRole]
+    serializer_class = EnterpriseListSerializer
+    filterset_class = EnterpriseFilter
+
+    @property
+    def required_roles(self):
+        return ENTERPRISE_EDITOR_ROLES if self.request.method == "POST" else VIEWER_ROLES
+
+    def get_queryset(self):
+        return selectors.enterprise_list(user=self.request.user)
+
+    @extend_schema(request=EnterpriseInputSerializer, responses={201: EnterpriseDetailSerializer})
+    def post(self, request):
+        """Register an enterprise (editor roles, within their org unit)."""
+        data = EnterpriseInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        enterprise = services.enterprise_create(by=request.user, **data.validated_data)
+        return Response(EnterpriseDetailSerializer(enterprise).data, status=status.HTTP_201_CREATED)
+
+
+class EnterpriseDetailApi(generics.RetrieveAPIView):
+    permission_classes = [HasRole]
+    required_roles = VIEWER_ROLES
+    serializer_class = EnterpriseDetailSerializer
+
+    def get_object(self):
+        return selectors.enterprise_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    @extend_schema(request=EnterpriseUpdateSerializer, responses=EnterpriseDetailSerializer)
+    def patch(self, request, pk):
+        """Change an enterprise; a district officer only within their district (403 and audited otherwise)."""
+        enterprise = self.get_object()
+        data = EnterpriseUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        enterprise = services.enterprise_update(enterprise=enterprise, by=request.user, **data.validated_data)
+        return Response(EnterpriseDetailSerializer(enterprise).data)
+
+
+class EnterpriseImportApi(APIView):
+    """Upload an xlsx. 201 when imported; 400 with every bad row listed when nothing was written."""
+
+    permission_classes = [HasRole]
+    required_roles = ENTERPRISE_EDITOR_ROLES
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": {"type": "object", "properties": {
+            "file": {"type": "string", "format": "binary"}, "skip_bad_rows": {"type": "boolean"}}}},
+        responses={201: EnterpriseImportResultSerializer, 400: EnterpriseImportResultSerializer},
+    )
+    def post(self, request):
+        upload = request.FILES.get("file")
+        if upload is None:
+            return Response({"file": ["请上传文件"]}, status=status.HTTP_400_BAD_REQUEST)
+        skip = str(request.data.get("skip_bad_rows", "")).lower() in {"1", "true", "yes", "on"}
+        record = imports.enterprise_import_run(upload=upload, by=request.user, skip_bad_rows=skip)
+        body = EnterpriseImportResultSerializer(record).data
+        imported = record.status == ImportStatus.IMPORTED
+        return Response(body, status=status.HTTP_201_CREATED if imported else status.HTTP_400_BAD_REQUEST)

@@ -1,0 +1,41 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from qcity.core.models import OrgUnit
+
+from .choices import EnterpriseStatus, EntityType
+from .models import Enterprise
+from .search import filter_by_text
+
+
+class EnterpriseFilter(django_filters.FilterSet):
+    """Shared by the list page and the API."""
+
+    q = django_filters.CharFilter(label=_("代码/名称/拼音首字母"), method="filter_q")
+    uscc = django_filters.CharFilter(label=_("统一社会信用代码"), field_name="uscc", lookup_expr="exact")
+    org_unit = django_filters.ModelChoiceFilter(label=_("所属区域"), queryset=OrgUnit.objects.all(),
+                                                method="filter_org_unit")
+    entity_type = django_filters.ChoiceFilter(label=_("主体类型"), choices=EntityType.choices)
+    status = django_filters.ChoiceFilter(label=_("登记状态"), choices=EnterpriseStatus.choices)
+    industry_code = django_filters.CharFilter(label=_("行业代码"), method="filter_industry")
+
+    class Meta:
+        model = Enterprise
+        fields = ["q", "uscc", "org_unit", "entity_type", "status", "industry_code"]
+
+    def filter_q(self, queryset, name, value):
+        code = value.strip().upper()
+        if len(code) == 18 and code.isalnum():
+            return queryset.filter(uscc=code)
+        return filter_by_text(queryset, value)
+
+    def filter_org_unit(self, queryset, name, value):
+        # a city-level choice means everything; a district includes nothing below it today, but zones
+        # or streets added later under it are covered by the path prefix
+        if value.parent_id is None:
+            return queryset
+        ids = OrgUnit.objects.filter(path__startswith=value.path).values_list("id", flat=True)
+        return queryset.filter(org_unit_id__in=list(ids))
+
+    def filter_industry(self, queryset, name, value):
+        return queryset.filter(industry_code__startswith=value.strip().upper())

@@ -1,0 +1,36 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .models import Enterprise
+
+
+class EnterpriseForm(forms.ModelForm):
+    """Input shape only; the rules (code checksum, duplicates, scope) are in services."""
+
+    class Meta:
+        model = Enterprise
+        fields = ["uscc", "name", "entity_type", "industry_code", "org_unit", "address",
+                  "legal_representative", "registered_capital", "established_on", "status"]
+        widgets = {"established_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, org_units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if org_units is not None:
+            self.fields["org_unit"].queryset = org_units
+        if self.instance.pk:
+            self.fields["uscc"].disabled = True
+
+    def validate_unique(self):
+        """Uniqueness of the code is the service's check, with its own message."""
+
+
+class EnterpriseImportForm(forms.Form):
+    file = forms.FileField(label=_("xlsx 文件"), help_text=_("第1行为表头，可先导出一份作为模板"))
+    skip_bad_rows = forms.BooleanField(label=_("跳过错误行，只导入正确的行"), required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.QCITY_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("文件过大"))
+        return upload
