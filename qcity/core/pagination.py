@@ -17,7 +17,7 @@ class CappedPaginator(Paginator):
         # django-tables2 hands over its BoundRows; the queryset is two wrappers down
         queryset = getattr(getattr(items, "data", None), "data", items)
         if isinstance(queryset, QuerySet):
-            return queryset[: COUNT_CAP + 1].count()
+            return queryset.order_by()[: COUNT_CAP + 1].count()
         return len(items)
 
     @property

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -119,8 +120,8 @@ def enterprise_import_good_rows(request, pk):
     previous = get_object_or_404(EnterpriseImport, pk=pk, created_by=request.user, stored_file__gt="")
     try:
         with previous.stored_file.open("rb") as stored:
-            stored.name = previous.file_name
-            record = imports.enterprise_import_run(upload=stored, by=request.user, skip_bad_rows=True)
+            upload = File(stored, name=previous.file_name)
+            record = imports.enterprise_import_run(upload=upload, by=request.user, skip_bad_rows=True)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return redirect("enterprises:import")

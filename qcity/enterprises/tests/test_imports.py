@@ -1,0 +1,105 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+
+from qcity.core.choices import AuditAction, Role
+from qcity.core.models import AuditEvent
+from qcity.enterprises.choices import ImportStatus
+from qcity.enterprises.imports import ImportFileError, enterprise_import_run
+from qcity.enterprises.models import Enterprise
+
+from .factories import enterprise_factory, import_row, make_uscc, xlsx_upload
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer(make_user, district):
+    return make_user(Role.DISTRICT_OFFICER, org_unit=district)
+
+
+def test_good_file_imports_every_row_and_audits(officer):
+    rows = [import_row(name=f"郑州导入{i}号有限公司") for i in range(20)]
+    record = enterprise_import_run(upload=xlsx_upload(rows), by=officer)
+    assert record.status == ImportStatus.IMPORTED and record.imported_rows == 20
+    assert Enterprise.objects.filter(name__startswith="郑州导入").count() == 20
+    assert Enterprise.objects.get(name="郑州导入3号有限公司").name_initials == "zzdr3hyxgs"
+    assert AuditEvent.objects.filter(action=AuditAction.IMPORT, actor=officer).exists()
+
+
+def test_bad_rows_are_listed_by_number_and_nothing_is_written(officer):
+    good = make_uscc()
+    rows = [
+        import_row(uscc=good),
+        import_row(uscc="91110000600037341M"),           # row 3: checksum
+        import_row(org_unit="不存在区"),                   # row 4: unknown org unit
+        import_row(uscc=good),                            # row 5: duplicate of row 2
+        import_row(established_on="2015-13-40"),          # row 6: bad date
+        import_row(org_unit="二七区"),                     # row 7: outside the officer's district
+    ]
+    record = enterprise_import_run(upload=xlsx_upload(rows), by=officer)
+    assert record.status == ImportStatus.REJECTED
+    assert [(e["row"], e["column"]) for e in record.errors] == [
+        (3, "统一社会信用代码"), (4, "所属区域"), (5, "统一社会信用代码"), (6, "成立日期"), (7, "所属区域")]
+    assert "第2行重复" in record.errors[2]["message"]
+    assert "应为" in record.errors[0]["message"]
+    assert not Enterprise.objects.exists()
+
+
+def test_user_may_choose_to_import_the_good_rows(officer):
+    rows = [import_row(), import_row(uscc="bad"), import_row()]
+    record = enterprise_import_run(upload=xlsx_upload(rows), by=officer, skip_bad_rows=True)
+    assert record.status == ImportStatus.IMPORTED
+    assert (record.imported_rows, record.bad_row_count) == (2, 1)
+    assert Enterprise.objects.count() == 2
+
+
+def test_code_already_registered_is_a_row_error(officer, district):
+    existing = enterprise_factory(org_unit=district)
+    record = enterprise_import_run(upload=xlsx_upload([import_row(uscc=existing.uscc)]), by=officer)
+    assert record.errors == [{"row": 2, "column": "统一社会信用代码", "message": f"{existing.uscc} 已登记"}]
+
+
+@pytest.mark.parametrize(("upload", "words"), [
+    (SimpleUploadedFile("list.csv", b"a,b\n1,2\n"), "只接受 .xlsx"),
+    (SimpleUploadedFile("empty.xlsx", b""), "文件为空"),
+    (SimpleUploadedFile("fake.xlsx", "统一社会信用代码".encode("gbk")), "不是有效的 xlsx"),
+    (SimpleUploadedFile("corrupt.xlsx", b"PK\x03\x04" + b"\x00" * 100), "xlsx"),
+])
+def test_unreadable_files_are_refused_with_a_reason(officer, upload, words):
+    with pytest.raises(ImportFileError) as err:
+        enterprise_import_run(upload=upload, by=officer)
+    assert words in err.value.message_dict["file"][0]
+
+
+def test_wrong_headings_are_named(officer):
+    upload = xlsx_upload([["x"]], headings=["统一社会信用代码", "公司名", "主体类型", "行业代码", "所属区域"])
+    with pytest.raises(ImportFileError) as err:
+        enterprise_import_run(upload=upload, by=officer)
+    message = err.value.message_dict["file"][0]
+    assert "缺少列：企业名称" in message and "无法识别的列：公司名" in message
+
+
+def test_header_only_file_is_refused(officer):
+    with pytest.raises(ImportFileError) as err:
+        enterprise_import_run(upload=xlsx_upload([]), by=officer)
+    assert "没有数据行" in err.value.message_dict["file"][0]
+
+
+@override_settings(QCITY_MAX_UPLOAD_BYTES=1000)
+def test_oversized_file_is_refused(officer):
+    with pytest.raises(ImportFileError) as err:
+        enterprise_import_run(upload=xlsx_upload([import_row() for _ in range(50)]), by=officer)
+    assert "文件过大" in err.value.message_dict["file"][0]
+
+
+def test_exported_file_imports_back(make_user, district, client):
+    office = make_user(Role.LEADERSHIP_OFFICE)
+    enterprise_factory(org_unit=district, name="郑州往返测试有限公司", established_on="2010-05-06")
+    client.force_login(office)
+    content = client.get("/enterprises/export.xlsx").content
+    Enterprise.objects.all().delete()
+    record = enterprise_import_run(upload=SimpleUploadedFile("export.xlsx", content), by=office)
+    assert record.status == ImportStatus.IMPORTED, record.errors
+    restored = Enterprise.objects.get()
+    assert (restored.name, str(restored.established_on)) == ("郑州往返测试有限公司", "2010-05-06")

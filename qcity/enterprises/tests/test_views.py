@@ -1,0 +1,86 @@
+import pytest
+
+from qcity.core.choices import AuditAction, Role
+from qcity.core.models import AuditEvent
+from qcity.enterprises.models import Enterprise
+
+from .factories import enterprise_factory, import_row, xlsx_upload
+
+pytestmark = pytest.mark.django_db
+
+
+def test_list_requires_login(client):
+    assert client.get("/enterprises/").status_code == 302
+
+
+def test_list_filters_by_district_and_htmx_gets_partial(client, make_user, district, city):
+    enterprise_factory(org_unit=district, name="郑州金水甲有限公司")
+    enterprise_factory(org_unit=city.children.get(name="二七区"), name="郑州二七乙有限公司")
+    client.force_login(make_user(Role.LEADERSHIP_OFFICE))
+    page = client.get("/enterprises/", {"org_unit": district.pk}).content.decode()
+    assert "郑州金水甲有限公司" in page and "郑州二七乙有限公司" not in page and "<html" in page
+    partial = client.get("/enterprises/", {"q": "二七乙"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "郑州二七乙有限公司" in partial and "<html" not in partial
+
+
+def test_list_query_count_does_not_grow_with_rows(client, make_user, district, django_assert_max_num_queries):
+    for i in range(30):
+        enterprise_factory(org_unit=district, name=f"郑州批量{i}有限公司")
+    client.force_login(make_user(Role.LEADERSHIP_OFFICE))
+    with django_assert_max_num_queries(10):
+        assert client.get("/enterprises/").status_code == 200
+
+
+def test_edit_other_district_is_forbidden_and_audited(client, make_user, district, city):
+    other = enterprise_factory(org_unit=city.children.get(name="二七区"))
+    inspector = make_user(Role.INSPECTOR, org_unit=district)
+    reporter = make_user(Role.DEPARTMENT_REPORTER)
+    client.force_login(reporter)
+    assert client.get(f"/enterprises/{other.pk}/").status_code == 200  # city-wide read
+    assert client.post(f"/enterprises/{other.pk}/edit/", {"name": "x"}).status_code == 403
+    client.force_login(inspector)
+    assert client.get(f"/enterprises/{other.pk}/edit/").status_code == 404  # not even visible
+    assert AuditEvent.objects.filter(action=AuditAction.DENIED, actor=reporter).exists()
+
+
+def test_create_form_shows_field_error_with_400(client, make_user, district):
+    client.force_login(make_user(Role.DISTRICT_OFFICER, org_unit=district))
+    response = client.post("/enterprises/new/", {"uscc": "91110000600037341M", "name": "x",
+                                                 "entity_type": "limited_company", "industry_code": "14",
+                                                 "org_unit": district.pk, "status": "active"})
+    assert response.status_code == 400
+    assert "校验位错误" in response.content.decode()
+    assert not Enterprise.objects.exists()
+
+
+def test_import_page_shows_row_errors_then_imports_good_rows(client, make_user, district):
+    client.force_login(make_user(Role.DISTRICT_OFFICER, org_unit=district))
+    response = client.post("/enterprises/import/", {"file": xlsx_upload([import_row(), import_row(uscc="123")])})
+    html = response.content.decode()
+    assert response.status_code == 400 and 'id="import-errors"' in html and "<td>3</td>" in html
+    assert not Enterprise.objects.exists()
+    record_id = response.context["record"].pk
+    done = client.post(f"/enterprises/import/{record_id}/good-rows/")
+    assert done.status_code == 200 and Enterprise.objects.count() == 1
+
+
+def test_import_wrong_type_is_400_not_500(client, make_user, district):
+    client.force_login(make_user(Role.DISTRICT_OFFICER, org_unit=district))
+    response = client.post("/enterprises/import/", {"file": xlsx_upload([], name="x.docx")})
+    assert response.status_code == 400 and "只接受 .xlsx" in response.content.decode()
+
+
+def test_audit_log_page_only_for_audit_admin(client, make_user):
+    client.force_login(make_user(Role.SYSTEM_ADMIN))
+    assert client.get("/core/audit-log/").status_code == 403
+    client.force_login(make_user(Role.AUDIT_ADMIN))
+    assert client.get("/core/audit-log/", {"action": "denied"}).status_code == 200
+    export = client.get("/core/audit-log/export.xlsx")
+    assert export.status_code == 200 and export.content[:2] == b"PK"
+    assert AuditEvent.objects.filter(action=AuditAction.EXPORT, object_type="core.auditevent").exists()
+
+
+def test_english_interface_is_available(client, make_user):
+    client.force_login(make_user(Role.LEADERSHIP_OFFICE))
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "Enterprises" in client.get("/enterprises/").content.decode()
