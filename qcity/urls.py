@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
@@ -21,7 +20,6 @@ urlpatterns = [
     path("core/", include("qcity.core.urls")),
     path("enterprises/", include("qcity.enterprises.urls")),
     path("api/", include(api_patterns)),
-    path("django-admin/", admin.site.urls),
 ]
 
 if settings.DEBUG:

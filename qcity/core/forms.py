@@ -5,7 +5,33 @@ from .choices import Role
 from .models import Department, LegalDuration, OrgUnit
 
 
-class UserCreateForm(forms.Form):
+def style_widgets(form: forms.BaseForm, *, small: bool = True) -> None:
+    """Give a form's widgets the Bootstrap classes, so templates can render `{{ field }}` as is."""
+    size = " form-select-sm" if small else ""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select" + size
+        else:
+            css = "form-control" + (" form-control-sm" if small else "")
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class StyledForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class StyledModelForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self)
+
+
+class UserCreateForm(StyledForm):
     username = forms.CharField(label=_("用户名"), max_length=150)
     full_name = forms.CharField(label=_("姓名"), max_length=50)
     password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput)
@@ -13,12 +39,12 @@ class UserCreateForm(forms.Form):
     department = forms.ModelChoiceField(label=_("所属部门"), queryset=Department.objects.all(), required=False)
 
 
-class RoleGrantForm(forms.Form):
+class RoleGrantForm(StyledForm):
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
     org_unit = forms.ModelChoiceField(label=_("管辖范围"), queryset=OrgUnit.objects.all())
 
 
-class LegalDurationForm(forms.ModelForm):
+class LegalDurationForm(StyledModelForm):
     class Meta:
         model = LegalDuration
         fields = ["name", "value", "unit", "legal_source", "confirmed", "effective_from", "effective_to"]
@@ -26,7 +52,7 @@ class LegalDurationForm(forms.ModelForm):
                    "effective_to": forms.DateInput(attrs={"type": "date"})}
 
 
-class HolidayYearForm(forms.Form):
+class HolidayYearForm(StyledForm):
     """A year's schedule as published: one line per day, `YYYY-MM-DD 休|班 名称`."""
 
     year = forms.IntegerField(label=_("年份"), min_value=2000, max_value=2100)

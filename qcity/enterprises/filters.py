@@ -1,6 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from qcity.core.forms import style_widgets
 from qcity.core.models import OrgUnit
 
 from .choices import EnterpriseStatus, EntityType
@@ -13,15 +14,20 @@ class EnterpriseFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=_("代码/名称/拼音首字母"), method="filter_q")
     uscc = django_filters.CharFilter(label=_("统一社会信用代码"), field_name="uscc", lookup_expr="exact")
-    org_unit = django_filters.ModelChoiceFilter(label=_("所属区域"), queryset=OrgUnit.objects.all(),
+    org_unit = django_filters.ModelChoiceFilter(label=_("所属区域"), queryset=OrgUnit.objects.all(), empty_label=_("全部"),
                                                 method="filter_org_unit")
-    entity_type = django_filters.ChoiceFilter(label=_("主体类型"), choices=EntityType.choices)
-    status = django_filters.ChoiceFilter(label=_("登记状态"), choices=EnterpriseStatus.choices)
+    entity_type = django_filters.ChoiceFilter(label=_("主体类型"), choices=EntityType.choices, empty_label=_("全部"))
+    status = django_filters.ChoiceFilter(label=_("登记状态"), choices=EnterpriseStatus.choices, empty_label=_("全部"))
     industry_code = django_filters.CharFilter(label=_("行业代码"), method="filter_industry")
 
     class Meta:
         model = Enterprise
         fields = ["q", "uscc", "org_unit", "entity_type", "status", "industry_code"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self.form)
+        self.form.fields["org_unit"].label_from_instance = lambda unit: unit.short_name or unit.name
 
     def filter_q(self, queryset, name, value):
         code = value.strip().upper()

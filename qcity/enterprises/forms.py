@@ -2,10 +2,12 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from qcity.core.forms import StyledModelForm
+
 from .models import Enterprise
 
 
-class EnterpriseForm(forms.ModelForm):
+class EnterpriseForm(StyledModelForm):
     """Input shape only; the rules (code checksum, duplicates, scope) are in services."""
 
     class Meta:

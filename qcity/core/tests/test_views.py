@@ -1,0 +1,97 @@
+from datetime import date
+
+import pytest
+from django.conf import settings
+
+from qcity.core import workdays
+from qcity.core.choices import AuditAction, Role
+from qcity.core.models import AuditEvent, HolidayCalendarDay, LegalDuration, User
+from qcity.core.navigation import menu_for
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "Test-pass-123!"
+
+
+def test_login_locks_out_after_repeated_failures(client, make_user):
+    user = make_user(Role.INSPECTOR)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/accounts/login/", {"username": user.username, "password": "wrong"})
+    locked = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_succeeds_and_lands_on_home(client, make_user):
+    user = make_user(Role.INSPECTOR)
+    response = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD}, follow=True)
+    assert response.status_code == 200 and "执法检查人员" in response.content.decode()
+
+
+def test_session_times_out_after_inactivity():
+    assert settings.SESSION_COOKIE_AGE <= 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+
+
+def test_menu_follows_roles(make_user):
+    labels = lambda user: {item.url_name for item in menu_for(user)}  # noqa: E731
+    assert "core:audit-log" in labels(make_user(Role.AUDIT_ADMIN))
+    assert "enterprises:list" not in labels(make_user(Role.AUDIT_ADMIN))
+    assert "core:audit-log" not in labels(make_user(Role.LEADERSHIP_OFFICE))
+
+
+def test_system_admin_creates_user_security_admin_grants_role(client, make_user, district):
+    client.force_login(make_user(Role.SYSTEM_ADMIN))
+    response = client.post("/core/users/", {"username": "newbie", "full_name": "新人", "password": PASSWORD,
+                                            "org_unit": district.pk})
+    assert response.status_code == 302
+    newbie = User.objects.get(username="newbie")
+    assert client.post(f"/core/users/{newbie.pk}/roles/", {"role": "inspector", "org_unit": district.pk}).status_code == 403
+    client.force_login(make_user(Role.SECURITY_ADMIN))
+    client.post(f"/core/users/{newbie.pk}/roles/", {"role": "inspector", "org_unit": district.pk})
+    assert newbie.role_assignments.filter(role="inspector", org_unit=district).exists()
+
+
+def test_weak_password_is_400_with_reason(client, make_user):
+    client.force_login(make_user(Role.SYSTEM_ADMIN))
+    response = client.post("/core/users/", {"username": "weak", "full_name": "x", "password": "abc"})
+    assert response.status_code == 400 and not User.objects.filter(username="weak").exists()
+
+
+def test_holiday_year_form_enters_2027_and_reports_bad_lines(client, make_user):
+    client.force_login(make_user(Role.SYSTEM_ADMIN))
+    bad = client.post("/core/holiday-calendar/year/", {"year": 2027, "source": "通知", "days": "2027-01-01 休 元旦\n2027-13-01 休"})
+    assert bad.status_code == 400 and "第2行" in bad.content.decode()
+    good = client.post("/core/holiday-calendar/year/", {"year": 2027, "source": "通知", "days": "2027-01-01 休 元旦\n2027-02-07 班 春节调休"})
+    assert good.status_code == 302
+    assert HolidayCalendarDay.objects.get(date=date(2027, 2, 7)).is_workday
+    workdays.invalidate()
+    assert workdays.is_workday(date(2027, 2, 7))
+    workdays.invalidate()
+
+
+def test_legal_duration_edit_is_system_admin_only_and_audited(client, make_user):
+    duration = LegalDuration.objects.filter(code="penalty-publication").first()
+    client.force_login(make_user(Role.LEADERSHIP_OFFICE))
+    assert client.get(f"/core/legal-durations/{duration.pk}/edit/").status_code == 403
+    admin = make_user(Role.SYSTEM_ADMIN)
+    client.force_login(admin)
+    response = client.post(f"/core/legal-durations/{duration.pk}/edit/", {
+        "name": duration.name, "value": 21, "unit": "working_days", "legal_source": duration.legal_source,
+        "confirmed": "on", "effective_from": duration.effective_from.isoformat(), "effective_to": ""})
+    assert response.status_code == 302
+    duration.refresh_from_db()
+    assert duration.value == 21
+    event = AuditEvent.objects.get(action=AuditAction.UPDATE, actor=admin, object_id=str(duration.pk))
+    assert event.before == {"value": 20} and event.after == {"value": 21}
+
+
+@pytest.mark.parametrize("url", ["/core/org-units/", "/core/departments/", "/core/legal-durations/",
+                                 "/core/holiday-calendar/", "/"])
+def test_reference_pages_render_for_any_role(client, make_user, url):
+    client.force_login(make_user(Role.COMPLAINT_HANDLER))
+    assert client.get(url).status_code == 200
+
+
+def test_user_without_role_is_refused_pages(client, make_user):
+    client.force_login(make_user(None))
+    assert client.get("/core/org-units/").status_code == 403
+    assert client.get("/api/org-units/").status_code == 403
