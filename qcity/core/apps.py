@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "qcity.core"
     label = "core"
     verbose_name = _("基础")
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the login audit receivers)

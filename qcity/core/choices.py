@@ -37,6 +37,7 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("导出")
     LOGIN = "login", _("登录")
     LOGIN_FAILED = "login_failed", _("登录失败")
+    LOGOUT = "logout", _("退出")
     DENIED = "denied", _("越权拒绝")
     ROLE_GRANT = "role_grant", _("授予角色")
     ROLE_REVOKE = "role_revoke", _("撤销角色")

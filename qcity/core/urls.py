@@ -12,6 +12,7 @@ urlpatterns = [
     path("holiday-calendar/year/", views.holiday_calendar_year_edit, name="holiday-calendar-year"),
     path("users/", views.user_list, name="users"),
     path("users/<int:pk>/roles/", views.role_grant, name="role-grant"),
+    path("role-assignments/<int:pk>/revoke/", views.role_revoke, name="role-revoke"),
     path("audit-log/", views.audit_log, name="audit-log"),
     path("audit-log/export.xlsx", views.audit_log_export, name="audit-log-export"),
 ]

@@ -15,7 +15,7 @@ from .choices import AuditAction, Role
 from .exports import xlsx_bytes, xlsx_response
 from .filters import AuditEventFilter
 from .forms import HolidayYearForm, LegalDurationForm, RoleGrantForm, UserCreateForm
-from .models import LegalDuration, User
+from .models import LegalDuration, RoleAssignment, User
 from .permissions import role_required
 from .tasks import holiday_calendar_coverage
 
@@ -132,6 +132,15 @@ def role_grant(request, pk):
             messages.success(request, _("已授予角色"))
     else:
         messages.error(request, _("角色或管辖范围无效"))
+    return redirect("core:users")
+
+
+@role_required(Role.SECURITY_ADMIN)
+@require_POST
+def role_revoke(request, pk):
+    assignment = get_object_or_404(RoleAssignment.objects.select_related("user", "org_unit"), pk=pk)
+    services.role_revoke(assignment=assignment, by=request.user)
+    messages.success(request, _("已撤销角色"))
     return redirect("core:users")
 
 

@@ -43,6 +43,8 @@ class CertificationKind(models.TextChoices):
 
 
 class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("处理中")
     REJECTED = "rejected", _("有错误，未导入")
     IMPORTED = "imported", _("已导入")
     FAILED = "failed", _("文件无法读取")

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qcity.core.forms import StyledModelForm
 
-from .models import Enterprise
+from .models import Certification, ChiefQualityOfficer, Enterprise, Licence
 
 
 class EnterpriseForm(StyledModelForm):
@@ -36,3 +36,26 @@ class EnterpriseImportForm(forms.Form):
         if upload.size > settings.QCITY_MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("文件过大"))
         return upload
+
+
+class LicenceForm(StyledModelForm):
+    class Meta:
+        model = Licence
+        fields = ["kind", "number", "issued_by", "valid_from", "valid_to"]
+        widgets = {"valid_from": forms.DateInput(attrs={"type": "date"}),
+                   "valid_to": forms.DateInput(attrs={"type": "date"})}
+
+
+class CertificationForm(StyledModelForm):
+    class Meta:
+        model = Certification
+        fields = ["kind", "certificate_number", "issuer", "valid_from", "valid_to"]
+        widgets = {"valid_from": forms.DateInput(attrs={"type": "date"}),
+                   "valid_to": forms.DateInput(attrs={"type": "date"})}
+
+
+class ChiefQualityOfficerForm(StyledModelForm):
+    class Meta:
+        model = ChiefQualityOfficer
+        fields = ["name", "title", "phone", "appointed_on", "trained"]
+        widgets = {"appointed_on": forms.DateInput(attrs={"type": "date"})}

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from openpyxl import load_workbook
 
@@ -109,15 +110,15 @@ def _date(value) -> datetime.date | None:
     return datetime.date.fromisoformat(text)
 
 
-def parse(upload, *, user: User | None) -> ParseResult:
+def _open(upload):
+    """The workbook, its row iterator after the heading row, and the column positions by field."""
     check_upload(upload)
     try:
         workbook = load_workbook(upload, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a corrupt workbook
         raise ImportFileError({"file": [f"无法读取工作簿：{exc.__class__.__name__}"]}) from exc
     try:
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
         header = next(rows, None)
         if header is None or not any(header):
             raise ImportFileError({"file": ["工作表为空：第1行应为表头"]})
@@ -131,7 +132,22 @@ def parse(upload, *, user: User | None) -> ParseResult:
             if unknown:
                 parts.append("无法识别的列：" + "、".join(unknown))
             raise ImportFileError({"file": ["表头错误（第1行）：" + "；".join(parts)]})
-        positions = {COLUMNS[h]: i for i, h in enumerate(headings) if h in COLUMNS}
+    except BaseException:
+        workbook.close()
+        raise
+    return workbook, rows, {COLUMNS[h]: i for i, h in enumerate(headings) if h in COLUMNS}
+
+
+def check_file(upload) -> None:
+    """The file-level checks only (type, size, emptiness, headings): fast, done before queueing."""
+    workbook, _rows, _positions = _open(upload)
+    workbook.close()
+    upload.seek(0)
+
+
+def parse(upload, *, user: User | None) -> ParseResult:
+    workbook, rows, positions = _open(upload)
+    try:
         return _parse_rows(rows, positions, user)
     finally:
         workbook.close()
@@ -230,10 +246,53 @@ def _check_existing(result: ParseResult) -> None:
     result.rows = kept
 
 
-def enterprise_import_run(*, upload, by: User, skip_bad_rows: bool = False) -> EnterpriseImport:
+def enterprise_import_submit(*, upload, by: User, skip_bad_rows: bool = False) -> EnterpriseImport:
+    """Check the file as a whole now, keep it, and queue the row-by-row import as a background job."""
+    from .tasks import enterprise_import_process_task
+
+    check_file(upload)
+    with transaction.atomic():
+        record = EnterpriseImport(file_name=getattr(upload, "name", "")[:200], created_by=by,
+                                  skip_bad_rows=skip_bad_rows, status=ImportStatus.QUEUED)
+        record.stored_file.save(record.file_name or "import.xlsx", upload, save=True)
+        transaction.on_commit(lambda: enterprise_import_process_task.delay(record.pk))
+    return record
+
+
+def enterprise_import_good_rows(*, previous: EnterpriseImport, by: User) -> EnterpriseImport:
+    """The user saw the bad rows of `previous` and chose to import the good ones from the same file."""
+    from .tasks import enterprise_import_process_task
+
+    if previous.status != ImportStatus.REJECTED or not previous.stored_file:
+        raise ValidationError({"file": ["只有被拒绝的导入才能选择导入正确的行"]})
+    with transaction.atomic():
+        record = EnterpriseImport.objects.create(
+            file_name=previous.file_name, created_by=by, skip_bad_rows=True, status=ImportStatus.QUEUED,
+            stored_file=previous.stored_file.name)
+        transaction.on_commit(lambda: enterprise_import_process_task.delay(record.pk))
+    return record
+
+
+def enterprise_import_process(*, record: EnterpriseImport) -> EnterpriseImport:
+    """The background job's work: run the import of a queued file; a file-level failure is recorded."""
+    record.status = ImportStatus.RUNNING
+    record.save(update_fields=["status"])
+    try:
+        with record.stored_file.open("rb") as stored:
+            enterprise_import_run(upload=File(stored, name=record.file_name), by=record.created_by,
+                                  skip_bad_rows=record.skip_bad_rows, record=record)
+    except ValidationError as exc:
+        record.status = ImportStatus.FAILED
+        record.errors = [{"row": None, "column": "文件", "message": m} for m in exc.messages]
+        record.save(update_fields=["status", "errors"])
+    return record
+
+
+def enterprise_import_run(*, upload, by: User, skip_bad_rows: bool = False,
+                          record: EnterpriseImport | None = None) -> EnterpriseImport:
     """Check the whole file, then write all rows — or none when a row is bad and skip_bad_rows is off."""
-    record = EnterpriseImport(file_name=getattr(upload, "name", "")[:200], created_by=by,
-                              skip_bad_rows=skip_bad_rows)
+    record = record or EnterpriseImport(file_name=getattr(upload, "name", "")[:200], created_by=by,
+                                        skip_bad_rows=skip_bad_rows)
     result = parse(upload, user=by)
     record.total_rows = result.total_rows
     record.errors = sorted(result.errors, key=lambda e: e["row"])

@@ -57,8 +57,10 @@ class Licence(models.Model):
         verbose_name_plural = _("许可证")
         ordering = ["-valid_to"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "number"], name="licence_unique_number"),
-            models.CheckConstraint(condition=Q(valid_to__gt=F("valid_from")), name="licence_validity_ordered"),
+            models.UniqueConstraint(fields=["kind", "number"], name="licence_unique_number",
+                                    violation_error_message=_("该许可证编号已登记")),
+            models.CheckConstraint(condition=Q(valid_to__gt=F("valid_from")), name="licence_validity_ordered",
+                                   violation_error_message=_("有效期至须晚于有效期起")),
         ]
 
     def __str__(self) -> str:
@@ -78,9 +80,11 @@ class Certification(models.Model):
         verbose_name_plural = _("认证")
         ordering = ["-valid_to"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "certificate_number"], name="certification_unique_number"),
+            models.UniqueConstraint(fields=["kind", "certificate_number"], name="certification_unique_number",
+                                    violation_error_message=_("该证书编号已登记")),
             models.CheckConstraint(condition=Q(valid_to__gt=F("valid_from")),
-                                   name="certification_validity_ordered"),
+                                   name="certification_validity_ordered",
+                                   violation_error_message=_("有效期至须晚于有效期起")),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.files import File
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,13 +10,21 @@ from qcity.core import access
 from qcity.core.audit import audit_record
 from qcity.core.choices import ENTERPRISE_EDITOR_ROLES, AuditAction
 from qcity.core.exports import xlsx_response
+from qcity.core.uploads import request_too_large
 from qcity.core.models import OrgUnit
 from qcity.core.pagination import CappedPaginator
 from qcity.core.permissions import role_required
 
 from . import exports, imports, selectors, services
 from .filters import EnterpriseFilter
-from .forms import EnterpriseForm, EnterpriseImportForm
+from .forms import (
+    CertificationForm,
+    ChiefQualityOfficerForm,
+    EnterpriseForm,
+    EnterpriseImportForm,
+    LicenceForm,
+)
+from .choices import ImportStatus
 from .models import EnterpriseImport
 from .selectors import VIEWER_ROLES
 from .tables import EnterpriseTable
@@ -45,14 +52,49 @@ def enterprise_list(request):
     return render(request, template, context)
 
 
+def _detail(request, enterprise, *, forms=None, status=200):
+    can_edit = selectors.enterprise_can_edit(user=request.user, enterprise=enterprise)
+    officer = getattr(enterprise, "chief_quality_officer", None)
+    forms = forms or {}
+    context = {"enterprise": enterprise, "can_edit": can_edit, "today": timezone.localdate()}
+    if can_edit:
+        context |= {
+            "licence_form": forms.get("licence") or LicenceForm(prefix="licence"),
+            "certification_form": forms.get("certification") or CertificationForm(prefix="certification"),
+            "officer_form": forms.get("officer") or ChiefQualityOfficerForm(prefix="officer", instance=officer),
+        }
+    return render(request, "enterprises/enterprise_detail.html", context, status=status)
+
+
 @role_required(*VIEWER_ROLES)
 def enterprise_detail(request, pk):
+    return _detail(request, selectors.enterprise_get(user=request.user, pk=pk))
+
+
+# Licences, certifications and the chief quality officer are added from the detail page; each form
+# posts to its own short view that calls its own service.
+_ATTACHMENTS = {
+    "licence": (LicenceForm, services.licence_add, _("已添加许可证")),
+    "certification": (CertificationForm, services.certification_add, _("已添加认证")),
+    "officer": (ChiefQualityOfficerForm, services.chief_quality_officer_set, _("已保存首席质量官")),
+}
+
+
+@role_required(*ENTERPRISE_EDITOR_ROLES)
+@require_POST
+def enterprise_attachment_add(request, pk, kind):
     enterprise = selectors.enterprise_get(user=request.user, pk=pk)
-    return render(request, "enterprises/enterprise_detail.html", {
-        "enterprise": enterprise,
-        "can_edit": selectors.enterprise_can_edit(user=request.user, enterprise=enterprise),
-        "today": timezone.localdate(),
-    })
+    form_class, service, done = _ATTACHMENTS[kind]
+    form = form_class(request.POST, prefix=kind)
+    if form.is_valid():
+        try:
+            service(enterprise=enterprise, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, done)
+            return redirect("enterprises:detail", pk=enterprise.pk)
+    return _detail(request, enterprise, forms={kind: form}, status=400)
 
 
 def _form_view(request, *, instance=None):
@@ -92,41 +134,44 @@ def enterprise_edit(request, pk):
 @role_required(*ENTERPRISE_EDITOR_ROLES)
 @require_http_methods(["GET", "POST"])
 def enterprise_import(request):
+    """Upload: the file as a whole is checked at once (400 with the reason); its rows in a background job."""
+    too_big = request.method == "POST" and request_too_large(request)
+    if too_big:  # answered from the Content-Length, without reading the body
+        return render(request, "enterprises/enterprise_import.html",
+                      {"form": EnterpriseImportForm(), "upload_error": too_big}, status=400)
     form = EnterpriseImportForm(request.POST or None, request.FILES or None)
-    record = None
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                record = imports.enterprise_import_run(upload=upload, by=request.user,
-                                                       skip_bad_rows=form.cleaned_data["skip_bad_rows"])
-            except ValidationError as exc:
-                form.add_error("file", exc.message_dict.get("file", exc.messages))
-            else:
-                status = 200 if record.status == record.status.IMPORTED else 400
-                if record.errors and not record.skip_bad_rows:
-                    upload.seek(0)
-                    record.stored_file.save(upload.name, upload, save=True)
-    return render(request, "enterprises/enterprise_import.html", {"form": form, "record": record},
-                  status=status)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = imports.enterprise_import_submit(upload=form.cleaned_data["file"], by=request.user,
+                                                      skip_bad_rows=form.cleaned_data["skip_bad_rows"])
+        except ValidationError as exc:
+            form.add_error("file", exc.message_dict.get("file", exc.messages))
+        else:
+            return redirect("enterprises:import-detail", pk=record.pk)
+    recent = EnterpriseImport.objects.filter(created_by=request.user)[:10]
+    return render(request, "enterprises/enterprise_import.html", {"form": form, "recent": recent},
+                  status=400 if form.errors else 200)
+
+
+@role_required(*ENTERPRISE_EDITOR_ROLES)
+def enterprise_import_detail(request, pk):
+    """An import's outcome; while it is queued or running, the page polls this view with HTMX."""
+    record = get_object_or_404(EnterpriseImport, pk=pk, created_by=request.user)
+    template = "enterprises/partials/import_result.html" if request.htmx else "enterprises/enterprise_import.html"
+    status = 400 if record.status in (ImportStatus.REJECTED, ImportStatus.FAILED) and not request.htmx else 200
+    return render(request, template, {"record": record, "form": EnterpriseImportForm()}, status=status)
 
 
 @role_required(*ENTERPRISE_EDITOR_ROLES)
 @require_POST
 def enterprise_import_good_rows(request, pk):
-    """The user saw the bad rows and chose to import the good ones from the same file."""
-    previous = get_object_or_404(EnterpriseImport, pk=pk, created_by=request.user, stored_file__gt="")
+    previous = get_object_or_404(EnterpriseImport, pk=pk, created_by=request.user)
     try:
-        with previous.stored_file.open("rb") as stored:
-            upload = File(stored, name=previous.file_name)
-            record = imports.enterprise_import_run(upload=upload, by=request.user, skip_bad_rows=True)
+        record = imports.enterprise_import_good_rows(previous=previous, by=request.user)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
-        return redirect("enterprises:import")
-    return render(request, "enterprises/enterprise_import.html",
-                  {"form": EnterpriseImportForm(), "record": record})
+        return redirect("enterprises:import-detail", pk=previous.pk)
+    return redirect("enterprises:import-detail", pk=record.pk)
 
 
 @role_required(*VIEWER_ROLES)

@@ -6,4 +6,7 @@ urlpatterns = [
     path("org-units/", views.OrgUnitListApi.as_view(), name="api-org-units"),
     path("departments/", views.DepartmentListApi.as_view(), name="api-departments"),
     path("audit-events/", views.AuditEventListApi.as_view(), name="api-audit-events"),
+    path("legal-durations/", views.LegalDurationListApi.as_view(), name="api-legal-durations"),
+    path("legal-durations/<slug:code>/deadline/", views.DeadlineApi.as_view(), name="api-deadline"),
+    path("working-days/", views.WorkingDaysApi.as_view(), name="api-working-days"),
 ]

@@ -95,3 +95,24 @@ def test_user_without_role_is_refused_pages(client, make_user):
     client.force_login(make_user(None))
     assert client.get("/core/org-units/").status_code == 403
     assert client.get("/api/org-units/").status_code == 403
+
+
+def test_security_admin_revokes_a_role_and_it_is_audited(client, make_user, district):
+    target = make_user(Role.INSPECTOR, org_unit=district)
+    assignment = target.role_assignments.get()
+    security = make_user(Role.SECURITY_ADMIN)
+    client.force_login(make_user(Role.SYSTEM_ADMIN))
+    assert client.post(f"/core/role-assignments/{assignment.pk}/revoke/").status_code == 403
+    client.force_login(security)
+    assert client.post(f"/core/role-assignments/{assignment.pk}/revoke/").status_code == 302
+    assert not target.role_assignments.exists()
+    assert AuditEvent.objects.filter(action=AuditAction.ROLE_REVOKE, actor=security).exists()
+
+
+def test_logins_and_failures_are_audited(client, make_user):
+    user = make_user(Role.INSPECTOR)
+    client.post("/accounts/login/", {"username": user.username, "password": "wrong"})
+    client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
+    actions = list(AuditEvent.objects.filter(object_repr=user.username).values_list("action", flat=True))
+    assert AuditAction.LOGIN_FAILED in actions
+    assert AuditEvent.objects.filter(action=AuditAction.LOGIN, actor=user).exists()

@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from qcity.core.models import OrgUnit
 from qcity.enterprises.choices import EnterpriseStatus, EntityType
-from qcity.enterprises.models import Certification, ChiefQualityOfficer, Enterprise, Licence
+from qcity.enterprises.models import Certification, ChiefQualityOfficer, Enterprise, EnterpriseImport, Licence
 
 
 class LicenceSerializer(serializers.ModelSerializer):
@@ -64,9 +64,8 @@ class EnterpriseUpdateSerializer(EnterpriseInputSerializer):
         super().__init__(*args, partial=True, **kwargs)
 
 
-class EnterpriseImportResultSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    status = serializers.CharField()
-    total_rows = serializers.IntegerField()
-    imported_rows = serializers.IntegerField()
-    errors = serializers.ListField(child=serializers.DictField())
+class EnterpriseImportSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EnterpriseImport
+        fields = ["id", "file_name", "status", "skip_bad_rows", "total_rows", "imported_rows", "errors",
+                  "created_at"]

@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("enterprises/", views.EnterpriseListApi.as_view(), name="api-enterprises"),
-    path("enterprises/import/", views.EnterpriseImportApi.as_view(), name="api-enterprise-import"),
+    path("enterprises/imports/", views.EnterpriseImportApi.as_view(), name="api-enterprise-import"),
+    path("enterprises/imports/<int:pk>/", views.EnterpriseImportDetailApi.as_view(), name="api-enterprise-import-detail"),
     path("enterprises/<int:pk>/", views.EnterpriseDetailApi.as_view(), name="api-enterprise-detail"),
 ]

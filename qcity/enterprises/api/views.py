@@ -1,3 +1,4 @@
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.parsers import MultiPartParser
@@ -7,13 +8,15 @@ from rest_framework.views import APIView
 from qcity.core.choices import ENTERPRISE_EDITOR_ROLES
 from qcity.core.permissions import HasRole
 from qcity.enterprises import imports, selectors, services
+from qcity.core.uploads import request_too_large
 from qcity.enterprises.choices import ImportStatus
+from qcity.enterprises.models import EnterpriseImport
 from qcity.enterprises.filters import EnterpriseFilter
 from qcity.enterprises.selectors import VIEWER_ROLES
 
 from .serializers import (
     EnterpriseDetailSerializer,
-    EnterpriseImportResultSerializer,
+    EnterpriseImportSerializer,
     EnterpriseInputSerializer,
     EnterpriseListSerializer,
     EnterpriseUpdateSerializer,
@@ -62,7 +65,12 @@ class EnterpriseDetailApi(generics.RetrieveAPIView):
 
 
 class EnterpriseImportApi(APIView):
-    """Upload an xlsx. 201 when imported; 400 with every bad row listed when nothing was written."""
+    """Upload an xlsx; its rows are checked and written by a background job.
+
+    A file that cannot be imported as a whole (type, size, headings) is a 400 at once. Otherwise the
+    answer is the import record: 202 while queued or running (poll its URL), 201 when imported, 400
+    with every bad row listed when nothing was written.
+    """
 
     permission_classes = [HasRole]
     required_roles = ENTERPRISE_EDITOR_ROLES
@@ -71,14 +79,32 @@ class EnterpriseImportApi(APIView):
     @extend_schema(
         request={"multipart/form-data": {"type": "object", "properties": {
             "file": {"type": "string", "format": "binary"}, "skip_bad_rows": {"type": "boolean"}}}},
-        responses={201: EnterpriseImportResultSerializer, 400: EnterpriseImportResultSerializer},
+        responses={201: EnterpriseImportSerializer, 202: EnterpriseImportSerializer,
+                   400: EnterpriseImportSerializer},
     )
     def post(self, request):
+        too_big = request_too_large(request)
+        if too_big:
+            return Response({"file": [too_big]}, status=status.HTTP_400_BAD_REQUEST)
         upload = request.FILES.get("file")
         if upload is None:
             return Response({"file": ["请上传文件"]}, status=status.HTTP_400_BAD_REQUEST)
         skip = str(request.data.get("skip_bad_rows", "")).lower() in {"1", "true", "yes", "on"}
-        record = imports.enterprise_import_run(upload=upload, by=request.user, skip_bad_rows=skip)
-        body = EnterpriseImportResultSerializer(record).data
-        imported = record.status == ImportStatus.IMPORTED
-        return Response(body, status=status.HTTP_201_CREATED if imported else status.HTTP_400_BAD_REQUEST)
+        record = imports.enterprise_import_submit(upload=upload, by=request.user, skip_bad_rows=skip)
+        record.refresh_from_db()  # an eager job has already finished
+        return _import_response(record)
+
+
+class EnterpriseImportDetailApi(APIView):
+    permission_classes = [HasRole]
+    required_roles = ENTERPRISE_EDITOR_ROLES
+
+    @extend_schema(responses=EnterpriseImportSerializer)
+    def get(self, request, pk):
+        return _import_response(get_object_or_404(EnterpriseImport, pk=pk, created_by=request.user))
+
+
+def _import_response(record: EnterpriseImport) -> Response:
+    code = {ImportStatus.IMPORTED: status.HTTP_201_CREATED, ImportStatus.QUEUED: status.HTTP_202_ACCEPTED,
+            ImportStatus.RUNNING: status.HTTP_202_ACCEPTED}.get(record.status, status.HTTP_400_BAD_REQUEST)
+    return Response(EnterpriseImportSerializer(record).data, status=code)

@@ -69,14 +69,17 @@ def test_enterprise_user_cannot_list_registry(api, make_user, district):
     assert _as(api, make_user(Role.ENTERPRISE_USER, org_unit=district)).get("/api/enterprises/").status_code == 403
 
 
-def test_import_endpoint_reports_bad_rows(api, make_user, district):
+def test_import_endpoint_reports_bad_rows(api, make_user, district, django_capture_on_commit_callbacks):
     client = _as(api, make_user(Role.DISTRICT_OFFICER, org_unit=district))
-    response = client.post("/api/enterprises/import/", {"file": xlsx_upload([import_row(), import_row(uscc="x")])},
-                           format="multipart")
-    assert response.status_code == 400
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = client.post("/api/enterprises/imports/",
+                             {"file": xlsx_upload([import_row(), import_row(uscc="x")])}, format="multipart")
+    assert queued.status_code == 202 and queued.json()["status"] == "queued"
+    response = client.get(f"/api/enterprises/imports/{queued.json()['id']}/")
+    assert response.status_code == 400 and response.json()["status"] == "rejected"
     assert response.json()["errors"][0]["row"] == 3
     assert not Enterprise.objects.exists()
-    wrong = client.post("/api/enterprises/import/", {"file": xlsx_upload([], name="a.txt")}, format="multipart")
+    wrong = client.post("/api/enterprises/imports/", {"file": xlsx_upload([], name="a.txt")}, format="multipart")
     assert wrong.status_code == 400 and "xlsx" in wrong.json()["file"][0]
 
 

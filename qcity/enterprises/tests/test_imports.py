@@ -103,3 +103,33 @@ def test_exported_file_imports_back(make_user, district, client):
     assert record.status == ImportStatus.IMPORTED, record.errors
     restored = Enterprise.objects.get()
     assert (restored.name, str(restored.established_on)) == ("郑州往返测试有限公司", "2010-05-06")
+
+
+def test_queued_import_is_processed_by_the_job(officer, django_capture_on_commit_callbacks):
+    from qcity.enterprises.imports import enterprise_import_submit
+
+    with django_capture_on_commit_callbacks(execute=True):
+        record = enterprise_import_submit(upload=xlsx_upload([import_row(), import_row()]), by=officer)
+    record.refresh_from_db()
+    assert (record.status, record.imported_rows) == (ImportStatus.IMPORTED, 2)
+
+
+def test_submit_refuses_wrong_headings_at_once_and_queues_nothing(officer):
+    from qcity.enterprises.imports import enterprise_import_submit
+    from qcity.enterprises.models import EnterpriseImport
+
+    with pytest.raises(ImportFileError):
+        enterprise_import_submit(upload=xlsx_upload([["a"]], headings=["x"]), by=officer)
+    assert not EnterpriseImport.objects.exists()
+
+
+def test_good_rows_only_after_a_rejection(officer, django_capture_on_commit_callbacks):
+    from django.core.exceptions import ValidationError
+
+    from qcity.enterprises.imports import enterprise_import_good_rows, enterprise_import_submit
+
+    with django_capture_on_commit_callbacks(execute=True):
+        record = enterprise_import_submit(upload=xlsx_upload([import_row()]), by=officer)
+    record.refresh_from_db()
+    with pytest.raises(ValidationError):
+        enterprise_import_good_rows(previous=record, by=officer)

@@ -53,21 +53,51 @@ def test_create_form_shows_field_error_with_400(client, make_user, district):
     assert not Enterprise.objects.exists()
 
 
-def test_import_page_shows_row_errors_then_imports_good_rows(client, make_user, district):
+def test_import_page_shows_row_errors_then_imports_good_rows(client, make_user, district,
+                                                              django_capture_on_commit_callbacks):
+    # given a district officer uploading a file whose second data row has a bad code
     client.force_login(make_user(Role.DISTRICT_OFFICER, org_unit=district))
-    response = client.post("/enterprises/import/", {"file": xlsx_upload([import_row(), import_row(uscc="123")])})
-    html = response.content.decode()
-    assert response.status_code == 400 and 'id="import-errors"' in html and "<td>3</td>" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/enterprises/import/", {"file": xlsx_upload([import_row(), import_row(uscc="123")])})
+    # then the background job ran and the result page lists row 3, and nothing was written
+    assert response.status_code == 302
+    result = client.get(response.url)
+    html = result.content.decode()
+    assert result.status_code == 400 and 'id="import-errors"' in html and "<td>3</td>" in html
     assert not Enterprise.objects.exists()
-    record_id = response.context["record"].pk
-    done = client.post(f"/enterprises/import/{record_id}/good-rows/")
-    assert done.status_code == 200 and Enterprise.objects.count() == 1
+    # when they choose to import the good rows
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(response.url + "good-rows/")
+    assert done.status_code == 302 and Enterprise.objects.count() == 1
+    assert "已导入 1 条" in client.get(done.url).content.decode()
+
+
+def test_import_status_polls_while_queued(client, make_user, district):
+    client.force_login(make_user(Role.DISTRICT_OFFICER, org_unit=district))
+    response = client.post("/enterprises/import/", {"file": xlsx_upload([import_row()])})  # job not run yet
+    partial = client.get(response.url, HTTP_HX_REQUEST="true").content.decode()
+    assert 'hx-trigger="every 2s"' in partial and 'data-status="queued"' in partial
 
 
 def test_import_wrong_type_is_400_not_500(client, make_user, district):
     client.force_login(make_user(Role.DISTRICT_OFFICER, org_unit=district))
     response = client.post("/enterprises/import/", {"file": xlsx_upload([], name="x.docx")})
     assert response.status_code == 400 and "只接受 .xlsx" in response.content.decode()
+
+
+def test_import_over_the_size_limit_is_refused_before_reading(client, make_user, district, settings):
+    settings.QCITY_MAX_UPLOAD_BYTES = 10
+    client.force_login(make_user(Role.DISTRICT_OFFICER, org_unit=district))
+    response = client.post("/enterprises/import/", {"file": xlsx_upload([import_row() for _ in range(3000)])})
+    assert response.status_code == 400 and "文件过大" in response.content.decode()
+
+
+def test_someone_elses_import_is_not_shown(client, make_user, district, django_capture_on_commit_callbacks):
+    client.force_login(make_user(Role.DISTRICT_OFFICER, org_unit=district))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/enterprises/import/", {"file": xlsx_upload([import_row()])})
+    client.force_login(make_user(Role.DISTRICT_OFFICER, org_unit=district))
+    assert client.get(response.url).status_code == 404
 
 
 def test_audit_log_page_only_for_audit_admin(client, make_user):
@@ -84,3 +114,38 @@ def test_english_interface_is_available(client, make_user):
     client.force_login(make_user(Role.LEADERSHIP_OFFICE))
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert "Enterprises" in client.get("/enterprises/").content.decode()
+
+
+def test_licence_added_from_detail_page_and_bad_dates_rejected(client, make_user, district):
+    enterprise = enterprise_factory(org_unit=district)
+    client.force_login(make_user(Role.DISTRICT_OFFICER, org_unit=district))
+    bad = client.post(f"/enterprises/{enterprise.pk}/licence/add/", {
+        "licence-kind": "food_production", "licence-number": "SC10641010500011",
+        "licence-valid_from": "2026-01-01", "licence-valid_to": "2025-01-01"})
+    assert bad.status_code == 400 and "有效期至须晚于有效期起" in bad.content.decode()
+    good = client.post(f"/enterprises/{enterprise.pk}/licence/add/", {
+        "licence-kind": "food_production", "licence-number": "SC10641010500011",
+        "licence-valid_from": "2026-01-01", "licence-valid_to": "2031-01-01"})
+    assert good.status_code == 302 and enterprise.licences.count() == 1
+    assert AuditEvent.objects.filter(object_type="enterprises.licence", action=AuditAction.CREATE).exists()
+
+
+def test_chief_quality_officer_set_then_changed_is_audited_with_before(client, make_user, district):
+    enterprise = enterprise_factory(org_unit=district)
+    client.force_login(make_user(Role.DISTRICT_OFFICER, org_unit=district))
+    for name in ("张质量", "李质量"):
+        client.post(f"/enterprises/{enterprise.pk}/officer/add/", {
+            "officer-name": name, "officer-title": "副总经理", "officer-appointed_on": "2025-06-01"})
+    enterprise.refresh_from_db()
+    assert enterprise.chief_quality_officer.name == "李质量"
+    update = AuditEvent.objects.filter(object_type="enterprises.chiefqualityofficer", action=AuditAction.UPDATE).get()
+    assert update.before["name"] == "张质量" and update.after["name"] == "李质量"
+
+
+def test_attachment_for_other_district_is_refused(client, make_user, district, city):
+    other = enterprise_factory(org_unit=city.children.get(name="二七区"))
+    client.force_login(make_user(Role.DEPARTMENT_REPORTER))
+    response = client.post(f"/enterprises/{other.pk}/certification/add/", {
+        "certification-kind": "iso9001", "certification-certificate_number": "X1",
+        "certification-valid_from": "2026-01-01", "certification-valid_to": "2029-01-01"})
+    assert response.status_code == 403 and not other.certifications.exists()

@@ -1,0 +1,29 @@
+"""Logins and failed logins go to the audit log.
+
+Django's auth signals are the only hook for these events; every business write is audited by its
+service instead.
+"""
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from .audit import audit_record
+from .choices import AuditAction
+
+
+@receiver(user_logged_in)
+def audit_login(sender, request, user, **kwargs):
+    audit_record(action=AuditAction.LOGIN, by=user, obj=user, message="login")
+
+
+@receiver(user_logged_out)
+def audit_logout(sender, request, user, **kwargs):
+    if user is not None:
+        audit_record(action=AuditAction.LOGOUT, by=user, obj=user, message="logout")
+
+
+@receiver(user_login_failed)
+def audit_login_failed(sender, credentials, request=None, **kwargs):
+    username = str(credentials.get("username", ""))[:150]
+    audit_record(action=AuditAction.LOGIN_FAILED, by=None, object_type="core.user", object_repr=username,
+                 message=f"failed login for {username!r}")
