@@ -17,7 +17,7 @@ BENCH_ARGS  ?=
 help:
 	@echo "make run      create .venv, migrate, seed, load demo data (first time only), serve on $(ADDRPORT)"
 	@echo "make test     install test deps and Chromium, run the whole pytest suite (PYTEST_ARGS=...)"
-	@echo "make bench    run the benchmarks under bench/ (BENCH_ARGS=...)"
+	@echo "make bench    run the benchmarks on SQLite and PostgreSQL (BENCH_ARGS=\"--scale small\", BENCH_PG= to skip PostgreSQL)"
 	@echo "make lint     ruff check"
 	@echo "make clean    remove caches, collected static files and screenshots"
 	@echo "make distclean  also remove .venv and var/ (the SQLite database)"
@@ -30,7 +30,6 @@ $(PY):
 
 $(VENV)/.installed: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e .
-	@mkdir -p var
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
@@ -47,16 +46,16 @@ system-packages:
 
 # Demo data is loaded only into an empty database, so `make run` again is fast and keeps your edits.
 run: $(VENV)/.installed
+	@mkdir -p var
 	$(QCITY) migrate --noinput
 	$(QCITY) seed
 	@if $(QCITY) shell -v 0 -c "import sys; from qcity.enterprises.models import Enterprise; \
 	        sys.exit(0 if Enterprise.objects.exists() else 1)"; then \
-	    echo "demo data already loaded (make distclean to start over)"; \
+	    echo "demo data already loaded (make distclean to start over); demo accounts:"; \
+	    $(QCITY) demo --accounts; \
 	else \
 	    $(QCITY) demo --scale $(DEMO_SCALE); \
 	fi
-	@# TODO(lead): demo.py does not exist yet. Once it does, print the demo accounts here on every run,
-	@# e.g. `$(QCITY) demo --accounts`, so they are on the console even when the data was already loaded.
 	$(QCITY) serve $(ADDRPORT)
 
 # --- checks --------------------------------------------------------------------------------------
@@ -68,11 +67,20 @@ test: $(VENV)/.installed-test system-packages
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 
-# Each bench/bench_*.py prints its own table; see the README for the figures they produce.
+# Each benchmark prints its own table, on SQLite and then on PostgreSQL (BENCH_PG= to skip PostgreSQL).
+# e.g. make bench BENCH_ARGS="--scale small"
+BENCHES  ?= bench/foundation.py
+BENCH_PG ?= postgres://postgres@127.0.0.1:5432
 bench: $(VENV)/.installed-test
-	@shopt -s nullglob; scripts=(bench/bench_*.py); \
-	if [ $${#scripts[@]} -eq 0 ]; then echo "no benchmarks under bench/ yet"; exit 0; fi; \
-	for f in "$${scripts[@]}"; do echo "== $$f"; $(PY) "$$f" $(BENCH_ARGS) || exit $$?; done
+	@mkdir -p var
+	@set -e; for f in $(BENCHES); do \
+	    echo "== $$f on SQLite"; $(PY) "$$f" $(BENCH_ARGS); \
+	    if [ -z "$(BENCH_PG)" ]; then continue; fi; \
+	    if ! pg_isready -q -d "$(BENCH_PG)/postgres" 2>/dev/null; then \
+	        echo "== $$f on PostgreSQL: skipped, $(BENCH_PG) not reachable"; continue; fi; \
+	    echo "== $$f on PostgreSQL"; \
+	    $(PY) "$$f" $(BENCH_ARGS) --database-url "$(BENCH_PG)/qcity_bench_$$(basename "$$f" .py)"; \
+	done
 
 # --- cleaning ------------------------------------------------------------------------------------
 

@@ -10,12 +10,13 @@ from qcity.core import access
 from qcity.core.audit import audit_record
 from qcity.core.choices import ENTERPRISE_EDITOR_ROLES, AuditAction
 from qcity.core.exports import xlsx_response
-from qcity.core.uploads import request_too_large
 from qcity.core.models import OrgUnit
 from qcity.core.pagination import CappedPaginator
 from qcity.core.permissions import role_required
+from qcity.core.uploads import request_too_large
 
 from . import exports, imports, selectors, services
+from .choices import ImportStatus
 from .filters import EnterpriseFilter
 from .forms import (
     CertificationForm,
@@ -24,7 +25,6 @@ from .forms import (
     EnterpriseImportForm,
     LicenceForm,
 )
-from .choices import ImportStatus
 from .models import EnterpriseImport
 from .selectors import VIEWER_ROLES
 from .tables import EnterpriseTable

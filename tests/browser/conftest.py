@@ -92,8 +92,6 @@ def browser_database_url(tmp_path_factory):
 def server_url(browser_database_url, tmp_path_factory):
     """Base URL (no trailing slash) of a qcity runserver with DEBUG on, its own database, the
     reference data and a small demo data set."""
-    from django.core.management import get_commands
-
     workdir = tmp_path_factory.mktemp("browser-server")
     log = workdir / "server.log"
     port = _free_port()
@@ -110,9 +108,7 @@ def server_url(browser_database_url, tmp_path_factory):
     }
     _qcity("migrate", "--noinput", env=env, log=log)
     _qcity("seed", env=env, log=log)
-    # TODO(lead): drop this guard once qcity/core/management/commands/demo.py exists.
-    if "demo" in get_commands():
-        _qcity("demo", "--scale", "small", "--count", str(DEMO_COUNT), env=env, log=log)
+    _qcity("demo", "--scale", "small", "--count", str(DEMO_COUNT), env=env, log=log)
 
     with open(log, "a") as out:
         server = subprocess.Popen(

@@ -7,11 +7,11 @@ from rest_framework.views import APIView
 
 from qcity.core.choices import ENTERPRISE_EDITOR_ROLES
 from qcity.core.permissions import HasRole
-from qcity.enterprises import imports, selectors, services
 from qcity.core.uploads import request_too_large
+from qcity.enterprises import imports, selectors, services
 from qcity.enterprises.choices import ImportStatus
-from qcity.enterprises.models import EnterpriseImport
 from qcity.enterprises.filters import EnterpriseFilter
+from qcity.enterprises.models import EnterpriseImport
 from qcity.enterprises.selectors import VIEWER_ROLES
 
 from .serializers import (
