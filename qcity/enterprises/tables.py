@@ -8,6 +8,7 @@ class EnterpriseTable(tables.Table):
     uscc = tables.Column(linkify=("enterprises:detail", {"pk": tables.A("pk")}))
     name = tables.Column(linkify=("enterprises:detail", {"pk": tables.A("pk")}))
     org_unit = tables.Column(verbose_name=_("所属区域"), accessor="org_unit__short_name")
+    established_on = tables.DateColumn(format="Y-m-d")
 
     class Meta:
         model = Enterprise
