@@ -49,7 +49,7 @@ def _org_value(c: str) -> int:
 
 def organisation_check_char(body: str) -> str:
     """GB 11714 check character of an 8-character organisation code body (weights 3,7,9,10,5,8,4,2, mod 11)."""
-    remainder = 11 - sum(_org_value(c) * w for c, w in zip(body, _ORG_WEIGHTS, strict=True)) % 11
+    remainder = 11 - _org_partial(body, _ORG_WEIGHTS) % 11
     return "X" if remainder == 10 else "0" if remainder == 11 else str(remainder)
 
 
@@ -57,30 +57,31 @@ def _uscc_partial(chars: str, weights: Sequence[int]) -> int:
     return sum(_USCC_VALUE[c] * w for c, w in zip(chars, weights, strict=True))
 
 
+def _org_partial(chars: str, weights: Sequence[int]) -> int:
+    return sum(_org_value(c) * w for c, w in zip(chars, weights, strict=True))
+
+
 class _CodeTables:
     """Checksums split into halves: a code is two table lookups and a few additions, not 26 multiplications.
 
     An organisation code body is either 8 digits (older registrations) or "MA"-style: two letters and
-    six base-31 characters (registrations since the 2015 reform).
+    six base-31 characters (registrations since the 2015 reform). Each half-table entry is
+    (characters, GB 11714 partial sum, GB 32100 partial sum) for the positions that half occupies.
     """
 
     def __init__(self) -> None:
         digits4 = [f"{n:04d}" for n in range(10_000)]
-        self.d_hi = [(s, sum(int(c) * w for c, w in zip(s, (3, 7, 9, 10))), _uscc_partial(s, (20, 29, 25, 13)))
-                     for s in digits4]
-        self.d_lo = [(s, sum(int(c) * w for c, w in zip(s, (5, 8, 4, 2))), _uscc_partial(s, (8, 24, 10, 30)))
-                     for s in digits4]
+        self.d_hi = [(s, _org_partial(s, (3, 7, 9, 10)), _uscc_partial(s, (20, 29, 25, 13))) for s in digits4]
+        self.d_lo = [(s, _org_partial(s, (5, 8, 4, 2)), _uscc_partial(s, (8, 24, 10, 30))) for s in digits4]
         a = USCC_ALPHABET
         base3 = [a[n // 961] + a[n // 31 % 31] + a[n % 31] for n in range(31 ** 3)]
-        self.a_hi = [(s, sum(_org_value(c) * w for c, w in zip(s, (9, 10, 5))), _uscc_partial(s, (25, 13, 8)))
-                     for s in base3]
-        self.a_lo = [(s, sum(_org_value(c) * w for c, w in zip(s, (8, 4, 2))), _uscc_partial(s, (24, 10, 30)))
-                     for s in base3]
+        self.a_hi = [(s, _org_partial(s, (9, 10, 5)), _uscc_partial(s, (25, 13, 8))) for s in base3]
+        self.a_lo = [(s, _org_partial(s, (8, 4, 2)), _uscc_partial(s, (24, 10, 30))) for s in base3]
         self.check_org = ["0" if r == 0 else "X" if r == 1 else str(11 - r) for r in range(11)]
         self.check_value = {c: _USCC_VALUE[c] * 28 for c in "0123456789X"}
 
     def prefix(self, letters: str) -> tuple[str, int, int]:
-        return letters, sum(_org_value(c) * w for c, w in zip(letters, (3, 7))), _uscc_partial(letters, (20, 29))
+        return letters, _org_partial(letters, (3, 7)), _uscc_partial(letters, (20, 29))
 
 
 @cache

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("QCITY_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)  # the SQLite file and uploads live here
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -171,6 +172,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "EnterpriseStatusEnum": "qcity.enterprises.choices.EnterpriseStatus",
+        "ImportStatusEnum": "qcity.enterprises.choices.ImportStatus",
+    },
 }
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -200,7 +205,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"level": "INFO", "propagate": True},  # to the root handler only: no double lines
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
 
 QCITY_NAV_TITLE = _("质量强市")
