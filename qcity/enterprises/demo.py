@@ -268,8 +268,8 @@ CAPITAL = {  # 万元
 STATUS_TABLE = ["active"] * 90 + ["deregistered"] * 6 + ["revoked"] * 3 + ["moved_out"]
 LICENCE_RATE = {"food_production": 0.35, "food_business": 0.12, "industrial_production": 0.3,
                 "drug_business": 0.5, "medical_device": 0.5, "special_equipment": 0.6, "construction": 0.2}
-CERT_RATE = 0.12
-CQO_RATE = 0.15  # of limited, joint-stock and foreign-invested manufacturers
+CERT_RATE = 0.25
+CQO_RATE = 0.5  # of limited, joint-stock and foreign-invested manufacturers
 MANUFACTURING_DIVISIONS = {f"{n:02d}" for n in range(13, 44)}
 CQO_TITLES = ("总经理", "副总经理", "质量总监", "生产副总经理", "技术总监", "质量部经理")
 CERT_ISSUERS = {
@@ -718,6 +718,8 @@ class _Writer:
                 for statement in search.SQLITE_FTS_DROP_TRIGGERS:
                     cursor.execute(statement)
             elif self.vendor == "postgresql":
+                # Fire checks still queued in this transaction (ALTER TABLE refuses pending trigger events).
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
                 cursor.execute("SET LOCAL synchronous_commit = off")
                 for statement in search.PG_TRGM_DROP:
@@ -744,6 +746,7 @@ class _Writer:
             elif self.vendor == "postgresql":
                 for table, name, definition in self._dropped_fks:
                     cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys are initially deferred
                 self.log("building the trigram indexes")
                 for statement in search.PG_TRGM_SQL:
                     cursor.execute(statement)
@@ -881,10 +884,14 @@ def generate(ctx) -> dict[str, Any]:
                    "licences": len(licence_rows), "certifications": len(cert_rows),
                    "chief_quality_officers": len(officer_rows)},
         )
-    if vendor == "sqlite":
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        if vendor == "sqlite":
             cursor.execute("PRAGMA analysis_limit = 1000")
             cursor.execute("ANALYZE")
+        elif vendor == "postgresql" and not connection.in_atomic_block:
+            # Sets hint bits and the visibility map now, rather than on the first reads of every page.
+            ctx.progress("vacuuming")
+            cursor.execute("VACUUM enterprises_enterprise")
     pick = picks[0] if picks else 0
     ctx.results["demo_enterprise"] = Enterprise.objects.select_related("org_unit").get(pk=first_id + pick)
     ctx.results["enterprise_ids"] = (first_id, last_id)
@@ -914,6 +921,9 @@ def reset(ctx) -> dict[str, Any]:
     """Delete the enterprises (with their licences, certifications, officers) earlier demo runs made."""
     from django.db import connection, transaction
 
+    from qcity.core.audit import audit_record
+    from qcity.core.choices import AuditAction
+
     from . import search
 
     deleted = 0
@@ -933,4 +943,6 @@ def reset(ctx) -> dict[str, Any]:
                 search.rebuild_index()
                 for statement in search.SQLITE_FTS_SQL:
                     cursor.execute(statement)
+        audit_record(action=AuditAction.DELETE, by=None, object_type="enterprises.enterprise",
+                     object_repr="demo enterprises reset", message=f"demo data reset: {deleted} enterprises deleted")
     return {"enterprises_deleted": deleted}
