@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import itertools
 import zipfile
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import IntegrityError, transaction
-from openpyxl import load_workbook
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from python_calamine import CalamineWorkbook
 
 from qcity.core import access
 from qcity.core.audit import audit_record
@@ -43,7 +45,7 @@ COLUMNS = {
 }
 REQUIRED = {"统一社会信用代码", "企业名称", "主体类型", "行业代码", "所属区域"}
 MAX_ERRORS_KEPT = 1000
-BATCH = 2000
+BATCH = 5000
 
 
 class ImportFileError(ValidationError):
@@ -111,46 +113,41 @@ def _date(value) -> datetime.date | None:
 
 
 def _open(upload):
-    """The workbook, its row iterator after the heading row, and the column positions by field."""
+    """The rows after the heading row, and the column positions by field.
+
+    Read with python-calamine: openpyxl (used for writing) parses a large sheet several times slower,
+    and reading was most of an import's time.
+    """
     check_upload(upload)
     try:
-        workbook = load_workbook(upload, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a corrupt workbook
-        raise ImportFileError({"file": [f"无法读取工作簿：{exc.__class__.__name__}"]}) from exc
-    try:
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        rows = CalamineWorkbook.from_filelike(upload).get_sheet_by_index(0).iter_rows()
         header = next(rows, None)
-        if header is None or not any(header):
-            raise ImportFileError({"file": ["工作表为空：第1行应为表头"]})
-        headings = [_text(h) for h in header]
-        missing = [h for h in COLUMNS if h in REQUIRED and h not in headings]
-        unknown = [h for h in headings if h and h not in COLUMNS]
-        if missing or unknown:
-            parts = []
-            if missing:
-                parts.append("缺少列：" + "、".join(missing))
-            if unknown:
-                parts.append("无法识别的列：" + "、".join(unknown))
-            raise ImportFileError({"file": ["表头错误（第1行）：" + "；".join(parts)]})
-    except BaseException:
-        workbook.close()
-        raise
-    return workbook, rows, {COLUMNS[h]: i for i, h in enumerate(headings) if h in COLUMNS}
+    except Exception as exc:  # calamine raises its own error types for a corrupt workbook
+        raise ImportFileError({"file": [f"无法读取工作簿：{exc.__class__.__name__}"]}) from exc
+    if header is None or not any(header):
+        raise ImportFileError({"file": ["工作表为空：第1行应为表头"]})
+    headings = [_text(h) for h in header]
+    missing = [h for h in COLUMNS if h in REQUIRED and h not in headings]
+    unknown = [h for h in headings if h and h not in COLUMNS]
+    if missing or unknown:
+        parts = []
+        if missing:
+            parts.append("缺少列：" + "、".join(missing))
+        if unknown:
+            parts.append("无法识别的列：" + "、".join(unknown))
+        raise ImportFileError({"file": ["表头错误（第1行）：" + "；".join(parts)]})
+    return rows, {COLUMNS[h]: i for i, h in enumerate(headings) if h in COLUMNS}
 
 
 def check_file(upload) -> None:
     """The file-level checks only (type, size, emptiness, headings): fast, done before queueing."""
-    workbook, _rows, _positions = _open(upload)
-    workbook.close()
+    _open(upload)
     upload.seek(0)
 
 
 def parse(upload, *, user: User | None) -> ParseResult:
-    workbook, rows, positions = _open(upload)
-    try:
-        return _parse_rows(rows, positions, user)
-    finally:
-        workbook.close()
+    rows, positions = _open(upload)
+    return _parse_rows(rows, positions, user)
 
 
 def _parse_rows(rows, positions: dict[str, int], user: User | None) -> ParseResult:
@@ -246,6 +243,37 @@ def _check_existing(result: ParseResult) -> None:
     result.rows = kept
 
 
+_INSERT_FIELDS = ("uscc", "name", "name_initials", "entity_type", "industry_code", "org_unit_id", "address",
+                  "legal_representative", "registered_capital", "established_on", "status", "created_at",
+                  "updated_at")
+
+
+def _insert(rows) -> None:
+    """One prepared INSERT run with executemany.
+
+    bulk_create on SQLite is capped at 999 parameters per statement (about 76 enterprises) and builds
+    a model instance per row; for a 200,000-row file that was two thirds of the import's time. The
+    rows were fully validated by `_parse_row`, and the table's constraints still apply.
+    """
+    table = Enterprise._meta.db_table
+    columns = ", ".join(connection.ops.quote_name(f) for f in _INSERT_FIELDS)
+    placeholders = ", ".join(["%s"] * len(_INSERT_FIELDS))
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    values = (
+        (row["uscc"], row["name"], name_initials(row["name"]), row["entity_type"], row["industry_code"],
+         row["org_unit_id"], row["address"], row["legal_representative"],
+         ops.adapt_decimalfield_value(row["registered_capital"], 16, 2),
+         ops.adapt_datefield_value(row["established_on"]), row["status"], now, now)
+        for row in rows
+    )
+    with connection.cursor() as cursor:
+        batch = list(itertools.islice(values, BATCH))
+        while batch:
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", batch)
+            batch = list(itertools.islice(values, BATCH))
+
+
 def enterprise_import_submit(*, upload, by: User, skip_bad_rows: bool = False) -> EnterpriseImport:
     """Check the file as a whole now, keep it, and queue the row-by-row import as a background job."""
     from .tasks import enterprise_import_process_task
@@ -305,10 +333,9 @@ def enterprise_import_run(*, upload, by: User, skip_bad_rows: bool = False,
     skipped_rows = sorted({e["row"] for e in result.errors})
     try:
         with transaction.atomic():
-            objects = [Enterprise(name_initials=name_initials(row["name"]), **row) for _, row in result.rows]
-            Enterprise.objects.bulk_create(objects, batch_size=BATCH)
+            _insert(row for _, row in result.rows)
             record.status = ImportStatus.IMPORTED
-            record.imported_rows = len(objects)
+            record.imported_rows = len(result.rows)
             record.save()
             audit_record(
                 action=AuditAction.IMPORT, by=by, obj=record,

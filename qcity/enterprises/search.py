@@ -7,9 +7,12 @@ characters to use the index; shorter queries fall back to a scan that stops at t
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.db import connection
 from django.db.models import QuerySet
 from pypinyin import Style, lazy_pinyin
+from pypinyin.seg.simpleseg import seg
 
 FTS_TABLE = "enterprises_enterprise_fts"
 MIN_INDEXED_LENGTH = 3
@@ -41,6 +44,10 @@ PG_TRGM_SQL = [
     "CREATE INDEX IF NOT EXISTS enterprise_name_trgm ON enterprises_enterprise USING gin (name gin_trgm_ops)",
     "CREATE INDEX IF NOT EXISTS enterprise_initials_trgm ON enterprises_enterprise "
     "USING gin (name_initials gin_trgm_ops)",
+    # With default statistics the planner guesses ~1% of rows for any '%…%' pattern and, for a rare
+    # name, walks the whole table by id instead of using the trigram index (2 s at 1.5 M rows).
+    "ALTER TABLE enterprises_enterprise ALTER COLUMN name SET STATISTICS 3000, "
+    "ALTER COLUMN name_initials SET STATISTICS 3000",
 ]
 PG_TRGM_DROP = [
     "DROP INDEX IF EXISTS enterprise_name_trgm",
@@ -48,9 +55,19 @@ PG_TRGM_DROP = [
 ]
 
 
+@lru_cache(maxsize=200_000)
+def _word_initials(word: str) -> str:
+    return "".join(lazy_pinyin(word, style=Style.FIRST_LETTER, errors="default")).lower()
+
+
 def name_initials(name: str) -> str:
-    """Lower-case pinyin initials of a Chinese name ("郑州食品" → "zzsp"); other characters kept."""
-    return "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="default")).lower()
+    """Lower-case pinyin initials of a Chinese name ("郑州食品" → "zzsp"); other characters kept.
+
+    pypinyin's own word segmentation splits the name first, so polyphones read as in the whole name,
+    and the initials of each word are cached: company names reuse few words, and an import of
+    200,000 rows would otherwise spend most of its time here.
+    """
+    return "".join(_word_initials(word) for word in seg(name))
 
 
 def _fts_phrase(text: str) -> str:

@@ -9,6 +9,24 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.cn import uscc as uscc_std
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_VALUES = {c: i for i, c in enumerate(USCC_ALPHABET)}
+# GB 32100-2015 check-character weights for the first 17 positions
+_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def _checksum_ok(code: str) -> bool:
+    """Fast path for the common case of a well-formed code (see validate_uscc).
+
+    stdnum normalises the string three times per call, which was most of the time of a
+    200,000-row import; a code that fails here is passed to stdnum for the verdict and its reason.
+    """
+    if not (code[:8].isascii() and code[:8].isdigit()):
+        return False
+    try:
+        total = sum(_VALUES[c] * w for c, w in zip(code[:17], _WEIGHTS, strict=True))
+        return USCC_ALPHABET[(31 - total % 31) % 31] == code[17]
+    except (KeyError, IndexError, ValueError):
+        return False
 
 
 def normalize_uscc(value: str) -> str:
@@ -17,6 +35,13 @@ def normalize_uscc(value: str) -> str:
 
 def validate_uscc(value: str) -> str:
     """Return the compact code, or raise a ValidationError saying what is wrong with it."""
+    code = (value or "").strip().upper()
+    if len(code) == 18 and _checksum_ok(code):
+        return code
+    return _validate_uscc_with_reason(value)
+
+
+def _validate_uscc_with_reason(value: str) -> str:
     code = normalize_uscc(value)
     if not code:
         raise ValidationError("统一社会信用代码不能为空", code="required")

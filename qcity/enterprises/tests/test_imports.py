@@ -1,6 +1,9 @@
+from decimal import Decimal
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from django.utils import timezone
 
 from qcity.core.choices import AuditAction, Role
 from qcity.core.models import AuditEvent
@@ -23,7 +26,10 @@ def test_good_file_imports_every_row_and_audits(officer):
     record = enterprise_import_run(upload=xlsx_upload(rows), by=officer)
     assert record.status == ImportStatus.IMPORTED and record.imported_rows == 20
     assert Enterprise.objects.filter(name__startswith="郑州导入").count() == 20
-    assert Enterprise.objects.get(name="郑州导入3号有限公司").name_initials == "zzdr3hyxgs"
+    third = Enterprise.objects.get(name="郑州导入3号有限公司")
+    assert third.name_initials == "zzdr3hyxgs"
+    assert (third.registered_capital, str(third.established_on)) == (Decimal("100"), "2015-03-02")
+    assert abs((timezone.now() - third.created_at).total_seconds()) < 60
     assert AuditEvent.objects.filter(action=AuditAction.IMPORT, actor=officer).exists()
 
 

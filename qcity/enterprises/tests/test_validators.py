@@ -29,3 +29,20 @@ def test_industry_codes_from_gbt4754():
     assert validate_industry_code("c") == "C"
     with pytest.raises(ValidationError):
         validate_industry_code("99")
+
+
+def test_fast_checksum_agrees_with_stdnum_on_random_codes():
+    import random
+
+    from stdnum.cn import uscc
+
+    from qcity.enterprises.validators import USCC_ALPHABET, _checksum_ok
+
+    rng = random.Random(7)
+    for i in range(5000):
+        head = "".join(rng.choice("0123456789" if i % 5 else USCC_ALPHABET) for _ in range(8))
+        body = head + "".join(rng.choice(USCC_ALPHABET) for _ in range(9))
+        good = body + uscc.calc_check_digit(body)
+        bad = body + rng.choice(USCC_ALPHABET.replace(good[-1], ""))
+        assert _checksum_ok(good) == uscc.is_valid(good)
+        assert not _checksum_ok(bad) and not uscc.is_valid(bad)
