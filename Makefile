@@ -49,6 +49,7 @@ run: $(VENV)/.installed
 	@mkdir -p var
 	$(QCITY) migrate --noinput
 	$(QCITY) seed
+	$(QCITY) plans load
 	@if $(QCITY) shell -v 0 -c "import sys; from qcity.enterprises.models import Enterprise; \
 	        sys.exit(0 if Enterprise.objects.exists() else 1)"; then \
 	    echo "demo data already loaded (make distclean to start over); demo accounts:"; \

@@ -8,6 +8,10 @@ from qcity.core import views as core_views
 api_patterns = [
     path("", include("qcity.core.api.urls")),
     path("", include("qcity.enterprises.api.urls")),
+    path("", include("qcity.indicators.api.urls")),
+    path("", include("qcity.workplan.api.urls")),
+    path("", include("qcity.assessment.api.urls")),
+    path("", include("qcity.reports.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
@@ -19,6 +23,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("core/", include("qcity.core.urls")),
     path("enterprises/", include("qcity.enterprises.urls")),
+    path("indicators/", include("qcity.indicators.urls")),
+    path("workplan/", include("qcity.workplan.urls")),
+    path("assessment/", include("qcity.assessment.urls")),
+    path("reports/", include("qcity.reports.urls")),
     path("api/", include(api_patterns)),
 ]
 

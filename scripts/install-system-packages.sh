@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Install the Debian packages the browser tests need: headless Chromium and CJK fonts (so Chinese
-# text renders in screenshots). Idempotent: does nothing when they are already installed.
+# Install the Debian packages qcity needs: headless Chromium for browser tests, CJK fonts (so Chinese
+# text renders in screenshots and PDFs) and Pango for WeasyPrint. Idempotent: does nothing when they are already installed.
 # Not root and the packages missing: prints what to run and exits 0 locally, 1 under CI=true.
 set -euo pipefail
 
-PACKAGES=(chromium fonts-noto-cjk)
+PACKAGES=(chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

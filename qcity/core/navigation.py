@@ -21,8 +21,19 @@ class MenuItem:
         return reverse(self.url_name)
 
 
+# The roles that run the programme: the office, the member departments and the districts.
+PROGRAMME_ROLES = frozenset({Role.LEADERSHIP_OFFICE, Role.DEPARTMENT_REPORTER, Role.DISTRICT_OFFICER})
+
 MENU = [
     MenuItem(_("首页"), "home", frozenset(Role)),
+    MenuItem(_("驾驶舱"), "reports:cockpit", PROGRAMME_ROLES),
+    MenuItem(_("规划与指标"), "indicators:plan-list", BUSINESS_ROLES - {Role.ENTERPRISE_USER}),
+    MenuItem(_("目标进展"), "indicators:status", BUSINESS_ROLES - {Role.ENTERPRISE_USER}),
+    MenuItem(_("指标填报"), "indicators:value-list", PROGRAMME_ROLES),
+    MenuItem(_("任务督办"), "workplan:task-list", PROGRAMME_ROLES),
+    MenuItem(_("考核"), "assessment:scheme-list", PROGRAMME_ROLES),
+    MenuItem(_("大质量指数"), "assessment:quality-index", PROGRAMME_ROLES),
+    MenuItem(_("报告"), "reports:report-list", frozenset({Role.LEADERSHIP_OFFICE})),
     MenuItem(_("市场主体"), "enterprises:list", BUSINESS_ROLES - {Role.ENTERPRISE_USER}),
     MenuItem(_("行政区划"), "core:org-units", frozenset(Role)),
     MenuItem(_("成员单位"), "core:departments", frozenset(Role)),

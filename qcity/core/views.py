@@ -25,6 +25,8 @@ ALL_ROLES = tuple(Role)
 @login_required
 def home(request):
     roles = access.roles_of(request.user)
+    if Role.LEADERSHIP_OFFICE in roles:  # the office starts its day on the cockpit
+        return redirect("reports:cockpit")
     return render(request, "core/home.html", {
         "assignments": access.assignments(request.user),
         "is_admin": bool(roles) and access.is_admin(request.user),

@@ -45,6 +45,10 @@ INSTALLED_APPS = [
     "axes",
     "qcity.core",
     "qcity.enterprises",
+    "qcity.indicators",
+    "qcity.workplan",
+    "qcity.assessment",
+    "qcity.reports",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +193,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "holiday-calendar-coverage": {
         "task": "qcity.core.tasks.check_holiday_calendar_coverage",
+        "schedule": timedelta(days=1),
+    },
+    "workplan-supervise": {  # open and escalate supervision (督办) of overdue tasks
+        "task": "qcity.workplan.tasks.tasks_supervise_task",
         "schedule": timedelta(days=1),
     },
 }

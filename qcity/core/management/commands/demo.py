@@ -9,16 +9,25 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from qcity.assessment import demo as assessment_demo
 from qcity.core import demo as core_demo
 from qcity.core.services import reference_data_load
 from qcity.enterprises import demo as enterprises_demo
+from qcity.indicators import demo as indicators_demo
+from qcity.workplan import demo as workplan_demo
 
 GENERATORS = [
     enterprises_demo.generate,
+    indicators_demo.generate,
+    workplan_demo.generate,
+    assessment_demo.generate,
     core_demo.generate,  # accounts last: the enterprise account needs a demo enterprise
 ]
 RESETTERS = [
     core_demo.reset,
+    assessment_demo.reset,
+    workplan_demo.reset,
+    indicators_demo.reset,
     enterprises_demo.reset,
 ]
 

@@ -1,0 +1,165 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from qcity.core.models import Department, OrgUnit
+from qcity.indicators.models import Indicator
+
+from .choices import Grade, ItemKind, SchemeStatus, ScoringRule, SubjectKind
+
+POINTS = {"max_digits": 7, "decimal_places": 2}
+
+
+class AssessmentScheme(models.Model):
+    """The rules of one year's assessment (考核方案): items and weights, grade thresholds, who is assessed."""
+
+    year = models.PositiveSmallIntegerField(_("考核年度"))
+    name = models.CharField(_("方案名称"), max_length=200)
+    status = models.CharField(_("状态"), max_length=10, choices=SchemeStatus.choices, default=SchemeStatus.DRAFT)
+    assess_districts = models.BooleanField(_("考核区县"), default=True)
+    assess_departments = models.BooleanField(_("考核部门"), default=True)
+    excellent_from = models.DecimalField(_("优秀分数线"), default=Decimal(90), **POINTS)
+    good_from = models.DecimalField(_("良好分数线"), default=Decimal(80), **POINTS)
+    pass_from = models.DecimalField(_("合格分数线"), default=Decimal(60), **POINTS)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_run_at = models.DateTimeField(_("最近测算时间"), null=True, blank=True)
+    last_run_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("测算人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("考核方案")
+        verbose_name_plural = _("考核方案")
+        ordering = ["-year", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "name"], name="assessment_scheme_name_unique_per_year"),
+            models.CheckConstraint(condition=Q(assess_districts=True) | Q(assess_departments=True),
+                                   name="assessment_scheme_has_subjects"),
+            models.CheckConstraint(
+                condition=Q(pass_from__gte=0, good_from__gte=F("pass_from"), excellent_from__gte=F("good_from")),
+                name="assessment_scheme_grades_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def grade_for(self, score: Decimal, *, vetoed: bool = False) -> str:
+        if vetoed or score < self.pass_from:
+            return Grade.FAIL
+        if score >= self.excellent_from:
+            return Grade.EXCELLENT
+        return Grade.GOOD if score >= self.good_from else Grade.PASS
+
+
+class SchemeItem(models.Model):
+    """One line of the scheme: an indicator, the task item, a bonus (weight = cap) or a veto (weight 0)."""
+
+    scheme = models.ForeignKey(AssessmentScheme, verbose_name=_("考核方案"), on_delete=models.CASCADE,
+                               related_name="items")
+    kind = models.CharField(_("类别"), max_length=10, choices=ItemKind.choices)
+    indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("考核内容"), max_length=200)
+    weight = models.DecimalField(_("分值"), **POINTS)
+    rule = models.CharField(_("评分规则"), max_length=20, choices=ScoringRule.choices,
+                            default=ScoringRule.PROPORTIONAL)
+    description = models.CharField(_("说明"), max_length=500, blank=True)
+    position = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("考核项")
+        verbose_name_plural = _("考核项")
+        ordering = ["scheme", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind=ItemKind.INDICATOR, indicator__isnull=False)
+                                   | (~Q(kind=ItemKind.INDICATOR) & Q(indicator__isnull=True)),
+                                   name="scheme_item_indicator_iff_indicator_kind"),
+            models.CheckConstraint(condition=Q(weight__gte=0), name="scheme_item_weight_not_negative"),
+            models.CheckConstraint(condition=~Q(kind=ItemKind.VETO) | Q(weight=0), name="scheme_item_veto_no_points"),
+            models.UniqueConstraint(fields=["scheme", "indicator"], condition=Q(indicator__isnull=False),
+                                    name="scheme_item_indicator_once"),
+            models.UniqueConstraint(fields=["scheme"], condition=Q(kind=ItemKind.TASKS),
+                                    name="scheme_item_one_tasks_item"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Adjustment(models.Model):
+    """A bonus or a veto recorded against one subject, with the reason and the evidence behind it."""
+
+    item = models.ForeignKey(SchemeItem, verbose_name=_("考核项"), on_delete=models.CASCADE,
+                             related_name="adjustments")
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("区县"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(Department, verbose_name=_("部门"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    points = models.DecimalField(_("分值"), default=Decimal(0), **POINTS)
+    reason = models.CharField(_("事由"), max_length=300)
+    evidence = models.CharField(_("佐证说明"), max_length=500, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("加分与否决")
+        verbose_name_plural = _("加分与否决")
+        ordering = ["item", "created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(org_unit__isnull=True) ^ Q(department__isnull=True),
+                                   name="adjustment_one_subject"),
+            models.CheckConstraint(condition=Q(points__gte=0), name="adjustment_points_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reason
+
+    @property
+    def subject(self):
+        return self.org_unit or self.department
+
+
+class AssessmentResult(models.Model):
+    """A subject's score from the latest run of a scheme; `breakdown` explains every point."""
+
+    scheme = models.ForeignKey(AssessmentScheme, verbose_name=_("考核方案"), on_delete=models.CASCADE,
+                               related_name="results")
+    subject_kind = models.CharField(_("对象类别"), max_length=10, choices=SubjectKind.choices)
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("区县"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(Department, verbose_name=_("部门"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    score = models.DecimalField(_("得分"), **POINTS)
+    grade = models.CharField(_("等次"), max_length=10, choices=Grade.choices)
+    rank = models.PositiveSmallIntegerField(_("排名"))
+    vetoed = models.BooleanField(_("一票否决"), default=False)
+    breakdown = models.JSONField(_("得分明细"), default=list)
+    computed_at = models.DateTimeField(_("测算时间"))
+
+    class Meta:
+        verbose_name = _("考核结果")
+        verbose_name_plural = _("考核结果")
+        ordering = ["scheme", "subject_kind", "rank"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(subject_kind=SubjectKind.DISTRICT, org_unit__isnull=False, department__isnull=True)
+                           | Q(subject_kind=SubjectKind.DEPARTMENT, org_unit__isnull=True, department__isnull=False)),
+                name="assessment_result_subject_matches_kind"),
+            models.UniqueConstraint(fields=["scheme", "org_unit"], name="assessment_result_unit_once"),
+            models.UniqueConstraint(fields=["scheme", "department"], name="assessment_result_department_once"),
+            models.CheckConstraint(condition=Q(rank__gte=1), name="assessment_result_rank_positive"),
+            models.CheckConstraint(condition=~Q(vetoed=True) | Q(grade=Grade.FAIL),
+                                   name="assessment_result_veto_fails"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scheme} · {self.subject}"
+
+    @property
+    def subject(self):
+        return self.org_unit or self.department

@@ -1,0 +1,373 @@
+"""Writes of the assessment module: schemes and their items, bonus and veto adjustments, and runs.
+
+Only the leadership office manages assessments (`by=None` is the command line and the demo). A
+published scheme's items are fixed; adjustments and re-runs stay possible because a veto (an accident
+found later) can arrive after publication, and each re-run is audited.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from qcity.core.access import require_role
+from qcity.core.audit import audit_record, changed, snapshot
+from qcity.core.choices import AuditAction, Role
+from qcity.core.models import Department, OrgUnit, User
+from qcity.indicators.models import Indicator
+from qcity.indicators.quality_index import plans_covering
+from qcity.indicators.selectors import indicator_statuses
+
+from . import scoring
+from .choices import ItemKind, SchemeStatus, ScoringRule, SubjectKind
+from .models import Adjustment, AssessmentResult, AssessmentScheme, SchemeItem
+
+MANAGER_ROLES = (Role.LEADERSHIP_OFFICE,)
+INDICATOR_POINTS = Decimal(80)
+TASK_POINTS = Decimal(20)
+DEFAULT_BONUS = [("获得省级以上质量奖或质量工作表彰", Decimal(3)), ("质量工作改革创新经验获上级推广", Decimal(2))]
+DEFAULT_VETO = ["发生重大质量安全事故", "统计数据弄虚作假"]
+
+
+def _check(by: User | None, action: str) -> None:
+    if by is not None:
+        require_role(by, *MANAGER_ROLES, action=action)
+
+
+def _points(value, field: str) -> Decimal:
+    try:
+        points = Decimal(str(value)).quantize(scoring.CENT)
+    except (InvalidOperation, ValueError):
+        raise ValidationError({field: f"分值必须是数字：{value!r}"}) from None
+    if points < 0 or points >= Decimal(100_000):
+        raise ValidationError({field: "分值必须在 0 到 99999 之间"})
+    return points
+
+
+def _editable(scheme: AssessmentScheme) -> None:
+    if scheme.status != SchemeStatus.DRAFT:
+        raise ValidationError({"scheme": "方案已发布，考核项不能再修改"})
+
+
+# --- schemes --------------------------------------------------------------------------------------------------
+
+
+def scheme_create(*, year: int, name: str, by: User | None, assess_districts: bool = True,
+                  assess_departments: bool = True) -> AssessmentScheme:
+    _check(by, "create assessment scheme")
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "请填写方案名称"})
+    if not 2000 <= int(year) <= 2100:
+        raise ValidationError({"year": "考核年度不正确"})
+    if not (assess_districts or assess_departments):
+        raise ValidationError({"assess_districts": "至少考核区县或部门之一"})
+    if AssessmentScheme.objects.filter(year=year, name=name).exists():
+        raise ValidationError({"name": f"{year} 年已有同名方案"})
+    with transaction.atomic():
+        scheme = AssessmentScheme.objects.create(year=year, name=name, assess_districts=assess_districts,
+                                                 assess_departments=assess_departments, created_by=by)
+        audit_record(action=AuditAction.CREATE, by=by, obj=scheme, after=snapshot(scheme))
+    return scheme
+
+
+def _spread(total: Decimal, n: int) -> list[Decimal]:
+    """`total` split into n weights of whole cents that add up exactly (the first ones get the spare cents)."""
+    base = (total / n).quantize(scoring.CENT, rounding="ROUND_DOWN")
+    spare = int((total - base * n) / scoring.CENT)
+    return [base + (scoring.CENT if i < spare else 0) for i in range(n)]
+
+
+def scheme_create_default(*, year: int, by: User | None, name: str = "") -> AssessmentScheme:
+    """A ready-to-edit scheme: every indicator with a target of the plans covering the year shares 80
+    points, the key tasks 20, two bonus items (5 points in all) and two veto items."""
+    indicators = list(Indicator.objects.filter(plan__in=plans_covering(year), targets__isnull=False)
+                      .distinct().select_related("plan").order_by("plan__period_start", "plan__code", "position"))
+    if not indicators:
+        raise ValidationError({"year": f"没有覆盖 {year} 年且设有目标值的规划指标"})
+    with transaction.atomic():
+        scheme = scheme_create(year=year, name=name or f"{year}年度质量强市工作考核方案", by=by)
+        items = [SchemeItem(scheme=scheme, kind=ItemKind.INDICATOR, indicator=indicator, name=indicator.name[:200],
+                            weight=weight, rule=ScoringRule.PROPORTIONAL, position=position,
+                            description=f"{indicator.plan.title} · {indicator.code}"[:500])
+                 for position, (indicator, weight) in enumerate(
+                     zip(indicators, _spread(INDICATOR_POINTS, len(indicators)), strict=True), start=1)]
+        position = len(items)
+        items.append(SchemeItem(scheme=scheme, kind=ItemKind.TASKS, name="重点任务完成情况", weight=TASK_POINTS,
+                                position=position + 1, description="按期完成得分，逾期完成计一半"))
+        for offset, (label, cap) in enumerate(DEFAULT_BONUS, start=2):
+            items.append(SchemeItem(scheme=scheme, kind=ItemKind.BONUS, name=label, weight=cap,
+                                    position=position + offset, description=f"最高加 {cap} 分"))
+        for offset, label in enumerate(DEFAULT_VETO, start=2 + len(DEFAULT_BONUS)):
+            items.append(SchemeItem(scheme=scheme, kind=ItemKind.VETO, name=label, weight=Decimal(0),
+                                    position=position + offset, description="发生即评为不合格"))
+        SchemeItem.objects.bulk_create(items)
+        audit_record(action=AuditAction.CREATE, by=by, obj=scheme,
+                     message=f"default scheme: {len(indicators)} indicators, tasks, bonus and veto items")
+    return scheme
+
+
+def scheme_update(*, scheme: AssessmentScheme, by: User | None, **fields) -> AssessmentScheme:
+    """Name, grade thresholds and subjects; thresholds must run 合格 ≤ 良好 ≤ 优秀."""
+    _check(by, "update assessment scheme")
+    allowed = {"name", "excellent_from", "good_from", "pass_from", "assess_districts", "assess_departments"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError({sorted(unknown)[0]: "不能修改此字段"})
+    before = snapshot(scheme)
+    for key in ("excellent_from", "good_from", "pass_from"):
+        if key in fields:
+            fields[key] = _points(fields[key], key)
+    for key, value in fields.items():
+        setattr(scheme, key, value)
+    if not (scheme.pass_from <= scheme.good_from <= scheme.excellent_from):
+        raise ValidationError({"good_from": "分数线须满足 合格 ≤ 良好 ≤ 优秀"})
+    if not (scheme.assess_districts or scheme.assess_departments):
+        raise ValidationError({"assess_districts": "至少考核区县或部门之一"})
+    scheme.name = (scheme.name or "").strip()
+    if not scheme.name:
+        raise ValidationError({"name": "请填写方案名称"})
+    if AssessmentScheme.objects.filter(year=scheme.year, name=scheme.name).exclude(pk=scheme.pk).exists():
+        raise ValidationError({"name": f"{scheme.year} 年已有同名方案"})
+    with transaction.atomic():
+        scheme.save()
+        old, new = changed(before, snapshot(scheme))
+        audit_record(action=AuditAction.UPDATE, by=by, obj=scheme, before=old, after=new)
+    return scheme
+
+
+def scheme_publish(*, scheme: AssessmentScheme, by: User | None) -> AssessmentScheme:
+    """Publishing fixes the items; it needs a run so there are results to publish."""
+    _check(by, "publish assessment scheme")
+    _editable(scheme)
+    if scheme.last_run_at is None:
+        raise ValidationError({"scheme": "请先测算再发布"})
+    with transaction.atomic():
+        scheme.status = SchemeStatus.PUBLISHED
+        scheme.save(update_fields=["status"])
+        audit_record(action=AuditAction.UPDATE, by=by, obj=scheme, message="scheme published",
+                     before={"status": SchemeStatus.DRAFT}, after={"status": SchemeStatus.PUBLISHED})
+    return scheme
+
+
+# --- items ------------------------------------------------------------------------------------------------------
+
+
+def scheme_item_create(*, scheme: AssessmentScheme, kind: str, name: str, weight, by: User | None,
+                       rule: str = ScoringRule.PROPORTIONAL, indicator: Indicator | None = None,
+                       description: str = "") -> SchemeItem:
+    _check(by, "add assessment item")
+    _editable(scheme)
+    if kind not in ItemKind.values:
+        raise ValidationError({"kind": f"未知的考核项类别：{kind}"})
+    if rule not in ScoringRule.values:
+        raise ValidationError({"rule": f"未知的评分规则：{rule}"})
+    if (kind == ItemKind.INDICATOR) != (indicator is not None):
+        raise ValidationError({"indicator": "指标类考核项须且只能选择一个指标"})
+    if indicator is not None and scheme.items.filter(indicator=indicator).exists():
+        raise ValidationError({"indicator": f"方案中已有指标“{indicator}”"})
+    if kind == ItemKind.TASKS and scheme.items.filter(kind=ItemKind.TASKS).exists():
+        raise ValidationError({"kind": "方案中已有重点任务考核项"})
+    weight = Decimal(0) if kind == ItemKind.VETO else _points(weight, "weight")
+    name = (name or (indicator.name if indicator else "")).strip()[:200]
+    if not name:
+        raise ValidationError({"name": "请填写考核内容"})
+    last = scheme.items.order_by("-position").values_list("position", flat=True).first() or 0
+    with transaction.atomic():
+        item = SchemeItem.objects.create(scheme=scheme, kind=kind, name=name, weight=weight, rule=rule,
+                                         indicator=indicator, description=description[:500], position=last + 1)
+        audit_record(action=AuditAction.CREATE, by=by, obj=item, after=snapshot(item))
+    return item
+
+
+def scheme_item_update(*, item: SchemeItem, by: User | None, weight=None, rule: str | None = None,
+                       description: str | None = None) -> SchemeItem:
+    _check(by, "update assessment item")
+    _editable(item.scheme)
+    before = snapshot(item)
+    if weight is not None:
+        item.weight = _points(weight, "weight")
+        if item.kind == ItemKind.VETO and item.weight:
+            raise ValidationError({"weight": "一票否决项不计分"})
+    if rule is not None:
+        if rule not in ScoringRule.values:
+            raise ValidationError({"rule": f"未知的评分规则：{rule}"})
+        item.rule = rule
+    if description is not None:
+        item.description = description[:500]
+    old, new = changed(before, snapshot(item))
+    if not new:
+        return item
+    with transaction.atomic():
+        item.save()
+        audit_record(action=AuditAction.UPDATE, by=by, obj=item, before=old, after=new)
+    return item
+
+
+def scheme_items_update(*, scheme: AssessmentScheme, by: User | None, weights: dict[int, object],
+                        rules: dict[int, str] | None = None) -> int:
+    """Many weights at once (the scheme page's table): all or nothing, one audit event per changed item."""
+    items = {i.pk: i for i in scheme.items.all()}
+    errors = {}
+    count = 0
+    with transaction.atomic():
+        for pk, weight in weights.items():
+            item = items.get(int(pk))
+            if item is None:
+                errors[f"weight_{pk}"] = "考核项不属于此方案"
+                continue
+            try:
+                before = (item.weight, item.rule)
+                scheme_item_update(item=item, by=by, weight=weight, rule=(rules or {}).get(pk))
+                count += before != (item.weight, item.rule)
+            except ValidationError as exc:
+                errors[f"weight_{pk}"] = f"{item.name}：{'；'.join(exc.messages)}"
+        if errors:
+            transaction.set_rollback(True)
+            raise ValidationError(errors)
+    return count
+
+
+def scheme_item_delete(*, item: SchemeItem, by: User | None) -> None:
+    _check(by, "delete assessment item")
+    _editable(item.scheme)
+    with transaction.atomic():
+        audit_record(action=AuditAction.DELETE, by=by, obj=item, before=snapshot(item))
+        item.delete()
+
+
+# --- adjustments ------------------------------------------------------------------------------------------------
+
+
+def adjustment_create(*, item: SchemeItem, by: User | None, reason: str, points=0, org_unit: OrgUnit | None = None,
+                      department: Department | None = None, evidence: str = "") -> Adjustment:
+    """A bonus (points up to the item's cap) or a veto against one district or one department."""
+    _check(by, "record assessment adjustment")
+    if item.kind not in (ItemKind.BONUS, ItemKind.VETO):
+        raise ValidationError({"item": "只能对加分项或一票否决项登记"})
+    if (org_unit is None) == (department is None):
+        raise ValidationError({"org_unit": "请选择一个区县或一个部门"})
+    if org_unit is not None and org_unit.parent_id is None:
+        raise ValidationError({"org_unit": "考核对象是区县，不是全市"})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写事由"})
+    points = Decimal(0) if item.kind == ItemKind.VETO else _points(points, "points")
+    if item.kind == ItemKind.BONUS and not points:
+        raise ValidationError({"points": "加分须大于 0"})
+    if points > item.weight:
+        raise ValidationError({"points": f"加分不能超过该项上限 {item.weight} 分"})
+    with transaction.atomic():
+        adjustment = Adjustment.objects.create(item=item, org_unit=org_unit, department=department, points=points,
+                                               reason=reason[:300], evidence=(evidence or "")[:500], created_by=by)
+        audit_record(action=AuditAction.CREATE, by=by, obj=adjustment, org_unit=org_unit,
+                     message=f"{item.get_kind_display()} · {adjustment.subject} · {reason}"[:500],
+                     after=snapshot(adjustment))
+    return adjustment
+
+
+def adjustment_delete(*, adjustment: Adjustment, by: User | None) -> None:
+    _check(by, "delete assessment adjustment")
+    with transaction.atomic():
+        audit_record(action=AuditAction.DELETE, by=by, obj=adjustment, org_unit=adjustment.org_unit,
+                     before=snapshot(adjustment))
+        adjustment.delete()
+
+
+# --- run --------------------------------------------------------------------------------------------------------
+
+
+def _task_tallies(year: int) -> dict | None:
+    """The work plan's tallies per lead department; None where that module is not installed yet."""
+    try:
+        from qcity.workplan.selectors import task_tallies
+    except ImportError:
+        return None
+    return task_tallies(year=year)
+
+
+def assessment_run(*, scheme: AssessmentScheme, by: User | None) -> list[AssessmentResult]:
+    """Score every district and department of the scheme; replaces the previous run's results.
+
+    A department responsible for no indicator of the scheme and with no task due in the year gets no
+    result (there is nothing to assess it on); a district that reports nothing scores 0."""
+    _check(by, "run assessment")
+    items = list(scheme.items.select_related("indicator__plan")
+                 .prefetch_related("indicator__targets", "indicator__departments"))
+    indicator_items = [i for i in items if i.kind == ItemKind.INDICATOR]
+    city = OrgUnit.objects.get(parent__isnull=True)
+    districts = list(OrgUnit.objects.filter(parent=city).order_by("sort_order", "pk")) if scheme.assess_districts else []
+    departments = (list(Department.objects.filter(is_member_unit=True).order_by("sort_order", "pk"))
+                   if scheme.assess_departments else [])
+    units = districts + ([city] if departments else [])
+    # Level and cumulative indicators are read apart (a cumulative count needs every year since the
+    # plan began, summed by the database; a level only the year itself): the one-second budget.
+    statuses = {(s.indicator.pk, s.org_unit.pk): s for s in indicator_statuses(
+        indicators=[i.indicator for i in indicator_items], org_units=units, year=scheme.year)}
+    reported_plans: dict[int, set[int]] = defaultdict(set)
+    for (_indicator_id, unit_id), status in statuses.items():
+        if status.result.actual is not None:
+            reported_plans[unit_id].add(status.indicator.plan_id)
+    task_item = next((i for i in items if i.kind == ItemKind.TASKS), None)
+    tallies = _task_tallies(scheme.year) if task_item is not None and departments else None
+    adjustments: dict[tuple[int, str, int], list[Adjustment]] = defaultdict(list)
+    for a in Adjustment.objects.filter(item__scheme=scheme).order_by("created_at", "pk"):
+        subject = ("unit", a.org_unit_id) if a.org_unit_id else ("department", a.department_id)
+        adjustments[(a.item_id, *subject)].append(a)
+
+    def extras(key: tuple[str, int]) -> tuple[list, list]:
+        bonuses = [(i, adjustments[(i.pk, *key)]) for i in items
+                   if i.kind == ItemKind.BONUS and adjustments.get((i.pk, *key))]
+        vetoes = [(i, adjustments[(i.pk, *key)]) for i in items
+                  if i.kind == ItemKind.VETO and adjustments.get((i.pk, *key))]
+        return bonuses, vetoes
+
+    scored_districts = []
+    for unit in districts:
+        base = [(item, *scoring.indicator_line(item, statuses[(item.indicator_id, unit.pk)]))
+                for item in indicator_items if item.indicator.plan_id in reported_plans[unit.pk]]
+        bonuses, vetoes = extras(("unit", unit.pk))
+        scored_districts.append(scoring.score_subject(subject=unit, kind=SubjectKind.DISTRICT, base=base,
+                                                      bonuses=bonuses, vetoes=vetoes))
+    responsible = {item.pk: {d.pk for d in item.indicator.departments.all()} for item in indicator_items}
+    scored_departments, unassessed = [], []
+    for department in departments:
+        base = [(item, *scoring.indicator_line(item, statuses[(item.indicator_id, city.pk)]))
+                for item in indicator_items
+                if item.indicator.plan_id in reported_plans[city.pk] and department.pk in responsible[item.pk]]
+        if task_item is not None and tallies is not None:
+            line = scoring.task_line(tallies.get(department.pk))
+            if line is not None:
+                base.append((task_item, *line))
+        bonuses, vetoes = extras(("department", department.pk))
+        if not base and not bonuses and not vetoes:
+            unassessed.append(department.short_name)  # no indicator, no task due: nothing to assess it on
+            continue
+        scored_departments.append(scoring.score_subject(subject=department, kind=SubjectKind.DEPARTMENT, base=base,
+                                                        bonuses=bonuses, vetoes=vetoes))
+    now = timezone.now()
+    results = [
+        AssessmentResult(scheme=scheme, subject_kind=s.kind, score=s.score, grade=s.grade, rank=s.rank,
+                         vetoed=s.vetoed, breakdown=s.breakdown, computed_at=now,
+                         org_unit=s.subject if s.kind == SubjectKind.DISTRICT else None,
+                         department=s.subject if s.kind == SubjectKind.DEPARTMENT else None)
+        for group in (scored_districts, scored_departments)
+        for s in scoring.rank(group, grade_for=scheme.grade_for)
+    ]
+    with transaction.atomic():
+        replaced = scheme.results.all().delete()[0]
+        for result in results:  # one INSERT each: a bulk insert of large JSON is slower on PostgreSQL (UNNEST arrays)
+            result.save(force_insert=True)
+        scheme.last_run_at, scheme.last_run_by = now, by
+        scheme.save(update_fields=["last_run_at", "last_run_by"])
+        leaders = ", ".join(f"{r.subject}" for r in results if r.rank == 1)
+        audit_record(action=AuditAction.UPDATE, by=by, obj=scheme,
+                     message=(f"assessment run: {len(scored_districts)} districts, {len(scored_departments)} "
+                              f"departments, {sum(r.vetoed for r in results)} vetoed, first: {leaders}; "
+                              f"{replaced} earlier results replaced; not assessed (nothing to score): "
+                              f"{', '.join(unassessed) or 'none'}")[:500])
+    return results

@@ -1,0 +1,270 @@
+"""Assessment pages: schemes, their items and adjustments, runs, results with breakdowns, the quality index.
+
+Managing (create, edit, adjust, run, publish) is the leadership office's; district officers and
+department reporters read published rankings and their own breakdown (rules in selectors).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Max, Min
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from qcity.core import access
+from qcity.core.audit import audit_record
+from qcity.core.choices import AuditAction, Role
+from qcity.core.exports import xlsx_response
+from qcity.core.models import OrgUnit
+from qcity.core.permissions import role_required
+from qcity.indicators.choices import ValueStatus
+from qcity.indicators.models import ReportedValue
+from qcity.indicators.quality_index import quality_index, quality_index_trend
+
+from . import exports, selectors, services
+from .choices import ItemKind, SchemeStatus, ScoringRule, SubjectKind
+from .forms import AdjustmentForm, SchemeCreateForm, SchemeSettingsForm
+from .models import Adjustment
+from .selectors import MANAGER_ROLES, VIEWER_ROLES
+
+
+def _error_text(exc: ValidationError) -> str:
+    return "；".join(exc.messages)
+
+
+@role_required(*VIEWER_ROLES)
+def scheme_list(request):
+    return render(request, "assessment/scheme_list.html", {
+        "schemes": selectors.scheme_list(user=request.user),
+        "can_manage": selectors.is_manager(request.user),
+        "form": SchemeCreateForm(),
+    })
+
+
+@role_required(*MANAGER_ROLES)
+@require_POST
+def scheme_create(request):
+    form = SchemeCreateForm(request.POST)
+    if form.is_valid():
+        try:
+            scheme = services.scheme_create_default(year=form.cleaned_data["year"], name=form.cleaned_data["name"],
+                                                    by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已生成考核方案：%(name)s") % {"name": scheme.name})
+            return redirect("assessment:scheme-detail", pk=scheme.pk)
+    return render(request, "assessment/scheme_list.html", {
+        "schemes": selectors.scheme_list(user=request.user), "can_manage": True, "form": form}, status=400)
+
+
+def _detail(request, scheme, *, adjustment_form=None, settings_form=None, errors=None, status=200):
+    can_manage = selectors.is_manager(request.user)
+    items = list(scheme.items.select_related("indicator__plan"))
+    adjustments = (Adjustment.objects.filter(item__scheme=scheme).select_related("item", "org_unit", "department")
+                   if can_manage else Adjustment.objects.none())
+    context = {
+        "scheme": scheme, "items": items, "can_manage": can_manage,
+        "editable": can_manage and scheme.status == SchemeStatus.DRAFT,
+        "weights": {kind: sum(i.weight for i in items if i.kind == kind) for kind in ItemKind.values},
+        "rules": ScoringRule.choices, "adjustments": adjustments, "errors": errors or {},
+        "result_count": scheme.results.count(),
+    }
+    if can_manage:
+        context["adjustment_form"] = adjustment_form or AdjustmentForm(scheme=scheme)
+        context["settings_form"] = settings_form or SchemeSettingsForm(initial={
+            f: getattr(scheme, f) for f in SchemeSettingsForm.base_fields})
+    return render(request, "assessment/scheme_detail.html", context, status=status)
+
+
+@role_required(*VIEWER_ROLES)
+def scheme_detail(request, pk):
+    return _detail(request, selectors.scheme_get(user=request.user, pk=pk))
+
+
+@role_required(*MANAGER_ROLES)
+@require_POST
+def scheme_settings(request, pk):
+    scheme = selectors.scheme_get(user=request.user, pk=pk)
+    form = SchemeSettingsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.scheme_update(scheme=scheme, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("方案设置已保存"))
+            return redirect("assessment:scheme-detail", pk=scheme.pk)
+    scheme.refresh_from_db()
+    return _detail(request, scheme, settings_form=form, status=400)
+
+
+@role_required(*MANAGER_ROLES)
+@require_POST
+def scheme_items_save(request, pk):
+    """The item table posts weight_<id> and rule_<id> for every row; all rows are saved or none."""
+    scheme = selectors.scheme_get(user=request.user, pk=pk)
+    weights, rules = {}, {}
+    for key, value in request.POST.items():
+        name, _sep, item_id = key.partition("_")
+        if name in ("weight", "rule") and item_id.isdigit():
+            (weights if name == "weight" else rules)[int(item_id)] = value.strip()
+    try:
+        changed = services.scheme_items_update(scheme=scheme, by=request.user, weights=weights, rules=rules)
+    except ValidationError as exc:
+        return _detail(request, scheme, errors=exc.message_dict, status=400)
+    messages.success(request, _("已保存 %(n)s 个考核项的修改") % {"n": changed})
+    return redirect("assessment:scheme-detail", pk=scheme.pk)
+
+
+@role_required(*MANAGER_ROLES)
+@require_POST
+def adjustment_add(request, pk):
+    scheme = selectors.scheme_get(user=request.user, pk=pk)
+    form = AdjustmentForm(request.POST, scheme=scheme)
+    if form.is_valid():
+        try:
+            services.adjustment_create(item=form.cleaned_data["item"], by=request.user,
+                                       reason=form.cleaned_data["reason"], points=form.cleaned_data["points"] or 0,
+                                       evidence=form.cleaned_data["evidence"], **form.subject_kwargs())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("已登记，重新测算后计入结果"))
+            return redirect("assessment:scheme-detail", pk=scheme.pk)
+    return _detail(request, scheme, adjustment_form=form, status=400)
+
+
+@role_required(*MANAGER_ROLES)
+@require_POST
+def adjustment_remove(request, pk, adjustment_pk):
+    scheme = selectors.scheme_get(user=request.user, pk=pk)
+    adjustment = get_object_or_404(Adjustment, pk=adjustment_pk, item__scheme=scheme)
+    services.adjustment_delete(adjustment=adjustment, by=request.user)
+    messages.success(request, _("已删除，重新测算后生效"))
+    return redirect("assessment:scheme-detail", pk=scheme.pk)
+
+
+@role_required(*MANAGER_ROLES)
+@require_POST
+def scheme_run(request, pk):
+    scheme = selectors.scheme_get(user=request.user, pk=pk)
+    results = services.assessment_run(scheme=scheme, by=request.user)
+    messages.success(request, _("测算完成：%(n)s 个考核对象") % {"n": len(results)})
+    return redirect("assessment:scheme-results", pk=scheme.pk)
+
+
+@role_required(*MANAGER_ROLES)
+@require_POST
+def scheme_publish(request, pk):
+    scheme = selectors.scheme_get(user=request.user, pk=pk)
+    try:
+        services.scheme_publish(scheme=scheme, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("方案已发布"))
+    return redirect("assessment:scheme-detail", pk=scheme.pk)
+
+
+@role_required(*VIEWER_ROLES)
+def scheme_results(request, pk):
+    scheme = selectors.scheme_get(user=request.user, pk=pk)
+    results = list(selectors.result_list(user=request.user, scheme=scheme).defer("breakdown"))
+    return render(request, "assessment/scheme_results.html", {
+        "scheme": scheme, "can_manage": selectors.is_manager(request.user),
+        "districts": [r for r in results if r.subject_kind == SubjectKind.DISTRICT],
+        "departments": [r for r in results if r.subject_kind == SubjectKind.DEPARTMENT],
+        "openable": selectors.own_results(user=request.user, results=results),
+    })
+
+
+@role_required(*VIEWER_ROLES)
+def scheme_export(request, pk, fmt):
+    """The ranking and every breakdown: for the office only (a file holds every subject's breakdown)."""
+    if not selectors.is_manager(request.user):
+        raise access.deny(request.user, action="export assessment results")
+    scheme = selectors.scheme_get(user=request.user, pk=pk)
+    results = list(selectors.result_list(user=request.user, scheme=scheme))
+    if not results:
+        raise Http404(_("尚未测算"))
+    audit_record(action=AuditAction.EXPORT, by=request.user, obj=scheme, message=f"assessment results {fmt}")
+    filename = f"assessment-{scheme.year}-{scheme.pk}.{fmt}"
+    if fmt == "xlsx":
+        return xlsx_response(exports.results_xlsx(scheme, results), filename)
+    response = HttpResponse(exports.results_docx(scheme, results), content_type=exports.DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@role_required(*VIEWER_ROLES)
+def result_detail(request, pk):
+    result = selectors.result_get(user=request.user, pk=pk)
+    lines = result.breakdown
+    return render(request, "assessment/result_detail.html", {
+        "result": result, "scheme": result.scheme,
+        "base_lines": [line for line in lines if line["kind"] not in (ItemKind.BONUS, ItemKind.VETO)],
+        "extra_lines": [line for line in lines if line["kind"] in (ItemKind.BONUS, ItemKind.VETO)],
+    })
+
+
+# --- quality index ------------------------------------------------------------------------------------------
+
+INDEX_VIEWER_ROLES = (Role.LEADERSHIP_OFFICE, Role.DISTRICT_OFFICER, Role.DEPARTMENT_REPORTER)
+
+
+def index_years() -> range:
+    """The years with approved values (at most the last ten), for the year picker and the trend."""
+    bounds = ReportedValue.objects.filter(status=ValueStatus.APPROVED).aggregate(lo=Min("year"), hi=Max("year"))
+    if bounds["hi"] is None:
+        return range(0)
+    return range(max(bounds["lo"], bounds["hi"] - 9), bounds["hi"] + 1)
+
+
+def _int(value, default):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+@role_required(*INDEX_VIEWER_ROLES)
+def quality_index_page(request):
+    years = index_years()
+    city = OrgUnit.objects.get(parent__isnull=True)
+    units = [city, *OrgUnit.objects.filter(parent=city).order_by("sort_order", "pk")]
+    year = _int(request.GET.get("year"), years[-1] if years else 0)
+    if years and year not in years:
+        year = years[-1]
+    own = next((u for u in units if u.parent_id and access.covers(request.user, u, [Role.DISTRICT_OFFICER])), None)
+    unit_id = _int(request.GET.get("org_unit"), (own or city).pk)
+    unit = next((u for u in units if u.pk == unit_id), city)
+    rows = quality_index(year=year, org_units=units) if years else []
+    trend = quality_index_trend(years=years, org_unit=unit) if years else []
+    chart = {
+        "unit": unit.name, "years": list(years),
+        "series": [{"key": key, "name": label, "values": [_float(getattr(r, key)) for r in trend]}
+                   for key, label in INDEX_SERIES],
+    }
+    return render(request, "assessment/quality_index.html", {
+        "years": years, "year": year, "units": units, "unit": unit, "rows": rows, "chart": chart,
+        "series": INDEX_SERIES,
+    })
+
+
+INDEX_SERIES = [("total", "总指数"), ("product", "产品质量"), ("engineering", "工程质量"), ("service", "服务质量"),
+                ("environment", "环境质量")]
+
+
+def _float(value):
+    return float(value) if value is not None else None
+
+
+@role_required(*VIEWER_ROLES)
+@require_http_methods(["GET"])
+def scheme_redirect_latest(request):
+    scheme = selectors.scheme_list(user=request.user).filter(status=SchemeStatus.PUBLISHED).first()
+    if scheme is None:
+        return redirect("assessment:scheme-list")
+    return redirect("assessment:scheme-results", pk=scheme.pk)

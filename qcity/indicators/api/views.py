@@ -1,0 +1,254 @@
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from qcity.core.models import OrgUnit
+from qcity.core.permissions import HasRole
+from qcity.core.uploads import request_too_large
+from qcity.indicators import selectors, services
+from qcity.indicators.documents import PlanDocumentError
+from qcity.indicators.models import Plan, PlanImport, ReportedValue
+from qcity.indicators.services.plans import PLAN_EDITOR_ROLES
+from qcity.indicators.services.values import APPROVER_ROLES, REPORTER_ROLES, Period
+from qcity.indicators.views import VIEWER_ROLES
+
+from .serializers import (
+    IndicatorSerializer,
+    IndicatorStatusSerializer,
+    PlanAcceptSerializer,
+    PlanImportSerializer,
+    PlanSerializer,
+    ReasonSerializer,
+    ReportedValueInputSerializer,
+    ReportedValueSerializer,
+)
+
+
+class PlanListApi(generics.ListAPIView):
+    permission_classes = [HasRole]
+    required_roles = VIEWER_ROLES
+    serializer_class = PlanSerializer
+
+    def get_queryset(self):
+        return selectors.plan_list()
+
+
+class PlanDetailApi(generics.RetrieveAPIView):
+    permission_classes = [HasRole]
+    required_roles = VIEWER_ROLES
+    serializer_class = PlanSerializer
+    lookup_field = "code"
+
+    def get_queryset(self):
+        return selectors.plan_list()
+
+
+class IndicatorListApi(generics.ListAPIView):
+    """Indicators with their targets; `plan` (code) and `domain` filter."""
+
+    permission_classes = [HasRole]
+    required_roles = VIEWER_ROLES
+    serializer_class = IndicatorSerializer
+
+    @extend_schema(parameters=[OpenApiParameter("plan", str), OpenApiParameter("domain", str)])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        qs = selectors.indicator_list()
+        if plan := self.request.query_params.get("plan"):
+            qs = qs.filter(plan__code=plan)
+        if domain := self.request.query_params.get("domain"):
+            qs = qs.filter(domain=domain)
+        return qs
+
+
+class IndicatorDetailApi(generics.RetrieveAPIView):
+    permission_classes = [HasRole]
+    required_roles = VIEWER_ROLES
+    serializer_class = IndicatorSerializer
+
+    def get_queryset(self):
+        return selectors.indicator_list()
+
+
+class ReportedValueListApi(generics.ListAPIView):
+    """Values in the caller's org-unit scope; POST reports one (a second report for the same period
+    updates it — 200 instead of 201 — and is audited)."""
+
+    permission_classes = [HasRole]
+    serializer_class = ReportedValueSerializer
+    required_roles = REPORTER_ROLES
+
+    @extend_schema(parameters=[OpenApiParameter("status", str), OpenApiParameter("year", int),
+                               OpenApiParameter("indicator", int)])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        qs = selectors.reported_value_list(user=self.request.user).order_by("-submitted_at", "pk")
+        params = self.request.query_params
+        if params.get("status"):
+            qs = qs.filter(status=params["status"])
+        for name in ("year", "indicator"):
+            if params.get(name, "").isdigit():
+                qs = qs.filter(**{name: int(params[name])})
+        return qs
+
+    @extend_schema(request=ReportedValueInputSerializer, responses={201: ReportedValueSerializer,
+                                                                    200: ReportedValueSerializer})
+    def post(self, request):
+        data = ReportedValueInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        period = Period(d["period_kind"], d["year"], d["period_number"])
+        existed = ReportedValue.objects.filter(indicator=d["indicator"], org_unit=d["org_unit"], period_kind=period.kind,
+                                               year=period.year, period_number=period.number).exists()
+        value = services.reported_value_submit(indicator=d["indicator"], org_unit=d["org_unit"], value=d["value"],
+                                               note=d["note"], period=period, by=request.user)
+        created = not existed
+        return Response(ReportedValueSerializer(value).data,
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+_TRANSITIONS = {
+    "review": services.reported_value_review,
+    "approve": services.reported_value_approve,
+    "return": services.reported_value_return,
+    "reopen": services.reported_value_reopen,
+}
+
+
+class ReportedValueTransitionApi(APIView):
+    """review, approve, return (reason) or reopen (reason) a value — leadership office only."""
+
+    permission_classes = [HasRole]
+    required_roles = APPROVER_ROLES
+
+    @extend_schema(request=ReasonSerializer, responses=ReportedValueSerializer)
+    def post(self, request, pk, action):
+        value = get_object_or_404(selectors.reported_value_list(user=request.user), pk=pk)
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        kwargs = {"reason": data.validated_data["reason"]} if action in ("return", "reopen") else {}
+        value = _TRANSITIONS[action](value=value, by=request.user, **kwargs)
+        return Response(ReportedValueSerializer(value).data)
+
+
+class ReportedValueImportApi(APIView):
+    """Import values from an xlsx (multipart: plan code, file); all rows or none, bad rows listed."""
+
+    permission_classes = [HasRole]
+    required_roles = REPORTER_ROLES
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request={"multipart/form-data": {"type": "object", "properties": {
+        "plan": {"type": "string"}, "file": {"type": "string", "format": "binary"}}}},
+        responses={201: {"type": "object", "properties": {"imported": {"type": "integer"}}}})
+    def post(self, request):
+        if too_big := request_too_large(request):
+            return Response({"file": [too_big]}, status=status.HTTP_400_BAD_REQUEST)
+        plan = Plan.objects.filter(code=request.data.get("plan", "")).first()
+        if plan is None:
+            return Response({"plan": ["未知规划代码"]}, status=status.HTTP_400_BAD_REQUEST)
+        upload = request.FILES.get("file")
+        if upload is None:
+            return Response({"file": ["请上传文件"]}, status=status.HTTP_400_BAD_REQUEST)
+        count = services.reported_values_import(plan=plan, data=upload.read(), by=request.user)
+        return Response({"imported": count}, status=status.HTTP_201_CREATED)
+
+
+class ReportedValueEvidenceApi(APIView):
+    """Attach a supporting document to a value (multipart `file`) before it is approved."""
+
+    permission_classes = [HasRole]
+    required_roles = REPORTER_ROLES
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request={"multipart/form-data": {"type": "object", "properties": {
+        "file": {"type": "string", "format": "binary"}}}},
+        responses={201: {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}}})
+    def post(self, request, pk):
+        if too_big := request_too_large(request):
+            return Response({"file": [too_big]}, status=status.HTTP_400_BAD_REQUEST)
+        value = get_object_or_404(selectors.reported_value_list(user=request.user), pk=pk)
+        upload = request.FILES.get("file")
+        if upload is None:
+            return Response({"file": ["请上传文件"]}, status=status.HTTP_400_BAD_REQUEST)
+        evidence = services.reported_value_evidence_attach(value=value, file=upload, by=request.user)
+        return Response({"id": evidence.pk, "name": evidence.original_name}, status=status.HTTP_201_CREATED)
+
+
+class IndicatorStatusApi(APIView):
+    """Target status of a plan's indicators for a year, for one org unit or every unit in scope."""
+
+    permission_classes = [HasRole]
+    required_roles = VIEWER_ROLES
+
+    @extend_schema(parameters=[OpenApiParameter("plan", str, required=True), OpenApiParameter("year", int, required=True),
+                               OpenApiParameter("org_unit", int)],
+                   responses=IndicatorStatusSerializer(many=True))
+    def get(self, request):
+        params = request.query_params
+        plan = Plan.objects.filter(code=params.get("plan", "")).first()
+        errors = {}
+        if plan is None:
+            errors["plan"] = ["未知规划代码"]
+        if not params.get("year", "").isdigit():
+            errors["year"] = ["请提供年度"]
+        if errors:
+            return Response(errors, status=status.HTTP_400_BAD_REQUEST)
+        units = [u for u in OrgUnit.objects.all() if self._in_scope(u)]
+        if params.get("org_unit"):
+            units = [u for u in units if str(u.pk) == params["org_unit"]]
+            if not units:
+                return Response({"org_unit": ["不在您的管辖范围内或不存在"]}, status=status.HTTP_400_BAD_REQUEST)
+        statuses = selectors.indicator_statuses(indicators=selectors.indicator_list(plan=plan), org_units=units,
+                                                year=int(params["year"]))
+        return Response(IndicatorStatusSerializer(statuses, many=True).data)
+
+    def _in_scope(self, unit):
+        prefixes = selectors.access.org_unit_scope(self.request.user, selectors.VALUE_READER_ROLES)
+        return prefixes is None or any(unit.path.startswith(p) for p in prefixes)
+
+
+class PlanImportApi(APIView):
+    """Upload a plan document (.txt/.md/.docx); answers the proposed targets for review."""
+
+    permission_classes = [HasRole]
+    required_roles = PLAN_EDITOR_ROLES
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request={"multipart/form-data": {"type": "object", "properties": {
+        "title": {"type": "string"}, "file": {"type": "string", "format": "binary"}}}},
+        responses={201: PlanImportSerializer})
+    def post(self, request):
+        if too_big := request_too_large(request):
+            return Response({"file": [too_big]}, status=status.HTTP_400_BAD_REQUEST)
+        upload = request.FILES.get("file")
+        if upload is None:
+            return Response({"file": ["请上传文件"]}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            record = services.plan_import_create(name=upload.name, data=upload.read(),
+                                                 title=request.data.get("title", ""), by=request.user)
+        except PlanDocumentError as exc:
+            return Response({"file": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(PlanImportSerializer(record).data, status=status.HTTP_201_CREATED)
+
+
+class PlanImportAcceptApi(APIView):
+    """Create a plan from the reviewed proposals of an import."""
+
+    permission_classes = [HasRole]
+    required_roles = PLAN_EDITOR_ROLES
+
+    @extend_schema(request=PlanAcceptSerializer, responses={201: PlanSerializer})
+    def post(self, request, pk):
+        record = get_object_or_404(PlanImport, pk=pk)
+        data = PlanAcceptSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        plan = services.plan_create_from_import(plan_import=record, by=request.user, **data.validated_data)
+        return Response(PlanSerializer(selectors.plan_list().get(pk=plan.pk)).data, status=status.HTTP_201_CREATED)

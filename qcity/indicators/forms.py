@@ -1,0 +1,89 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from qcity.core import access
+from qcity.core.models import OrgUnit
+
+from .choices import Comparator, Domain, PeriodKind
+from .models import Indicator, Plan
+from .services.values import REPORTER_ROLES
+
+
+def org_units_in_scope(user):
+    prefixes = access.org_unit_scope(user, REPORTER_ROLES)
+    units = OrgUnit.objects.order_by("path", "sort_order")
+    if prefixes is None:
+        return units
+    return units.filter(pk__in=[u.pk for u in units if any(u.path.startswith(p) for p in prefixes)])
+
+
+class ReportedValueForm(forms.Form):
+    indicator = forms.ModelChoiceField(label=_("指标"), queryset=Indicator.objects.select_related("plan"))
+    org_unit = forms.ModelChoiceField(label=_("行政单元"), queryset=OrgUnit.objects.none())
+    period_kind = forms.ChoiceField(label=_("周期"), choices=PeriodKind.choices, initial=PeriodKind.YEAR)
+    year = forms.IntegerField(label=_("年度"), min_value=1990, max_value=2100)
+    period_number = forms.IntegerField(label=_("期次"), min_value=0, max_value=12, initial=0,
+                                       help_text=_("年度填 0，季度 1–4，月份 1–12"))
+    value = forms.CharField(label=_("数值"), max_length=40, help_text=_("百分比填数字，98 表示 98%"))
+    note = forms.CharField(label=_("说明"), max_length=500, required=False)
+    evidence = forms.FileField(label=_("佐证材料"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"].queryset = org_units_in_scope(user)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("理由"), max_length=500, required=False)
+
+
+class ValueImportForm(forms.Form):
+    plan = forms.ModelChoiceField(label=_("规划"), queryset=Plan.objects.defer("text"),
+                                  widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+    file = forms.FileField(label=_("xlsx 文件"))
+
+
+class PlanImportForm(forms.Form):
+    title = forms.CharField(label=_("规划名称"), max_length=200, required=False,
+                            help_text=_("留空则取文件第一行"))
+    file = forms.FileField(label=_("规划文件"), help_text=_(".txt、.md 或 .docx"))
+
+
+class PlanAcceptForm(forms.Form):
+    code = forms.SlugField(label=_("规划代码"), max_length=60)
+    title = forms.CharField(label=_("规划名称"), max_length=200)
+    issuing_body = forms.CharField(label=_("发文机关"), max_length=100, required=False)
+    document_number = forms.CharField(label=_("文号"), max_length=60, required=False)
+    period_start = forms.IntegerField(label=_("起始年"), min_value=1990, max_value=2100)
+    period_end = forms.IntegerField(label=_("终止年"), min_value=1990, max_value=2100)
+
+
+def _number(data, key: str):
+    raw = (data.get(key) or "").strip()
+    try:
+        return float(raw) if raw else None
+    except ValueError:
+        return raw  # kept as text so the service names it in its error
+
+
+def proposals_from_post(data, count: int) -> list[dict]:
+    """The reviewed proposals: rows the person ticked, with the fields as they edited them."""
+    accepted = []
+    for index in range(count):
+        prefix = f"p{index}-"
+        if data.get(prefix + "accept") != "on":
+            continue
+        year = (data.get(prefix + "year") or "").strip()
+        accepted.append({
+            "name": (data.get(prefix + "name") or "").strip(),
+            "comparator": data.get(prefix + "comparator"),
+            "value": _number(data, prefix + "value"), "low": _number(data, prefix + "low"),
+            "high": _number(data, prefix + "high"), "unit": (data.get(prefix + "unit") or "").strip(),
+            "year": int(year) if year.isdigit() else year,
+            "domain": data.get(prefix + "domain"), "quote": data.get(prefix + "quote") or "",
+        })
+    return accepted
+
+
+COMPARATOR_CHOICES = Comparator.choices
+DOMAIN_CHOICES = Domain.choices

@@ -1,0 +1,296 @@
+"""Reported values: entry by the responsible unit, review and approval by the leadership office.
+
+submitted → reviewed → approved (locked); submitted/reviewed → returned → submitted again;
+approved → reopened (explicit, with a reason) → submitted again. A second submission for the same
+indicator, unit and period updates the row, with the before/after values in the audit log.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from qcity.core import access
+from qcity.core.audit import audit_record, changed, snapshot
+from qcity.core.choices import AuditAction, Role
+from qcity.core.models import OrgUnit, User
+
+from .. import computed
+from ..choices import IndicatorSource, PeriodKind, ValueStatus
+from ..models import Indicator, Plan, ReportedValue, ValueEvidence
+
+REPORTER_ROLES = (Role.DEPARTMENT_REPORTER, Role.DISTRICT_OFFICER, Role.LEADERSHIP_OFFICE)
+APPROVER_ROLES = (Role.LEADERSHIP_OFFICE,)
+AUDITED_FIELDS = ("value", "note", "status", "status_note")
+PERIOD_NUMBERS = {PeriodKind.YEAR: range(0, 1), PeriodKind.QUARTER: range(1, 5), PeriodKind.MONTH: range(1, 13)}
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str
+    year: int
+    number: int = 0
+
+
+def _require_reporter(by: User, indicator: Indicator, org_unit: OrgUnit) -> None:
+    """A district reports for its district; a department reporter only for indicators its department
+    is responsible for; the leadership office anywhere. Refusals are audited."""
+    action = f"report value of {indicator.code} for {org_unit}"
+    if not access.covers(by, org_unit, REPORTER_ROLES):
+        raise access.deny(by, action=action, obj=indicator, org_unit=org_unit)
+    roles = access.roles_of(by)
+    if roles & {Role.LEADERSHIP_OFFICE, Role.DISTRICT_OFFICER}:
+        return
+    responsible = {d.pk for d in indicator.departments.all()}
+    if responsible and by.department_id not in responsible:
+        raise access.deny(by, action=action, obj=indicator, org_unit=org_unit)
+
+
+def _require_approver(by: User, value: ReportedValue, action: str) -> None:
+    if not access.covers(by, value.org_unit, APPROVER_ROLES):
+        raise access.deny(by, action=action, obj=value, org_unit=value.org_unit)
+
+
+def parse_value(raw) -> Decimal:
+    try:
+        value = Decimal(str(raw).strip().rstrip("%％"))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"value": [f"数值无效：{raw!r}"]}) from None
+    if not value.is_finite() or abs(value) >= Decimal("1e14"):
+        raise ValidationError({"value": [f"数值无效：{raw!r}"]})
+    return value
+
+
+def _period_errors(indicator: Indicator, period: Period) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if period.kind not in PERIOD_NUMBERS:
+        return {"period_kind": [f"周期无效：{period.kind}"]}
+    if period.number not in PERIOD_NUMBERS[period.kind]:
+        errors["period_number"] = [f"{PeriodKind(period.kind).label}的期次无效：{period.number}"]
+    today = timezone.localdate()
+    first = min(indicator.plan.period_start, indicator.baseline_year or indicator.plan.period_start) - 1
+    if not first <= period.year <= today.year:
+        errors["year"] = [f"年度须在 {first}–{today.year} 之间"]
+    elif period.year == today.year and (
+        (period.kind == PeriodKind.MONTH and period.number > today.month)
+        or (period.kind == PeriodKind.QUARTER and (period.number - 1) * 3 + 1 > today.month)
+    ):
+        errors["period_number"] = ["不能填报尚未开始的期次"]
+    return errors
+
+
+def _value_errors(indicator: Indicator, value: Decimal) -> dict[str, list[str]]:
+    if indicator.is_bounded_percentage and not Decimal(0) <= value <= Decimal(100):
+        return {"value": [f"{indicator.name}是百分比，数值须在 0–100 之间（填写 98 表示 98%），收到 {value}"]}
+    return {}
+
+
+def _submit(*, indicator: Indicator, org_unit: OrgUnit, period: Period, value: Decimal, note: str,
+            by: User | None, source: str = IndicatorSource.REPORTED) -> ReportedValue:
+    """Create or update the one row for this period; the caller holds the transaction."""
+    existing = (ReportedValue.objects.select_for_update()
+                .filter(indicator=indicator, org_unit=org_unit, period_kind=period.kind, year=period.year,
+                        period_number=period.number).first())
+    now = timezone.now()
+    if existing is None:
+        row = ReportedValue.objects.create(
+            indicator=indicator, org_unit=org_unit, period_kind=period.kind, year=period.year,
+            period_number=period.number, value=value, note=note, source=source,
+            status=ValueStatus.APPROVED if source == IndicatorSource.COMPUTED else ValueStatus.SUBMITTED,
+            submitted_by=by, submitted_at=now, approved_at=now if source == IndicatorSource.COMPUTED else None,
+        )
+        audit_record(action=AuditAction.CREATE, by=by, obj=row, org_unit=org_unit,
+                     after=snapshot(row, AUDITED_FIELDS), message=f"value reported: {row.value}")
+        return row
+    if existing.is_locked and source == IndicatorSource.REPORTED:
+        raise ValidationError({"period": [f"{existing.period_label} 的数值已审定锁定；如需更正，请先由质量强市办重开"]})
+    before = snapshot(existing, AUDITED_FIELDS)
+    existing.value, existing.note = value, note
+    existing.submitted_by, existing.submitted_at = by, now
+    if source == IndicatorSource.REPORTED:
+        existing.status, existing.status_note = ValueStatus.SUBMITTED, ""
+        existing.reviewed_by = existing.reviewed_at = existing.approved_by = existing.approved_at = None
+    existing.save()
+    existing.refresh_from_db(fields=["value"])  # the stored scale, so 98.2 and 98.2000 compare equal
+    old, new = changed(before, snapshot(existing, AUDITED_FIELDS))
+    if new:
+        audit_record(action=AuditAction.UPDATE, by=by, obj=existing, org_unit=org_unit, before=old, after=new,
+                     message=f"value resubmitted: {old.get('value', existing.value)} → {existing.value}")
+    return existing
+
+
+def reported_value_submit(*, indicator: Indicator, org_unit: OrgUnit, period: Period, value, note: str = "",
+                          by: User) -> ReportedValue:
+    if indicator.source == IndicatorSource.COMPUTED:
+        raise ValidationError({"indicator": [f"{indicator.name}由系统根据业务数据计算，不需填报"]})
+    _require_reporter(by, indicator, org_unit)
+    number = parse_value(value)
+    errors = {**_period_errors(indicator, period), **_value_errors(indicator, number)}
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        return _submit(indicator=indicator, org_unit=org_unit, period=period, value=number,
+                       note=note.strip()[:500], by=by)
+
+
+def _transition(value: ReportedValue, *, allowed: tuple[str, ...], to: str, by: User, note: str = "",
+                verb: str) -> ReportedValue:
+    with transaction.atomic():
+        row = ReportedValue.objects.select_for_update().get(pk=value.pk)
+        if row.status not in allowed:
+            raise ValidationError({"status": [
+                f"当前状态为「{ValueStatus(row.status).label}」，不能{verb}"]})
+        before = snapshot(row, AUDITED_FIELDS)
+        now = timezone.now()
+        row.status, row.status_note = to, note.strip()[:500]
+        if to == ValueStatus.REVIEWED:
+            row.reviewed_by, row.reviewed_at = by, now
+        elif to == ValueStatus.APPROVED:
+            row.approved_by, row.approved_at = by, now
+        row.save()
+        old, new = changed(before, snapshot(row, AUDITED_FIELDS))
+        audit_record(action=AuditAction.UPDATE, by=by, obj=row, org_unit=row.org_unit, before=old, after=new,
+                     message=f"value {verb}: {row.period_label} {row.value}" + (f" ({row.status_note})" if note else ""))
+    return row
+
+
+def reported_value_review(*, value: ReportedValue, by: User) -> ReportedValue:
+    _require_approver(by, value, "review value")
+    return _transition(value, allowed=(ValueStatus.SUBMITTED,), to=ValueStatus.REVIEWED, by=by, verb="审核")
+
+
+def reported_value_approve(*, value: ReportedValue, by: User) -> ReportedValue:
+    _require_approver(by, value, "approve value")
+    return _transition(value, allowed=(ValueStatus.REVIEWED,), to=ValueStatus.APPROVED, by=by, verb="审定")
+
+
+def reported_value_return(*, value: ReportedValue, reason: str, by: User) -> ReportedValue:
+    _require_approver(by, value, "return value")
+    if not reason.strip():
+        raise ValidationError({"reason": ["退回须说明理由"]})
+    return _transition(value, allowed=(ValueStatus.SUBMITTED, ValueStatus.REVIEWED), to=ValueStatus.RETURNED,
+                       by=by, note=reason, verb="退回")
+
+
+def reported_value_reopen(*, value: ReportedValue, reason: str, by: User) -> ReportedValue:
+    """Unlock an approved value for a correction; the reason stays in the audit log."""
+    _require_approver(by, value, "reopen value")
+    if not reason.strip():
+        raise ValidationError({"reason": ["重开已审定的数值须说明理由"]})
+    if value.source == IndicatorSource.COMPUTED:
+        raise ValidationError({"status": ["系统计算的数值不能重开，请更正业务数据"]})
+    return _transition(value, allowed=(ValueStatus.APPROVED,), to=ValueStatus.REOPENED, by=by, note=reason,
+                       verb="重开")
+
+
+def reported_value_evidence_attach(*, value: ReportedValue, file, by: User) -> ValueEvidence:
+    _require_reporter(by, value.indicator, value.org_unit)
+    if value.is_locked:
+        raise ValidationError({"file": ["数值已审定锁定，不能再补充材料"]})
+    with transaction.atomic():
+        evidence = ValueEvidence.objects.create(reported_value=value, file=file, original_name=file.name[:200],
+                                                uploaded_by=by)
+        audit_record(action=AuditAction.CREATE, by=by, obj=evidence, org_unit=value.org_unit,
+                     message=f"evidence attached to {value}: {evidence.original_name}")
+    return evidence
+
+
+def computed_values_refresh(*, indicator: Indicator, year: int, org_units: list[OrgUnit]) -> int:
+    """Write the registered function's values for a computed indicator as approved annual values."""
+    compute = computed.lookup(indicator.computed_key).compute
+    written = 0
+    with transaction.atomic():
+        for org_unit in org_units:
+            result = compute(org_unit, year)
+            if result is None:
+                continue
+            _submit(indicator=indicator, org_unit=org_unit, period=Period(PeriodKind.YEAR, year),
+                    value=Decimal(result), note="", by=None, source=IndicatorSource.COMPUTED)
+            written += 1
+    return written
+
+
+# --- xlsx import --------------------------------------------------------------------------------
+
+IMPORT_HEADERS = ("指标名称", "行政单元", "年度", "周期", "期次", "数值", "说明")
+PERIOD_WORDS = {"年": PeriodKind.YEAR, "年度": PeriodKind.YEAR, "季": PeriodKind.QUARTER, "季度": PeriodKind.QUARTER,
+                "月": PeriodKind.MONTH, "月度": PeriodKind.MONTH, **{k.value: k.value for k in PeriodKind}}
+
+
+def _xlsx_rows(data: bytes) -> list[tuple]:
+    from openpyxl import load_workbook
+
+    try:
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+    except Exception:  # openpyxl raises many kinds for a file that is not an xlsx workbook
+        raise ValidationError({"file": ["不是有效的 xlsx 文件"]}) from None
+    return [tuple(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def reported_values_import(*, plan: Plan, data: bytes, by: User) -> int:
+    """Import values from an xlsx sheet with the IMPORT_HEADERS columns; all rows or none.
+
+    Every bad row is reported with its row number and reason (unknown indicator names included),
+    and nothing is written unless every row is good.
+    """
+    rows = _xlsx_rows(data)
+    if not rows:
+        raise ValidationError({"file": ["文件为空"]})
+    header = tuple(str(c).strip() if c is not None else "" for c in rows[0][:len(IMPORT_HEADERS)])
+    if header != IMPORT_HEADERS:
+        raise ValidationError({"file": [f"表头应为：{'、'.join(IMPORT_HEADERS)}；收到：{'、'.join(header)}"]})
+    indicators = {i.name: i for i in plan.indicators.prefetch_related("departments").select_related("plan")}
+    units = {u.name: u for u in OrgUnit.objects.all()} | {u.short_name: u for u in OrgUnit.objects.all() if u.short_name}
+    errors, parsed = [], []
+    for number, row in enumerate(rows[1:], start=2):
+        row = tuple(row) + (None,) * (len(IMPORT_HEADERS) - len(row))
+        if all(c in (None, "") for c in row):
+            continue
+        name, unit_name, year, kind, period_number, value, note = row[:7]
+        problems = []
+        indicator = indicators.get(str(name or "").strip())
+        if indicator is None:
+            problems.append(f"未知指标「{name}」")
+        org_unit = units.get(str(unit_name or "").strip())
+        if org_unit is None:
+            problems.append(f"未知行政单元「{unit_name}」")
+        period_kind = PERIOD_WORDS.get(str(kind or "年").strip())
+        if period_kind is None:
+            problems.append(f"周期无效「{kind}」")
+        try:
+            period = Period(period_kind, int(year), int(period_number or 0))
+        except (TypeError, ValueError):
+            problems.append(f"年度或期次无效「{year}」「{period_number}」")
+            period = None
+        try:
+            amount = parse_value(value)
+        except ValidationError as exc:
+            problems.extend(exc.messages)
+            amount = None
+        if indicator and period and period_kind and amount is not None:
+            for messages in {**_period_errors(indicator, period), **_value_errors(indicator, amount)}.values():
+                problems.extend(messages)
+            if indicator.source == IndicatorSource.COMPUTED:
+                problems.append(f"{indicator.name}由系统计算，不需填报")
+        if indicator and org_unit and not problems:
+            try:
+                _require_reporter(by, indicator, org_unit)
+            except Exception:
+                problems.append(f"无权填报{org_unit}的「{indicator.name}」")
+        if problems:
+            errors.append(f"第 {number} 行：" + "；".join(problems))
+        else:
+            parsed.append((indicator, org_unit, period, amount, str(note or "")[:500]))
+    if errors:
+        raise ValidationError({"file": errors})
+    if not parsed:
+        raise ValidationError({"file": ["文件中没有数据行"]})
+    with transaction.atomic():
+        for indicator, org_unit, period, amount, note in parsed:
+            _submit(indicator=indicator, org_unit=org_unit, period=period, value=amount, note=note, by=by)
+    return len(parsed)

@@ -1,0 +1,161 @@
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from openpyxl import Workbook
+
+from qcity.core.choices import AuditAction, Role
+from qcity.core.models import AuditEvent, Department
+from qcity.indicators import computed
+from qcity.indicators.choices import IndicatorSource, PeriodKind, ValueStatus
+from qcity.indicators.models import ReportedValue
+from qcity.indicators.services import (
+    computed_values_refresh,
+    reported_value_approve,
+    reported_value_reopen,
+    reported_value_review,
+    reported_value_submit,
+    reported_values_import,
+)
+from qcity.indicators.services.values import IMPORT_HEADERS, Period
+
+from .factories import IndicatorFactory
+
+Y2024 = Period(PeriodKind.YEAR, 2024)
+
+
+@pytest.fixture
+def indicator(db):
+    indicator = IndicatorFactory()
+    indicator.departments.set([Department.objects.get(code="market-regulation")])
+    return indicator
+
+
+@pytest.fixture
+def officer(make_user, district):
+    return make_user(Role.DISTRICT_OFFICER, district)
+
+
+@pytest.fixture
+def office(make_user):
+    return make_user(Role.LEADERSHIP_OFFICE)
+
+
+def test_a_second_submission_updates_the_same_row_with_an_audited_change(indicator, officer, district):
+    first = reported_value_submit(indicator=indicator, org_unit=district, period=Y2024, value="97.5", by=officer)
+    again = reported_value_submit(indicator=indicator, org_unit=district, period=Y2024, value="98.2", by=officer)
+    assert first.pk == again.pk
+    assert ReportedValue.objects.filter(indicator=indicator).count() == 1
+    event = AuditEvent.objects.filter(object_id=str(first.pk), action=AuditAction.UPDATE).latest("pk")
+    assert (event.before["value"], event.after["value"]) == ("97.5000", "98.2000")
+
+
+def test_a_percentage_above_100_is_refused_naming_the_value(indicator, officer, district):
+    with pytest.raises(ValidationError) as caught:
+        reported_value_submit(indicator=indicator, org_unit=district, period=Y2024, value="101", by=officer)
+    assert "value" in caught.value.message_dict
+    assert not ReportedValue.objects.exists()
+
+
+def test_a_value_that_is_not_a_number_is_refused(indicator, officer, district):
+    with pytest.raises(ValidationError) as caught:
+        reported_value_submit(indicator=indicator, org_unit=district, period=Y2024, value="九十八", by=officer)
+    assert "value" in caught.value.message_dict
+
+
+def test_a_district_officer_cannot_report_for_another_district(indicator, officer, city):
+    other = city.children.exclude(name="金水区").first()
+    with pytest.raises(PermissionDenied):
+        reported_value_submit(indicator=indicator, org_unit=other, period=Y2024, value="98", by=officer)
+    assert AuditEvent.objects.filter(action=AuditAction.DENIED, actor=officer).exists()
+
+
+def test_a_department_reporter_reports_only_indicators_of_their_department(indicator, make_user, city):
+    market = make_user(Role.DEPARTMENT_REPORTER, department=Department.objects.get(code="market-regulation"))
+    water = make_user(Role.DEPARTMENT_REPORTER, department=Department.objects.get(code="water"))
+    assert reported_value_submit(indicator=indicator, org_unit=city, period=Y2024, value="98", by=market)
+    with pytest.raises(PermissionDenied):
+        reported_value_submit(indicator=indicator, org_unit=city, period=Y2024, value="98", by=water)
+
+
+def test_a_future_period_is_refused(indicator, officer, district):
+    with pytest.raises(ValidationError) as caught:
+        reported_value_submit(indicator=indicator, org_unit=district, period=Period(PeriodKind.YEAR, 2099),
+                              value="98", by=officer)
+    assert "year" in caught.value.message_dict
+
+
+def test_approved_values_are_locked_until_reopened_with_a_reason(indicator, officer, office, district):
+    value = reported_value_submit(indicator=indicator, org_unit=district, period=Y2024, value="97", by=officer)
+    with pytest.raises(ValidationError):
+        reported_value_approve(value=value, by=office)  # must be reviewed first
+    value = reported_value_approve(value=reported_value_review(value=value, by=office), by=office)
+    assert value.status == ValueStatus.APPROVED and value.approved_by == office
+    with pytest.raises(ValidationError) as caught:
+        reported_value_submit(indicator=indicator, org_unit=district, period=Y2024, value="99", by=officer)
+    assert "period" in caught.value.message_dict
+    with pytest.raises(ValidationError):
+        reported_value_reopen(value=value, reason="  ", by=office)
+    reported_value_reopen(value=value, reason="统计口径更正", by=office)
+    corrected = reported_value_submit(indicator=indicator, org_unit=district, period=Y2024, value="99", by=officer)
+    assert corrected.value == Decimal("99") and corrected.status == ValueStatus.SUBMITTED
+    assert AuditEvent.objects.filter(object_id=str(value.pk), message__contains="统计口径更正").exists()
+
+
+def test_only_the_leadership_office_approves(indicator, officer, district):
+    value = reported_value_submit(indicator=indicator, org_unit=district, period=Y2024, value="97", by=officer)
+    with pytest.raises(PermissionDenied):
+        reported_value_review(value=value, by=officer)
+
+
+def test_a_computed_indicator_takes_values_from_its_registered_function(indicator, officer, district, city):
+    indicator.source, indicator.computed_key = IndicatorSource.COMPUTED, "test.pass_rate"
+    indicator.save()
+    computed.register("test.pass_rate", "测试合格率", lambda unit, year: Decimal("96.5") if unit == district else None)
+    try:
+        assert computed_values_refresh(indicator=indicator, year=2024, org_units=[city, district]) == 1
+        value = ReportedValue.objects.get(indicator=indicator)
+        assert (value.org_unit, value.value, value.status) == (district, Decimal("96.5"), ValueStatus.APPROVED)
+        with pytest.raises(ValidationError):
+            reported_value_submit(indicator=indicator, org_unit=district, period=Y2024, value="90", by=officer)
+    finally:
+        computed.unregister("test.pass_rate")
+
+
+def _xlsx(rows, headers=IMPORT_HEADERS) -> bytes:
+    book = Workbook()
+    book.active.append(list(headers))
+    for row in rows:
+        book.active.append(list(row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_import_lists_unknown_indicators_by_row_and_writes_nothing(indicator, office):
+    data = _xlsx([("食品抽检合格率", "金水区", 2024, "年", 0, 98.2, ""),
+                  ("不存在的指标", "金水区", 2024, "年", 0, 90, ""),
+                  ("食品抽检合格率", "二七区", 2024, "年", 0, 120, "")])
+    with pytest.raises(ValidationError) as caught:
+        reported_values_import(plan=indicator.plan, data=data, by=office)
+    messages = caught.value.messages
+    assert messages[0].startswith("第 3 行") and "不存在的指标" in messages[0]
+    assert messages[1].startswith("第 4 行") and "0–100" in messages[1]
+    assert not ReportedValue.objects.exists()
+
+
+def test_import_of_good_rows_submits_each_value(indicator, office):
+    data = _xlsx([("食品抽检合格率", "金水区", 2024, "年", 0, 98.2, "统计局年报"),
+                  ("食品抽检合格率", "金水区", 2024, "季", 2, "97.9%", "")])
+    assert reported_values_import(plan=indicator.plan, data=data, by=office) == 2
+    assert ReportedValue.objects.filter(status=ValueStatus.SUBMITTED).count() == 2
+
+
+def test_import_refuses_wrong_headers_and_non_xlsx(indicator, office):
+    with pytest.raises(ValidationError) as caught:
+        reported_values_import(plan=indicator.plan, data=_xlsx([], headers=("名称", "数值")), by=office)
+    assert "表头" in caught.value.messages[0]
+    with pytest.raises(ValidationError) as caught:
+        reported_values_import(plan=indicator.plan, data=b"not a workbook", by=office)
+    assert "xlsx" in caught.value.messages[0]

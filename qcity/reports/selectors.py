@@ -1,0 +1,223 @@
+"""Reads for the cockpit: one JSON-ready dict per (user, plan, year), shared by the page and the API.
+
+The heavy part (indicator status for the city and every district) depends only on approved values, so
+it is cached under a key that changes whenever an approval changes (see `approval_marker`); the
+per-user parts (highlighted district, overdue tasks in the user's scope) are added on every request.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.db.models import Count, Max
+
+from qcity.core import access
+from qcity.core.choices import Role
+from qcity.core.models import OrgUnit, User
+from qcity.indicators import selectors as indicator_selectors
+from qcity.indicators.choices import Domain, TargetStatus, ValueStatus
+from qcity.indicators.models import Plan, ReportedValue
+
+COCKPIT_ROLES = (Role.LEADERSHIP_OFFICE, Role.DEPARTMENT_REPORTER, Role.DISTRICT_OFFICER)
+MAIN_DOMAINS = (Domain.PRODUCT, Domain.ENGINEERING, Domain.SERVICE, Domain.ENVIRONMENT)
+WARNING_LIMIT = 10
+OVERDUE_LIMIT = 10
+CACHE_SECONDS = 3600
+MARKER_SECONDS = 30  # how stale the cockpit may be after an approval; the marker query scans every value
+STATUS_ORDER = {TargetStatus.OFF_TRACK: 0, TargetStatus.AT_RISK: 1}
+
+
+class CockpitError(ValueError):
+    """Bad input for the cockpit (unknown plan, year outside the plan); the view answers 400."""
+
+
+def city_and_districts() -> tuple[OrgUnit, list[OrgUnit]]:
+    city = OrgUnit.objects.get(parent__isnull=True)
+    return city, list(OrgUnit.objects.filter(parent=city).order_by("sort_order", "pk"))
+
+
+def cockpit_plan(code: str | None = None) -> Plan:
+    """The plan the cockpit shows: the one asked for, else the one with the most indicators among the
+    plans with the latest end year (the current programme, not a zone's side plan)."""
+    plans = Plan.objects.annotate(indicator_count=Count("indicators")).defer("text")
+    if code:
+        plan = plans.filter(code=code).first()
+        if plan is None:
+            raise CockpitError(f"plan: 未找到规划 {code}")
+        return plan
+    plan = plans.order_by("-period_end", "-indicator_count", "code").first()
+    if plan is None:
+        raise CockpitError("plan: 尚未载入规划")
+    return plan
+
+
+def latest_approved_year(plan: Plan) -> int:
+    """The latest plan year with at least one approved value (index on year/status: one probe a year)."""
+    for year in range(plan.period_end, plan.period_start - 1, -1):
+        if ReportedValue.objects.filter(year=year, status=ValueStatus.APPROVED, indicator__plan=plan).exists():
+            return year
+    return plan.period_start
+
+
+def approval_marker(plan: Plan) -> str:
+    """Changes whenever a value of the plan is approved, reopened or deleted: latest approval time and
+    the number of approved values. It scans the plan's values (~150 ms on 720,000 rows), so it is itself
+    cached for MARKER_SECONDS: warm cockpit requests then run no aggregate at all."""
+    key = f"reports:cockpit:marker:{plan.pk}"
+    marker = cache.get(key)
+    if marker is None:
+        row = ReportedValue.objects.filter(indicator__plan=plan, status=ValueStatus.APPROVED).aggregate(
+            latest=Max("approved_at"), count=Count("id"))
+        marker = f"{row['latest'].timestamp() if row['latest'] else 0}:{row['count']}"
+        cache.set(key, marker, MARKER_SECONDS)
+    return marker
+
+
+def cockpit_refresh(*, plan: Plan, year: int) -> None:
+    """Recompute the cached city view now (e.g. from a job after an approval), so no viewer waits."""
+    cache.delete(f"reports:cockpit:marker:{plan.pk}")
+    _city_view(plan, year)
+
+
+def _pct(value: Decimal | None) -> float | None:
+    return None if value is None else round(float(value) * 100, 1)
+
+
+def _mean(values: list[Decimal]) -> Decimal | None:
+    return sum(values, Decimal(0)) / len(values) if values else None
+
+
+def _num(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _plain(value: Decimal) -> str:
+    """500.0000 → "500", 98.50 → "98.5" (DecimalField keeps four places)."""
+    return f"{value.quantize(Decimal('0.01')).normalize():f}"
+
+
+def _target_text(milestone) -> str:
+    if milestone is None:
+        return ""
+    if milestone.value is None:
+        return f"{_plain(milestone.low)}–{_plain(milestone.high)}"
+    return _plain(milestone.value)
+
+
+def _domain_rows(statuses) -> list[dict]:
+    by_domain: dict[str, list] = defaultdict(list)
+    for item in statuses:
+        by_domain[item.indicator.domain].append(item)
+    rows = []
+    for domain in Domain:
+        items = by_domain.get(domain.value)
+        if not items:
+            continue
+        scores = [i.result.attainment for i in items if i.result.attainment is not None]
+        rows.append({"domain": domain.value, "label": str(domain.label), "attainment": _pct(_mean(scores)),
+                     "counts": indicator_selectors.status_counts(items), "indicators": len(items)})
+    return rows
+
+
+def _warnings(statuses) -> list[dict]:
+    """Off-track before at-risk, then the furthest from target first (the risk module will add more)."""
+    bad = [s for s in statuses if s.status in STATUS_ORDER]
+    bad.sort(key=lambda s: (STATUS_ORDER[s.status], s.result.attainment or 0, s.indicator.position))
+    return [{
+        "indicator_id": s.indicator.pk, "name": s.indicator.name, "unit": s.indicator.unit,
+        "domain": str(Domain(s.indicator.domain).label), "status": s.status, "status_label": s.status_label,
+        "actual": _num(s.result.actual), "expected": _num(s.result.expected),
+        "target": _target_text(s.result.milestone), "attainment": _pct(s.result.attainment),
+    } for s in bad[:WARNING_LIMIT]]
+
+
+def _trend(plan: Plan, city: OrgUnit, indicators: list, year: int) -> dict:
+    """The composite quality index over the plan years if the indicators module provides it, else the
+    mean attainment of the city's indicators per year (total and the four main domains)."""
+    years = range(plan.period_start, year + 1)
+    try:
+        from qcity.indicators.quality_index import quality_index_trend
+    except ImportError:
+        quality_index_trend = None
+    if quality_index_trend is not None:
+        rows = quality_index_trend(years=years, org_unit=city, plan=plan)
+        names = [("total", "质量指数"), *[(d.value, str(d.label)) for d in MAIN_DOMAINS]]
+        return {"kind": "quality_index", "years": [r.year for r in rows], "series": [
+            {"key": key, "name": name, "values": [_num(getattr(r, key)) for r in rows]} for key, name in names]}
+    series: dict[str, list] = {"total": [], **{d.value: [] for d in MAIN_DOMAINS}}
+    for each in years:
+        statuses = indicator_selectors.indicator_statuses(indicators=indicators, org_units=[city], year=each)
+        series["total"].append(_pct(_mean([s.result.attainment for s in statuses
+                                           if s.result.attainment is not None])))
+        for domain in MAIN_DOMAINS:
+            series[domain.value].append(_pct(_mean([s.result.attainment for s in statuses
+                                                    if s.indicator.domain == domain
+                                                    and s.result.attainment is not None])))
+    names = {"total": "平均达成度", **{d.value: str(d.label) for d in MAIN_DOMAINS}}
+    return {"kind": "attainment", "years": list(years),
+            "series": [{"key": k, "name": names[k], "values": v} for k, v in series.items()]}
+
+
+def _city_view(plan: Plan, year: int) -> dict:
+    """Everything that depends only on approved values: cached by plan, year and approval marker."""
+    key = f"reports:cockpit:v1:{plan.pk}:{year}:{approval_marker(plan)}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    city, districts = city_and_districts()
+    indicators = list(indicator_selectors.indicator_list(plan=plan))
+    statuses = indicator_selectors.indicator_statuses(indicators=indicators, org_units=[city, *districts],
+                                                      year=year)
+    city_statuses = [s for s in statuses if s.org_unit.pk == city.pk]
+    ranking = indicator_selectors.unit_ranking([s for s in statuses if s.org_unit.pk != city.pk])
+    view = {
+        "plan": {"code": plan.code, "title": plan.title, "period_start": plan.period_start,
+                 "period_end": plan.period_end},
+        "year": year,
+        "city": {"id": city.pk, "name": city.name},
+        "counts": indicator_selectors.status_counts(city_statuses),
+        "domains": _domain_rows(city_statuses),
+        "ranking": [{"org_unit_id": r.org_unit.pk, "name": r.org_unit.name, "rank": r.rank,
+                     "attainment": _pct(r.attainment), "counts": r.counts} for r in ranking],
+        "trend": _trend(plan, city, indicators, year),
+        "warnings": _warnings(city_statuses),
+    }
+    cache.set(key, view, CACHE_SECONDS)
+    return view
+
+
+def _overdue(user: User) -> dict:
+    """Overdue tasks in the user's scope, from the work-plan module when it is installed."""
+    try:
+        from qcity.workplan.selectors import task_overdue_list
+    except ImportError:
+        return {"available": False, "count": 0, "items": []}
+    tasks = task_overdue_list(user=user)
+    model = tasks.model
+    if model._meta.get_field("lead_department").is_relation:
+        tasks = tasks.select_related("lead_department")
+    items = list(tasks.order_by("deadline", "pk")[:OVERDUE_LIMIT])
+    return {"available": True, "count": tasks.count(), "items": [
+        {"id": t.pk, "title": t.title, "lead_department": str(t.lead_department or ""),
+         "deadline": t.deadline.isoformat() if t.deadline else None} for t in items]}
+
+
+def cockpit(*, user: User, year: int | None = None, plan_code: str | None = None) -> dict:
+    """The cockpit for `user`: the city view, plus the user's own district(s) marked in the ranking.
+    The caller has checked the role (COCKPIT_ROLES); every holder sees the city-wide figures."""
+    plan = cockpit_plan(plan_code)
+    if year is None:
+        year = latest_approved_year(plan)
+    elif not plan.period_start <= year <= plan.period_end:
+        raise CockpitError(f"year: {year} 不在规划期 {plan.period_start}–{plan.period_end} 内")
+    view = dict(_city_view(plan, year))
+    prefixes = access.org_unit_scope(user, (Role.DISTRICT_OFFICER,)) or []
+    mine = {int(p.strip("/").split("/")[1]) for p in prefixes if p.count("/") >= 3}  # "/city/district/…"
+    view["ranking"] = [{**row, "highlight": row["org_unit_id"] in mine} for row in view["ranking"]]
+    view["highlight"] = [row["name"] for row in view["ranking"] if row["highlight"]]
+    view["years"] = list(range(plan.period_start, plan.period_end + 1))
+    view["counts"] = dict(view["counts"])
+    view["overdue"] = _overdue(user)
+    return view

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.report_list, name="report-list"),
+    path("cockpit/", views.cockpit, name="cockpit"),
+    path("white-paper/", views.white_paper_download, name="white-paper"),
+    path("midterm-evaluation/", views.midterm_evaluation_download, name="midterm-evaluation"),
+]

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkplanConfig(AppConfig):
+    name = "qcity.workplan"
+    label = "workplan"
+    verbose_name = _("任务与督办")

@@ -1,0 +1,153 @@
+"""Reads of the workplan: tasks in each user's scope, the overdue list, and per-department tallies.
+
+Scope: the leadership office sees every task; a department reporter the tasks their department leads
+or supports; a district officer the tasks carried out by an org unit they cover.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from qcity.core import access
+from qcity.core.choices import Role
+from qcity.core.models import OrgUnit, User
+
+from .choices import SupervisionStatus, TaskStatus
+from .models import Notice, Supervision, Task
+
+VIEWER_ROLES = (Role.LEADERSHIP_OFFICE, Role.DEPARTMENT_REPORTER, Role.DISTRICT_OFFICER)
+OFFICE_ROLES = (Role.LEADERSHIP_OFFICE,)
+
+
+def _units_under(prefixes: list[str]) -> list[int]:
+    covered = Q(pk__in=[])
+    for prefix in prefixes:
+        covered |= Q(path__startswith=prefix)
+    return list(OrgUnit.objects.filter(covered).values_list("id", flat=True))
+
+
+def _scope(user: User) -> Q | None:
+    """A Q on Task for what `user` may see; None for every task."""
+    roles = access.roles_of(user)
+    condition = Q(pk__in=[])
+    if Role.LEADERSHIP_OFFICE in roles:
+        prefixes = access.org_unit_scope(user, OFFICE_ROLES)
+        if prefixes is None:
+            return None
+        condition |= Q(org_unit_id__in=_units_under(prefixes))
+    if Role.DEPARTMENT_REPORTER in roles and user.department_id:
+        supported = Task.supporting_departments.through.objects.filter(department_id=user.department_id)
+        condition |= Q(lead_department_id=user.department_id) | Q(pk__in=supported.values("task_id"))
+    if Role.DISTRICT_OFFICER in roles:
+        prefixes = access.org_unit_scope(user, [Role.DISTRICT_OFFICER])
+        condition |= Q(org_unit__isnull=False) if prefixes is None else Q(org_unit_id__in=_units_under(prefixes))
+    return condition
+
+
+def _today(today: datetime.date | None) -> datetime.date:
+    return today or timezone.localdate()
+
+
+def task_list(*, user: User | None = None) -> QuerySet[Task]:
+    queryset = Task.objects.select_related("plan", "lead_department", "org_unit").prefetch_related(
+        "supporting_departments")
+    if user is None:
+        return queryset
+    scope = _scope(user)
+    return queryset if scope is None else queryset.filter(scope)
+
+
+def task_get(*, user: User, pk: int) -> Task:
+    return get_object_or_404(task_list(user=user), pk=pk)
+
+
+def task_overdue_list(*, user: User | None = None, today: datetime.date | None = None) -> QuerySet[Task]:
+    """Open tasks past their deadline (the deadline day itself is still in time), oldest deadline first."""
+    return (task_list(user=user).exclude(status=TaskStatus.COMPLETED).filter(deadline__lt=_today(today))
+            .order_by("deadline", "code"))
+
+
+def task_quote_spans(*, plan) -> list[tuple[int, int]]:
+    """(start, end) offsets of the plan-text spans tasks quote, for anchoring them on the plan page."""
+    rows = Task.objects.filter(plan=plan, quote_start__isnull=False).values_list("quote_start", "quote")
+    return sorted({(start, start + len(quote)) for start, quote in rows})
+
+
+@dataclass(frozen=True)
+class TaskTally:
+    """A lead department's tasks due in a year, by outcome (what the annual assessment scores)."""
+
+    total: int = 0
+    completed_on_time: int = 0
+    completed_late: int = 0
+    open_overdue: int = 0
+    open_not_due: int = 0
+
+
+def task_tallies(*, year: int, today: datetime.date | None = None) -> dict[int, TaskTally]:
+    """Keyed by the lead department's id, for tasks whose deadline falls in `year`.
+
+    On time means completed on or before the deadline day (local date of completion).
+    """
+    today = _today(today)
+    done = Q(status=TaskStatus.COMPLETED)
+    rows = (
+        Task.objects.filter(deadline__year=year).values("lead_department_id").order_by()
+        .annotate(
+            total=Count("id"),
+            completed_on_time=Count("id", filter=done & Q(completed_at__date__lte=F("deadline"))),
+            completed_late=Count("id", filter=done & Q(completed_at__date__gt=F("deadline"))),
+            open_overdue=Count("id", filter=~done & Q(deadline__lt=today)),
+            open_not_due=Count("id", filter=~done & Q(deadline__gte=today)),
+        )
+    )
+    return {row.pop("lead_department_id"): TaskTally(**row) for row in rows}
+
+
+def task_can_report(*, user: User, task: Task) -> bool:
+    """Lead or supporting department reporters, the district officer of a district task, the office."""
+    if not task.is_open:
+        return False
+    return _may_act(user, task, supporting=True)
+
+
+def task_can_complete(*, user: User, task: Task) -> bool:
+    """Only the lead department (or the district for its task) declares a task done, or the office."""
+    return task.is_open and _may_act(user, task, supporting=False)
+
+
+def _may_act(user: User, task: Task, *, supporting: bool) -> bool:
+    roles = access.roles_of(user)
+    if Role.LEADERSHIP_OFFICE in roles and (access.org_unit_scope(user, OFFICE_ROLES) is None
+                                            or access.covers(user, task.org_unit, OFFICE_ROLES)):
+        return True
+    if Role.DEPARTMENT_REPORTER in roles and user.department_id:
+        if task.lead_department_id == user.department_id:
+            return True
+        if supporting and task.supporting_departments.filter(pk=user.department_id).exists():
+            return True
+    if Role.DISTRICT_OFFICER in roles and task.org_unit_id is not None:
+        return access.covers(user, task.org_unit, [Role.DISTRICT_OFFICER])
+    return False
+
+
+def supervision_list(*, user: User | None = None) -> QuerySet[Supervision]:
+    queryset = Supervision.objects.select_related("task__lead_department", "task__org_unit", "task__plan",
+                                                  "opened_by")
+    if user is None:
+        return queryset
+    return queryset.filter(task__in=task_list(user=user).values("pk"))
+
+
+def supervision_open_for(*, task: Task) -> Supervision | None:
+    return task.supervisions.filter(status=SupervisionStatus.OPEN).first()
+
+
+def notice_list() -> QuerySet[Notice]:
+    """Notices are circulated to every member unit, so every viewer role reads all of them."""
+    return Notice.objects.select_related("issued_by").prefetch_related("tasks")

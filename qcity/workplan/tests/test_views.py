@@ -1,0 +1,113 @@
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from qcity.core.choices import Role
+from qcity.workplan.models import Notice, Supervision
+from qcity.workplan.services import supervision_open
+
+from .factories import department, task_factory
+
+pytestmark = pytest.mark.django_db
+
+
+def _past(days):
+    return timezone.localdate() - datetime.timedelta(days=days)
+
+
+def test_pages_require_a_viewer_role(client, make_user):
+    assert client.get(reverse("workplan:task-list")).status_code == 302
+    client.force_login(make_user(Role.INSPECTOR))
+    for name in ("workplan:task-list", "workplan:supervision-list", "workplan:notice-list"):
+        assert client.get(reverse(name)).status_code == 403
+
+
+def test_task_list_flags_overdue_and_filters_with_htmx(client, make_user):
+    overdue = task_factory(title="逾期的任务", deadline=_past(5))
+    task_factory(title="未到期的任务", deadline=_past(-30), supporting=["statistics"])
+    client.force_login(make_user(Role.LEADERSHIP_OFFICE))
+    with CaptureQueriesContext(connection) as few:
+        page = client.get(reverse("workplan:task-list")).content.decode()
+    assert 'data-overdue="1"' in page and "逾期5天" in page and "1 项任务逾期" in page
+    partial = client.get(reverse("workplan:task-list"), {"overdue": "yes"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in partial and overdue.title in partial and "未到期的任务" not in partial
+    for _ in range(10):
+        task_factory(deadline=_past(1), supporting=["statistics", "water"])
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("workplan:task-list"))
+    assert len(many) == len(few)  # no query per row
+
+
+def test_detail_shows_quote_link_and_supervision(client, make_user):
+    office = make_user(Role.LEADERSHIP_OFFICE)
+    task = task_factory(deadline=_past(20))
+    supervision_open(task=task, by=office)
+    client.force_login(office)
+    page = client.get(reverse("workplan:task-detail", args=[task.pk])).content.decode()
+    assert f"/indicators/plans/{task.plan.code}/#q{task.quote_start}" in page
+    assert "办公室督办" in page and "supervise-form" not in page  # already supervised
+
+
+def test_reporter_cannot_open_another_departments_task(client, make_user):
+    task = task_factory(lead_department=department("water"))
+    client.force_login(make_user(Role.DEPARTMENT_REPORTER, department=department("statistics")))
+    assert client.get(reverse("workplan:task-detail", args=[task.pk])).status_code == 404
+
+
+def test_progress_form_with_attachment_and_bad_input(client, make_user, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    task = task_factory()
+    client.force_login(make_user(Role.DEPARTMENT_REPORTER, department=department("market-regulation")))
+    url = reverse("workplan:task-progress", args=[task.pk])
+    bad = client.post(url, {"percent": 150, "text": "x"})
+    assert bad.status_code == 400 and not task.progress_reports.exists()
+    good = client.post(url, {"percent": 60, "text": "已完成主体工作",
+                             "attachment": SimpleUploadedFile("总结.pdf", b"%PDF-1.4 test")})
+    assert good.status_code == 302
+    report = task.progress_reports.get()
+    download = client.get(reverse("workplan:progress-attachment", args=[report.pk]))
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 test"
+
+
+def test_supervision_list_escalate_and_resolve(client, make_user):
+    office = make_user(Role.LEADERSHIP_OFFICE)
+    supervision = supervision_open(task=task_factory(deadline=_past(9)), by=office)
+    client.force_login(office)
+    page = client.get(reverse("workplan:supervision-list")).content.decode()
+    assert supervision.task.title in page and "升级" in page
+    assert client.post(reverse("workplan:supervision-escalate", args=[supervision.pk])).status_code == 302
+    assert client.post(reverse("workplan:supervision-resolve", args=[supervision.pk]), {}).status_code == 400
+    assert client.post(reverse("workplan:supervision-resolve", args=[supervision.pk]),
+                       {"resolution": "已约谈"}).status_code == 302
+    supervision.refresh_from_db()
+    assert (supervision.level, supervision.status) == (2, "resolved")
+    client.force_login(make_user(Role.DEPARTMENT_REPORTER, department=department("market-regulation")))
+    assert client.post(reverse("workplan:supervision-escalate", args=[supervision.pk])).status_code == 403
+
+
+def test_office_opens_supervision_from_the_detail_page(client, make_user):
+    task = task_factory(deadline=_past(2))
+    client.force_login(make_user(Role.LEADERSHIP_OFFICE))
+    assert client.post(reverse("workplan:task-supervise", args=[task.pk]), {"reason": ""}).status_code == 302
+    assert Supervision.objects.filter(task=task, level=1).exists()
+    assert client.post(reverse("workplan:task-supervise", args=[task.pk]), {"reason": ""}).status_code == 400
+
+
+def test_notice_generate_and_download(client, make_user, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    overdue = task_factory(deadline=_past(40))
+    not_due = task_factory(deadline=_past(-40))
+    client.force_login(make_user(Role.LEADERSHIP_OFFICE))
+    page = client.get(reverse("workplan:notice-list")).content.decode()
+    assert "notice-form" in page
+    refused = client.post(reverse("workplan:notice-issue"), {"kind": "criticism", "tasks": [not_due.pk]})
+    assert refused.status_code == 400 and not_due.code in refused.content.decode()
+    assert client.post(reverse("workplan:notice-issue"), {"kind": "criticism", "tasks": [overdue.pk]}).status_code == 302
+    notice = Notice.objects.get()
+    download = client.get(reverse("workplan:notice-download", args=[notice.pk]))
+    assert download.status_code == 200 and "attachment" in download["Content-Disposition"]

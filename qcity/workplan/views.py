@@ -1,0 +1,228 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
+
+from qcity.core import access
+from qcity.core.pagination import CappedPaginator
+from qcity.core.permissions import role_required
+from qcity.core.uploads import request_too_large
+from qcity.core.workdays import CalendarNotAvailable
+
+from . import selectors, services
+from .choices import SupervisionStatus
+from .filters import SupervisionFilter, TaskFilter
+from .forms import CompleteForm, NoticeForm, ProgressForm, ResolveForm, SupervisionOpenForm
+from .models import TaskProgress
+from .selectors import OFFICE_ROLES, VIEWER_ROLES
+from .tables import TaskTable
+
+
+def _error_text(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return "；".join(f"{name}: {' '.join(errors)}" if name != "__all__" else " ".join(errors)
+                        for name, errors in exc.message_dict.items())
+    return "；".join(exc.messages)
+
+
+def _add_service_error(form, exc: ValidationError) -> None:
+    """A service names fields the form may not have (task, status): those become form-level errors."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for name, errors in exc.message_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+@role_required(*VIEWER_ROLES)
+def task_list(request):
+    today = timezone.localdate()
+    queryset = selectors.task_list(user=request.user)
+    filterset = TaskFilter(request.GET, queryset=queryset)
+    table = TaskTable(filterset.qs if filterset.is_valid() else filterset.queryset.none(), today=today)
+    RequestConfig(request, paginate={"per_page": 50, "paginator_class": CappedPaginator}).configure(table)
+    context = {"filter": filterset, "table": table,
+               "overdue_count": selectors.task_overdue_list(user=request.user, today=today).count()}
+    template = "workplan/partials/task_table.html" if request.htmx else "workplan/task_list.html"
+    return render(request, template, context)
+
+
+def _detail(request, task, *, forms=None, status=200, error=""):
+    today = timezone.localdate()
+    forms = forms or {}
+    user = request.user
+    can_report = selectors.task_can_report(user=user, task=task)
+    is_office = access.has_role(user, *OFFICE_ROLES)
+    context = {
+        "task": task, "today": today, "is_overdue": task.is_overdue(today), "days_late": task.days_late(today),
+        "progress_reports": task.progress_reports.select_related("department", "reported_by"),
+        "supervisions": task.supervisions.select_related("opened_by"),
+        "open_supervision": selectors.supervision_open_for(task=task),
+        "can_report": can_report, "can_complete": selectors.task_can_complete(user=user, task=task),
+        "is_office": is_office, "error": error,
+        "progress_form": forms.get("progress") or ProgressForm(initial={"percent": task.progress}),
+        "complete_form": forms.get("complete") or CompleteForm(),
+        "supervise_form": forms.get("supervise") or SupervisionOpenForm(),
+    }
+    return render(request, "workplan/task_detail.html", context, status=status)
+
+
+@role_required(*VIEWER_ROLES)
+def task_detail(request, pk):
+    return _detail(request, selectors.task_get(user=request.user, pk=pk))
+
+
+@role_required(*VIEWER_ROLES)
+@require_POST
+def task_progress(request, pk):
+    task = selectors.task_get(user=request.user, pk=pk)
+    too_big = request_too_large(request)
+    if too_big:
+        return _detail(request, task, status=400, error=too_big)
+    form = ProgressForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.task_progress_report(task=task, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_service_error(form, exc)
+        else:
+            messages.success(request, _("已报送进展"))
+            return redirect("workplan:task-detail", pk=task.pk)
+    return _detail(request, task, forms={"progress": form}, status=400)
+
+
+@role_required(*VIEWER_ROLES)
+@require_POST
+def task_complete(request, pk):
+    task = selectors.task_get(user=request.user, pk=pk)
+    form = CompleteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.task_complete(task=task, by=request.user, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            return _detail(request, task, status=400, error=_error_text(exc))
+        messages.success(request, _("任务已标记为完成"))
+        return redirect("workplan:task-detail", pk=task.pk)
+    return _detail(request, task, forms={"complete": form}, status=400)
+
+
+@role_required(*OFFICE_ROLES)
+@require_POST
+def task_supervise(request, pk):
+    task = selectors.task_get(user=request.user, pk=pk)
+    form = SupervisionOpenForm(request.POST)
+    if form.is_valid():
+        try:
+            services.supervision_open(task=task, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _add_service_error(form, exc)
+        except CalendarNotAvailable as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("已发起督办"))
+            return redirect("workplan:task-detail", pk=task.pk)
+    return _detail(request, task, forms={"supervise": form}, status=400)
+
+
+@role_required(*VIEWER_ROLES)
+def progress_attachment(request, pk):
+    """Attachments are served through the task's scope, never from a public media URL."""
+    report = get_object_or_404(TaskProgress, pk=pk, task__in=selectors.task_list(user=request.user).values("pk"))
+    if not report.attachment:
+        raise Http404
+    return FileResponse(report.attachment.open("rb"), as_attachment=True,
+                        filename=report.attachment.name.rsplit("/", 1)[-1])
+
+
+def _supervision_page(request, *, status=200, error="", forms=None):
+    queryset = selectors.supervision_list(user=request.user)
+    data = request.GET.copy()
+    if not request.GET:
+        data["status"] = SupervisionStatus.OPEN
+    filterset = SupervisionFilter(data, queryset=queryset)
+    supervisions = filterset.qs if filterset.is_valid() else queryset.none()
+    context = {"filter": filterset, "supervisions": supervisions[:500], "today": timezone.localdate(),
+               "is_office": access.has_role(request.user, *OFFICE_ROLES), "error": error,
+               "resolve_form": ResolveForm(), "forms": forms or {}}
+    template = "workplan/partials/supervision_table.html" if request.htmx else "workplan/supervision_list.html"
+    return render(request, template, context, status=status)
+
+
+@role_required(*VIEWER_ROLES)
+def supervision_list(request):
+    return _supervision_page(request)
+
+
+def _supervision(request, pk):
+    return get_object_or_404(selectors.supervision_list(user=request.user), pk=pk)
+
+
+@role_required(*OFFICE_ROLES)
+@require_POST
+def supervision_escalate(request, pk):
+    supervision = _supervision(request, pk)
+    try:
+        services.supervision_escalate(supervision=supervision, by=request.user)
+    except ValidationError as exc:
+        return _supervision_page(request, status=400, error=f"{supervision.task.code}: {_error_text(exc)}")
+    except CalendarNotAvailable as exc:
+        return _supervision_page(request, status=400, error=str(exc))
+    messages.success(request, _("已升级为%(level)s") % {"level": supervision.get_level_display()})
+    return redirect("workplan:supervision-list")
+
+
+@role_required(*OFFICE_ROLES)
+@require_POST
+def supervision_resolve(request, pk):
+    supervision = _supervision(request, pk)
+    form = ResolveForm(request.POST)
+    if not form.is_valid():
+        return _supervision_page(request, status=400,
+                                 error=f"{supervision.task.code}: " + _("请填写办结情况"))
+    try:
+        services.supervision_resolve(supervision=supervision, by=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        return _supervision_page(request, status=400, error=f"{supervision.task.code}: {_error_text(exc)}")
+    messages.success(request, _("督办已办结"))
+    return redirect("workplan:supervision-list")
+
+
+def _notice_page(request, *, form=None, status=200):
+    is_office = access.has_role(request.user, *OFFICE_ROLES)
+    if is_office and form is None:
+        form = NoticeForm(tasks=selectors.task_list(user=request.user).order_by("deadline", "code"),
+                          initial={"tasks": list(selectors.task_overdue_list(user=request.user))})
+    return render(request, "workplan/notice_list.html",
+                  {"notices": selectors.notice_list()[:200], "form": form, "is_office": is_office}, status=status)
+
+
+@role_required(*VIEWER_ROLES)
+def notice_list(request):
+    return _notice_page(request)
+
+
+@role_required(*OFFICE_ROLES)
+@require_POST
+def notice_issue(request):
+    form = NoticeForm(request.POST, tasks=selectors.task_list(user=request.user).order_by("deadline", "code"))
+    if form.is_valid():
+        try:
+            notice = services.notice_issue(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_service_error(form, exc)
+        else:
+            messages.success(request, _("已生成通报 %(number)s") % {"number": notice.number})
+            return redirect("workplan:notice-list")
+    return _notice_page(request, form=form, status=400)
+
+
+@role_required(*VIEWER_ROLES)
+def notice_download(request, pk):
+    notice = get_object_or_404(selectors.notice_list(), pk=pk)
+    if not notice.file:
+        raise Http404
+    return FileResponse(notice.file.open("rb"), as_attachment=True, filename=f"{notice.number}.docx")

@@ -1,0 +1,48 @@
+"""The assessment in a real browser: the office opens the published 2024 results and a breakdown."""
+
+DEMO_PASSWORD = "Qcity-2026!"
+
+
+def test_office_opens_the_2024_ranking_and_a_breakdown_that_explains_the_score(page, login, screenshot):
+    # given the leadership office logged in
+    login(page, "office", DEMO_PASSWORD)
+
+    # when it opens the assessment schemes and the published 2024 scheme's ranking
+    page.goto("/assessment/")
+    row = page.locator("#scheme-table tbody tr", has_text="2024年度")
+    assert "已发布" in row.inner_text()
+    with page.expect_navigation():
+        row.get_by_role("link", name="排名").click()
+
+    # then both rankings are shown, the vetoed district last and failed
+    districts = page.locator("#district-ranking tbody tr")
+    assert districts.count() == 16
+    assert page.locator("#department-ranking tbody tr").count() >= 1
+    last = districts.last.inner_text()
+    assert "中牟县" in last and "不合格" in last and "一票否决" in last
+    screenshot(page, "assessment-ranking")
+
+    # when it opens the first district's breakdown
+    first = districts.first.locator("a")
+    name = first.inner_text()
+    with page.expect_navigation():
+        first.click()
+
+    # then every line has its points, and the total is the score shown at the top
+    assert page.locator("h1").inner_text() == name
+    lines = page.locator("#breakdown-table tbody tr")
+    assert lines.count() > 10
+    points = [float(t.replace("+", "")) for t in page.locator("#breakdown-table tbody tr td:nth-child(7)").all_inner_texts()]
+    total = float(page.locator("#breakdown-total").inner_text())
+    assert abs(sum(points) - total) < 0.005
+    assert page.locator("#result-score").inner_text().startswith(f"{total:.2f}")
+    screenshot(page, "assessment-breakdown")
+
+
+def test_quality_index_page_draws_the_trend(page, login, screenshot):
+    login(page, "jinshui", DEMO_PASSWORD)
+    page.goto("/assessment/quality-index/")
+    assert page.locator("#index-table tbody tr").count() == 17
+    page.wait_for_selector("#chart-index-trend[data-ready='1']")
+    assert "金水区" in page.locator("#index-table tr.table-warning").inner_text()
+    screenshot(page, "assessment-quality-index")
