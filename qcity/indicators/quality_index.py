@@ -71,14 +71,11 @@ def _row(unit: OrgUnit, year: int, scores: dict[str, list[Decimal]]) -> QualityI
     return QualityIndexRow(unit, year, rounded(total), *(rounded(groups[d]) for d in SUB_INDICES))
 
 
-def _indicators(year: int, plan: Plan | None):
-    plans = [plan] if plan is not None else plans_covering(year)
-    return list(indicator_list().filter(plan__in=plans))
+def _plans(year: int, plan: Plan | None) -> list[Plan]:
+    return [plan] if plan is not None else plans_covering(year)
 
 
-def quality_index(*, year: int, org_units: list[OrgUnit], plan: Plan | None = None) -> list[QualityIndexRow]:
-    """One row per unit (in the order given) for `year`; a handful of queries whatever the sizes."""
-    indicators = _indicators(year, plan)
+def _rows(year: int, org_units: list[OrgUnit], indicators: list) -> list[QualityIndexRow]:
     scores: dict[int, dict[str, list[Decimal]]] = defaultdict(lambda: defaultdict(list))
     if indicators and org_units:
         for item in indicator_statuses(indicators=indicators, org_units=org_units, year=year):
@@ -90,6 +87,19 @@ def quality_index(*, year: int, org_units: list[OrgUnit], plan: Plan | None = No
     return [_row(unit, year, scores[unit.pk]) for unit in org_units]
 
 
+def quality_index(*, year: int, org_units: list[OrgUnit], plan: Plan | None = None) -> list[QualityIndexRow]:
+    """One row per unit (in the order given) for `year`; a handful of queries whatever the sizes."""
+    return _rows(year, org_units, list(indicator_list().filter(plan__in=_plans(year, plan))))
+
+
 def quality_index_trend(*, years: range, org_unit: OrgUnit, plan: Plan | None = None) -> list[QualityIndexRow]:
-    """The unit's index for each year (for the trend chart); each year uses the plans covering it."""
-    return [quality_index(year=year, org_units=[org_unit], plan=plan)[0] for year in years]
+    """The unit's index for each year (for the trend chart); each year uses the plans covering it, and
+    the indicators of a set of plans are read once, not once per year."""
+    catalogue: dict[tuple[int, ...], list] = {}
+    out = []
+    for year in years:
+        key = tuple(sorted(p.pk for p in _plans(year, plan)))
+        if key not in catalogue:
+            catalogue[key] = list(indicator_list().filter(plan__in=key))
+        out.append(_rows(year, [org_unit], catalogue[key])[0])
+    return out

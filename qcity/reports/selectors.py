@@ -195,9 +195,6 @@ def _overdue(user: User) -> dict:
     except ImportError:
         return {"available": False, "count": 0, "items": []}
     tasks = task_overdue_list(user=user)
-    model = tasks.model
-    if model._meta.get_field("lead_department").is_relation:
-        tasks = tasks.select_related("lead_department")
     items = list(tasks.order_by("deadline", "pk")[:OVERDUE_LIMIT])
     return {"available": True, "count": tasks.count(), "items": [
         {"id": t.pk, "title": t.title, "lead_department": str(t.lead_department or ""),

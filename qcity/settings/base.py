@@ -180,6 +180,14 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "EnterpriseStatusEnum": "qcity.enterprises.choices.EnterpriseStatus",
         "ImportStatusEnum": "qcity.enterprises.choices.ImportStatus",
+        "ReportedValueStatusEnum": "qcity.indicators.choices.ValueStatus",
+        "TargetStatusEnum": "qcity.indicators.choices.TargetStatus",
+        "TaskStatusEnum": "qcity.workplan.choices.TaskStatus",
+        "SupervisionStatusEnum": "qcity.workplan.choices.SupervisionStatus",
+        "NoticeKindEnum": "qcity.workplan.choices.NoticeKind",
+        "AssessmentSchemeStatusEnum": "qcity.assessment.choices.SchemeStatus",
+        "AssessmentSubjectKindEnum": "qcity.assessment.choices.SubjectKind",
+        "SchemeItemKindEnum": "qcity.assessment.choices.ItemKind",
     },
 }
 

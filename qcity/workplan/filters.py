@@ -45,7 +45,7 @@ class TaskFilter(django_filters.FilterSet):
         value = value.strip()
         return queryset.filter(Q(code__icontains=value) | Q(title__icontains=value)) if value else queryset
 
-    def filter_department(self, queryset, name, value):
+    def filter_department(self, queryset, name, value: Department):
         supported = Task.supporting_departments.through.objects.filter(department=value).values("task_id")
         return queryset.filter(Q(lead_department=value) | Q(pk__in=supported))
 

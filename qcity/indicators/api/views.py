@@ -128,7 +128,8 @@ class ReportedValueTransitionApi(APIView):
     permission_classes = [HasRole]
     required_roles = APPROVER_ROLES
 
-    @extend_schema(request=ReasonSerializer, responses=ReportedValueSerializer)
+    @extend_schema(request=ReasonSerializer, responses=ReportedValueSerializer,
+                   operation_id="reported_values_transition")
     def post(self, request, pk, action):
         value = get_object_or_404(selectors.reported_value_list(user=request.user), pk=pk)
         data = ReasonSerializer(data=request.data)
