@@ -47,7 +47,11 @@ def _series(rng, indicator: Indicator, years: range, skill: float) -> list[float
     bounded = indicator.is_bounded_percentage
     if indicator.accumulation == Accumulation.CUMULATIVE:
         per_year = goal_value / max(1, goal_year - years.start + 1)
-        return [max(0.0, round(per_year * rng.uniform(0.6, 1.3) * skill, 0 if goal_value >= 5 else 2)) for _ in years]
+        shares = [max(0.0, per_year * rng.uniform(0.6, 1.3) * skill) for _ in years]
+        if not float(goal_value).is_integer():
+            return [round(share, 2) for share in shares]
+        # counts of things (示范区, 奖项) come in whole numbers: round each year's share at random
+        return [float(int(share) + (rng.random() < share - int(share))) for share in shares]
     if indicator.baseline_value is not None:
         start = float(indicator.baseline_value)
     elif bounded and not lower_is_better:

@@ -11,7 +11,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db.models import Count, Exists, Max, OuterRef
 
 from qcity.core import access
 from qcity.core.choices import Role
@@ -39,15 +39,17 @@ def city_and_districts() -> tuple[OrgUnit, list[OrgUnit]]:
 
 
 def cockpit_plan(code: str | None = None) -> Plan:
-    """The plan the cockpit shows: the one asked for, else the one with the most indicators among the
-    plans with the latest end year (the current programme, not a zone's side plan)."""
-    plans = Plan.objects.annotate(indicator_count=Count("indicators")).defer("text")
+    """The plan the cockpit shows: the one asked for, else the current programme — among plans with
+    approved values (a freshly imported plan has none yet), the latest-ending one with the most
+    indicators (not a zone's side plan)."""
+    approved = ReportedValue.objects.filter(indicator__plan=OuterRef("pk"), status=ValueStatus.APPROVED)
+    plans = Plan.objects.annotate(indicator_count=Count("indicators"), has_values=Exists(approved)).defer("text")
     if code:
         plan = plans.filter(code=code).first()
         if plan is None:
             raise CockpitError(f"plan: 未找到规划 {code}")
         return plan
-    plan = plans.order_by("-period_end", "-indicator_count", "code").first()
+    plan = plans.order_by("-has_values", "-period_end", "-indicator_count", "code").first()
     if plan is None:
         raise CockpitError("plan: 尚未载入规划")
     return plan

@@ -84,3 +84,14 @@ def test_overdue_tasks_come_from_the_work_plan(programme, make_user):
     overdue = data["overdue"]
     assert set(overdue) == {"available", "count", "items"}
     assert overdue["count"] >= len(overdue["items"])
+
+
+def test_default_plan_is_the_programme_with_values_not_a_newer_empty_plan(programme):
+    # given a freshly imported plan ending later than the programme, with no approved values yet
+    from qcity.indicators.models import Plan
+
+    Plan.objects.create(code="imported-2026", title="新导入规划", period_start=2024, period_end=2026)
+    # when the cockpit picks its default plan
+    plan = selectors.cockpit_plan()
+    # then it stays on the programme that has values
+    assert plan.code == "test-programme"
