@@ -46,3 +46,21 @@ def test_quality_index_page_draws_the_trend(page, login, screenshot):
     page.wait_for_selector("#chart-index-trend[data-ready='1']")
     assert "金水区" in page.locator("#index-table tr.table-warning").inner_text()
     screenshot(page, "assessment-quality-index")
+
+
+def test_office_runs_the_2025_draft_scheme_and_gets_a_ranking(page, login):
+    # given the draft 2025 scheme the demo prepared, never run
+    login(page, "office", DEMO_PASSWORD)
+    page.goto("/assessment/")
+    row = page.locator("#scheme-table tbody tr", has_text="2025年度")
+    with page.expect_navigation():
+        row.locator("a").first.click()
+
+    # when the office runs it
+    with page.expect_navigation():
+        page.click("#run-button")
+
+    # then every district is scored and ranked, the first one ranked 1
+    districts = page.locator("#district-ranking tbody tr")
+    assert districts.count() == 16
+    assert districts.first.locator("td").first.inner_text().strip() == "1"

@@ -9,6 +9,19 @@ def _jinshui_row(page):
     return page.locator("#ranking-table tbody tr", has_text="金水区")
 
 
+def test_office_sees_the_three_builtin_plans_with_their_targets(page, login):
+    login(page, "office", DEMO_PASSWORD)
+    page.goto("/indicators/")
+    text = page.locator("main").inner_text()
+    for title in ("郑州市“十四五”质量强市建设规划", "郑州市创建全国质量强市示范城市工作方案", "航空港"):
+        assert title in text
+    page.goto("/indicators/plans/zz-airport-2021/")
+    assert page.locator("#indicator-table tbody tr").count() >= 60
+    # a target links to its sentence in the plan text
+    href = page.locator("#indicator-table tbody tr a[href^='#q']").first.get_attribute("href")
+    assert page.locator(f"#plan-text {href}").count() == 1
+
+
 def test_district_reports_office_approves_and_the_status_changes(page, login, screenshot):
     # given the district officer of 金水区 on an indicator of the 2014 plan
     login(page, "jinshui", DEMO_PASSWORD)

@@ -34,3 +34,15 @@ def test_district_officer_sees_own_district_highlighted(page, login, screenshot)
     highlighted = page.locator("#ranking-table tbody tr.table-warning")
     assert highlighted.count() == 1 and "金水区" in highlighted.inner_text()
     screenshot(page, "cockpit-district-officer")
+
+
+def test_office_downloads_the_white_paper_as_docx_and_pdf(page, login):
+    login(page, "office", DEMO_PASSWORD)
+    page.goto("/reports/")
+    for fmt, magic in (("DOCX", b"PK"), ("PDF", b"%PDF")):
+        with page.expect_download() as download:
+            page.locator("#white-paper").get_by_role("link", name=fmt).first.click()
+        path = download.value.path()
+        with open(path, "rb") as handle:
+            assert handle.read(4).startswith(magic)
+        assert download.value.suggested_filename.endswith(fmt.lower())
