@@ -69,18 +69,20 @@ lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 
 # Each benchmark prints its own table, on SQLite and then on PostgreSQL (BENCH_PG= to skip PostgreSQL).
-# e.g. make bench BENCH_ARGS="--scale small"
-BENCHES  ?= bench/foundation.py
+# BENCH_ARGS go to bench/foundation.py, e.g. make bench BENCH_ARGS="--scale small".
+BENCHES  ?= bench/foundation.py bench/assessment.py bench/cockpit.py bench/white_paper.py
 BENCH_PG ?= postgres://postgres@127.0.0.1:5432
 bench: $(VENV)/.installed-test
 	@mkdir -p var
+	@echo "== bench/plan_extraction.py"; $(PY) bench/plan_extraction.py
 	@set -e; for f in $(BENCHES); do \
-	    echo "== $$f on SQLite"; $(PY) "$$f" $(BENCH_ARGS); \
+	    args=""; [ "$$f" = bench/foundation.py ] && args="$(BENCH_ARGS)"; \
+	    echo "== $$f on SQLite"; $(PY) "$$f" $$args; \
 	    if [ -z "$(BENCH_PG)" ]; then continue; fi; \
 	    if ! pg_isready -q -d "$(BENCH_PG)/postgres" 2>/dev/null; then \
 	        echo "== $$f on PostgreSQL: skipped, $(BENCH_PG) not reachable"; continue; fi; \
 	    echo "== $$f on PostgreSQL"; \
-	    $(PY) "$$f" $(BENCH_ARGS) --database-url "$(BENCH_PG)/qcity_bench_$$(basename "$$f" .py)"; \
+	    $(PY) "$$f" $$args --database-url "$(BENCH_PG)/qcity_bench_$$(basename "$$f" .py)"; \
 	done
 
 # --- cleaning ------------------------------------------------------------------------------------

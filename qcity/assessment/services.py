@@ -21,6 +21,7 @@ from qcity.core.models import Department, OrgUnit, User
 from qcity.indicators.models import Indicator
 from qcity.indicators.quality_index import plans_covering
 from qcity.indicators.selectors import indicator_statuses
+from qcity.workplan.selectors import task_tallies
 
 from . import scoring
 from .choices import ItemKind, SchemeStatus, ScoringRule, SubjectKind
@@ -281,15 +282,6 @@ def adjustment_delete(*, adjustment: Adjustment, by: User | None) -> None:
 # --- run --------------------------------------------------------------------------------------------------------
 
 
-def _task_tallies(year: int) -> dict | None:
-    """The work plan's tallies per lead department; None where that module is not installed yet."""
-    try:
-        from qcity.workplan.selectors import task_tallies
-    except ImportError:
-        return None
-    return task_tallies(year=year)
-
-
 def assessment_run(*, scheme: AssessmentScheme, by: User | None) -> list[AssessmentResult]:
     """Score every district and department of the scheme; replaces the previous run's results.
 
@@ -313,7 +305,7 @@ def assessment_run(*, scheme: AssessmentScheme, by: User | None) -> list[Assessm
         if status.result.actual is not None:
             reported_plans[unit_id].add(status.indicator.plan_id)
     task_item = next((i for i in items if i.kind == ItemKind.TASKS), None)
-    tallies = _task_tallies(scheme.year) if task_item is not None and departments else None
+    tallies = task_tallies(year=scheme.year) if task_item is not None and departments else None
     adjustments: dict[tuple[int, str, int], list[Adjustment]] = defaultdict(list)
     for a in Adjustment.objects.filter(item__scheme=scheme).order_by("created_at", "pk"):
         subject = ("unit", a.org_unit_id) if a.org_unit_id else ("department", a.department_id)

@@ -19,6 +19,8 @@ from qcity.core.models import OrgUnit, User
 from qcity.indicators import selectors as indicator_selectors
 from qcity.indicators.choices import Domain, TargetStatus, ValueStatus
 from qcity.indicators.models import Plan, ReportedValue
+from qcity.indicators.quality_index import quality_index_trend
+from qcity.workplan.selectors import task_overdue_list
 
 COCKPIT_ROLES = (Role.LEADERSHIP_OFFICE, Role.DEPARTMENT_REPORTER, Role.DISTRICT_OFFICER)
 MAIN_DOMAINS = (Domain.PRODUCT, Domain.ENGINEERING, Domain.SERVICE, Domain.ENVIRONMENT)
@@ -135,31 +137,12 @@ def _warnings(statuses) -> list[dict]:
     } for s in bad[:WARNING_LIMIT]]
 
 
-def _trend(plan: Plan, city: OrgUnit, indicators: list, year: int) -> dict:
-    """The composite quality index over the plan years if the indicators module provides it, else the
-    mean attainment of the city's indicators per year (total and the four main domains)."""
-    years = range(plan.period_start, year + 1)
-    try:
-        from qcity.indicators.quality_index import quality_index_trend
-    except ImportError:
-        quality_index_trend = None
-    if quality_index_trend is not None:
-        rows = quality_index_trend(years=years, org_unit=city, plan=plan)
-        names = [("total", "质量指数"), *[(d.value, str(d.label)) for d in MAIN_DOMAINS]]
-        return {"kind": "quality_index", "years": [r.year for r in rows], "series": [
-            {"key": key, "name": name, "values": [_num(getattr(r, key)) for r in rows]} for key, name in names]}
-    series: dict[str, list] = {"total": [], **{d.value: [] for d in MAIN_DOMAINS}}
-    for each in years:
-        statuses = indicator_selectors.indicator_statuses(indicators=indicators, org_units=[city], year=each)
-        series["total"].append(_pct(_mean([s.result.attainment for s in statuses
-                                           if s.result.attainment is not None])))
-        for domain in MAIN_DOMAINS:
-            series[domain.value].append(_pct(_mean([s.result.attainment for s in statuses
-                                                    if s.indicator.domain == domain
-                                                    and s.result.attainment is not None])))
-    names = {"total": "平均达成度", **{d.value: str(d.label) for d in MAIN_DOMAINS}}
-    return {"kind": "attainment", "years": list(years),
-            "series": [{"key": k, "name": names[k], "values": v} for k, v in series.items()]}
+def _trend(plan: Plan, city: OrgUnit, year: int) -> dict:
+    """The city's composite quality index and its four sub-indices over the plan years so far."""
+    rows = quality_index_trend(years=range(plan.period_start, year + 1), org_unit=city, plan=plan)
+    names = [("total", "质量指数"), *[(d.value, str(d.label)) for d in MAIN_DOMAINS]]
+    return {"kind": "quality_index", "years": [r.year for r in rows], "series": [
+        {"key": key, "name": name, "values": [_num(getattr(r, key)) for r in rows]} for key, name in names]}
 
 
 def _city_view(plan: Plan, year: int) -> dict:
@@ -183,7 +166,7 @@ def _city_view(plan: Plan, year: int) -> dict:
         "domains": _domain_rows(city_statuses),
         "ranking": [{"org_unit_id": r.org_unit.pk, "name": r.org_unit.name, "rank": r.rank,
                      "attainment": _pct(r.attainment), "counts": r.counts} for r in ranking],
-        "trend": _trend(plan, city, indicators, year),
+        "trend": _trend(plan, city, year),
         "warnings": _warnings(city_statuses),
     }
     cache.set(key, view, CACHE_SECONDS)
@@ -191,14 +174,10 @@ def _city_view(plan: Plan, year: int) -> dict:
 
 
 def _overdue(user: User) -> dict:
-    """Overdue tasks in the user's scope, from the work-plan module when it is installed."""
-    try:
-        from qcity.workplan.selectors import task_overdue_list
-    except ImportError:
-        return {"available": False, "count": 0, "items": []}
+    """Overdue tasks in the user's scope (the work plan's supervision list)."""
     tasks = task_overdue_list(user=user)
     items = list(tasks.order_by("deadline", "pk")[:OVERDUE_LIMIT])
-    return {"available": True, "count": tasks.count(), "items": [
+    return {"count": tasks.count(), "items": [
         {"id": t.pk, "title": t.title, "lead_department": str(t.lead_department or ""),
          "deadline": t.deadline.isoformat() if t.deadline else None} for t in items]}
 

@@ -209,7 +209,7 @@ def test_department_is_scored_on_city_values_of_its_indicators_and_on_its_tasks(
     scheme, _ = scheme_with([(rate, 40), (unrelated, 40), (ItemKind.TASKS, 20)], districts=False, departments=True)
     value(rate, city, 99)
     value(unrelated, city, 0)
-    monkeypatch.setattr(services, "_task_tallies", lambda year: {
+    monkeypatch.setattr(services, "task_tallies", lambda year: {
         market.pk: TaskTally(total=4, completed_on_time=2, completed_late=1, open_overdue=1)})
 
     results = services.assessment_run(scheme=scheme, by=None)
@@ -221,19 +221,6 @@ def test_department_is_scored_on_city_values_of_its_indicators_and_on_its_tasks(
     assert result.score == Decimal("87.50")
     # a department with no indicator and no task due is not assessed
     assert not any(r.department and r.department.code == "water" for r in results)
-
-
-def test_without_the_workplan_module_departments_get_no_task_score(plan, city, monkeypatch):
-    market = Department.objects.get(code="market-regulation")
-    rate = indicator(plan, target=98)
-    rate.departments.add(market)
-    scheme, _ = scheme_with([(rate, 80), (ItemKind.TASKS, 20)], districts=False, departments=True)
-    value(rate, city, 99)
-    monkeypatch.setattr(services, "_task_tallies", lambda year: None)
-
-    result = result_for(services.assessment_run(scheme=scheme, by=None), market)
-
-    assert result.score == Decimal("100.00") and len(result.breakdown) == 1
 
 
 def test_a_run_replaces_the_previous_results_in_one_audit_event(plan, district):

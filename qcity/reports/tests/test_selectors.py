@@ -80,10 +80,19 @@ def test_submitted_values_do_not_count(programme, make_user):
 
 
 def test_overdue_tasks_come_from_the_work_plan(programme, make_user):
-    data = selectors.cockpit(user=make_user(Role.LEADERSHIP_OFFICE), year=2023, plan_code="test-programme")
-    overdue = data["overdue"]
-    assert set(overdue) == {"available", "count", "items"}
-    assert overdue["count"] >= len(overdue["items"])
+    # given one open task past its deadline and one not yet due
+    import datetime
+
+    from qcity.workplan.tests.factories import task_factory
+
+    late = task_factory(plan=programme["plan"], deadline=datetime.date(2022, 6, 30), quote_start=None)
+    task_factory(plan=programme["plan"], deadline=datetime.date(2099, 12, 31), quote_start=None)
+    # when the office opens the cockpit
+    overdue = selectors.cockpit(user=make_user(Role.LEADERSHIP_OFFICE), year=2023,
+                                plan_code="test-programme")["overdue"]
+    # then only the late task is listed
+    assert overdue["count"] == 1
+    assert [item["id"] for item in overdue["items"]] == [late.pk]
 
 
 def test_default_plan_is_the_programme_with_values_not_a_newer_empty_plan(programme):
