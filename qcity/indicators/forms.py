@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from qcity.core import access
 from qcity.core.models import OrgUnit
 
-from .choices import Comparator, Domain, PeriodKind
+from .choices import Comparator, Domain, IndicatorSource, PeriodKind
 from .models import Indicator, Plan
 from .services.values import REPORTER_ROLES
 
@@ -18,7 +18,9 @@ def org_units_in_scope(user):
 
 
 class ReportedValueForm(forms.Form):
-    indicator = forms.ModelChoiceField(label=_("指标"), queryset=Indicator.objects.select_related("plan"))
+    indicator = forms.ModelChoiceField(
+        label=_("指标"), queryset=Indicator.objects.filter(source=IndicatorSource.REPORTED).select_related("plan")
+        .order_by("-plan__period_end", "plan__code", "position"))
     org_unit = forms.ModelChoiceField(label=_("行政单元"), queryset=OrgUnit.objects.none())
     period_kind = forms.ChoiceField(label=_("周期"), choices=PeriodKind.choices, initial=PeriodKind.YEAR)
     year = forms.IntegerField(label=_("年度"), min_value=1990, max_value=2100)
@@ -31,6 +33,8 @@ class ReportedValueForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org_unit"].queryset = org_units_in_scope(user)
+        # the same name can appear in several plans: show the plan and the indicator's code
+        self.fields["indicator"].label_from_instance = lambda i: f"{i.plan.title} · {i.code} {i.name}"
 
 
 class ReasonForm(forms.Form):
