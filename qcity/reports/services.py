@@ -14,7 +14,7 @@ from qcity.indicators.models import Plan
 
 from . import content
 from .documents import docx_bytes, pdf_bytes
-from .selectors import CACHE_SECONDS, approval_marker, latest_approved_year
+from .selectors import CACHE_SECONDS, CockpitError, approval_marker, cockpit_plan, latest_approved_year
 
 REPORT_ROLES = (Role.LEADERSHIP_OFFICE,)
 FORMATS = ("docx", "pdf")
@@ -72,9 +72,11 @@ def white_paper_plan(year: int) -> Plan:
 
 
 def white_paper_years() -> list[int]:
-    """Years a white paper can be issued for: the current programme's years up to the latest approved one."""
-    plan = report_plans().annotate(n=Count("indicators")).order_by("-period_end", "-n").first()
-    if plan is None:
+    """Years a white paper can be issued for: the current programme's years up to the latest approved one
+    (the programme the cockpit shows: a freshly imported plan without values does not displace it)."""
+    try:
+        plan = cockpit_plan()
+    except CockpitError:
         return []
     return list(range(latest_approved_year(plan), plan.period_start - 1, -1))
 
