@@ -49,3 +49,29 @@ def make_user(db, city):
         return user
 
     return make
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) -> the Django test client, logged in as `user` (session auth, as the pages)."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
+def api_for():
+    """api_for(user) -> a DRF API client that authenticates as `user` with a token (as API callers)."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    def authenticate(user):
+        api = APIClient()
+        token, _ = Token.objects.get_or_create(user=user)
+        api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return api
+
+    return authenticate

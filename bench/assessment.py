@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.foundation import _width, percentile  # noqa: E402
 from bench.programme_data import build, drop  # noqa: E402
+from bench.reporting import percentile, print_report  # noqa: E402
 
 TARGET = ("≤ 1 s", lambda seconds: seconds <= 1.0)
 SCHEME_NAME = "基准测试考核方案"
@@ -73,22 +73,12 @@ def main() -> None:
         rows.append((f"quality index of {args.year}: {len(units)} units × 300 indicators", "informational",
                      f"p50 {statistics.median(index_times[1:]):.3f} s (max {max(index_times[1:]):.3f})", "INFO"))
         build_note = f"built in {data.build_seconds:.1f} s" if data.build_seconds else "reused"
-        print_report(rows, f"{connection.vendor}, {data.value_count:,} monthly values ({build_note}), "
+        print_report(rows, f"assessment benchmark — {connection.vendor}, {data.value_count:,} monthly values ({build_note}), "
                            f"{os.cpu_count()} CPUs, Python {platform.python_version()}")
         top = sorted(results, key=lambda r: (r.subject_kind, r.rank))[:3]
         print("\nfirst places: " + "; ".join(f"{r.subject} {r.score} ({r.get_grade_display()})" for r in top))
     finally:
         drop(data)
-
-
-def print_report(rows: list[tuple[str, str, str, str]], context: str) -> None:
-    headings = ("figure", "target", "measured", "result")
-    widths = [max(_width(h), *(_width(r[i]) for r in rows)) for i, h in enumerate(headings)]
-    print(f"\nassessment benchmark — {context}")
-    print("  ".join(h + " " * (w - _width(h)) for h, w in zip(headings, widths, strict=True)))
-    print("  ".join("-" * w for w in widths))
-    for row in rows:
-        print("  ".join(v + " " * (w - _width(v)) for v, w in zip(row, widths, strict=True)))
 
 
 if __name__ == "__main__":

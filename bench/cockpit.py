@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.foundation import _width, percentile  # noqa: E402
 from bench.programme_data import build, drop  # noqa: E402
+from bench.reporting import percentile, print_report  # noqa: E402
 
 TARGET_MS = 300
 
@@ -33,14 +33,6 @@ def _get(client, url: str) -> float:
     elapsed = (time.perf_counter() - started) * 1000
     assert response.status_code == 200, (url, response.status_code, response.content[:300])
     return elapsed
-
-
-def print_report(rows: list[tuple[str, str, str, str]], context: str) -> None:
-    headings = ("figure", "target", "measured", "result")
-    widths = [max(_width(h), *(_width(r[i]) for r in rows)) for i, h in enumerate(headings)]
-    print(f"\n{context}")
-    for row in [headings, tuple("-" * w for w in widths), *rows]:
-        print("  ".join(v + " " * (w - _width(v)) for v, w in zip(row, widths, strict=True)))
 
 
 def main() -> None:

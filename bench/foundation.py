@@ -13,7 +13,6 @@ Prints a table: figure, target, measured, result.
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import platform
 import random
@@ -25,6 +24,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.reporting import percentile, print_report  # noqa: E402
 
 LOOKUPS = 1_000
 SEARCH_TERMS = 200
@@ -83,11 +84,6 @@ def run_qcity(env: dict, *args: str) -> float:
 
 
 # --- measuring ----------------------------------------------------------------------------------------
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
 def timed(fn) -> float:
@@ -328,7 +324,7 @@ def main() -> None:
                                 f"{imported['rows_per_s']:,.0f} rows/s ({imported['seconds']:.1f} s)",
                                 "PASS" if ok(imported["rows_per_s"]) else "FAIL"))
         vendor = connection.vendor
-        print_report(results, f"{vendor}, {total:,} enterprises, {os.cpu_count()} CPUs, "
+        print_report(results, f"foundation benchmark — {vendor}, {total:,} enterprises, {os.cpu_count()} CPUs, "
                               f"Python {platform.python_version()}")
         print("\nslowest 3–4 character searches:")
         for ms, term, count in search["slowest"]:
@@ -339,20 +335,6 @@ def main() -> None:
 
             connections.close_all()
             drop_database(url)
-
-
-def _width(text: str) -> int:
-    return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
-
-
-def print_report(rows: list[tuple[str, str, str, str]], context: str) -> None:
-    headings = ("figure", "target", "measured", "result")
-    widths = [max(_width(h), *(_width(r[i]) for r in rows)) for i, h in enumerate(headings)]
-    print(f"\nfoundation benchmark — {context}")
-    print("  ".join(h + " " * (w - _width(h)) for h, w in zip(headings, widths, strict=True)))
-    print("  ".join("-" * w for w in widths))
-    for row in rows:
-        print("  ".join(v + " " * (w - _width(v)) for v, w in zip(row, widths, strict=True)))
 
 
 if __name__ == "__main__":

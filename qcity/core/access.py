@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 
 from .choices import ADMIN_ROLES, AuditAction, Role
 from .models import OrgUnit, RoleAssignment, User
@@ -43,6 +44,17 @@ def org_unit_scope(user: User, roles: Iterable[str]) -> list[str] | None:
     if any(p.count("/") == 2 for p in prefixes):  # "/<root id>/" — the city itself
         return None
     return prefixes
+
+
+def covered_org_units(user: User, roles: Iterable[str]) -> QuerySet[OrgUnit]:
+    """The org units the user covers with any of `roles`: the whole city, their subtrees, or none."""
+    prefixes = org_unit_scope(user, roles)
+    if prefixes is None:
+        return OrgUnit.objects.all()
+    covered = Q(pk__in=[])
+    for prefix in prefixes:
+        covered |= Q(path__startswith=prefix)
+    return OrgUnit.objects.filter(covered)
 
 
 def covers(user: User, org_unit: OrgUnit | None, roles: Iterable[str]) -> bool:

@@ -1,8 +1,19 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Role
 from .models import Department, LegalDuration, OrgUnit
+
+
+def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: errors on fields the form has go there, errors on
+    others (a service names `status` or `period` too) become form-level errors."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for name, errors in exc.message_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
 
 
 def style_widgets(form: forms.BaseForm, *, small: bool = True) -> None:

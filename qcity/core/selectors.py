@@ -15,6 +15,12 @@ from .models import (
 )
 
 
+def city_and_districts() -> tuple[OrgUnit, list[OrgUnit]]:
+    """The city and the units directly under it (districts, counties, zones), in their display order."""
+    city = OrgUnit.objects.get(parent__isnull=True)
+    return city, list(OrgUnit.objects.filter(parent=city).order_by("sort_order", "pk"))
+
+
 def org_unit_list() -> QuerySet[OrgUnit]:
     return OrgUnit.objects.select_related("parent").order_by("path")
 

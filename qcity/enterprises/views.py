@@ -10,7 +10,6 @@ from qcity.core import access
 from qcity.core.audit import audit_record
 from qcity.core.choices import ENTERPRISE_EDITOR_ROLES, AuditAction
 from qcity.core.exports import xlsx_response
-from qcity.core.models import OrgUnit
 from qcity.core.pagination import CappedPaginator
 from qcity.core.permissions import role_required
 from qcity.core.uploads import request_too_large
@@ -28,14 +27,6 @@ from .forms import (
 from .models import EnterpriseImport
 from .selectors import VIEWER_ROLES
 from .tables import EnterpriseTable
-
-
-def _editable_org_units(user):
-    prefixes = access.org_unit_scope(user, ENTERPRISE_EDITOR_ROLES)
-    units = OrgUnit.objects.all()
-    if prefixes is None:
-        return units
-    return units.filter(pk__in=[u.pk for u in units if any(u.path.startswith(p) for p in prefixes)])
 
 
 @role_required(*VIEWER_ROLES)
@@ -99,7 +90,7 @@ def enterprise_attachment_add(request, pk, kind):
 
 def _form_view(request, *, instance=None):
     form = EnterpriseForm(request.POST or None, instance=instance,
-                          org_units=_editable_org_units(request.user))
+                          org_units=access.covered_org_units(request.user, ENTERPRISE_EDITOR_ROLES))
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if not (instance and k == "uscc")}
         try:

@@ -9,14 +9,6 @@ from .models import Indicator, Plan
 from .services.values import REPORTER_ROLES
 
 
-def org_units_in_scope(user):
-    prefixes = access.org_unit_scope(user, REPORTER_ROLES)
-    units = OrgUnit.objects.order_by("path", "sort_order")
-    if prefixes is None:
-        return units
-    return units.filter(pk__in=[u.pk for u in units if any(u.path.startswith(p) for p in prefixes)])
-
-
 class ReportedValueForm(forms.Form):
     indicator = forms.ModelChoiceField(
         label=_("指标"), queryset=Indicator.objects.filter(source=IndicatorSource.REPORTED).select_related("plan")
@@ -32,7 +24,7 @@ class ReportedValueForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org_unit"].queryset = org_units_in_scope(user)
+        self.fields["org_unit"].queryset = access.covered_org_units(user, REPORTER_ROLES).order_by("path", "sort_order")
         # the same name can appear in several plans: show the plan and the indicator's code
         self.fields["indicator"].label_from_instance = lambda i: f"{i.plan.title} · {i.code} {i.name}"
 

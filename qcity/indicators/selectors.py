@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, QuerySet, Sum
 
 from qcity.core import access
 from qcity.core.choices import Role
@@ -33,15 +33,9 @@ def indicator_list(*, plan: Plan | None = None) -> QuerySet[Indicator]:
 def reported_value_list(*, user: User) -> QuerySet[ReportedValue]:
     """Values in the user's org-unit scope (the whole city for the office and city-level reporters)."""
     qs = ReportedValue.objects.select_related("indicator__plan", "org_unit", "submitted_by")
-    prefixes = access.org_unit_scope(user, VALUE_READER_ROLES)
-    if prefixes is None:
-        return qs if access.has_role(user, *VALUE_READER_ROLES) else qs.none()
-    if not prefixes:
-        return qs.none()
-    condition = Q()
-    for prefix in prefixes:
-        condition |= Q(org_unit__path__startswith=prefix)
-    return qs.filter(condition)
+    if access.org_unit_scope(user, VALUE_READER_ROLES) is None:
+        return qs
+    return qs.filter(org_unit__in=access.covered_org_units(user, VALUE_READER_ROLES))
 
 
 def annual_values(*, indicators: Iterable[Indicator], org_units: Iterable[OrgUnit], year: int

@@ -14,9 +14,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from qcity.core import access
 from qcity.core.choices import Role
+from qcity.core.forms import add_service_errors
 from qcity.core.models import OrgUnit
 from qcity.core.pagination import CappedPaginator
 from qcity.core.permissions import role_required
+from qcity.core.selectors import city_and_districts
 from qcity.core.uploads import request_too_large
 
 from . import selectors, services
@@ -99,12 +101,10 @@ def plan_detail(request, code):
 
 
 def _scope_units(user) -> list[OrgUnit]:
-    city = OrgUnit.objects.get(parent__isnull=True)
-    units = [city, *OrgUnit.objects.filter(parent=city).order_by("sort_order", "pk")]
-    prefixes = access.org_unit_scope(user, selectors.VALUE_READER_ROLES)
-    if prefixes is None:
-        return units
-    return [u for u in units if any(u.path.startswith(p) for p in prefixes)]
+    """The city and its districts that the user may see values of, in display order."""
+    city, districts = city_and_districts()
+    covered = set(access.covered_org_units(user, selectors.VALUE_READER_ROLES).values_list("pk", flat=True))
+    return [unit for unit in (city, *districts) if unit.pk in covered]
 
 
 @role_required(*VIEWER_ROLES)
@@ -181,8 +181,7 @@ def reported_value_create(request):
                 if data["evidence"]:
                     services.reported_value_evidence_attach(value=value, file=data["evidence"], by=request.user)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已提交：%(value)s") % {"value": value})
             return redirect("indicators:indicator-detail", pk=value.indicator_id)

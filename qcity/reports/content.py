@@ -7,13 +7,14 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
+from qcity.core.selectors import city_and_districts
 from qcity.indicators import selectors as indicator_selectors
 from qcity.indicators.choices import Domain, TargetStatus
 from qcity.indicators.models import Plan
 
 from . import charts
 from .documents import Figure, Report, Section, Table
-from .selectors import MAIN_DOMAINS, city_and_districts
+from .selectors import MAIN_DOMAINS
 
 STATUS_LABELS = {s.value: str(s.label) for s in TargetStatus}
 CHAPTERS = [(str(d.label), (d.value,)) for d in MAIN_DOMAINS]

@@ -16,6 +16,7 @@ from django.db.models import Count, Exists, Max, OuterRef
 from qcity.core import access
 from qcity.core.choices import Role
 from qcity.core.models import OrgUnit, User
+from qcity.core.selectors import city_and_districts
 from qcity.indicators import selectors as indicator_selectors
 from qcity.indicators.choices import Domain, TargetStatus, ValueStatus
 from qcity.indicators.models import Plan, ReportedValue
@@ -33,11 +34,6 @@ STATUS_ORDER = {TargetStatus.OFF_TRACK: 0, TargetStatus.AT_RISK: 1}
 
 class CockpitError(ValueError):
     """Bad input for the cockpit (unknown plan, year outside the plan); the view answers 400."""
-
-
-def city_and_districts() -> tuple[OrgUnit, list[OrgUnit]]:
-    city = OrgUnit.objects.get(parent__isnull=True)
-    return city, list(OrgUnit.objects.filter(parent=city).order_by("sort_order", "pk"))
 
 
 def cockpit_plan(code: str | None = None) -> Plan:

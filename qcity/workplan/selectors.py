@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from qcity.core import access
 from qcity.core.choices import Role
-from qcity.core.models import OrgUnit, User
+from qcity.core.models import User
 
 from .choices import SupervisionStatus, TaskStatus
 from .models import Notice, Supervision, Task
@@ -24,28 +24,21 @@ VIEWER_ROLES = (Role.LEADERSHIP_OFFICE, Role.DEPARTMENT_REPORTER, Role.DISTRICT_
 OFFICE_ROLES = (Role.LEADERSHIP_OFFICE,)
 
 
-def _units_under(prefixes: list[str]) -> list[int]:
-    covered = Q(pk__in=[])
-    for prefix in prefixes:
-        covered |= Q(path__startswith=prefix)
-    return list(OrgUnit.objects.filter(covered).values_list("id", flat=True))
-
-
 def _scope(user: User) -> Q | None:
     """A Q on Task for what `user` may see; None for every task."""
     roles = access.roles_of(user)
     condition = Q(pk__in=[])
     if Role.LEADERSHIP_OFFICE in roles:
-        prefixes = access.org_unit_scope(user, OFFICE_ROLES)
-        if prefixes is None:
+        if access.org_unit_scope(user, OFFICE_ROLES) is None:
             return None
-        condition |= Q(org_unit_id__in=_units_under(prefixes))
+        condition |= Q(org_unit__in=access.covered_org_units(user, OFFICE_ROLES))
     if Role.DEPARTMENT_REPORTER in roles and user.department_id:
         supported = Task.supporting_departments.through.objects.filter(department_id=user.department_id)
         condition |= Q(lead_department_id=user.department_id) | Q(pk__in=supported.values("task_id"))
     if Role.DISTRICT_OFFICER in roles:
         prefixes = access.org_unit_scope(user, [Role.DISTRICT_OFFICER])
-        condition |= Q(org_unit__isnull=False) if prefixes is None else Q(org_unit_id__in=_units_under(prefixes))
+        condition |= (Q(org_unit__isnull=False) if prefixes is None
+                      else Q(org_unit__in=access.covered_org_units(user, [Role.DISTRICT_OFFICER])))
     return condition
 
 

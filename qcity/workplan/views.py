@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from qcity.core import access
+from qcity.core.forms import add_service_errors
 from qcity.core.pagination import CappedPaginator
 from qcity.core.permissions import role_required
 from qcity.core.uploads import request_too_large
@@ -27,15 +28,6 @@ def _error_text(exc: ValidationError) -> str:
         return "；".join(f"{name}: {' '.join(errors)}" if name != "__all__" else " ".join(errors)
                         for name, errors in exc.message_dict.items())
     return "；".join(exc.messages)
-
-
-def _add_service_error(form, exc: ValidationError) -> None:
-    """A service names fields the form may not have (task, status): those become form-level errors."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 @role_required(*VIEWER_ROLES)
@@ -88,7 +80,7 @@ def task_progress(request, pk):
         try:
             services.task_progress_report(task=task, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_service_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已报送进展"))
             return redirect("workplan:task-detail", pk=task.pk)
@@ -119,7 +111,7 @@ def task_supervise(request, pk):
         try:
             services.supervision_open(task=task, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
-            _add_service_error(form, exc)
+            add_service_errors(form, exc)
         except CalendarNotAvailable as exc:
             form.add_error(None, str(exc))
         else:
@@ -213,7 +205,7 @@ def notice_issue(request):
         try:
             notice = services.notice_issue(by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_service_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("已生成通报 %(number)s") % {"number": notice.number})
             return redirect("workplan:notice-list")

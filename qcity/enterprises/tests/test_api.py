@@ -1,5 +1,4 @@
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from qcity.core.choices import AuditAction, Role
@@ -16,35 +15,29 @@ def api():
     return APIClient()
 
 
-def _as(api, user):
-    token, _ = Token.objects.get_or_create(user=user)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return api
-
-
 def test_anonymous_gets_401(api):
     assert api.get("/api/enterprises/").status_code == 401
 
 
-def test_list_is_scoped_and_searchable(api, make_user, district, city):
+def test_list_is_scoped_and_searchable(make_user, district, city, api_for):
     mine = enterprise_factory(org_unit=district, name="郑州宏达食品有限公司")
     enterprise_factory(org_unit=city.children.get(name="二七区"), name="郑州宏达食品二七分公司")
-    client = _as(api, make_user(Role.DISTRICT_OFFICER, org_unit=district))
+    client = api_for(make_user(Role.DISTRICT_OFFICER, org_unit=district))
     body = client.get("/api/enterprises/", {"q": "宏达食品"}).json()
     assert [r["uscc"] for r in body["results"]] == [mine.uscc]
     assert client.get("/api/enterprises/", {"q": mine.uscc}).json()["count"] == 1
 
 
-def test_create_with_invalid_code_is_400_naming_the_field(api, make_user, district):
-    client = _as(api, make_user(Role.DISTRICT_OFFICER, org_unit=district))
+def test_create_with_invalid_code_is_400_naming_the_field(make_user, district, api_for):
+    client = api_for(make_user(Role.DISTRICT_OFFICER, org_unit=district))
     response = client.post("/api/enterprises/", {"uscc": "91110000600037341M", "name": "x", "entity_type": "limited_company",
                                                  "industry_code": "14", "org_unit": district.pk}, format="json")
     assert response.status_code == 400
     assert "校验位" in response.json()["uscc"][0]
 
 
-def test_create_and_duplicate(api, make_user, district):
-    client = _as(api, make_user(Role.DISTRICT_OFFICER, org_unit=district))
+def test_create_and_duplicate(make_user, district, api_for):
+    client = api_for(make_user(Role.DISTRICT_OFFICER, org_unit=district))
     payload = {"uscc": make_uscc(), "name": "郑州接口测试有限公司", "entity_type": "limited_company",
                "industry_code": "14", "org_unit": district.pk}
     assert client.post("/api/enterprises/", payload, format="json").status_code == 201
@@ -52,25 +45,25 @@ def test_create_and_duplicate(api, make_user, district):
     assert second.status_code == 400 and "uscc" in second.json()
 
 
-def test_patch_other_district_is_403_and_audited(api, make_user, district, city):
+def test_patch_other_district_is_403_and_audited(make_user, district, city, api_for):
     other = enterprise_factory(org_unit=city.children.get(name="二七区"))
     officer = make_user(Role.DISTRICT_OFFICER, org_unit=district)
     # visible to an officer who covers the city read-only? No: a district officer does not even see it
-    assert _as(api, officer).patch(f"/api/enterprises/{other.pk}/", {"name": "x"}, format="json").status_code == 404
+    assert api_for(officer).patch(f"/api/enterprises/{other.pk}/", {"name": "x"}, format="json").status_code == 404
     inspector = make_user(Role.INSPECTOR, org_unit=district)
     reporter = make_user(Role.DEPARTMENT_REPORTER)  # reads the whole city, edits nothing
-    response = _as(APIClient(), reporter).patch(f"/api/enterprises/{other.pk}/", {"name": "x"}, format="json")
+    response = api_for(reporter).patch(f"/api/enterprises/{other.pk}/", {"name": "x"}, format="json")
     assert response.status_code == 403
     assert AuditEvent.objects.filter(action=AuditAction.DENIED, actor=reporter).exists()
-    assert _as(APIClient(), inspector).get(f"/api/enterprises/{other.pk}/").status_code == 404
+    assert api_for(inspector).get(f"/api/enterprises/{other.pk}/").status_code == 404
 
 
-def test_enterprise_user_cannot_list_registry(api, make_user, district):
-    assert _as(api, make_user(Role.ENTERPRISE_USER, org_unit=district)).get("/api/enterprises/").status_code == 403
+def test_enterprise_user_cannot_list_registry(make_user, district, api_for):
+    assert api_for(make_user(Role.ENTERPRISE_USER, org_unit=district)).get("/api/enterprises/").status_code == 403
 
 
-def test_import_endpoint_reports_bad_rows(api, make_user, district, django_capture_on_commit_callbacks):
-    client = _as(api, make_user(Role.DISTRICT_OFFICER, org_unit=district))
+def test_import_endpoint_reports_bad_rows(make_user, district, django_capture_on_commit_callbacks, api_for):
+    client = api_for(make_user(Role.DISTRICT_OFFICER, org_unit=district))
     with django_capture_on_commit_callbacks(execute=True):
         queued = client.post("/api/enterprises/imports/",
                              {"file": xlsx_upload([import_row(), import_row(uscc="x")])}, format="multipart")
@@ -83,13 +76,13 @@ def test_import_endpoint_reports_bad_rows(api, make_user, district, django_captu
     assert wrong.status_code == 400 and "xlsx" in wrong.json()["file"][0]
 
 
-def test_audit_log_api_only_for_audit_admin(api, make_user):
-    assert _as(api, make_user(Role.LEADERSHIP_OFFICE)).get("/api/audit-events/").status_code == 403
-    assert _as(APIClient(), make_user(Role.SYSTEM_ADMIN)).get("/api/audit-events/").status_code == 403
-    body = _as(APIClient(), make_user(Role.AUDIT_ADMIN)).get("/api/audit-events/", {"action": "denied"}).json()
+def test_audit_log_api_only_for_audit_admin(make_user, api_for):
+    assert api_for(make_user(Role.LEADERSHIP_OFFICE)).get("/api/audit-events/").status_code == 403
+    assert api_for(make_user(Role.SYSTEM_ADMIN)).get("/api/audit-events/").status_code == 403
+    body = api_for(make_user(Role.AUDIT_ADMIN)).get("/api/audit-events/", {"action": "denied"}).json()
     assert body["count"] >= 2 and all(r["action"] == "denied" for r in body["results"])
 
 
-def test_schema_is_served(api, make_user):
-    response = _as(api, make_user(Role.LEADERSHIP_OFFICE)).get("/api/schema/")
+def test_schema_is_served(make_user, api_for):
+    response = api_for(make_user(Role.LEADERSHIP_OFFICE)).get("/api/schema/")
     assert response.status_code == 200 and b"/api/enterprises/" in response.content

@@ -5,7 +5,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from qcity.core.models import OrgUnit
+from qcity.core import access
 from qcity.core.permissions import HasRole
 from qcity.core.uploads import request_too_large
 from qcity.indicators import selectors, services
@@ -202,7 +202,7 @@ class IndicatorStatusApi(APIView):
             errors["year"] = ["请提供年度"]
         if errors:
             return Response(errors, status=status.HTTP_400_BAD_REQUEST)
-        units = [u for u in OrgUnit.objects.all() if self._in_scope(u)]
+        units = list(access.covered_org_units(request.user, selectors.VALUE_READER_ROLES))
         if params.get("org_unit"):
             units = [u for u in units if str(u.pk) == params["org_unit"]]
             if not units:
@@ -210,10 +210,6 @@ class IndicatorStatusApi(APIView):
         statuses = selectors.indicator_statuses(indicators=selectors.indicator_list(plan=plan), org_units=units,
                                                 year=int(params["year"]))
         return Response(IndicatorStatusSerializer(statuses, many=True).data)
-
-    def _in_scope(self, unit):
-        prefixes = selectors.access.org_unit_scope(self.request.user, selectors.VALUE_READER_ROLES)
-        return prefixes is None or any(unit.path.startswith(p) for p in prefixes)
 
 
 class PlanImportApi(APIView):

@@ -12,14 +12,6 @@ from qcity.indicators.services.values import Period
 from .factories import IndicatorFactory
 
 
-@pytest.fixture
-def client_for(client):
-    def login(user):
-        client.force_login(user)
-        return client
-    return login
-
-
 @pytest.mark.django_db
 def test_plan_page_lists_targets_and_anchors_each_quote_in_the_text(client_for, make_user):
     plans_load_builtin()

@@ -1,5 +1,4 @@
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from qcity.core.choices import AuditAction, Role
@@ -13,12 +12,6 @@ def api():
     return APIClient()
 
 
-def _as(api, user):
-    token, _ = Token.objects.get_or_create(user=user)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return api
-
-
 @pytest.mark.parametrize("role", [Role.LEADERSHIP_OFFICE, Role.DEPARTMENT_REPORTER, Role.DISTRICT_OFFICER])
 def test_programme_roles_open_the_cockpit(client, make_user, programme, district, role):
     client.force_login(make_user(role, org_unit=district if role == Role.DISTRICT_OFFICER else None))
@@ -30,11 +23,11 @@ def test_programme_roles_open_the_cockpit(client, make_user, programme, district
 
 
 @pytest.mark.parametrize("role", [Role.INSPECTOR, Role.SYSTEM_ADMIN, Role.ENTERPRISE_USER])
-def test_other_roles_are_refused_and_audited(client, api, make_user, role):
+def test_other_roles_are_refused_and_audited(client, make_user, role, api_for):
     user = make_user(role)
     client.force_login(user)
     assert client.get("/reports/cockpit/").status_code == 403
-    assert _as(api, user).get("/api/cockpit/").status_code == 403
+    assert api_for(user).get("/api/cockpit/").status_code == 403
     assert AuditEvent.objects.filter(action=AuditAction.DENIED, actor=user).count() == 2
 
 
@@ -51,22 +44,22 @@ def test_cockpit_query_count_is_bounded(client, make_user, programme, django_ass
         assert client.get("/reports/cockpit/", {"plan": "test-programme", "year": 2023}).status_code == 200
 
 
-def test_cockpit_bad_year_is_400(client, api, make_user, programme):
+def test_cockpit_bad_year_is_400(client, make_user, programme, api_for):
     office = make_user(Role.LEADERSHIP_OFFICE)
     client.force_login(office)
     assert client.get("/reports/cockpit/", {"year": "abc"}).status_code == 400
-    response = _as(api, office).get("/api/cockpit/", {"year": 1990, "plan": "test-programme"})
+    response = api_for(office).get("/api/cockpit/", {"year": 1990, "plan": "test-programme"})
     assert response.status_code == 400 and "year" in response.json()
 
 
-def test_api_returns_the_same_figures_as_the_page(api, make_user, programme, district):
-    body = _as(api, make_user(Role.DISTRICT_OFFICER, org_unit=district)).get(
+def test_api_returns_the_same_figures_as_the_page(make_user, programme, district, api_for):
+    body = api_for(make_user(Role.DISTRICT_OFFICER, org_unit=district)).get(
         "/api/cockpit/", {"plan": "test-programme"}).json()
     assert body["year"] == 2023 and body["highlight"] == ["金水区"]
     assert {"counts", "domains", "ranking", "trend", "warnings", "overdue"} <= set(body)
 
 
-def test_office_downloads_reports_from_page_and_api(client, api, make_user, programme):
+def test_office_downloads_reports_from_page_and_api(client, make_user, programme, api_for):
     office = make_user(Role.LEADERSHIP_OFFICE)
     client.force_login(office)
     listing = client.get("/reports/").content.decode()
@@ -74,17 +67,17 @@ def test_office_downloads_reports_from_page_and_api(client, api, make_user, prog
     response = client.get("/reports/white-paper/", {"year": 2023, "format": "docx"})
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
     assert "filename*=UTF-8''" in response["Content-Disposition"]
-    response = _as(api, office).get("/api/reports/midterm-evaluation/", {"plan": "test-programme", "format": "pdf"})
+    response = api_for(office).get("/api/reports/midterm-evaluation/", {"plan": "test-programme", "format": "pdf"})
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
-    response = _as(api, office).get("/api/reports/white-paper/", {"year": 2023, "format": "pdf"})
+    response = api_for(office).get("/api/reports/white-paper/", {"year": 2023, "format": "pdf"})
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
 
 
-def test_report_bad_input_is_400_naming_the_field(client, api, make_user, programme):
+def test_report_bad_input_is_400_naming_the_field(client, make_user, programme, api_for):
     office = make_user(Role.LEADERSHIP_OFFICE)
     client.force_login(office)
     assert client.get("/reports/white-paper/", {"year": "x"}).status_code == 400
-    client_api = _as(api, office)
+    client_api = api_for(office)
     assert client_api.get("/api/reports/white-paper/", {"year": 2023, "format": "xls"}).json() == {
         "format": ["应为 docx 或 pdf"]}
     assert "plan" in client_api.get("/api/reports/midterm-evaluation/", {"plan": "nope"}).json()
@@ -92,10 +85,10 @@ def test_report_bad_input_is_400_naming_the_field(client, api, make_user, progra
 
 
 @pytest.mark.parametrize("role", [Role.DEPARTMENT_REPORTER, Role.DISTRICT_OFFICER, Role.AUDIT_ADMIN])
-def test_only_the_office_issues_reports(client, api, make_user, programme, district, role):
+def test_only_the_office_issues_reports(client, make_user, programme, district, role, api_for):
     user = make_user(role, org_unit=district if role == Role.DISTRICT_OFFICER else None)
     client.force_login(user)
     assert client.get("/reports/").status_code == 403
     assert client.get("/reports/white-paper/", {"year": 2023}).status_code == 403
-    assert _as(api, user).get("/api/reports/white-paper/", {"year": 2023}).status_code == 403
+    assert api_for(user).get("/api/reports/white-paper/", {"year": 2023}).status_code == 403
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()

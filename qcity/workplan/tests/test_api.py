@@ -2,7 +2,6 @@ import datetime
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from qcity.core.choices import AuditAction, Role
@@ -14,13 +13,6 @@ from .factories import department, plan_factory, task_factory
 pytestmark = pytest.mark.django_db
 
 
-def _as(user):
-    client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
-
-
 def _past(days):
     return timezone.localdate() - datetime.timedelta(days=days)
 
@@ -30,53 +22,53 @@ def office(make_user):
     return make_user(Role.LEADERSHIP_OFFICE)
 
 
-def test_anonymous_401_enterprise_user_403(make_user, district):
+def test_anonymous_401_enterprise_user_403(make_user, district, api_for):
     assert APIClient().get("/api/tasks/").status_code == 401
-    assert _as(make_user(Role.ENTERPRISE_USER, org_unit=district)).get("/api/tasks/").status_code == 403
+    assert api_for(make_user(Role.ENTERPRISE_USER, org_unit=district)).get("/api/tasks/").status_code == 403
 
 
-def test_task_list_is_scoped_filterable_and_flags_overdue(make_user):
+def test_task_list_is_scoped_filterable_and_flags_overdue(make_user, api_for):
     mine = task_factory(deadline=_past(3), lead_department=department("statistics"))
     task_factory(deadline=_past(3))
     reporter = make_user(Role.DEPARTMENT_REPORTER, department=department("statistics"))
-    body = _as(reporter).get("/api/tasks/", {"overdue": "yes"}).json()
+    body = api_for(reporter).get("/api/tasks/", {"overdue": "yes"}).json()
     assert [r["id"] for r in body["results"]] == [mine.pk]
     row = body["results"][0]
     assert row["is_overdue"] and row["days_late"] == 3
     assert row["plan_text_url"] == f"/indicators/plans/{mine.plan.code}/#q{mine.quote_start}"
 
 
-def test_create_task_office_only_and_400_names_the_field(make_user, office):
+def test_create_task_office_only_and_400_names_the_field(make_user, office, api_for):
     plan = plan_factory()
     payload = {"plan": plan.code, "code": "9.1", "title": "加强执法", "quote": "深入开展执法打假。",
                "lead_department": "market-regulation", "supporting_departments": ["public-security"],
                "start_date": "2022-01-01", "deadline": "2023-12-31", "deliverable": "专项行动总结"}
     reporter = make_user(Role.DEPARTMENT_REPORTER, department=department("market-regulation"))
-    assert _as(reporter).post("/api/tasks/", payload, format="json").status_code == 403
-    created = _as(office).post("/api/tasks/", payload, format="json")
+    assert api_for(reporter).post("/api/tasks/", payload, format="json").status_code == 403
+    created = api_for(office).post("/api/tasks/", payload, format="json")
     assert created.status_code == 201 and created.json()["supporting_department_codes"] == ["public-security"]
-    bad = _as(office).post("/api/tasks/", payload | {"code": "9.2", "quote": "原文没有的话"}, format="json")
+    bad = api_for(office).post("/api/tasks/", payload | {"code": "9.2", "quote": "原文没有的话"}, format="json")
     assert bad.status_code == 400 and "quote" in bad.json()
 
 
-def test_progress_report_by_supporting_department_and_refusal_for_others(make_user):
+def test_progress_report_by_supporting_department_and_refusal_for_others(make_user, api_for):
     task = task_factory(supporting=["statistics"])
     supporting = make_user(Role.DEPARTMENT_REPORTER, department=department("statistics"))
-    response = _as(supporting).post(f"/api/tasks/{task.pk}/progress/", {"percent": 40, "text": "数据已汇总"},
+    response = api_for(supporting).post(f"/api/tasks/{task.pk}/progress/", {"percent": 40, "text": "数据已汇总"},
                                     format="json")
     assert response.status_code == 201 and response.json()["department_code"] == "statistics"
-    assert _as(supporting).post(f"/api/tasks/{task.pk}/progress/", {"percent": 140, "text": "x"},
+    assert api_for(supporting).post(f"/api/tasks/{task.pk}/progress/", {"percent": 140, "text": "x"},
                                 format="json").status_code == 400
-    assert _as(supporting).post(f"/api/tasks/{task.pk}/complete/", {}, format="json").status_code == 403
+    assert api_for(supporting).post(f"/api/tasks/{task.pk}/complete/", {}, format="json").status_code == 403
     outsider = make_user(Role.DEPARTMENT_REPORTER, department=department("water"))
-    assert _as(outsider).post(f"/api/tasks/{task.pk}/progress/", {"percent": 50, "text": "x"},
+    assert api_for(outsider).post(f"/api/tasks/{task.pk}/progress/", {"percent": 50, "text": "x"},
                               format="json").status_code == 404
-    assert len(_as(supporting).get(f"/api/tasks/{task.pk}/progress/").json()) == 1
+    assert len(api_for(supporting).get(f"/api/tasks/{task.pk}/progress/").json()) == 1
 
 
-def test_supervision_open_escalate_resolve_by_office(make_user, office):
+def test_supervision_open_escalate_resolve_by_office(make_user, office, api_for):
     task = task_factory(deadline=_past(10))
-    client = _as(office)
+    client = api_for(office)
     opened = client.post("/api/supervisions/", {"task": task.pk}, format="json")
     assert opened.status_code == 201 and opened.json()["level"] == 1
     pk = opened.json()["id"]
@@ -86,27 +78,27 @@ def test_supervision_open_escalate_resolve_by_office(make_user, office):
     assert client.post(f"/api/supervisions/{pk}/resolve/", {"resolution": "已整改"},
                        format="json").json()["status"] == "resolved"
     reporter = make_user(Role.DEPARTMENT_REPORTER, department=department("market-regulation"))
-    assert _as(reporter).post(f"/api/supervisions/{pk}/escalate/").status_code == 403
-    assert _as(reporter).get("/api/supervisions/").json()["count"] == 1
+    assert api_for(reporter).post(f"/api/supervisions/{pk}/escalate/").status_code == 403
+    assert api_for(reporter).get("/api/supervisions/").json()["count"] == 1
     assert AuditEvent.objects.filter(action=AuditAction.DENIED, actor=reporter).exists()
 
 
-def test_notice_issue_and_download(make_user, office, settings, tmp_path):
+def test_notice_issue_and_download(make_user, office, settings, tmp_path, api_for):
     settings.MEDIA_ROOT = tmp_path
     task = task_factory(deadline=_past(30))
-    response = _as(office).post("/api/notices/", {"kind": "criticism", "tasks": [task.pk]}, format="json")
+    response = api_for(office).post("/api/notices/", {"kind": "criticism", "tasks": [task.pk]}, format="json")
     assert response.status_code == 201
-    assert _as(office).post("/api/notices/", {"kind": "criticism", "tasks": [999999]},
+    assert api_for(office).post("/api/notices/", {"kind": "criticism", "tasks": [999999]},
                             format="json").status_code == 400
     reporter = make_user(Role.DEPARTMENT_REPORTER, department=department("water"))
-    download = _as(reporter).get(response.json()["download_url"])
+    download = api_for(reporter).get(response.json()["download_url"])
     assert download.status_code == 200
     assert b"".join(download.streaming_content)[:2] == b"PK"
-    assert _as(reporter).get("/api/notices/").json()["count"] == 1
+    assert api_for(reporter).get("/api/notices/").json()["count"] == 1
 
 
-def test_schema_lists_workplan_endpoints(office):
-    content = _as(office).get("/api/schema/").content
+def test_schema_lists_workplan_endpoints(office, api_for):
+    content = api_for(office).get("/api/schema/").content
     for path in (b"/api/tasks/", b"/api/tasks/{id}/progress/", b"/api/supervisions/", b"/api/notices/"):
         assert path in content
     assert not Supervision.objects.exists()
