@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from qcity.core import access
@@ -90,23 +90,33 @@ def _value_errors(indicator: Indicator, value: Decimal) -> dict[str, list[str]]:
     return {}
 
 
+def _period_row(indicator: Indicator, org_unit: OrgUnit, period: Period) -> ReportedValue | None:
+    return (ReportedValue.objects.select_for_update()
+            .filter(indicator=indicator, org_unit=org_unit, period_kind=period.kind, year=period.year,
+                    period_number=period.number).first())
+
+
 def _submit(*, indicator: Indicator, org_unit: OrgUnit, period: Period, value: Decimal, note: str,
             by: User | None, source: str = IndicatorSource.REPORTED) -> ReportedValue:
     """Create or update the one row for this period; the caller holds the transaction."""
-    existing = (ReportedValue.objects.select_for_update()
-                .filter(indicator=indicator, org_unit=org_unit, period_kind=period.kind, year=period.year,
-                        period_number=period.number).first())
+    existing = _period_row(indicator, org_unit, period)
     now = timezone.now()
     if existing is None:
-        row = ReportedValue.objects.create(
-            indicator=indicator, org_unit=org_unit, period_kind=period.kind, year=period.year,
-            period_number=period.number, value=value, note=note, source=source,
-            status=ValueStatus.APPROVED if source == IndicatorSource.COMPUTED else ValueStatus.SUBMITTED,
-            submitted_by=by, submitted_at=now, approved_at=now if source == IndicatorSource.COMPUTED else None,
-        )
-        audit_record(action=AuditAction.CREATE, by=by, obj=row, org_unit=org_unit,
-                     after=snapshot(row, AUDITED_FIELDS), message=f"value reported: {row.value}")
-        return row
+        try:
+            with transaction.atomic():  # a savepoint: a concurrent first report may win the insert
+                row = ReportedValue.objects.create(
+                    indicator=indicator, org_unit=org_unit, period_kind=period.kind, year=period.year,
+                    period_number=period.number, value=value, note=note, source=source,
+                    status=ValueStatus.APPROVED if source == IndicatorSource.COMPUTED else ValueStatus.SUBMITTED,
+                    submitted_by=by, submitted_at=now,
+                    approved_at=now if source == IndicatorSource.COMPUTED else None,
+                )
+        except IntegrityError:  # it did (unique indicator, unit, period): this report updates its row
+            existing = _period_row(indicator, org_unit, period)
+        else:
+            audit_record(action=AuditAction.CREATE, by=by, obj=row, org_unit=org_unit,
+                         after=snapshot(row, AUDITED_FIELDS), message=f"value reported: {row.value}")
+            return row
     if existing.is_locked and source == IndicatorSource.REPORTED:
         raise ValidationError({"period": [f"{existing.period_label} 的数值已审定锁定；如需更正，请先由质量强市办重开"]})
     before = snapshot(existing, AUDITED_FIELDS)

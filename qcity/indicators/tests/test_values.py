@@ -159,3 +159,24 @@ def test_import_refuses_wrong_headers_and_non_xlsx(indicator, office):
     with pytest.raises(ValidationError) as caught:
         reported_values_import(plan=indicator.plan, data=b"not a workbook", by=office)
     assert "xlsx" in caught.value.messages[0]
+
+
+def test_a_concurrent_first_report_of_the_same_period_becomes_an_update(indicator, officer, district,
+                                                                          monkeypatch):
+    # given another request's report for the period, committed after this one looked for it
+    from qcity.indicators.services import values
+
+    other = reported_value_submit(indicator=indicator, org_unit=district, period=Y2024, value="97", by=officer)
+    real_lookup = values._period_row
+    calls = []
+
+    def first_lookup_misses(*args):
+        calls.append(args)
+        return None if len(calls) == 1 else real_lookup(*args)
+
+    monkeypatch.setattr(values, "_period_row", first_lookup_misses)
+    # when this report's insert then hits the unique constraint
+    mine = reported_value_submit(indicator=indicator, org_unit=district, period=Y2024, value="98", by=officer)
+    # then it updates the same row instead of failing
+    assert len(calls) == 2 and mine.pk == other.pk and mine.value == Decimal("98")
+    assert ReportedValue.objects.filter(indicator=indicator).count() == 1
