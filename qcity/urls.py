@@ -11,7 +11,11 @@ api_patterns = [
     path("", include("qcity.indicators.api.urls")),
     path("", include("qcity.workplan.api.urls")),
     path("", include("qcity.assessment.api.urls")),
+    path("", include("qcity.credit.api.urls")),
+    path("", include("qcity.inspections.api.urls")),
+    path("", include("qcity.sampling.api.urls")),
     path("", include("qcity.reports.api.urls")),
+    path("", include("qcity.portal.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
@@ -26,7 +30,11 @@ urlpatterns = [
     path("indicators/", include("qcity.indicators.urls")),
     path("workplan/", include("qcity.workplan.urls")),
     path("assessment/", include("qcity.assessment.urls")),
+    path("credit/", include("qcity.credit.urls")),
+    path("inspections/", include("qcity.inspections.urls")),
+    path("sampling/", include("qcity.sampling.urls")),
     path("reports/", include("qcity.reports.urls")),
+    path("public/", include("qcity.portal.urls")),
     path("api/", include(api_patterns)),
 ]
 

@@ -24,6 +24,22 @@ def role_required(*roles):
     return decorator
 
 
+def login_page(view):
+    """Page decorator: any logged-in user, with or without a role (the home page tells them which they hold)."""
+    wrapped = login_required(view)
+    wrapped.login_only = True
+    return wrapped
+
+
+def public_page(view):
+    """Page decorator for the public portal: anyone may open it, so it must show only published data.
+
+    It is the explicit rule for pages without a role (the URL test requires every page to have one).
+    """
+    view.is_public = True
+    return view
+
+
 class HasRole(BasePermission):
     """API permission: the view lists `required_roles`; object scope is applied by its selector."""
 

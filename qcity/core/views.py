@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,13 +15,13 @@ from .exports import xlsx_bytes, xlsx_response
 from .filters import AuditEventFilter
 from .forms import HolidayYearForm, LegalDurationForm, RoleGrantForm, UserCreateForm
 from .models import LegalDuration, RoleAssignment, User
-from .permissions import role_required
+from .permissions import login_page, role_required
 from .tasks import holiday_calendar_coverage
 
 ALL_ROLES = tuple(Role)
 
 
-@login_required
+@login_page
 def home(request):
     roles = access.roles_of(request.user)
     if Role.LEADERSHIP_OFFICE in roles:  # the office starts its day on the cockpit

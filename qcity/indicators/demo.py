@@ -82,9 +82,14 @@ def generate(ctx) -> dict[str, Any]:
             continue  # the 2014 plan is history: its targets are shown, not reported on
         units = [u for u in districts if u.name == AIRPORT_ZONE] if plan.code == AIRPORT_PLAN else [city, *districts]
         years = range(plan.period_start, LAST_YEAR + 1)
-        for indicator in plan.indicators.filter(source=IndicatorSource.REPORTED).prefetch_related("targets"):
+        for indicator in plan.indicators.prefetch_related("targets"):
+            # A computed indicator (sampling pass rates) takes LAST_YEAR from the operational demo data;
+            # the years before it stand for figures collected before the platform went live.
+            computed = indicator.source == IndicatorSource.COMPUTED
             for unit in units:
                 for year, value in zip(years, _series(rng, indicator, years, skills[unit.pk]), strict=False):
+                    if computed and year == LAST_YEAR:
+                        continue
                     pending = year == LAST_YEAR and rng.random() < 0.15
                     status = rng.choice([ValueStatus.SUBMITTED, ValueStatus.REVIEWED]) if pending else ValueStatus.APPROVED
                     rows.append(ReportedValue(

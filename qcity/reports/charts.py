@@ -21,7 +21,16 @@ def _font() -> dict:
     """Fail loudly if the CJK font is missing: a report with boxes instead of characters is useless."""
     global _font_checked
     if not _font_checked:
-        font_manager.findfont(font_manager.FontProperties(family=CJK_FONT), fallback_to_default=False)
+        properties = font_manager.FontProperties(family=CJK_FONT)
+        try:
+            font_manager.findfont(properties, fallback_to_default=False)
+        except ValueError:
+            # matplotlib caches the system's font list on first use; fonts installed after that (the
+            # system-package script run on a machine that already had the cache) are added here.
+            for path in font_manager.findSystemFonts():
+                if "CJK" in path:
+                    font_manager.fontManager.addfont(path)
+            font_manager.findfont(properties, fallback_to_default=False)
         _font_checked = True
     return {"family": CJK_FONT}
 

@@ -48,7 +48,11 @@ INSTALLED_APPS = [
     "qcity.indicators",
     "qcity.workplan",
     "qcity.assessment",
+    "qcity.credit",
+    "qcity.inspections",
+    "qcity.sampling",
     "qcity.reports",
+    "qcity.portal",
 ]
 
 MIDDLEWARE = [
@@ -188,6 +192,24 @@ SPECTACULAR_SETTINGS = {
         "AssessmentSchemeStatusEnum": "qcity.assessment.choices.SchemeStatus",
         "AssessmentSubjectKindEnum": "qcity.assessment.choices.SubjectKind",
         "SchemeItemKindEnum": "qcity.assessment.choices.ItemKind",
+        "InspectionOutcomeEnum": "qcity.inspections.choices.Outcome",
+        "InspectionPlanStatusEnum": "qcity.inspections.choices.PlanStatus",
+        "DrawStratumEnum": "qcity.inspections.choices.Stratum",
+        "CreditEventKindEnum": "qcity.credit.choices.CreditEventKind",
+        "CreditEventStatusEnum": "qcity.credit.choices.CreditEventStatus",
+        "CreditRiskClassEnum": "qcity.credit.choices.RiskClass",
+        "CreditListKindEnum": "qcity.credit.choices.CreditListKind",
+        "CreditListEntryReasonEnum": "qcity.credit.choices.ListEntryReason",
+        "CreditListEntryStatusEnum": "qcity.credit.choices.ListEntryStatus",
+        "CreditListRemovalReasonEnum": "qcity.credit.choices.ListRemovalReason",
+        "CreditRepairKindEnum": "qcity.credit.choices.RepairKind",
+        "CreditRepairStatusEnum": "qcity.credit.choices.RepairStatus",
+        "CreditObjectionStatusEnum": "qcity.credit.choices.ObjectionStatus",
+        "SampleStatusEnum": "qcity.sampling.choices.SampleStatus",
+        "SamplingConclusionEnum": "qcity.sampling.choices.Conclusion",
+        "SamplingPlanLevelEnum": "qcity.sampling.choices.PlanLevel",
+        "SamplingFollowupStatusEnum": "qcity.sampling.choices.FollowupStatus",
+        "SupervisionLevelEnum": "qcity.workplan.choices.SupervisionLevel",  # named once sampling added a `level`
     },
 }
 
@@ -205,6 +227,14 @@ CELERY_BEAT_SCHEDULE = {
     },
     "workplan-supervise": {  # open and escalate supervision (督办) of overdue tasks
         "task": "qcity.workplan.tasks.tasks_supervise_task",
+        "schedule": timedelta(days=1),
+    },
+    "credit-lists-maintain": {  # escalate abnormal listings after 3 years, remove expired list entries
+        "task": "qcity.credit.tasks.credit_lists_maintain_task",
+        "schedule": timedelta(days=1),
+    },
+    "credit-reclassify": {  # credit risk classification of every enterprise (DOMAIN §3)
+        "task": "qcity.credit.tasks.credit_reclassify_task",
         "schedule": timedelta(days=1),
     },
 }

@@ -2,6 +2,7 @@
 
 from .plans import plan_create_from_import, plan_import_create, plans_load_builtin
 from .values import (
+    computed_indicators_refresh,
     computed_values_refresh,
     reported_value_approve,
     reported_value_evidence_attach,
@@ -13,6 +14,7 @@ from .values import (
 )
 
 __all__ = [
+    "computed_indicators_refresh",
     "computed_values_refresh",
     "plan_create_from_import",
     "plan_import_create",

@@ -14,7 +14,8 @@ from qcity.core.audit import audit_record
 from qcity.core.choices import AuditAction, Role
 from qcity.core.models import Department, User
 
-from ..choices import Accumulation, Comparator, Domain, IndicatorAttribute
+from .. import computed
+from ..choices import Accumulation, Comparator, Domain, IndicatorAttribute, IndicatorSource
 from ..models import Indicator, Plan, PlanImport, Target
 
 PLANS_DIR = Path(__file__).resolve().parent.parent / "data" / "plans"
@@ -63,6 +64,8 @@ def _catalogue_errors(data: dict, text: str) -> list[str]:
         codes.add(code)
         if item["domain"] not in Domain.values:
             errors.append(f"{code}: unknown domain {item['domain']!r}")
+        if item.get("computed_key") and item["computed_key"] not in computed.registered():
+            errors.append(f"{code}: no computed indicator registered under {item['computed_key']!r}")
         if item["comparator"] not in Comparator.values:
             errors.append(f"{code}: unknown comparator {item['comparator']!r}")
         for quote in [item["quote"], *(t.get("quote") or item["quote"] for t in item["targets"])]:
@@ -95,6 +98,8 @@ def _load_catalogue(path: Path, *, by: User | None) -> Plan:
                 "comparator": item["comparator"],
                 "attribute": item.get("attribute") or IndicatorAttribute.UNSPECIFIED,
                 "accumulation": item.get("accumulation") or Accumulation.LEVEL,
+                "source": IndicatorSource.COMPUTED if item.get("computed_key") else IndicatorSource.REPORTED,
+                "computed_key": item.get("computed_key") or "",
                 "baseline_year": item.get("baseline_year"), "baseline_value": _decimal(item.get("baseline_value")),
                 "section": (item.get("section") or "")[:200],
                 "departments_text": "、".join(item.get("departments") or [])[:300],

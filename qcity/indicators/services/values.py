@@ -225,6 +225,24 @@ def computed_values_refresh(*, indicator: Indicator, year: int, org_units: list[
     return written
 
 
+def computed_indicators_refresh(*, key: str, year: int) -> int:
+    """Rewrite the values of every indicator computed under `key` for `year` (called by the module that owns
+    the data, e.g. sampling after a conclusion).
+
+    Each plan is refreshed for the units it is reported by (the airport zone's plan for the zone only);
+    a plan with no values yet, for the city and its districts.
+    """
+    from qcity.core.selectors import city_and_districts
+
+    city, districts = city_and_districts()
+    written = 0
+    for indicator in Indicator.objects.filter(source=IndicatorSource.COMPUTED, computed_key=key).select_related("plan"):
+        unit_ids = set(ReportedValue.objects.filter(indicator__plan=indicator.plan).values_list("org_unit", flat=True))
+        units = [u for u in [city, *districts] if u.pk in unit_ids] or [city, *districts]
+        written += computed_values_refresh(indicator=indicator, year=year, org_units=units)
+    return written
+
+
 # --- xlsx import --------------------------------------------------------------------------------
 
 IMPORT_HEADERS = ("指标名称", "行政单元", "年度", "周期", "期次", "数值", "说明")

@@ -7,10 +7,12 @@ from openpyxl import Workbook
 
 from qcity.core.choices import AuditAction, Role
 from qcity.core.models import AuditEvent, Department
+from qcity.core.selectors import city_and_districts
 from qcity.indicators import computed
 from qcity.indicators.choices import IndicatorSource, PeriodKind, ValueStatus
 from qcity.indicators.models import ReportedValue
 from qcity.indicators.services import (
+    computed_indicators_refresh,
     computed_values_refresh,
     reported_value_approve,
     reported_value_reopen,
@@ -121,6 +123,28 @@ def test_a_computed_indicator_takes_values_from_its_registered_function(indicato
             reported_value_submit(indicator=indicator, org_unit=district, period=Y2024, value="90", by=officer)
     finally:
         computed.unregister("test.pass_rate")
+
+
+def test_refreshing_a_key_writes_each_plan_for_the_units_that_report_it(officer, district, city):
+    # given two plans measuring the same computed quantity: one reported by the district only, one with no values
+    zone_plan_indicator = IndicatorFactory(source=IndicatorSource.COMPUTED, computed_key="test.pass_rate")
+    reported = IndicatorFactory(plan=zone_plan_indicator.plan)
+    reported.departments.set([Department.objects.get(code="market-regulation")])
+    reported_value_submit(indicator=reported, org_unit=district, period=Y2024, value="50", by=officer)
+    city_plan_indicator = IndicatorFactory(source=IndicatorSource.COMPUTED, computed_key="test.pass_rate")
+    computed.register("test.pass_rate", "测试合格率", lambda unit, year: Decimal(year - 2000))
+    try:
+        # when the key is refreshed for 2025
+        written = computed_indicators_refresh(key="test.pass_rate", year=2025)
+    finally:
+        computed.unregister("test.pass_rate")
+    # then the first plan gets the district only, the second the city and every district
+    _, districts = city_and_districts()
+    values = set(ReportedValue.objects.filter(year=2025).values_list("indicator", "org_unit", "value"))
+    assert {(i, u) for i, u, _ in values if i == zone_plan_indicator.pk} == {(zone_plan_indicator.pk, district.pk)}
+    assert {u for i, u, _ in values if i == city_plan_indicator.pk} == {city.pk, *(d.pk for d in districts)}
+    assert {v for _, _, v in values} == {Decimal(25)}
+    assert written == len(values)
 
 
 def _xlsx(rows, headers=IMPORT_HEADERS) -> bytes:

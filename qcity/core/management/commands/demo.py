@@ -12,22 +12,32 @@ from django.core.management.base import BaseCommand, CommandError
 from qcity.assessment import demo as assessment_demo
 from qcity.core import demo as core_demo
 from qcity.core.services import reference_data_load
+from qcity.credit import demo as credit_demo
 from qcity.enterprises import demo as enterprises_demo
 from qcity.indicators import demo as indicators_demo
+from qcity.inspections import demo as inspections_demo
+from qcity.sampling import demo as sampling_demo
 from qcity.workplan import demo as workplan_demo
 
 GENERATORS = [
     enterprises_demo.generate,
+    core_demo.generate,  # accounts next: the enterprise account needs a demo enterprise, later modules use accounts
     indicators_demo.generate,
     workplan_demo.generate,
     assessment_demo.generate,
-    core_demo.generate,  # accounts last: the enterprise account needs a demo enterprise
+    credit_demo.generate,
+    inspections_demo.generate,
+    sampling_demo.generate,
+    credit_demo.classify,  # after every module that records credit events
 ]
 RESETTERS = [
-    core_demo.reset,
+    sampling_demo.reset,
+    inspections_demo.reset,
+    credit_demo.reset,
     assessment_demo.reset,
     workplan_demo.reset,
     indicators_demo.reset,
+    core_demo.reset,
     enterprises_demo.reset,
 ]
 

@@ -1,0 +1,214 @@
+from rest_framework import serializers
+
+from qcity.credit.choices import CreditEventKind, CreditListKind, ListEntryReason, RepairKind
+from qcity.credit.models import (
+    CreditClassChange,
+    CreditClassification,
+    CreditEvent,
+    CreditListEntry,
+    Objection,
+    RepairApplication,
+    ScoringModel,
+)
+from qcity.enterprises.models import Enterprise
+
+
+class CreditEventSerializer(serializers.ModelSerializer):
+    enterprise_uscc = serializers.CharField(source="enterprise.uscc", read_only=True)
+    is_public = serializers.SerializerMethodField()
+    is_publication_overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CreditEvent
+        fields = ["id", "enterprise", "enterprise_uscc", "kind", "occurred_on", "source_authority", "summary",
+                  "source_ref", "minor_penalty", "publication_due_on", "published_on", "publication_ends_on",
+                  "status", "withdrawn_on", "withdrawal_reason", "is_public", "is_publication_overdue"]
+
+    def get_is_public(self, event) -> bool:
+        return event.is_public_on(self.context["today"])
+
+    def get_is_publication_overdue(self, event) -> bool:
+        return event.is_publication_overdue(self.context["today"])
+
+
+class CreditEventInputSerializer(serializers.Serializer):
+    enterprise = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=CreditEventKind.choices)
+    occurred_on = serializers.DateField()
+    source_authority = serializers.CharField(max_length=100)
+    summary = serializers.CharField()
+    source_ref = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    minor_penalty = serializers.BooleanField(required=False, default=False)
+    published_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class CreditPublishInputSerializer(serializers.Serializer):
+    published_on = serializers.DateField()
+
+
+class CreditWithdrawInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+
+
+class CreditListEntrySerializer(serializers.ModelSerializer):
+    enterprise_uscc = serializers.CharField(source="enterprise.uscc", read_only=True)
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+
+    class Meta:
+        model = CreditListEntry
+        fields = ["id", "enterprise", "enterprise_uscc", "enterprise_name", "list_kind", "reason", "detail",
+                  "decided_on", "decision_authority", "decision_number", "penalty_event", "escalated_from",
+                  "publication_due_on", "published_on", "earliest_repair_on", "ends_on", "status", "removed_on",
+                  "removal_reason", "removal_note"]
+
+
+class CreditListEntryInputSerializer(serializers.Serializer):
+    list_kind = serializers.ChoiceField(choices=CreditListKind.choices)
+    enterprise = serializers.IntegerField()
+    reason = serializers.ChoiceField(choices=ListEntryReason.choices, required=False)
+    decided_on = serializers.DateField()
+    decision_authority = serializers.CharField(max_length=100)
+    decision_number = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    detail = serializers.CharField(required=False, allow_blank=True, default="")
+    penalty_event = serializers.IntegerField(required=False, allow_null=True, default=None,
+                                             help_text="serious-violation list: the heavier penalty event")
+
+
+class CreditListRemoveInputSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=300)
+
+
+class RepairApplicationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RepairApplication
+        fields = ["id", "enterprise", "kind", "list_entry", "credit_event", "compliance_proof", "commitment_letter",
+                  "submitted_on", "acceptance_due_on", "accepted_on", "decision_due_on", "decided_on", "status",
+                  "decision_note"]
+
+
+class RepairApplicationInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=RepairKind.choices)
+    list_entry = serializers.IntegerField(required=False, allow_null=True, default=None)
+    credit_event = serializers.IntegerField(required=False, allow_null=True, default=None)
+    compliance_proof = serializers.CharField(allow_blank=True)
+    commitment_letter = serializers.CharField(allow_blank=True)
+
+
+class RepairAcceptInputSerializer(serializers.Serializer):
+    accept = serializers.BooleanField()
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class RepairDecideInputSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class CreditObjectionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Objection
+        fields = ["id", "enterprise", "credit_event", "list_entry", "grounds", "evidence", "submitted_on",
+                  "reply_due_on", "status", "decision_note", "decided_on"]
+
+
+class CreditObjectionInputSerializer(serializers.Serializer):
+    credit_event = serializers.IntegerField(required=False, allow_null=True, default=None)
+    list_entry = serializers.IntegerField(required=False, allow_null=True, default=None)
+    grounds = serializers.CharField(allow_blank=True)
+    evidence = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CreditObjectionDecideInputSerializer(serializers.Serializer):
+    upheld = serializers.BooleanField()
+    note = serializers.CharField(max_length=500, allow_blank=True)
+
+
+class ScoringModelSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ScoringModel
+        fields = ["version", "parameters", "note", "created_at"]
+
+
+class ScoringModelInputSerializer(serializers.Serializer):
+    parameters = serializers.JSONField()
+    note = serializers.CharField(max_length=300)
+
+
+class CreditContributionSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    points = serializers.IntegerField(allow_null=True)
+
+
+class CreditClassificationSerializer(serializers.ModelSerializer):
+    contributions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CreditClassification
+        fields = ["risk_class", "score", "reasons", "contributions", "model_version", "classified_at"]
+
+    def get_contributions(self, row) -> list[dict]:
+        from qcity.credit.scoring import contributions
+
+        return CreditContributionSerializer(contributions(row.reasons, self.context["parameters"]), many=True).data
+
+
+class CreditClassChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CreditClassChange
+        fields = ["from_class", "to_class", "score", "model_version", "changed_at"]
+
+
+class CreditFileEnterpriseSerializer(serializers.ModelSerializer):
+    risk_class = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Enterprise
+        fields = ["id", "uscc", "name", "org_unit", "status", "risk_class"]
+
+
+class CreditFileSerializer(serializers.Serializer):
+    """An enterprise's credit file. `classification` and `class_history` are null for enterprise users."""
+
+    enterprise = CreditFileEnterpriseSerializer()
+    classification = CreditClassificationSerializer(allow_null=True)
+    class_history = CreditClassChangeSerializer(many=True, allow_null=True)
+    events = CreditEventSerializer(many=True)
+    list_entries = CreditListEntrySerializer(many=True)
+    repairs = RepairApplicationSerializer(many=True)
+    objections = CreditObjectionSerializer(many=True)
+
+
+class ReclassifyOutcomeSerializer(serializers.Serializer):
+    enterprises = serializers.IntegerField()
+    changed = serializers.IntegerField()
+    model_version = serializers.IntegerField()
+    seconds = serializers.FloatField()
+
+
+# Public (no login): published items only, no risk class.
+
+class PublicCreditEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CreditEvent
+        fields = ["kind", "occurred_on", "source_authority", "summary", "published_on", "publication_ends_on"]
+
+
+class PublicListEntrySerializer(serializers.ModelSerializer):
+    enterprise_uscc = serializers.CharField(source="enterprise.uscc")
+    enterprise_name = serializers.CharField(source="enterprise.name")
+
+    class Meta:
+        model = CreditListEntry
+        fields = ["list_kind", "enterprise_uscc", "enterprise_name", "reason", "decided_on", "decision_authority",
+                  "published_on"]
+
+
+class PublicCreditFileSerializer(serializers.Serializer):
+    uscc = serializers.CharField()
+    name = serializers.CharField()
+    legal_representative = serializers.CharField(help_text="masked, e.g. 张*明")
+    org_unit = serializers.CharField()
+    status = serializers.CharField()
+    events = PublicCreditEventSerializer(many=True)
+    list_entries = PublicListEntrySerializer(many=True)

@@ -1,0 +1,330 @@
+"""Demo credit data: a year of credit events (2024-12-01..2025-11-30) and list entries for the demo city,
+some objections and repair applications in various states, and — in a separate generator that runs after
+every module that records credit events — the classification of every enterprise.
+
+Bulk rows (events, list entries) are written with bulk_create for speed at city scale (1.5 M enterprises:
+≈60,000 events, ≈15,000 abnormal-list entries); the objections and repairs go through the services, so
+their audit trail reads like the real history would. Deterministic for the seed: ctx.rng("credit…").
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import connection, transaction
+
+from qcity.core.audit import audit_record
+from qcity.core.choices import AuditAction
+from qcity.core.deadlines import deadline
+from qcity.enterprises.models import Enterprise
+
+from .choices import (
+    NEGATIVE_KINDS,
+    CreditEventKind,
+    CreditEventStatus,
+    CreditListKind,
+    ListEntryReason,
+)
+from .models import (
+    CreditClassChange,
+    CreditClassification,
+    CreditEvent,
+    CreditListEntry,
+    Objection,
+    RepairApplication,
+)
+from .periods import period_end
+
+DEMO_DATE = datetime.date(2025, 11, 30)  # fixed, not today: the data must not depend on the run date
+LAST_RUN = datetime.date(2025, 11, 28)  # the last working day before DEMO_DATE
+YEAR_START = datetime.date(2024, 12, 1)
+EVENT_RATE = 0.04  # credit events per enterprise in the demo year (credit's own kinds)
+ABNORMAL_RATE = 0.01
+SERIOUS_RATE = 0.0005
+RED_RATE = 0.0002
+BATCH = 5000
+# credit's own kinds (inspection and sampling results come from those modules' demos)
+KIND_WEIGHTS = [
+    (CreditEventKind.ADMINISTRATIVE_PENALTY, 35), (CreditEventKind.SUBSTANTIATED_COMPLAINT, 30),
+    (CreditEventKind.CERTIFICATION, 20), (CreditEventKind.QUALITY_AWARD, 3), (CreditEventKind.HEAVIER_PENALTY, 8),
+    (CreditEventKind.LICENCE_REVOKED, 4),
+]
+PENALTY_TEXTS = ["销售不合格产品，责令改正并处罚款", "未按规定标注产品标识，责令改正并处罚款",
+                 "虚假宣传，责令停止违法行为并处罚款", "计量器具未按规定检定，处罚款",
+                 "生产经营标签不符合食品安全标准的食品，没收违法所得并处罚款"]
+HEAVY_TEXTS = ["生产销售不合格产品，货值金额较大，处以较重罚款", "未取得许可从事食品生产，责令停产停业",
+               "特种设备未经检验擅自使用，情节严重，吊销许可证"]
+COMPLAINT_TEXTS = ["消费者投诉商品质量问题，经核查属实", "消费者投诉价格欺诈，经核查属实", "举报无证经营，经核查属实"]
+
+
+def _day(rng, start=YEAR_START, end=LAST_RUN) -> datetime.date:
+    return start + datetime.timedelta(days=rng.randint(0, (end - start).days))
+
+
+def _enterprises(rng, ctx, n: int) -> list[tuple]:
+    """n distinct random enterprises: (id, org unit short name)."""
+    first, last = ctx.results.get("enterprise_ids") or (
+        Enterprise.objects.order_by("id").values_list("id", flat=True).first(),
+        Enterprise.objects.order_by("-id").values_list("id", flat=True).first())
+    if first is None:
+        return []
+    n = min(n, last - first + 1)
+    ids = sorted(rng.sample(range(first, last + 1), n))
+    rows = []
+    for i in range(0, len(ids), BATCH):
+        rows += list(Enterprise.objects.filter(id__in=ids[i:i + BATCH]).values_list("id", "org_unit__name"))
+    rows.sort()
+    return rows
+
+
+class _Due:
+    """Publication deadlines and ends, memoised by date (a year has 365 dates, the city 60,000 events)."""
+
+    def __init__(self):
+        self.cache: dict = {}
+
+    def __call__(self, code: str, day: datetime.date, period: bool = False) -> datetime.date:
+        key = (code, day)
+        if key not in self.cache:
+            self.cache[key] = period_end(code, day) if period else deadline(code, day)
+        return self.cache[key]
+
+
+def _events(ctx, due: _Due, rows: list[tuple]) -> list[CreditEvent]:
+    rng = ctx.rng("credit-events")
+    kinds = [k for k, w in KIND_WEIGHTS for _ in range(w)]
+    events = []
+    for enterprise_id, unit in rows:
+        kind = rng.choice(kinds)
+        occurred = _day(rng)
+        authority = f"{unit}市场监督管理局"
+        event = CreditEvent(enterprise_id=enterprise_id, kind=kind, occurred_on=occurred, source_authority=authority,
+                            status=CreditEventStatus.RECORDED)
+        if kind in (CreditEventKind.ADMINISTRATIVE_PENALTY, CreditEventKind.HEAVIER_PENALTY):
+            event.summary = rng.choice(PENALTY_TEXTS if kind == CreditEventKind.ADMINISTRATIVE_PENALTY else HEAVY_TEXTS)
+            event.minor_penalty = kind == CreditEventKind.ADMINISTRATIVE_PENALTY and rng.random() < 0.4
+            event.publication_due_on = due("penalty-publication", occurred)
+            roll = rng.random()
+            # most published in time, a few late, a few still unpublished (overdue once the deadline passed)
+            if roll < 0.9:
+                published = min(occurred + datetime.timedelta(days=rng.randint(1, 20)), LAST_RUN)
+            elif roll < 0.95:
+                published = min(event.publication_due_on + datetime.timedelta(days=rng.randint(1, 15)), LAST_RUN)
+            else:
+                published = None
+            if published:
+                event.published_on, event.status = published, CreditEventStatus.PUBLISHED
+                code = "penalty-publication-period-minor" if event.minor_penalty else "penalty-publication-period"
+                event.publication_ends_on = due(code, published, period=True)
+        elif kind == CreditEventKind.SUBSTANTIATED_COMPLAINT:
+            event.summary = rng.choice(COMPLAINT_TEXTS)
+        elif kind == CreditEventKind.QUALITY_AWARD:
+            event.summary, event.source_authority = "获郑州市市长质量奖", "郑州市人民政府"
+            event.published_on, event.status = occurred, CreditEventStatus.PUBLISHED
+        elif kind == CreditEventKind.CERTIFICATION:
+            event.summary = "通过质量管理体系认证"
+            event.published_on, event.status = occurred, CreditEventStatus.PUBLISHED
+        else:
+            event.summary = "违法情节严重，依法吊销许可证"
+            event.published_on, event.status = occurred, CreditEventStatus.PUBLISHED
+        events.append(event)
+    return events
+
+
+def _entries(ctx, due: _Due, abnormal_rows, serious_events, red_rows) -> list[tuple[CreditListEntry, CreditEvent]]:
+    rng = ctx.rng("credit-lists")
+    pairs = []
+    reasons = [ListEntryReason.NO_ANNUAL_REPORT] * 7 + [ListEntryReason.UNREACHABLE] * 2 + [
+        ListEntryReason.UNDISCLOSED_ITEMS, ListEntryReason.FALSE_INFORMATION]
+    for n, (enterprise_id, unit) in enumerate(abnormal_rows):
+        # no annual report by 30 June (DOMAIN §2.1): listed in July; a few listed three years ago escalate
+        if n % 200 == 0:
+            decided = datetime.date(2022, 11, rng.randint(1, 25))
+        else:
+            reason = rng.choice(reasons)
+            decided = (datetime.date(2025, 7, rng.randint(1, 31)) if reason == ListEntryReason.NO_ANNUAL_REPORT
+                       else _day(rng))
+        reason = ListEntryReason.NO_ANNUAL_REPORT if n % 200 == 0 else reason
+        authority = f"{unit}市场监督管理局"
+        entry = CreditListEntry(enterprise_id=enterprise_id, list_kind=CreditListKind.ABNORMAL_OPERATIONS,
+                                reason=reason, decided_on=decided, decision_authority=authority, published_on=decided,
+                                ends_on=due("abnormal-list-escalation", decided, period=True))
+        event = CreditEvent(enterprise_id=enterprise_id, kind=CreditEventKind.ABNORMAL_OPERATIONS_LISTING,
+                            occurred_on=decided, source_authority=authority, summary=entry.get_reason_display(),
+                            published_on=decided, status=CreditEventStatus.PUBLISHED)
+        pairs.append((entry, event))
+    for penalty in serious_events:
+        decided = penalty.occurred_on
+        published = (min(decided + datetime.timedelta(days=rng.randint(3, 25)), LAST_RUN)
+                     if rng.random() < 0.85 else None)
+        entry = CreditListEntry(enterprise_id=penalty.enterprise_id, list_kind=CreditListKind.SERIOUS_VIOLATION,
+                                reason=ListEntryReason.HEAVIER_PENALTY, decided_on=decided,
+                                decision_authority=penalty.source_authority, penalty_event=penalty,
+                                detail=penalty.summary, published_on=published,
+                                publication_due_on=due("serious-list-publication", decided),
+                                earliest_repair_on=due("serious-list-early-removal-minimum", decided, period=True),
+                                ends_on=due("serious-list-automatic-removal", decided, period=True))
+        event = CreditEvent(enterprise_id=penalty.enterprise_id, kind=CreditEventKind.SERIOUS_VIOLATION_LISTING,
+                            occurred_on=decided, source_authority=penalty.source_authority,
+                            summary=entry.get_reason_display(), published_on=published,
+                            publication_due_on=entry.publication_due_on,
+                            status=CreditEventStatus.PUBLISHED if published else CreditEventStatus.RECORDED)
+        pairs.append((entry, event))
+    for enterprise_id, _unit in red_rows:
+        decided = _day(rng, datetime.date(2025, 3, 1))
+        entry = CreditListEntry(enterprise_id=enterprise_id, list_kind=CreditListKind.RED,
+                                reason=ListEntryReason.QUALITY_AWARD, decided_on=decided,
+                                decision_authority="郑州市质量强市工作领导小组办公室", published_on=decided,
+                                ends_on=due("red-list-term", decided, period=True))
+        award = CreditEvent(enterprise_id=enterprise_id, kind=CreditEventKind.QUALITY_AWARD,
+                            occurred_on=decided - datetime.timedelta(days=30), source_authority="郑州市人民政府",
+                            summary="获郑州市市长质量奖", published_on=decided - datetime.timedelta(days=30),
+                            status=CreditEventStatus.PUBLISHED)
+        event = CreditEvent(enterprise_id=enterprise_id, kind=CreditEventKind.RED_LIST, occurred_on=decided,
+                            source_authority=entry.decision_authority, summary=entry.get_reason_display(),
+                            published_on=decided, status=CreditEventStatus.PUBLISHED)
+        pairs.append((None, award))
+        pairs.append((entry, event))
+    return pairs
+
+
+def _write(events: list[CreditEvent], pairs) -> tuple[int, int]:
+    CreditEvent.objects.bulk_create(events, batch_size=BATCH)
+    entries = [entry for entry, _ in pairs if entry is not None]
+    CreditListEntry.objects.bulk_create(entries, batch_size=BATCH)
+    listing_events = []
+    for entry, event in pairs:
+        if entry is not None:
+            event.source_ref = f"credit:listentry:{entry.pk}:entry"
+        listing_events.append(event)
+    CreditEvent.objects.bulk_create(listing_events, batch_size=BATCH)
+    links = [(event.pk, entry.pk) for entry, event in pairs if entry is not None]
+    with connection.cursor() as cursor:  # each entry points at its listing event
+        for i in range(0, len(links), BATCH):
+            cursor.executemany(f"UPDATE {CreditListEntry._meta.db_table} SET entry_event_id = %s WHERE id = %s",
+                               links[i:i + BATCH])
+    return len(events) + len(listing_events), len(entries)
+
+
+def _workflows(ctx) -> dict[str, int]:
+    """Objections and repairs through the services, around the demo enterprise's district."""
+    from .services import (
+        abnormal_list_enter,
+        credit_event_record,
+        objection_decide,
+        objection_file,
+        repair_accept,
+        repair_apply,
+        repair_decide,
+    )
+
+    demo = ctx.results.get("demo_enterprise")
+    unit = demo.org_unit if demo else None
+    candidates = list(Enterprise.objects.filter(org_unit=unit, credit_list_entries__isnull=True,
+                                                credit_events__isnull=True).exclude(pk=demo.pk)
+                      .order_by("id").values_list("id", flat=True)[:12] if unit else [])
+    rng = ctx.rng("credit-workflows")
+    counts = {"objections": 0, "repairs": 0}
+    authority = f"{unit.name if unit else '郑州市'}市场监督管理局"
+    if demo is not None:
+        # the demo enterprise: a published penalty (it can object to it) and a recorded complaint
+        credit_event_record(enterprise=demo, kind=CreditEventKind.ADMINISTRATIVE_PENALTY,
+                            occurred_on=datetime.date(2025, 9, 8), source_authority=authority,
+                            summary="产品标识不符合规定，责令改正并处罚款2万元", source_ref="credit:demo:penalty:1",
+                            published_on=datetime.date(2025, 9, 15), by=None, today=LAST_RUN)
+        credit_event_record(enterprise=demo, kind=CreditEventKind.SUBSTANTIATED_COMPLAINT,
+                            occurred_on=datetime.date(2025, 10, 20), source_authority=authority,
+                            summary="消费者投诉商品质量问题，经核查属实", source_ref="credit:demo:complaint:1",
+                            by=None, today=LAST_RUN)
+    proof = {"compliance_proof": "已补报年度报告并公示，附公示截图", "commitment_letter": "本企业承诺所提交材料真实有效，依法诚信经营。"}
+    for n, enterprise_id in enumerate(candidates[:12]):
+        enterprise = Enterprise.objects.select_related("org_unit").get(pk=enterprise_id)
+        if n < 6:  # abnormal listings with repair applications in every state
+            entry = abnormal_list_enter(enterprise=enterprise, reason=ListEntryReason.NO_ANNUAL_REPORT,
+                                        decided_on=datetime.date(2025, 7, 3), decision_authority=authority,
+                                        by=None, today=datetime.date(2025, 7, 3))
+            day = datetime.date(2025, 11, 3) + datetime.timedelta(days=n)
+            application = repair_apply(enterprise=enterprise, kind="abnormal_list_removal", list_entry=entry,
+                                       by=None, today=day, **proof)
+            counts["repairs"] += 1
+            if n >= 2:
+                application = repair_accept(application=application, accept=n != 5,
+                                            note="" if n != 5 else "材料不齐全", by=None, today=day)
+            if n >= 3 and n != 5:
+                repair_decide(application=application, approve=n == 3, note="" if n == 3 else "年报仍未补报",
+                              by=None, today=day + datetime.timedelta(days=1))
+        else:  # published penalties with objections: open, upheld, dismissed
+            penalty = credit_event_record(
+                enterprise=enterprise, kind=CreditEventKind.ADMINISTRATIVE_PENALTY,
+                occurred_on=datetime.date(2025, 8, 1) + datetime.timedelta(days=n), source_authority=authority,
+                summary=rng.choice(PENALTY_TEXTS), source_ref=f"credit:demo:penalty:{enterprise_id}",
+                published_on=datetime.date(2025, 8, 20), by=None, today=LAST_RUN)
+            objection = objection_file(credit_event=penalty, grounds="处罚决定已被行政复议变更，请求更正公示信息",
+                                       evidence="行政复议决定书", by=None, today=datetime.date(2025, 11, 10))
+            counts["objections"] += 1
+            if n % 3 == 1:
+                objection_decide(objection=objection, upheld=True, note="经核实复议已撤销原处罚决定", by=None,
+                                 today=datetime.date(2025, 11, 20))
+            elif n % 3 == 2:
+                objection_decide(objection=objection, upheld=False, note="经核实处罚决定合法有效", by=None,
+                                 today=datetime.date(2025, 11, 20))
+    return counts
+
+
+def generate(ctx) -> dict[str, Any]:
+    if CreditEvent.objects.exists() or CreditListEntry.objects.exists():
+        ctx.progress("credit: data already present, left as it is")
+        return {"credit_events": CreditEvent.objects.count()}
+    n = ctx.enterprise_count
+    rng = ctx.rng("credit-enterprises")
+    due = _Due()
+    chosen = _enterprises(rng, ctx, int(n * EVENT_RATE) or 20)
+    events = _events(ctx, due, chosen)
+    heavy = [e for e in events if e.kind == CreditEventKind.HEAVIER_PENALTY]
+    serious = heavy[: max(3, int(n * SERIOUS_RATE))]
+    listed = {e.enterprise_id for e in serious}
+    abnormal_rows = [r for r in _enterprises(ctx.rng("credit-abnormal"), ctx, max(8, int(n * ABNORMAL_RATE)))
+                     if r[0] not in listed]
+    taken = listed | {r[0] for r in abnormal_rows}
+    taken |= {e.enterprise_id for e in events if e.kind in NEGATIVE_KINDS}  # the red list needs a clean record
+    red_rows = [r for r in _enterprises(ctx.rng("credit-red"), ctx, max(4, int(n * RED_RATE))) if r[0] not in taken]
+    with transaction.atomic():
+        CreditEvent.objects.bulk_create(events, batch_size=BATCH)  # the penalties must have ids first
+        pairs = _entries(ctx, due, abnormal_rows, serious, red_rows)
+        written, entries = _write([], pairs)
+        audit_record(action=AuditAction.IMPORT, by=None, object_type="credit.creditevent",
+                     object_repr="demo credit data",
+                     message=f"demo: {len(events) + written} credit events and {entries} list entries loaded")
+    counts = _workflows(ctx)
+    from .services import credit_lists_maintain
+
+    maintained = credit_lists_maintain(today=LAST_RUN)
+    return {"credit_events": CreditEvent.objects.count(), "list_entries": CreditListEntry.objects.count(),
+            **counts, "escalated": maintained["escalated"]}
+
+
+def classify(ctx) -> dict[str, Any]:
+    """Classify every enterprise as of the demo date (after every module has recorded its events)."""
+    from .services import credit_reclassify_all
+
+    outcome = credit_reclassify_all(on=DEMO_DATE)
+    return {"classified": outcome.enterprises, "not_b": outcome.changed, "seconds": round(outcome.seconds)}
+
+
+def reset(ctx) -> dict[str, Any]:
+    """Delete every credit row (demo data is only loaded into a registry of demo enterprises); the scoring
+    model versions stay. Raw deletes, in dependency order, because the city scale has ~100,000 rows."""
+    counts = {}
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model in (Objection, RepairApplication, CreditClassChange, CreditClassification):
+            cursor.execute(f"DELETE FROM {model._meta.db_table}")
+            counts[model._meta.model_name] = cursor.rowcount
+        table = CreditListEntry._meta.db_table
+        cursor.execute(f"UPDATE {table} SET escalated_from_id = NULL, penalty_event_id = NULL, entry_event_id = NULL")
+        cursor.execute(f"DELETE FROM {table}")
+        counts["list_entries"] = cursor.rowcount
+        cursor.execute(f"DELETE FROM {CreditEvent._meta.db_table}")
+        counts["credit_events"] = cursor.rowcount
+    return {f"{k}_deleted": max(v, 0) for k, v in counts.items()}
+

@@ -1,0 +1,90 @@
+"""Input validation for the credit pages; the rules are in the services."""
+
+import json
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from qcity.core.forms import StyledForm
+
+from .choices import ABNORMAL_REASONS, RED_REASONS, CreditEventKind, ListEntryReason, RepairKind
+
+
+class CreditEventForm(StyledForm):
+    kind = forms.ChoiceField(label=_("信用事项类别"), choices=CreditEventKind.choices)
+    occurred_on = forms.DateField(label=_("形成日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    source_authority = forms.CharField(label=_("来源机关"), max_length=100)
+    summary = forms.CharField(label=_("内容摘要"), widget=forms.Textarea(attrs={"rows": 3}))
+    minor_penalty = forms.BooleanField(label=_("通报批评或较低数额罚款（公示期3个月）"), required=False)
+    published_on = forms.DateField(label=_("公示日期（已公示时填写）"), required=False,
+                                   widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+
+
+class PublishForm(StyledForm):
+    published_on = forms.DateField(label=_("公示日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+
+
+class WithdrawForm(StyledForm):
+    reason = forms.CharField(label=_("撤销原因"), max_length=300)
+
+
+def _reason_choices(reasons):
+    return [(value, label) for value, label in ListEntryReason.choices if value in reasons]
+
+
+class ListEntryForm(StyledForm):
+    """One form for the three lists; the view removes the fields a list does not use."""
+
+    uscc = forms.CharField(label=_("统一社会信用代码"), max_length=18)
+    reason = forms.ChoiceField(label=_("列入事由"), choices=ListEntryReason.choices)
+    penalty_event = forms.IntegerField(label=_("所依据的较重行政处罚（信用事项编号）"))
+    decided_on = forms.DateField(label=_("决定日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    decision_authority = forms.CharField(label=_("作出决定机关"), max_length=100)
+    decision_number = forms.CharField(label=_("决定书文号"), max_length=100, required=False)
+    detail = forms.CharField(label=_("事实与依据"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, list_kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        if list_kind == "serious_violation":
+            del self.fields["reason"]
+        else:
+            del self.fields["penalty_event"]
+            reasons = ABNORMAL_REASONS if list_kind == "abnormal_operations" else RED_REASONS
+            self.fields["reason"].choices = _reason_choices(reasons)
+
+
+class ListRemoveForm(StyledForm):
+    note = forms.CharField(label=_("移出说明"), max_length=300)
+
+
+class RepairForm(StyledForm):
+    kind = forms.ChoiceField(label=_("修复类别"), choices=RepairKind.choices)
+    target = forms.CharField(widget=forms.HiddenInput)  # "entry:<pk>" or "event:<pk>"
+    compliance_proof = forms.CharField(label=_("已履行义务、纠正失信行为的证明"), widget=forms.Textarea(attrs={"rows": 3}))
+    commitment_letter = forms.CharField(label=_("信用承诺书"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ObjectionForm(StyledForm):
+    target = forms.CharField(widget=forms.HiddenInput)  # "entry:<pk>" or "event:<pk>"
+    grounds = forms.CharField(label=_("异议理由"), widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = forms.CharField(label=_("证明材料"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecideForm(StyledForm):
+    decision = forms.ChoiceField(label=_("决定"), choices=[("yes", _("同意")), ("no", _("不同意"))])
+    note = forms.CharField(label=_("处理意见"), max_length=500, required=False)
+
+    @property
+    def yes(self) -> bool:
+        return self.cleaned_data["decision"] == "yes"
+
+
+class ScoringModelForm(StyledForm):
+    parameters = forms.CharField(label=_("模型参数（JSON）"), widget=forms.Textarea(attrs={"rows": 24, "class": "font-monospace"}))
+    note = forms.CharField(label=_("修订说明"), max_length=300)
+
+    def clean_parameters(self):
+        try:
+            return json.loads(self.cleaned_data["parameters"])
+        except json.JSONDecodeError as error:
+            raise forms.ValidationError(_("不是有效的JSON：第%(line)s行第%(col)s列") % {"line": error.lineno, "col": error.colno}) from error

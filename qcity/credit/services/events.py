@@ -1,0 +1,217 @@
+"""Credit events: the items of an enterprise's credit file, and their publication (DOMAIN §1, §2.3)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from qcity.core.audit import audit_record, snapshot
+from qcity.core.choices import AuditAction
+from qcity.core.deadlines import deadline
+from qcity.core.models import User
+from qcity.enterprises.models import Enterprise
+
+from ..choices import PENALTY_KINDS, PUBLICATION_DEADLINE_CODES, CreditEventKind, CreditEventStatus
+from ..models import CreditEvent
+from ..periods import period_end
+from .classification import enterprise_reclassify
+
+AUDITED = ["kind", "occurred_on", "source_authority", "summary", "source_ref", "minor_penalty",
+           "publication_due_on", "published_on", "publication_ends_on", "status", "withdrawn_on",
+           "withdrawal_reason"]
+
+
+def _publication_ends_on(event: CreditEvent) -> datetime.date | None:
+    """DOMAIN §2.3 / 总局令第45号 art. 13: a reprimand or lower-amount fine is published for 3 months,
+    every other penalty for 3 years. Other items stay public until withdrawn (listings: until removal)."""
+    if event.published_on is None or event.kind not in PENALTY_KINDS:
+        return None
+    code = "penalty-publication-period-minor" if event.minor_penalty else "penalty-publication-period"
+    return period_end(code, event.published_on)
+
+
+def _publication_due_on(kind: str, occurred_on: datetime.date) -> datetime.date | None:
+    """DOMAIN §2.3 / 总局令第45号 art. 9: publish a penalty within 20 working days of the decision; the
+    same 20 working days for a serious-list entry (§2.2) and a random-inspection result (§5)."""
+    code = PUBLICATION_DEADLINE_CODES.get(kind)
+    return deadline(code, occurred_on) if code else None
+
+
+def _check(*, enterprise, kind, occurred_on, source_authority, summary, source_ref, published_on, today):
+    errors: dict[str, list[str]] = {}
+    if enterprise is None or not isinstance(enterprise, Enterprise):
+        errors["enterprise"] = ["请选择企业"]
+    if kind not in CreditEventKind.values:
+        errors["kind"] = [f"未知的信用事项类别：{kind}"]
+    if not isinstance(occurred_on, datetime.date):
+        errors["occurred_on"] = ["请填写形成日期"]
+    elif occurred_on > today:
+        errors["occurred_on"] = ["形成日期不能晚于今天"]
+    if not (source_authority or "").strip():
+        errors["source_authority"] = ["请填写来源机关"]
+    elif len(source_authority) > 100:
+        errors["source_authority"] = ["来源机关不能超过100个字"]
+    if not (summary or "").strip():
+        errors["summary"] = ["请填写内容摘要"]
+    if len(source_ref or "") > 100:
+        errors["source_ref"] = ["来源编号不能超过100个字符"]
+    if published_on is not None:
+        if not isinstance(published_on, datetime.date):
+            errors["published_on"] = ["公示日期格式不正确"]
+        elif isinstance(occurred_on, datetime.date) and published_on < occurred_on:
+            errors["published_on"] = ["公示日期不能早于形成日期"]
+        elif published_on > today:
+            errors["published_on"] = ["公示日期不能晚于今天"]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def credit_event_record(*, enterprise: Enterprise, kind: str, occurred_on: datetime.date, source_authority: str,
+                        summary: str, source_ref: str = "", published_on: datetime.date | None = None,
+                        by: User | None, minor_penalty: bool = False,
+                        today: datetime.date | None = None) -> CreditEvent:
+    """Adds (or, for a known non-empty source_ref, updates) the event, audits it and reclassifies the
+    enterprise at once (same transaction)."""
+    today = today or timezone.localdate()
+    source_ref = (source_ref or "").strip()
+    _check(enterprise=enterprise, kind=kind, occurred_on=occurred_on, source_authority=source_authority,
+           summary=summary, source_ref=source_ref, published_on=published_on, today=today)
+    event = None
+    if source_ref:
+        event = CreditEvent.objects.select_for_update().filter(source_ref=source_ref).first()
+        if event is not None and event.enterprise_id != enterprise.pk:
+            raise ValidationError({"source_ref": [f"来源编号 {source_ref} 已登记在另一企业名下"]})
+    before = snapshot(event, AUDITED) if event else None
+    if event is None:
+        event = CreditEvent(enterprise=enterprise, source_ref=source_ref, created_by=by)
+    event.kind, event.occurred_on = kind, occurred_on
+    event.source_authority, event.summary = source_authority.strip(), summary.strip()
+    event.minor_penalty = bool(minor_penalty)
+    event.publication_due_on = _publication_due_on(kind, occurred_on)
+    if published_on is not None:
+        event.published_on = published_on
+    # Recording again what the source asserts (e.g. a corrected result) reinstates a withdrawn event.
+    event.status = CreditEventStatus.PUBLISHED if event.published_on else CreditEventStatus.RECORDED
+    event.withdrawn_on, event.withdrawal_reason = None, ""
+    event.publication_ends_on = _publication_ends_on(event)
+    try:
+        with transaction.atomic():
+            event.save()
+    except IntegrityError as error:  # the same source_ref recorded concurrently: the first one wins
+        raise ValidationError({"source_ref": [f"来源编号 {source_ref} 已登记"]}) from error
+    after = snapshot(event, AUDITED)
+    audit_record(action=AuditAction.CREATE if before is None else AuditAction.UPDATE, by=by, obj=event,
+                 org_unit=enterprise.org_unit,
+                 message=f"credit event {kind} recorded for {enterprise.uscc}"
+                         + (f" ({source_ref})" if source_ref else ""),
+                 before=before, after=after)
+    from .lists import on_event_recorded
+
+    on_event_recorded(event, by=by, today=today)
+    enterprise_reclassify(enterprise=enterprise, on=today, by=by)
+    return event
+
+
+def _by_source_ref(source_ref: str) -> CreditEvent:
+    if not (source_ref or "").strip():
+        raise ValidationError({"source_ref": ["请提供来源编号"]})
+    event = (CreditEvent.objects.select_for_update().select_related("enterprise__org_unit")
+             .filter(source_ref=source_ref.strip()).first())
+    if event is None:
+        raise ValidationError({"source_ref": [f"没有来源编号为 {source_ref} 的信用事项"]})
+    return event
+
+
+def _publish(event: CreditEvent, published_on, by: User | None, today: datetime.date) -> CreditEvent:
+    if not isinstance(published_on, datetime.date):
+        raise ValidationError({"published_on": ["请填写公示日期"]})
+    if event.status == CreditEventStatus.WITHDRAWN:
+        raise ValidationError({"status": ["已撤销的信用事项不能公示"]})
+    if published_on < event.occurred_on:
+        raise ValidationError({"published_on": ["公示日期不能早于形成日期"]})
+    if published_on > today:
+        raise ValidationError({"published_on": ["公示日期不能晚于今天"]})
+    before = snapshot(event, AUDITED)
+    event.published_on, event.status = published_on, CreditEventStatus.PUBLISHED
+    event.publication_ends_on = _publication_ends_on(event)
+    event.save(update_fields=["published_on", "status", "publication_ends_on", "updated_at"])
+    late = event.is_publication_overdue(published_on) or (
+        event.publication_due_on is not None and published_on > event.publication_due_on)
+    audit_record(action=AuditAction.UPDATE, by=by, obj=event, org_unit=event.enterprise.org_unit,
+                 message=f"credit event published on {published_on}" + (" (after the legal deadline)" if late else ""),
+                 before=before, after=snapshot(event, AUDITED))
+    return event
+
+
+@transaction.atomic
+def credit_event_publish(*, source_ref: str, published_on: datetime.date, by: User | None,
+                         today: datetime.date | None = None) -> CreditEvent:
+    return _publish(_by_source_ref(source_ref), published_on, by, today or timezone.localdate())
+
+
+@transaction.atomic
+def credit_event_publish_item(*, event: CreditEvent, published_on: datetime.date, by: User | None,
+                              today: datetime.date | None = None) -> CreditEvent:
+    """Publish an event entered on the credit pages (which may have no source_ref)."""
+    event = CreditEvent.objects.select_for_update().select_related("enterprise__org_unit").get(pk=event.pk)
+    return _publish(event, published_on, by, today or timezone.localdate())
+
+
+def _withdraw(event: CreditEvent, reason: str, by: User | None, today: datetime.date) -> CreditEvent:
+    """总局令第45号 art. 11: a changed or revoked decision comes off publication (within 3 working days);
+    the event stays in the file as withdrawn and stops counting in the classification."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": ["请填写撤销原因"]})
+    if event.status == CreditEventStatus.WITHDRAWN:
+        raise ValidationError({"status": ["该信用事项已撤销"]})
+    before = snapshot(event, AUDITED)
+    event.status, event.withdrawn_on, event.withdrawal_reason = CreditEventStatus.WITHDRAWN, today, reason.strip()[:300]
+    event.save(update_fields=["status", "withdrawn_on", "withdrawal_reason", "updated_at"])
+    audit_record(action=AuditAction.UPDATE, by=by, obj=event, org_unit=event.enterprise.org_unit,
+                 message=f"credit event withdrawn: {reason}"[:500], before=before, after=snapshot(event, AUDITED))
+    from .lists import on_event_withdrawn
+
+    on_event_withdrawn(event, by=by, today=today)
+    enterprise_reclassify(enterprise=event.enterprise, on=today, by=by)
+    return event
+
+
+@transaction.atomic
+def credit_event_withdraw(*, source_ref: str, reason: str, by: User | None,
+                          today: datetime.date | None = None) -> CreditEvent:
+    return _withdraw(_by_source_ref(source_ref), reason, by, today or timezone.localdate())
+
+
+@transaction.atomic
+def credit_event_withdraw_item(*, event: CreditEvent, reason: str, by: User | None,
+                               today: datetime.date | None = None) -> CreditEvent:
+    event = CreditEvent.objects.select_for_update().select_related("enterprise__org_unit").get(pk=event.pk)
+    return _withdraw(event, reason, by, today or timezone.localdate())
+
+
+@transaction.atomic
+def credit_events_load(*, rows: list[dict], by: User | None, note: str) -> int:
+    """Bulk load of events that already happened elsewhere (another module's history, the demo): one audit
+    event for the batch instead of one per item, and no reclassification here — the next full pass
+    (`credit_reclassify_all`, nightly) classifies. A row has the fields of `credit_event_record` with
+    `enterprise_id`, and optionally `published_on`, `withdrawn_on` and `withdrawal_reason`."""
+    events = []
+    for row in rows:
+        event = CreditEvent(**row)
+        if event.withdrawn_on:
+            event.status = CreditEventStatus.WITHDRAWN
+        elif event.published_on:
+            event.status = CreditEventStatus.PUBLISHED
+        else:
+            event.status = CreditEventStatus.RECORDED
+        event.publication_due_on = _publication_due_on(event.kind, event.occurred_on)
+        event.publication_ends_on = _publication_ends_on(event)
+        events.append(event)
+    CreditEvent.objects.bulk_create(events, batch_size=2000)
+    audit_record(action=AuditAction.IMPORT, by=by, object_type="credit.creditevent",
+                 object_repr=f"{len(events)} credit events", message=f"credit events loaded: {len(events)} ({note})")
+    return len(events)

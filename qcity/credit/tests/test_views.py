@@ -1,0 +1,140 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from qcity.core.choices import Role
+from qcity.credit.models import CreditEvent, CreditListEntry, Objection, ScoringModel
+from qcity.credit.services import abnormal_list_enter
+
+from .factories import enterprise_factory, event_factory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def today():
+    return timezone.localdate()
+
+
+@pytest.fixture
+def enterprise(district):
+    return enterprise_factory(org_unit=district, established_on=datetime.date(2016, 1, 1))
+
+
+@pytest.fixture
+def officer(make_user, district):
+    return make_user(Role.INSPECTOR, org_unit=district)
+
+
+def test_search_and_file_show_the_class_and_its_reasons(client_for, officer, enterprise, today):
+    event_factory(enterprise, kind="heavier_penalty", today=today, occurred_on=today)
+    client = client_for(officer)
+    page = client.get("/credit/", {"q": enterprise.uscc})
+    assert page.status_code == 200 and enterprise.name in page.content.decode()
+    file = client.get(f"/credit/files/{enterprise.pk}/").content.decode()
+    assert 'id="risk-class"' in file and "较重行政处罚 1 次" in file
+    panel = client.get(f"/credit/files/{enterprise.pk}/panel/").content.decode()
+    assert 'id="credit-panel"' in panel and "+40" in panel
+
+
+def test_enterprise_user_file_has_no_class(client_for, make_user, enterprise, today):
+    owner = make_user(Role.ENTERPRISE_USER, org_unit=enterprise.org_unit, enterprise=enterprise)
+    event_factory(enterprise, kind="heavier_penalty", today=today, occurred_on=today)
+    client = client_for(owner)
+    assert client.get("/credit/").url == f"/credit/files/{enterprise.pk}/"
+    html = client.get(f"/credit/files/{enterprise.pk}/").content.decode()
+    assert "较重行政处罚" in html and 'id="risk-class"' not in html and "风险分值" not in html
+    assert client.get(f"/credit/files/{enterprise.pk}/panel/").status_code == 403
+    assert client.get("/credit/objections/").status_code == 403
+
+
+def test_event_form_records_and_shows_errors(client_for, officer, enterprise, today):
+    client = client_for(officer)
+    url = f"/credit/files/{enterprise.pk}/events/new/"
+    assert client.get(url).status_code == 200
+    bad = client.post(url, {"kind": "administrative_penalty", "occurred_on": str(today + datetime.timedelta(days=2)),
+                            "source_authority": "局", "summary": "x"})
+    assert bad.status_code == 400 and "形成日期不能晚于今天" in bad.content.decode()
+    ok = client.post(url, {"kind": "administrative_penalty", "occurred_on": str(today), "source_authority": "局",
+                           "summary": "罚款"})
+    assert ok.status_code == 302 and CreditEvent.objects.filter(enterprise=enterprise).count() == 1
+    event = CreditEvent.objects.get()
+    assert client.post(f"/credit/events/{event.pk}/publish/", {"published_on": str(today)}).status_code == 302
+    assert client.post(f"/credit/events/{event.pk}/withdraw/", {"reason": ""}).status_code == 400
+
+
+def test_list_page_entry_and_xlsx_export(client_for, officer, enterprise, today):
+    client = client_for(officer)
+    response = client.post("/credit/lists/abnormal_operations/new/", {
+        "uscc": enterprise.uscc, "reason": "unreachable", "decided_on": str(today), "decision_authority": "局"})
+    assert response.status_code == 302
+    bad = client.post("/credit/lists/abnormal_operations/new/", {
+        "uscc": enterprise.uscc, "reason": "unreachable", "decided_on": str(today), "decision_authority": "局"})
+    assert bad.status_code == 400 and "该企业已在经营异常名录中" in bad.content.decode()
+    page = client.get("/credit/lists/abnormal_operations/")
+    assert enterprise.uscc in page.content.decode()
+    export = client.get("/credit/lists/abnormal_operations/", {"format": "xlsx"})
+    sheet = load_workbook(filename=__import__("io").BytesIO(export.content)).active
+    rows = list(sheet.values)
+    assert rows[0][0] == "统一社会信用代码" and rows[1][0] == enterprise.uscc
+    assert client.get("/credit/lists/nonsense/").status_code == 404
+    assert client.get("/credit/lists/red/").status_code == 200
+
+
+def test_objection_and_repair_queues(client_for, make_user, officer, enterprise, today):
+    owner = make_user(Role.ENTERPRISE_USER, org_unit=enterprise.org_unit, enterprise=enterprise)
+    event = event_factory(enterprise, today=today, occurred_on=today, published_on=today)
+    entry = abnormal_list_enter(enterprise=enterprise, reason="unreachable", decided_on=today,
+                                decision_authority="局", by=None, today=today)
+    own = client_for(owner)
+    assert own.post(f"/credit/files/{enterprise.pk}/objections/new/", {"target": f"event:{event.pk}",
+                                                                      "grounds": "有误"}).status_code == 302
+    unpublished = event_factory(enterprise, today=today, occurred_on=today)
+    bad = own.post(f"/credit/files/{enterprise.pk}/objections/new/", {"target": f"event:{unpublished.pk}",
+                                                                     "grounds": "有误"})
+    assert bad.status_code == 400
+    assert own.post(f"/credit/files/{enterprise.pk}/repairs/new/", {
+        "kind": "abnormal_list_removal", "target": f"entry:{entry.pk}", "compliance_proof": "已变更住所",
+        "commitment_letter": "承诺"}).status_code == 302
+    client = client_for(officer)
+    assert "有误" in client.get("/credit/objections/").content.decode()
+    objection = Objection.objects.get()
+    assert client.post(f"/credit/objections/{objection.pk}/decide/", {"decision": "no", "note": ""}).status_code == 400
+    assert client.post(f"/credit/objections/{objection.pk}/decide/",
+                       {"decision": "no", "note": "合法"}).status_code == 302
+    assert "已变更住所" in client.get("/credit/repairs/").content.decode()
+    repair = entry.repairs.get()
+    assert client.post(f"/credit/repairs/{repair.pk}/accept/", {"decision": "yes"}).status_code == 302
+    assert client.post(f"/credit/repairs/{repair.pk}/decide/", {"decision": "yes"}).status_code == 302
+    assert CreditListEntry.objects.get(pk=entry.pk).status == "removed"
+
+
+def test_scoring_model_page(client_for, officer, make_user):
+    assert 'id="parameters"' in client_for(officer).get("/credit/scoring-model/").content.decode()
+    assert client_for(officer).post("/credit/scoring-model/", {"parameters": "{}", "note": "x"}).status_code == 403
+    office = client_for(make_user(Role.LEADERSHIP_OFFICE))
+    bad = office.post("/credit/scoring-model/", {"parameters": "{not json", "note": "x"})
+    assert bad.status_code == 400 and "不是有效的JSON" in bad.content.decode()
+    bad = office.post("/credit/scoring-model/", {"parameters": '{"thresholds": {"a": 100}}', "note": "x"})
+    assert bad.status_code == 400 and "thresholds" in bad.content.decode()
+    assert office.post("/credit/scoring-model/", {"parameters": "{}", "note": "初版"}).status_code == 302
+    assert ScoringModel.objects.get().version == 1
+    assert office.post("/credit/scoring-model/reclassify/").status_code == 302
+
+
+def test_public_pages(client, enterprise, today):
+    event_factory(enterprise, today=today, occurred_on=today, published_on=today, summary="法定代表人：李四光 罚款")
+    event_factory(enterprise, kind="sampling_failure", today=today, occurred_on=today, summary="未公示的抽检")
+    abnormal_list_enter(enterprise=enterprise, reason="unreachable", decided_on=today, decision_authority="局",
+                        by=None, today=today)
+    assert client.get("/public/credit/", {"q": enterprise.uscc}).url == f"/public/credit/{enterprise.uscc}/"
+    found = client.get("/public/credit/", {"q": "测试"}).content.decode()
+    assert enterprise.name in found
+    html = client.get(f"/public/credit/{enterprise.uscc}/").content.decode()
+    assert "李*光" in html and "李四光" not in html and "未公示的抽检" not in html
+    assert "经营异常名录" in html and "风险" not in html
+    assert enterprise.name in client.get("/public/credit/lists/abnormal_operations/").content.decode()
+    assert client.get("/public/credit/lists/nope/").status_code == 404
+    assert client.get("/public/credit/91410000MA0000000X/").status_code == 404

@@ -1,0 +1,86 @@
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from qcity.core.forms import style_widgets
+from qcity.core.models import OrgUnit
+
+from .choices import Outcome, PlanStatus
+from .models import InspectionItem, InspectionPlan, InspectionResult
+
+YES_NO = (("yes", _("是")), ("no", _("否")))
+
+
+class _Styled(django_filters.FilterSet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self.form)
+
+
+class InspectionItemFilter(_Styled):
+    q = django_filters.CharFilter(label=_("编号/名称"), method="filter_q")
+    published = django_filters.BooleanFilter(label=_("已公开"))
+
+    class Meta:
+        model = InspectionItem
+        fields = ["q", "published"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value)) if value else queryset
+
+
+class InspectionPlanFilter(_Styled):
+    year = django_filters.NumberFilter(label=_("年度"))
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=PlanStatus.choices, empty_label=_("全部"))
+    org_unit = django_filters.ModelChoiceFilter(label=_("实施单位"), queryset=OrgUnit.objects.all(), empty_label=_("全部"))
+
+    class Meta:
+        model = InspectionPlan
+        fields = ["year", "status", "org_unit"]
+
+
+class InspectionResultFilter(_Styled):
+    """Shared by the result list page and the API."""
+
+    plan = django_filters.NumberFilter(label=_("计划"), field_name="target__draw__plan_id")
+    outcome = django_filters.ChoiceFilter(label=_("检查结果"), choices=Outcome.choices, empty_label=_("全部"))
+    published = django_filters.ChoiceFilter(label=_("已公示"), choices=YES_NO, empty_label=_("全部"),
+                                            method="filter_published")
+    overdue = django_filters.ChoiceFilter(label=_("逾期未公示"), choices=YES_NO, empty_label=_("全部"),
+                                          method="filter_overdue")
+    case_lead = django_filters.ChoiceFilter(label=_("案件线索"), choices=YES_NO, empty_label=_("全部"),
+                                            method="filter_case_lead")
+
+    class Meta:
+        model = InspectionResult
+        fields = ["plan", "outcome", "published", "overdue", "case_lead"]
+
+    def filter_published(self, queryset, name, value):
+        return queryset.filter(published_on__isnull=value != "yes")
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Q(published_on__isnull=True, publish_by__lt=timezone.localdate())
+        return queryset.filter(overdue) if value == "yes" else queryset.exclude(overdue)
+
+    def filter_case_lead(self, queryset, name, value):
+        return queryset.filter(is_case_lead=value == "yes")
+
+
+class PublicResultFilter(_Styled):
+    q = django_filters.CharFilter(label=_("统一社会信用代码或企业名称"), method="filter_q")
+    outcome = django_filters.ChoiceFilter(label=_("检查结果"), choices=Outcome.choices, empty_label=_("全部"))
+    year = django_filters.NumberFilter(label=_("年度"), field_name="inspected_on", lookup_expr="year")
+
+    class Meta:
+        model = InspectionResult
+        fields = ["q", "outcome", "year"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        if len(value) == 18 and value.isalnum():
+            return queryset.filter(target__enterprise__uscc=value.upper())
+        return queryset.filter(target__enterprise__name__contains=value)

@@ -1,0 +1,144 @@
+"""Results per drawn target and item, fed into the credit file, and their publication (一公开)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from qcity.core import access
+from qcity.core.audit import audit_record
+from qcity.core.choices import AuditAction
+from qcity.core.deadlines import deadline
+from qcity.core.models import User
+from qcity.core.workdays import CalendarNotAvailable
+from qcity.enterprises.models import Enterprise
+
+from ..choices import NONCONFORMING_OUTCOMES, Outcome
+from ..models import DrawnTarget, InspectionItem, InspectionPlan, InspectionResult
+from ..selectors import target_can_enter_result
+from .directories import require_manager
+
+PUBLICATION_DURATION = "random-inspection-publication"  # DOMAIN §5: 20 working days from completion
+
+
+def _credit_kind(outcome: str) -> str | None:
+    from qcity.credit.choices import CreditEventKind
+
+    if outcome == Outcome.NO_PROBLEM:
+        return CreditEventKind.INSPECTION_CONFORMITY
+    if outcome in NONCONFORMING_OUTCOMES:
+        return CreditEventKind.INSPECTION_NONCONFORMITY
+    return None  # closed down: nothing about the enterprise's conduct to record
+
+
+def source_ref(result: InspectionResult) -> str:
+    return f"inspections:result:{result.pk}"
+
+
+def result_enter(*, plan: InspectionPlan, enterprise: Enterprise, item: InspectionItem, outcome: str,
+                 inspected_on: datetime.date, by: User | None, findings: str = "", is_case_lead: bool = False,
+                 case_lead_note: str = "", at: datetime.datetime | None = None) -> InspectionResult:
+    """Record the result of inspecting a drawn enterprise on one of its drawn items, put it into the
+    enterprise's credit file (credit_event_record, unpublished) and start the publication clock."""
+    target = (DrawnTarget.objects.select_related("draw__plan__org_unit", "enterprise")
+              .filter(draw__plan=plan, enterprise=enterprise).first())
+    if target is None:
+        raise ValidationError({"enterprise": [f"{enterprise.name} 不是本计划的抽中对象，不能录入结果"]})
+    if by is not None and not target_can_enter_result(user=by, target=target):
+        raise access.deny(by, action="enter inspection result", obj=target, org_unit=plan.org_unit)
+    today = timezone.localdate(at) if at else timezone.localdate()
+    errors = {}
+    if item.pk not in target.item_ids:
+        errors["item"] = [f"{enterprise.name} 本次未抽中事项 {item.code}"]
+    if outcome not in Outcome.values:
+        errors["outcome"] = ["未知的检查结果"]
+    if inspected_on is None or inspected_on > today:
+        errors["inspected_on"] = ["检查完成日期不能晚于今天"]
+    elif inspected_on < timezone.localdate(target.draw.drawn_at):
+        errors["inspected_on"] = ["检查完成日期不能早于抽取日期"]
+    if is_case_lead and outcome != Outcome.PROBLEMS_FOUND:
+        errors["is_case_lead"] = ["只有发现问题的检查结果可以移送案件线索"]
+    if outcome == Outcome.PROBLEMS_FOUND and not (findings or "").strip():
+        errors["findings"] = ["发现问题时请填写检查情况"]
+    if InspectionResult.objects.filter(target=target, item=item).exists():
+        errors["item"] = [f"{enterprise.name} 的事项 {item.code} 已录入结果"]
+    if errors:
+        raise ValidationError(errors)
+    try:
+        publish_by = deadline(PUBLICATION_DURATION, inspected_on)
+    except CalendarNotAvailable as exc:
+        raise ValidationError({"inspected_on": [str(exc)]}) from exc
+    kind = _credit_kind(outcome)
+    try:
+        with transaction.atomic():
+            result = InspectionResult.objects.create(
+                target=target, item=item, outcome=outcome, findings=(findings or "").strip(),
+                inspected_on=inspected_on, publish_by=publish_by, is_case_lead=is_case_lead,
+                case_lead_note=(case_lead_note or "").strip()[:300], entered_by=by, entered_at=at or timezone.now())
+            audit_record(action=AuditAction.CREATE, by=by, obj=result, org_unit=plan.org_unit,
+                         message=f"inspection result {item.code} for {enterprise.uscc}: {outcome}"
+                                 + (", case lead" if is_case_lead else "") + f"; publish by {publish_by}")
+            if kind is not None:
+                from qcity.credit.services import credit_event_record
+
+                credit_event_record(enterprise=enterprise, kind=kind, occurred_on=inspected_on,
+                                    source_authority=f"{plan.org_unit.name}市场监督管理局", source_ref=source_ref(result),
+                                    summary=f"{plan.name}：{item.name}，{Outcome(outcome).label}", published_on=None,
+                                    by=by)
+    except IntegrityError as exc:  # entered concurrently
+        raise ValidationError({"item": [f"{enterprise.name} 的事项 {item.code} 已录入结果"]}) from exc
+    return result
+
+
+def result_publish(*, result: InspectionResult, by: User | None, on: datetime.date | None = None) -> InspectionResult:
+    """Publish (谁检查、谁录入、谁公开, DOMAIN §5); late publication is allowed but stays flagged as late."""
+    plan = result.target.draw.plan
+    require_manager(by, plan.org_unit, action="publish inspection result", obj=result)
+    if result.published_on is not None:
+        raise ValidationError({"published_on": ["该结果已公示"]})
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise ValidationError({"published_on": ["公示日期不能晚于今天"]})
+    if on < result.inspected_on:
+        raise ValidationError({"published_on": ["公示日期不能早于检查完成日期"]})
+    with transaction.atomic():
+        result.published_on = on
+        result.save(update_fields=["published_on"])
+        late = on > result.publish_by
+        audit_record(action=AuditAction.UPDATE, by=by, obj=result, org_unit=plan.org_unit,
+                     message=f"inspection result published on {on}" + (f", late (due {result.publish_by})" if late else ""))
+        if _credit_kind(result.outcome) is not None:
+            from qcity.credit.services import credit_event_publish
+
+            credit_event_publish(source_ref=source_ref(result), published_on=on, by=by)
+    return result
+
+
+def plan_results_publish(*, plan: InspectionPlan, by: User | None, on: datetime.date | None = None) -> int:
+    """Publish every entered, unpublished result of the plan; returns how many."""
+    require_manager(by, plan.org_unit, action="publish inspection results", obj=plan)
+    pending = list(InspectionResult.objects.filter(target__draw__plan=plan, published_on__isnull=True)
+                   .select_related("target__draw__plan__org_unit"))
+    with transaction.atomic():
+        for result in pending:
+            result_publish(result=result, by=by, on=on)
+    return len(pending)
+
+
+def result_mark_case_lead(*, result: InspectionResult, by: User | None, note: str = "") -> InspectionResult:
+    """Problems found become case leads for enforcement (DOMAIN §5)."""
+    plan = result.target.draw.plan
+    require_manager(by, plan.org_unit, action="mark case lead", obj=result)
+    if result.outcome != Outcome.PROBLEMS_FOUND:
+        raise ValidationError({"is_case_lead": ["只有发现问题的检查结果可以移送案件线索"]})
+    if result.is_case_lead:
+        raise ValidationError({"is_case_lead": ["已移送案件线索"]})
+    with transaction.atomic():
+        result.is_case_lead, result.case_lead_note = True, (note or "").strip()[:300]
+        result.save(update_fields=["is_case_lead", "case_lead_note"])
+        audit_record(action=AuditAction.UPDATE, by=by, obj=result, org_unit=plan.org_unit,
+                     message=f"inspection result marked as case lead: {result.case_lead_note[:100]}")
+    return result

@@ -1,0 +1,58 @@
+import datetime
+import itertools
+import zlib
+from decimal import Decimal
+
+from django.utils import timezone
+
+from qcity.core.choices import Role
+from qcity.core.models import OrgUnit
+from qcity.enterprises.tests.factories import enterprise_factory
+from qcity.inspections import draw as algorithm
+from qcity.inspections import services
+from qcity.inspections.models import InspectionItem, PoolSnapshot, TargetPool
+
+_n = itertools.count(1)
+
+
+def item_factory(*, org_unit: OrgUnit, code: str | None = None, published: bool = True, **kw) -> InspectionItem:
+    item = services.item_create(by=None, code=code or f"T-{next(_n):04d}", name=kw.pop("name", "企业公示信息检查"),
+                                legal_basis=kw.pop("legal_basis", "《企业信息公示暂行条例》第十四条"),
+                                org_unit=org_unit, **kw)
+    if published:
+        services.item_publish(item=item, by=None)
+    return item
+
+
+def inspector_factory(make_user, *, org_unit: OrgUnit, items=(), name: str = "张执法", active: bool = True):
+    user = make_user(Role.INSPECTOR, org_unit=org_unit, full_name=name)
+    inspector = services.inspector_create(by=None, user=user, badge_number=f"41{next(_n):08d}", org_unit=org_unit,
+                                          qualifications=list(items))
+    if not active:
+        services.inspector_update(inspector=inspector, by=None, active=False)
+    return inspector
+
+
+def enterprises(org_unit: OrgUnit, n: int, **kw) -> list:
+    return [enterprise_factory(org_unit=org_unit, name=f"郑州测试{next(_n)}有限公司", **kw) for _ in range(n)]
+
+
+def pool_with_snapshot(org_unit: OrgUnit, members: dict[str, list[int]], name: str = "测试名录库") -> TargetPool:
+    """A pool whose snapshot holds exactly `members` per class (no credit data needed)."""
+    pool = services.pool_create(by=None, name=name, org_unit=org_unit)
+    canonical = algorithm.snapshot_encode(members)
+    PoolSnapshot.objects.create(pool=pool, built_at=timezone.now(), size=sum(map(len, members.values())),
+                                stratum_sizes={s: len(members.get(s, [])) for s in algorithm.STRATA},
+                                format_version=algorithm.SNAPSHOT_FORMAT, sha256=algorithm.sha256_hex(canonical),
+                                data=zlib.compress(canonical))
+    return pool
+
+
+def plan_factory(*, org_unit: OrgUnit, pool: TargetPool, items, ratios=None, counts=None, by=None, **kw):
+    today = timezone.localdate()
+    return services.plan_create(
+        by=by, name=kw.pop("name", "2026年企业公示信息双随机抽查"), org_unit=org_unit, year=today.year,
+        period_start=kw.pop("period_start", datetime.date(today.year, 1, 1)),
+        period_end=kw.pop("period_end", datetime.date(today.year, 12, 31)), pool=pool,
+        items=[(i, Decimal(100)) if isinstance(i, InspectionItem) else i for i in items],
+        ratios=ratios or {}, counts=counts or {}, **kw)

@@ -1,0 +1,138 @@
+"""Pages: roles, scope, the plan workflow (build, draw, assignments, result), exports, public portal."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from qcity.core.choices import Role
+from qcity.inspections import services
+from qcity.inspections.models import Draw, DrawnTarget, InspectionPlan, InspectionResult
+
+from .factories import enterprises, inspector_factory, item_factory, pool_with_snapshot
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["inspections:plan-list", "inspections:result-list", "inspections:item-list"]
+MANAGER_PAGES = ["inspections:pool-list", "inspections:inspector-list", "inspections:plan-create"]
+
+
+@pytest.fixture
+def world(make_user, city, district):
+    firms = enterprises(district, 10)
+    pool = pool_with_snapshot(district, {"b": [f.pk for f in firms[:7]], "d": [f.pk for f in firms[7:]]})
+    item = item_factory(org_unit=city, code="GS-01")
+    team = [inspector_factory(make_user, org_unit=district, items=[item], name=f"检查{n}号") for n in range(3)]
+    return {"firms": firms, "pool": pool, "item": item, "team": team,
+            "officer": make_user(Role.DISTRICT_OFFICER, org_unit=district)}
+
+
+def test_pages_need_roles(client, make_user, world):
+    assert client.get(reverse("inspections:plan-list")).status_code == 302
+    client.force_login(make_user(Role.DEPARTMENT_REPORTER))
+    for name in PAGES + MANAGER_PAGES:
+        assert client.get(reverse(name)).status_code == 403
+    client.force_login(world["team"][0].user)
+    for name in PAGES:
+        assert client.get(reverse(name)).status_code == 200
+    for name in MANAGER_PAGES:
+        assert client.get(reverse(name)).status_code == 403
+    client.force_login(world["officer"])
+    for name in PAGES + MANAGER_PAGES:
+        assert client.get(reverse(name)).status_code == 200
+
+
+def test_officer_builds_plan_draws_sees_assignments_and_enters_a_result(client, world, district):
+    client.force_login(world["officer"])
+    year = timezone.localdate().year
+    response = client.post(reverse("inspections:plan-create"), {
+        "name": "金水区年度抽查", "org_unit": district.pk, "year": year, "period_start": f"{year}-01-01",
+        "period_end": f"{year}-12-31", "pool": world["pool"].pk, "items": [world["item"].pk], "item_ratios": "",
+        "ratio_a": 0, "ratio_b": 50, "ratio_c": 0, "ratio_d": 100, "inspectors_per_target": 2})
+    plan = InspectionPlan.objects.get(name="金水区年度抽查")
+    assert response.status_code == 302
+    response = client.post(reverse("inspections:plan-draw", args=[plan.pk]))
+    assert response.status_code == 302
+    draw = Draw.objects.get(plan=plan)
+    assert draw.sample_sizes == {"a": 0, "b": 4, "c": 0, "d": 3}
+    page = client.get(reverse("inspections:plan-detail", args=[plan.pk])).content.decode()
+    assert page.count('class="target-row"') == 7 and draw.seed in page and "检查0号" in page + "检查1号检查2号"
+    again = client.post(reverse("inspections:plan-draw", args=[plan.pk]))
+    assert again.status_code == 400 and "只能抽取一次" in again.content.decode()
+    target = DrawnTarget.objects.filter(draw=draw).first()
+    response = client.post(reverse("inspections:result-enter", args=[target.pk]), {
+        "item": world["item"].pk, "outcome": "problems_found", "inspected_on": timezone.localdate().isoformat(),
+        "findings": "", "case_lead_note": ""})
+    assert response.status_code == 400 and "检查情况" in response.content.decode()
+    response = client.post(reverse("inspections:result-enter", args=[target.pk]), {
+        "item": world["item"].pk, "outcome": "no_problem", "inspected_on": timezone.localdate().isoformat()})
+    assert response.status_code == 302 and InspectionResult.objects.count() == 1
+    export = client.get(reverse("inspections:plan-detail", args=[plan.pk]), {"export": "xlsx"})
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats") and export.content[:2] == b"PK"
+
+
+def test_pool_smaller_than_sample_shows_the_stratum(client, world, district):
+    plan = services.plan_create(by=None, name="过大", org_unit=district, year=timezone.localdate().year,
+                                period_start=datetime.date(timezone.localdate().year, 1, 1),
+                                period_end=datetime.date(timezone.localdate().year, 12, 31), pool=world["pool"],
+                                items=[(world["item"], 100)], counts={"d": 5})
+    client.force_login(world["officer"])
+    response = client.post(reverse("inspections:plan-draw", args=[plan.pk]))
+    assert response.status_code == 400 and "D类" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["inspections:plan-list", "inspections:result-list", "inspections:item-list",
+                                  "inspections:pool-list", "inspections:inspector-list"])
+def test_every_list_exports_xlsx(client, world, name):
+    client.force_login(world["officer"])
+    response = client.get(reverse(name), {"export": "xlsx"})
+    assert response.status_code == 200 and response.content[:2] == b"PK"
+
+
+def test_inspector_sees_own_assignments_page(client, world, district):
+    plan = services.plan_create(by=None, name="计划", org_unit=district, year=timezone.localdate().year,
+                                period_start=datetime.date(timezone.localdate().year, 1, 1),
+                                period_end=datetime.date(timezone.localdate().year, 12, 31), pool=world["pool"],
+                                items=[(world["item"], 100)], counts={"b": 7, "d": 3})
+    services.draw_run(plan=plan, by=None)
+    inspector = world["team"][0]
+    client.force_login(inspector.user)
+    page = client.get(reverse("inspections:my-assignments")).content.decode()
+    mine = DrawnTarget.objects.filter(assignments__inspector=inspector)
+    assert mine.exists() and all(t.enterprise.name in page for t in mine)
+
+
+def test_inspector_directory_and_conflicts_pages(client, world, district):
+    client.force_login(world["officer"])
+    inspector = world["team"][0]
+    response = client.post(reverse("inspections:conflict-declare", args=[inspector.pk]),
+                           {"uscc": world["firms"][0].uscc, "reason": "配偶任职"})
+    assert response.status_code == 302
+    page = client.get(reverse("inspections:inspector-detail", args=[inspector.pk])).content.decode()
+    assert "配偶任职" in page
+    bad = client.post(reverse("inspections:conflict-declare", args=[inspector.pk]), {"uscc": "X" * 18, "reason": "x"})
+    assert bad.status_code == 400
+
+
+def test_public_pages_show_published_only_without_classes(client, world, district):
+    plan = services.plan_create(by=None, name="公开计划", org_unit=district, year=timezone.localdate().year,
+                                period_start=datetime.date(timezone.localdate().year, 1, 1),
+                                period_end=datetime.date(timezone.localdate().year, 12, 31), pool=world["pool"],
+                                items=[(world["item"], 100)], counts={"b": 2, "d": 1})
+    draw = services.draw_run(plan=plan, by=None)
+    assert client.get(reverse("portal:inspection-draw-detail", args=[draw.pk])).status_code == 404
+    services.draw_publish(draw=draw, by=None)
+    page = client.get(reverse("portal:inspection-draw-detail", args=[draw.pk])).content.decode()
+    assert draw.seed in page and draw.snapshot_sha256 in page and "verify-draw" in page
+    assert "D类（信用风险高）" not in page and "A类（信用风险低）" not in page and "风险分类：" not in page
+    assert "检查0号" not in page  # names masked
+    target = DrawnTarget.objects.filter(draw=draw).first()
+    result = services.result_enter(plan=plan, enterprise=target.enterprise, item=world["item"],
+                                   outcome="no_problem", inspected_on=timezone.localdate(), by=None)
+    assert target.enterprise.name not in client.get(reverse("portal:inspection-results")).content.decode()
+    services.result_publish(result=result, by=None)
+    page = client.get(reverse("portal:inspection-results")).content.decode()
+    assert target.enterprise.name in page and "未发现问题" in page
+    listing = client.get(reverse("portal:inspection-draws")).content.decode()
+    assert f"<td>{draw.target_count}</td>" in listing and draw.target_count == 3

@@ -1,0 +1,61 @@
+"""Public credit pages (no login): lookup by credit code or name, an enterprise's public credit file, the
+published lists. Only published items inside their publication period; personal names masked; never the
+credit risk class (DOMAIN §3, platform rule)."""
+
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from qcity.core.permissions import public_page
+from qcity.credit import selectors
+from qcity.credit.choices import CreditListKind
+from qcity.credit.masking import mask_names_in_text, mask_person_name
+from qcity.enterprises.models import Enterprise
+from qcity.enterprises.search import filter_by_text
+
+NAME_RESULTS = 20
+PAGE_SIZE = 50
+
+
+@public_page
+def credit_lookup(request):
+    q = request.GET.get("q", "").strip()
+    results = []
+    if len(q) == 18 and q.isalnum():
+        if Enterprise.objects.filter(uscc=q.upper()).exists():
+            return redirect("portal:credit-file", uscc=q.upper())
+    elif len(q) >= 2:
+        results = list(filter_by_text(Enterprise.objects.select_related("org_unit"), q)
+                       .only("uscc", "name", "org_unit__name").order_by("id")[:NAME_RESULTS])
+    return render(request, "portal/credit/lookup.html", {"q": q, "results": results, "searched": bool(q)})
+
+
+@public_page
+def credit_file(request, uscc):
+    enterprise = selectors.public_enterprise_by_uscc(uscc)
+    today = timezone.localdate()
+    events = list(selectors.public_events(enterprise, today))
+    for event in events:
+        event.summary = mask_names_in_text(event.summary)
+    context = {"enterprise": enterprise, "legal_representative": mask_person_name(enterprise.legal_representative),
+               "events": events, "entries": list(selectors.public_list_entries(enterprise=enterprise)),
+               "today": today}
+    return render(request, "portal/credit/file.html", context)
+
+
+@public_page
+def credit_list(request, list_kind):
+    kind = list_kind.replace("-", "_")
+    if kind not in CreditListKind.values:
+        raise Http404
+    try:
+        number = max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        number = 1
+    rows = list(selectors.public_list_entries(list_kind=kind)[(number - 1) * PAGE_SIZE: number * PAGE_SIZE + 1])
+    context = {"kind": kind, "kind_label": CreditListKind(kind).label, "rows": rows[:PAGE_SIZE], "number": number,
+               "has_next": len(rows) > PAGE_SIZE, "kinds": selectors.PUBLIC_LIST_KINDS}
+    return render(request, "portal/credit/list.html", context)
+
+
+# Mounted at /public/credit/ from qcity/portal/urls.py (names in the portal namespace).

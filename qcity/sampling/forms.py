@@ -1,0 +1,156 @@
+"""Input shapes of the sampling pages; the rules are the services'."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from qcity.core import access
+from qcity.core.forms import StyledForm
+from qcity.core.models import RoleAssignment, User
+from qcity.enterprises.models import Enterprise
+
+from .choices import Conclusion, PlanLevel, SamplingPlace
+from .models import ProductCategory
+from .selectors import OFFICER_ROLES
+
+DATE = forms.DateInput(attrs={"type": "date"})
+VERDICTS = (("", _("按限量自动判定")), ("yes", _("合格")), ("no", _("不合格")))
+
+
+class PlanForm(StyledForm):
+    title = forms.CharField(label=_("计划名称"), max_length=200)
+    level = forms.ChoiceField(label=_("计划层级"), choices=PlanLevel.choices)
+    org_unit = forms.ModelChoiceField(label=_("组织实施单位"), queryset=None)
+    period_start = forms.DateField(label=_("开始日期"), widget=DATE)
+    period_end = forms.DateField(label=_("结束日期"), widget=DATE)
+    categories = forms.ModelMultipleChoiceField(label=_("产品类别"), queryset=ProductCategory.objects.all(),
+                                                widget=forms.SelectMultiple(attrs={"size": 8}))
+    planned_batches = forms.IntegerField(label=_("计划批次"), min_value=1)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"].queryset = access.covered_org_units(user, OFFICER_ROLES)
+
+
+def _officers(user):
+    """Officers of the units the user covers: the people who can be named as samplers."""
+    units = access.covered_org_units(user, OFFICER_ROLES)
+    ids = RoleAssignment.objects.filter(role__in=OFFICER_ROLES, org_unit__in=units).values("user_id")
+    return User.objects.filter(pk__in=ids, is_active=True).order_by("username")
+
+
+class _EnterpriseByCode(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        enterprise = Enterprise.objects.filter(uscc=value.strip().upper()).select_related("org_unit").first()
+        if enterprise is None:
+            raise forms.ValidationError(_("没有该统一社会信用代码的企业"))
+        return enterprise
+
+
+class SampleForm(StyledForm):
+    plan = forms.ModelChoiceField(label=_("抽检计划"), queryset=None)
+    category = forms.ModelChoiceField(label=_("产品类别"), queryset=ProductCategory.objects.all())
+    enterprise = _EnterpriseByCode(label=_("被抽样单位（统一社会信用代码）"), max_length=18)
+    manufacturer = _EnterpriseByCode(label=_("标称生产企业（本市，信用代码）"), max_length=18, required=False)
+    manufacturer_name = forms.CharField(label=_("标称生产企业（外地，名称）"), max_length=200, required=False)
+    product_name = forms.CharField(label=_("产品名称"), max_length=200)
+    brand = forms.CharField(label=_("商标"), max_length=100, required=False)
+    specification = forms.CharField(label=_("规格型号"), max_length=100, required=False)
+    batch_number = forms.CharField(label=_("生产批号"), max_length=100)
+    production_date = forms.DateField(label=_("生产日期"), required=False, widget=DATE)
+    sampling_date = forms.DateField(label=_("抽样日期"), widget=DATE)
+    sampling_place = forms.ChoiceField(label=_("抽样场所"), choices=SamplingPlace.choices)
+    samplers = forms.ModelMultipleChoiceField(label=_("抽样人员（至少2名）"), queryset=None,
+                                              widget=forms.SelectMultiple(attrs={"size": 5}))
+    quantity = forms.IntegerField(label=_("抽样数量"), min_value=1)
+    backup_quantity = forms.IntegerField(label=_("备用样品数量"), min_value=0)
+    quantity_unit = forms.CharField(label=_("计量单位"), max_length=20, initial="件")
+    backup_sealed = forms.BooleanField(label=_("备用样品已封存"), required=False, initial=True)
+    number = forms.CharField(label=_("抽样单编号"), max_length=40, required=False, help_text=_("留空自动编号"))
+
+    def __init__(self, *args, user, plans, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = plans
+        self.fields["samplers"].queryset = _officers(user)
+        self.fields["samplers"].label_from_instance = lambda u: f"{u.display_name}（{u.username}）"
+
+
+class ItemForm(StyledForm):
+    item_name = forms.CharField(label=_("检验项目"), max_length=200)
+    standard = forms.CharField(label=_("检验依据/方法"), max_length=200, required=False)
+    limit_min = forms.DecimalField(label=_("下限"), required=False, max_digits=16, decimal_places=6)
+    limit_max = forms.DecimalField(label=_("上限"), required=False, max_digits=16, decimal_places=6)
+    limit_text = forms.CharField(label=_("标准要求（文字）"), max_length=200, required=False)
+    measured_value = forms.DecimalField(label=_("实测值"), required=False, max_digits=16, decimal_places=6)
+    measured_text = forms.CharField(label=_("实测结果（文字）"), max_length=200, required=False)
+    unit = forms.CharField(label=_("单位"), max_length=30, required=False)
+    conforming = forms.ChoiceField(label=_("单项判定"), choices=VERDICTS, required=False)
+
+    def item(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["conforming"] = {"yes": True, "no": False}.get(data["conforming"])
+        return data
+
+
+class ConcludeForm(StyledForm):
+    conclusion = forms.ChoiceField(label=_("检验结论"), choices=Conclusion.choices)
+    test_report_number = forms.CharField(label=_("检验报告编号"), max_length=60)
+    test_agency = forms.CharField(label=_("检验机构"), max_length=200, required=False)
+    concluded_on = forms.DateField(label=_("结论日期"), widget=DATE)
+
+
+class ServeForm(StyledForm):
+    served_on = forms.DateField(label=_("送达日期"), widget=DATE)
+
+
+class ObjectionForm(StyledForm):
+    applied_on = forms.DateField(label=_("申请日期"), widget=DATE)
+    reason = forms.CharField(label=_("异议理由"), widget=forms.Textarea(attrs={"rows": 2}))
+    applicant = forms.CharField(label=_("申请人"), max_length=200, required=False)
+
+
+class RetestForm(StyledForm):
+    retest_conclusion = forms.ChoiceField(label=_("复检结论"), choices=Conclusion.choices)
+    retest_report_number = forms.CharField(label=_("复检报告编号"), max_length=60)
+    retest_agency = forms.CharField(label=_("复检机构"), max_length=200, required=False)
+    retested_on = forms.DateField(label=_("复检日期"), widget=DATE)
+
+
+class PublishForm(StyledForm):
+    published_on = forms.DateField(label=_("公布日期"), widget=DATE)
+
+
+class FollowupOrderForm(StyledForm):
+    ordered_on = forms.DateField(label=_("责令整改日期"), widget=DATE)
+    rectification_deadline = forms.DateField(label=_("整改期限"), widget=DATE)
+
+
+class FollowupReportForm(StyledForm):
+    received_on = forms.DateField(label=_("整改报告日期"), widget=DATE)
+    text = forms.CharField(label=_("整改情况"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FollowupReinspectForm(StyledForm):
+    reinspected_on = forms.DateField(label=_("复查日期"), widget=DATE)
+    conforming = forms.TypedChoiceField(label=_("复查结果"), choices=(("1", _("合格")), ("0", _("不合格"))),
+                                        coerce=lambda v: v == "1")
+    note = forms.CharField(label=_("复查说明"), max_length=500, required=False)
+
+
+class FollowupAnnounceForm(StyledForm):
+    announced_on = forms.DateField(label=_("公告日期"), widget=DATE)
+
+
+class FollowupTransferForm(StyledForm):
+    transferred_on = forms.DateField(label=_("移送日期"), widget=DATE)
+    transferred_to = forms.CharField(label=_("移送单位"), max_length=200)
+    case_number = forms.CharField(label=_("立案编号"), max_length=60, required=False)
+
+
+class PassRateForm(StyledForm):
+    group = forms.ChoiceField(label=_("分组"), choices=(("category", _("产品类别")), ("kind", _("产品大类")),
+                                                      ("district", _("区县"))), required=False)
+    date_from = forms.DateField(label=_("抽样日期自"), required=False, widget=DATE)
+    date_to = forms.DateField(label=_("至"), required=False, widget=DATE)

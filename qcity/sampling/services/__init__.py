@@ -1,0 +1,37 @@
+"""Writes of supervision sampling; every business rule of DOMAIN §6 lives in these functions."""
+
+from .catalogue import plan_create, product_categories_load
+from .followups import (
+    followup_announce,
+    followup_order,
+    followup_reinspect,
+    followup_report,
+    followup_transfer,
+)
+from .retests import objection_apply, retest_conclude
+from .samples import (
+    sample_conclude,
+    sample_create,
+    sample_publish,
+    sample_serve,
+    test_item_delete,
+    test_results_record,
+)
+
+__all__ = [
+    "followup_announce",
+    "followup_order",
+    "followup_reinspect",
+    "followup_report",
+    "followup_transfer",
+    "objection_apply",
+    "plan_create",
+    "product_categories_load",
+    "retest_conclude",
+    "sample_conclude",
+    "sample_create",
+    "sample_publish",
+    "sample_serve",
+    "test_item_delete",
+    "test_results_record",
+]

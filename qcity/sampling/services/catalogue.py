@@ -1,0 +1,65 @@
+"""The product-category catalogue and sampling plans."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from qcity.core import access
+from qcity.core.audit import audit_record, snapshot
+from qcity.core.choices import AuditAction
+from qcity.core.models import OrgUnit, User
+
+from ..choices import PlanLevel
+from ..models import ProductCategory, SamplingPlan
+from ..selectors import OFFICER_ROLES
+
+DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "product_categories.json"
+
+
+def require_covers(by: User | None, org_unit: OrgUnit, *, action: str, obj=None) -> None:
+    """by=None is the system itself (commands, demo data)."""
+    if by is not None and not access.covers(by, org_unit, OFFICER_ROLES):
+        raise access.deny(by, action=action, obj=obj, org_unit=org_unit)
+
+
+def product_categories_load(*, using: str = "default") -> int:
+    """Create the shipped categories that are missing; rows that exist keep an administrator's edits."""
+    rows = json.loads(DATA_FILE.read_text("utf-8"))
+    existing = set(ProductCategory.objects.using(using).values_list("code", flat=True))
+    new = [ProductCategory(**row) for row in rows if row["code"] not in existing]
+    ProductCategory.objects.using(using).bulk_create(new)
+    return len(new)
+
+
+def plan_create(*, by: User | None, title: str, level: str, org_unit: OrgUnit, period_start: datetime.date,
+                period_end: datetime.date, categories, planned_batches: int) -> SamplingPlan:
+    require_covers(by, org_unit, action="create sampling plan")
+    categories = list(categories)
+    errors: dict[str, list[str]] = {}
+    if not title.strip():
+        errors["title"] = ["请填写计划名称"]
+    if level not in PlanLevel.values:
+        errors["level"] = ["计划层级无效"]
+    elif level == PlanLevel.DISTRICT and org_unit.parent_id is None:
+        errors["org_unit"] = ["区县级抽检计划的实施单位须为区县"]
+    if period_end < period_start:
+        errors["period_end"] = ["结束日期不能早于开始日期"]
+    if not categories:
+        errors["categories"] = ["请至少选择一个产品类别"]
+    if planned_batches is None or planned_batches < 1:
+        errors["planned_batches"] = ["计划批次须至少为1"]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        plan = SamplingPlan.objects.create(title=title.strip(), level=level, org_unit=org_unit,
+                                           period_start=period_start, period_end=period_end,
+                                           planned_batches=planned_batches, created_by=by)
+        plan.categories.set(categories)
+        audit_record(action=AuditAction.CREATE, by=by, obj=plan, org_unit=org_unit,
+                     after=snapshot(plan) | {"categories": sorted(c.pk for c in categories)})
+    return plan

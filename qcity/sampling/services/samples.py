@@ -1,0 +1,310 @@
+"""Samples: recording a sampling, test results per item, the conclusion, service on the enterprise and
+publication."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from qcity.core import access
+from qcity.core.audit import audit_record, snapshot
+from qcity.core.choices import AuditAction
+from qcity.core.deadlines import deadline
+from qcity.core.models import User
+from qcity.core.workdays import CalendarNotAvailable
+from qcity.enterprises.models import Enterprise
+
+from ..choices import LEVEL_RANK, Conclusion, SampleStatus
+from ..models import ProductCategory, Sample, SamplingPlan, TestItemResult
+from ..selectors import OFFICER_ROLES
+from . import feeds
+from .catalogue import require_covers
+
+RETEST_CODE = "sampling-retest-application"
+MIN_SAMPLERS = 2
+
+
+def _norm(text: str) -> str:
+    return "".join((text or "").split()).lower()
+
+
+def _duplicate_of(plan: SamplingPlan, *, product_name: str, batch_number: str, producer: str) -> Sample | None:
+    """A sample of the same product batch by a higher-level plan, if any."""
+    rank = LEVEL_RANK[plan.level]
+    higher = [level for level, r in LEVEL_RANK.items() if r < rank]
+    if not higher:
+        return None
+    candidates = (Sample.objects.filter(batch_number=batch_number.strip(), plan__level__in=higher)
+                  .select_related("plan", "enterprise", "manufacturer"))
+    for sample in candidates:
+        if _norm(sample.product_name) == _norm(product_name) and _norm(sample.producer_name) == _norm(producer):
+            return sample
+    return None
+
+
+def sample_create(*, by: User | None, plan: SamplingPlan, category: ProductCategory, enterprise: Enterprise,
+                  product_name: str, batch_number: str, sampling_date: datetime.date, sampling_place: str,
+                  samplers, quantity: int, backup_quantity: int, manufacturer: Enterprise | None = None,
+                  manufacturer_name: str = "", brand: str = "", specification: str = "",
+                  production_date: datetime.date | None = None, quantity_unit: str = "件",
+                  backup_sealed: bool = True, number: str = "", fee_charged: bool = False,
+                  today: datetime.date | None = None) -> Sample:
+    require_covers(by, enterprise.org_unit, action="record sample")
+    today = today or timezone.localdate()
+    samplers = list({u.pk: u for u in samplers}.values())
+    if manufacturer is not None and manufacturer.pk == enterprise.pk:
+        manufacturer = None
+    errors: dict[str, list[str]] = {}
+
+    def error(field, message):
+        errors.setdefault(field, []).append(message)
+
+    if not enterprise.org_unit.path.startswith(plan.org_unit.path):
+        error("enterprise", f"被抽样单位不在该计划的实施范围（{plan.org_unit.name}）内")
+    if not plan.categories.filter(pk=category.pk).exists():
+        error("category", f"该计划不包括产品类别“{category.name}”")
+    if not (plan.period_start <= sampling_date <= plan.period_end):
+        error("sampling_date", f"抽样日期须在计划期 {plan.period_start}—{plan.period_end} 内")
+    if sampling_date > today:
+        error("sampling_date", "抽样日期不能晚于今天")
+    if production_date and production_date > sampling_date:
+        error("production_date", "生产日期不能晚于抽样日期")
+    if not product_name.strip():
+        error("product_name", "请填写产品名称")
+    if not batch_number.strip():
+        error("batch_number", "请填写生产批号（无批号的填写生产或购进日期）")
+    if sampling_place not in ("market", "warehouse"):
+        # 产品质量法 art. 15: drawn at random from goods for sale, in the market or the finished-goods warehouse
+        error("sampling_place", "抽样场所须为市场或企业成品仓库")
+    # DOMAIN §6 / Order 18: at least two samplers, law-enforcement staff with ID
+    if len(samplers) < MIN_SAMPLERS:
+        error("samplers", f"抽样人员不得少于{MIN_SAMPLERS}名")
+    not_officers = [u.display_name for u in samplers if not access.has_role(u, *OFFICER_ROLES)]
+    if not_officers:
+        error("samplers", f"抽样人员须为执法人员：{'、'.join(not_officers)}")
+    if quantity is None or quantity < 1:
+        error("quantity", "抽样数量须至少为1")
+    # Order 18: a sealed backup sample is kept for the retest
+    if backup_quantity is None or backup_quantity < 1:
+        error("backup_quantity", "须留存封存的备用样品")
+    if fee_charged:
+        # 产品质量法 art. 15: no fee may be charged to the sampled party
+        error("fee_charged", "监督抽查不得向被抽查人收取检验费用")
+    if not errors:
+        # DOMAIN §6 / 产品质量法 art. 15: a lower level must not re-sample a batch a higher level sampled
+        producer = manufacturer.name if manufacturer else (manufacturer_name.strip() or enterprise.name)
+        earlier = _duplicate_of(plan, product_name=product_name, batch_number=batch_number, producer=producer)
+        if earlier is not None:
+            error("batch_number", f"该批次产品已由{earlier.plan.get_level_display()}监督抽查抽样（抽样单 "
+                                  f"{earlier.number}），下级不得重复抽查")
+    number = number.strip()
+    if number and Sample.objects.filter(number=number).exists():
+        error("number", f"抽样单编号 {number} 已存在")
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            sample = Sample.objects.create(
+                number=number or f"tmp-{uuid.uuid4().hex}", plan=plan, category=category, enterprise=enterprise,
+                org_unit=enterprise.org_unit, manufacturer=manufacturer,
+                manufacturer_name="" if manufacturer else manufacturer_name.strip(), product_name=product_name.strip(),
+                brand=brand.strip(), specification=specification.strip(), batch_number=batch_number.strip(),
+                production_date=production_date, sampling_date=sampling_date, sampling_place=sampling_place,
+                quantity=quantity, backup_quantity=backup_quantity, quantity_unit=quantity_unit or "件",
+                backup_sealed=backup_sealed, created_by=by)
+            if not number:
+                sample.number = f"CY{sampling_date:%Y}{sample.pk:07d}"
+                sample.save(update_fields=["number"])
+            sample.samplers.set(samplers)
+            audit_record(action=AuditAction.CREATE, by=by, obj=sample, org_unit=sample.org_unit,
+                         after=snapshot(sample) | {"samplers": sorted(u.pk for u in samplers)})
+    except IntegrityError as exc:  # a concurrent insert of the same sheet number
+        raise ValidationError({"number": [f"抽样单编号 {number} 已存在"]}) from exc
+    return sample
+
+
+# --- test results ----------------------------------------------------------------------------------
+
+def _decimal(value, field: str, row: int, errors: list[str]) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        errors.append(f"第{row}项 {field}：不是有效的数值")
+        return None
+
+
+def _item(sample: Sample, row: int, data: dict, errors: list[str]) -> TestItemResult | None:
+    name = (data.get("item_name") or "").strip()
+    if not name:
+        errors.append(f"第{row}项：请填写检验项目名称")
+        return None
+    before = len(errors)
+    limit_min = _decimal(data.get("limit_min"), "limit_min", row, errors)
+    limit_max = _decimal(data.get("limit_max"), "limit_max", row, errors)
+    measured = _decimal(data.get("measured_value"), "measured_value", row, errors)
+    if len(errors) > before:
+        return None
+    if limit_min is not None and limit_max is not None and limit_max < limit_min:
+        errors.append(f"第{row}项（{name}）：上限不能小于下限")
+        return None
+    conforming = data.get("conforming")
+    if measured is not None and (limit_min is not None or limit_max is not None):
+        computed = ((limit_min is None or measured >= limit_min) and (limit_max is None or measured <= limit_max))
+        if conforming is not None and bool(conforming) != computed:
+            errors.append(f"第{row}项（{name}）：单项判定与限量不一致（实测 {measured}）")
+            return None
+        conforming = computed
+    elif conforming is None:
+        errors.append(f"第{row}项（{name}）：没有数值限量时须给出单项判定（conforming）")
+        return None
+    return TestItemResult(sample=sample, item_name=name[:200], standard=(data.get("standard") or "")[:200],
+                          limit_min=limit_min, limit_max=limit_max, limit_text=(data.get("limit_text") or "")[:200],
+                          measured_value=measured, measured_text=(data.get("measured_text") or "")[:200],
+                          unit=(data.get("unit") or "")[:30], conforming=bool(conforming))
+
+
+def test_results_record(*, sample: Sample, items: list[dict], by: User | None) -> list[TestItemResult]:
+    """Record (or replace, by item name) test items of a sample not yet concluded; all items or none."""
+    require_covers(by, sample.org_unit, action="enter test results", obj=sample)
+    if sample.status != SampleStatus.SAMPLED:
+        raise ValidationError({"sample": ["该样品已出检验结论，不能再录入或修改检验结果"]})
+    if not items:
+        raise ValidationError({"items": ["请至少录入一个检验项目"]})
+    errors: list[str] = []
+    rows = [_item(sample, n, data, errors) for n, data in enumerate(items, start=1)]
+    names = [r.item_name for r in rows if r is not None]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        errors.append(f"检验项目重复：{'、'.join(duplicates)}")
+    if errors:
+        raise ValidationError({"items": errors})
+    with transaction.atomic():
+        sample = Sample.objects.select_for_update().get(pk=sample.pk)
+        if sample.status != SampleStatus.SAMPLED:
+            raise ValidationError({"sample": ["该样品已出检验结论，不能再录入或修改检验结果"]})
+        TestItemResult.objects.filter(sample=sample, item_name__in=names).delete()
+        created = TestItemResult.objects.bulk_create(rows)
+        failed = [r.item_name for r in rows if not r.conforming]
+        audit_record(action=AuditAction.UPDATE, by=by, obj=sample, org_unit=sample.org_unit,
+                     message=f"test results entered: {len(rows)} items, {len(failed)} non-conforming"
+                             + (f" ({', '.join(failed)})" if failed else ""))
+    return created
+
+
+def test_item_delete(*, item: TestItemResult, by: User | None) -> None:
+    sample = item.sample
+    require_covers(by, sample.org_unit, action="delete test result", obj=sample)
+    if sample.status != SampleStatus.SAMPLED:
+        raise ValidationError({"sample": ["该样品已出检验结论，不能再修改检验结果"]})
+    with transaction.atomic():
+        audit_record(action=AuditAction.DELETE, by=by, obj=item, org_unit=sample.org_unit,
+                     before=snapshot(item), message=f"test item removed from {sample.number}")
+        item.delete()
+
+
+def computed_conclusion(sample: Sample) -> str | None:
+    """Fail when any item fails, pass when all pass; None without items."""
+    verdicts = list(sample.items.values_list("conforming", flat=True))
+    if not verdicts:
+        return None
+    return Conclusion.PASS if all(verdicts) else Conclusion.FAIL
+
+
+def sample_conclude(*, sample: Sample, conclusion: str, test_report_number: str, by: User | None,
+                    test_agency: str = "", concluded_on: datetime.date | None = None,
+                    today: datetime.date | None = None) -> Sample:
+    """Confirm the conclusion the items give (the officer states it: a mismatch is refused), record the
+    credit event and refresh the pass-rate indicator."""
+    require_covers(by, sample.org_unit, action="conclude sample", obj=sample)
+    today = today or timezone.localdate()
+    concluded_on = concluded_on or today
+    errors: dict[str, list[str]] = {}
+    if sample.status != SampleStatus.SAMPLED:
+        raise ValidationError({"status": [f"该样品已出检验结论（{sample.get_conclusion_display()}），不能重复下结论"]})
+    expected = computed_conclusion(sample)
+    if expected is None:
+        errors["items"] = ["尚未录入检验项目结果，不能下结论"]
+    elif conclusion != expected:
+        errors["conclusion"] = [f"结论须与检验项目判定一致：{Conclusion(expected).label}"]
+    report = (test_report_number or "").strip()
+    if not report:
+        errors["test_report_number"] = ["请填写检验报告编号"]
+    elif Sample.objects.filter(test_report_number=report).exclude(pk=sample.pk).exists():
+        errors["test_report_number"] = [f"检验报告编号 {report} 已被其他样品使用"]
+    if concluded_on < sample.sampling_date:
+        errors["concluded_on"] = ["结论日期不能早于抽样日期"]
+    elif concluded_on > today:
+        errors["concluded_on"] = ["结论日期不能晚于今天"]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = Sample.objects.select_for_update().get(pk=sample.pk)
+        if locked.status != SampleStatus.SAMPLED:
+            raise ValidationError({"status": ["该样品已出检验结论，不能重复下结论"]})
+        sample.status = SampleStatus.CONCLUDED
+        sample.conclusion = sample.initial_conclusion = conclusion
+        sample.test_report_number = report
+        sample.test_agency = test_agency.strip()[:200]
+        sample.concluded_on = concluded_on
+        sample.save(update_fields=["status", "conclusion", "initial_conclusion", "test_report_number",
+                                   "test_agency", "concluded_on"])
+        audit_record(action=AuditAction.UPDATE, by=by, obj=sample, org_unit=sample.org_unit,
+                     message=f"concluded: {sample.get_conclusion_display()}, report {report}")
+        feeds.credit_record(sample, by=by)
+        feeds.indicators_refresh_on_commit(sample)
+    return sample
+
+
+def sample_serve(*, sample: Sample, served_on: datetime.date, by: User | None,
+                 today: datetime.date | None = None) -> Sample:
+    """Serve the result on the sampled party; the 15-day retest window runs from this day."""
+    require_covers(by, sample.org_unit, action="serve sampling result", obj=sample)
+    today = today or timezone.localdate()
+    if sample.status != SampleStatus.CONCLUDED:
+        message = "尚未出检验结论，不能送达" if sample.status == SampleStatus.SAMPLED else "检验结论已送达"
+        raise ValidationError({"status": [message]})
+    if served_on < sample.concluded_on:
+        raise ValidationError({"served_on": ["送达日期不能早于结论日期"]})
+    if served_on > today:
+        raise ValidationError({"served_on": ["送达日期不能晚于今天"]})
+    try:
+        # DOMAIN §6 / 产品质量法 art. 15: retest application within 15 natural days of receiving the result
+        window_end = deadline(RETEST_CODE, served_on)
+    except CalendarNotAvailable as exc:
+        raise ValidationError({"served_on": [str(exc)]}) from exc
+    with transaction.atomic():
+        sample.status = SampleStatus.SERVED
+        sample.served_on = served_on
+        sample.retest_deadline = window_end
+        sample.save(update_fields=["status", "served_on", "retest_deadline"])
+        audit_record(action=AuditAction.UPDATE, by=by, obj=sample, org_unit=sample.org_unit,
+                     message=f"result served on {served_on}; retest window until {window_end}")
+    return sample
+
+
+def sample_publish(*, sample: Sample, by: User | None, published_on: datetime.date | None = None,
+                   today: datetime.date | None = None) -> Sample:
+    """Publish a final conclusion (never one still open to, or under, a retest)."""
+    require_covers(by, sample.org_unit, action="publish sampling result", obj=sample)
+    today = today or timezone.localdate()
+    published_on = published_on or today
+    if sample.published_on:
+        raise ValidationError({"published_on": [f"该结果已于 {sample.published_on} 公布"]})
+    if not sample.is_final(today):
+        raise ValidationError({"status": ["检验结论尚未最终确定（未送达、仍在复检申请期内或复检中），不能公布"]})
+    if published_on < sample.served_on or published_on > today:
+        raise ValidationError({"published_on": ["公布日期须在送达日期之后、不晚于今天"]})
+    with transaction.atomic():
+        sample.published_on = published_on
+        sample.save(update_fields=["published_on"])
+        audit_record(action=AuditAction.UPDATE, by=by, obj=sample, org_unit=sample.org_unit,
+                     message=f"result published on {published_on}: {sample.get_conclusion_display()}")
+        feeds.credit_publish(sample, by=by)
+    return sample
