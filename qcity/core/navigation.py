@@ -15,11 +15,10 @@ class MenuItem:
     label: str
     url_name: str
     roles: frozenset
-    args: tuple = ()
 
     @property
     def url(self) -> str:
-        return reverse(self.url_name, args=self.args)
+        return reverse(self.url_name)
 
 
 # The roles that run the programme: the office, the member departments and the districts.
@@ -38,20 +37,11 @@ MENU = [
     MenuItem(_("大质量指数"), "assessment:quality-index", PROGRAMME_ROLES),
     MenuItem(_("报告"), "reports:report-list", frozenset({Role.LEADERSHIP_OFFICE})),
     MenuItem(_("市场主体"), "enterprises:list", BUSINESS_ROLES - {Role.ENTERPRISE_USER}),
+    # Each market-supervision module has its own tabs (lists, queues, pools, pass rates…) on its pages.
     MenuItem(_("信用监管"), "credit:file-search", MARKET_OFFICER_ROLES | {Role.ENTERPRISE_USER}),
-    MenuItem(_("信用名单"), "credit:list", MARKET_OFFICER_ROLES, args=("abnormal_operations",)),
-    MenuItem(_("异议处理"), "credit:objection-queue", MARKET_OFFICER_ROLES),
-    MenuItem(_("信用修复"), "credit:repair-queue", MARKET_OFFICER_ROLES),
-    MenuItem(_("风险分类模型"), "credit:scoring-model", MARKET_OFFICER_ROLES),
     MenuItem(_("双随机抽查"), "inspections:plan-list", MARKET_OFFICER_ROLES),
     MenuItem(_("我的检查任务"), "inspections:my-assignments", frozenset({Role.INSPECTOR})),
-    MenuItem(_("检查结果"), "inspections:result-list", MARKET_OFFICER_ROLES),
-    MenuItem(_("检查对象名录库"), "inspections:pool-list", MARKET_OFFICER_ROLES - {Role.INSPECTOR}),
-    MenuItem(_("执法检查人员名录库"), "inspections:inspector-list", MARKET_OFFICER_ROLES - {Role.INSPECTOR}),
     MenuItem(_("监督抽检"), "sampling:sample-list", MARKET_OFFICER_ROLES | {Role.ENTERPRISE_USER}),
-    MenuItem(_("抽检计划"), "sampling:plan-list", MARKET_OFFICER_ROLES),
-    MenuItem(_("不合格后处理"), "sampling:followup-list", MARKET_OFFICER_ROLES),
-    MenuItem(_("抽检合格率"), "sampling:pass-rates", MARKET_OFFICER_ROLES),
     MenuItem(_("行政区划"), "core:org-units", frozenset(Role)),
     MenuItem(_("成员单位"), "core:departments", frozenset(Role)),
     MenuItem(_("法定期限"), "core:legal-durations", frozenset(Role)),

@@ -305,11 +305,12 @@ def generate(ctx) -> dict[str, Any]:
 
 
 def classify(ctx) -> dict[str, Any]:
-    """Classify every enterprise as of the demo date (after every module has recorded its events)."""
+    """Classify every enterprise as of the demo date; run before the inspection pools are built and again
+    after every module has recorded its events."""
     from .services import credit_reclassify_all
 
     outcome = credit_reclassify_all(on=DEMO_DATE)
-    return {"classified": outcome.enterprises, "not_b": outcome.changed, "seconds": round(outcome.seconds)}
+    return {"classified": outcome.enterprises, "changed": outcome.changed, "seconds": round(outcome.seconds)}
 
 
 def reset(ctx) -> dict[str, Any]:

@@ -125,10 +125,10 @@ def factor_label(key: str, detail: Any, parameters: dict[str, Any]) -> str:
     if key.startswith("event."):
         kind = key.removeprefix("event.")
         label = CreditEventKind(kind).label if kind in CreditEventKind.values else kind
-        return f"{label} {detail} 次"
+        return _("%(kind)s %(count)s 次") % {"kind": label, "count": detail}
     if key.startswith("list."):
         kind = key.removeprefix("list.")
-        return f"在{CreditListKind(kind).label if kind in CreditListKind.values else kind}"
+        return _("在%(list)s") % {"list": CreditListKind(kind).label if kind in CreditListKind.values else kind}
     if key == "age":
         age = parameters["age"]
         template = AGE_BANDS.get(detail, "{}")
@@ -137,13 +137,15 @@ def factor_label(key: str, detail: Any, parameters: dict[str, Any]) -> str:
     if key == "status":
         from qcity.enterprises.choices import EnterpriseStatus
 
-        return f"登记状态：{EnterpriseStatus(detail).label if detail in EnterpriseStatus.values else detail}"
+        return _("登记状态：%(status)s") % {"status": EnterpriseStatus(detail).label if detail in EnterpriseStatus.values
+                                            else detail}
     if key == "certifications":
-        return f"有效认证 {detail} 项"
+        return _("有效认证 %(count)s 项") % {"count": detail}
     if key == "lapsed_licences":
-        return f"许可证过期未续 {detail} 类"
+        return _("许可证过期未续 %(count)s 类") % {"count": detail}
     if key == "floor":
-        return f"名录名单限定最低分类：{RiskClass(detail).label if detail in RiskClass.values else detail}"
+        return _("名录名单限定最低分类：%(class)s") % {"class": RiskClass(detail).label if detail in RiskClass.values
+                                                    else detail}
     return key
 
 

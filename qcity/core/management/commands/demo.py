@@ -26,9 +26,10 @@ GENERATORS = [
     workplan_demo.generate,
     assessment_demo.generate,
     credit_demo.generate,
+    credit_demo.classify,  # before the inspection pools are built: their snapshots stratify by class
     inspections_demo.generate,
     sampling_demo.generate,
-    credit_demo.classify,  # after every module that records credit events
+    credit_demo.classify,  # again, after every module that records credit events
 ]
 RESETTERS = [
     sampling_demo.reset,
