@@ -11,6 +11,7 @@ urlpatterns = [
     path("files/<int:pk>/events/new/", files.event_create, name="event-create"),
     path("files/<int:pk>/objections/new/", files.objection_create, name="objection-create"),
     path("files/<int:pk>/repairs/new/", files.repair_create, name="repair-create"),
+    path("events/overdue/", files.overdue_publications, name="overdue-publications"),
     path("events/<int:pk>/publish/", files.event_publish, name="event-publish"),
     path("events/<int:pk>/withdraw/", files.event_withdraw, name="event-withdraw"),
     path("lists/<str:list_kind>/", lists.list_view, name="list"),

@@ -1,12 +1,14 @@
 import datetime
+import io
 
 import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from qcity.core.choices import Role
+from qcity.core.models import AuditEvent, OrgUnit
 from qcity.credit.models import CreditEvent, CreditListEntry, Objection, ScoringModel
-from qcity.credit.services import abnormal_list_enter
+from qcity.credit.services import abnormal_list_enter, objection_file, repair_apply
 
 from .factories import enterprise_factory, event_factory
 
@@ -76,7 +78,7 @@ def test_list_page_entry_and_xlsx_export(client_for, officer, enterprise, today)
     page = client.get("/credit/lists/abnormal_operations/")
     assert enterprise.uscc in page.content.decode()
     export = client.get("/credit/lists/abnormal_operations/", {"format": "xlsx"})
-    sheet = load_workbook(filename=__import__("io").BytesIO(export.content)).active
+    sheet = load_workbook(filename=io.BytesIO(export.content)).active
     rows = list(sheet.values)
     assert rows[0][0] == "统一社会信用代码" and rows[1][0] == enterprise.uscc
     assert client.get("/credit/lists/nonsense/").status_code == 404
@@ -138,3 +140,50 @@ def test_public_pages(client, enterprise, today):
     assert enterprise.name in client.get("/public/credit/lists/abnormal_operations/").content.decode()
     assert client.get("/public/credit/lists/nope/").status_code == 404
     assert client.get("/public/credit/91410000MA0000000X/").status_code == 404
+
+
+def _sheet_rows(response) -> list[tuple]:
+    assert response.status_code == 200
+    return list(load_workbook(filename=io.BytesIO(response.content)).active.values)
+
+
+def test_file_search_and_queues_export_xlsx_in_scope_and_audited(client_for, make_user, officer, enterprise, today):
+    # given an enterprise of the officer's district with an objection and a repair, and one of another district
+    outsider = enterprise_factory(org_unit=OrgUnit.objects.exclude(pk=enterprise.org_unit_id).filter(kind="district")[0])
+    owner = make_user(Role.ENTERPRISE_USER, org_unit=enterprise.org_unit, enterprise=enterprise)
+    event = event_factory(enterprise, today=today, occurred_on=today, published_on=today)
+    objection_file(credit_event=event, grounds="数额有误", by=owner, today=today)
+    entry = abnormal_list_enter(enterprise=enterprise, reason="unreachable", decided_on=today,
+                                decision_authority="局", by=None, today=today)
+    repair_apply(enterprise=enterprise, kind="abnormal_list_removal", list_entry=entry, compliance_proof="已变更住所",
+                 commitment_letter="承诺", by=owner, today=today)
+    client = client_for(officer)
+    exports = AuditEvent.objects.filter(action="export").count()
+
+    # when the officer exports the credit files, the objection queue and the repair queue
+    files = _sheet_rows(client.get("/credit/", {"format": "xlsx"}))
+    objections = _sheet_rows(client.get("/credit/objections/", {"format": "xlsx"}))
+    repairs = _sheet_rows(client.get("/credit/repairs/", {"format": "xlsx", "status": "all"}))
+
+    # then each has its headings and only the district's rows, and each export is audited
+    codes = {row[0] for row in files[1:]}
+    assert files[0][0] == "统一社会信用代码" and enterprise.uscc in codes and outsider.uscc not in codes
+    assert [row[4] for row in objections[1:]] == ["数额有误"]
+    assert [(row[0], row[3]) for row in repairs[1:]] == [(enterprise.uscc, "移出经营异常名录")]
+    assert AuditEvent.objects.filter(action="export").count() == exports + 3
+
+
+def test_overdue_publications_page_lists_items_past_their_deadline(client_for, officer, enterprise, today):
+    # given a penalty decided two months ago and never published, and one published in time
+    late = event_factory(enterprise, occurred_on=today - datetime.timedelta(days=60), summary="逾期未公示的处罚",
+                         today=today)
+    event_factory(enterprise, occurred_on=today - datetime.timedelta(days=60), published_on=today, summary="已公示",
+                  today=today)
+    client = client_for(officer)
+    # when the officer opens the overdue list (linked from the credit files page) and exports it
+    assert "/credit/events/overdue/" in client.get("/credit/").content.decode()
+    page = client.get("/credit/events/overdue/").content.decode()
+    rows = _sheet_rows(client.get("/credit/events/overdue/", {"format": "xlsx"}))
+    # then only the late one is there, with its deadline
+    assert late.summary not in page and enterprise.name in page and str(late.publication_due_on) in page
+    assert [(row[0], row[6]) for row in rows[1:]] == [(enterprise.uscc, "逾期未公示的处罚")]

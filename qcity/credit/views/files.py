@@ -13,7 +13,7 @@ from qcity.core.permissions import role_required
 from qcity.enterprises.search import filter_by_text
 from qcity.enterprises.selectors import VIEWER_ROLES
 
-from .. import selectors, services
+from .. import exports, selectors, services
 from ..forms import CreditEventForm, ObjectionForm, PublishForm, RepairForm, WithdrawForm
 from ..scoring import contributions
 from ..selectors import FILE_ROLES, OFFICER_ROLES
@@ -42,11 +42,23 @@ def file_search(request):
     risk = request.GET.get("risk_class", "")
     if risk in ("a", "b", "c", "d"):
         queryset = queryset.filter(risk_class=risk)
+    if request.GET.get("format") == "xlsx":
+        return exports.credit_files_xlsx(queryset, by=request.user)
     page = _page(queryset, request)
     context = {"page": page, "q": q, "risk_class": risk,
                "overdue_count": selectors.overdue_publications(user=request.user, today=timezone.localdate()).count()}
     template = "credit/partials/file_rows.html" if request.htmx else "credit/file_search.html"
     return render(request, template, context)
+
+
+@role_required(*OFFICER_ROLES)
+def overdue_publications(request):
+    """Items past their legal publication deadline, oldest deadline first (DOMAIN §2.3, §2.2, §5)."""
+    queryset = selectors.overdue_publications(user=request.user, today=timezone.localdate()).order_by(
+        "publication_due_on", "id")
+    if request.GET.get("format") == "xlsx":
+        return exports.overdue_publications_xlsx(queryset, by=request.user)
+    return render(request, "credit/overdue_publications.html", {"page": _page(queryset, request)})
 
 
 def _page(queryset, request, size=50):

@@ -9,22 +9,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qcity.core import access
-from qcity.core.audit import audit_record
-from qcity.core.choices import AuditAction
-from qcity.core.exports import xlsx_bytes, xlsx_response
 from qcity.core.forms import add_service_errors
 from qcity.core.permissions import role_required
 
-from .. import selectors, services
+from .. import exports, selectors, services
 from ..choices import CreditListKind
 from ..forms import ListEntryForm, ListRemoveForm, PublishForm
 from ..models import CreditEvent
 from ..selectors import OFFICE_ROLES, OFFICER_ROLES
 from .files import _page, error_text
-
-EXPORT_LIMIT = 100_000
-HEADINGS = ["统一社会信用代码", "企业名称", "所属区域", "列入事由", "决定日期", "作出决定机关", "决定书文号", "公示日期",
-            "期满日期", "状态", "移出日期", "移出原因"]
 
 
 def _kind(list_kind: str) -> str:
@@ -57,14 +50,8 @@ def list_view(request, list_kind):
 
 def _export(request, kind):
     listed = request.GET.get("status", "listed") != "all"
-    queryset = selectors.list_entries(user=request.user, list_kind=kind, listed_only=listed)[:EXPORT_LIMIT]
-    rows = ([e.enterprise.uscc, e.enterprise.name, e.enterprise.org_unit.name, e.get_reason_display(), e.decided_on,
-             e.decision_authority, e.decision_number, e.published_on, e.ends_on, e.get_status_display(), e.removed_on,
-             e.get_removal_reason_display()] for e in queryset.iterator(chunk_size=2000))
-    content = xlsx_bytes(str(CreditListKind(kind).label), HEADINGS, rows)
-    audit_record(action=AuditAction.EXPORT, by=request.user, object_type="credit.creditlistentry",
-                 object_repr=str(CreditListKind(kind).label), message=f"exported the {kind} list")
-    return xlsx_response(content, f"credit-{kind}-{timezone.localdate():%Y%m%d}.xlsx")
+    queryset = selectors.list_entries(user=request.user, list_kind=kind, listed_only=listed)
+    return exports.list_entries_xlsx(queryset, kind=kind, by=request.user)
 
 
 @role_required(*OFFICER_ROLES)

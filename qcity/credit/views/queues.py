@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from qcity.core.permissions import role_required
 
-from .. import selectors, services
+from .. import exports, selectors, services
 from ..forms import DecideForm
 from ..selectors import OFFICER_ROLES
 from .files import _page, error_text
@@ -34,6 +34,9 @@ def _repairs(request, **kw):
 
 @role_required(*OFFICER_ROLES)
 def objection_queue(request):
+    if request.GET.get("format") == "xlsx":
+        open_only = request.GET.get("status", "open") != "all"
+        return exports.objections_xlsx(selectors.objections(user=request.user, open_only=open_only), by=request.user)
     return _objections(request)
 
 
@@ -54,6 +57,9 @@ def objection_decide(request, pk):
 
 @role_required(*OFFICER_ROLES)
 def repair_queue(request):
+    if request.GET.get("format") == "xlsx":
+        open_only = request.GET.get("status", "open") != "all"
+        return exports.repairs_xlsx(selectors.repairs(user=request.user, open_only=open_only), by=request.user)
     return _repairs(request)
 
 
