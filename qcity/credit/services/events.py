@@ -6,6 +6,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from qcity.core.audit import audit_record, snapshot
@@ -82,7 +83,7 @@ def credit_event_record(*, enterprise: Enterprise, kind: str, occurred_on: datet
            summary=summary, source_ref=source_ref, published_on=published_on, today=today)
     event = None
     if source_ref:
-        event = CreditEvent.objects.select_for_update().filter(source_ref=source_ref).first()
+        event = _locked_by_source_ref(source_ref)
         if event is not None and event.enterprise_id != enterprise.pk:
             raise ValidationError({"source_ref": [f"来源编号 {source_ref} 已登记在另一企业名下"]})
     before = snapshot(event, AUDITED) if event else None
@@ -116,11 +117,18 @@ def credit_event_record(*, enterprise: Enterprise, kind: str, occurred_on: datet
     return event
 
 
+def _locked_by_source_ref(source_ref: str) -> CreditEvent | None:
+    """The event with this (non-empty) source_ref, locked. The unique index on source_ref is partial (non-empty
+    refs only); repeating its condition, without an ORDER BY, lets SQLite use it instead of scanning."""
+    rows = (CreditEvent.objects.select_for_update().select_related("enterprise__org_unit")
+            .filter(~Q(source_ref=""), source_ref=source_ref).order_by()[:1])
+    return next(iter(rows), None)
+
+
 def _by_source_ref(source_ref: str) -> CreditEvent:
     if not (source_ref or "").strip():
         raise ValidationError({"source_ref": ["请提供来源编号"]})
-    event = (CreditEvent.objects.select_for_update().select_related("enterprise__org_unit")
-             .filter(source_ref=source_ref.strip()).first())
+    event = _locked_by_source_ref(source_ref.strip())
     if event is None:
         raise ValidationError({"source_ref": [f"没有来源编号为 {source_ref} 的信用事项"]})
     return event
