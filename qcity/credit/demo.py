@@ -305,8 +305,8 @@ def generate(ctx) -> dict[str, Any]:
 
 
 def classify(ctx) -> dict[str, Any]:
-    """Classify every enterprise as of the demo date; run before the inspection pools are built and again
-    after every module has recorded its events."""
+    """Classify every enterprise as of the demo date, once the events loaded in bulk are in (see the order of
+    the generators in the demo command)."""
     from .services import credit_reclassify_all
 
     outcome = credit_reclassify_all(on=DEMO_DATE)

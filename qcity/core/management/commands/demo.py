@@ -26,14 +26,13 @@ GENERATORS = [
     workplan_demo.generate,
     assessment_demo.generate,
     credit_demo.generate,
-    credit_demo.classify,  # before the inspection pools are built: their snapshots stratify by class
-    inspections_demo.generate,
-    sampling_demo.generate,
-    credit_demo.classify,  # again, after every module that records credit events
+    sampling_demo.generate,  # loads its credit events in bulk, unclassified
+    credit_demo.classify,  # once every bulk-loaded event is in, and before the inspection pools stratify by class
+    inspections_demo.generate,  # its results go through the services, which reclassify each enterprise at once
 ]
 RESETTERS = [
-    sampling_demo.reset,
     inspections_demo.reset,
+    sampling_demo.reset,
     credit_demo.reset,
     assessment_demo.reset,
     workplan_demo.reset,
