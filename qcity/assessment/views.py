@@ -16,6 +16,7 @@ from qcity.core import access
 from qcity.core.audit import audit_record
 from qcity.core.choices import AuditAction, Role
 from qcity.core.exports import xlsx_response
+from qcity.core.forms import service_error_text
 from qcity.core.models import OrgUnit
 from qcity.core.permissions import role_required
 from qcity.indicators.choices import ValueStatus
@@ -27,10 +28,6 @@ from .choices import ItemKind, SchemeStatus, ScoringRule, SubjectKind
 from .forms import AdjustmentForm, SchemeCreateForm, SchemeSettingsForm
 from .models import Adjustment
 from .selectors import MANAGER_ROLES, VIEWER_ROLES
-
-
-def _error_text(exc: ValidationError) -> str:
-    return "；".join(exc.messages)
 
 
 @role_required(*VIEWER_ROLES)
@@ -162,7 +159,7 @@ def scheme_publish(request, pk):
     try:
         services.scheme_publish(scheme=scheme, by=request.user)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, service_error_text(exc))
     else:
         messages.success(request, _("方案已发布"))
     return redirect("assessment:scheme-detail", pk=scheme.pk)

@@ -16,6 +16,11 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, errors)
 
 
+def service_error_text(exc: ValidationError) -> str:
+    """A service's ValidationError as one line for a flash message or a page's error banner."""
+    return "；".join(exc.messages)
+
+
 def style_widgets(form: forms.BaseForm, *, small: bool = True) -> None:
     """Give a form's widgets the Bootstrap classes, so templates can render `{{ field }}` as is."""
     size = " form-select-sm" if small else ""

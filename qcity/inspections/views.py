@@ -5,7 +5,6 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,7 +14,8 @@ from django.views.decorators.http import require_POST
 from qcity.core import access
 from qcity.core.choices import Role
 from qcity.core.exports import xlsx_bytes, xlsx_response
-from qcity.core.forms import add_service_errors
+from qcity.core.forms import add_service_errors, service_error_text
+from qcity.core.pagination import CappedPaginator
 from qcity.core.permissions import role_required
 
 from . import selectors, services
@@ -25,12 +25,6 @@ from .forms import ConflictForm, InspectorForm, InspectorUpdateForm, ItemForm, P
 from .models import InspectionItem, PoolSnapshot
 from .records import draw_record, draw_verify
 from .selectors import MANAGER_ROLES, SNAPSHOT_ROLES, VIEWER_ROLES
-
-
-def _error_text(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return "；".join(" ".join(errors) for errors in exc.message_dict.values())
-    return "；".join(exc.messages)
 
 
 def _units(user):
@@ -50,7 +44,7 @@ def _wants_xlsx(request) -> bool:
 
 
 def _page(request, queryset, per_page=50):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    return CappedPaginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 # --- items ---------------------------------------------------------------------------------------------
@@ -97,7 +91,7 @@ def item_publish(request, pk):
     try:
         services.item_publish(item=item, by=request.user)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, service_error_text(exc))
     else:
         messages.success(request, _("事项 %(code)s 已公开") % {"code": item.code})
     return redirect("inspections:item-list")
@@ -339,7 +333,7 @@ def plan_draw(request, pk):
     try:
         draw = services.draw_run(plan=plan, by=request.user)
     except ValidationError as exc:
-        return _plan_detail(request, selectors.plan_get(user=request.user, pk=pk), status=400, error=_error_text(exc))
+        return _plan_detail(request, selectors.plan_get(user=request.user, pk=pk), status=400, error=service_error_text(exc))
     messages.success(request, _("已抽取 %(n)s 户，随机种子 %(seed)s") % {"n": sum(draw.sample_sizes.values()),
                                                                       "seed": draw.seed})
     return redirect("inspections:plan-detail", pk=pk)
@@ -352,7 +346,7 @@ def draw_publish(request, pk):
     try:
         services.draw_publish(draw=draw, by=request.user)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, service_error_text(exc))
     else:
         messages.success(request, _("抽取记录已公开"))
     return redirect("inspections:plan-detail", pk=draw.plan_id)
@@ -442,7 +436,7 @@ def result_publish(request, pk):
     try:
         services.result_publish(result=result, by=request.user)
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, service_error_text(exc))
     else:
         messages.success(request, _("检查结果已公示"))
     return redirect(request.POST.get("next") or "inspections:result-list")
@@ -455,7 +449,7 @@ def result_case_lead(request, pk):
     try:
         services.result_mark_case_lead(result=result, by=request.user, note=request.POST.get("note", ""))
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, service_error_text(exc))
     else:
         messages.success(request, _("已移送案件线索"))
     return redirect(request.POST.get("next") or "inspections:result-list")

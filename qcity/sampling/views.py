@@ -14,7 +14,7 @@ from qcity.core import access
 from qcity.core.audit import audit_record
 from qcity.core.choices import AuditAction
 from qcity.core.exports import xlsx_response
-from qcity.core.forms import add_service_errors
+from qcity.core.forms import add_service_errors, service_error_text
 from qcity.core.pagination import CappedPaginator
 from qcity.core.permissions import role_required
 
@@ -173,7 +173,7 @@ def item_delete(request, pk):
     try:
         services.test_item_delete(item=item, by=request.user)
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, service_error_text(exc))
     return redirect("sampling:sample-detail", pk=sample_pk)
 
 

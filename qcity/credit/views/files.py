@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qcity.core.forms import add_service_errors
+from qcity.core.forms import add_service_errors, service_error_text
+from qcity.core.pagination import CappedPaginator
 from qcity.core.permissions import role_required
 from qcity.enterprises.search import filter_by_text
 from qcity.enterprises.selectors import VIEWER_ROLES
@@ -18,12 +19,6 @@ from ..forms import CreditEventForm, ObjectionForm, PublishForm, RepairForm, Wit
 from ..scoring import contributions
 from ..selectors import FILE_ROLES, OFFICER_ROLES
 from ..services.access import require_officer
-
-
-def error_text(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return "；".join(" ".join(errors) for errors in exc.message_dict.values())
-    return "；".join(exc.messages)
 
 
 @role_required(*FILE_ROLES)
@@ -44,11 +39,11 @@ def file_search(request):
         queryset = queryset.filter(risk_class=risk)
     if request.GET.get("format") == "xlsx":
         return exports.credit_files_xlsx(queryset, by=request.user)
-    page = _page(queryset, request)
-    context = {"page": page, "q": q, "risk_class": risk,
-               "overdue_count": selectors.overdue_publications(user=request.user, today=timezone.localdate()).count()}
-    template = "credit/partials/file_rows.html" if request.htmx else "credit/file_search.html"
-    return render(request, template, context)
+    context = {"page": page_of(queryset, request), "q": q, "risk_class": risk}
+    if request.htmx:  # the rows only; the overdue count is in the page header
+        return render(request, "credit/partials/file_rows.html", context)
+    context["overdue_count"] = selectors.overdue_publications(user=request.user, today=timezone.localdate()).count()
+    return render(request, "credit/file_search.html", context)
 
 
 @role_required(*OFFICER_ROLES)
@@ -58,17 +53,11 @@ def overdue_publications(request):
         "publication_due_on", "id")
     if request.GET.get("format") == "xlsx":
         return exports.overdue_publications_xlsx(queryset, by=request.user)
-    return render(request, "credit/overdue_publications.html", {"page": _page(queryset, request)})
+    return render(request, "credit/overdue_publications.html", {"page": page_of(queryset, request)})
 
 
-def _page(queryset, request, size=50):
-    """A page without a COUNT(*) over the city: one extra row tells whether a next page exists."""
-    try:
-        number = max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        number = 1
-    rows = list(queryset[(number - 1) * size: number * size + 1])
-    return {"rows": rows[:size], "number": number, "has_next": len(rows) > size, "has_previous": number > 1}
+def page_of(queryset, request, size=50):
+    return CappedPaginator(queryset, size).get_page(request.GET.get("page"))
 
 
 def _classification_context(enterprise):
@@ -149,7 +138,7 @@ def event_publish(request, pk):
             raise ValidationError({"published_on": [_("请填写公示日期")]})
         services.credit_event_publish_item(event=event, by=request.user, **form.cleaned_data)
     except ValidationError as exc:
-        return _file(request, event.enterprise, status=400, error=error_text(exc))
+        return _file(request, event.enterprise, status=400, error=service_error_text(exc))
     messages.success(request, _("已公示"))
     return redirect("credit:file", pk=event.enterprise_id)
 
@@ -165,7 +154,7 @@ def event_withdraw(request, pk):
             raise ValidationError({"reason": [_("请填写撤销原因")]})
         services.credit_event_withdraw_item(event=event, by=request.user, **form.cleaned_data)
     except ValidationError as exc:
-        return _file(request, event.enterprise, status=400, error=error_text(exc))
+        return _file(request, event.enterprise, status=400, error=service_error_text(exc))
     messages.success(request, _("已撤销"))
     return redirect("credit:file", pk=event.enterprise_id)
 
@@ -193,7 +182,7 @@ def objection_create(request, pk):
             services.objection_file(list_entry=entry, credit_event=event, grounds=form.cleaned_data["grounds"],
                                     evidence=form.cleaned_data["evidence"], by=request.user)
         except ValidationError as exc:
-            return _file(request, enterprise, status=400, error=error_text(exc), forms={"objection": form})
+            return _file(request, enterprise, status=400, error=service_error_text(exc), forms={"objection": form})
         messages.success(request, _("已提出异议"))
         return redirect("credit:file", pk=enterprise.pk)
     return _file(request, enterprise, status=400, error=_("请填写异议理由"), forms={"objection": form})
@@ -211,7 +200,7 @@ def repair_create(request, pk):
                                   credit_event=event, compliance_proof=form.cleaned_data["compliance_proof"],
                                   commitment_letter=form.cleaned_data["commitment_letter"], by=request.user)
         except ValidationError as exc:
-            return _file(request, enterprise, status=400, error=error_text(exc), forms={"repair": form})
+            return _file(request, enterprise, status=400, error=service_error_text(exc), forms={"repair": form})
         messages.success(request, _("已提交信用修复申请"))
         return redirect("credit:file", pk=enterprise.pk)
     return _file(request, enterprise, status=400, error=_("请提交证明材料和信用承诺书"), forms={"repair": form})

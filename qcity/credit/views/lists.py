@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qcity.core import access
-from qcity.core.forms import add_service_errors
+from qcity.core.forms import add_service_errors, service_error_text
 from qcity.core.permissions import role_required
 
 from .. import exports, selectors, services
@@ -17,7 +17,7 @@ from ..choices import CreditListKind
 from ..forms import ListEntryForm, ListRemoveForm, PublishForm
 from ..models import CreditEvent
 from ..selectors import OFFICE_ROLES, OFFICER_ROLES
-from .files import _page, error_text
+from .files import page_of
 
 
 def _kind(list_kind: str) -> str:
@@ -30,7 +30,7 @@ def _kind(list_kind: str) -> str:
 def _list(request, kind, *, form=None, status=200, error=""):
     listed = request.GET.get("status", "listed") != "all"
     queryset = selectors.list_entries(user=request.user, list_kind=kind, listed_only=listed)
-    context = {"kind": kind, "kind_label": CreditListKind(kind).label, "page": _page(queryset, request),
+    context = {"kind": kind, "kind_label": CreditListKind(kind).label, "page": page_of(queryset, request),
                "listed_only": listed, "today": timezone.localdate(), "error": error,
                "can_enter": kind != CreditListKind.RED or access.has_role(request.user, *OFFICE_ROLES),
                "is_office": access.has_role(request.user, *OFFICE_ROLES),
@@ -90,7 +90,7 @@ def list_entry_publish(request, pk):
             raise ValidationError({"published_on": [_("请填写公示日期")]})
         services.list_entry_publish(entry=entry, by=request.user, **form.cleaned_data)
     except ValidationError as exc:
-        return _list(request, entry.list_kind, status=400, error=error_text(exc))
+        return _list(request, entry.list_kind, status=400, error=service_error_text(exc))
     messages.success(request, _("已公示"))
     return redirect("credit:list", list_kind=entry.list_kind)
 
@@ -104,6 +104,6 @@ def list_entry_remove(request, pk):
         services.red_list_remove(entry=entry, note=request.POST.get("note", "") if form.is_valid() else "",
                                  by=request.user)
     except ValidationError as exc:
-        return _list(request, entry.list_kind, status=400, error=error_text(exc))
+        return _list(request, entry.list_kind, status=400, error=service_error_text(exc))
     messages.success(request, _("已移出"))
     return redirect("credit:list", list_kind=entry.list_kind)

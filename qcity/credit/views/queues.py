@@ -7,16 +7,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qcity.core.forms import service_error_text
 from qcity.core.permissions import role_required
 
 from .. import exports, selectors, services
 from ..forms import DecideForm
 from ..selectors import OFFICER_ROLES
-from .files import _page, error_text
+from .files import page_of
 
 
 def _queue(request, template, queryset, *, status=200, error=""):
-    context = {"page": _page(queryset, request), "today": timezone.localdate(), "form": DecideForm(),
+    context = {"page": page_of(queryset, request), "today": timezone.localdate(), "form": DecideForm(),
                "open_only": request.GET.get("status", "open") != "all", "error": error}
     return render(request, template, context, status=status)
 
@@ -50,7 +51,7 @@ def objection_decide(request, pk):
             raise ValidationError({"decision": [_("请选择决定")]})
         services.objection_decide(objection=objection, upheld=form.yes, note=form.cleaned_data["note"], by=request.user)
     except ValidationError as exc:
-        return _objections(request, status=400, error=error_text(exc))
+        return _objections(request, status=400, error=service_error_text(exc))
     messages.success(request, _("异议已处理"))
     return redirect("credit:objection-queue")
 
@@ -74,7 +75,7 @@ def repair_accept(request, pk):
         services.repair_accept(application=application, accept=form.yes, note=form.cleaned_data["note"],
                                by=request.user)
     except ValidationError as exc:
-        return _repairs(request, status=400, error=error_text(exc))
+        return _repairs(request, status=400, error=service_error_text(exc))
     messages.success(request, _("已处理受理"))
     return redirect("credit:repair-queue")
 
@@ -90,6 +91,6 @@ def repair_decide(request, pk):
         services.repair_decide(application=application, approve=form.yes, note=form.cleaned_data["note"],
                                by=request.user)
     except ValidationError as exc:
-        return _repairs(request, status=400, error=error_text(exc))
+        return _repairs(request, status=400, error=service_error_text(exc))
     messages.success(request, _("已作出修复决定"))
     return redirect("credit:repair-queue")

@@ -1,9 +1,9 @@
 """Public pages of published sampling results (no login): enterprise, product, batch, conclusion and the
 failed items. Nothing about the samplers or the internal workflow is shown."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 
+from qcity.core.pagination import CappedPaginator
 from qcity.core.permissions import public_page
 from qcity.sampling.filters import PublishedSampleFilter
 from qcity.sampling.selectors import published_sample_get, published_sample_list
@@ -13,7 +13,7 @@ from qcity.sampling.selectors import published_sample_get, published_sample_list
 def result_list(request):
     filterset = PublishedSampleFilter(request.GET, queryset=published_sample_list())
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    page = Paginator(queryset, 30).get_page(request.GET.get("page"))
+    page = CappedPaginator(queryset, 30).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "portal/sampling/result_list.html",
