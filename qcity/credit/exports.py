@@ -7,11 +7,8 @@ spreadsheet; filter by district or class first.
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
-from qcity.core.audit import audit_record
-from qcity.core.choices import AuditAction
-from qcity.core.exports import xlsx_bytes, xlsx_response
+from qcity.core.exports import xlsx_export
 from qcity.core.models import User
 
 from .choices import CreditListKind
@@ -33,10 +30,7 @@ def _target(item) -> str:
 
 
 def _response(*, by: User, sheet: str, headings: list[str], rows, object_type: str, name: str):
-    content = xlsx_bytes(sheet, headings, rows)
-    audit_record(action=AuditAction.EXPORT, by=by, object_type=object_type, object_repr=sheet,
-                 message=f"exported {name}")
-    return xlsx_response(content, f"credit-{name}-{timezone.localdate():%Y%m%d}.xlsx")
+    return xlsx_export(by=by, name=f"credit-{name}", sheet=sheet, headings=headings, rows=rows, object_type=object_type)
 
 
 def list_entries_xlsx(queryset: QuerySet, *, kind: str, by: User):

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from qcity.core import access
 from qcity.core.choices import Role
-from qcity.core.exports import xlsx_bytes, xlsx_response
+from qcity.core.exports import xlsx_export
 from qcity.core.forms import add_service_errors, service_error_text
 from qcity.core.pagination import CappedPaginator
 from qcity.core.permissions import role_required
@@ -36,7 +36,8 @@ def _is_manager(user) -> bool:
 
 
 def _xlsx(request, name: str, headings, rows):
-    return xlsx_response(xlsx_bytes(name, headings, rows), f"{name}-{timezone.localdate():%Y%m%d}.xlsx")
+    return xlsx_export(by=request.user, name=name, sheet=name, headings=headings, rows=rows,
+                       object_type=f"inspections.{name}")
 
 
 def _wants_xlsx(request) -> bool:

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from qcity.core.choices import Role
+from qcity.core.choices import AuditAction, Role
+from qcity.core.models import AuditEvent
 from qcity.inspections import services
 from qcity.inspections.models import Draw, DrawnTarget, InspectionPlan, InspectionResult
 
@@ -86,8 +87,10 @@ def test_pool_smaller_than_sample_shows_the_stratum(client, world, district):
                                   "inspections:pool-list", "inspections:inspector-list"])
 def test_every_list_exports_xlsx(client, world, name):
     client.force_login(world["officer"])
+    exports = AuditEvent.objects.filter(action=AuditAction.EXPORT).count()
     response = client.get(reverse(name), {"export": "xlsx"})
     assert response.status_code == 200 and response.content[:2] == b"PK"
+    assert AuditEvent.objects.filter(action=AuditAction.EXPORT, actor=world["officer"]).count() == exports + 1
 
 
 def test_inspector_sees_own_assignments_page(client, world, district):
