@@ -75,6 +75,7 @@ BENCH_PG ?= postgres://postgres@127.0.0.1:5432
 bench: $(VENV)/.installed-test
 	@mkdir -p var
 	@echo "== bench/plan_extraction.py"; $(PY) bench/plan_extraction.py
+	@echo "== bench/provisional_calendar.py"; $(PY) bench/provisional_calendar.py
 	@set -e; for f in $(BENCHES); do \
 	    args=""; [ "$$f" = bench/foundation.py ] && args="$(BENCH_ARGS)"; \
 	    echo "== $$f on SQLite"; $(PY) "$$f" $$args; \

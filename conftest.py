@@ -1,10 +1,71 @@
-"""Fixtures shared by every test: the reference data, the city and a district, users with roles."""
+"""Fixtures shared by every test: a pinned clock, the reference data, the city and a district, users
+with roles.
 
+The clock. No test may depend on the real date, so the whole session runs on a clock pinned by
+time-machine to `PINNED_TODAY` at 10:00 Asia/Shanghai, a Monday whose 5-working-day period crosses the
+Dragon Boat holiday. The clock ticks from there (tick=True: timeouts, orderings and durations behave), so
+"today" stays that day for the whole run. It is started in `pytest_configure`, before the test modules
+are imported (only pytest-django's django.setup() comes earlier, and no app computes a date when it is
+loaded), shown in the pytest header, and handed to tests as the `today` fixture; a test that needs
+another day travels there itself, visibly (`time_machine.travel(...)` or the `time_machine` fixture).
+The browser tests' server subprocesses run on the same clock (tests/browser/pinned_qcity.py).
+
+To explore another day, set QCITY_TEST_TODAY=YYYY-MM-DD, e.g.
+`QCITY_TEST_TODAY=2026-10-20 make test`. Without it the day is PINNED_TODAY, never the real date.
+"""
+
+import datetime
 import itertools
+import os
+import zoneinfo
 
 import pytest
+import time_machine
 
 TEST_PASSWORD = "Test-pass-123!"
+
+PINNED_TODAY = datetime.date(2026, 6, 15)
+PINNED_TIME = datetime.time(10, 0)
+TIME_ZONE = zoneinfo.ZoneInfo("Asia/Shanghai")  # = settings.TIME_ZONE
+
+
+def _pinned_moment() -> datetime.datetime:
+    """PINNED_TODAY at 10:00 in Shanghai, or QCITY_TEST_TODAY's day at 10:00."""
+    raw = os.environ.get("QCITY_TEST_TODAY", "").strip()
+    try:
+        day = datetime.date.fromisoformat(raw) if raw else PINNED_TODAY
+    except ValueError:
+        raise pytest.UsageError(f"QCITY_TEST_TODAY={raw!r} is not a date YYYY-MM-DD") from None
+    return datetime.datetime.combine(day, PINNED_TIME, tzinfo=TIME_ZONE)
+
+
+_clock = None
+
+
+def pytest_configure(config):
+    global _clock
+    if _clock is None:
+        _clock = time_machine.travel(_pinned_moment(), tick=True)
+        _clock.start()
+
+
+def pytest_unconfigure(config):
+    global _clock
+    if _clock is not None:
+        _clock.stop()
+        _clock = None
+
+
+def pytest_report_header(config):
+    source = "QCITY_TEST_TODAY" if os.environ.get("QCITY_TEST_TODAY", "").strip() else "conftest.PINNED_TODAY"
+    moment = _pinned_moment()
+    return f"qcity: clock pinned to {moment:%Y-%m-%d %H:%M} {moment.tzinfo} ({moment:%A}; from {source})"
+
+
+@pytest.fixture(scope="session")
+def today() -> datetime.date:
+    """The pinned day every test runs on (see the module docstring)."""
+    return _pinned_moment().date()
 
 
 @pytest.fixture(scope="session")

@@ -37,6 +37,8 @@ LOOKUP_TARGET_MS = 50.0
 
 
 def ensure_credit_data(count: int, seed: int) -> float:
+    from django.utils import timezone
+
     from qcity.core.demo import DemoContext
     from qcity.credit import demo
     from qcity.credit.models import CreditEvent
@@ -44,7 +46,8 @@ def ensure_credit_data(count: int, seed: int) -> float:
     if CreditEvent.objects.exists():
         return 0.0
     started = time.perf_counter()
-    demo.generate(DemoContext(scale="city", seed=seed, enterprise_count=count, log=lambda m: None))
+    demo.generate(DemoContext(scale="city", seed=seed, enterprise_count=count, today=timezone.localdate(),
+                              log=lambda m: None))
     return time.perf_counter() - started
 
 
@@ -100,8 +103,8 @@ def main() -> None:
         django.setup()
         from django.db import connection
         from django.db.models import Count
+        from django.utils import timezone
 
-        from qcity.credit.demo import DEMO_DATE
         from qcity.credit.models import CreditClassChange, CreditClassification, CreditEvent, CreditListEntry
         from qcity.credit.services import credit_reclassify_all
         from qcity.enterprises.models import Enterprise
@@ -117,8 +120,8 @@ def main() -> None:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE")
-        cold = credit_reclassify_all(on=DEMO_DATE)
-        warm = credit_reclassify_all(on=DEMO_DATE)
+        cold = credit_reclassify_all(on=timezone.localdate())
+        warm = credit_reclassify_all(on=timezone.localdate())
         classes = dict(CreditClassification.objects.order_by().values_list("risk_class").annotate(n=Count("pk")))
 
         rng = random.Random(args.seed)

@@ -251,6 +251,8 @@ def main() -> None:
     parser.add_argument("--scale", choices=["small", "city"], default="city")
     parser.add_argument("--database-url", default="")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--today", default="", metavar="YYYY-MM-DD",
+                        help="the demo's day (`qcity demo --today`; default the local date): same seed and day, same data")
     parser.add_argument("--reuse", action="store_true", help="keep the SQLite file's data; skip generation")
     parser.add_argument("--keep", action="store_true", help="do not drop a PostgreSQL database this run created")
     parser.add_argument("--import-rows", type=int, default=IMPORT_ROWS)
@@ -280,7 +282,8 @@ def main() -> None:
             results.append((f"demo {args.scale} generation", target, f"skipped ({existing:,} already loaded)",
                             "SKIPPED"))
         else:
-            seconds = run_qcity(env, "demo", "--scale", args.scale, "--seed", str(args.seed))
+            seconds = run_qcity(env, "demo", "--scale", args.scale, "--seed", str(args.seed),
+                                *(["--today", args.today] if args.today else []))
             results.append((f"demo {args.scale} generation ({SCALES[args.scale]:,} enterprises)", target,
                             f"{seconds:.1f} s", "PASS" if ok(seconds) else "FAIL"))
         total = Enterprise.objects.count()

@@ -35,6 +35,8 @@ RATIOS = {"a": Decimal("0.5"), "b": Decimal("1"), "c": Decimal("3"), "d": Decima
 
 
 def ensure_enterprises(count: int, seed: int) -> float:
+    from django.utils import timezone
+
     from qcity.core.demo import DemoContext
     from qcity.core.services import reference_data_load
     from qcity.enterprises import demo as enterprises_demo
@@ -44,7 +46,8 @@ def ensure_enterprises(count: int, seed: int) -> float:
     if Enterprise.objects.exists():
         return 0.0
     started = time.perf_counter()
-    enterprises_demo.generate(DemoContext(scale="city", seed=seed, enterprise_count=count, log=lambda m: None))
+    enterprises_demo.generate(DemoContext(scale="city", seed=seed, enterprise_count=count, today=timezone.localdate(),
+                                          log=lambda m: None))
     return time.perf_counter() - started
 
 

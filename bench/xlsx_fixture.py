@@ -36,7 +36,7 @@ def _setup_django() -> None:
 def write_fixture(path: str | os.PathLike, *, rows: int = 200_000, seed: int = 7) -> Path:
     """Write `rows` enterprises to `path` (openpyxl write-only mode) and return the path."""
     _setup_django()
-    from django.utils import translation
+    from django.utils import timezone, translation
     from openpyxl import Workbook
 
     from qcity.enterprises.choices import EnterpriseStatus, EntityType
@@ -53,8 +53,9 @@ def write_fixture(path: str | os.PathLike, *, rows: int = 200_000, seed: int = 7
     sheet = workbook.create_sheet("企业")
     sheet.append(HEADINGS)
     fromiso = datetime.date.fromisoformat
+    last_day = timezone.localdate() - datetime.timedelta(days=1)  # the import refuses establishment after today
     for (_i, uscc, name, _initials, kind, industry, unit_id, address, person, capital, established,
-         status) in enterprise_rows(seed=seed, count=rows, units=units, org_prefix=ORG_PREFIX):
+         status) in enterprise_rows(seed=seed, count=rows, units=units, last_day=last_day, org_prefix=ORG_PREFIX):
         sheet.append([uscc, name, entity_labels[kind], industry, unit_names[unit_id], address, person,
                       float(capital) if capital is not None else None, fromiso(established),
                       status_labels[status]])

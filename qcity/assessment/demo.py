@@ -1,7 +1,9 @@
-"""Demo assessments: the published 2024 assessment (run on the demo values and tasks) and a 2025 draft.
+"""Demo assessments: last year's assessment published (run on the demo values and tasks) and this year's
+as a draft, for the years of ctx.today.
 
-A bonus and a veto are recorded in 2024 so the ranking shows both; the names mark the demo schemes so
-`reset` deletes only them.
+A bonus and a veto are recorded in the published year so the ranking shows both; the names mark the demo
+schemes so `reset` deletes only them. The default scheme covers the plans in force in its year: the
+14th five-year plan through 2025, after it the year's work points (see the workplan demo).
 """
 
 from __future__ import annotations
@@ -15,18 +17,17 @@ from .models import AssessmentScheme
 from .services import adjustment_create, assessment_run, scheme_create_default, scheme_publish
 
 DEMO_SUFFIX = "（演示）"
-PUBLISHED_YEAR = 2024
-DRAFT_YEAR = 2025
 
 
 def generate(ctx) -> dict[str, Any]:
-    published = scheme_create_default(year=PUBLISHED_YEAR, by=None,
-                                      name=f"{PUBLISHED_YEAR}年度质量强市工作考核方案{DEMO_SUFFIX}")
+    published_year, draft_year = ctx.today.year - 1, ctx.today.year
+    published = scheme_create_default(year=published_year, by=None,
+                                      name=f"{published_year}年度质量强市工作考核方案{DEMO_SUFFIX}")
     city = OrgUnit.objects.get(parent__isnull=True)
     bonus = published.items.filter(kind=ItemKind.BONUS).order_by("position").first()
     veto = published.items.filter(kind=ItemKind.VETO).order_by("position").first()
     adjustment_create(item=bonus, by=None, org_unit=city.children.get(name="金水区"), points=2,
-                      reason="获得河南省省长质量奖1项", evidence="豫政〔2024〕演示号")
+                      reason="获得河南省省长质量奖1项", evidence=f"豫政〔{published_year}〕演示号")
     department = Department.objects.filter(code="market-regulation").first()
     if department is not None:
         adjustment_create(item=bonus, by=None, department=department, points=3,
@@ -35,8 +36,8 @@ def generate(ctx) -> dict[str, Any]:
                       reason="发生一起较大电梯安全事故（演示）", evidence="演示：事故调查报告")
     results = assessment_run(scheme=published, by=None)
     scheme_publish(scheme=published, by=None)
-    scheme_create_default(year=DRAFT_YEAR, by=None, name=f"{DRAFT_YEAR}年度质量强市工作考核方案{DEMO_SUFFIX}")
-    ctx.progress(f"assessment: {PUBLISHED_YEAR} published ({len(results)} results), {DRAFT_YEAR} draft")
+    scheme_create_default(year=draft_year, by=None, name=f"{draft_year}年度质量强市工作考核方案{DEMO_SUFFIX}")
+    ctx.progress(f"assessment: {published_year} published ({len(results)} results), {draft_year} draft")
     return {"assessment_schemes": 2, "assessment_results": len(results)}
 
 

@@ -1,16 +1,21 @@
 """Demo data: the shared context every module's generator receives, and one account per role.
 
 `qcity demo` (core/management/commands/demo.py) runs the reference data load, then each module's
-`generate(ctx)` in order. Generators must be deterministic for `ctx.seed`: each draws from its own
-`ctx.rng(label)` rather than the global `random` module, so adding a module never shifts another's data.
+`generate(ctx)` in order. Generators must be deterministic for `ctx.seed` and `ctx.today`: each draws
+from its own `ctx.rng(label)` rather than the global `random` module, so adding a module never shifts
+another's data, and each dates its history from `ctx.today` (never the clock, never a fixed date), so the
+demo city lives in the time it is loaded in and the same seed and day give the same data.
 """
 
 from __future__ import annotations
 
+import bisect
+import datetime
 import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.db import transaction
@@ -27,18 +32,102 @@ SCALES = {"small": 5_000, "city": 1_500_000}
 
 @dataclass
 class DemoContext:
-    """What a module's demo generator needs: the scale, the seed, the org units and a progress log."""
+    """What a module's demo generator needs: the scale, the seed, the day the demo city lives in and a
+    progress log.
+
+    `today` is the one date every generator works from (`qcity demo --today`, default the local date):
+    the history is the year of operations up to it, and what is left open is what a clerk acts on that day.
+    Every official act of the history is dated on a working day through `workday` (and `workdays` for a
+    day drawn at random), and the demo district gets fresh work from `last_workday`.
+    """
 
     scale: str
     seed: int
     enterprise_count: int
+    today: datetime.date
     log: Callable[[str], None] = print
     results: dict[str, Any] = field(default_factory=dict)
     started: float = field(default_factory=time.monotonic)
+    _calendar: list[datetime.date] = field(default_factory=list, init=False, repr=False, compare=False)
 
     def rng(self, label: str) -> random.Random:
         """An independent generator per module and purpose; seeding with a string is stable across runs."""
         return random.Random(f"{self.seed}:{label}")
+
+    @cached_property
+    def year_start(self) -> datetime.date:
+        """First day of the year of operations that ends today (the platform's history: samples, credit
+        events, inspections)."""
+        try:
+            return self.today.replace(year=self.today.year - 1) + datetime.timedelta(days=1)
+        except ValueError:  # 29 February
+            return self.today.replace(year=self.today.year - 1, day=28) + datetime.timedelta(days=1)
+
+    @cached_property
+    def last_workday(self) -> datetime.date:
+        """The last working day before today: the daily jobs' last run, and the last day of office work
+        in the history (what is still open is today's work)."""
+        from .workdays import add_working_days
+
+        return add_working_days(self.today, -1)
+
+    @cached_property
+    def platform_years(self) -> range:
+        """Years whose computed indicators (e.g. sampling pass rates) are the platform's own figures: this
+        year, and last year if the year of operations began by 1 July (it covers most of it). Earlier years
+        stand for figures collected before the platform went live (the indicators demo reports them)."""
+        start = self.year_start
+        first = start.year if start <= datetime.date(start.year, 7, 1) else start.year + 1
+        return range(min(first, self.today.year), self.today.year + 1)
+
+    def workday(self, day: datetime.date, n: int = 0) -> datetime.date:
+        """The working day an official act is dated on: `day` if it is a working day, else the next one
+        (n = 0); with n, the n-th working day after `day` (before it if n < 0), as `add_working_days` counts.
+
+        Officials act on working days only, and what reaches an office on a rest day is dealt with on the
+        next one. Give a step's duration in working days (`workday(sampled_on, rng.randint(7, 18))`):
+        snapping calendar offsets would pile acts up on Mondays. The snap is monotone, so a pipeline keeps
+        its order and "on or before a deadline" (a working day) holds. The result may be today or later
+        (today's work, or still to come): compare it with `last_workday` before recording the act as done,
+        or clamp first, `workday(min(day, last_workday))`. A bisection in a list of working days built once
+        (the city scale dates ~100,000 acts)."""
+        calendar = self._calendar_covering(day, abs(n))
+        position = bisect.bisect_left(calendar, day)  # the first working day on or after `day`
+        if n > 0 and calendar[position] != day:  # `day` is a rest day: that one is already the first after it
+            position -= 1
+        return calendar[position + n]
+
+    def workdays(self, start: datetime.date, end: datetime.date) -> list[datetime.date]:
+        """The working days from `start` to `end`, both included: draw a random act day with
+        `rng.choice(ctx.workdays(a, b))` (snapping random calendar days would pile them up on Mondays)."""
+        self._calendar_covering(start, 0)
+        calendar = self._calendar_covering(end, 0)
+        return calendar[bisect.bisect_left(calendar, start):bisect.bisect_right(calendar, end)]
+
+    def _calendar_covering(self, day: datetime.date, n: int) -> list[datetime.date]:
+        """The sorted working days of whole years around `day`, enough to count `n` working days either
+        side of it (a year has ~250); grown to a span of years when a date outside is asked for."""
+        from .workdays import is_workday
+
+        margin = 1 + n // 200
+        low, high = day.year - margin, day.year + margin
+        calendar = self._calendar
+        if calendar and calendar[0].year <= low and calendar[-1].year >= high:
+            return calendar
+        if calendar:
+            low, high = min(low, calendar[0].year), max(high, calendar[-1].year)
+        first, last = datetime.date(low, 1, 1), datetime.date(high, 12, 31)
+        span = (first + datetime.timedelta(days=k) for k in range((last - first).days + 1))
+        calendar[:] = [d for d in span if is_workday(d)]
+        return calendar
+
+    @cached_property
+    def demo_district(self) -> OrgUnit:
+        """The district of the demo's district accounts (`jinshui`, `inspector`): generators leave fresh work
+        there on the last working day, so those accounts see the day's to-dos (and, in December, deadlines
+        running into a year without an official holiday schedule, marked 暂定)."""
+        scope = next(a.scope for a in DEMO_ACCOUNTS if a.username == "jinshui")
+        return OrgUnit.objects.get(parent=OrgUnit.objects.get(parent__isnull=True), name=scope)
 
     def progress(self, message: str) -> None:
         self.log(f"[{time.monotonic() - self.started:7.1f}s] {message}")

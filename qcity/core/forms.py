@@ -6,6 +6,16 @@ from .choices import Role
 from .models import Department, LegalDuration, OrgUnit
 
 
+class DateInput(forms.DateInput):
+    """A browser date picker. It accepts only ISO dates, so the value is rendered as YYYY-MM-DD whatever the
+    language's date format (zh-hans would render 2026/12/05, which the picker drops as empty)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     """Show a service's ValidationError on the form: errors on fields the form has go there, errors on
     others (a service names `status` or `period` too) become form-level errors."""
@@ -64,36 +74,41 @@ class LegalDurationForm(StyledModelForm):
     class Meta:
         model = LegalDuration
         fields = ["name", "value", "unit", "legal_source", "confirmed", "effective_from", "effective_to"]
-        widgets = {"effective_from": forms.DateInput(attrs={"type": "date"}),
-                   "effective_to": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"effective_from": DateInput(), "effective_to": DateInput()}
 
 
 class HolidayYearForm(StyledForm):
-    """A year's schedule as published: one line per day, `YYYY-MM-DD 休|班 名称`."""
+    """A year's schedule as the State Council published it: typed one day per line (`YYYY-MM-DD 休|班 名称`)
+    or uploaded as xlsx (日期 | 类型 | 名称) or JSON. Parsing here; the checks of the whole year in the service."""
 
     year = forms.IntegerField(label=_("年份"), min_value=2000, max_value=2100)
-    source = forms.CharField(label=_("来源"), max_length=200, initial="国务院办公厅关于节假日安排的通知")
-    days = forms.CharField(label=_("节假日与调休上班日"), widget=forms.Textarea(attrs={"rows": 12}),
-                           help_text=_("每行一天：日期 休/班 名称，例如 2027-01-01 休 元旦"))
+    source = forms.CharField(label=_("来源"), max_length=200, initial=_("国务院办公厅关于节假日安排的通知"))
+    days = forms.CharField(label=_("节假日与调休上班日"), required=False, widget=forms.Textarea(attrs={"rows": 12}),
+                           help_text=_("每行一天：日期 休/班 名称，例如 2027-01-01 休 元旦；放假期间的周末也可列出"))
+    file = forms.FileField(label=_("或上传文件（xlsx / JSON）"), required=False,
+                           help_text=_("xlsx 表头：日期 | 类型 | 名称；JSON：{\"year\": 2027, \"days\": [{\"date\": "
+                                       "\"2027-01-01\", \"type\": \"休\", \"name\": \"元旦\"}]}"))
+    correction = forms.BooleanField(label=_("更正已有的正式安排（将重算受影响的期限）"), required=False)
 
     def clean(self):
-        import datetime
+        from . import holiday_schedule
 
         data = super().clean()
-        parsed = []
-        for number, line in enumerate((data.get("days") or "").splitlines(), start=1):
-            if not line.strip():
-                continue
-            parts = line.split()
-            try:
-                day = datetime.date.fromisoformat(parts[0])
-                kind = parts[1]
-            except (IndexError, ValueError):
-                raise forms.ValidationError({"days": _("第%(n)d行格式错误：%(line)s") % {"n": number, "line": line}}) from None
-            if kind not in ("休", "班"):
-                raise forms.ValidationError({"days": _("第%(n)d行：第二列应为“休”或“班”") % {"n": number}})
-            parsed.append((day, kind == "班", " ".join(parts[2:])[:50]))
-        if not parsed:
-            raise forms.ValidationError({"days": _("至少录入一天")})
+        upload, text = data.get("file"), (data.get("days") or "").strip()
+        if bool(upload) == bool(text):
+            raise forms.ValidationError(_("请逐行录入，或上传一个文件（二者选一）"))
+        try:
+            if upload:
+                if upload.size > holiday_schedule.MAX_UPLOAD_BYTES:
+                    raise ValidationError(_("文件过大：节假日安排文件不超过 1 MB"))
+                year, _source, parsed = holiday_schedule.parse_upload(upload.read(), upload.name)
+                if year is not None and data.get("year") is not None and year != data["year"]:
+                    raise ValidationError(_("文件中的年份 %(file)s 与所填年份 %(form)s 不一致")
+                                          % {"file": year, "form": data["year"]})
+            else:
+                parsed = holiday_schedule.parse_text(text)
+        except ValidationError as exc:
+            self.add_error("file" if upload else "days", exc)
+            return data
         data["parsed_days"] = parsed
         return data

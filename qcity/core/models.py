@@ -207,3 +207,53 @@ class LegalDuration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.value} {self.get_unit_display()}"
+
+
+class DeadlineRecomputation(models.Model):
+    """One run of the recomputation of stored deadlines after a year's official holiday schedule was entered
+    (or corrected): which deadlines it checked and how many moved. The moved ones are its `changes`."""
+
+    year = models.PositiveSmallIntegerField(_("节假日安排年度"))
+    trigger = models.CharField(_("起因"), max_length=200)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField(_("开始时间"))
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    checked = models.PositiveIntegerField(_("复核期限数"), default=0)
+    moved = models.PositiveIntegerField(_("变动期限数"), default=0)
+
+    class Meta:
+        verbose_name = _("期限重算")
+        verbose_name_plural = _("期限重算")
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class DeadlineChange(models.Model):
+    """A stored deadline that a recomputation moved (or confirmed at a new date): object, old → new."""
+
+    recomputation = models.ForeignKey(DeadlineRecomputation, verbose_name=_("期限重算"), on_delete=models.CASCADE,
+                                      related_name="changes")
+    field = models.CharField(_("期限字段"), max_length=100, help_text=_("app.model.field"))
+    field_label = models.CharField(_("期限"), max_length=100)
+    object_type = models.CharField(_("对象类型"), max_length=60)
+    object_id = models.CharField(_("对象标识"), max_length=64)
+    object_repr = models.CharField(_("对象"), max_length=200)
+    object_url = models.CharField(_("链接"), max_length=300, blank=True)
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("行政单元"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    old_on = models.DateField(_("原期限"))
+    new_on = models.DateField(_("新期限"))
+    old_provisional_year = models.PositiveSmallIntegerField(_("原暂定依据年度"), null=True, blank=True)
+    new_provisional_year = models.PositiveSmallIntegerField(_("新暂定依据年度"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("期限变动")
+        verbose_name_plural = _("期限变动")
+        ordering = ["new_on", "id"]
+        indexes = [models.Index(fields=["org_unit", "recomputation"], name="deadline_change_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.object_repr} {self.field_label}: {self.old_on} → {self.new_on}"

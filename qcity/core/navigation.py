@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from . import access
 from .access import BUSINESS_ROLES
 from .choices import Role
+from .selectors import DEADLINE_CHANGE_ROLES
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ MENU = [
     MenuItem(_("成员单位"), "core:departments", frozenset(Role)),
     MenuItem(_("法定期限"), "core:legal-durations", frozenset(Role)),
     MenuItem(_("节假日安排"), "core:holiday-calendar", frozenset(Role)),
+    MenuItem(_("期限变动"), "core:deadline-changes", DEADLINE_CHANGE_ROLES),
     MenuItem(_("用户与角色"), "core:users", frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN})),
     MenuItem(_("审计日志"), "core:audit-log", frozenset({Role.AUDIT_ADMIN})),
 ]

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from datetime import date
 
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from . import access, holiday_law
+from .choices import Role
 from .models import (
     AuditEvent,
+    DeadlineChange,
+    DeadlineRecomputation,
     Department,
     HolidayCalendarDay,
     HolidayCalendarYear,
@@ -33,12 +40,44 @@ def legal_duration_list() -> QuerySet[LegalDuration]:
     return LegalDuration.objects.all()
 
 
-def holiday_calendar_years() -> QuerySet[HolidayCalendarYear]:
-    return HolidayCalendarYear.objects.order_by("-year")
+def holiday_calendar_years(today: date) -> list[dict]:
+    """Years with an official schedule, newest first, and the current and next year when they have none
+    (shown with their provisional calendar)."""
+    official = {y.year: y for y in HolidayCalendarYear.objects.all()}
+    years = sorted(set(official) | {today.year, today.year + 1}, reverse=True)
+    return [{"year": year, "official": official.get(year)} for year in years]
 
 
-def holiday_calendar_days(year: int) -> QuerySet[HolidayCalendarDay]:
-    return HolidayCalendarDay.objects.filter(date__year=year).order_by("date")
+def holiday_calendar_days(year: int) -> list[dict]:
+    """The days off and adjusted workdays of `year`: the official rows, else the provisional calendar."""
+    if HolidayCalendarYear.objects.filter(year=year).exists():
+        return [{"date": d.date, "is_workday": d.is_workday, "name": d.name, "source": d.source}
+                for d in HolidayCalendarDay.objects.filter(date__year=year).order_by("date")]
+    source = _("暂定：按《全国年节及纪念日放假办法》推算")
+    return [{"date": day, "is_workday": False, "name": name, "source": source}
+            for day, name in holiday_law.provisional_schedule(year).items()]
+
+
+def deadline_recomputations() -> QuerySet[DeadlineRecomputation]:
+    return DeadlineRecomputation.objects.select_related("requested_by")
+
+
+DEADLINE_CHANGE_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.LEADERSHIP_OFFICE, Role.DEPARTMENT_REPORTER,
+                                   Role.DISTRICT_OFFICER, Role.INSPECTOR, Role.COMPLAINT_HANDLER})
+
+
+def deadline_change_list(*, user: User) -> QuerySet[DeadlineChange]:
+    """Deadlines moved by a recomputation, for the holders: officers see their org units' subtree, the
+    office and the system administrator (who entered the schedule) the whole city."""
+    changes = DeadlineChange.objects.select_related("recomputation", "org_unit").order_by(
+        "-recomputation__started_at", "new_on", "id")
+    prefixes = access.org_unit_scope(user, DEADLINE_CHANGE_ROLES)
+    if prefixes is None:
+        return changes if access.has_role(user, *DEADLINE_CHANGE_ROLES) else changes.none()
+    covered = Q(pk__in=[])
+    for prefix in prefixes:
+        covered |= Q(org_unit__path__startswith=prefix)
+    return changes.filter(covered)
 
 
 def user_list() -> QuerySet[User]:

@@ -1,4 +1,4 @@
-"""Writes for org units, departments, users, roles, the holiday calendar and legal durations."""
+"""Writes for org units, departments, users, roles, the holiday calendar, stored deadlines and legal durations."""
 
 from __future__ import annotations
 
@@ -6,13 +6,17 @@ from datetime import date
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from . import workdays
+from . import deadlines, holiday_schedule, workdays
 from .access import require_role
 from .audit import audit_record, changed, snapshot
 from .choices import ADMIN_ROLES, AuditAction, DurationUnit, OrgUnitKind, Role
+from .holiday_schedule import ScheduleDay
 from .models import (
+    DeadlineChange,
+    DeadlineRecomputation,
     Department,
     HolidayCalendarDay,
     HolidayCalendarYear,
@@ -123,7 +127,8 @@ _LIBRARY_HOLIDAY_NAMES = {
 
 
 def holiday_calendar_load_from_library(*, by: User | None = None) -> list[int]:
-    """Seed the schedule from `chinesecalendar`; rows an administrator entered by hand are kept."""
+    """Seed the schedule from `chinesecalendar`; rows an administrator entered by hand are kept. Years that
+    were provisional until now get their stored deadlines recomputed (after a newer chinesecalendar)."""
     from chinese_calendar import constants
 
     source = "chinesecalendar (国务院办公厅节假日安排)"
@@ -134,42 +139,139 @@ def holiday_calendar_load_from_library(*, by: User | None = None) -> list[int]:
         rows[day] = (True, f"{_LIBRARY_HOLIDAY_NAMES.get(holiday, holiday)}调休上班")
     years = sorted({d.year for d in rows} | set(range(min(rows).year, max(rows).year + 1)))
     with transaction.atomic():
-        manual = set(HolidayCalendarDay.objects.exclude(source=source).values_list("date", flat=True))
+        # a year the administrator entered by hand is theirs: the library does not add to it
+        by_hand = set(HolidayCalendarYear.objects.exclude(source=source).values_list("year", flat=True))
         existing = set(HolidayCalendarDay.objects.filter(source=source).values_list("date", flat=True))
-        HolidayCalendarDay.objects.bulk_create(
+        added = HolidayCalendarDay.objects.bulk_create(
             [HolidayCalendarDay(date=d, is_workday=w, name=n, source=source)
-             for d, (w, n) in sorted(rows.items()) if d not in manual and d not in existing]
+             for d, (w, n) in sorted(rows.items()) if d.year not in by_hand and d not in existing]
         )
-        for year in years:
-            HolidayCalendarYear.objects.get_or_create(year=year, defaults={"source": source})
-        audit_record(action=AuditAction.IMPORT, by=by, object_type="core.holidaycalendarday",
-                     object_repr=f"holiday schedule {years[0]}–{years[-1]}",
-                     message=f"loaded {len(rows)} schedule days from chinesecalendar")
-    workdays.invalidate()
+        first_load = not HolidayCalendarYear.objects.exists()
+        new_years = [year for year in years if year not in by_hand
+                     and HolidayCalendarYear.objects.get_or_create(year=year, defaults={"source": source})[1]]
+        if added or new_years:
+            audit_record(action=AuditAction.IMPORT, by=by, object_type="core.holidaycalendarday",
+                         object_repr=f"holiday schedule {years[0]}–{years[-1]}",
+                         message=f"loaded {len(added)} schedule days from chinesecalendar"
+                                 + (f"; new years {', '.join(map(str, new_years))}" if new_years else ""))
+        workdays.invalidate()
+        if not first_load:  # deadlines may have been counted on these years provisionally
+            for year in new_years:
+                _recompute_on_commit(year, by, f"{year}年正式节假日安排已从 chinesecalendar 载入")
     return years
 
 
-def holiday_calendar_year_set(*, year: int, days: list[tuple[date, bool, str]], source: str,
-                              by: User | None) -> HolidayCalendarYear:
-    """Enter a year's official schedule by hand (holidays and adjusted workdays), replacing its rows."""
+def holiday_calendar_year_set(*, year: int, days: list[ScheduleDay], source: str, by: User | None,
+                              correction: bool = False) -> HolidayCalendarYear:
+    """Enter a year's official schedule (holidays and adjusted workdays), replacing its rows, then recompute
+    the stored deadlines that count across that year.
+
+    The whole year is checked first (`holiday_schedule.validate`): nothing is written if any line is wrong.
+    A year that already has an official schedule is only replaced as an explicit, audited correction.
+    """
     if by is not None:
         require_role(by, Role.SYSTEM_ADMIN, action="edit holiday schedule")
-    for day, _is_workday, _name in days:
-        if day.year != year:
-            raise ValidationError({"days": f"{day} 不属于 {year} 年"})
-    with transaction.atomic():
-        before = list(HolidayCalendarDay.objects.filter(date__year=year).values_list("date", "is_workday"))
-        HolidayCalendarDay.objects.filter(date__year=year).delete()
-        HolidayCalendarDay.objects.bulk_create(
-            [HolidayCalendarDay(date=d, is_workday=w, name=n, source=source) for d, w, n in days]
-        )
-        cal_year, _ = HolidayCalendarYear.objects.update_or_create(year=year, defaults={"source": source})
-        audit_record(action=AuditAction.UPDATE, by=by, obj=cal_year,
-                     before={"days": [[d.isoformat(), w] for d, w in before]},
-                     after={"days": [[d.isoformat(), w] for d, w, _ in days]},
-                     message=f"holiday schedule {year} set by hand ({len(days)} days)")
+    if not isinstance(year, int) or not 1900 < year < 2200:
+        raise ValidationError({"year": ["请填写年份"]})
+    source = (source or "").strip()
+    if not source:
+        raise ValidationError({"source": ["请填写来源（通知文号）"]})
+    holiday_schedule.validate(year, days)
+    try:
+        with transaction.atomic():
+            return _holiday_year_write(year, days, source, by, correction)
+    except IntegrityError as exc:  # another administrator entered the same year at the same moment
+        raise ValidationError({"year": [f"{year}年的节假日安排刚被他人录入，请刷新后查看"]}) from exc
+
+
+def _holiday_year_write(year: int, days: list[ScheduleDay], source: str, by: User | None,
+                        correction: bool) -> HolidayCalendarYear:
+    cal_year = HolidayCalendarYear.objects.select_for_update().filter(year=year).first()
+    before = list(HolidayCalendarDay.objects.filter(date__year=year).order_by("date").values_list("date", "is_workday"))
+    if cal_year is not None:
+        submitted = sorted((d.date, d.is_workday) for d in days)
+        if submitted == before and cal_year.source == source[:200]:
+            return cal_year  # the same notice sent again (a double click, a resent request): nothing to do
+        if not correction:
+            raise ValidationError({"year": [f"{year}年已有正式节假日安排（来源：{cal_year.source}）；"
+                                            "如需更正，请确认“更正已有安排”"]})
+    HolidayCalendarDay.objects.filter(date__year=year).delete()
+    HolidayCalendarDay.objects.bulk_create(
+        [HolidayCalendarDay(date=d.date, is_workday=d.is_workday, name=d.name, source=source[:200])
+         for d in sorted(days, key=lambda d: d.date)]
+    )
+    cal_year, _ = HolidayCalendarYear.objects.update_or_create(year=year, defaults={"source": source[:200]})
+    kind = "corrected" if before or correction else "entered"
+    audit_record(action=AuditAction.UPDATE if kind == "corrected" else AuditAction.CREATE, by=by, obj=cal_year,
+                 before={"days": [[d.isoformat(), w] for d, w in before]} if before else None,
+                 after={"days": [[d.date.isoformat(), d.is_workday] for d in days]},
+                 message=f"official holiday schedule {year} {kind} ({len(days)} days, source {source})"[:500])
     workdays.invalidate()
+    trigger = f"{year}年正式节假日安排{'已更正' if kind == 'corrected' else '已录入'}（{source}）"
+    _recompute_on_commit(year, by, trigger)
     return cal_year
+
+
+def _recompute_on_commit(year: int, by: User | None, trigger: str) -> None:
+    from .tasks import deadlines_recompute_task
+
+    by_id = by.pk if by is not None else None
+    transaction.on_commit(lambda: deadlines_recompute_task.delay(year=year, by_id=by_id, trigger=trigger[:200]))
+
+
+# --- stored deadlines ----------------------------------------------------------------------------
+
+
+def deadlines_recompute(*, year: int, by: User | None, trigger: str) -> DeadlineRecomputation:
+    """Recompute every stored deadline whose count can cross `year`, after its official schedule changed.
+
+    One query per registered deadline field (`core.deadlines.register`): each row is recomputed from its own
+    start date and legal-duration row. Only the deadline and its provisional mark change; a date that moves
+    is listed (`DeadlineChange`, old → new) and audited on its object; overdue flags are computed from the
+    stored date, so they follow. Safe to run twice: the second run finds nothing to move.
+    """
+    workdays.invalidate()
+    run = DeadlineRecomputation.objects.create(year=year, trigger=trigger[:200], requested_by=by,
+                                               started_at=timezone.now())
+    checked = moved = confirmed = 0
+    with deadlines.memoized():
+        for entry in deadlines.registered().values():
+            with transaction.atomic():
+                changes, updated = [], []
+                for obj in entry.rows_touching(year).select_for_update(of=("self",)).iterator(chunk_size=2000):
+                    old_on, old_year = getattr(obj, entry.field), getattr(obj, entry.provisional_field)
+                    new = entry.compute(obj) if old_on is not None else None
+                    if new is None:
+                        continue
+                    checked += 1
+                    if (new.on, new.provisional_year) == (old_on, old_year):
+                        continue
+                    deadlines.assign(obj, entry.field, new)
+                    updated.append(obj)
+                    if new.on == old_on:
+                        confirmed += 1
+                        continue
+                    moved += 1
+                    unit = entry.org_unit_of(obj)
+                    changes.append(DeadlineChange(
+                        recomputation=run, field=entry.key, field_label=entry.label[:100],
+                        object_type=obj._meta.label_lower, object_id=str(obj.pk), object_repr=entry.describe(obj)[:200],
+                        object_url=entry.url_of(obj)[:300], org_unit=unit, old_on=old_on, new_on=new.on,
+                        old_provisional_year=old_year, new_provisional_year=new.provisional_year))
+                    audit_record(action=AuditAction.UPDATE, by=by, obj=obj, org_unit=unit,
+                                 before={entry.field: old_on.isoformat(), entry.provisional_field: old_year},
+                                 after={entry.field: new.on.isoformat(), entry.provisional_field: new.provisional_year},
+                                 message=f"{entry.label} recomputed on the {year} holiday schedule: {old_on} → {new.on}")
+                entry.model._default_manager.bulk_update(updated, [entry.field, entry.provisional_field],
+                                                         batch_size=1000)
+                DeadlineChange.objects.bulk_create(changes, batch_size=1000)
+    run.checked, run.moved, run.finished_at = checked, moved, timezone.now()
+    with transaction.atomic():
+        run.save(update_fields=["checked", "moved", "finished_at"])
+        audit_record(action=AuditAction.UPDATE, by=by, obj=run,
+                     message=f"deadlines recomputed for {year}: {checked} checked, {moved} moved, "
+                             f"{confirmed} confirmed at the same date ({trigger})"[:500])
+    return run
 
 
 # --- legal durations -----------------------------------------------------------------------------
@@ -244,6 +346,5 @@ def reference_data_load(*, by: User | None = None) -> dict[str, int]:
                 },
             )
             counts["legal_durations"] += created
-        if not HolidayCalendarYear.objects.exists():
-            holiday_calendar_load_from_library(by=by)
+        holiday_calendar_load_from_library(by=by)  # adds only years a newer chinesecalendar brings
     return counts

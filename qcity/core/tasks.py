@@ -1,22 +1,32 @@
 """Scheduled jobs of the core module."""
 
+import datetime
 import logging
 
 from celery import shared_task
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from . import workdays
 
 logger = logging.getLogger(__name__)
 
 
-def holiday_calendar_coverage() -> str:
-    """A warning when next year's official holiday schedule is not loaded yet (published each Nov–Dec)."""
-    today = timezone.localdate()
-    missing = [y for y in (today.year, today.year + 1) if y not in workdays.known_years()]
+WARN_FROM_MONTH = 11  # the State Council publishes next year's schedule in November or December
+
+
+def holiday_calendar_coverage(today: datetime.date | None = None) -> str:
+    """For the system administrator: the years, this one or (from 1 November) the next, whose official
+    holiday schedule is missing, and how to enter it. Empty when nothing is missing."""
+    today = today or timezone.localdate()
+    years = [today.year] + ([today.year + 1] if today.month >= WARN_FROM_MONTH else [])
+    missing = [year for year in years if not workdays.is_official(year)]
     if not missing:
         return ""
-    return "缺少法定节假日安排：" + "、".join(f"{y}年" for y in missing) + "，工作日期限无法计算。"
+    listed = "、".join(gettext("%(year)s年") % {"year": year} for year in missing)
+    return gettext("%(years)s法定节假日安排尚未录入：计入%(years)s的工作日期限按放假办法暂定计算，并标注“暂定”。"
+                   "国务院办公厅通知公布后，请在“节假日安排”中点击“录入或导入年度安排”（可逐行录入，或上传 xlsx/JSON "
+                   "文件），暂定期限将自动重算。") % {"years": listed}
 
 
 @shared_task
@@ -25,3 +35,14 @@ def check_holiday_calendar_coverage() -> str:
     if message:
         logger.warning(message)
     return message
+
+
+@shared_task
+def deadlines_recompute_task(*, year: int, by_id: int | None, trigger: str) -> dict:
+    """After a year's official holiday schedule was entered: recompute the stored deadlines it moves."""
+    from .models import User
+    from .services import deadlines_recompute
+
+    by = User.objects.filter(pk=by_id).first() if by_id else None
+    run = deadlines_recompute(year=year, by=by, trigger=trigger)
+    return {"recomputation": run.pk, "checked": run.checked, "moved": run.moved}

@@ -10,6 +10,7 @@ urlpatterns = [
     path("legal-durations/<int:pk>/edit/", views.legal_duration_edit, name="legal-duration-edit"),
     path("holiday-calendar/", views.holiday_calendar, name="holiday-calendar"),
     path("holiday-calendar/year/", views.holiday_calendar_year_edit, name="holiday-calendar-year"),
+    path("deadline-changes/", views.deadline_changes, name="deadline-changes"),
     path("users/", views.user_list, name="users"),
     path("users/<int:pk>/roles/", views.role_grant, name="role-grant"),
     path("role-assignments/<int:pk>/revoke/", views.role_revoke, name="role-revoke"),

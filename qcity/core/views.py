@@ -7,16 +7,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import access, selectors, services
+from . import access, selectors, services, workdays
 from .access import BUSINESS_ROLES
 from .audit import audit_record
 from .choices import AuditAction, Role
 from .exports import xlsx_bytes, xlsx_response
 from .filters import AuditEventFilter
-from .forms import HolidayYearForm, LegalDurationForm, RoleGrantForm, UserCreateForm
+from .forms import HolidayYearForm, LegalDurationForm, RoleGrantForm, UserCreateForm, add_service_errors
 from .models import LegalDuration, RoleAssignment, User
 from .permissions import login_page, role_required
+from .selectors import DEADLINE_CHANGE_ROLES
 from .tasks import holiday_calendar_coverage
+from .uploads import request_too_large
 
 ALL_ROLES = tuple(Role)
 
@@ -30,7 +32,7 @@ def home(request):
         "assignments": access.assignments(request.user),
         "is_admin": bool(roles) and access.is_admin(request.user),
         "has_business_role": bool(roles & BUSINESS_ROLES),
-        "calendar_warning": holiday_calendar_coverage(),
+        "calendar_warning": holiday_calendar_coverage() if Role.SYSTEM_ADMIN in roles else "",
     })
 
 
@@ -72,29 +74,53 @@ def legal_duration_edit(request, pk):
 
 @role_required(*ALL_ROLES)
 def holiday_calendar(request):
-    years = list(selectors.holiday_calendar_years())
-    year = int(request.GET.get("year") or (years[0].year if years else timezone.localdate().year))
+    today = timezone.localdate()
+    years = selectors.holiday_calendar_years(today)
+    try:
+        year = int(request.GET.get("year") or today.year)
+    except ValueError:
+        year = today.year
+    if year not in {y["year"] for y in years}:
+        year = today.year
+    is_admin = access.has_role(request.user, Role.SYSTEM_ADMIN)
     return render(request, "core/holiday_calendar.html", {
         "years": years, "year": year, "days": selectors.holiday_calendar_days(year),
-        "warning": holiday_calendar_coverage(),
-        "can_edit": access.has_role(request.user, Role.SYSTEM_ADMIN),
+        "official": workdays.is_official(year),
+        "warning": holiday_calendar_coverage(today) if is_admin else "",
+        "can_edit": is_admin,
+        "recomputations": selectors.deadline_recomputations()[:5] if is_admin else [],
     })
 
 
 @role_required(Role.SYSTEM_ADMIN)
 @require_http_methods(["GET", "POST"])
 def holiday_calendar_year_edit(request):
-    form = HolidayYearForm(request.POST or None, initial={"year": timezone.localdate().year + 1})
-    if request.method == "POST" and form.is_valid():
+    too_large = request_too_large(request)
+    form = HolidayYearForm(request.POST or None, request.FILES or None,
+                           initial={"year": timezone.localdate().year + 1})
+    if too_large:
+        form.is_valid()
+        form.add_error("file", too_large)
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            services.holiday_calendar_year_set(year=form.cleaned_data["year"], days=form.cleaned_data["parsed_days"],
-                                               source=form.cleaned_data["source"], by=request.user)
+            services.holiday_calendar_year_set(year=data["year"], days=data["parsed_days"], source=data["source"],
+                                               correction=data["correction"], by=request.user)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
-            messages.success(request, _("已保存 %(year)s 年节假日安排") % {"year": form.cleaned_data["year"]})
-            return redirect(f"{reverse('core:holiday-calendar')}?year={form.cleaned_data['year']}")
+            messages.success(request, _("已保存 %(year)s 年正式节假日安排；受影响的暂定期限已重算，见“期限变动”")
+                             % {"year": data["year"]})
+            return redirect(f"{reverse('core:holiday-calendar')}?year={data['year']}")
     return render(request, "core/holiday_year_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@role_required(*DEADLINE_CHANGE_ROLES)
+def deadline_changes(request):
+    """Deadlines that moved when an official holiday schedule was entered: object, old → new."""
+    changes = selectors.deadline_change_list(user=request.user)
+    return render(request, "core/deadline_changes.html", {
+        "page": Paginator(changes, 50).get_page(request.GET.get("page"))})
 
 
 @role_required(Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN)

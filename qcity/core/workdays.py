@@ -1,9 +1,14 @@
-"""Statutory working-day arithmetic on the official holiday schedule.
+"""Statutory working-day arithmetic: the official holiday schedule where it is known, else a provisional one.
 
-The schedule lives in HolidayCalendarDay / HolidayCalendarYear, seeded from `chinesecalendar` and
-editable by administrators for years the library does not cover yet. Counting rules (DOMAIN.md §0):
-the start day is not counted; a period whose last day is not a working day (weekend or statutory
-holiday) ends on the next working day (民法典 arts. 201, 203).
+The official schedule lives in HolidayCalendarDay / HolidayCalendarYear, seeded from `chinesecalendar`
+and entered by the system administrator when the State Council publishes the next year's. A year with
+no official schedule (every December, until the notice is entered) is counted on the provisional
+calendar of `holiday_law`: Monday–Friday less the statutory holidays and their compensatory days. Work
+never stops for want of a calendar; deadlines that relied on a provisional year say so
+(`provisional_year`) and are recomputed when the official schedule arrives (`core.deadlines`).
+
+Counting rules (DOMAIN.md §0): the start day is not counted; a period whose last day is not a working
+day (weekend or statutory holiday) ends on the next working day (民法典 arts. 201, 203).
 """
 
 from __future__ import annotations
@@ -15,23 +20,13 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from . import holiday_law
 from .choices import DurationUnit
 
 # The schedule changes a few times a year; a short process cache keeps bulk deadline computation
 # (thousands of complaints) from hitting the database per day while edits show up within a minute.
 _CACHE_SECONDS = 60
 _lock = threading.Lock()
-
-
-class CalendarNotAvailable(ValueError):
-    """Raised for a date in a year with no official holiday schedule loaded; never guessed."""
-
-    def __init__(self, year: int):
-        self.year = year
-        super().__init__(
-            f"没有 {year} 年的法定节假日安排，无法计算工作日；请管理员在“节假日安排”中录入该年度。"
-            f" (No official holiday schedule for {year}.)"
-        )
 
 
 @dataclass(frozen=True)
@@ -48,7 +43,7 @@ def _load() -> _Schedule:
     from .models import HolidayCalendarDay, HolidayCalendarYear
 
     years = frozenset(HolidayCalendarYear.objects.values_list("year", flat=True))
-    exceptions = dict(HolidayCalendarDay.objects.values_list("date", "is_workday"))
+    exceptions = dict(HolidayCalendarDay.objects.filter(date__year__in=years).values_list("date", "is_workday"))
     return _Schedule(years=years, exceptions=exceptions, loaded=time.monotonic())
 
 
@@ -67,18 +62,34 @@ def invalidate() -> None:
         _schedule = None
 
 
-def known_years() -> frozenset[int]:
+def official_years() -> frozenset[int]:
+    """Years whose official schedule is entered."""
     return schedule().years
+
+
+def is_official(year: int) -> bool:
+    return year in schedule().years
+
+
+def provisional_year(start: date, end: date) -> int | None:
+    """The first year between `start` and `end` (either order) counted on the provisional calendar, or None.
+
+    Every computation here reads only days between its start and its result, so a result depends on a
+    provisional schedule exactly when a year of that span has no official one.
+    """
+    years = schedule().years
+    low, high = sorted((start.year, end.year))
+    return next((year for year in range(low, high + 1) if year not in years), None)
 
 
 def is_workday(day: date) -> bool:
     sched = schedule()
-    if day.year not in sched.years:
-        raise CalendarNotAvailable(day.year)
-    exception = sched.exceptions.get(day)
-    if exception is not None:
-        return exception
-    return day.weekday() < 5
+    if day.year in sched.years:
+        exception = sched.exceptions.get(day)
+        if exception is not None:
+            return exception
+        return day.weekday() < 5
+    return day.weekday() < 5 and day not in holiday_law.provisional_rest_days(day.year)
 
 
 def next_workday(day: date) -> date:
@@ -93,9 +104,6 @@ def add_working_days(start: date, n: int) -> date:
     step = timedelta(days=1 if n >= 0 else -1)
     remaining = abs(n)
     day = start
-    if remaining == 0:
-        is_workday(day)  # still refuse a date outside every known schedule
-        return day
     while remaining:
         day += step
         if is_workday(day):
@@ -107,7 +115,6 @@ def working_days_between(a: date, b: date) -> int:
     """Working days in (a, b]: how many working days have passed from a to b. Negative if b < a."""
     if b < a:
         return -working_days_between(b, a)
-    is_workday(a)
     count = 0
     day = a
     while day < b:

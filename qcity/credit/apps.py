@@ -6,3 +6,8 @@ class CreditConfig(AppConfig):
     name = "qcity.credit"
     label = "credit"
     verbose_name = _("信用监管")
+
+    def ready(self):
+        from .deadlines import register
+
+        register()

@@ -1,10 +1,18 @@
-"""Demo credit data: a year of credit events (2024-12-01..2025-11-30) and list entries for the demo city,
-some objections and repair applications in various states, and — in a separate generator that runs after
-every module that records credit events — the classification of every enterprise.
+"""Demo credit data: a year of credit events (the year of operations up to ctx.today) and list entries for
+the demo city, some objections and repair applications in various states, and — in a separate generator
+that runs after every module that records credit events — the classification of every enterprise.
 
 Bulk rows (events, list entries) are written with bulk_create for speed at city scale (1.5 M enterprises:
 ≈60,000 events, ≈15,000 abnormal-list entries); the objections and repairs go through the services, so
-their audit trail reads like the real history would. Deterministic for the seed: ctx.rng("credit…").
+their audit trail reads like the real history would. Deterministic for the seed and the day:
+ctx.rng("credit…"), dates from ctx.today.
+
+As of today: penalties decided in the last few weeks are partly still to publish within their 20 working
+days; only a few are overdue, by days or weeks (older ones were published, some late); repair
+applications and objections filed in the last days wait for acceptance, a decision or a reply, due in the
+coming days and weeks; abnormal listings that reached three years in the last weeks escalate. The demo
+district (ctx.demo_district) always has, from the last working day, a penalty to publish and an objection
+to answer. Every decision and publication is dated on a working day (ctx.workday, ctx.workdays).
 """
 
 from __future__ import annotations
@@ -14,9 +22,10 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from qcity.core import deadlines
 from qcity.core.audit import audit_record
 from qcity.core.choices import AuditAction
-from qcity.core.deadlines import deadline
+from qcity.core.deadlines import Deadline, deadline
 from qcity.enterprises.models import Enterprise
 
 from .choices import (
@@ -36,9 +45,7 @@ from .models import (
 )
 from .periods import period_end
 
-DEMO_DATE = datetime.date(2025, 11, 30)  # fixed, not today: the data must not depend on the run date
-LAST_RUN = datetime.date(2025, 11, 28)  # the last working day before DEMO_DATE
-YEAR_START = datetime.date(2024, 12, 1)
+OVERDUE_DAYS = 30  # an unpublished item is never overdue by more than this in a fresh demo
 EVENT_RATE = 0.04  # credit events per enterprise in the demo year (credit's own kinds)
 ABNORMAL_RATE = 0.01
 SERIOUS_RATE = 0.0005
@@ -58,8 +65,13 @@ HEAVY_TEXTS = ["生产销售不合格产品，货值金额较大，处以较重�
 COMPLAINT_TEXTS = ["消费者投诉商品质量问题，经核查属实", "消费者投诉价格欺诈，经核查属实", "举报无证经营，经核查属实"]
 
 
-def _day(rng, start=YEAR_START, end=LAST_RUN) -> datetime.date:
-    return start + datetime.timedelta(days=rng.randint(0, (end - start).days))
+def _day(rng, ctx, start: datetime.date, end: datetime.date) -> datetime.date:
+    """A working day between start and end, at random: the day of a decision."""
+    return rng.choice(ctx.workdays(start, end))
+
+
+def _days(n: int) -> datetime.timedelta:
+    return datetime.timedelta(days=n)
 
 
 def _enterprises(rng, ctx, n: int) -> list[tuple]:
@@ -79,16 +91,36 @@ def _enterprises(rng, ctx, n: int) -> list[tuple]:
 
 
 class _Due:
-    """Publication deadlines and ends, memoised by date (a year has 365 dates, the city 60,000 events)."""
+    """Publication deadlines and period ends, memoised by date (a year has 365 dates, the city 60,000 events)."""
 
     def __init__(self):
         self.cache: dict = {}
 
-    def __call__(self, code: str, day: datetime.date, period: bool = False) -> datetime.date:
-        key = (code, day)
+    def deadline(self, code: str, day: datetime.date) -> Deadline:
+        """A deadline for an act (working days, maybe provisional): store it with `deadlines.assign`."""
+        key = (code, day, "deadline")
         if key not in self.cache:
-            self.cache[key] = period_end(code, day) if period else deadline(code, day)
+            self.cache[key] = deadline(code, day)
         return self.cache[key]
+
+    def period_end(self, code: str, day: datetime.date) -> datetime.date:
+        key = (code, day, "period")
+        if key not in self.cache:
+            self.cache[key] = period_end(code, day)
+        return self.cache[key]
+
+
+def _published_on(rng, decided: datetime.date, due: datetime.date, ctx, *, in_time: float, late: float):
+    """When an item with a publication deadline was published, or None: most in time, some late, a few not
+    yet — those overdue by at most OVERDUE_DAYS, or not due yet. Nothing is published today or later."""
+    roll = rng.random()
+    if roll < in_time:
+        published = ctx.workday(decided, rng.randint(1, 14))  # working days
+    elif roll < in_time + late or due < ctx.today - _days(OVERDUE_DAYS):
+        published = ctx.workday(due, rng.randint(1, 10))
+    else:
+        published = None
+    return published if published is not None and published <= ctx.last_workday else None
 
 
 def _events(ctx, due: _Due, rows: list[tuple]) -> list[CreditEvent]:
@@ -97,26 +129,19 @@ def _events(ctx, due: _Due, rows: list[tuple]) -> list[CreditEvent]:
     events = []
     for enterprise_id, unit in rows:
         kind = rng.choice(kinds)
-        occurred = _day(rng)
+        occurred = _day(rng, ctx, ctx.year_start, ctx.last_workday)
         authority = f"{unit}市场监督管理局"
         event = CreditEvent(enterprise_id=enterprise_id, kind=kind, occurred_on=occurred, source_authority=authority,
                             status=CreditEventStatus.RECORDED)
         if kind in (CreditEventKind.ADMINISTRATIVE_PENALTY, CreditEventKind.HEAVIER_PENALTY):
             event.summary = rng.choice(PENALTY_TEXTS if kind == CreditEventKind.ADMINISTRATIVE_PENALTY else HEAVY_TEXTS)
             event.minor_penalty = kind == CreditEventKind.ADMINISTRATIVE_PENALTY and rng.random() < 0.4
-            event.publication_due_on = due("penalty-publication", occurred)
-            roll = rng.random()
-            # most published in time, a few late, a few still unpublished (overdue once the deadline passed)
-            if roll < 0.9:
-                published = min(occurred + datetime.timedelta(days=rng.randint(1, 20)), LAST_RUN)
-            elif roll < 0.95:
-                published = min(event.publication_due_on + datetime.timedelta(days=rng.randint(1, 15)), LAST_RUN)
-            else:
-                published = None
+            deadlines.assign(event, "publication_due_on", due.deadline("penalty-publication", occurred))
+            published = _published_on(rng, occurred, event.publication_due_on, ctx, in_time=0.9, late=0.05)
             if published:
                 event.published_on, event.status = published, CreditEventStatus.PUBLISHED
                 code = "penalty-publication-period-minor" if event.minor_penalty else "penalty-publication-period"
-                event.publication_ends_on = due(code, published, period=True)
+                event.publication_ends_on = due.period_end(code, published)
         elif kind == CreditEventKind.SUBSTANTIATED_COMPLAINT:
             event.summary = rng.choice(COMPLAINT_TEXTS)
         elif kind == CreditEventKind.QUALITY_AWARD:
@@ -137,50 +162,54 @@ def _entries(ctx, due: _Due, abnormal_rows, serious_events, red_rows) -> list[tu
     pairs = []
     reasons = [ListEntryReason.NO_ANNUAL_REPORT] * 7 + [ListEntryReason.UNREACHABLE] * 2 + [
         ListEntryReason.UNDISCLOSED_ITEMS, ListEntryReason.FALSE_INFORMATION]
+    today = ctx.today
+    july = today.year if today > datetime.date(today.year, 7, 31) else today.year - 1
+    three_years_ago = today.replace(year=today.year - 3, day=min(today.day, 28))
     for n, (enterprise_id, unit) in enumerate(abnormal_rows):
-        # no annual report by 30 June (DOMAIN §2.1): listed in July; a few listed three years ago escalate
+        # no annual report by 30 June (DOMAIN §2.1): listed in July; a few listed three years ago escalate now
         if n % 200 == 0:
-            decided = datetime.date(2022, 11, rng.randint(1, 25))
+            decided = ctx.workday(three_years_ago - _days(rng.randint(10, 40)))
         else:
             reason = rng.choice(reasons)
-            decided = (datetime.date(2025, 7, rng.randint(1, 31)) if reason == ListEntryReason.NO_ANNUAL_REPORT
-                       else _day(rng))
+            start, end = ((datetime.date(july, 7, 1), datetime.date(july, 7, 31))
+                          if reason == ListEntryReason.NO_ANNUAL_REPORT else (ctx.year_start, ctx.last_workday))
+            decided = _day(rng, ctx, start, end)
         reason = ListEntryReason.NO_ANNUAL_REPORT if n % 200 == 0 else reason
         authority = f"{unit}市场监督管理局"
         entry = CreditListEntry(enterprise_id=enterprise_id, list_kind=CreditListKind.ABNORMAL_OPERATIONS,
                                 reason=reason, decided_on=decided, decision_authority=authority, published_on=decided,
-                                ends_on=due("abnormal-list-escalation", decided, period=True))
+                                ends_on=due.period_end("abnormal-list-escalation", decided))
         event = CreditEvent(enterprise_id=enterprise_id, kind=CreditEventKind.ABNORMAL_OPERATIONS_LISTING,
                             occurred_on=decided, source_authority=authority, summary=entry.get_reason_display(),
                             published_on=decided, status=CreditEventStatus.PUBLISHED)
         pairs.append((entry, event))
     for penalty in serious_events:
         decided = penalty.occurred_on
-        published = (min(decided + datetime.timedelta(days=rng.randint(3, 25)), LAST_RUN)
-                     if rng.random() < 0.85 else None)
+        publication_due = due.deadline("serious-list-publication", decided)
+        published = _published_on(rng, decided, publication_due.on, ctx, in_time=0.85, late=0.0)
         entry = CreditListEntry(enterprise_id=penalty.enterprise_id, list_kind=CreditListKind.SERIOUS_VIOLATION,
                                 reason=ListEntryReason.HEAVIER_PENALTY, decided_on=decided,
                                 decision_authority=penalty.source_authority, penalty_event=penalty,
                                 detail=penalty.summary, published_on=published,
-                                publication_due_on=due("serious-list-publication", decided),
-                                earliest_repair_on=due("serious-list-early-removal-minimum", decided, period=True),
-                                ends_on=due("serious-list-automatic-removal", decided, period=True))
+                                earliest_repair_on=due.period_end("serious-list-early-removal-minimum", decided),
+                                ends_on=due.period_end("serious-list-automatic-removal", decided))
         event = CreditEvent(enterprise_id=penalty.enterprise_id, kind=CreditEventKind.SERIOUS_VIOLATION_LISTING,
                             occurred_on=decided, source_authority=penalty.source_authority,
                             summary=entry.get_reason_display(), published_on=published,
-                            publication_due_on=entry.publication_due_on,
                             status=CreditEventStatus.PUBLISHED if published else CreditEventStatus.RECORDED)
+        deadlines.assign(entry, "publication_due_on", publication_due)
+        deadlines.assign(event, "publication_due_on", publication_due)
         pairs.append((entry, event))
     for enterprise_id, _unit in red_rows:
-        decided = _day(rng, datetime.date(2025, 3, 1))
+        decided = _day(rng, ctx, ctx.year_start + _days(90), ctx.last_workday)
+        awarded = ctx.workday(decided - _days(30))
         entry = CreditListEntry(enterprise_id=enterprise_id, list_kind=CreditListKind.RED,
                                 reason=ListEntryReason.QUALITY_AWARD, decided_on=decided,
                                 decision_authority="郑州市质量强市工作领导小组办公室", published_on=decided,
-                                ends_on=due("red-list-term", decided, period=True))
+                                ends_on=due.period_end("red-list-term", decided))
         award = CreditEvent(enterprise_id=enterprise_id, kind=CreditEventKind.QUALITY_AWARD,
-                            occurred_on=decided - datetime.timedelta(days=30), source_authority="郑州市人民政府",
-                            summary="获郑州市市长质量奖", published_on=decided - datetime.timedelta(days=30),
-                            status=CreditEventStatus.PUBLISHED)
+                            occurred_on=awarded, source_authority="郑州市人民政府", summary="获郑州市市长质量奖",
+                            published_on=awarded, status=CreditEventStatus.PUBLISHED)
         event = CreditEvent(enterprise_id=enterprise_id, kind=CreditEventKind.RED_LIST, occurred_on=decided,
                             source_authority=entry.decision_authority, summary=entry.get_reason_display(),
                             published_on=decided, status=CreditEventStatus.PUBLISHED)
@@ -208,7 +237,10 @@ def _write(events: list[CreditEvent], pairs) -> tuple[int, int]:
 
 
 def _workflows(ctx) -> dict[str, int]:
-    """Objections and repairs through the services, around the demo enterprise's district."""
+    """Objections and repairs through the services, in the demo district: the open ones filed in the last
+    working days, so that their acceptance, decision or reply is due around today — one objection filed
+    on the last working day, next to a penalty decided that day and still to publish (the district
+    officer's fresh work; in December both deadlines run into next year, on the provisional calendar)."""
     from .services import (
         abnormal_list_enter,
         credit_event_record,
@@ -220,55 +252,71 @@ def _workflows(ctx) -> dict[str, int]:
     )
 
     demo = ctx.results.get("demo_enterprise")
-    unit = demo.org_unit if demo else None
+    unit = ctx.demo_district
     candidates = list(Enterprise.objects.filter(org_unit=unit, credit_list_entries__isnull=True,
-                                                credit_events__isnull=True).exclude(pk=demo.pk)
-                      .order_by("id").values_list("id", flat=True)[:12] if unit else [])
+                                                credit_events__isnull=True).exclude(pk=getattr(demo, "pk", None))
+                      .order_by("id").values_list("id", flat=True)[:13])
     rng = ctx.rng("credit-workflows")
     counts = {"objections": 0, "repairs": 0}
-    authority = f"{unit.name if unit else '郑州市'}市场监督管理局"
+    authority = f"{unit.name}市场监督管理局"
+    today, last = ctx.today, ctx.last_workday
+
+    def workdays_ago(n: int) -> datetime.date:
+        return ctx.workday(today, -n)
+
     if demo is not None:
         # the demo enterprise: a published penalty (it can object to it) and a recorded complaint
+        own = f"{demo.org_unit.name}市场监督管理局"
         credit_event_record(enterprise=demo, kind=CreditEventKind.ADMINISTRATIVE_PENALTY,
-                            occurred_on=datetime.date(2025, 9, 8), source_authority=authority,
+                            occurred_on=ctx.workday(today - _days(88)), source_authority=own,
                             summary="产品标识不符合规定，责令改正并处罚款2万元", source_ref="credit:demo:penalty:1",
-                            published_on=datetime.date(2025, 9, 15), by=None, today=LAST_RUN)
+                            published_on=ctx.workday(today - _days(81)), by=None, today=last)
         credit_event_record(enterprise=demo, kind=CreditEventKind.SUBSTANTIATED_COMPLAINT,
-                            occurred_on=datetime.date(2025, 10, 20), source_authority=authority,
+                            occurred_on=ctx.workday(today - _days(46)), source_authority=own,
                             summary="消费者投诉商品质量问题，经核查属实", source_ref="credit:demo:complaint:1",
-                            by=None, today=LAST_RUN)
+                            by=None, today=last)
     proof = {"compliance_proof": "已补报年度报告并公示，附公示截图", "commitment_letter": "本企业承诺所提交材料真实有效，依法诚信经营。"}
-    for n, enterprise_id in enumerate(candidates[:12]):
+    # repairs: (applied n working days ago, accepted?, approved?) — to accept, to decide, and done
+    repairs = [(1, None, None), (2, None, None), (4, True, None), (15, True, True), (12, True, False),
+               (8, False, None)]
+    # objections: (filed n working days ago, decided n working days ago, upheld?) — to reply to, and done
+    objections = [(1, None, None), (30, 20, True), (28, 18, False), (8, None, None), (26, 16, True),
+                  (24, 14, False)]
+    for n, enterprise_id in enumerate(candidates):
         enterprise = Enterprise.objects.select_related("org_unit").get(pk=enterprise_id)
-        if n < 6:  # abnormal listings with repair applications in every state
+        if n == 12:  # a penalty decided on the last working day, to publish within 20 working days
+            credit_event_record(enterprise=enterprise, kind=CreditEventKind.ADMINISTRATIVE_PENALTY, occurred_on=last,
+                                source_authority=authority, summary=rng.choice(PENALTY_TEXTS),
+                                source_ref=f"credit:demo:penalty:{enterprise_id}", by=None, today=last)
+        elif n < 6:  # abnormal listings with repair applications in every state
+            decided = ctx.workday(today - _days(150))
             entry = abnormal_list_enter(enterprise=enterprise, reason=ListEntryReason.NO_ANNUAL_REPORT,
-                                        decided_on=datetime.date(2025, 7, 3), decision_authority=authority,
-                                        by=None, today=datetime.date(2025, 7, 3))
-            day = datetime.date(2025, 11, 3) + datetime.timedelta(days=n)
+                                        decided_on=decided, decision_authority=authority, by=None, today=decided)
+            applied, accepted, approved = repairs[n]
+            day = workdays_ago(applied)
             application = repair_apply(enterprise=enterprise, kind="abnormal_list_removal", list_entry=entry,
                                        by=None, today=day, **proof)
             counts["repairs"] += 1
-            if n >= 2:
-                application = repair_accept(application=application, accept=n != 5,
-                                            note="" if n != 5 else "材料不齐全", by=None, today=day)
-            if n >= 3 and n != 5:
-                repair_decide(application=application, approve=n == 3, note="" if n == 3 else "年报仍未补报",
-                              by=None, today=day + datetime.timedelta(days=1))
+            if accepted is not None:
+                application = repair_accept(application=application, accept=accepted,
+                                            note="" if accepted else "材料不齐全", by=None, today=day)
+            if approved is not None:
+                repair_decide(application=application, approve=approved, note="" if approved else "年报仍未补报",
+                              by=None, today=ctx.workday(day, 1))
         else:  # published penalties with objections: open, upheld, dismissed
             penalty = credit_event_record(
                 enterprise=enterprise, kind=CreditEventKind.ADMINISTRATIVE_PENALTY,
-                occurred_on=datetime.date(2025, 8, 1) + datetime.timedelta(days=n), source_authority=authority,
+                occurred_on=ctx.workday(today - _days(120 - n)), source_authority=authority,
                 summary=rng.choice(PENALTY_TEXTS), source_ref=f"credit:demo:penalty:{enterprise_id}",
-                published_on=datetime.date(2025, 8, 20), by=None, today=LAST_RUN)
+                published_on=ctx.workday(today - _days(100)), by=None, today=last)
+            filed, decided, upheld = objections[n - 6]
             objection = objection_file(credit_event=penalty, grounds="处罚决定已被行政复议变更，请求更正公示信息",
-                                       evidence="行政复议决定书", by=None, today=datetime.date(2025, 11, 10))
+                                       evidence="行政复议决定书", by=None, today=workdays_ago(filed))
             counts["objections"] += 1
-            if n % 3 == 1:
-                objection_decide(objection=objection, upheld=True, note="经核实复议已撤销原处罚决定", by=None,
-                                 today=datetime.date(2025, 11, 20))
-            elif n % 3 == 2:
-                objection_decide(objection=objection, upheld=False, note="经核实处罚决定合法有效", by=None,
-                                 today=datetime.date(2025, 11, 20))
+            if decided is not None:
+                objection_decide(objection=objection, upheld=upheld,
+                                 note="经核实复议已撤销原处罚决定" if upheld else "经核实处罚决定合法有效", by=None,
+                                 today=workdays_ago(decided))
     return counts
 
 
@@ -299,17 +347,17 @@ def generate(ctx) -> dict[str, Any]:
     counts = _workflows(ctx)
     from .services import credit_lists_maintain
 
-    maintained = credit_lists_maintain(today=LAST_RUN)
+    maintained = credit_lists_maintain(today=ctx.last_workday)
     return {"credit_events": CreditEvent.objects.count(), "list_entries": CreditListEntry.objects.count(),
             **counts, "escalated": maintained["escalated"]}
 
 
 def classify(ctx) -> dict[str, Any]:
-    """Classify every enterprise as of the demo date, once the events loaded in bulk are in (see the order of
-    the generators in the demo command)."""
+    """Classify every enterprise as of today, once the events loaded in bulk are in (see the order of the
+    generators in the demo command)."""
     from .services import credit_reclassify_all
 
-    outcome = credit_reclassify_all(on=DEMO_DATE)
+    outcome = credit_reclassify_all(on=ctx.today)
     return {"classified": outcome.enterprises, "changed": outcome.changed, "seconds": round(outcome.seconds)}
 
 

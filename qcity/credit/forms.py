@@ -5,23 +5,23 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from qcity.core.forms import StyledForm
+from qcity.core.forms import DateInput, StyledForm
 
 from .choices import ABNORMAL_REASONS, RED_REASONS, CreditEventKind, ListEntryReason, RepairKind
 
 
 class CreditEventForm(StyledForm):
     kind = forms.ChoiceField(label=_("信用事项类别"), choices=CreditEventKind.choices)
-    occurred_on = forms.DateField(label=_("形成日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    occurred_on = forms.DateField(label=_("形成日期"), widget=DateInput())
     source_authority = forms.CharField(label=_("来源机关"), max_length=100)
     summary = forms.CharField(label=_("内容摘要"), widget=forms.Textarea(attrs={"rows": 3}))
     minor_penalty = forms.BooleanField(label=_("通报批评或较低数额罚款（公示期3个月）"), required=False)
     published_on = forms.DateField(label=_("公示日期（已公示时填写）"), required=False,
-                                   widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+                                   widget=DateInput())
 
 
 class PublishForm(StyledForm):
-    published_on = forms.DateField(label=_("公示日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    published_on = forms.DateField(label=_("公示日期"), widget=DateInput())
 
 
 class WithdrawForm(StyledForm):
@@ -38,7 +38,7 @@ class ListEntryForm(StyledForm):
     uscc = forms.CharField(label=_("统一社会信用代码"), max_length=18)
     reason = forms.ChoiceField(label=_("列入事由"), choices=ListEntryReason.choices)
     penalty_event = forms.IntegerField(label=_("所依据的较重行政处罚（信用事项编号）"))
-    decided_on = forms.DateField(label=_("决定日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    decided_on = forms.DateField(label=_("决定日期"), widget=DateInput())
     decision_authority = forms.CharField(label=_("作出决定机关"), max_length=100)
     decision_number = forms.CharField(label=_("决定书文号"), max_length=100, required=False)
     detail = forms.CharField(label=_("事实与依据"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

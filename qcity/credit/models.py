@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from qcity.core.deadlines import provisional_year_field
 from qcity.enterprises.models import Enterprise
 
 from .choices import (
@@ -34,6 +35,7 @@ class CreditEvent(models.Model):
     minor_penalty = models.BooleanField(_("通报批评或较低数额罚款"), default=False,
                                         help_text=_("公示期3个月；其他行政处罚公示期3年"))
     publication_due_on = models.DateField(_("应公示日期"), null=True, blank=True)
+    publication_due_on_provisional_year = provisional_year_field()
     published_on = models.DateField(_("公示日期"), null=True, blank=True)
     publication_ends_on = models.DateField(_("公示截止日期"), null=True, blank=True,
                                            help_text=_("空表示公示期不限"))
@@ -154,6 +156,7 @@ class CreditListEntry(models.Model):
     escalated_from = models.OneToOneField("self", verbose_name=_("由经营异常名录转入"), null=True, blank=True,
                                           on_delete=models.SET_NULL, related_name="escalated_to")
     publication_due_on = models.DateField(_("应公示日期"), null=True, blank=True)
+    publication_due_on_provisional_year = provisional_year_field()
     published_on = models.DateField(_("公示日期"), null=True, blank=True)
     earliest_repair_on = models.DateField(_("最早可申请信用修复日期"), null=True, blank=True)
     ends_on = models.DateField(_("期满日期"), null=True, blank=True,
@@ -206,8 +209,10 @@ class RepairApplication(models.Model):
     commitment_letter = models.TextField(_("信用承诺书"))
     submitted_on = models.DateField(_("申请日期"))
     acceptance_due_on = models.DateField(_("受理期限"))
+    acceptance_due_on_provisional_year = provisional_year_field()
     accepted_on = models.DateField(_("受理日期"), null=True, blank=True)
     decision_due_on = models.DateField(_("决定期限"), null=True, blank=True)
+    decision_due_on_provisional_year = provisional_year_field()
     decided_on = models.DateField(_("决定日期"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=20, choices=RepairStatus.choices, default=RepairStatus.SUBMITTED)
     decision_note = models.CharField(_("处理意见"), max_length=500, blank=True)
@@ -245,6 +250,7 @@ class Objection(models.Model):
     evidence = models.TextField(_("证明材料"), blank=True)
     submitted_on = models.DateField(_("提出日期"))
     reply_due_on = models.DateField(_("答复期限"))
+    reply_due_on_provisional_year = provisional_year_field()
     status = models.CharField(_("状态"), max_length=20, choices=ObjectionStatus.choices,
                               default=ObjectionStatus.SUBMITTED)
     decision_note = models.CharField(_("处理意见"), max_length=500, blank=True)

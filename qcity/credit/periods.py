@@ -23,4 +23,4 @@ def period_end(code: str, start: datetime.date) -> datetime.date:
         return start + relativedelta(years=row.value)
     if row.unit == DurationUnit.NATURAL_DAYS:
         return start + datetime.timedelta(days=row.value)
-    return deadline(code, start)
+    return deadline(code, start).on

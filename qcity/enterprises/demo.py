@@ -5,9 +5,10 @@ on PostgreSQL, so rows are built from precomputed tables (pinyin initials per na
 partial sums per code half) and written without the ORM: one `executemany` on SQLite, COPY on
 PostgreSQL, with the text-search indexes built once at the end instead of row by row.
 
-Everything is deterministic for a seed. Rows are made in fixed-size chunks, each with its own
-`random.Random`, so the first N rows are the same whatever the total, and chunks can be made in a
-second process while the first one writes.
+Everything is deterministic for a seed and a last day (registrations run up to the day before the
+demo's `today`). Rows are made in fixed-size chunks, each with its own `random.Random`, so the first N
+rows are the same whatever the total, and chunks can be made in a second process while the first one
+writes.
 """
 
 from __future__ import annotations
@@ -26,8 +27,7 @@ from typing import Any, NamedTuple
 from pypinyin import Style, lazy_pinyin
 
 CHUNK = 50_000
-FIRST_DAY = datetime.date(1995, 1, 1)
-LAST_DAY = datetime.date(2026, 10, 31)  # fixed, not today: the data must not depend on the run date
+FIRST_DAY = datetime.date(1995, 1, 1)  # the registry's oldest entities; the last day is the caller's
 DEMO_MARKER = "demo enterprises"  # object_repr of the audit event that records each generated id range
 
 # --- unified social credit code (GB 32100-2015) and organisation code (GB 11714-1997) ---------------
@@ -327,12 +327,12 @@ def _initials_of(text: str) -> str:
 
 
 @cache
-def _days() -> tuple[list[str], list[float], list[int]]:
-    """Every day from 1995 to LAST_DAY with a weight growing with the year (registrations boomed after
+def _days(last_day: datetime.date) -> tuple[list[str], list[float], list[int]]:
+    """Every day from 1995 to `last_day` with a weight growing with the year (registrations boomed after
     the 2014 business-registration reform), as ISO strings, cumulative weights and years."""
     days, cumulative, years, total = [], [], [], 0.0
     day = FIRST_DAY
-    while day <= LAST_DAY:
+    while day <= last_day:
         y = day.year
         total += 1.0 if y < 2005 else 2.5 if y < 2014 else 6.0 + (y - 2014) * 0.4
         days.append(day.isoformat())
@@ -345,7 +345,7 @@ def _days() -> tuple[list[str], list[float], list[int]]:
 class _Parts:
     """Precomputed name parts, addresses and lookup tables for a list of units (built once per process)."""
 
-    def __init__(self, units: Sequence[Unit]) -> None:
+    def __init__(self, units: Sequence[Unit], last_day: datetime.date) -> None:
         self.units = list(units)
         by_name = {u.name: i for i, u in enumerate(self.units)}
         self.unit_table = _table({i: UNIT_WEIGHTS.get(u.name, 30) for i, u in enumerate(self.units)})
@@ -384,7 +384,7 @@ class _Parts:
         self.towns = [TOWNS.get(u.name, "城关镇").split() for u in self.units]
         self.rural_units = set(rural)
         self.by_name = by_name
-        self.days, self.day_weights, self.day_years = _days()
+        self.days, self.day_weights, self.day_years = _days(last_day)
         self.day_total = self.day_weights[-1]
         tables = _code_tables()
         self.code_tables = tables
@@ -401,10 +401,10 @@ class _Parts:
 _PARTS: dict[tuple, _Parts] = {}
 
 
-def _parts(units: Sequence[Unit]) -> _Parts:
-    key = tuple(units)
+def _parts(units: Sequence[Unit], last_day: datetime.date) -> _Parts:
+    key = (tuple(units), last_day)
     if key not in _PARTS:
-        _PARTS[key] = _Parts(units)
+        _PARTS[key] = _Parts(units, last_day)
     return _PARTS[key]
 
 
@@ -417,13 +417,15 @@ def code_permutation(seed: int) -> tuple[int, int]:
     return a, rng.randrange(100_000_000)
 
 
-def generate_chunk(seed: int, chunk_no: int, stop: int, units: Sequence[Unit], org_prefix: str = "") -> Chunk:
-    """Rows CHUNK·chunk_no … min(stop, CHUNK·(chunk_no+1)) − 1. Pure: no database access.
+def generate_chunk(seed: int, chunk_no: int, stop: int, units: Sequence[Unit], last_day: datetime.date,
+                   org_prefix: str = "") -> Chunk:
+    """Rows CHUNK·chunk_no … min(stop, CHUNK·(chunk_no+1)) − 1, established on or before `last_day`. Pure:
+    no database access.
 
     `org_prefix` (two letters) makes every organisation code "<prefix>" + six base-31 characters, a
     namespace the demo never uses — for test files that must not collide with demo codes.
     """
-    p = _parts(units)
+    p = _parts(units, last_day)
     rng = Random(f"{seed}:enterprises:{chunk_no}")
     rnd = rng.random
     a_mul, b_add = code_permutation(seed)
@@ -608,26 +610,26 @@ def _cached_initials(p: _Parts, text: str) -> str:
     return value
 
 
-def enterprise_rows(*, seed: int, count: int, units: Sequence[Unit], org_prefix: str = "",
+def enterprise_rows(*, seed: int, count: int, units: Sequence[Unit], last_day: datetime.date, org_prefix: str = "",
                     start: int = 0) -> Iterator[tuple]:
     """Enterprise rows start … count − 1 (see ENTERPRISE_FIELDS; element 0 is the row number)."""
     for chunk_no in range(start // CHUNK, (count + CHUNK - 1) // CHUNK):
-        for row in generate_chunk(seed, chunk_no, count, units, org_prefix).enterprises:
+        for row in generate_chunk(seed, chunk_no, count, units, last_day, org_prefix).enterprises:
             if row[0] >= start:
                 yield row
 
 
-def _chunks(seed: int, count: int, units: Sequence[Unit], workers: int) -> Iterator[Chunk]:
+def _chunks(seed: int, count: int, units: Sequence[Unit], last_day: datetime.date, workers: int) -> Iterator[Chunk]:
     """Chunks in order; with workers > 0 they are made in other processes while this one writes."""
     numbers = range((count + CHUNK - 1) // CHUNK)
     if workers <= 0 or len(numbers) < 3:
         for n in numbers:
-            yield generate_chunk(seed, n, count, units)
+            yield generate_chunk(seed, n, count, units, last_day)
         return
     # fork: the children inherit the loaded modules and never touch the database connection.
     context = multiprocessing.get_context("fork")
     with context.Pool(workers) as pool:
-        yield from pool.imap(_chunk_job, [(seed, n, count, tuple(units)) for n in numbers])
+        yield from pool.imap(_chunk_job, [(seed, n, count, tuple(units), last_day) for n in numbers])
 
 
 def _chunk_job(args) -> Chunk:
@@ -804,7 +806,8 @@ def _bool(vendor: str, value: bool):
 
 
 def generate(ctx) -> dict[str, Any]:
-    """Generate ctx.enterprise_count enterprises with licences, certifications and quality officers."""
+    """Generate ctx.enterprise_count enterprises with licences, certifications and quality officers, all
+    registered, issued and appointed before ctx.today."""
     from django.db import connection, transaction
 
     from qcity.core.audit import audit_record
@@ -814,6 +817,7 @@ def generate(ctx) -> dict[str, Any]:
     from .models import Enterprise
 
     count = ctx.enterprise_count
+    last_day = ctx.today - datetime.timedelta(days=1)
     city = OrgUnit.objects.get(parent__isnull=True)
     units = [Unit(u.pk, u.name, u.short_name, u.division_code, u.kind)
              for u in OrgUnit.objects.filter(parent=city).order_by("sort_order", "pk")]
@@ -834,10 +838,10 @@ def generate(ctx) -> dict[str, Any]:
         first_id = writer.reserve_ids("enterprises_enterprise", count)
         writer.before_load(tables)
         ctx.progress(f"writing {count:,} enterprises (ids from {first_id}, {workers} helper process)")
-        p = _parts(units)
+        p = _parts(units, last_day)
 
         def rows():
-            for chunk in _chunks(ctx.seed, count, units, workers):
+            for chunk in _chunks(ctx.seed, count, units, last_day, workers):
                 licences.extend(chunk.licences)
                 certifications.extend(chunk.certifications)
                 officers.extend(chunk.officers)
@@ -871,7 +875,7 @@ def generate(ctx) -> dict[str, Any]:
                                                    "valid_from", "valid_to"), cert_rows)
         officer_rows = []
         for i, name, title, phone, year, trained in officers:
-            appointed = datetime.date(min(year + 1, LAST_DAY.year), 1 + i % 12, 1 + i % 28).isoformat()
+            appointed = min(datetime.date(min(year + 1, last_day.year), 1 + i % 12, 1 + i % 28), last_day).isoformat()
             officer_rows.append((first_id + i, name, title, phone, appointed, _bool(vendor, trained)))
         writer.write("enterprises_chiefqualityofficer", ("enterprise_id", "name", "title", "phone",
                                                          "appointed_on", "trained"), officer_rows)

@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from qcity.core.forms import StyledModelForm
+from qcity.core.forms import DateInput, StyledModelForm
 
 from .models import Certification, ChiefQualityOfficer, Enterprise, Licence
 
@@ -14,7 +14,7 @@ class EnterpriseForm(StyledModelForm):
         model = Enterprise
         fields = ["uscc", "name", "entity_type", "industry_code", "org_unit", "address",
                   "legal_representative", "registered_capital", "established_on", "status"]
-        widgets = {"established_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"established_on": DateInput()}
 
     def __init__(self, *args, org_units=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,20 +42,20 @@ class LicenceForm(StyledModelForm):
     class Meta:
         model = Licence
         fields = ["kind", "number", "issued_by", "valid_from", "valid_to"]
-        widgets = {"valid_from": forms.DateInput(attrs={"type": "date"}),
-                   "valid_to": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"valid_from": DateInput(),
+                   "valid_to": DateInput()}
 
 
 class CertificationForm(StyledModelForm):
     class Meta:
         model = Certification
         fields = ["kind", "certificate_number", "issuer", "valid_from", "valid_to"]
-        widgets = {"valid_from": forms.DateInput(attrs={"type": "date"}),
-                   "valid_to": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"valid_from": DateInput(),
+                   "valid_to": DateInput()}
 
 
 class ChiefQualityOfficerForm(StyledModelForm):
     class Meta:
         model = ChiefQualityOfficer
         fields = ["name", "title", "phone", "appointed_on", "trained"]
-        widgets = {"appointed_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"appointed_on": DateInput()}

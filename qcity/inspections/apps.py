@@ -6,3 +6,8 @@ class InspectionsConfig(AppConfig):
     name = "qcity.inspections"
     label = "inspections"
     verbose_name = _("双随机抽查")
+
+    def ready(self):
+        from .deadlines import register
+
+        register()

@@ -1,12 +1,19 @@
-"""Demo double-random inspections for the demo year 2024-12-01 … 2025-11-30 (DEMO_DATE fixed, never today).
+"""Demo double-random inspections for the year of operations up to ctx.today.
 
 The published item list; per district six inspectors (the demo account `inspector` is one of 金水区's)
-with a few declared conflicts, and four city inspectors; a target pool per district; two plans per
-district (first and second half of 2025) drawn from the pool's snapshot with fixed seeds; results
-for most targets, most published within 20 working days, a few late or still unpublished; problems
-found feed the credit file and half of them became case leads. Everything goes through the services.
-Sample sizes are small fixed counts (capped by each class's size), so `small` stays fast and `city`
-draws from pools of ~100,000 without writing more results than the small scale.
+with a few declared conflicts, and four city inspectors; a target pool per district; and half-year plans
+(上半年 = January–June, 下半年 = July–December), each drawn from the pool's snapshot with a fixed seed a week
+before its half-year starts: last half-year's (every target inspected) and this half-year's (running:
+targets inspected on working days spread over the half-year, those not reached by today still to
+inspect); and the demo district's plan for the next half-year, created but not drawn yet. A plan is named
+after its half-year, e.g. "金水区2026年下半年企业公示信息及登记事项双随机抽查".
+
+Most results are published in time, some late; the few left unpublished are overdue by days or weeks at
+most. The demo district (ctx.demo_district) always has a result entered on the last working day and not
+published yet. Problems found feed the credit file and half of them became case leads. Every act is
+dated on a working day (ctx.workday, ctx.workdays). Everything goes through the services. Sample sizes
+are small fixed counts (capped by each class's size), so `small` stays fast and `city` draws from pools of
+~100,000 without writing more results than the small scale.
 """
 
 from __future__ import annotations
@@ -39,7 +46,6 @@ from .models import (
     TargetPool,
 )
 
-DEMO_DATE = datetime.date(2025, 11, 30)
 USER_PREFIX = "insp-"
 ITEMS = [
     ("SJ-QY-01", "企业公示信息情况检查", "《企业信息公示暂行条例》第十四条；《企业公示信息抽查暂行办法》", "书面检查、实地核查", 100),
@@ -51,12 +57,11 @@ ITEMS = [
 ]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
 GIVEN = "建国志强海涛丽娟明军伟红文静春梅晓东国庆玉兰"
-PLANS = [  # (name, period start, period end, drawn on)
-    ("2025年上半年企业公示信息及登记事项双随机抽查", datetime.date(2025, 3, 1), datetime.date(2025, 6, 30),
-     datetime.date(2025, 3, 3)),
-    ("2025年下半年产品质量及食品安全双随机抽查", datetime.date(2025, 8, 1), datetime.date(2025, 12, 31),
-     datetime.date(2025, 8, 4)),
-]
+# half-year (1: January–June, 2: July–December) → (subject, indexes into ITEMS, the first at 100 %): the
+# second half checks what enterprises disclosed in their annual reports, which are due by 30 June
+SUBJECTS = {1: ("产品质量及食品安全双随机抽查", (0, 2, 3)), 2: ("企业公示信息及登记事项双随机抽查", (0, 1))}
+DRAWN_BEFORE = 5  # working days before its half-year a plan is drawn; its record is published the next day
+OVERDUE_DAYS = 20  # an unpublished result is never overdue by more than this in a fresh demo
 WANTED = {"a": 1, "b": 4, "c": 2, "d": 1}  # per district plan; D and C over-represented, as DOMAIN §3 asks
 OUTCOMES = [(Outcome.NO_PROBLEM, 78), (Outcome.PROBLEMS_FOUND, 14), (Outcome.NOT_REACHABLE, 5),
             (Outcome.CLOSED_DOWN, 3)]
@@ -103,25 +108,46 @@ def _inspectors(rng, city, districts, items) -> dict[int, list[Inspector]]:
     return by_unit
 
 
-def _conflicts(rng, district, inspectors) -> int:
+def half_year(day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The half-year a day falls in: 1 January – 30 June or 1 July – 31 December."""
+    if day.month <= 6:
+        return datetime.date(day.year, 1, 1), datetime.date(day.year, 6, 30)
+    return datetime.date(day.year, 7, 1), datetime.date(day.year, 12, 31)
+
+
+def plan_name(district: OrgUnit, start: datetime.date) -> str:
+    """A half-year plan's name: the district, the half-year, the subject of that half."""
+    half = 1 if start.month <= 6 else 2
+    return f"{district.name}{start.year}年{'上' if half == 1 else '下'}半年{SUBJECTS[half][0]}"
+
+
+def _conflicts(rng, district, inspectors, declared_on: datetime.date) -> int:
     ids = list(Enterprise.objects.filter(org_unit=district).order_by("id").values_list("id", flat=True)[:2000])
     count = 0
     for inspector in inspectors:
         for enterprise_id in rng.sample(ids, min(len(ids), rng.choice([0, 1, 2]))):
             services.conflict_declare(inspector=inspector, enterprise=Enterprise.objects.get(pk=enterprise_id),
                                       reason=rng.choice(["近亲属在该企业任职", "曾在该企业工作", "与企业负责人有其他利害关系"]),
-                                      by=None, declared_on=datetime.date(2025, 1, 10))
+                                      by=None, declared_on=declared_on)
             count += 1
     return count
 
 
-def _results(rng, draw, items_by_id, drawn_on, *, share_entered: float) -> tuple[int, int]:
+def _results(ctx, rng, draw, items_by_id, *, fresh: bool) -> tuple[int, int]:
+    """Results of the targets inspected by the last working day, each on a working day of the plan's
+    half-year; published in time, late, or not yet (only while at most OVERDUE_DAYS past the deadline).
+    `fresh` (the demo district's work of the day): the first target is inspected on the last working day,
+    its results not published yet, and while the plan runs its last target is left to inspect."""
     entered = published = 0
     plan = draw.plan
-    for target in DrawnTarget.objects.filter(draw=draw).select_related("enterprise").order_by("enterprise_id"):
-        if rng.random() > share_entered:
+    last, workday = ctx.last_workday, ctx.workday
+    days = ctx.workdays(plan.period_start, plan.period_end)  # the plan is drawn before its half-year starts
+    targets = list(DrawnTarget.objects.filter(draw=draw).select_related("enterprise").order_by("enterprise_id"))
+    keep_open = fresh and plan.period_end >= ctx.today and len(targets) > 1
+    for n, target in enumerate(targets):
+        inspected_on = last if fresh and n == 0 else rng.choice(days)
+        if inspected_on > last or (keep_open and n == len(targets) - 1):
             continue
-        inspected_on = min(drawn_on + datetime.timedelta(days=rng.randint(10, 80)), DEMO_DATE - datetime.timedelta(days=3))
         for item_id in target.item_ids:
             outcome = rng.choices([o for o, _ in OUTCOMES], [w for _, w in OUTCOMES])[0]
             problems = outcome == Outcome.PROBLEMS_FOUND
@@ -133,10 +159,12 @@ def _results(rng, draw, items_by_id, drawn_on, *, share_entered: float) -> tuple
             entered += 1
             roll = rng.random()
             if roll < 0.8:  # on time
-                on = min(inspected_on + datetime.timedelta(days=rng.randint(2, 20)), result.publish_by, DEMO_DATE)
-            elif roll < 0.9:  # late
-                on = min(result.publish_by + datetime.timedelta(days=rng.randint(3, 20)), DEMO_DATE)
+                on = min(workday(inspected_on, rng.randint(1, 14)), result.publish_by)  # working days
+            elif roll < 0.9 or result.publish_by < ctx.today - datetime.timedelta(days=OVERDUE_DAYS):  # late
+                on = workday(result.publish_by, rng.randint(2, 14))
             else:  # not yet published (overdue once its deadline passes)
+                continue
+            if on > last or (fresh and n == 0):  # publishing it is today's work
                 continue
             services.result_publish(result=result, by=None, on=on)
             published += 1
@@ -147,42 +175,60 @@ def generate(ctx) -> dict[str, Any]:
     if InspectionItem.objects.filter(code=ITEMS[0][0]).exists():  # already generated: nothing twice
         return {"skipped": 1}
     rng = ctx.rng("inspections")
+    today, workday = ctx.today, ctx.workday
     city = OrgUnit.objects.get(parent__isnull=True)
     districts = list(OrgUnit.objects.filter(parent=city).order_by("sort_order", "pk"))
     counts = dict.fromkeys(["items", "inspectors", "conflicts", "plans", "targets", "results", "published"], 0)
+    current = half_year(today)
+    halves = [half_year(current[0] - datetime.timedelta(days=1)), current]  # last half-year's plan, this one's
+    following = half_year(current[1] + datetime.timedelta(days=1))
+    drawn = [workday(start, -DRAWN_BEFORE) for start, _end in halves]
+    set_up = workday(drawn[0] - datetime.timedelta(days=30))  # items, pools, inspectors: before the first draw
     with transaction.atomic():
         items = []
         for code, name, basis, method, _ratio in ITEMS:
             item = services.item_create(by=None, code=code, name=name, legal_basis=basis, org_unit=city, method=method)
-            items.append(services.item_publish(item=item, by=None, on=datetime.date(2025, 1, 6)))
+            items.append(services.item_publish(item=item, by=None, on=set_up))
         counts["items"] = len(items)
         by_unit = _inspectors(rng, city, districts, items)
         counts["inspectors"] = sum(map(len, by_unit.values()))
     items_by_id = {i.pk: i for i in items}
     ratios = {code: ratio for code, *_rest, ratio in ITEMS}
+    demo_district = ctx.demo_district
+
+    def plan_for(district, pool, snapshot, start, end):
+        chosen = [items[i] for i in SUBJECTS[1 if start.month <= 6 else 2][1]]
+        sizes = {s: min(n, snapshot.stratum_sizes.get(s, 0)) for s, n in WANTED.items()}
+        if not sum(sizes.values()):
+            return None
+        return services.plan_create(by=None, name=plan_name(district, start), org_unit=district, year=start.year,
+                                    period_start=start, period_end=end, pool=pool,
+                                    items=[(i, 100 if n == 0 else ratios[i.code]) for n, i in enumerate(chosen)],
+                                    ratios={"a": 3, "b": 5, "c": 20, "d": 60}, counts=sizes)
+
     for district in districts:
         with transaction.atomic():
-            counts["conflicts"] += _conflicts(rng, district, by_unit[district.pk])
+            counts["conflicts"] += _conflicts(rng, district, by_unit[district.pk],
+                                              workday(set_up + datetime.timedelta(days=4)))
             pool = services.pool_create(by=None, name=f"{district.name}市场主体名录库", org_unit=district)
-            snapshot = services.pool_snapshot_build(pool=pool, by=None, at=_at(datetime.date(2025, 1, 6)))
-            for number, (name, start, end, drawn_on) in enumerate(PLANS):
-                chosen = items[:2] if number == 0 else [items[0], items[2], items[3]]
-                plan_items = [(i, 100 if n == 0 else ratios[i.code]) for n, i in enumerate(chosen)]
-                sizes = {s: min(n, snapshot.stratum_sizes.get(s, 0)) for s, n in WANTED.items()}
-                if not sum(sizes.values()):
+            snapshot = services.pool_snapshot_build(pool=pool, by=None,
+                                                    at=_at(workday(set_up + datetime.timedelta(days=7))))
+            for number, ((start, end), drawn_on) in enumerate(zip(halves, drawn, strict=True)):
+                plan = plan_for(district, pool, snapshot, start, end)
+                if plan is None:
                     continue
-                plan = services.plan_create(by=None, name=f"{district.name}{name}", org_unit=district, year=2025,
-                                            period_start=start, period_end=end, pool=pool, items=plan_items,
-                                            ratios={"a": 3, "b": 5, "c": 20, "d": 60}, counts=sizes)
                 draw = services.draw_run(plan=plan, by=None, seed=f"demo-{ctx.seed}-{district.pk}-{number}",
                                          at=_at(drawn_on, 9))
-                services.draw_publish(draw=draw, by=None, on=drawn_on + datetime.timedelta(days=1))
+                services.draw_publish(draw=draw, by=None, on=workday(drawn_on, 1))
                 counts["plans"] += 1
                 counts["targets"] += sum(draw.sample_sizes.values())
-                entered, published = _results(rng, draw, items_by_id, drawn_on,
-                                              share_entered=1.0 if number == 0 else 0.7)
+                # the demo district's work of the day is in the plan running on the last working day
+                fresh = district.pk == demo_district.pk and start <= ctx.last_workday <= end
+                entered, published = _results(ctx, rng, draw, items_by_id, fresh=fresh)
                 counts["results"] += entered
                 counts["published"] += published
+            if district.pk == demo_district.pk:  # the next half-year's plan, for an officer to draw
+                plan_for(district, pool, snapshot, *following)
     ctx.progress(f"inspections: {counts['plans']} plans drawn, {counts['results']} results")
     return counts
 

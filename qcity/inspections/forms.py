@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from qcity.core.forms import StyledForm
+from qcity.core.forms import DateInput, StyledForm
 from qcity.core.models import Department, OrgUnit, User
 from qcity.enterprises.choices import EnterpriseStatus, EntityType
 from qcity.enterprises.models import Enterprise
@@ -13,7 +13,7 @@ from qcity.enterprises.models import Enterprise
 from .choices import Outcome
 from .models import InspectionItem, TargetPool
 
-DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+DATE = DateInput()
 
 
 class ItemForm(StyledForm):

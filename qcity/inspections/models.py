@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from qcity.core.deadlines import provisional_year_field
 from qcity.core.models import Department, OrgUnit
 from qcity.enterprises.models import Enterprise
 
@@ -273,6 +274,7 @@ class InspectionResult(models.Model):
     findings = models.TextField(_("检查情况"), blank=True)
     inspected_on = models.DateField(_("检查完成日期"))
     publish_by = models.DateField(_("公示期限"))
+    publish_by_provisional_year = provisional_year_field()
     published_on = models.DateField(_("公示日期"), null=True, blank=True)
     is_case_lead = models.BooleanField(_("移送案件线索"), default=False)
     case_lead_note = models.CharField(_("线索说明"), max_length=300, blank=True)

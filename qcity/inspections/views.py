@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qcity.core import access
+from qcity.core import access, deadlines
 from qcity.core.choices import Role
 from qcity.core.exports import xlsx_export
 from qcity.core.forms import add_service_errors, service_error_text
@@ -420,9 +420,10 @@ def result_list(request):
     if _wants_xlsx(request):
         today = timezone.localdate()
         return _xlsx(request, "inspection-results", ["计划", "统一社会信用代码", "企业", "事项", "检查结果", "检查情况", "检查完成日期",
-                                                     "公示期限", "公示日期", "逾期", "案件线索"],
+                                                     "公示期限", "公示期限暂定", "公示日期", "逾期", "案件线索"],
                      ([r.target.draw.plan.name, r.target.enterprise.uscc, r.target.enterprise.name, r.item.code,
-                       r.get_outcome_display(), r.findings, r.inspected_on, r.publish_by, r.published_on,
+                       r.get_outcome_display(), r.findings, r.inspected_on, r.publish_by,
+                       deadlines.export_mark(r, "publish_by"), r.published_on,
                        "是" if r.is_overdue(today) else "", "是" if r.is_case_lead else ""] for r in results))
     return render(request, "inspections/result_list.html",
                   {"filter": filterset, "results": _page(request, results), "today": timezone.localdate(),

@@ -16,7 +16,9 @@ class SamplingConfig(AppConfig):
     verbose_name = _("监督抽检")
 
     def ready(self):
+        from .deadlines import register
         from .pass_rates import register_indicators
 
         register_indicators()
+        register()
         post_migrate.connect(_load_categories, sender=self, dispatch_uid="sampling-product-categories")

@@ -1,11 +1,18 @@
-"""Demo supervision sampling: a year of plans and samples (2024-12-01..2025-11-30) for the demo city.
+"""Demo supervision sampling: the year of operations up to ctx.today for the demo city.
 
-Plans of every level; samples with test items at pass rates around the plan targets (food ~98%, edible
-agricultural ~98.5%, drugs ~99%, key industrial products ~4% failures); the pipeline as of DEMO_DATE
-(recent samples still in the laboratory or not yet served), objections and retests (some overturned),
-follow-ups of the failures, publications; then the credit events and the computed indicators.
-Samples, items and follow-ups are written in bulk for speed; plans, credit events and indicators go
-through the services. Deterministic for the seed.
+Plans of every level, one set per calendar year the year of operations touches (this year's still
+running); samples with test items at pass rates around the plan targets (food ~98%, edible agricultural
+~98.5%, drugs ~99%, key industrial products ~4% failures); the pipeline as of today (recent samples
+still in the laboratory, results to conclude and to serve — the demo district's latest, concluded on the
+last working day, among them — retest windows open, retests under way), objections and retests (some
+overturned), follow-ups of the failures (rectifications due in the coming weeks; one never reported is
+announced, not left overdue for months), publications; then the credit events and the computed
+indicators. Samples, items and follow-ups are written in bulk for speed; plans, credit events and
+indicators go through the services. Deterministic for the seed and the day.
+
+Every act of the authorities (sampling, conclusion, service, retest, publication, follow-up steps) is
+dated on a working day (ctx.workdays for the sampling days, ctx.workday for the steps after them); the
+enterprises' retest applications and rectification reports too, the day the office receives them.
 """
 
 from __future__ import annotations
@@ -17,12 +24,12 @@ from typing import Any
 
 from django.db import transaction
 
+from qcity.core import deadlines
 from qcity.core.choices import Role
-from qcity.core.deadlines import legal_duration_in_force
+from qcity.core.deadlines import Deadline, deadline
 from qcity.core.demo import DEMO_PASSWORD
 from qcity.core.models import OrgUnit, User
 from qcity.core.services import role_grant, user_create
-from qcity.core.workdays import add_period
 from qcity.enterprises.models import Enterprise
 
 from .choices import Conclusion, FollowupStatus, PlanLevel, ProductKind, RetestOutcome, SampleStatus
@@ -31,8 +38,6 @@ from .pass_rates import INDICATORS
 from .services import feeds, plan_create, product_categories_load
 from .services.samples import RETEST_CODE
 
-DEMO_DATE = datetime.date(2025, 11, 30)  # fixed, not today (same as the workplan demo)
-YEAR_START = datetime.date(2024, 12, 1)
 SAMPLES_PER_ENTERPRISE = 0.3
 MIN_SAMPLES, MAX_SAMPLES = 40, 20_000
 POOL_SIZE = 60_000  # enterprises drawn from the registry to sample from (all of them at small scale)
@@ -101,28 +106,33 @@ def _samplers(city: OrgUnit) -> list[User]:
     return people
 
 
-def _plans(city: OrgUnit, districts: list[OrgUnit], categories: dict[str, ProductCategory]) -> dict:
+def _plans(ctx, city: OrgUnit, districts: list[OrgUnit], categories: dict[str, ProductCategory]) -> dict:
+    """The year's plans of every level, for each calendar year the year of operations touches: keyed by
+    (year, key), or (year, "district", district id)."""
+
     def kinds(*wanted):
         return [c for c in categories.values() if c.kind in wanted and c.code in PRODUCTS]
 
     food = (ProductKind.FOOD, ProductKind.EDIBLE_AGRICULTURAL)
-    end = DEMO_DATE
-    spec = [
-        ("national", PlanLevel.NATIONAL, city, "2025年国家产品质量监督抽查（郑州地区）",
-         kinds(ProductKind.KEY_INDUSTRIAL) + [categories["SP05"]], 60),
-        ("provincial", PlanLevel.PROVINCIAL, city, "2025年河南省食品安全监督抽检计划（郑州市）", kinds(*food), 300),
-        ("city-food", PlanLevel.CITY, city, "郑州市2025年度食品安全监督抽检计划", kinds(*food), 900),
-        ("city-industrial", PlanLevel.CITY, city, "郑州市2025年度重点工业产品质量监督抽查计划",
-         kinds(ProductKind.KEY_INDUSTRIAL, ProductKind.OTHER), 250),
-        ("city-drug", PlanLevel.CITY, city, "郑州市2025年度药品质量抽检计划", kinds(ProductKind.DRUG), 80),
-    ]
-    plans = {key: plan_create(by=None, title=title, level=level, org_unit=unit, period_start=YEAR_START,
-                              period_end=end, categories=cats, planned_batches=batches)
-             for key, level, unit, title, cats, batches in spec}
-    for district in districts:
-        plans[("district", district.pk)] = plan_create(
-            by=None, title=f"{district.name}2025年度食品安全监督抽检计划", level=PlanLevel.DISTRICT, org_unit=district,
-            period_start=YEAR_START, period_end=end, categories=kinds(*food), planned_batches=120)
+    plans = {}
+    for year in range(ctx.year_start.year, ctx.today.year + 1):
+        start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        spec = [
+            ("national", PlanLevel.NATIONAL, city, f"{year}年国家产品质量监督抽查（郑州地区）",
+             kinds(ProductKind.KEY_INDUSTRIAL) + [categories["SP05"]], 60),
+            ("provincial", PlanLevel.PROVINCIAL, city, f"{year}年河南省食品安全监督抽检计划（郑州市）", kinds(*food), 300),
+            ("city-food", PlanLevel.CITY, city, f"郑州市{year}年度食品安全监督抽检计划", kinds(*food), 900),
+            ("city-industrial", PlanLevel.CITY, city, f"郑州市{year}年度重点工业产品质量监督抽查计划",
+             kinds(ProductKind.KEY_INDUSTRIAL, ProductKind.OTHER), 250),
+            ("city-drug", PlanLevel.CITY, city, f"郑州市{year}年度药品质量抽检计划", kinds(ProductKind.DRUG), 80),
+        ]
+        for key, level, unit, title, cats, batches in spec:
+            plans[(year, key)] = plan_create(by=None, title=title, level=level, org_unit=unit, period_start=start,
+                                             period_end=end, categories=cats, planned_batches=batches)
+        for district in districts:
+            plans[(year, "district", district.pk)] = plan_create(
+                by=None, title=f"{district.name}{year}年度食品安全监督抽检计划", level=PlanLevel.DISTRICT,
+                org_unit=district, period_start=start, period_end=end, categories=kinds(*food), planned_batches=120)
     return plans
 
 
@@ -172,42 +182,54 @@ def _items(rng, kind: str, fail: bool) -> list[dict]:
     return items
 
 
-class _Timeline:
-    """The dates of one sample's pipeline, as far as DEMO_DATE reaches."""
+class _RetestDeadlines(dict):
+    """DOMAIN §6 / 产品质量法 art. 15: a retest is applied for within 15 natural days of receiving the result,
+    under the rule in force on the day it was served — computed once per service day (a year has 365 of
+    them, the city 20,000 samples)."""
 
-    def __init__(self, rng, sampled_on: datetime.date, fail: bool, retest_days: int, retest_unit: str):
+    def __missing__(self, served: datetime.date) -> Deadline:
+        self[served] = deadline(RETEST_CODE, served)
+        return self[served]
+
+
+class _Timeline:
+    """The dates of one sample's pipeline, as far as the last working day before today reaches."""
+
+    def __init__(self, rng, ctx, sampled_on: datetime.date, fail: bool, retest: _RetestDeadlines, *,
+                 concluded_on: datetime.date | None = None):
         self.status, self.fail = SampleStatus.SAMPLED, fail
-        self.concluded_on = sampled_on + _days(rng, 10, 25)
+        last, workday = ctx.last_workday, ctx.workday
+        self.concluded_on = concluded_on or workday(sampled_on, rng.randint(7, 18))  # working days
         self.served_on = self.retest_deadline = self.published_on = None
         self.objection = None
         self.final_on = None
-        if self.concluded_on > DEMO_DATE:
+        if self.concluded_on > last:
             self.concluded_on = None
             return
         self.status = SampleStatus.CONCLUDED
-        served = self.concluded_on + _days(rng, 1, 7)
-        if served > DEMO_DATE:
+        served = workday(self.concluded_on, rng.randint(1, 5))
+        if served > last:
             return
         self.status, self.served_on = SampleStatus.SERVED, served
-        self.retest_deadline = add_period(served, retest_days, retest_unit)
+        self.retest_deadline = retest[served]
         self.final_on = served
         if fail:
-            self.final_on = self.retest_deadline + datetime.timedelta(days=1)
+            self.final_on = self.retest_deadline.on + datetime.timedelta(days=1)
             if rng.random() < 0.2:
-                applied = served + _days(rng, 3, 14)
-                if applied <= DEMO_DATE:
-                    retested = applied + _days(rng, 10, 30)
+                applied = min(workday(served, rng.randint(2, 10)), self.retest_deadline.on)  # in time
+                if applied <= last:
+                    retested = workday(applied, rng.randint(7, 21))
                     overturned = rng.random() < 0.3
-                    self.objection = (applied, retested if retested <= DEMO_DATE else None, overturned)
-                    self.status = SampleStatus.RETESTED if retested <= DEMO_DATE else SampleStatus.RETESTING
-                    self.final_on = retested if retested <= DEMO_DATE else None
-                    if retested <= DEMO_DATE and overturned:
+                    self.objection = (applied, retested if retested <= last else None, overturned)
+                    self.status = SampleStatus.RETESTED if retested <= last else SampleStatus.RETESTING
+                    self.final_on = retested if retested <= last else None
+                    if retested <= last and overturned:
                         self.fail = False
-        if self.final_on and self.final_on > DEMO_DATE:
+        if self.final_on and self.final_on > last:
             self.final_on = None
         if self.final_on and rng.random() < 0.95:
-            published = self.final_on + _days(rng, 3, 20)
-            self.published_on = published if published <= DEMO_DATE else None
+            published = workday(self.final_on, rng.randint(2, 14))
+            self.published_on = published if published <= last else None
 
 
 def generate(ctx) -> dict[str, Any]:
@@ -220,12 +242,11 @@ def generate(ctx) -> dict[str, Any]:
     districts = list(OrgUnit.objects.filter(parent=city).order_by("sort_order", "pk"))
     categories = {c.code: c for c in ProductCategory.objects.all()}
     samplers = _samplers(city)
-    plans = _plans(city, districts, categories)
+    plans = _plans(ctx, city, districts, categories)
     pool = _pool(rng, POOL_SIZE)
     if not pool:
         return {"plans": len(plans), "samples": 0}
     buckets = _buckets(pool)
-    rule = legal_duration_in_force(RETEST_CODE, DEMO_DATE)
     count = max(MIN_SAMPLES, min(MAX_SAMPLES, round(ctx.enterprise_count * SAMPLES_PER_ENTERPRISE)))
     kind_list, kind_weights = list(KINDS), [KINDS[k][0] for k in KINDS]
     cats_by_kind = defaultdict(list)
@@ -236,15 +257,19 @@ def generate(ctx) -> dict[str, Any]:
     for unit in unit_of.values():
         top = next((d for d in districts if unit.path.startswith(d.path)), None)
         district_of[unit.pk] = top
-    city_plans = {
+    city_plans = {  # kind → (plan key, share)
         ProductKind.FOOD: [("national", 0.02), ("provincial", 0.2), ("city-food", 0.78)],
         ProductKind.EDIBLE_AGRICULTURAL: [("provincial", 0.25), ("city-food", 0.75)],
         ProductKind.KEY_INDUSTRIAL: [("national", 0.25), ("city-industrial", 0.75)],
         ProductKind.DRUG: [("city-drug", 1.0)],
         ProductKind.OTHER: [("city-industrial", 1.0)],
     }
-    span = (DEMO_DATE - datetime.timedelta(days=5) - YEAR_START).days
+    sampling_days = ctx.workdays(ctx.year_start, ctx.today - datetime.timedelta(days=2))
+    # the demo district's first sample was concluded on the last working day: its result is to serve today
+    fresh_days = ctx.workdays(ctx.last_workday - datetime.timedelta(days=25), ctx.last_workday - datetime.timedelta(days=10))
+    fresh = None
     rows = []
+    retest = _RetestDeadlines()
     for n in range(count):
         kind = rng.choices(kind_list, kind_weights)[0]
         candidates = buckets.get(kind) or pool
@@ -253,16 +278,19 @@ def generate(ctx) -> dict[str, Any]:
                               or cats_by_kind[kind])
         district = district_of.get(unit_id)
         if kind in (ProductKind.FOOD, ProductKind.EDIBLE_AGRICULTURAL) and district and rng.random() < 0.35:
-            plan = plans[("district", district.pk)]
+            key = ("district", district.pk)
         else:
             keys, weights = zip(*city_plans[kind], strict=True)
-            plan = plans[rng.choices(keys, weights)[0]]
-            if plan is plans["national"] and kind == ProductKind.FOOD:
+            key = (rng.choices(keys, weights)[0],)
+            if key == ("national",) and kind == ProductKind.FOOD:
                 category = categories["SP05"]
-        sampled_on = YEAR_START + datetime.timedelta(days=rng.randint(0, span))
-        timeline = _Timeline(rng, sampled_on, rng.random() < KINDS[kind][1], rule.value, rule.unit)
-        people = samplers
-        rows.append((n, kind, (ent_id, ent_name), unit_id, category, plan, sampled_on, timeline, people))
+        concluded_on = None
+        if fresh is None and district is not None and district.pk == ctx.demo_district.pk:
+            fresh, concluded_on = n, ctx.last_workday
+        sampled_on = rng.choice(fresh_days if concluded_on else sampling_days)
+        plan = plans[(sampled_on.year, *key)]
+        timeline = _Timeline(rng, ctx, sampled_on, rng.random() < KINDS[kind][1], retest, concluded_on=concluded_on)
+        rows.append((n, kind, (ent_id, ent_name), unit_id, category, plan, sampled_on, timeline, samplers))
     return _write(ctx, rng, rows)
 
 
@@ -285,7 +313,8 @@ def _write(ctx, rng, rows) -> dict[str, Any]:
                 status=t.status, test_agency=rng.choice(AGENCIES) if initial else "",
                 test_report_number=f"JC{sampled_on:%Y}{n + 1:06d}" if initial else "", conclusion=final,
                 initial_conclusion=initial, concluded_on=t.concluded_on, served_on=t.served_on,
-                retest_deadline=t.retest_deadline, published_on=t.published_on))
+                published_on=t.published_on))
+            deadlines.assign(samples[-1], "retest_deadline", t.retest_deadline)
         Sample.objects.bulk_create(samples, batch_size=2000)
         samples = list(Sample.objects.order_by("id"))  # the demo starts from no plans, hence no samples
         by_number = {s.number: s for s in samples}
@@ -306,7 +335,7 @@ def _write(ctx, rng, rows) -> dict[str, Any]:
                     retest_conclusion=sample.conclusion if retested else "",
                     outcome=(RetestOutcome.OVERTURNED if overturned else RetestOutcome.CONFIRMED) if retested else ""))
             if sample.conclusion == Conclusion.FAIL and t.final_on:
-                followup = _followup(rng, sample, t.final_on)
+                followup = _followup(rng, ctx, sample, t.final_on)
                 if followup:
                     followups.append(followup)
         TestItemResult.objects.bulk_create(items, batch_size=5000)
@@ -318,10 +347,12 @@ def _write(ctx, rng, rows) -> dict[str, Any]:
     refreshed = 0
     from qcity.indicators.services import computed_indicators_refresh
 
-    # The demo year's values; the indicators demo stands for the years before the platform went live
-    # (its figures for 2024 and earlier are kept, December 2024 samples notwithstanding).
-    for key in INDICATORS:
-        refreshed += computed_indicators_refresh(key=key, year=DEMO_DATE.year)
+    # The platform's own years (this year's figure so far included, as a conclusion would refresh it); the
+    # indicators demo stands for the years before the platform went live (a few weeks of samples of a
+    # year mostly before it notwithstanding).
+    for year in ctx.platform_years:
+        for key in INDICATORS:
+            refreshed += computed_indicators_refresh(key=key, year=year)
     failed = sum(1 for s in samples if s.conclusion == Conclusion.FAIL)
     return {"plans": SamplingPlan.objects.count(), "samples": len(samples), "failed": failed,
             "objections": len(objections), "followups": len(followups),
@@ -329,26 +360,31 @@ def _write(ctx, rng, rows) -> dict[str, Any]:
             "indicator_values": refreshed}
 
 
-def _followup(rng, sample: Sample, final_on: datetime.date) -> Followup | None:
-    ordered = final_on + _days(rng, 1, 5)
-    if ordered > DEMO_DATE:
+def _followup(rng, ctx, sample: Sample, final_on: datetime.date) -> Followup | None:
+    """The follow-up of a failure, as far as the last working day reaches: a rectification still running
+    or a few days overdue is left open; one never reported is announced 15 days after its deadline."""
+    last, workday = ctx.last_workday, ctx.workday
+    ordered = workday(final_on, rng.randint(1, 4))  # working days, as below
+    if ordered > last:
         return None
     f = Followup(sample=sample, ordered_on=ordered, rectification_deadline=ordered + datetime.timedelta(days=30),
                  status=FollowupStatus.ORDERED)
-    reported = ordered + _days(rng, 10, 40)
-    if reported > DEMO_DATE or rng.random() < 0.08:  # some never report: overdue, then announced
-        if f.rectification_deadline + datetime.timedelta(days=15) <= DEMO_DATE and rng.random() < 0.5:
-            f.status, f.announced_on = FollowupStatus.ANNOUNCED, f.rectification_deadline + datetime.timedelta(days=15)
+    reported = workday(ordered, rng.randint(7, 28))
+    if reported > last or rng.random() < 0.08:  # not reported (yet); some never report: announced
+        announced = workday(f.rectification_deadline + datetime.timedelta(days=15))
+        if announced <= last:
+            f.status, f.announced_on = FollowupStatus.ANNOUNCED, announced
         return f
     f.status, f.report_received_on = FollowupStatus.REPORTED, reported
     f.report_text = "已停止销售并下架同批次产品，排查原因、整改生产工艺，提交整改报告"
-    reinspected = reported + _days(rng, 7, 20)
-    if reinspected > DEMO_DATE:
+    reinspected = workday(reported, rng.randint(5, 14))
+    if reinspected > last:
         return f
     f.reinspected_on, f.reinspection_conforming = reinspected, rng.random() < 0.88
     f.status = FollowupStatus.RECTIFIED if f.reinspection_conforming else FollowupStatus.REINSPECTION_FAILED
-    if not f.reinspection_conforming and reinspected + datetime.timedelta(days=10) <= DEMO_DATE:
-        f.status, f.transferred_on = FollowupStatus.TRANSFERRED, reinspected + datetime.timedelta(days=10)
+    transferred = workday(reinspected, 7)
+    if not f.reinspection_conforming and transferred <= last:
+        f.status, f.transferred_on = FollowupStatus.TRANSFERRED, transferred
         f.transferred_to, f.case_number = "市场监管综合行政执法支队", f"郑市监立〔{reinspected.year}〕{sample.pk}号"
     return f
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from qcity.core.deadlines import export_mark
 from qcity.core.exports import xlsx_bytes
 
 EXPORT_LIMIT = 100_000
@@ -17,12 +18,13 @@ def samples_xlsx(queryset: QuerySet) -> bytes:
     rows = queryset.order_by("-sampling_date", "-id")[:EXPORT_LIMIT]
     return xlsx_bytes("样品", ["抽样单编号", "抽检计划", "计划层级", "产品类别", "被抽样单位", "统一社会信用代码", "区县",
                              "标称生产企业", "产品名称", "商标", "规格型号", "生产批号", "生产日期", "抽样日期", "抽样场所",
-                             "状态", "检验报告编号", "初检结论", "检验结论", "送达日期", "公布日期"], (
+                             "状态", "检验报告编号", "初检结论", "检验结论", "送达日期", "复检申请截止日",
+                             "复检申请截止日暂定", "公布日期"], (
         [s.number, s.plan.title, s.plan.get_level_display(), s.category.name, s.enterprise.name, s.enterprise.uscc,
          s.org_unit.name, s.producer_name, s.product_name, s.brand, s.specification, s.batch_number, s.production_date,
          s.sampling_date, s.get_sampling_place_display(), s.get_status_display(), s.test_report_number,
          s.get_initial_conclusion_display() if s.initial_conclusion else "", _conclusion(s), s.served_on,
-         s.published_on]
+         s.retest_deadline, export_mark(s, "retest_deadline"), s.published_on]
         for s in rows.iterator(chunk_size=2000)))
 
 

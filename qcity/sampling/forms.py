@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qcity.core import access
-from qcity.core.forms import StyledForm
+from qcity.core.forms import DateInput, StyledForm
 from qcity.core.models import RoleAssignment, User
 from qcity.enterprises.models import Enterprise
 
@@ -12,7 +12,7 @@ from .choices import Conclusion, PlanLevel, SamplingPlace
 from .models import ProductCategory
 from .selectors import OFFICER_ROLES
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 VERDICTS = (("", _("按限量自动判定")), ("yes", _("合格")), ("no", _("不合格")))
 
 

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from qcity.core.deadlines import provisional_year_field
 from qcity.core.models import OrgUnit
 from qcity.enterprises.models import Enterprise
 
@@ -104,6 +105,7 @@ class Sample(models.Model):
     concluded_on = models.DateField(_("结论日期"), null=True, blank=True)
     served_on = models.DateField(_("送达日期"), null=True, blank=True)
     retest_deadline = models.DateField(_("复检申请截止日"), null=True, blank=True)
+    retest_deadline_provisional_year = provisional_year_field()
     published_on = models.DateField(_("公布日期"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")

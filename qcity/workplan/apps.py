@@ -6,3 +6,8 @@ class WorkplanConfig(AppConfig):
     name = "qcity.workplan"
     label = "workplan"
     verbose_name = _("任务与督办")
+
+    def ready(self):
+        from .deadlines import register
+
+        register()

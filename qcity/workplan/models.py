@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from qcity.core.deadlines import provisional_year_field
 from qcity.core.models import Department, OrgUnit
 from qcity.indicators.models import Plan
 
@@ -111,6 +112,7 @@ class Supervision(models.Model):
                                   on_delete=models.PROTECT, related_name="+")
     escalated_at = models.DateTimeField(_("升级时间"), null=True, blank=True)
     respond_by = models.DateField(_("回复期限"))
+    respond_by_provisional_year = provisional_year_field()
     reason = models.CharField(_("督办事由"), max_length=500)
     status = models.CharField(_("状态"), max_length=10, choices=SupervisionStatus.choices,
                               default=SupervisionStatus.OPEN)

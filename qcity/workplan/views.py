@@ -12,7 +12,6 @@ from qcity.core.forms import add_service_errors
 from qcity.core.pagination import CappedPaginator
 from qcity.core.permissions import role_required
 from qcity.core.uploads import request_too_large
-from qcity.core.workdays import CalendarNotAvailable
 
 from . import selectors, services
 from .choices import SupervisionStatus
@@ -112,8 +111,6 @@ def task_supervise(request, pk):
             services.supervision_open(task=task, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
             add_service_errors(form, exc)
-        except CalendarNotAvailable as exc:
-            form.add_error(None, str(exc))
         else:
             messages.success(request, _("已发起督办"))
             return redirect("workplan:task-detail", pk=task.pk)
@@ -161,8 +158,6 @@ def supervision_escalate(request, pk):
         services.supervision_escalate(supervision=supervision, by=request.user)
     except ValidationError as exc:
         return _supervision_page(request, status=400, error=f"{supervision.task.code}: {_error_text(exc)}")
-    except CalendarNotAvailable as exc:
-        return _supervision_page(request, status=400, error=str(exc))
     messages.success(request, _("已升级为%(level)s") % {"level": supervision.get_level_display()})
     return redirect("workplan:supervision-list")
 

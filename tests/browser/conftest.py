@@ -4,8 +4,12 @@ The server has its own database (a temp SQLite file, or `<name>_browser` on Post
 seeded and loaded with demo data by the `qcity` commands, so browser tests must not use the ORM or
 the `db` fixture: what they see is what the server has. pytest-django's live_server is not used,
 because its flush between tests would hit the append-only audit log triggers.
+
+Those commands and the server run through `pinned_qcity.py`, on the suite's pinned clock (the root
+conftest), so the server's "today" is the `today` fixture's.
 """
 
+import datetime
 import os
 import socket
 import subprocess
@@ -19,6 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+PINNED_QCITY = Path(__file__).with_name("pinned_qcity.py")
 SCREENSHOTS = REPO / "var" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -39,11 +44,18 @@ def pytest_collection_modifyitems(items):
 # --- the server ----------------------------------------------------------------------------------
 
 
+def _pinned_qcity_command(*args):
+    """The command line running `qcity *args` on the pinned clock, from the moment this process's
+    (pinned, ticking) clock shows now, so that time goes on across the subprocesses as in one."""
+    moment = datetime.datetime.now(datetime.UTC).astimezone().isoformat(timespec="seconds")
+    return [sys.executable, str(PINNED_QCITY), moment, *args]
+
+
 def _qcity(*args, env, log, timeout=600):
     """Run a `qcity` command for the browser server; fail the session with its output if it fails."""
-    cmd = [sys.executable, "-m", "qcity.cli", *args]
+    cmd = _pinned_qcity_command(*args)
     with open(log, "a") as out:
-        out.write(f"\n$ qcity {' '.join(args)}\n")
+        out.write(f"\n$ qcity {' '.join(args)}   # at {cmd[2]}\n")
         out.flush()
         result = subprocess.run(cmd, env=env, cwd=REPO, stdin=subprocess.DEVNULL, stdout=out,
                                 stderr=subprocess.STDOUT, timeout=timeout)
@@ -89,9 +101,9 @@ def browser_database_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def server_url(browser_database_url, tmp_path_factory):
+def server_url(browser_database_url, tmp_path_factory, today):
     """Base URL (no trailing slash) of a qcity runserver with DEBUG on, its own database, the
-    reference data and a small demo data set."""
+    reference data and a small demo data set, on the pinned clock."""
     workdir = tmp_path_factory.mktemp("browser-server")
     log = workdir / "server.log"
     port = _free_port()
@@ -108,11 +120,15 @@ def server_url(browser_database_url, tmp_path_factory):
     }
     _qcity("migrate", "--noinput", env=env, log=log)
     _qcity("seed", env=env, log=log)
-    _qcity("demo", "--scale", "small", "--count", str(DEMO_COUNT), env=env, log=log)
+    # the demo's year of operations ends on the pinned day (its own clock says the same; --today makes it explicit)
+    _qcity("demo", "--scale", "small", "--count", str(DEMO_COUNT), "--today", today.isoformat(), env=env, log=log)
 
     with open(log, "a") as out:
+        server_command = _pinned_qcity_command("runserver", "--noreload", f"127.0.0.1:{port}")
+        out.write(f"\n$ qcity {' '.join(server_command[3:])}   # at {server_command[2]}\n")
+        out.flush()
         server = subprocess.Popen(
-            [sys.executable, "-m", "qcity.cli", "runserver", "--noreload", f"127.0.0.1:{port}"],
+            server_command,
             env=env, cwd=REPO, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
         )
     try:

@@ -1,15 +1,16 @@
-"""The assessment in a real browser: the office opens the published 2024 results and a breakdown."""
+"""The assessment in a real browser: the office opens last year's published results and a breakdown, and runs
+this year's draft (the demo's, for the suite's `today`)."""
 
 DEMO_PASSWORD = "Qcity-2026!"
 
 
-def test_office_opens_the_2024_ranking_and_a_breakdown_that_explains_the_score(page, login, screenshot):
+def test_office_opens_last_years_ranking_and_a_breakdown_that_explains_the_score(page, login, screenshot, today):
     # given the leadership office logged in
     login(page, "office", DEMO_PASSWORD)
 
-    # when it opens the assessment schemes and the published 2024 scheme's ranking
+    # when it opens the assessment schemes and last year's published scheme's ranking
     page.goto("/assessment/")
-    row = page.locator("#scheme-table tbody tr", has_text="2024年度")
+    row = page.locator("#scheme-table tbody tr", has_text=f"{today.year - 1}年度")
     assert "已发布" in row.inner_text()
     with page.expect_navigation():
         row.get_by_role("link", name="排名").click()
@@ -48,11 +49,11 @@ def test_quality_index_page_draws_the_trend(page, login, screenshot):
     screenshot(page, "assessment-quality-index")
 
 
-def test_office_runs_the_2025_draft_scheme_and_gets_a_ranking(page, login):
-    # given the draft 2025 scheme the demo prepared, never run
+def test_office_runs_this_years_draft_scheme_and_gets_a_ranking(page, login, today):
+    # given this year's draft scheme the demo prepared, never run
     login(page, "office", DEMO_PASSWORD)
     page.goto("/assessment/")
-    row = page.locator("#scheme-table tbody tr", has_text="2025年度")
+    row = page.locator("#scheme-table tbody tr", has_text=f"{today.year}年度")
     with page.expect_navigation():
         row.locator("a").first.click()
 

@@ -1,12 +1,10 @@
 """Double-random inspections in a real browser: a district officer builds a plan, draws, sees the
 assignments with their inspectors, enters a result; the public sees published draw records."""
 
-import datetime
-
 DEMO_PASSWORD = "Qcity-2026!"
 
 
-def test_officer_builds_a_plan_draws_and_enters_a_result(page, login, screenshot):
+def test_officer_builds_a_plan_draws_and_enters_a_result(page, login, screenshot, today):
     # given 金水区's officer logged in
     login(page, "jinshui", DEMO_PASSWORD)
 
@@ -14,7 +12,7 @@ def test_officer_builds_a_plan_draws_and_enters_a_result(page, login, screenshot
     page.goto("/inspections/plans/new/")
     page.fill("#id_name", "浏览器测试抽查计划")
     page.select_option("#id_org_unit", label="金水区")
-    year = datetime.date.today().year
+    year = today.year
     page.fill("#id_year", str(year))
     page.fill("#id_period_start", f"{year}-01-01")
     page.fill("#id_period_end", f"{year}-12-31")
@@ -50,7 +48,7 @@ def test_officer_builds_a_plan_draws_and_enters_a_result(page, login, screenshot
         page.locator("#target-table tr.target-row a").first.click()
     page.select_option("#id_item", label="SJ-QY-01 企业公示信息情况检查")
     page.select_option("#id_outcome", "no_problem")
-    page.fill("#id_inspected_on", datetime.date.today().isoformat())
+    page.fill("#id_inspected_on", today.isoformat())
     with page.expect_navigation():
         page.locator("#result-form button[type=submit]").click()
 

@@ -10,11 +10,12 @@ DEMO_PASSWORD = "Qcity-2026!"
 PRODUCT = "端到端测试速冻水饺"
 
 
-def _food_pass_rate(page) -> float:
-    """金水区's 2025 food sampling pass rate (a computed indicator) on the target-status board."""
-    page.goto("/indicators/status/?plan=zz-2021-14th-fyp&year=2025")
-    page.select_option("#status-filter select[name=org_unit]", label="金水区")
-    page.wait_for_load_state()
+def _food_pass_rate(page, year: int) -> float:
+    """金水区's food sampling pass rate of `year` (a computed indicator) on the target-status board. The unit
+    goes in the address: once the 2021–2025 plan has ended, the platform's years are past its year list."""
+    page.goto(f"/indicators/status/?plan=zz-2021-14th-fyp&year={year}")
+    unit = page.locator("#status-filter select[name=org_unit] option", has_text="金水区").first.get_attribute("value")
+    page.goto(f"/indicators/status/?plan=zz-2021-14th-fyp&year={year}&org_unit={unit}")
     row = page.locator("#status-rows-table tbody tr", has_text="食品抽检合格率").first
     return float(row.locator("td").nth(3).inner_text().strip())
 
@@ -27,10 +28,12 @@ def _credit_file(page, uscc: str) -> str:
     return page.locator("#risk-class").inner_text().strip()
 
 
-def test_plan_draw_result_listing_class_pass_rate_and_publication(page, login, screenshot):
-    today = datetime.date.today()
+def test_plan_draw_result_listing_class_pass_rate_and_publication(page, login, screenshot, today):
     login(page, "jinshui", DEMO_PASSWORD)
-    rate_before = _food_pass_rate(page)
+    # a day of the year with most of the demo's samples (the platform computes its pass rates), well before today
+    year = today.year if today.month >= 7 else today.year - 1
+    sampled = min(today - datetime.timedelta(days=60), datetime.date(year, 11, 1))
+    rate_before = _food_pass_rate(page, sampled.year)
 
     # an officer builds an inspection plan on the district's pool and draws
     page.goto("/inspections/plans/new/")
@@ -99,12 +102,12 @@ def test_plan_draw_result_listing_class_pass_rate_and_publication(page, login, s
 
     # when a failing sample of the district is recorded, concluded and served (objection window closed)
     page.goto("/sampling/samples/new/")
-    page.select_option("#id_plan", label="郑州市2025年度食品安全监督抽检计划")
+    page.select_option("#id_plan", label=f"郑州市{sampled.year}年度食品安全监督抽检计划")
     page.select_option("#id_category", label="速冻食品")
     page.fill("#id_enterprise", uscc)
     page.fill("#id_product_name", PRODUCT)
-    page.fill("#id_batch_number", "E2E20251001")
-    page.fill("#id_sampling_date", "2025-10-01")
+    page.fill("#id_batch_number", f"E2E{sampled:%Y%m%d}")
+    page.fill("#id_sampling_date", sampled.isoformat())
     page.select_option("#id_sampling_place", "market")
     samplers = [page.locator("#id_samplers option", has_text=name).first.get_attribute("value")
                 for name in ("（inspector）", "（jinshui）")]
@@ -121,19 +124,19 @@ def test_plan_draw_result_listing_class_pass_rate_and_publication(page, login, s
         page.locator("#results-form button[type=submit]").click()
     assert page.locator("#expected-conclusion").inner_text() == "不合格"
     page.fill("#id_conclude-test_report_number", "E2E-REPORT-1")
-    page.fill("#id_conclude-concluded_on", "2025-10-10")
+    page.fill("#id_conclude-concluded_on", (sampled + datetime.timedelta(days=9)).isoformat())
     with page.expect_navigation():
         page.locator("#conclude-form button[type=submit]").click()
-    page.fill("#id_serve-served_on", "2025-10-12")
+    page.fill("#id_serve-served_on", (sampled + datetime.timedelta(days=11)).isoformat())
     with page.expect_navigation():
         page.locator("#serve-form button[type=submit]").click()
-    page.fill("#id_publish-published_on", "2025-11-05")
+    page.fill("#id_publish-published_on", (sampled + datetime.timedelta(days=35)).isoformat())
     with page.expect_navigation():
         page.locator("#publish-form button[type=submit]").click()
     assert page.locator("#published-flag").is_visible()
 
-    # then the district's food sampling pass rate for 2025 goes down
-    rate_after = _food_pass_rate(page)
+    # then the district's food sampling pass rate for that year goes down
+    rate_after = _food_pass_rate(page, sampled.year)
     assert rate_after < rate_before
     screenshot(page, "market-supervision-pass-rate")
     page.goto(plan_url)

@@ -1,13 +1,15 @@
 """Supervision sampling's main path in a real browser: an inspector records a sample, enters the test
 results, confirms the conclusion, serves and publishes it; the public portal then shows it."""
 
+import datetime
 import re
 
 DEMO_PASSWORD = "Qcity-2026!"
 PRODUCT = "浏览器测试挂面"
 
 
-def test_inspector_records_concludes_and_publishes_a_sample(page, login, screenshot):
+def test_inspector_records_concludes_and_publishes_a_sample(page, login, screenshot, today):
+    sampled = today - datetime.timedelta(days=20)  # in the demo's year of operations, under that year's plan
     # given the 金水区 inspector logged in, and an enterprise of their district
     login(page, "inspector", DEMO_PASSWORD)
     page.goto("/enterprises/")
@@ -22,12 +24,12 @@ def test_inspector_records_concludes_and_publishes_a_sample(page, login, screens
 
     # when they record a sampling with two samplers
     page.goto("/sampling/samples/new/")
-    page.select_option("#id_plan", label="郑州市2025年度食品安全监督抽检计划")
+    page.select_option("#id_plan", label=f"郑州市{sampled.year}年度食品安全监督抽检计划")
     page.select_option("#id_category", label="粮食加工品")
     page.fill("#id_enterprise", uscc)
     page.fill("#id_product_name", PRODUCT)
-    page.fill("#id_batch_number", "BT20251120")
-    page.fill("#id_sampling_date", "2025-11-20")
+    page.fill("#id_batch_number", f"BT{sampled:%Y%m%d}")
+    page.fill("#id_sampling_date", sampled.isoformat())
     page.select_option("#id_sampling_place", "market")
     samplers = [page.locator("#id_samplers option", has_text=name).first.get_attribute("value")
                 for name in ("（inspector）", "（jinshui）")]
@@ -48,17 +50,17 @@ def test_inspector_records_concludes_and_publishes_a_sample(page, login, screens
     assert page.locator("#item-table tbody tr[data-conforming='1']").count() == 1
     assert page.locator("#expected-conclusion").inner_text() == "合格"
     page.fill("#id_conclude-test_report_number", "BT-REPORT-1")
-    page.fill("#id_conclude-concluded_on", "2025-11-25")
+    page.fill("#id_conclude-concluded_on", (sampled + datetime.timedelta(days=5)).isoformat())
     with page.expect_navigation():
         page.locator("#conclude-form button[type=submit]").click()
     assert page.locator("#sample-conclusion").inner_text() == "合格"
 
     # then it is served and published
-    page.fill("#id_serve-served_on", "2025-11-26")
+    page.fill("#id_serve-served_on", (sampled + datetime.timedelta(days=6)).isoformat())
     with page.expect_navigation():
         page.locator("#serve-form button[type=submit]").click()
     assert page.locator("#retest-deadline").inner_text() != "—"
-    page.fill("#id_publish-published_on", "2025-11-27")
+    page.fill("#id_publish-published_on", (sampled + datetime.timedelta(days=7)).isoformat())
     with page.expect_navigation():
         page.locator("#publish-form button[type=submit]").click()
     assert page.locator("#published-flag").is_visible()

@@ -1,19 +1,28 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from qcity.core import deadlines, selectors, workdays
+from qcity.core import deadlines, holiday_schedule, selectors, services, workdays
 from qcity.core.choices import Role
 from qcity.core.filters import AuditEventFilter
+from qcity.core.holiday_schedule import ScheduleDay
 from qcity.core.permissions import HasRole
+from qcity.core.selectors import DEADLINE_CHANGE_ROLES
+from qcity.core.uploads import request_too_large
 
 from .serializers import (
     AuditEventSerializer,
+    DeadlineChangeSerializer,
     DeadlineQuerySerializer,
     DeadlineResultSerializer,
     DepartmentSerializer,
+    HolidayScheduleSerializer,
+    HolidayYearSerializer,
     LegalDurationSerializer,
     OrgUnitSerializer,
     WorkingDaysQuerySerializer,
@@ -67,12 +76,9 @@ class LegalDurationListApi(generics.ListAPIView):
         return selectors.legal_duration_list()
 
 
-def _calendar_error(exc: workdays.CalendarNotAvailable, field: str) -> ValidationError:
-    return ValidationError({field: [str(exc)]})
-
-
 class WorkingDaysApi(APIView):
-    """Working-day arithmetic on the official schedule; 400 for a date in a year without one."""
+    """Working-day arithmetic on the official schedule, or the provisional one for a year without it
+    (`provisional: true`, with the year)."""
 
     permission_classes = [HasRole]
     required_roles = frozenset(Role)
@@ -82,16 +88,15 @@ class WorkingDaysApi(APIView):
         query = WorkingDaysQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         start = query.validated_data["start"]
-        try:
-            if "days" in query.validated_data:
-                days = query.validated_data["days"]
-                end = workdays.add_working_days(start, days)
-            else:
-                end = query.validated_data["end"]
-                days = workdays.working_days_between(start, end)
-        except workdays.CalendarNotAvailable as exc:
-            raise _calendar_error(exc, "start" if exc.year == start.year else "days") from exc
-        return Response(WorkingDaysResultSerializer({"start": start, "days": days, "end": end}).data)
+        if "days" in query.validated_data:
+            days = query.validated_data["days"]
+            end = workdays.add_working_days(start, days)
+        else:
+            end = query.validated_data["end"]
+            days = workdays.working_days_between(start, end)
+        year = workdays.provisional_year(start, end)
+        return Response(WorkingDaysResultSerializer(
+            {"start": start, "days": days, "end": end, "provisional": year is not None, "provisional_year": year}).data)
 
 
 class DeadlineApi(APIView):
@@ -107,10 +112,86 @@ class DeadlineApi(APIView):
         start = query.validated_data["start"]
         try:
             duration = deadlines.legal_duration_in_force(code, start)
-            end = workdays.add_period(start, duration.value, duration.unit)
         except deadlines.DurationNotDefined as exc:
             raise NotFound(str(exc)) from exc
-        except workdays.CalendarNotAvailable as exc:
-            raise _calendar_error(exc, "start") from exc
+        due = deadlines.deadline(code, start)
         return Response(DeadlineResultSerializer(
-            {"code": code, "start": start, "deadline": end, "duration": duration}).data)
+            {"code": code, "start": start, "deadline": due.on, "provisional": due.provisional,
+             "provisional_year": due.provisional_year, "duration": duration}).data)
+
+
+class HolidayYearListApi(APIView):
+    """Each year's days off and adjusted workdays: official, or provisional for this year and the next when
+    their schedule is missing."""
+
+    permission_classes = [HasRole]
+    required_roles = frozenset(Role)
+
+    @extend_schema(responses=HolidayYearSerializer(many=True))
+    def get(self, request):
+        return Response(HolidayYearSerializer(
+            [_year_payload(entry["year"], entry["official"])
+             for entry in selectors.holiday_calendar_years(timezone.localdate())], many=True).data)
+
+
+def _year_payload(year: int, official) -> dict:
+    return {"year": year, "official": official is not None, "source": official.source if official else "",
+            "days": [{"date": d["date"].isoformat(), "type": "班" if d["is_workday"] else "休", "name": d["name"]}
+                     for d in selectors.holiday_calendar_days(year)]}
+
+
+class HolidayYearImportApi(APIView):
+    """Enter a year's official schedule (system administrator) as JSON, or upload the notice as an xlsx or
+    JSON `file` (multipart). The whole year is checked and nothing is written on any error (400 naming the
+    line); a year that is already official needs `correction: true`. The stored deadlines it moves are
+    recomputed and listed at /api/deadline-changes/."""
+
+    permission_classes = [HasRole]
+    required_roles = frozenset({Role.SYSTEM_ADMIN})
+    parser_classes = [JSONParser, MultiPartParser]
+
+    @extend_schema(request=HolidayScheduleSerializer, responses={201: HolidayYearSerializer})
+    def post(self, request):
+        too_large = request_too_large(request)
+        if too_large:
+            raise ValidationError({"file": [too_large]})
+        upload = request.FILES.get("file")
+        data = request.data.dict() if hasattr(request.data, "dict") else request.data
+        if upload is not None:
+            if upload.size > holiday_schedule.MAX_UPLOAD_BYTES:
+                raise ValidationError({"file": ["文件过大：节假日安排文件不超过 1 MB"]})
+            file_year, file_source, days = _with_field("file", lambda: holiday_schedule.parse_upload(
+                upload.read(), upload.name))
+            data = {"year": file_year, "source": file_source, **{k: v for k, v in data.items() if k != "file"}}
+        payload = HolidayScheduleSerializer(data=data)
+        payload.is_valid(raise_exception=True)
+        values = payload.validated_data
+        if upload is None:
+            if "days" not in values:
+                raise ValidationError({"days": ["请提供 days 数组，或上传文件 file"]})
+            days = [ScheduleDay(f"第{n}项", d["date"], d["type"] == "班", d["name"])
+                    for n, d in enumerate(values["days"], start=1)]
+        elif file_year is not None and file_year != values["year"]:
+            raise ValidationError({"year": [f"文件中的年份 {file_year} 与 year {values['year']} 不一致"]})
+        cal_year = services.holiday_calendar_year_set(year=values["year"], days=days, source=values["source"],
+                                                      correction=values["correction"], by=request.user)
+        return Response(HolidayYearSerializer(_year_payload(cal_year.year, cal_year)).data, status=201)
+
+
+def _with_field(field: str, parse):
+    """Run a parser; its ValidationError becomes a 400 naming `field`."""
+    try:
+        return parse()
+    except DjangoValidationError as exc:
+        raise ValidationError({field: exc.messages}) from exc
+
+
+class DeadlineChangeListApi(generics.ListAPIView):
+    """Stored deadlines moved when an official holiday schedule was entered, in the caller's org units."""
+
+    permission_classes = [HasRole]
+    required_roles = DEADLINE_CHANGE_ROLES
+    serializer_class = DeadlineChangeSerializer
+
+    def get_queryset(self):
+        return selectors.deadline_change_list(user=self.request.user)

@@ -1,7 +1,13 @@
+import json
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
+from qcity.core import workdays
 from qcity.core.choices import Role
+from qcity.core.models import HolidayCalendarYear
+from qcity.core.tests.schedules import drop_official_year, last_official_year, official_schedule
 
 pytestmark = pytest.mark.django_db
 
@@ -19,9 +25,8 @@ def test_working_days_add_and_between(api):
 
 
 @pytest.mark.parametrize(("params", "field"), [
-    ({"start": "2026-12-28", "days": 10}, "days"),
-    ({"start": "2027-03-01", "days": 1}, "start"),
     ({"start": "2026-13-01", "days": 1}, "start"),
+    ({"start": "2026-01-05", "days": 5000}, "days"),
     ({"start": "2026-01-05"}, "days"),
     ({"start": "2026-01-05", "days": "many"}, "days"),
 ])
@@ -35,7 +40,61 @@ def test_deadline_uses_the_rule_in_force(api):
     body = api.get("/api/legal-durations/complaint-acceptance-decision/deadline/", {"start": "2026-04-01"}).json()
     assert body["deadline"] == "2026-04-13" and body["duration"]["unit"] == "working_days"
     assert api.get("/api/legal-durations/no-such/deadline/", {"start": "2026-04-01"}).status_code == 404
-    assert api.get("/api/legal-durations/penalty-publication/deadline/", {"start": "2026-12-20"}).status_code == 400
+    assert api.get("/api/legal-durations/penalty-publication/deadline/", {"start": "2026-12-40"}).status_code == 400
+
+
+def test_a_count_into_a_year_without_schedule_answers_and_says_provisional(api):
+    drop_official_year(2027)
+    try:
+        body = api.get("/api/working-days/", {"start": "2026-12-28", "days": 10}).json()
+        assert body == {"start": "2026-12-28", "days": 10, "end": "2027-01-12", "provisional": True,
+                        "provisional_year": 2027}
+        due = api.get("/api/legal-durations/penalty-publication/deadline/", {"start": "2026-12-20"}).json()
+        assert due["provisional"] is True and due["provisional_year"] == 2027
+        official = api.get("/api/working-days/", {"start": "2026-09-30", "days": 3}).json()
+        assert official["provisional"] is False and official["provisional_year"] is None
+    finally:
+        workdays.invalidate()
+
+
+def test_holiday_years_list_official_and_provisional_years(api, today):
+    years = {row["year"]: row for row in api.get("/api/holiday-calendar/years/").json()}
+    # the last year the library covers is official, whatever the day (on a day after it, today's year is not)
+    assert years[last_official_year()]["official"] and years[2015]["official"]
+    later = max(years)
+    assert later >= today.year + 1
+    if not years[later]["official"]:
+        # 元旦, or 元旦补假 on the Monday after when 1 January is a Saturday or Sunday (2028)
+        assert any(d["name"].startswith("元旦") and d["type"] == "休" for d in years[later]["days"])
+
+
+def test_holiday_year_import_by_json_and_file_with_errors_naming_the_line(make_user):
+    drop_official_year(2027)
+    try:
+        admin = APIClient()
+        admin.force_authenticate(make_user(Role.SYSTEM_ADMIN))
+        days = [{"date": d.date.isoformat(), "type": "休", "name": d.name} for d in official_schedule(2027)]
+        bad = admin.post("/api/holiday-calendar/years/import/", {"year": 2027, "source": "通知",
+                                                                 "days": days + [days[0]]}, format="json")
+        assert bad.status_code == 400 and "重复" in str(bad.json()["days"])
+        assert not HolidayCalendarYear.objects.filter(year=2027).exists()
+        not_a_file = admin.post("/api/holiday-calendar/years/import/",
+                                {"source": "通知", "file": SimpleUploadedFile("notice.pdf", b"%PDF-1.4")})
+        assert not_a_file.status_code == 400 and "file" in not_a_file.json()
+        payload = json.dumps({"year": 2027, "source": "国办发明电", "days": days}, ensure_ascii=False).encode()
+        good = admin.post("/api/holiday-calendar/years/import/",
+                          {"file": SimpleUploadedFile("2027.json", payload, content_type="application/json")})
+        assert good.status_code == 201 and good.json()["official"] is True and good.json()["source"] == "国办发明电"
+        again = admin.post("/api/holiday-calendar/years/import/", {"year": 2027, "source": "通知", "days": days},
+                           format="json")
+        assert again.status_code == 400 and "year" in again.json()
+    finally:
+        workdays.invalidate()
+
+
+def test_holiday_year_import_is_for_the_system_administrator_only(api):
+    response = api.post("/api/holiday-calendar/years/import/", {"year": 2027, "source": "x", "days": []}, format="json")
+    assert response.status_code == 403
 
 
 def test_reference_lists(api):

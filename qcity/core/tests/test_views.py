@@ -2,11 +2,13 @@ from datetime import date
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from qcity.core import workdays
 from qcity.core.choices import AuditAction, Role
-from qcity.core.models import AuditEvent, HolidayCalendarDay, LegalDuration, User
+from qcity.core.models import AuditEvent, HolidayCalendarDay, HolidayCalendarYear, LegalDuration, User
 from qcity.core.navigation import menu_for
+from qcity.core.tests.schedules import drop_official_year, official_schedule
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Test-pass-123!"
@@ -56,15 +58,75 @@ def test_weak_password_is_400_with_reason(client, make_user):
     assert response.status_code == 400 and not User.objects.filter(username="weak").exists()
 
 
-def test_holiday_year_form_enters_2027_and_reports_bad_lines(client, make_user):
+def test_holiday_year_form_enters_a_year_and_reports_bad_lines(client, make_user):
+    drop_official_year(2027)
     client.force_login(make_user(Role.SYSTEM_ADMIN))
-    bad = client.post("/core/holiday-calendar/year/", {"year": 2027, "source": "通知", "days": "2027-01-01 休 元旦\n2027-13-01 休"})
-    assert bad.status_code == 400 and "第2行" in bad.content.decode()
-    good = client.post("/core/holiday-calendar/year/", {"year": 2027, "source": "通知", "days": "2027-01-01 休 元旦\n2027-02-07 班 春节调休"})
+    lines = "\n".join(f"{d.date} 休 {d.name}" for d in official_schedule(2027))
+    bad = client.post("/core/holiday-calendar/year/", {"year": 2027, "source": "通知", "days": lines + "\n2027-13-01 休"})
+    assert bad.status_code == 400 and "第" in bad.content.decode() and "2027-13-01" in bad.content.decode()
+    first_half = "\n".join(f"{d.date} 休 {d.name}" for d in official_schedule(2027) if d.date.month <= 6)
+    half = client.post("/core/holiday-calendar/year/", {"year": 2027, "source": "通知", "days": first_half})
+    assert half.status_code == 400 and "缺少国庆节" in half.content.decode()
+    assert not HolidayCalendarDay.objects.filter(date__year=2027).exists()
+    good = client.post("/core/holiday-calendar/year/", {"year": 2027, "source": "通知",
+                                                        "days": lines + "\n2027-02-20 班 春节调休"})
     assert good.status_code == 302
-    assert HolidayCalendarDay.objects.get(date=date(2027, 2, 7)).is_workday
+    assert HolidayCalendarDay.objects.get(date=date(2027, 2, 20)).is_workday
     workdays.invalidate()
-    assert workdays.is_workday(date(2027, 2, 7))
+    assert workdays.is_workday(date(2027, 2, 20))
+    workdays.invalidate()
+
+
+def test_holiday_year_form_takes_an_xlsx_file(client, make_user):
+    import io
+
+    from openpyxl import Workbook
+
+    drop_official_year(2027)
+    workbook = Workbook()
+    workbook.active.append(["日期", "类型", "名称"])
+    for d in official_schedule(2027):
+        workbook.active.append([d.date, "休", d.name])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    client.force_login(make_user(Role.SYSTEM_ADMIN))
+    response = client.post("/core/holiday-calendar/year/", {
+        "year": 2027, "source": "国办发明电", "file": SimpleUploadedFile("2027.xlsx", buffer.getvalue())})
+    assert response.status_code == 302
+    assert HolidayCalendarYear.objects.get(year=2027).source == "国办发明电"
+    workdays.invalidate()
+
+
+def test_a_year_without_schedule_shows_its_provisional_calendar(client, make_user, time_machine):
+    import datetime
+    import zoneinfo
+
+    # the page offers the years up to next year, so 2027 is on it on a day of 2026 (not the suite's pinned day's)
+    time_machine.move_to(datetime.datetime(2026, 12, 5, 10, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai")))
+    drop_official_year(2027)
+    client.force_login(make_user(Role.COMPLAINT_HANDLER))
+    page = client.get("/core/holiday-calendar/?year=2027").content.decode()
+    assert 'id="provisional-note"' in page and "2027-02-09" in page and "春节补假" in page
+    assert "calendar-warning" not in page  # the warning is the system administrator's, not everyone's
+    workdays.invalidate()
+
+
+def test_the_system_administrator_is_warned_from_november_only(client, make_user, time_machine):
+    import datetime
+    import zoneinfo
+
+    drop_official_year(2027)
+    admin = make_user(Role.SYSTEM_ADMIN)
+    shanghai = zoneinfo.ZoneInfo("Asia/Shanghai")
+    time_machine.move_to(datetime.datetime(2026, 10, 31, 10, tzinfo=shanghai), tick=False)
+    client.force_login(admin)  # sessions time out: log in on the day itself
+    assert "calendar-warning" not in client.get("/").content.decode()
+    time_machine.move_to(datetime.datetime(2026, 11, 1, 10, tzinfo=shanghai), tick=False)
+    client.force_login(admin)
+    page = client.get("/").content.decode()
+    assert "calendar-warning" in page and "2027年法定节假日安排尚未录入" in page
+    client.force_login(make_user(Role.LEADERSHIP_OFFICE))
+    assert "calendar-warning" not in client.get("/core/holiday-calendar/").content.decode()
     workdays.invalidate()
 
 

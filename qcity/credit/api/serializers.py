@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from qcity.core.api.serializers import ProvisionalField
 from qcity.credit.choices import CreditEventKind, CreditListKind, ListEntryReason, RepairKind
 from qcity.credit.models import (
     CreditClassChange,
@@ -14,6 +15,7 @@ from qcity.enterprises.models import Enterprise
 
 
 class CreditEventSerializer(serializers.ModelSerializer):
+    publication_due_on_provisional = ProvisionalField("publication_due_on")
     enterprise_uscc = serializers.CharField(source="enterprise.uscc", read_only=True)
     is_public = serializers.SerializerMethodField()
     is_publication_overdue = serializers.SerializerMethodField()
@@ -21,7 +23,7 @@ class CreditEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = CreditEvent
         fields = ["id", "enterprise", "enterprise_uscc", "kind", "occurred_on", "source_authority", "summary",
-                  "source_ref", "minor_penalty", "publication_due_on", "published_on", "publication_ends_on",
+                  "source_ref", "minor_penalty", "publication_due_on", "publication_due_on_provisional", "publication_due_on_provisional_year", "published_on", "publication_ends_on",
                   "status", "withdrawn_on", "withdrawal_reason", "is_public", "is_publication_overdue"]
 
     def get_is_public(self, event) -> bool:
@@ -51,6 +53,7 @@ class CreditWithdrawInputSerializer(serializers.Serializer):
 
 
 class CreditListEntrySerializer(serializers.ModelSerializer):
+    publication_due_on_provisional = ProvisionalField("publication_due_on")
     enterprise_uscc = serializers.CharField(source="enterprise.uscc", read_only=True)
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
 
@@ -58,7 +61,7 @@ class CreditListEntrySerializer(serializers.ModelSerializer):
         model = CreditListEntry
         fields = ["id", "enterprise", "enterprise_uscc", "enterprise_name", "list_kind", "reason", "detail",
                   "decided_on", "decision_authority", "decision_number", "penalty_event", "escalated_from",
-                  "publication_due_on", "published_on", "earliest_repair_on", "ends_on", "status", "removed_on",
+                  "publication_due_on", "publication_due_on_provisional", "publication_due_on_provisional_year", "published_on", "earliest_repair_on", "ends_on", "status", "removed_on",
                   "removal_reason", "removal_note"]
 
 
@@ -79,10 +82,12 @@ class CreditListRemoveInputSerializer(serializers.Serializer):
 
 
 class RepairApplicationSerializer(serializers.ModelSerializer):
+    acceptance_due_on_provisional = ProvisionalField("acceptance_due_on")
+    decision_due_on_provisional = ProvisionalField("decision_due_on")
     class Meta:
         model = RepairApplication
         fields = ["id", "enterprise", "kind", "list_entry", "credit_event", "compliance_proof", "commitment_letter",
-                  "submitted_on", "acceptance_due_on", "accepted_on", "decision_due_on", "decided_on", "status",
+                  "submitted_on", "acceptance_due_on", "acceptance_due_on_provisional", "acceptance_due_on_provisional_year", "accepted_on", "decision_due_on", "decision_due_on_provisional", "decision_due_on_provisional_year", "decided_on", "status",
                   "decision_note"]
 
 
@@ -105,10 +110,11 @@ class RepairDecideInputSerializer(serializers.Serializer):
 
 
 class CreditObjectionSerializer(serializers.ModelSerializer):
+    reply_due_on_provisional = ProvisionalField("reply_due_on")
     class Meta:
         model = Objection
         fields = ["id", "enterprise", "credit_event", "list_entry", "grounds", "evidence", "submitted_on",
-                  "reply_due_on", "status", "decision_note", "decided_on"]
+                  "reply_due_on", "reply_due_on_provisional", "reply_due_on_provisional_year", "status", "decision_note", "decided_on"]
 
 
 class CreditObjectionInputSerializer(serializers.Serializer):

@@ -9,9 +9,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from qcity.core import deadlines
 from qcity.core.audit import audit_record, snapshot
 from qcity.core.choices import AuditAction
-from qcity.core.deadlines import deadline
+from qcity.core.deadlines import Deadline, deadline
 from qcity.core.models import User
 from qcity.enterprises.models import Enterprise
 
@@ -21,7 +22,7 @@ from ..periods import period_end
 from .classification import enterprise_reclassify
 
 AUDITED = ["kind", "occurred_on", "source_authority", "summary", "source_ref", "minor_penalty",
-           "publication_due_on", "published_on", "publication_ends_on", "status", "withdrawn_on",
+           "publication_due_on", "publication_due_on_provisional_year", "published_on", "publication_ends_on", "status", "withdrawn_on",
            "withdrawal_reason"]
 
 
@@ -34,7 +35,7 @@ def _publication_ends_on(event: CreditEvent) -> datetime.date | None:
     return period_end(code, event.published_on)
 
 
-def _publication_due_on(kind: str, occurred_on: datetime.date) -> datetime.date | None:
+def publication_due_on(kind: str, occurred_on: datetime.date) -> Deadline | None:
     """DOMAIN §2.3 / 总局令第45号 art. 9: publish a penalty within 20 working days of the decision; the
     same 20 working days for a serious-list entry (§2.2) and a random-inspection result (§5)."""
     code = PUBLICATION_DEADLINE_CODES.get(kind)
@@ -92,7 +93,7 @@ def credit_event_record(*, enterprise: Enterprise, kind: str, occurred_on: datet
     event.kind, event.occurred_on = kind, occurred_on
     event.source_authority, event.summary = source_authority.strip(), summary.strip()
     event.minor_penalty = bool(minor_penalty)
-    event.publication_due_on = _publication_due_on(kind, occurred_on)
+    deadlines.assign(event, "publication_due_on", publication_due_on(kind, occurred_on))
     if published_on is not None:
         event.published_on = published_on
     # Recording again what the source asserts (e.g. a corrected result) reinstates a withdrawn event.
@@ -216,7 +217,7 @@ def credit_events_load(*, rows: list[dict], by: User | None, note: str) -> int:
             event.status = CreditEventStatus.PUBLISHED
         else:
             event.status = CreditEventStatus.RECORDED
-        event.publication_due_on = _publication_due_on(event.kind, event.occurred_on)
+        deadlines.assign(event, "publication_due_on", publication_due_on(event.kind, event.occurred_on))
         event.publication_ends_on = _publication_ends_on(event)
         events.append(event)
     CreditEvent.objects.bulk_create(events, batch_size=2000)

@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from qcity.core import deadlines
 from qcity.core.audit import audit_record, snapshot
 from qcity.core.choices import AuditAction
-from qcity.core.deadlines import deadline, legal_duration_in_force
+from qcity.core.deadlines import Deadline, deadline, legal_duration_in_force
 from qcity.core.models import User
 from qcity.enterprises.models import Enterprise
 
@@ -34,7 +35,7 @@ from .access import require_office, require_officer
 from .events import credit_event_publish_item, credit_event_record
 
 AUDITED = ["list_kind", "reason", "decided_on", "decision_authority", "decision_number", "published_on",
-           "publication_due_on", "earliest_repair_on", "ends_on", "status", "removed_on", "removal_reason",
+           "publication_due_on", "publication_due_on_provisional_year", "earliest_repair_on", "ends_on", "status", "removed_on", "removal_reason",
            "removal_note"]
 LISTING_EVENT_KIND = {
     CreditListKind.ABNORMAL_OPERATIONS: CreditEventKind.ABNORMAL_OPERATIONS_LISTING,
@@ -104,10 +105,18 @@ def abnormal_list_enter(*, enterprise: Enterprise, reason: str, decided_on: date
                    ends_on=period_end("abnormal-list-escalation", decided_on))
 
 
+def publication_due_on(entry: CreditListEntry) -> Deadline | None:
+    """DOMAIN §2.2 / 总局令第44号: a serious-list entry is published within 20 working days of the decision
+    (abnormal and red-list entries are published with the decision)."""
+    if entry.list_kind != CreditListKind.SERIOUS_VIOLATION:
+        return None
+    return deadline("serious-list-publication", entry.decided_on)
+
+
 def _serious_dates(decided_on: datetime.date) -> dict:
     return {
-        # DOMAIN §2.2 / 总局令第44号: published within 20 working days of the decision
-        "publication_due_on": deadline("serious-list-publication", decided_on),
+        **deadlines.fields("publication_due_on", publication_due_on(
+            CreditListEntry(list_kind=CreditListKind.SERIOUS_VIOLATION, decided_on=decided_on))),
         # early removal (credit repair) only after 1 full year; automatic removal after 3 full years
         "earliest_repair_on": period_end("serious-list-early-removal-minimum", decided_on),
         "ends_on": period_end("serious-list-automatic-removal", decided_on),

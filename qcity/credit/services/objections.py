@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from qcity.core import deadlines
 from qcity.core.audit import audit_record, snapshot
 from qcity.core.choices import AuditAction
-from qcity.core.deadlines import deadline
+from qcity.core.deadlines import Deadline, deadline
 from qcity.core.models import User
 
 from ..choices import ListEntryStatus, ListRemovalReason, ObjectionStatus
@@ -21,7 +22,13 @@ from .access import require_officer, require_officer_or_own
 from .events import credit_event_withdraw_item
 from .lists import list_entry_remove
 
-AUDITED = ["status", "submitted_on", "reply_due_on", "decided_on", "decision_note"]
+AUDITED = ["status", "submitted_on", "reply_due_on", "reply_due_on_provisional_year", "decided_on", "decision_note"]
+REPLY_CODE = "disclosure-query-reply"
+
+
+def reply_due_on(objection: Objection) -> Deadline:
+    """The 20 working days of 企业信息公示暂行条例 art. 13 for verifying and answering, from submission."""
+    return deadline(REPLY_CODE, objection.submitted_on)
 
 
 @transaction.atomic
@@ -47,7 +54,7 @@ def objection_file(*, grounds: str, evidence: str = "", credit_event: CreditEven
     objection = Objection.objects.create(
         enterprise=enterprise, credit_event=credit_event, list_entry=list_entry, grounds=grounds.strip(),
         evidence=(evidence or "").strip(), submitted_on=today,
-        reply_due_on=deadline("disclosure-query-reply", today), submitted_by=by)
+        **deadlines.fields("reply_due_on", deadline(REPLY_CODE, today)), submitted_by=by)
     audit_record(action=AuditAction.CREATE, by=by, obj=objection, org_unit=enterprise.org_unit,
                  message="credit objection filed", after=snapshot(objection, AUDITED))
     return objection

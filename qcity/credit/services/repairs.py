@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from qcity.core import deadlines
 from qcity.core.audit import audit_record, snapshot
 from qcity.core.choices import AuditAction
-from qcity.core.deadlines import deadline
+from qcity.core.deadlines import Deadline, deadline
 from qcity.core.models import User
 from qcity.enterprises.models import Enterprise
 
@@ -30,14 +31,27 @@ from ..periods import period_end
 from .access import require_officer, require_officer_or_own
 from .lists import list_entry_remove
 
-AUDITED = ["kind", "status", "submitted_on", "acceptance_due_on", "accepted_on", "decision_due_on", "decided_on",
-           "decision_note"]
+AUDITED = ["kind", "status", "submitted_on", "acceptance_due_on", "acceptance_due_on_provisional_year", "accepted_on",
+           "decision_due_on", "decision_due_on_provisional_year", "decided_on", "decision_note"]
 OPEN_STATUSES = (RepairStatus.SUBMITTED, RepairStatus.ACCEPTED)
 DECISION_CODES = {
     RepairKind.ABNORMAL_LIST_REMOVAL: "abnormal-list-exit-decision",
     RepairKind.SERIOUS_LIST_EARLY_REMOVAL: "serious-list-early-removal-decision",
     RepairKind.PENALTY_PUBLICATION_STOP: "penalty-publication-early-stop-decision",
 }
+ACCEPTANCE_CODE = "credit-repair-acceptance"
+
+
+def acceptance_due_on(application: RepairApplication) -> Deadline:
+    """DOMAIN §2.4: a repair application is accepted or refused within a short period of working days."""
+    return deadline(ACCEPTANCE_CODE, application.submitted_on)
+
+
+def decision_due_on(application: RepairApplication) -> Deadline | None:
+    """The decision period of the repair's kind, from acceptance (5 / 15 / 15 working days)."""
+    if application.accepted_on is None:
+        return None
+    return deadline(DECISION_CODES[application.kind], application.accepted_on)
 
 
 def _check_list_target(kind: str, entry: CreditListEntry | None, enterprise: Enterprise,
@@ -106,7 +120,7 @@ def repair_apply(*, enterprise: Enterprise, kind: str, compliance_proof: str, co
     application = RepairApplication.objects.create(
         enterprise=enterprise, kind=kind, list_entry=list_entry, credit_event=credit_event,
         compliance_proof=compliance_proof.strip(), commitment_letter=commitment_letter.strip(), submitted_on=today,
-        acceptance_due_on=deadline("credit-repair-acceptance", today), submitted_by=by)
+        **deadlines.fields("acceptance_due_on", deadline(ACCEPTANCE_CODE, today)), submitted_by=by)
     audit_record(action=AuditAction.CREATE, by=by, obj=application, org_unit=enterprise.org_unit,
                  message=f"credit repair applied for: {kind}", after=snapshot(application, AUDITED))
     return application
@@ -131,7 +145,7 @@ def repair_accept(*, application: RepairApplication, accept: bool = True, note: 
     before = snapshot(application, AUDITED)
     if accept:
         application.status, application.accepted_on = RepairStatus.ACCEPTED, today
-        application.decision_due_on = deadline(DECISION_CODES[application.kind], today)
+        deadlines.assign(application, "decision_due_on", decision_due_on(application))
     else:
         application.status, application.decided_on = RepairStatus.NOT_ACCEPTED, today
         application.decided_by = by

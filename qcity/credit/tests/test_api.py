@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from qcity.core.choices import Role
 from qcity.credit.models import CreditEvent, CreditListEntry, Objection, RepairApplication
@@ -9,11 +8,6 @@ from qcity.credit.models import CreditEvent, CreditListEntry, Objection, RepairA
 from .factories import enterprise_factory, event_factory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def today():
-    return timezone.localdate()
 
 
 @pytest.fixture

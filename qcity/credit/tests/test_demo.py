@@ -1,7 +1,11 @@
+import datetime
+
 import pytest
 
 from qcity.core import demo as core_demo
+from qcity.core import workdays
 from qcity.core.demo import DemoContext
+from qcity.core.tests import demo_invariants
 from qcity.credit import demo
 from qcity.credit.models import (
     CreditClassification,
@@ -13,6 +17,7 @@ from qcity.credit.models import (
 from qcity.enterprises import demo as enterprises_demo
 
 pytestmark = pytest.mark.django_db
+TODAY = datetime.date(2026, 10, 20)
 
 
 def _snapshot():
@@ -21,7 +26,7 @@ def _snapshot():
 
 
 def test_demo_generator_at_a_tiny_count_is_deterministic_and_resets():
-    ctx = DemoContext(scale="small", seed=7, enterprise_count=400, log=lambda m: None)
+    ctx = DemoContext(scale="small", seed=7, enterprise_count=400, today=TODAY, log=lambda m: None)
     enterprises_demo.generate(ctx)
     core_demo.generate(ctx)
     outcome = demo.generate(ctx)
@@ -39,3 +44,53 @@ def test_demo_generator_at_a_tiny_count_is_deterministic_and_resets():
     assert not CreditEvent.objects.exists() and not CreditClassification.objects.exists()
     demo.generate(ctx)
     assert _snapshot() == first
+
+
+def test_the_year_of_events_ends_yesterday_and_what_is_open_is_due_around_today():
+    # given the credit demo generated for TODAY
+    ctx = DemoContext(scale="small", seed=3, enterprise_count=400, today=TODAY, log=lambda m: None)
+    enterprises_demo.generate(ctx)
+    core_demo.generate(ctx)
+    demo.generate(ctx)
+
+    # then the year of events ends before today, and starts a year before it (a few escalated listings
+    # were decided three years ago)
+    events = CreditEvent.objects.exclude(kind="abnormal_operations_listing")
+    assert max(events.values_list("occurred_on", flat=True)) < TODAY
+    assert min(events.values_list("occurred_on", flat=True)) >= ctx.year_start - datetime.timedelta(days=30)
+    # an unpublished penalty is overdue by days or weeks at most
+    unpublished = CreditEvent.objects.filter(published_on__isnull=True, publication_due_on__isnull=False,
+                                             status="recorded")
+    assert all(due >= TODAY - datetime.timedelta(days=demo.OVERDUE_DAYS + 5)
+               for due in unpublished.values_list("publication_due_on", flat=True))
+    # the open objections and repairs were filed in the last days and are due around today
+    for objection in Objection.objects.filter(status="submitted"):
+        assert TODAY - datetime.timedelta(days=14) <= objection.submitted_on < TODAY <= objection.reply_due_on
+    for repair in RepairApplication.objects.filter(status__in=["submitted", "accepted"]):
+        due = repair.decision_due_on or repair.acceptance_due_on
+        assert TODAY - datetime.timedelta(days=10) <= repair.submitted_on < TODAY
+        assert due >= TODAY - datetime.timedelta(days=1)
+
+
+@pytest.mark.parametrize("today", [TODAY, datetime.date(2026, 12, 5)], ids=str)
+def test_decisions_fall_on_working_days_and_the_demo_district_has_the_days_work(today):
+    # given the credit demo generated on `today` (a Saturday in December among them)
+    ctx = DemoContext(scale="small", seed=3, enterprise_count=400, today=today, log=lambda m: None)
+    enterprises_demo.generate(ctx)
+    core_demo.generate(ctx)
+    demo.generate(ctx)
+
+    # then decisions, publications and replies are dated on working days
+    assert demo_invariants.acts_on_rest_days(before=today) == []
+    # and the demo district's officer finds, from the last working day, a penalty to publish and an
+    # objection to answer, both within 20 working days — provisional when they run into a year without
+    # an official holiday schedule
+    penalty = CreditEvent.objects.get(enterprise__org_unit__name="金水区", occurred_on=ctx.last_workday,
+                                      source_ref__startswith="credit:demo:", published_on__isnull=True)
+    objection = Objection.objects.get(enterprise__org_unit__name="金水区", submitted_on=ctx.last_workday,
+                                      status="submitted")
+    due = workdays.add_working_days(ctx.last_workday, 20)
+    assert (penalty.publication_due_on, objection.reply_due_on) == (due, due)
+    provisional = workdays.provisional_year(ctx.last_workday, due)
+    assert penalty.publication_due_on_provisional_year == objection.reply_due_on_provisional_year == provisional
+    assert (provisional is not None) == (today.month == 12 and not workdays.is_official(today.year + 1))

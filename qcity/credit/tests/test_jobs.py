@@ -3,7 +3,6 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
 
 from qcity.core.choices import Role
 from qcity.credit.models import CreditClassification, CreditListEntry
@@ -41,13 +40,14 @@ def test_command_needs_an_action():
         call_command("credit")
 
 
-def test_overdue_publications_are_flagged_for_the_officer(district, make_user, api_for):
+def test_overdue_publications_are_flagged_for_the_officer(district, make_user, api_for, today):
+    # given a penalty decided 60 days ago (20 working days to publish: overdue) and one decided 2 days ago
     enterprise = enterprise_factory(org_unit=district)
-    overdue = event_factory(enterprise, occurred_on=datetime.date(2025, 9, 1))
-    now = timezone.localdate()
-    event_factory(enterprise, occurred_on=now - datetime.timedelta(days=2), today=now)
+    overdue = event_factory(enterprise, occurred_on=today - datetime.timedelta(days=60), today=today)
+    event_factory(enterprise, occurred_on=today - datetime.timedelta(days=2), today=today)
     officer = make_user(Role.DISTRICT_OFFICER, org_unit=district)
-    assert list(overdue_publications(user=officer, today=now)) == [overdue]
+    # then only the first is overdue, for the selector and for the API (which asks the clock: the pinned day)
+    assert list(overdue_publications(user=officer, today=today)) == [overdue]
     body = api_for(officer).get("/api/credit/events/", {"overdue": "yes"}).json()
     assert [row["id"] for row in body["results"]] == [overdue.pk]
 

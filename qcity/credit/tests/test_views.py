@@ -2,7 +2,6 @@ import datetime
 import io
 
 import pytest
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from qcity.core.choices import Role
@@ -13,11 +12,6 @@ from qcity.credit.services import abnormal_list_enter, objection_file, repair_ap
 from .factories import enterprise_factory, event_factory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def today():
-    return timezone.localdate()
 
 
 @pytest.fixture

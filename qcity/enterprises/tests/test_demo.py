@@ -1,5 +1,6 @@
 """`qcity demo`: deterministic, valid credit codes, every district covered, one account per role."""
 
+import datetime
 from collections import Counter
 
 import pytest
@@ -43,9 +44,19 @@ def test_same_seed_gives_the_same_enterprises():
 
 def test_chunks_do_not_depend_on_the_total():
     units = demo.units_from_reference_data()
-    small = demo.generate_chunk(3, 0, 100, units).enterprises
-    large = demo.generate_chunk(3, 0, 1_000, units).enterprises
+    last_day = datetime.date(2026, 10, 19)
+    small = demo.generate_chunk(3, 0, 100, units, last_day).enterprises
+    large = demo.generate_chunk(3, 0, 1_000, units, last_day).enterprises
     assert small == large[:100]
+
+
+def test_nothing_is_registered_after_the_last_day():
+    units = demo.units_from_reference_data()
+    last_day = datetime.date(2027, 1, 3)
+    rows = demo.generate_chunk(3, 0, 2_000, units, last_day).enterprises
+    established = [datetime.date.fromisoformat(row[10]) for row in rows]
+    assert max(established) <= last_day
+    assert max(established) > last_day - datetime.timedelta(days=60)  # the registry keeps growing to the day
 
 
 def test_every_code_is_valid_unique_and_matches_its_enterprise():

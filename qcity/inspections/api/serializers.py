@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from qcity.core.api.serializers import ProvisionalField
 from qcity.core.models import Department, OrgUnit, User
 from qcity.enterprises.models import Enterprise
 from qcity.inspections.choices import Outcome
@@ -205,6 +206,7 @@ class DrawSerializer(serializers.ModelSerializer):
 
 
 class InspectionResultSerializer(serializers.ModelSerializer):
+    publish_by_provisional = ProvisionalField("publish_by")
     plan = serializers.IntegerField(source="target.draw.plan_id", read_only=True)
     enterprise = serializers.IntegerField(source="target.enterprise_id", read_only=True)
     enterprise_uscc = serializers.CharField(source="target.enterprise.uscc", read_only=True)
@@ -215,7 +217,7 @@ class InspectionResultSerializer(serializers.ModelSerializer):
     class Meta:
         model = InspectionResult
         fields = ["id", "plan", "target", "enterprise", "enterprise_uscc", "enterprise_name", "item", "item_code",
-                  "outcome", "findings", "inspected_on", "publish_by", "published_on", "is_overdue", "is_case_lead",
+                  "outcome", "findings", "inspected_on", "publish_by", "publish_by_provisional", "publish_by_provisional_year", "published_on", "is_overdue", "is_case_lead",
                   "case_lead_note", "entered_at"]
 
     def get_is_overdue(self, result) -> bool:

@@ -8,12 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from qcity.core import access
+from qcity.core import access, deadlines
 from qcity.core.audit import audit_record
 from qcity.core.choices import AuditAction
-from qcity.core.deadlines import deadline
+from qcity.core.deadlines import Deadline, deadline
 from qcity.core.models import User
-from qcity.core.workdays import CalendarNotAvailable
 from qcity.enterprises.models import Enterprise
 
 from ..choices import NONCONFORMING_OUTCOMES, Outcome
@@ -32,6 +31,11 @@ def _credit_kind(outcome: str) -> str | None:
     if outcome in NONCONFORMING_OUTCOMES:
         return CreditEventKind.INSPECTION_NONCONFORMITY
     return None  # closed down: nothing about the enterprise's conduct to record
+
+
+def publish_by(result: InspectionResult) -> Deadline:
+    """DOMAIN §5: results are published within 20 working days of the inspection's completion."""
+    return deadline(PUBLICATION_DURATION, result.inspected_on)
 
 
 def source_ref(result: InspectionResult) -> str:
@@ -67,27 +71,24 @@ def result_enter(*, plan: InspectionPlan, enterprise: Enterprise, item: Inspecti
         errors["item"] = [f"{enterprise.name} 的事项 {item.code} 已录入结果"]
     if errors:
         raise ValidationError(errors)
-    try:
-        publish_by = deadline(PUBLICATION_DURATION, inspected_on)
-    except CalendarNotAvailable as exc:
-        raise ValidationError({"inspected_on": [str(exc)]}) from exc
+    due = deadline(PUBLICATION_DURATION, inspected_on)
     kind = _credit_kind(outcome)
     try:
         with transaction.atomic():
             result = InspectionResult.objects.create(
                 target=target, item=item, outcome=outcome, findings=(findings or "").strip(),
-                inspected_on=inspected_on, publish_by=publish_by, is_case_lead=is_case_lead,
+                inspected_on=inspected_on, **deadlines.fields("publish_by", due), is_case_lead=is_case_lead,
                 case_lead_note=(case_lead_note or "").strip()[:300], entered_by=by, entered_at=at or timezone.now())
             audit_record(action=AuditAction.CREATE, by=by, obj=result, org_unit=plan.org_unit,
                          message=f"inspection result {item.code} for {enterprise.uscc}: {outcome}"
-                                 + (", case lead" if is_case_lead else "") + f"; publish by {publish_by}")
+                                 + (", case lead" if is_case_lead else "") + f"; publish by {due.on}" + (" (provisional)" if due.provisional else ""))
             if kind is not None:
                 from qcity.credit.services import credit_event_record
 
                 credit_event_record(enterprise=enterprise, kind=kind, occurred_on=inspected_on,
                                     source_authority=f"{plan.org_unit.name}市场监督管理局", source_ref=source_ref(result),
                                     summary=f"{plan.name}：{item.name}，{Outcome(outcome).label}", published_on=None,
-                                    by=by)
+                                    by=by, today=today)
     except IntegrityError as exc:  # entered concurrently
         raise ValidationError({"item": [f"{enterprise.name} 的事项 {item.code} 已录入结果"]}) from exc
     return result

@@ -49,6 +49,7 @@ def pool_with_snapshot(org_unit: OrgUnit, members: dict[str, list[int]], name: s
 
 
 def plan_factory(*, org_unit: OrgUnit, pool: TargetPool, items, ratios=None, counts=None, by=None, **kw):
+    """A plan for this year, which on the suite's pinned clock is the `today` fixture's year."""
     today = timezone.localdate()
     return services.plan_create(
         by=by, name=kw.pop("name", "2026年企业公示信息双随机抽查"), org_unit=org_unit, year=today.year,

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from qcity.core.choices import Role
@@ -17,19 +16,19 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(make_user, city, district):
+def world(make_user, city, district, today):
     firms = enterprises(district, 12)
     pool = pool_with_snapshot(district, {"a": [f.pk for f in firms[:6]], "b": [f.pk for f in firms[6:]]})
     item = item_factory(org_unit=city, code="GS-01")
     team = [inspector_factory(make_user, org_unit=district, items=[item], name=f"检查{n}号") for n in range(3)]
     officer = make_user(Role.DISTRICT_OFFICER, org_unit=district)
-    return {"firms": firms, "pool": pool, "item": item, "team": team, "officer": officer}
+    return {"firms": firms, "pool": pool, "item": item, "team": team, "officer": officer, "year": today.year}
 
 
 def _plan_payload(world, district, **counts):
-    today = timezone.localdate()
-    return {"name": "接口建立的计划", "org_unit": district.pk, "year": today.year, "period_start": f"{today.year}-01-01",
-            "period_end": f"{today.year}-12-31", "pool": world["pool"].pk, "items": [{"item": "GS-01", "ratio": 100}],
+    year = world["year"]
+    return {"name": "接口建立的计划", "org_unit": district.pk, "year": year, "period_start": f"{year}-01-01",
+            "period_end": f"{year}-12-31", "pool": world["pool"].pk, "items": [{"item": "GS-01", "ratio": 100}],
             "counts": counts or {"a": 2, "b": 1}}
 
 
@@ -44,7 +43,7 @@ def test_anonymous_401_enterprise_user_403(make_user, district):
         assert api.get(url).status_code == 403
 
 
-def test_officer_builds_a_plan_draws_and_enters_a_result(world, district, api_for):
+def test_officer_builds_a_plan_draws_and_enters_a_result(world, district, api_for, today):
     api = api_for(world["officer"])
     created = api.post("/api/inspection-plans/", _plan_payload(world, district), format="json")
     assert created.status_code == 201, created.json()
@@ -56,7 +55,7 @@ def test_officer_builds_a_plan_draws_and_enters_a_result(world, district, api_fo
     assert len(targets) == 3 and all(len(t["inspectors"]) == 2 for t in targets)
     result = api.post(f"/api/inspection-plans/{plan_id}/results/", {
         "enterprise": targets[0]["enterprise_uscc"], "item": "GS-01", "outcome": "no_problem",
-        "inspected_on": timezone.localdate().isoformat()}, format="json")
+        "inspected_on": today.isoformat()}, format="json")
     assert result.status_code == 201 and result.json()["publish_by"]
     draw_id = drawn.json()["id"]
     assert api.get(f"/api/draws/{draw_id}/verify/").json()["ok"] is True
@@ -64,7 +63,7 @@ def test_officer_builds_a_plan_draws_and_enters_a_result(world, district, api_fo
     assert "strata" in full and "inspector_snapshot" in full
 
 
-def test_bad_inputs_are_400_naming_the_field(world, district, api_for):
+def test_bad_inputs_are_400_naming_the_field(world, district, api_for, today):
     api = api_for(world["officer"])
     too_many = api.post("/api/inspection-plans/", _plan_payload(world, district, a=7), format="json").json()
     response = api.post(f"/api/inspection-plans/{too_many['id']}/draw/")
@@ -77,7 +76,7 @@ def test_bad_inputs_are_400_naming_the_field(world, district, api_for):
     outsider = next(f for f in world["firms"] if f.pk not in drawn)
     response = api.post(f"/api/inspection-plans/{plan['id']}/results/", {
         "enterprise": outsider.uscc, "item": "GS-01", "outcome": "no_problem",
-        "inspected_on": timezone.localdate().isoformat()}, format="json")
+        "inspected_on": today.isoformat()}, format="json")
     assert response.status_code == 400 and "enterprise" in response.json()
 
 
@@ -90,10 +89,10 @@ def test_too_few_inspectors_is_400_listing_targets(world, district, api_for):
     assert response.status_code == 400 and "inspectors" in response.json()
 
 
-def test_scope_other_district_sees_nothing_and_cannot_draw(world, district, city, make_user, api_for):
-    plan = services.plan_create(by=None, name="计划", org_unit=district, year=timezone.localdate().year,
-                                period_start=datetime.date(timezone.localdate().year, 1, 1),
-                                period_end=datetime.date(timezone.localdate().year, 12, 31), pool=world["pool"],
+def test_scope_other_district_sees_nothing_and_cannot_draw(world, district, city, make_user, api_for, today):
+    plan = services.plan_create(by=None, name="计划", org_unit=district, year=today.year,
+                                period_start=datetime.date(today.year, 1, 1),
+                                period_end=datetime.date(today.year, 12, 31), pool=world["pool"],
                                 items=[(world["item"], 100)], counts={"a": 1})
     stranger = make_user(Role.DISTRICT_OFFICER, org_unit=city.children.get(name="二七区"))
     api = api_for(stranger)
@@ -113,10 +112,10 @@ def test_snapshot_download_officers_and_audit_admin_only(world, district, make_u
     assert api_for(world["officer"]).get(url).status_code == 200
 
 
-def test_inspector_sees_own_assignments_and_enters_results(world, district, api_for):
-    plan = services.plan_create(by=None, name="计划", org_unit=district, year=timezone.localdate().year,
-                                period_start=datetime.date(timezone.localdate().year, 1, 1),
-                                period_end=datetime.date(timezone.localdate().year, 12, 31), pool=world["pool"],
+def test_inspector_sees_own_assignments_and_enters_results(world, district, api_for, today):
+    plan = services.plan_create(by=None, name="计划", org_unit=district, year=today.year,
+                                period_start=datetime.date(today.year, 1, 1),
+                                period_end=datetime.date(today.year, 12, 31), pool=world["pool"],
                                 items=[(world["item"], 100)], counts={"a": 3, "b": 3})
     services.draw_run(plan=plan, by=None)
     inspector = world["team"][0]
@@ -124,14 +123,14 @@ def test_inspector_sees_own_assignments_and_enters_results(world, district, api_
     assert mine and all(inspector.pk in [i["inspector"] for i in t["inspectors"]] for t in mine)
     response = api_for(inspector.user).post(f"/api/inspection-plans/{plan.pk}/results/", {
         "enterprise": mine[0]["enterprise_uscc"], "item": "GS-01", "outcome": "problems_found",
-        "findings": "未公示年报", "inspected_on": timezone.localdate().isoformat()}, format="json")
+        "findings": "未公示年报", "inspected_on": today.isoformat()}, format="json")
     assert response.status_code == 201
 
 
-def test_public_endpoints_show_published_only_and_no_classes(world, district, api_for):
-    plan = services.plan_create(by=None, name="公开计划", org_unit=district, year=timezone.localdate().year,
-                                period_start=datetime.date(timezone.localdate().year, 1, 1),
-                                period_end=datetime.date(timezone.localdate().year, 12, 31), pool=world["pool"],
+def test_public_endpoints_show_published_only_and_no_classes(world, district, api_for, today):
+    plan = services.plan_create(by=None, name="公开计划", org_unit=district, year=today.year,
+                                period_start=datetime.date(today.year, 1, 1),
+                                period_end=datetime.date(today.year, 12, 31), pool=world["pool"],
                                 items=[(world["item"], 100)], counts={"a": 1, "b": 1})
     draw = services.draw_run(plan=plan, by=None)
     anonymous = APIClient()
@@ -145,7 +144,7 @@ def test_public_endpoints_show_published_only_and_no_classes(world, district, ap
     assert anonymous.get(f"/api/public/inspection-draws/{draw.pk}/verify/").json()["ok"] is True
     target = DrawnTarget.objects.filter(draw=draw).first()
     result = services.result_enter(plan=plan, enterprise=target.enterprise, item=world["item"],
-                                   outcome="no_problem", inspected_on=timezone.localdate(), by=None)
+                                   outcome="no_problem", inspected_on=today, by=None)
     assert anonymous.get("/api/public/inspection-results/").json()["count"] == 0
     services.result_publish(result=result, by=None)
     rows = anonymous.get("/api/public/inspection-results/", {"q": target.enterprise.uscc}).json()["results"]

@@ -1,17 +1,39 @@
+import datetime
+import zoneinfo
+
 import pytest
+from django.utils import timezone
 
 from qcity.core.demo import DemoContext
+from qcity.core.tests import demo_invariants
+from qcity.core.workdays import add_working_days
 from qcity.enterprises import demo as enterprises_demo
 from qcity.inspections import demo
-from qcity.inspections.models import Draw, InspectionResult, Inspector, InspectorConflict
+from qcity.inspections.models import (
+    Draw,
+    DrawnTarget,
+    InspectionPlan,
+    InspectionResult,
+    Inspector,
+    InspectorConflict,
+)
 from qcity.inspections.records import draw_verify
 
 pytestmark = pytest.mark.django_db
+TODAY = datetime.date(2026, 12, 5)
 
 
-def test_demo_year_of_plans_draws_results_and_publication():
-    ctx = DemoContext(scale="small", seed=7, enterprise_count=300, log=lambda m: None)
-    enterprises_demo.generate(ctx)
+@pytest.fixture
+def ctx(time_machine):
+    """The demo context for TODAY, on a clock showing TODAY (results are published no later than the clock's day)."""
+    time_machine.move_to(datetime.datetime.combine(TODAY, datetime.time(10), tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai")),
+                         tick=False)
+    context = DemoContext(scale="small", seed=7, enterprise_count=300, today=TODAY, log=lambda m: None)
+    enterprises_demo.generate(context)
+    return context
+
+
+def test_demo_year_of_plans_draws_results_and_publication(ctx):
     # when the generator runs at a tiny count
     outcome = demo.generate(ctx)
     # then every district has inspectors, plans were drawn and verify, results were entered and published
@@ -28,3 +50,41 @@ def test_demo_year_of_plans_draws_results_and_publication():
     assert not Draw.objects.exists() and not Inspector.objects.exists()
     demo.generate(ctx)
     assert sorted(Draw.objects.values_list("seed", flat=True)) == seeds
+
+
+def test_the_current_plan_has_results_to_enter_and_to_publish_and_the_next_one_waits_for_its_draw(ctx):
+    demo.generate(ctx)
+    # this half-year's plans (July–December) were drawn before it began and are still running, with
+    # targets not inspected yet; last half-year's plans are done
+    current = InspectionPlan.objects.filter(status="drawn", period_start=datetime.date(2026, 7, 1))
+    assert current.count() >= 10 and all(plan.period_end == datetime.date(2026, 12, 31) for plan in current)
+    assert all(timezone.localdate(plan.draw.drawn_at) < plan.period_start for plan in current)
+    assert DrawnTarget.objects.filter(draw__plan__in=current, results__isnull=True).exists()
+    # every result was inspected before today; unpublished ones are due ahead or late by days, not months
+    results = InspectionResult.objects.all()
+    assert all(r.inspected_on < TODAY for r in results)
+    unpublished = results.filter(published_on__isnull=True)
+    assert unpublished.filter(publish_by__gte=TODAY).exists()
+    assert not unpublished.filter(publish_by__lt=TODAY - datetime.timedelta(days=demo.OVERDUE_DAYS + 5)).exists()
+    # the demo district's plan for the next half-year is created, not drawn
+    assert InspectionPlan.objects.get(status="draft", org_unit__name="金水区").name == \
+        "金水区2027年上半年产品质量及食品安全双随机抽查"
+
+
+@pytest.mark.parametrize("today", [TODAY, datetime.date(2026, 7, 2), datetime.date(2026, 1, 5)], ids=str)
+def test_plans_are_named_after_their_half_year_and_acts_fall_on_working_days(time_machine, today):
+    # given the demo generated on `today` (the first working days of a half-year among them)
+    time_machine.move_to(datetime.datetime.combine(today, datetime.time(10), tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai")),
+                         tick=False)
+    context = DemoContext(scale="small", seed=7, enterprise_count=300, today=today, log=lambda m: None)
+    enterprises_demo.generate(context)
+    demo.generate(context)
+    # then each plan's name says its half-year, the one waiting to be drawn is the next half-year's
+    assert demo_invariants.inspection_plans_misnamed(today) == []
+    # draws, inspections and publications are dated on working days
+    assert demo_invariants.acts_on_rest_days(before=today) == []
+    # and the demo district has a result entered on the last working day, to publish within 20 working days
+    fresh = InspectionResult.objects.filter(target__draw__plan__org_unit__name="金水区",
+                                            inspected_on=context.last_workday, published_on__isnull=True)
+    assert fresh.exists()
+    assert all(result.publish_by == add_working_days(context.last_workday, 20) for result in fresh)

@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from qcity.core.choices import Role
 from qcity.inspections import selectors, services
@@ -13,11 +12,10 @@ from .factories import enterprises, inspector_factory, item_factory, pool_with_s
 pytestmark = pytest.mark.django_db
 
 
-def _drawn_plan(make_user, org_unit, item, name):
+def _drawn_plan(make_user, org_unit, item, name, year):
     firms = enterprises(org_unit, 4)
     pool = pool_with_snapshot(org_unit, {"b": [f.pk for f in firms]}, name=name)
     team = [inspector_factory(make_user, org_unit=org_unit, items=[item]) for _ in range(2)]
-    year = timezone.localdate().year
     plan = services.plan_create(by=None, name=name, org_unit=org_unit, year=year,
                                 period_start=datetime.date(year, 1, 1), period_end=datetime.date(year, 12, 31),
                                 pool=pool, items=[(item, 100)], counts={"b": 2})
@@ -25,11 +23,11 @@ def _drawn_plan(make_user, org_unit, item, name):
     return plan, team
 
 
-def test_plans_targets_and_results_are_scoped(make_user, city, district):
+def test_plans_targets_and_results_are_scoped(make_user, city, district, today):
     item = item_factory(org_unit=city)
     other = city.children.get(name="二七区")
-    mine, team = _drawn_plan(make_user, district, item, "金水")
-    theirs, _ = _drawn_plan(make_user, other, item, "二七")
+    mine, team = _drawn_plan(make_user, district, item, "金水", today.year)
+    theirs, _ = _drawn_plan(make_user, other, item, "二七", today.year)
     officer = make_user(Role.DISTRICT_OFFICER, org_unit=district)
     office = make_user(Role.LEADERSHIP_OFFICE)
     assert list(selectors.plan_list(user=officer)) == [mine]

@@ -187,31 +187,31 @@ def test_district_officer_cannot_plan_for_another_district(setting, make_user, o
 # --- results --------------------------------------------------------------------------------------------
 
 
-def test_result_feeds_credit_and_publication_deadline(setting, district, make_user):
+def test_result_feeds_credit_and_publication_deadline(setting, district, make_user, today):
     from qcity.credit.models import CreditEvent
 
     draw = services.draw_run(plan=_plan(setting, district), by=None)
     target = DrawnTarget.objects.filter(draw=draw).first()
     inspector_user = target.assignments.first().inspector.user
-    day = timezone.localdate() - datetime.timedelta(days=0)
+    day = today
     result = services.result_enter(plan=draw.plan, enterprise=target.enterprise, item=setting["items"][0],
                                    outcome=Outcome.PROBLEMS_FOUND, findings="未按时公示年报", inspected_on=day,
                                    by=inspector_user, is_case_lead=True)
     from qcity.core.deadlines import deadline
 
-    assert result.publish_by == deadline("random-inspection-publication", day)
+    due = deadline("random-inspection-publication", day)
+    assert (result.publish_by, result.publish_by_provisional_year) == (due.on, due.provisional_year)
     event = CreditEvent.objects.get(source_ref=f"inspections:result:{result.pk}")
     assert event.kind == "inspection_nonconformity" and event.published_on is None
     services.result_publish(result=result, by=None)
     event.refresh_from_db()
-    assert event.published_on == timezone.localdate()
+    assert event.published_on == today
 
 
-def test_result_for_an_enterprise_not_drawn_or_item_not_drawn_is_refused(setting, district):
+def test_result_for_an_enterprise_not_drawn_or_item_not_drawn_is_refused(setting, district, today):
     draw = services.draw_run(plan=_plan(setting, district), by=None)
     drawn = set(DrawnTarget.objects.filter(draw=draw).values_list("enterprise_id", flat=True))
     outsider = next(f for f in setting["firms"] if f.pk not in drawn)
-    today = timezone.localdate()
     with pytest.raises(ValidationError) as error:
         services.result_enter(plan=draw.plan, enterprise=outsider, item=setting["items"][0],
                               outcome=Outcome.NO_PROBLEM, inspected_on=today, by=None)
@@ -231,31 +231,32 @@ def test_result_for_an_enterprise_not_drawn_or_item_not_drawn_is_refused(setting
     assert not InspectionResult.objects.exists()
 
 
-def test_only_the_drawn_inspectors_or_officers_enter_results(setting, district, make_user):
+def test_only_the_drawn_inspectors_or_officers_enter_results(setting, district, make_user, today):
     draw = services.draw_run(plan=_plan(setting, district), by=None)
     target = DrawnTarget.objects.filter(draw=draw).first()
     team = {a.inspector_id for a in target.assignments.all()}
     stranger = next(i for i in setting["local"] if i.pk not in team)
     with pytest.raises(PermissionDenied):
         services.result_enter(plan=draw.plan, enterprise=target.enterprise, item=setting["items"][0],
-                              outcome=Outcome.NO_PROBLEM, inspected_on=timezone.localdate(), by=stranger.user)
+                              outcome=Outcome.NO_PROBLEM, inspected_on=today, by=stranger.user)
     officer = make_user(Role.DISTRICT_OFFICER, org_unit=district)
     result = services.result_enter(plan=draw.plan, enterprise=target.enterprise, item=setting["items"][0],
-                                   outcome=Outcome.NO_PROBLEM, inspected_on=timezone.localdate(), by=officer)
+                                   outcome=Outcome.NO_PROBLEM, inspected_on=today, by=officer)
     with pytest.raises(ValidationError, match="已录入"):
         services.result_enter(plan=draw.plan, enterprise=target.enterprise, item=setting["items"][0],
-                              outcome=Outcome.NO_PROBLEM, inspected_on=timezone.localdate(), by=officer)
+                              outcome=Outcome.NO_PROBLEM, inspected_on=today, by=officer)
     with pytest.raises(ValidationError):
         services.result_mark_case_lead(result=result, by=officer)
 
 
-def test_overdue_results_are_flagged(setting, district):
+def test_overdue_results_are_flagged(setting, district, today):
     from qcity.inspections.selectors import plan_progress, result_overdue_list
 
-    draw = services.draw_run(plan=_plan(setting, district), by=None, at=timezone.now() - datetime.timedelta(days=90))
+    ninety_days_ago = timezone.now() - datetime.timedelta(days=90)  # on the pinned clock, as `today`
+    draw = services.draw_run(plan=_plan(setting, district), by=None, at=ninety_days_ago)
     target = DrawnTarget.objects.filter(draw=draw).first()
     services.result_enter(plan=draw.plan, enterprise=target.enterprise, item=setting["items"][0],
-                          outcome=Outcome.NO_PROBLEM, inspected_on=timezone.localdate() - datetime.timedelta(days=60),
+                          outcome=Outcome.NO_PROBLEM, inspected_on=today - datetime.timedelta(days=60),
                           by=None)
     assert result_overdue_list().count() == 1
     assert plan_progress(plan=draw.plan)["overdue"] == 1

@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from qcity.core.choices import AuditAction, Role
 from qcity.core.models import AuditEvent
@@ -44,9 +43,9 @@ def test_pages_need_roles(client, make_user, world):
         assert client.get(reverse(name)).status_code == 200
 
 
-def test_officer_builds_plan_draws_sees_assignments_and_enters_a_result(client, world, district):
+def test_officer_builds_plan_draws_sees_assignments_and_enters_a_result(client, world, district, today):
     client.force_login(world["officer"])
-    year = timezone.localdate().year
+    year = today.year
     response = client.post(reverse("inspections:plan-create"), {
         "name": "金水区年度抽查", "org_unit": district.pk, "year": year, "period_start": f"{year}-01-01",
         "period_end": f"{year}-12-31", "pool": world["pool"].pk, "items": [world["item"].pk], "item_ratios": "",
@@ -63,20 +62,20 @@ def test_officer_builds_plan_draws_sees_assignments_and_enters_a_result(client, 
     assert again.status_code == 400 and "只能抽取一次" in again.content.decode()
     target = DrawnTarget.objects.filter(draw=draw).first()
     response = client.post(reverse("inspections:result-enter", args=[target.pk]), {
-        "item": world["item"].pk, "outcome": "problems_found", "inspected_on": timezone.localdate().isoformat(),
+        "item": world["item"].pk, "outcome": "problems_found", "inspected_on": today.isoformat(),
         "findings": "", "case_lead_note": ""})
     assert response.status_code == 400 and "检查情况" in response.content.decode()
     response = client.post(reverse("inspections:result-enter", args=[target.pk]), {
-        "item": world["item"].pk, "outcome": "no_problem", "inspected_on": timezone.localdate().isoformat()})
+        "item": world["item"].pk, "outcome": "no_problem", "inspected_on": today.isoformat()})
     assert response.status_code == 302 and InspectionResult.objects.count() == 1
     export = client.get(reverse("inspections:plan-detail", args=[plan.pk]), {"export": "xlsx"})
     assert export["Content-Type"].startswith("application/vnd.openxmlformats") and export.content[:2] == b"PK"
 
 
-def test_pool_smaller_than_sample_shows_the_stratum(client, world, district):
-    plan = services.plan_create(by=None, name="过大", org_unit=district, year=timezone.localdate().year,
-                                period_start=datetime.date(timezone.localdate().year, 1, 1),
-                                period_end=datetime.date(timezone.localdate().year, 12, 31), pool=world["pool"],
+def test_pool_smaller_than_sample_shows_the_stratum(client, world, district, today):
+    plan = services.plan_create(by=None, name="过大", org_unit=district, year=today.year,
+                                period_start=datetime.date(today.year, 1, 1),
+                                period_end=datetime.date(today.year, 12, 31), pool=world["pool"],
                                 items=[(world["item"], 100)], counts={"d": 5})
     client.force_login(world["officer"])
     response = client.post(reverse("inspections:plan-draw", args=[plan.pk]))
@@ -93,10 +92,10 @@ def test_every_list_exports_xlsx(client, world, name):
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT, actor=world["officer"]).count() == exports + 1
 
 
-def test_inspector_sees_own_assignments_page(client, world, district):
-    plan = services.plan_create(by=None, name="计划", org_unit=district, year=timezone.localdate().year,
-                                period_start=datetime.date(timezone.localdate().year, 1, 1),
-                                period_end=datetime.date(timezone.localdate().year, 12, 31), pool=world["pool"],
+def test_inspector_sees_own_assignments_page(client, world, district, today):
+    plan = services.plan_create(by=None, name="计划", org_unit=district, year=today.year,
+                                period_start=datetime.date(today.year, 1, 1),
+                                period_end=datetime.date(today.year, 12, 31), pool=world["pool"],
                                 items=[(world["item"], 100)], counts={"b": 7, "d": 3})
     services.draw_run(plan=plan, by=None)
     inspector = world["team"][0]
@@ -118,10 +117,10 @@ def test_inspector_directory_and_conflicts_pages(client, world, district):
     assert bad.status_code == 400
 
 
-def test_public_pages_show_published_only_without_classes(client, world, district):
-    plan = services.plan_create(by=None, name="公开计划", org_unit=district, year=timezone.localdate().year,
-                                period_start=datetime.date(timezone.localdate().year, 1, 1),
-                                period_end=datetime.date(timezone.localdate().year, 12, 31), pool=world["pool"],
+def test_public_pages_show_published_only_without_classes(client, world, district, today):
+    plan = services.plan_create(by=None, name="公开计划", org_unit=district, year=today.year,
+                                period_start=datetime.date(today.year, 1, 1),
+                                period_end=datetime.date(today.year, 12, 31), pool=world["pool"],
                                 items=[(world["item"], 100)], counts={"b": 2, "d": 1})
     draw = services.draw_run(plan=plan, by=None)
     assert client.get(reverse("portal:inspection-draw-detail", args=[draw.pk])).status_code == 404
@@ -132,7 +131,7 @@ def test_public_pages_show_published_only_without_classes(client, world, distric
     assert "检查0号" not in page  # names masked
     target = DrawnTarget.objects.filter(draw=draw).first()
     result = services.result_enter(plan=plan, enterprise=target.enterprise, item=world["item"],
-                                   outcome="no_problem", inspected_on=timezone.localdate(), by=None)
+                                   outcome="no_problem", inspected_on=today, by=None)
     assert target.enterprise.name not in client.get(reverse("portal:inspection-results")).content.decode()
     services.result_publish(result=result, by=None)
     page = client.get(reverse("portal:inspection-results")).content.decode()

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from qcity.core.api.serializers import ProvisionalField
 from qcity.core.models import User
 from qcity.enterprises.models import Enterprise
 from qcity.sampling.choices import Conclusion, PassRateGroup, PlanLevel, SamplingPlace
@@ -63,6 +64,7 @@ class FollowupSerializer(serializers.ModelSerializer):
 
 
 class SampleSerializer(serializers.ModelSerializer):
+    retest_deadline_provisional = ProvisionalField("retest_deadline")
     plan_title = serializers.CharField(source="plan.title", read_only=True)
     category = serializers.CharField(source="category.code", read_only=True)
     category_name = serializers.CharField(source="category.name", read_only=True)
@@ -76,7 +78,7 @@ class SampleSerializer(serializers.ModelSerializer):
                   "enterprise_name", "org_unit", "producer_name", "product_name", "brand", "specification",
                   "batch_number", "production_date", "sampling_date", "sampling_place", "quantity", "backup_quantity",
                   "quantity_unit", "backup_sealed", "status", "test_agency", "test_report_number",
-                  "initial_conclusion", "conclusion", "concluded_on", "served_on", "retest_deadline", "published_on"]
+                  "initial_conclusion", "conclusion", "concluded_on", "served_on", "retest_deadline", "retest_deadline_provisional", "retest_deadline_provisional_year", "published_on"]
 
 
 class SampleDetailSerializer(SampleSerializer):

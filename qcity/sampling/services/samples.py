@@ -11,12 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from qcity.core import access
+from qcity.core import access, deadlines
 from qcity.core.audit import audit_record, snapshot
 from qcity.core.choices import AuditAction
-from qcity.core.deadlines import deadline
+from qcity.core.deadlines import Deadline, deadline
 from qcity.core.models import User
-from qcity.core.workdays import CalendarNotAvailable
 from qcity.enterprises.models import Enterprise
 
 from ..choices import LEVEL_RANK, Conclusion, SampleStatus
@@ -26,6 +25,12 @@ from . import feeds
 from .catalogue import require_covers
 
 RETEST_CODE = "sampling-retest-application"
+
+
+def retest_deadline(sample: Sample) -> Deadline | None:
+    """DOMAIN §6 / 产品质量法 art. 15: a retest is applied for within 15 natural days of receiving the result
+    (a last day off work moves to the next working day)."""
+    return deadline(RETEST_CODE, sample.served_on) if sample.served_on else None
 MIN_SAMPLERS = 2
 
 
@@ -274,18 +279,15 @@ def sample_serve(*, sample: Sample, served_on: datetime.date, by: User | None,
         raise ValidationError({"served_on": ["送达日期不能早于结论日期"]})
     if served_on > today:
         raise ValidationError({"served_on": ["送达日期不能晚于今天"]})
-    try:
-        # DOMAIN §6 / 产品质量法 art. 15: retest application within 15 natural days of receiving the result
-        window_end = deadline(RETEST_CODE, served_on)
-    except CalendarNotAvailable as exc:
-        raise ValidationError({"served_on": [str(exc)]}) from exc
     with transaction.atomic():
         sample.status = SampleStatus.SERVED
         sample.served_on = served_on
-        sample.retest_deadline = window_end
-        sample.save(update_fields=["status", "served_on", "retest_deadline"])
+        window = retest_deadline(sample)
+        deadlines.assign(sample, "retest_deadline", window)
+        sample.save(update_fields=["status", "served_on", "retest_deadline", "retest_deadline_provisional_year"])
         audit_record(action=AuditAction.UPDATE, by=by, obj=sample, org_unit=sample.org_unit,
-                     message=f"result served on {served_on}; retest window until {window_end}")
+                     message=f"result served on {served_on}; retest window until {window.on}"
+                             + (" (provisional)" if window.provisional else ""))
     return sample
 
 

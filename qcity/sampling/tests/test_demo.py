@@ -1,27 +1,39 @@
+import dataclasses
+import datetime
+
 import pytest
 
 from qcity.core.demo import DemoContext
+from qcity.core.tests import demo_invariants
 from qcity.enterprises.tests.factories import enterprise_factory
 from qcity.sampling import demo
 from qcity.sampling.choices import Conclusion, SampleStatus
 from qcity.sampling.models import Followup, Objection, Sample, SamplingPlan
 
 pytestmark = pytest.mark.django_db
+TODAY = datetime.date(2026, 3, 10)
 
 
-def test_demo_generates_a_year_of_sampling_deterministically(city, district, django_capture_on_commit_callbacks):
-    from qcity.credit.models import CreditEvent
+@pytest.fixture
+def ctx(district):
     from qcity.indicators.services import plans_load_builtin
 
     plans_load_builtin(by=None)
     for n in range(30):
         enterprise_factory(org_unit=district, name=f"郑州测试食品{n}有限公司", industry_code="1499")
-    ctx = DemoContext(scale="small", seed=1, enterprise_count=400, log=lambda m: None)
+    return DemoContext(scale="small", seed=1, enterprise_count=400, today=TODAY, log=lambda m: None)
+
+
+def test_demo_generates_a_year_of_sampling_deterministically(ctx, city, django_capture_on_commit_callbacks):
+    from qcity.credit.models import CreditEvent
+
     outcome = demo.generate(ctx)
 
     samples = Sample.objects.all()
     assert outcome["samples"] == samples.count() == 120
-    assert SamplingPlan.objects.filter(level="district").count() == city.children.count()
+    # a year of operations from 11 March 2025: the plans of 2025 and of 2026, each year's still running
+    assert SamplingPlan.objects.filter(level="district").count() == 2 * city.children.count()
+    assert set(SamplingPlan.objects.values_list("period_start__year", flat=True)) == {2025, 2026}
     assert samples.filter(status=SampleStatus.SERVED).count() > 80
     assert samples.filter(published_on__isnull=False).exists()
     final = samples.exclude(conclusion="").exclude(status=SampleStatus.RETESTING)
@@ -40,3 +52,32 @@ def test_demo_generates_a_year_of_sampling_deterministically(city, district, dja
     CreditEvent.objects.filter(source_ref__startswith="sampling:").delete()
     demo.generate(ctx)
     assert list(Sample.objects.order_by("number").values_list("number", "conclusion", "sampling_date")) == numbers
+
+
+def test_the_pipeline_stops_yesterday_with_work_left_for_today(ctx):
+    demo.generate(ctx)
+    samples = Sample.objects.all()
+    # every sample was taken in the year of operations, in its year's plan, and nothing is dated today or later
+    assert all(ctx.year_start <= s.sampling_date < TODAY for s in samples)
+    assert all(s.plan.period_start <= s.sampling_date <= s.plan.period_end for s in samples.select_related("plan"))
+    for field in ("concluded_on", "served_on", "published_on"):
+        assert all(day < TODAY for day in samples.exclude(**{f"{field}__isnull": True})
+                   .values_list(field, flat=True))
+    # recent samples are still in the laboratory or waiting to be served; retest windows are open
+    assert samples.filter(status=SampleStatus.SAMPLED).exists()
+    assert samples.filter(retest_deadline__gte=TODAY).exists()
+    # no follow-up is left unreported for months: past the grace period it is announced
+    assert not Followup.objects.filter(status="ordered",
+                                       rectification_deadline__lt=TODAY - datetime.timedelta(days=15)).exists()
+
+
+@pytest.mark.parametrize("today", [TODAY, datetime.date(2026, 10, 8)], ids=str)
+def test_every_step_falls_on_a_working_day_and_the_demo_district_has_a_result_to_serve(ctx, today):
+    # given the sampling demo generated on `today` (the first working day after National Day among them)
+    ctx = dataclasses.replace(ctx, today=today)
+    demo.generate(ctx)
+    # then sampling, conclusions, service, retests, publications and follow-ups are dated on working days
+    assert demo_invariants.acts_on_rest_days(before=today) == []
+    # and a result of the demo district, concluded on the last working day, waits to be served
+    assert Sample.objects.filter(org_unit__name="金水区", concluded_on=ctx.last_workday,
+                                 status=SampleStatus.CONCLUDED).exists()

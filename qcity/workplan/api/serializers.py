@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from qcity.core.api.serializers import ProvisionalField
 from qcity.core.models import Department, OrgUnit
 from qcity.indicators.models import Plan
 from qcity.workplan.choices import NoticeKind, SupervisionLevel
@@ -81,12 +82,13 @@ class TaskCompleteInputSerializer(serializers.Serializer):
 
 
 class SupervisionSerializer(serializers.ModelSerializer):
+    respond_by_provisional = ProvisionalField("respond_by")
     task_code = serializers.CharField(source="task.code", read_only=True)
     level_label = serializers.CharField(source="get_level_display", read_only=True)
 
     class Meta:
         model = Supervision
-        fields = ["id", "task", "task_code", "level", "level_label", "opened_at", "escalated_at", "respond_by",
+        fields = ["id", "task", "task_code", "level", "level_label", "opened_at", "escalated_at", "respond_by", "respond_by_provisional", "respond_by_provisional_year",
                   "reason", "status", "resolved_at", "resolution"]
 
 

@@ -2,7 +2,7 @@
 
 from .notices import notice_issue
 from .supervisions import (
-    RESPOND_WORKING_DAYS,
+    RESPONSE_CODE,
     SuperviseOutcome,
     supervision_escalate,
     supervision_open,
@@ -12,7 +12,7 @@ from .supervisions import (
 from .tasks import task_complete, task_create, task_progress_report, task_update, tasks_load_builtin
 
 __all__ = [
-    "RESPOND_WORKING_DAYS",
+    "RESPONSE_CODE",
     "SuperviseOutcome",
     "notice_issue",
     "supervision_escalate",

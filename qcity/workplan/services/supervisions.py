@@ -9,17 +9,23 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from qcity.core import access
+from qcity.core import access, deadlines
 from qcity.core.audit import audit_record
 from qcity.core.choices import AuditAction
+from qcity.core.deadlines import Deadline, deadline
 from qcity.core.models import User
-from qcity.core.workdays import add_working_days
 
 from ..choices import SupervisionLevel, SupervisionStatus
 from ..models import Supervision, Task
 from ..selectors import OFFICE_ROLES, task_overdue_list
 
-RESPOND_WORKING_DAYS = 5
+RESPONSE_CODE = "supervision-response"  # platform rule: a written answer within 5 working days
+
+
+def respond_by(supervision: Supervision) -> Deadline:
+    """The answer period runs from the day the supervision was opened or last escalated."""
+    started = supervision.escalated_at or supervision.opened_at
+    return deadline(RESPONSE_CODE, timezone.localdate(started))
 """Platform rule, not a statute: a supervised unit answers within 5 statutory working days (start day
 not counted, core.workdays); an unanswered supervision then goes up one level. Change it here."""
 
@@ -44,7 +50,7 @@ def _moment(today: datetime.date | None) -> tuple[datetime.date, datetime.dateti
 
 def _overdue_reason(task: Task, today: datetime.date) -> str:
     return (f"任务“{task.title}”完成时限为 {task.deadline:%Y-%m-%d}，已逾期 {task.days_late(today)} 天未完成，"
-            f"请{task.lead_department.short_name}于 {add_working_days(today, RESPOND_WORKING_DAYS):%Y-%m-%d} 前书面报告进展。")
+            f"请{task.lead_department.short_name}在回复期限内书面报告进展。")
 
 
 def supervision_open(*, task: Task, by: User | None, reason: str = "", level: int = SupervisionLevel.OFFICE,
@@ -67,13 +73,13 @@ def supervision_open(*, task: Task, by: User | None, reason: str = "", level: in
             reason = _overdue_reason(task, day)
     if errors:
         raise ValidationError(errors)
-    respond_by = add_working_days(day, RESPOND_WORKING_DAYS)
+    due = deadline(RESPONSE_CODE, day)
     try:
         with transaction.atomic():
             supervision = Supervision.objects.create(task=task, level=level, opened_at=at, opened_by=by,
-                                                     respond_by=respond_by, reason=reason[:500])
+                                                     **deadlines.fields("respond_by", due), reason=reason[:500])
             audit_record(action=AuditAction.CREATE, by=by, obj=supervision, org_unit=task.org_unit,
-                         message=f"{SupervisionLevel(level).label} of task {task.code}, answer by {respond_by}")
+                         message=f"{SupervisionLevel(level).label} of task {task.code}, answer by {due.on}")
     except IntegrityError as exc:  # another run opened one at the same moment
         raise ValidationError({"task": ["该任务已有未办结的督办"]}) from exc
     return supervision
@@ -81,7 +87,7 @@ def supervision_open(*, task: Task, by: User | None, reason: str = "", level: in
 
 def supervision_escalate(*, supervision: Supervision, by: User | None,
                          today: datetime.date | None = None) -> Supervision:
-    """One level up, with a fresh answer period of RESPOND_WORKING_DAYS working days."""
+    """One level up, with a fresh answer period (RESPONSE_CODE)."""
     _require_office(by, action="escalate supervision", obj=supervision)
     if supervision.status != SupervisionStatus.OPEN:
         raise ValidationError({"status": ["督办已办结，不能升级"]})
@@ -90,10 +96,10 @@ def supervision_escalate(*, supervision: Supervision, by: User | None,
     day, at = _moment(today)
     before = {"level": supervision.level, "respond_by": supervision.respond_by.isoformat()}
     supervision.level += 1
-    supervision.respond_by = add_working_days(day, RESPOND_WORKING_DAYS)
     supervision.escalated_at = at
+    deadlines.assign(supervision, "respond_by", deadline(RESPONSE_CODE, day))
     with transaction.atomic():
-        supervision.save(update_fields=["level", "respond_by", "escalated_at"])
+        supervision.save(update_fields=["level", "respond_by", "respond_by_provisional_year", "escalated_at"])
         audit_record(action=AuditAction.UPDATE, by=by, obj=supervision, org_unit=supervision.task.org_unit,
                      before=before, after={"level": supervision.level, "respond_by": supervision.respond_by.isoformat()},
                      message=f"supervision of {supervision.task.code} escalated to {supervision.get_level_display()}")

@@ -3,33 +3,87 @@ import datetime
 import pytest
 
 from qcity.core.demo import DemoContext
+from qcity.core.tests import demo_invariants
+from qcity.core.workdays import add_working_days
+from qcity.indicators.models import Plan
 from qcity.workplan import demo
 from qcity.workplan.choices import SupervisionStatus, TaskStatus
-from qcity.workplan.models import Notice, Supervision, Task
+from qcity.workplan.models import Notice, Supervision, Task, TaskProgress
 
 pytestmark = pytest.mark.django_db
+TODAY = datetime.date(2026, 10, 20)
 
 
-def test_demo_history_has_every_kind_of_task_and_a_notice(tmp_path, settings):
+def _ctx(today=TODAY):
+    return DemoContext(scale="small", seed=1, enterprise_count=1, today=today, log=lambda m: None)
+
+
+def test_after_the_plan_the_year_runs_on_work_points_with_a_few_tasks_overdue_by_weeks(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
-    # given an empty workplan, when the demo generator runs
-    outcome = demo.generate(DemoContext(scale="small", seed=1, enterprise_count=1, log=lambda m: None))
+    # given an empty workplan, when the demo generator runs on TODAY (after the 2021–2025 plan ended)
+    outcome = demo.generate(_ctx())
 
-    # then the built-in and district tasks exist with a mixed history as of the demo date
+    # then the office has imported this year's work points, with targets for the year
+    work_points = Plan.objects.get(code="zz-2026-work-points")
+    assert (work_points.period_start, work_points.period_end, work_points.is_builtin) == (2026, 2026, False)
+    assert work_points.indicators.filter(targets__year=2026).count() >= 8
+    # the plan's own tasks are all done; this year's and last year's annual tasks have a history
     tasks = Task.objects.all()
-    assert outcome["tasks"] == tasks.count() == 30
-    assert tasks.filter(status=TaskStatus.COMPLETED).count() >= 15
-    assert tasks.filter(status=TaskStatus.IN_PROGRESS, deadline__year=2025).count() >= 5
-    open_supervisions = Supervision.objects.filter(status=SupervisionStatus.OPEN)
-    assert {s.task.code for s in open_supervisions} == demo.OVERDUE | {"4.3.7-410105"}
-    assert {s.level for s in open_supervisions} == {1, 2, 3}
+    assert outcome["tasks"] == tasks.count() == 28 + 2 * len(demo.ANNUAL_TASKS)
+    assert not tasks.filter(plan__code=demo.PLAN_CODE, is_builtin=True).exclude(status=TaskStatus.COMPLETED).exists()
+    assert tasks.filter(plan=work_points, status=TaskStatus.IN_PROGRESS, deadline__gte=TODAY).count() >= 3
+    # a few are overdue, by days or weeks, each supervised (the job ran every working day); the notice names them
+    overdue = tasks.exclude(status=TaskStatus.COMPLETED).filter(deadline__lt=TODAY)
+    assert 1 <= overdue.count() <= demo.OVERDUE_COUNT
+    assert all(TODAY - task.deadline <= datetime.timedelta(days=demo.OVERDUE_WINDOW) for task in overdue)
+    supervised = Supervision.objects.filter(status=SupervisionStatus.OPEN)
+    assert {s.task_id for s in supervised} == {t.pk for t in overdue}
+    assert max(s.level for s in supervised) >= 2
     assert Supervision.objects.filter(status=SupervisionStatus.RESOLVED, resolution="任务已完成").exists()
     notice = Notice.objects.get()
-    assert set(notice.tasks.values_list("code", flat=True)) == demo.OVERDUE | {"4.3.7-410105"}
-    assert notice.issued_at.date() == datetime.date(2025, 11, 28)
+    assert set(notice.tasks.all()) == set(overdue)
+    assert notice.issued_at.date() < TODAY
 
-    # when it runs again, then nothing is duplicated; reset removes it all
-    demo.generate(DemoContext(scale="small", seed=1, enterprise_count=1, log=lambda m: None))
-    assert Task.objects.count() == 30 and Notice.objects.count() == 1
+    # when it runs again, then nothing is duplicated; reset removes it all, the work points too
+    demo.generate(_ctx())
+    assert Task.objects.count() == outcome["tasks"] and Notice.objects.count() == 1
     demo.reset(None)
     assert not Task.objects.exists() and not Notice.objects.exists()
+    assert not Plan.objects.filter(code="zz-2026-work-points").exists()
+
+
+def test_inside_the_plan_period_the_annual_tasks_are_the_plans_own(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    today = datetime.date(2025, 6, 16)
+    demo.generate(_ctx(today))
+    assert not Plan.objects.filter(code__endswith="-work-points").exists()
+    annual = Task.objects.filter(is_builtin=False)
+    assert set(annual.values_list("plan__code", flat=True)) == {demo.PLAN_CODE}
+    assert set(annual.values_list("deadline__year", flat=True)) == {2024, 2025}
+    open_tasks = Task.objects.exclude(status=TaskStatus.COMPLETED)
+    assert not open_tasks.filter(deadline__lt=today - datetime.timedelta(days=demo.OVERDUE_WINDOW)).exists()
+    assert open_tasks.filter(is_builtin=True, deadline__gte=today).exists()  # the plan's 2025 tasks run on
+
+
+@pytest.mark.parametrize("today", [TODAY, datetime.date(2026, 12, 5), datetime.date(2025, 6, 16)], ids=str)
+def test_progress_reports_fit_their_percent_and_everything_is_done_on_working_days(tmp_path, settings, today):
+    settings.MEDIA_ROOT = tmp_path
+    # given the workplan demo generated on `today`
+    demo.generate(_ctx(today))
+    # then each report's wording fits its percent and whether the deadline had passed, percents only grow
+    assert demo_invariants.progress_reports_contradicting() == []
+    # a task overdue since before the last working day explains its delay in its latest report
+    last_workday = add_working_days(today, -1)
+    for task in Task.objects.exclude(status=TaskStatus.COMPLETED).filter(deadline__lt=last_workday):
+        latest = TaskProgress.objects.filter(task=task).latest("reported_at", "pk")
+        assert latest.text == demo.progress_text(latest.percent, late=True)
+    # and reports, completions, the daily job's supervisions and the notice are dated on working days
+    assert demo_invariants.acts_on_rest_days(before=today) == []
+
+
+def test_the_wording_follows_the_percent_band_and_the_delay():
+    assert "已制定工作方案" in demo.progress_text(20, late=False)
+    assert "基本完成" not in demo.progress_text(45, late=False)
+    assert "基本完成" in demo.progress_text(85, late=False)
+    assert "滞后" in demo.progress_text(50, late=True)
+    assert "基本完成" in demo.progress_text(95, late=True) and "未能按期" in demo.progress_text(95, late=True)

@@ -5,11 +5,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from docx import Document
 
 from qcity.core.choices import AuditAction, Role
+from qcity.core.deadlines import legal_duration_in_force
 from qcity.core.models import AuditEvent
 from qcity.workplan.choices import NoticeKind, SupervisionLevel, SupervisionStatus, TaskStatus
 from qcity.workplan.models import Supervision
 from qcity.workplan.services import (
-    RESPOND_WORKING_DAYS,
+    RESPONSE_CODE,
     notice_issue,
     supervision_escalate,
     supervision_open,
@@ -166,7 +167,7 @@ def test_a_task_is_overdue_from_the_day_after_its_deadline():
 def test_supervision_escalates_after_five_statutory_working_days_across_national_day():
     # given a task that became overdue, supervised on 2025-09-30, just before the National Day holiday
     task = task_factory(deadline=D(2025, 9, 29))
-    assert RESPOND_WORKING_DAYS == 5
+    assert legal_duration_in_force(RESPONSE_CODE, D(2025, 9, 30)).value == 5  # a platform rule, as a row
     assert tasks_supervise(today=D(2025, 9, 30)).opened == 1
     supervision = Supervision.objects.get(task=task)
     # 10-01..10-08 are holidays, Saturday 10-11 is an adjusted working day: the 5th working day is 10-14

@@ -1,13 +1,18 @@
-"""`qcity demo --scale small|city --seed N`: reference data, then every module's demo generator.
+"""`qcity demo --scale small|city --seed N [--today YYYY-MM-DD]`: reference data, then every module's
+demo generator.
 
 Each module that has demo data adds its `generate` to GENERATORS (in dependency order) and its
 `reset` to RESETTERS (reverse order). A generator receives the DemoContext and returns counts to print.
+The demo city lives in the day it is loaded on (`--today`, default the local date): the same seed and
+the same day give the same data, so benchmarks and tests pass `--today`.
 """
 
 import argparse
+import datetime
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from qcity.assessment import demo as assessment_demo
 from qcity.core import demo as core_demo
@@ -19,11 +24,12 @@ from qcity.inspections import demo as inspections_demo
 from qcity.sampling import demo as sampling_demo
 from qcity.workplan import demo as workplan_demo
 
+FIRST_TODAY = datetime.date(2022, 9, 1)  # the year of operations under the legal durations in force since 2021-09-01
 GENERATORS = [
     enterprises_demo.generate,
     core_demo.generate,  # accounts next: the enterprise account needs a demo enterprise, later modules use accounts
+    workplan_demo.generate,  # before the values: after the built-in plans end, it imports each year's work points
     indicators_demo.generate,
-    workplan_demo.generate,
     assessment_demo.generate,
     credit_demo.generate,
     sampling_demo.generate,  # loads its credit events in bulk, unclassified
@@ -49,13 +55,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=sorted(core_demo.SCALES), default="small")
         parser.add_argument("--seed", type=int, default=2026, help="same seed, same data (default 2026)")
+        parser.add_argument("--today", type=_day, default=None, metavar="YYYY-MM-DD",
+                            help="the day the demo city lives in: its year of operations ends the day before, "
+                                 "open work is due around it (default: today's local date)")
         parser.add_argument("--reset", action="store_true",
                             help="delete the data of earlier demo runs (and the demo accounts) first")
         parser.add_argument("--accounts", action="store_true",
                             help="only print the demo accounts that exist now")
         parser.add_argument("--count", type=int, default=None, help=argparse.SUPPRESS)  # tests: tiny scale
 
-    def handle(self, *args, scale, seed, reset, accounts, count, **options):
+    def handle(self, *args, scale, seed, today, reset, accounts, count, **options):
         if accounts:
             self._print_accounts(core_demo.demo_accounts_list())
             return
@@ -64,7 +73,20 @@ class Command(BaseCommand):
         count = core_demo.SCALES[scale] if count is None else count
         if count < 1:
             raise CommandError("--count must be at least 1")
-        ctx = core_demo.DemoContext(scale=scale, seed=seed, enterprise_count=count,
+        real_today = timezone.localdate()
+        try:
+            today = _day(today) if isinstance(today, str) else today or real_today  # call_command passes it as is
+        except argparse.ArgumentTypeError as exc:
+            raise CommandError(f"--today: {exc}") from None
+        if today > real_today:
+            # The services refuse acts dated after the real day (a result published tomorrow), so a demo
+            # of a later day would stop half-way; a test that needs one moves the clock there first.
+            raise CommandError(f"--today {today} is after today's date ({real_today}): the demo's history "
+                               "goes through the services, which refuse dates in the future")
+        if today < FIRST_TODAY:
+            raise CommandError(f"--today must be {FIRST_TODAY} or later: the demo's year of operations needs the "
+                               "legal durations in force since 2021-09-01 (and the built-in 2021 plans)")
+        ctx = core_demo.DemoContext(scale=scale, seed=seed, enterprise_count=count, today=today,
                                     log=lambda message: self.stdout.write(message))
         reference_data_load(by=None)
         ctx.progress("reference data loaded")
@@ -84,7 +106,8 @@ class Command(BaseCommand):
             outcome = generator(ctx)
             ctx.progress(f"{generator.__module__}: " + ", ".join(f"{k} {v:,}" for k, v in outcome.items()))
         self.stdout.write(self.style.SUCCESS(
-            f"demo data ({scale}, seed {seed}, {count:,} enterprises) loaded in {time.monotonic() - started:.1f} s"))
+            f"demo data ({scale}, seed {seed}, today {today}, {count:,} enterprises) loaded in "
+            f"{time.monotonic() - started:.1f} s"))
         self._print_accounts(ctx.results.get("accounts", []))
 
     def _print_accounts(self, rows):
@@ -98,6 +121,13 @@ class Command(BaseCommand):
         self.stdout.write("  ".join("-" * widths[k] for k in headings))
         for row in rows:
             self.stdout.write("  ".join(_pad(row[k], widths[k]) for k in headings))
+
+
+def _day(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
 
 
 def _width(text: str) -> int:

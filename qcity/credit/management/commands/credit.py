@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from qcity.core.request_context import RequestContext, acting_as
-from qcity.core.workdays import CalendarNotAvailable
 
 
 class Command(BaseCommand):
@@ -35,5 +34,5 @@ class Command(BaseCommand):
                 else:
                     counts = credit_lists_maintain(today=options["today"])
                     self.stdout.write(", ".join(f"{k} {v}" for k, v in counts.items()))
-        except (ValidationError, CalendarNotAvailable) as exc:
+        except ValidationError as exc:
             raise CommandError("\n".join(getattr(exc, "messages", [str(exc)]))) from exc

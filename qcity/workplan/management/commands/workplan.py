@@ -6,8 +6,6 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from qcity.core.workdays import CalendarNotAvailable
-
 
 class Command(BaseCommand):
     help = "Tasks and supervision: `load` the built-in task lists; `supervise` overdue tasks."
@@ -25,7 +23,7 @@ class Command(BaseCommand):
                 self._load()
             else:
                 self._supervise(options["today"])
-        except (ValidationError, CalendarNotAvailable) as exc:
+        except ValidationError as exc:
             raise CommandError("\n".join(getattr(exc, "messages", [str(exc)]))) from exc
 
     def _load(self):

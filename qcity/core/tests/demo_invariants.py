@@ -1,0 +1,144 @@
+"""What a reviewer checks in a freshly loaded demo city, as queries the demo tests share.
+
+Each function returns the offending rows as readable strings (an empty list when the demo is believable),
+so a failing assertion names them. The checks are written from the rules, not from the generators'
+code: officials act on working days; the demo district's accounts find fresh work from the last working
+day; an inspection plan's name says its half-year; a progress report's wording fits its percent.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django.apps import apps
+from django.utils import timezone
+
+from qcity.core import workdays
+
+# Dates of acts by an authority (the enterprises' own acts — filing an objection, applying for repair,
+# reporting a rectification — and computed values the system stamps when it runs are not listed).
+OFFICIAL_ACTS: list[tuple[str, tuple[str, ...], dict]] = [
+    ("sampling.Sample", ("sampling_date", "concluded_on", "served_on", "published_on"), {}),
+    ("sampling.Objection", ("retested_on",), {}),
+    ("sampling.Followup", ("ordered_on", "reinspected_on", "announced_on", "transferred_on"), {}),
+    ("inspections.InspectionItem", ("published_on",), {}),
+    ("inspections.InspectorConflict", ("declared_on",), {}),
+    ("inspections.PoolSnapshot", ("built_at",), {}),
+    ("inspections.Draw", ("drawn_at", "published_on"), {}),
+    ("inspections.InspectionResult", ("inspected_on", "entered_at", "published_on"), {}),
+    ("credit.CreditEvent", ("occurred_on", "published_on", "withdrawn_on"), {}),
+    ("credit.CreditListEntry", ("decided_on", "published_on", "removed_on"), {}),
+    ("credit.RepairApplication", ("accepted_on", "decided_on"), {}),
+    ("credit.Objection", ("decided_on",), {}),
+    ("workplan.TaskProgress", ("reported_at",), {}),
+    ("workplan.Task", ("completed_at",), {}),
+    ("workplan.Supervision", ("opened_at", "escalated_at", "resolved_at"), {}),
+    ("workplan.Notice", ("issued_at",), {}),
+    ("indicators.ReportedValue", ("submitted_at", "reviewed_at", "approved_at"), {"source": "reported"}),
+]
+DEMO_DISTRICT = "金水区"  # the scope of the demo accounts `jinshui` and `inspector`
+
+
+def _day(value) -> datetime.date:
+    return timezone.localdate(value) if isinstance(value, datetime.datetime) else value
+
+
+def acts_on_rest_days(*, before: datetime.date) -> list[str]:
+    """Official acts of the history (dated before `before`, the demo's today) on a weekend or a statutory
+    holiday, e.g. "sampling.Sample.served_on 2026-10-05". What is dated today is not history but the
+    load itself: the services' own reactions, which take the clock's day (a credit list reacting to an
+    inspection result entered while the demo loads, for one)."""
+    found = []
+    for label, fields, condition in OFFICIAL_ACTS:
+        model = apps.get_model(label)
+        for field in fields:
+            kind = model._meta.get_field(field).get_internal_type()
+            until = timezone.make_aware(datetime.datetime.combine(before, datetime.time())) \
+                if kind == "DateTimeField" else before
+            rows = model.objects.filter(**condition, **{f"{field}__isnull": False, f"{field}__lt": until})
+            days = {_day(value) for value in rows.values_list(field, flat=True).distinct()}
+            found += [f"{label}.{field} {day}" for day in sorted(days) if not workdays.is_workday(day)]
+    return found
+
+
+def demo_district_fresh_work(day: datetime.date) -> list[str]:
+    """What the demo district's accounts should find from `day` (the last working day) but do not: a credit
+    event to publish, an inspection result to publish, an objection to answer — each with its deadline
+    marked provisional when it runs into a year without an official holiday schedule."""
+    from qcity.core.models import OrgUnit
+    from qcity.credit.models import CreditEvent, Objection
+    from qcity.inspections.models import InspectionResult
+
+    district = OrgUnit.objects.get(parent__parent__isnull=True, parent__isnull=False, name=DEMO_DISTRICT)
+    inside = {"enterprise__org_unit__path__startswith": district.path}
+    fresh = {
+        "credit event to publish": CreditEvent.objects.filter(
+            **inside, occurred_on=day, status="recorded", published_on__isnull=True,
+            publication_due_on__isnull=False),
+        "inspection result to publish": InspectionResult.objects.filter(
+            target__draw__plan__org_unit=district, inspected_on=day, published_on__isnull=True),
+        "objection to answer": Objection.objects.filter(**inside, submitted_on=day, status="submitted"),
+    }
+    due = {"credit event to publish": "publication_due_on", "inspection result to publish": "publish_by",
+           "objection to answer": "reply_due_on"}
+    missing = []
+    for what, rows in fresh.items():
+        if not rows.exists():
+            missing.append(f"no {what} from {day}")
+            continue
+        for deadline, provisional in rows.values_list(due[what], f"{due[what]}_provisional_year"):
+            expected = workdays.provisional_year(day, deadline)
+            if provisional != expected:
+                missing.append(f"{what}: due {deadline}, provisional year {provisional}, expected {expected}")
+    return missing
+
+
+HALF_YEAR_NAME = re.compile(r"^(?P<unit>.+?)(?P<year>\d{4})年(?P<half>[上下])半年.+双随机抽查$")
+
+
+def inspection_plans_misnamed(today: datetime.date) -> list[str]:
+    """Plans whose name does not say their period (a half-year: 1 January – 30 June, 1 July – 31 December),
+    drawn plans not yet started, and a plan waiting to be drawn that is not for the next half-year."""
+    from qcity.inspections.models import InspectionPlan
+
+    found = []
+    this_half_ends = datetime.date(today.year, 6, 30) if today.month <= 6 else datetime.date(today.year, 12, 31)
+    for plan in InspectionPlan.objects.select_related("org_unit"):
+        match = HALF_YEAR_NAME.match(plan.name)
+        if match is None or match["unit"] != plan.org_unit.name:
+            found.append(f"{plan.name}: not named after a district's half-year")
+            continue
+        year = int(match["year"])
+        period = ((datetime.date(year, 1, 1), datetime.date(year, 6, 30)) if match["half"] == "上"
+                  else (datetime.date(year, 7, 1), datetime.date(year, 12, 31)))
+        if (plan.period_start, plan.period_end) != period or plan.year != year:
+            found.append(f"{plan.name}: runs {plan.period_start} – {plan.period_end}")
+        if plan.status == "draft" and plan.period_start != this_half_ends + datetime.timedelta(days=1):
+            found.append(f"{plan.name}: waiting to be drawn, but not the next half-year's plan")
+        if plan.status != "draft" and plan.period_start > today:
+            found.append(f"{plan.name}: drawn, but its half-year has not begun")
+    return found
+
+
+def progress_reports_contradicting() -> list[str]:
+    """Progress reports whose wording does not fit their percent or their timing: "基本完成" (mostly done)
+    only from 85 %, "已制定工作方案" (plan drawn up) only below 30 %, a delay ("滞后", "未能按期") exactly
+    when reported after the deadline; and a task's percent never going down."""
+    from qcity.workplan.models import TaskProgress
+
+    found, previous = [], {}
+    for report in TaskProgress.objects.select_related("task").order_by("task_id", "reported_at", "pk"):
+        task, percent, text = report.task, report.percent, report.text
+        late = timezone.localdate(report.reported_at) > task.deadline
+        where = f"{task.code} {timezone.localdate(report.reported_at)} {percent}%: {text}"
+        if ("基本完成" in text) != (percent >= 85):
+            found.append(f"{where} (percent and wording disagree)")
+        if "已制定工作方案" in text and percent >= 30:
+            found.append(f"{where} (still planning at this percent?)")
+        if ("滞后" in text or "未能按期" in text) != late:
+            found.append(f"{where} (deadline {task.deadline})")
+        if percent < previous.get(task.pk, 0):
+            found.append(f"{where} (down from {previous[task.pk]}%)")
+        previous[task.pk] = percent
+    return found

@@ -1,0 +1,217 @@
+"""Year end: the main flows on 20 December of the last year the holiday calendar covers, with no schedule
+for the next year yet — then the State Council's notice is entered, and every provisional deadline is
+recomputed and reported.
+
+Whatever `chinesecalendar` covers, the test takes its last year L and the unpublished year L + 1, so it
+keeps meaning the same thing when a newer library ships next year's schedule.
+"""
+
+import datetime
+import zoneinfo
+
+import pytest
+from django.urls import reverse
+
+from qcity.core import deadlines, workdays
+from qcity.core.choices import Role
+from qcity.core.models import AuditEvent, DeadlineChange, DeadlineRecomputation
+from qcity.core.services import holiday_calendar_year_set
+from qcity.core.tests.schedules import first_working_day_of, last_official_year, official_schedule
+from qcity.credit import services as credit
+from qcity.credit.choices import ListEntryReason, RepairKind
+from qcity.enterprises.tests.factories import enterprise_factory
+from qcity.inspections import services as inspections
+from qcity.inspections.choices import Outcome
+from qcity.inspections.models import DrawnTarget
+from qcity.inspections.tests.factories import (
+    enterprises,
+    inspector_factory,
+    item_factory,
+    plan_factory,
+    pool_with_snapshot,
+)
+from qcity.sampling import services as sampling
+from qcity.sampling.choices import Conclusion, PlanLevel
+from qcity.sampling.models import ProductCategory
+from qcity.sampling.tests.factories import PASSING
+from qcity.workplan.services import supervision_open
+from qcity.workplan.tests.factories import task_factory
+
+pytestmark = pytest.mark.django_db
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture
+def other_district(city):
+    return city.children.get(name="二七区")
+
+
+@pytest.fixture
+def last_year():
+    return last_official_year()
+
+
+@pytest.fixture
+def on_day(time_machine):
+    """on_day(date): the clock at 10:00 Shanghai time on that day (visible travel, on top of the suite's pin)."""
+    def travel(day: datetime.date) -> datetime.date:
+        time_machine.move_to(datetime.datetime.combine(day, datetime.time(10), tzinfo=SHANGHAI), tick=False)
+        return day
+    return travel
+
+
+@pytest.fixture
+def year_end_work(last_year, on_day, district, city, make_user):
+    """Every kind of stored deadline, created through the services in the last days of `last_year`."""
+    next_year = last_year + 1
+    assert not workdays.is_official(next_year)
+    dec = lambda day: datetime.date(last_year, 12, day)  # noqa: E731
+    firm = enterprise_factory(org_unit=district, name="郑州年末测试有限公司")
+    on_day(dec(1))
+    listing = credit.abnormal_list_enter(enterprise=firm, reason=ListEntryReason.NO_ANNUAL_REPORT, decided_on=dec(1),
+                                         decision_authority="金水区市场监督管理局", by=None)
+    task = task_factory(deadline=dec(10), org_unit=district)
+
+    on_day(dec(20))
+    penalty = credit.credit_event_record(enterprise=firm, kind="administrative_penalty", occurred_on=dec(18),
+                                         source_authority="金水区市场监督管理局", summary="销售不合格产品", by=None)
+    published = credit.credit_event_record(enterprise=firm, kind="administrative_penalty", occurred_on=dec(11),
+                                           source_authority="金水区市场监督管理局", summary="虚假宣传",
+                                           published_on=dec(18), by=None)
+    objection = credit.objection_file(credit_event=published, grounds="处罚已被复议撤销", by=None)
+    repair = credit.repair_apply(enterprise=firm, kind=RepairKind.ABNORMAL_LIST_REMOVAL, list_entry=listing,
+                                 compliance_proof="已补报年度报告", commitment_letter="信用承诺书", by=None)
+
+    firms = enterprises(district, 4)
+    pool = pool_with_snapshot(district, {"b": [f.pk for f in firms]})
+    item = item_factory(org_unit=city)
+    for n in range(3):
+        inspector_factory(make_user, org_unit=district, items=[item], name=f"年末{n}号")
+    plan = plan_factory(org_unit=district, pool=pool, items=[item], counts={"b": 2}, name=f"{last_year}年末双随机抽查")
+    draw = inspections.draw_run(plan=plan, by=None)
+    target = DrawnTarget.objects.filter(draw=draw).first()
+    result = inspections.result_enter(plan=plan, enterprise=target.enterprise, item=item, outcome=Outcome.NO_PROBLEM,
+                                      inspected_on=dec(20), by=None)
+
+    samplers = [make_user(Role.INSPECTOR, org_unit=district, full_name=f"抽样{n}") for n in range(2)]
+    sampling_plan = sampling.plan_create(by=None, title="年末监督抽检", level=PlanLevel.CITY, org_unit=city,
+                                         period_start=datetime.date(last_year, 1, 1), period_end=dec(31),
+                                         categories=list(ProductCategory.objects.filter(code="SP01")),
+                                         planned_batches=10)
+    sample = sampling.sample_create(by=None, plan=sampling_plan, category=ProductCategory.objects.get(code="SP01"),
+                                    enterprise=firm, product_name="小麦粉", batch_number="YE-1", sampling_date=dec(7),
+                                    sampling_place="market", samplers=samplers, quantity=4, backup_quantity=2)
+    sampling.test_results_record(sample=sample, items=PASSING, by=None)
+    sampling.sample_conclude(sample=sample, conclusion=Conclusion.PASS, test_report_number="YE-R1",
+                             concluded_on=dec(18), by=None)
+    sample = sampling.sample_serve(sample=sample, served_on=dec(20), by=None)
+
+    on_day(dec(28))
+    repair = credit.repair_accept(application=repair, by=None)
+    supervision = supervision_open(task=task, by=None)
+    return {"penalty": penalty, "objection": objection, "repair": repair, "result": result, "sample": sample,
+            "supervision": supervision, "next_year": next_year}
+
+
+# (object key, deadline field) for every stored deadline the flows above create across the year end
+CROSSING = [("penalty", "publication_due_on"), ("objection", "reply_due_on"), ("repair", "decision_due_on"),
+            ("result", "publish_by"), ("sample", "retest_deadline"), ("supervision", "respond_by")]
+
+
+def test_no_flow_fails_and_every_deadline_into_next_year_is_marked_provisional(year_end_work):
+    next_year = year_end_work["next_year"]
+    for key, field in CROSSING:
+        obj = year_end_work[key]
+        obj.refresh_from_db()
+        assert getattr(obj, field).year == next_year or deadlines.provisional_year_of(obj, field) == next_year, key
+        assert deadlines.provisional_year_of(obj, field) == next_year, f"{key}.{field} not marked provisional"
+    # a deadline that stays in the old year is not marked: 2 working days to accept the repair application
+    repair = year_end_work["repair"]
+    assert repair.acceptance_due_on.year == next_year - 1 and repair.acceptance_due_on_provisional_year is None
+
+
+def test_the_mark_is_on_the_page_in_the_api_and_in_the_xlsx(year_end_work, client, api_for, make_user, district):
+    officer = make_user(Role.DISTRICT_OFFICER, org_unit=district)
+    client.force_login(officer)
+    page = client.get(reverse("credit:objection-queue")).content.decode()
+    assert "provisional-mark" in page and f"{year_end_work['next_year']}年法定节假日安排尚未公布" in page
+    rows = api_for(officer).get("/api/inspection-results/").json()["results"]
+    body = next(r for r in rows if r["id"] == year_end_work["result"].pk)
+    assert body["publish_by_provisional"] is True and body["publish_by_provisional_year"] == year_end_work["next_year"]
+    import io
+
+    from openpyxl import load_workbook
+
+    export = client.get(reverse("credit:objection-queue") + "?format=xlsx")
+    rows = list(load_workbook(io.BytesIO(export.content)).active.values)
+    column = rows[0].index("答复期限暂定")
+    assert rows[1][column].startswith("暂定")
+
+
+def test_entering_the_schedule_recomputes_the_provisional_deadlines_and_lists_what_moved(
+        year_end_work, make_user, django_capture_on_commit_callbacks, on_day):
+    next_year = year_end_work["next_year"]
+    before = {}
+    for key, field in CROSSING:
+        obj = year_end_work[key]
+        obj.refresh_from_db()
+        before[key] = getattr(obj, field)
+    untouched = {key: {f.attname: getattr(year_end_work[key], f.attname)
+                       for f in year_end_work[key]._meta.concrete_fields if not f.attname.startswith(
+                           tuple(field for k, field in CROSSING if k == key))} for key, _ in CROSSING}
+    # given the notice adds a bridge day in early January, on a day the provisional calendar counted
+    bridge = first_working_day_of(next_year)
+    admin = make_user(Role.SYSTEM_ADMIN)
+    on_day(datetime.date(next_year - 1, 12, 30))
+    # when the system administrator enters it (the recomputation runs as the job after the commit)
+    with django_capture_on_commit_callbacks(execute=True):
+        holiday_calendar_year_set(year=next_year, days=official_schedule(next_year, extra_rest=(bridge,)),
+                                  source="国务院办公厅关于" f"{next_year}年部分节假日安排的通知", by=admin)
+    # then each deadline equals its recomputation on the official calendar, no longer provisional
+    run = DeadlineRecomputation.objects.get(year=next_year)
+    changes = {(c.object_type, c.object_id, c.field.rsplit(".", 1)[-1]): c for c in run.changes.all()}
+    for key, field in CROSSING:
+        obj = year_end_work[key]
+        obj.refresh_from_db()
+        expected = deadlines.registered()[f"{obj._meta.label_lower}.{field}"].compute(obj)
+        assert getattr(obj, field) == expected.on and not expected.provisional, key
+        assert deadlines.provisional_year_of(obj, field) is None, key
+        # every one of them counted across the bridge day, so every one moved, and is listed old → new
+        assert getattr(obj, field) > before[key], key
+        change = changes[(obj._meta.label_lower, str(obj.pk), field)]
+        assert (change.old_on, change.new_on) == (before[key], getattr(obj, field))
+        assert change.old_provisional_year == next_year and change.new_provisional_year is None
+        assert change.object_url and change.org_unit is not None
+        # audited on the object, by the administrator who entered the schedule
+        assert AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk), actor=admin,
+                                         message__contains="recomputed").exists()
+        # and nothing else about the object changed
+        for name, value in untouched[key].items():
+            assert getattr(obj, name) == value, f"{key}.{name} changed"
+    # also moved: the published penalty's and the inspection result's credit items (their own 20 working days)
+    assert run.moved == run.changes.count() == len(CROSSING) + 2 and run.finished_at is not None
+
+
+def test_the_change_list_shows_each_holder_their_own_and_a_second_run_moves_nothing(
+        year_end_work, make_user, client, django_capture_on_commit_callbacks, district, other_district):
+    from qcity.core.services import deadlines_recompute
+
+    next_year = year_end_work["next_year"]
+    admin = make_user(Role.SYSTEM_ADMIN)
+    with django_capture_on_commit_callbacks(execute=True):
+        holiday_calendar_year_set(year=next_year, by=admin, source="通知",
+                                  days=official_schedule(next_year, extra_rest=(first_working_day_of(next_year),)))
+    moved = DeadlineChange.objects.count()
+    assert moved == len(CROSSING) + 2
+    # the office sees every change; a district officer of the holder's district too; another district none
+    for user, expected in [(make_user(Role.LEADERSHIP_OFFICE), moved),
+                           (make_user(Role.DISTRICT_OFFICER, org_unit=district), moved),
+                           (make_user(Role.DISTRICT_OFFICER, org_unit=other_district), 0)]:
+        client.force_login(user)
+        page = client.get(reverse("core:deadline-changes")).content.decode()
+        assert page.count('class="deadline-change"') == expected
+    client.force_login(make_user(Role.ENTERPRISE_USER, org_unit=district))
+    assert client.get(reverse("core:deadline-changes")).status_code == 403
+    # running the job again finds the deadlines already right
+    again = deadlines_recompute(year=next_year, by=None, trigger="again")
+    assert again.moved == 0 and DeadlineChange.objects.count() == moved
