@@ -94,6 +94,11 @@ def provisional_reason(year: int) -> str:
     return gettext("%(year)s年法定节假日安排尚未公布，按放假办法暂定计算；录入正式安排后自动重算") % {"year": year}
 
 
+def provisional_note(year: int) -> str:
+    """The reason in a few words, where a table cell has no room for the line."""
+    return gettext("%(year)s年放假安排未公布") % {"year": year}
+
+
 # --- stored deadlines ----------------------------------------------------------------------------
 
 
@@ -127,7 +132,7 @@ def provisional_year_of(obj: Any, field: str) -> int | None:
 def export_mark(obj: Any, field: str) -> str:
     """The xlsx cell beside a deadline column: empty, or 暂定 and why."""
     year = provisional_year_of(obj, field)
-    return gettext("暂定（%(year)s年节假日安排未公布）") % {"year": year} if year else ""
+    return f"{gettext('暂定')}（{provisional_note(year)}）" if year else ""
 
 
 @dataclass(frozen=True)

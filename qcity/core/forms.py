@@ -99,9 +99,7 @@ class HolidayYearForm(StyledForm):
             raise forms.ValidationError(_("请逐行录入，或上传一个文件（二者选一）"))
         try:
             if upload:
-                if upload.size > holiday_schedule.MAX_UPLOAD_BYTES:
-                    raise ValidationError(_("文件过大：节假日安排文件不超过 1 MB"))
-                year, _source, parsed = holiday_schedule.parse_upload(upload.read(), upload.name)
+                year, _source, parsed = holiday_schedule.read_upload(upload)
                 if year is not None and data.get("year") is not None and year != data["year"]:
                     raise ValidationError(_("文件中的年份 %(file)s 与所填年份 %(form)s 不一致")
                                           % {"file": year, "form": data["year"]})

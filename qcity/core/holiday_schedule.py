@@ -95,15 +95,20 @@ def parse_json(content: bytes) -> tuple[int | None, str, list[ScheduleDay]]:
     year = data.get("year")
     if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
         raise ValidationError(_("year 须为整数年份"))
-    _too_many(len(data["days"]))
+    return year, str(data.get("source") or "")[:200], parse_items(data["days"])
+
+
+def parse_items(items: list) -> list[ScheduleDay]:
+    """The `days` of a JSON notice (a file, or an API request body): `{"date", "type", "name"}` each."""
+    _too_many(len(items))
     days = []
-    for number, item in enumerate(data["days"], start=1):
+    for number, item in enumerate(items, start=1):
         where = _("第%(n)d项") % {"n": number}
         if not isinstance(item, dict):
             raise ValidationError(_("%(where)s：应为含 date、type、name 的对象") % {"where": where})
         days.append(ScheduleDay(where, _date(item.get("date"), where), _kind(item.get("type"), where),
                                 str(item.get("name") or "")[:MAX_NAME]))
-    return year, str(data.get("source") or "")[:200], days
+    return days
 
 
 def _check_unpacked_size(content: bytes) -> None:
@@ -145,6 +150,13 @@ def parse_xlsx(content: bytes) -> list[ScheduleDay]:
         days.append(ScheduleDay(where, _date(values[0], where), _kind(values[1], where), str(values[2]).strip()[:MAX_NAME]))
         _too_many(len(days))
     return days
+
+
+def read_upload(upload) -> tuple[int | None, str, list[ScheduleDay]]:
+    """An uploaded notice (a Django UploadedFile): refused when too large before it is read, then parsed."""
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(_("文件过大：节假日安排文件不超过 1 MB"))
+    return parse_upload(upload.read(), upload.name)
 
 
 def parse_upload(content: bytes, filename: str) -> tuple[int | None, str, list[ScheduleDay]]:

@@ -7,7 +7,7 @@ from datetime import date
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from . import access, holiday_law
+from . import access, holiday_law, workdays
 from .choices import Role
 from .models import (
     AuditEvent,
@@ -50,7 +50,7 @@ def holiday_calendar_years(today: date) -> list[dict]:
 
 def holiday_calendar_days(year: int) -> list[dict]:
     """The days off and adjusted workdays of `year`: the official rows, else the provisional calendar."""
-    if HolidayCalendarYear.objects.filter(year=year).exists():
+    if workdays.is_official(year):
         return [{"date": d.date, "is_workday": d.is_workday, "name": d.name, "source": d.source}
                 for d in HolidayCalendarDay.objects.filter(date__year=year).order_by("date")]
     source = _("暂定：按《全国年节及纪念日放假办法》推算")

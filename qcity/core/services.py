@@ -186,9 +186,12 @@ def holiday_calendar_year_set(*, year: int, days: list[ScheduleDay], source: str
 
 def _holiday_year_write(year: int, days: list[ScheduleDay], source: str, by: User | None,
                         correction: bool) -> HolidayCalendarYear:
-    cal_year = HolidayCalendarYear.objects.select_for_update().filter(year=year).first()
+    # The year's row is claimed first: a concurrent entry of the same year waits on its unique index, then
+    # finds it and is treated as a resend or refused, instead of replacing the schedule a second time.
+    cal_year, created = HolidayCalendarYear.objects.get_or_create(year=year, defaults={"source": source[:200]})
+    cal_year = HolidayCalendarYear.objects.select_for_update().get(pk=cal_year.pk)
     before = list(HolidayCalendarDay.objects.filter(date__year=year).order_by("date").values_list("date", "is_workday"))
-    if cal_year is not None:
+    if not created:
         submitted = sorted((d.date, d.is_workday) for d in days)
         if submitted == before and cal_year.source == source[:200]:
             return cal_year  # the same notice sent again (a double click, a resent request): nothing to do
@@ -200,8 +203,9 @@ def _holiday_year_write(year: int, days: list[ScheduleDay], source: str, by: Use
         [HolidayCalendarDay(date=d.date, is_workday=d.is_workday, name=d.name, source=source[:200])
          for d in sorted(days, key=lambda d: d.date)]
     )
-    cal_year, _ = HolidayCalendarYear.objects.update_or_create(year=year, defaults={"source": source[:200]})
-    kind = "corrected" if before or correction else "entered"
+    cal_year.source = source[:200]
+    cal_year.save(update_fields=["source", "loaded_at"])
+    kind = "entered" if created else "corrected"
     audit_record(action=AuditAction.UPDATE if kind == "corrected" else AuditAction.CREATE, by=by, obj=cal_year,
                  before={"days": [[d.isoformat(), w] for d, w in before]} if before else None,
                  after={"days": [[d.date.isoformat(), d.is_workday] for d in days]},

@@ -10,7 +10,6 @@ from rest_framework.views import APIView
 from qcity.core import deadlines, holiday_schedule, selectors, services, workdays
 from qcity.core.choices import Role
 from qcity.core.filters import AuditEventFilter
-from qcity.core.holiday_schedule import ScheduleDay
 from qcity.core.permissions import HasRole
 from qcity.core.selectors import DEADLINE_CHANGE_ROLES
 from qcity.core.uploads import request_too_large
@@ -158,10 +157,7 @@ class HolidayYearImportApi(APIView):
         upload = request.FILES.get("file")
         data = request.data.dict() if hasattr(request.data, "dict") else request.data
         if upload is not None:
-            if upload.size > holiday_schedule.MAX_UPLOAD_BYTES:
-                raise ValidationError({"file": ["文件过大：节假日安排文件不超过 1 MB"]})
-            file_year, file_source, days = _with_field("file", lambda: holiday_schedule.parse_upload(
-                upload.read(), upload.name))
+            file_year, file_source, days = _with_field("file", lambda: holiday_schedule.read_upload(upload))
             data = {"year": file_year, "source": file_source, **{k: v for k, v in data.items() if k != "file"}}
         payload = HolidayScheduleSerializer(data=data)
         payload.is_valid(raise_exception=True)
@@ -169,8 +165,7 @@ class HolidayYearImportApi(APIView):
         if upload is None:
             if "days" not in values:
                 raise ValidationError({"days": ["请提供 days 数组，或上传文件 file"]})
-            days = [ScheduleDay(f"第{n}项", d["date"], d["type"] == "班", d["name"])
-                    for n, d in enumerate(values["days"], start=1)]
+            days = _with_field("days", lambda: holiday_schedule.parse_items(values["days"]))
         elif file_year is not None and file_year != values["year"]:
             raise ValidationError({"year": [f"文件中的年份 {file_year} 与 year {values['year']} 不一致"]})
         cal_year = services.holiday_calendar_year_set(year=values["year"], days=days, source=values["source"],

@@ -5,7 +5,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
-from qcity.core.deadlines import provisional_reason, provisional_year_of
+from qcity.core.deadlines import provisional_note, provisional_reason, provisional_year_of
 
 register = template.Library()
 
@@ -22,7 +22,7 @@ def deadline(obj, field: str, explain: bool = False, empty: str = "—"):
     if not year:
         return format_html('<span class="text-nowrap">{}</span>', text)
     reason = provisional_reason(year)
-    shown = reason if explain else gettext("%(year)s年放假安排未公布") % {"year": year}
+    shown = reason if explain else provisional_note(year)
     return format_html('<span class="text-nowrap">{} <span class="badge text-bg-warning provisional-mark" title="{}">'
                        '{}</span></span><small class="d-block qc-muted provisional-reason">{}</small>',
                        text, reason, gettext("暂定"), shown)

@@ -68,10 +68,12 @@ def _create(*, enterprise, list_kind, reason, decided_on, decision_authority, de
         raise ValidationError({"enterprise": [f"该企业已在{CreditListKind(list_kind).label}中"]})
     try:
         with transaction.atomic():
-            entry = CreditListEntry.objects.create(
+            entry = CreditListEntry(
                 enterprise=enterprise, list_kind=list_kind, reason=reason, decided_on=decided_on,
                 decision_authority=decision_authority.strip(), decision_number=(decision_number or "").strip(),
                 detail=(detail or "").strip(), published_on=published_on, created_by=by, **extra)
+            deadlines.assign(entry, "publication_due_on", publication_due_on(entry))
+            entry.save()
     except IntegrityError as error:  # a concurrent entry of the same enterprise won
         raise ValidationError({"enterprise": [f"该企业已在{CreditListKind(list_kind).label}中"]}) from error
     event = credit_event_record(
@@ -115,8 +117,6 @@ def publication_due_on(entry: CreditListEntry) -> Deadline | None:
 
 def _serious_dates(decided_on: datetime.date) -> dict:
     return {
-        **deadlines.fields("publication_due_on", publication_due_on(
-            CreditListEntry(list_kind=CreditListKind.SERIOUS_VIOLATION, decided_on=decided_on))),
         # early removal (credit repair) only after 1 full year; automatic removal after 3 full years
         "earliest_repair_on": period_end("serious-list-early-removal-minimum", decided_on),
         "ends_on": period_end("serious-list-automatic-removal", decided_on),

@@ -51,10 +51,11 @@ def objection_file(*, grounds: str, evidence: str = "", credit_event: CreditEven
                                          list_entry=list_entry)
     if open_same.exists():
         raise ValidationError({"credit_event" if credit_event else "list_entry": ["已有一份待处理的异议"]})
-    objection = Objection.objects.create(
+    objection = Objection(
         enterprise=enterprise, credit_event=credit_event, list_entry=list_entry, grounds=grounds.strip(),
-        evidence=(evidence or "").strip(), submitted_on=today,
-        **deadlines.fields("reply_due_on", deadline(REPLY_CODE, today)), submitted_by=by)
+        evidence=(evidence or "").strip(), submitted_on=today, submitted_by=by)
+    deadlines.assign(objection, "reply_due_on", reply_due_on(objection))
+    objection.save()
     audit_record(action=AuditAction.CREATE, by=by, obj=objection, org_unit=enterprise.org_unit,
                  message="credit objection filed", after=snapshot(objection, AUDITED))
     return objection

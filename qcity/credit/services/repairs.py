@@ -117,10 +117,12 @@ def repair_apply(*, enterprise: Enterprise, kind: str, compliance_proof: str, co
         open_same = RepairApplication.objects.filter(list_entry=list_entry, status__in=OPEN_STATUSES)
     if open_same.exists():
         raise ValidationError({"list_entry" if list_entry else "credit_event": ["已有一份正在办理的修复申请"]})
-    application = RepairApplication.objects.create(
+    application = RepairApplication(
         enterprise=enterprise, kind=kind, list_entry=list_entry, credit_event=credit_event,
         compliance_proof=compliance_proof.strip(), commitment_letter=commitment_letter.strip(), submitted_on=today,
-        **deadlines.fields("acceptance_due_on", deadline(ACCEPTANCE_CODE, today)), submitted_by=by)
+        submitted_by=by)
+    deadlines.assign(application, "acceptance_due_on", acceptance_due_on(application))
+    application.save()
     audit_record(action=AuditAction.CREATE, by=by, obj=application, org_unit=enterprise.org_unit,
                  message=f"credit repair applied for: {kind}", after=snapshot(application, AUDITED))
     return application

@@ -71,14 +71,16 @@ def result_enter(*, plan: InspectionPlan, enterprise: Enterprise, item: Inspecti
         errors["item"] = [f"{enterprise.name} 的事项 {item.code} 已录入结果"]
     if errors:
         raise ValidationError(errors)
-    due = deadline(PUBLICATION_DURATION, inspected_on)
     kind = _credit_kind(outcome)
+    result = InspectionResult(
+        target=target, item=item, outcome=outcome, findings=(findings or "").strip(), inspected_on=inspected_on,
+        is_case_lead=is_case_lead, case_lead_note=(case_lead_note or "").strip()[:300], entered_by=by,
+        entered_at=at or timezone.now())
+    due = publish_by(result)
+    deadlines.assign(result, "publish_by", due)
     try:
         with transaction.atomic():
-            result = InspectionResult.objects.create(
-                target=target, item=item, outcome=outcome, findings=(findings or "").strip(),
-                inspected_on=inspected_on, **deadlines.fields("publish_by", due), is_case_lead=is_case_lead,
-                case_lead_note=(case_lead_note or "").strip()[:300], entered_by=by, entered_at=at or timezone.now())
+            result.save()
             audit_record(action=AuditAction.CREATE, by=by, obj=result, org_unit=plan.org_unit,
                          message=f"inspection result {item.code} for {enterprise.uscc}: {outcome}"
                                  + (", case lead" if is_case_lead else "") + f"; publish by {due.on}" + (" (provisional)" if due.provisional else ""))

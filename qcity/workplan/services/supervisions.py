@@ -73,13 +73,13 @@ def supervision_open(*, task: Task, by: User | None, reason: str = "", level: in
             reason = _overdue_reason(task, day)
     if errors:
         raise ValidationError(errors)
-    due = deadline(RESPONSE_CODE, day)
+    supervision = Supervision(task=task, level=level, opened_at=at, opened_by=by, reason=reason[:500])
+    deadlines.assign(supervision, "respond_by", respond_by(supervision))
     try:
         with transaction.atomic():
-            supervision = Supervision.objects.create(task=task, level=level, opened_at=at, opened_by=by,
-                                                     **deadlines.fields("respond_by", due), reason=reason[:500])
+            supervision.save()
             audit_record(action=AuditAction.CREATE, by=by, obj=supervision, org_unit=task.org_unit,
-                         message=f"{SupervisionLevel(level).label} of task {task.code}, answer by {due.on}")
+                         message=f"{SupervisionLevel(level).label} of task {task.code}, answer by {supervision.respond_by}")
     except IntegrityError as exc:  # another run opened one at the same moment
         raise ValidationError({"task": ["该任务已有未办结的督办"]}) from exc
     return supervision
@@ -93,11 +93,11 @@ def supervision_escalate(*, supervision: Supervision, by: User | None,
         raise ValidationError({"status": ["督办已办结，不能升级"]})
     if supervision.level >= SupervisionLevel.CITY_GOVERNMENT:
         raise ValidationError({"level": ["已是最高级别（市政府督办）"]})
-    day, at = _moment(today)
+    _, at = _moment(today)
     before = {"level": supervision.level, "respond_by": supervision.respond_by.isoformat()}
     supervision.level += 1
     supervision.escalated_at = at
-    deadlines.assign(supervision, "respond_by", deadline(RESPONSE_CODE, day))
+    deadlines.assign(supervision, "respond_by", respond_by(supervision))
     with transaction.atomic():
         supervision.save(update_fields=["level", "respond_by", "respond_by_provisional_year", "escalated_at"])
         audit_record(action=AuditAction.UPDATE, by=by, obj=supervision, org_unit=supervision.task.org_unit,
