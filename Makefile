@@ -12,12 +12,13 @@ DEMO_SCALE  ?= small
 PYTEST_ARGS ?=
 BENCH_ARGS  ?=
 
-.PHONY: help run test bench lint install install-test system-packages clean distclean
+.PHONY: help run test bench fuzz lint install install-test system-packages clean distclean
 
 help:
 	@echo "make run      create .venv, migrate, seed, load demo data (first time only), serve on $(ADDRPORT)"
 	@echo "make test     install test deps and Chromium, run the whole pytest suite (PYTEST_ARGS=...)"
 	@echo "make bench    run the benchmarks on SQLite and PostgreSQL (BENCH_ARGS=\"--scale small\", BENCH_PG= to skip PostgreSQL)"
+	@echo "make fuzz     schemathesis over the whole API per role, production settings (FUZZ_EXAMPLES=20)"
 	@echo "make lint     ruff check"
 	@echo "make clean    remove caches, collected static files and screenshots"
 	@echo "make distclean  also remove .venv and var/ (the SQLite database)"
@@ -64,6 +65,13 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-test system-packages
 	@mkdir -p var
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Serves the platform with production settings on a throwaway database (SQLite under var/fuzz/, or
+# DATABASE_URL), runs schemathesis per role and prints the 5xx per role last; fails on any 5xx.
+FUZZ_EXAMPLES ?= 20
+fuzz: $(VENV)/.installed-test system-packages
+	@mkdir -p var
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) scripts/fuzz.py
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .

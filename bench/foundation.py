@@ -282,7 +282,7 @@ def main() -> None:
             results.append((f"demo {args.scale} generation", target, f"skipped ({existing:,} already loaded)",
                             "SKIPPED"))
         else:
-            seconds = run_qcity(env, "demo", "--scale", args.scale, "--seed", str(args.seed),
+            seconds = run_qcity(env, "demo", "--scale", args.scale, "--seed", str(args.seed), "--no-forced-change",
                                 *(["--today", args.today] if args.today else []))
             results.append((f"demo {args.scale} generation ({SCALES[args.scale]:,} enterprises)", target,
                             f"{seconds:.1f} s", "PASS" if ok(seconds) else "FAIL"))

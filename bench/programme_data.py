@@ -149,7 +149,7 @@ def _units():
     for order, name in enumerate(SYNTHETIC_UNITS, start=90):
         if not OrgUnit.objects.filter(parent=city, name=name).exists():
             org_unit_create(name=name, kind=OrgUnitKind.DEVELOPMENT_ZONE, parent=city, sort_order=order, by=None)
-    demo_accounts_create(enterprise=None)
+    demo_accounts_create(enterprise=None, forced_password_change=False)  # the benchmarks open pages as them
     units = [city, *OrgUnit.objects.filter(parent=city).order_by("sort_order", "pk")]
     assert len(units) == UNITS, f"expected {UNITS} units, found {len(units)}"
     return units

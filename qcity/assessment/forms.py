@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from qcity.core.fields import BoundedDecimalFormField, BoundedIntegerFormField, CleanTextFormField
 from qcity.core.models import Department, OrgUnit
 
 from .choices import ItemKind
@@ -12,20 +13,20 @@ INPUT = {"class": "form-control form-control-sm"}
 
 
 class SchemeCreateForm(forms.Form):
-    year = forms.IntegerField(label=_("考核年度"), min_value=2000, max_value=2100,
-                              widget=forms.NumberInput(attrs=INPUT))
-    name = forms.CharField(label=_("方案名称"), max_length=200, required=False, help_text=_("留空则自动命名"),
-                           widget=forms.TextInput(attrs=INPUT))
+    year = BoundedIntegerFormField(label=_("考核年度"), min_value=2000, max_value=2100,
+                                   widget=forms.NumberInput(attrs=INPUT))
+    name = CleanTextFormField(label=_("方案名称"), max_length=200, required=False, help_text=_("留空则自动命名"),
+                              widget=forms.TextInput(attrs=INPUT))
 
 
 class SchemeSettingsForm(forms.Form):
-    name = forms.CharField(label=_("方案名称"), max_length=200, widget=forms.TextInput(attrs=INPUT))
-    excellent_from = forms.DecimalField(label=_("优秀 ≥"), max_digits=7, decimal_places=2, min_value=0,
+    name = CleanTextFormField(label=_("方案名称"), max_length=200, widget=forms.TextInput(attrs=INPUT))
+    excellent_from = BoundedDecimalFormField(label=_("优秀 ≥"), max_digits=7, decimal_places=2, min_value=0,
+                                             widget=forms.NumberInput(attrs=INPUT))
+    good_from = BoundedDecimalFormField(label=_("良好 ≥"), max_digits=7, decimal_places=2, min_value=0,
                                         widget=forms.NumberInput(attrs=INPUT))
-    good_from = forms.DecimalField(label=_("良好 ≥"), max_digits=7, decimal_places=2, min_value=0,
-                                   widget=forms.NumberInput(attrs=INPUT))
-    pass_from = forms.DecimalField(label=_("合格 ≥"), max_digits=7, decimal_places=2, min_value=0,
-                                   widget=forms.NumberInput(attrs=INPUT))
+    pass_from = BoundedDecimalFormField(label=_("合格 ≥"), max_digits=7, decimal_places=2, min_value=0,
+                                        widget=forms.NumberInput(attrs=INPUT))
     assess_districts = forms.BooleanField(label=_("考核区县"), required=False)
     assess_departments = forms.BooleanField(label=_("考核部门"), required=False)
 
@@ -35,8 +36,8 @@ class AdjustmentForm(forms.Form):
 
     item = forms.ModelChoiceField(label=_("考核项"), queryset=None, widget=forms.Select(attrs=SELECT))
     subject = forms.ChoiceField(label=_("考核对象"), widget=forms.Select(attrs=SELECT))
-    points = forms.DecimalField(label=_("加分"), max_digits=7, decimal_places=2, min_value=0, required=False,
-                                help_text=_("一票否决项不填"), widget=forms.NumberInput(attrs=INPUT))
+    points = BoundedDecimalFormField(label=_("加分"), max_digits=7, decimal_places=2, min_value=0, required=False,
+                                     help_text=_("一票否决项不填"), widget=forms.NumberInput(attrs=INPUT))
     reason = forms.CharField(label=_("事由"), max_length=300, widget=forms.TextInput(attrs=INPUT))
     evidence = forms.CharField(label=_("佐证说明"), max_length=500, required=False,
                                widget=forms.TextInput(attrs=INPUT))

@@ -11,7 +11,7 @@ from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from qcity.core.access import require_role
@@ -69,10 +69,13 @@ def scheme_create(*, year: int, name: str, by: User | None, assess_districts: bo
         raise ValidationError({"assess_districts": "至少考核区县或部门之一"})
     if AssessmentScheme.objects.filter(year=year, name=name).exists():
         raise ValidationError({"name": f"{year} 年已有同名方案"})
-    with transaction.atomic():
-        scheme = AssessmentScheme.objects.create(year=year, name=name, assess_districts=assess_districts,
-                                                 assess_departments=assess_departments, created_by=by)
-        audit_record(action=AuditAction.CREATE, by=by, obj=scheme, after=snapshot(scheme))
+    try:
+        with transaction.atomic():
+            scheme = AssessmentScheme.objects.create(year=year, name=name, assess_districts=assess_districts,
+                                                     assess_departments=assess_departments, created_by=by)
+            audit_record(action=AuditAction.CREATE, by=by, obj=scheme, after=snapshot(scheme))
+    except IntegrityError as exc:  # a concurrent twin created it first (assessment_scheme_name_unique_per_year)
+        raise ValidationError({"name": f"{year} 年已有同名方案"}) from exc
     return scheme
 
 

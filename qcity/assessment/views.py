@@ -16,6 +16,7 @@ from qcity.core import access
 from qcity.core.audit import audit_record
 from qcity.core.choices import AuditAction, Role
 from qcity.core.exports import xlsx_response
+from qcity.core.fields import parse_int
 from qcity.core.forms import service_error_text
 from qcity.core.models import OrgUnit
 from qcity.core.permissions import role_required
@@ -105,8 +106,8 @@ def scheme_items_save(request, pk):
     weights, rules = {}, {}
     for key, value in request.POST.items():
         name, _sep, item_id = key.partition("_")
-        if name in ("weight", "rule") and item_id.isdigit():
-            (weights if name == "weight" else rules)[int(item_id)] = value.strip()
+        if name in ("weight", "rule") and (item := parse_int(item_id)) is not None:
+            (weights if name == "weight" else rules)[item] = value.strip()
     try:
         changed = services.scheme_items_update(scheme=scheme, by=request.user, weights=weights, rules=rules)
     except ValidationError as exc:
@@ -220,10 +221,8 @@ def index_years() -> range:
 
 
 def _int(value, default):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
+    parsed = parse_int(value, minimum=0)
+    return default if parsed is None else parsed
 
 
 @role_required(*INDEX_VIEWER_ROLES)

@@ -9,3 +9,8 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (connects the login audit receivers)
+        from .fields import attach_date_ranges
+        from .text import attach_name_and_code_validators
+
+        attach_name_and_code_validators()
+        attach_date_ranges()

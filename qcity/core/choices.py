@@ -41,6 +41,9 @@ class AuditAction(models.TextChoices):
     DENIED = "denied", _("越权拒绝")
     ROLE_GRANT = "role_grant", _("授予角色")
     ROLE_REVOKE = "role_revoke", _("撤销角色")
+    PASSWORD_CHANGE = "password_change", _("修改密码")
+    PASSWORD_RESET = "password_reset", _("重置密码")
+    LOCKOUT_RELEASE = "lockout_release", _("解除登录锁定")
 
 
 class DurationUnit(models.TextChoices):

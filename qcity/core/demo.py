@@ -47,6 +47,9 @@ class DemoContext:
     today: datetime.date
     log: Callable[[str], None] = print
     results: dict[str, Any] = field(default_factory=dict)
+    # The demo password is printed for everyone, so the accounts it makes must change it at first login;
+    # `qcity demo --no-forced-change` (the browser tests' server) leaves them usable as they are.
+    forced_password_change: bool = True
     started: float = field(default_factory=time.monotonic)
     _calendar: list[datetime.date] = field(default_factory=list, init=False, repr=False, compare=False)
 
@@ -155,11 +158,12 @@ DEMO_ACCOUNTS = [
 ]
 
 
-def demo_accounts_create(*, enterprise=None) -> list[dict[str, str]]:
+def demo_accounts_create(*, enterprise=None, forced_password_change: bool = True) -> list[dict[str, str]]:
     """Create the demo accounts through the user and role services (by=None: the command line).
 
-    An account that already exists keeps its password and gets any missing role, so running the demo
-    again after `--reset` never fails on a username.
+    An account that already exists keeps its password (and whether it must change it) and gets any missing
+    role, so running the demo again after `--reset` never fails on a username. A new account must change the
+    printed demo password at first login unless `forced_password_change` is off.
     """
     city = OrgUnit.objects.get(parent__isnull=True)
     rows = []
@@ -180,6 +184,7 @@ def demo_accounts_create(*, enterprise=None) -> list[dict[str, str]]:
                     username=account.username, password=DEMO_PASSWORD, full_name=account.full_name,
                     org_unit=unit, department=department,
                     enterprise=enterprise if account.role == Role.ENTERPRISE_USER else None, by=None,
+                    must_change_password=forced_password_change,
                 )
             elif account.role == Role.ENTERPRISE_USER and user.enterprise_id != getattr(enterprise, "pk", None):
                 # Demo infrastructure, not a business change: re-point the account at the new demo enterprise.
@@ -218,7 +223,8 @@ def demo_accounts_list() -> list[dict[str, str]]:
 
 def generate(ctx: DemoContext) -> dict[str, Any]:
     """Demo accounts; the enterprise user is linked to the enterprise the enterprise generator chose."""
-    accounts = demo_accounts_create(enterprise=ctx.results.get("demo_enterprise"))
+    accounts = demo_accounts_create(enterprise=ctx.results.get("demo_enterprise"),
+                                    forced_password_change=ctx.forced_password_change)
     ctx.results["accounts"] = accounts
     return {"accounts": len(accounts)}
 

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Role
+from .fields import BoundedIntegerFormField, CleanTextFormField
 from .models import Department, LegalDuration, OrgUnit
 
 
@@ -58,8 +59,8 @@ class StyledModelForm(forms.ModelForm):
 
 
 class UserCreateForm(StyledForm):
-    username = forms.CharField(label=_("用户名"), max_length=150)
-    full_name = forms.CharField(label=_("姓名"), max_length=50)
+    username = CleanTextFormField(label=_("用户名"), max_length=150)
+    full_name = CleanTextFormField(label=_("姓名"), max_length=50)
     password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput)
     org_unit = forms.ModelChoiceField(label=_("所属行政单元"), queryset=OrgUnit.objects.all(), required=False)
     department = forms.ModelChoiceField(label=_("所属部门"), queryset=Department.objects.all(), required=False)
@@ -68,6 +69,13 @@ class UserCreateForm(StyledForm):
 class RoleGrantForm(StyledForm):
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
     org_unit = forms.ModelChoiceField(label=_("管辖范围"), queryset=OrgUnit.objects.all())
+
+
+class LockoutReleaseForm(forms.Form):
+    """Unlock one user name at one address, or (no address) the user name everywhere."""
+
+    username = forms.CharField(label=_("用户名"), max_length=255)
+    ip_address = forms.GenericIPAddressField(label=_("来源地址"), required=False)
 
 
 class LegalDurationForm(StyledModelForm):
@@ -81,7 +89,7 @@ class HolidayYearForm(StyledForm):
     """A year's schedule as the State Council published it: typed one day per line (`YYYY-MM-DD 休|班 名称`)
     or uploaded as xlsx (日期 | 类型 | 名称) or JSON. Parsing here; the checks of the whole year in the service."""
 
-    year = forms.IntegerField(label=_("年份"), min_value=2000, max_value=2100)
+    year = BoundedIntegerFormField(label=_("年份"), min_value=2000, max_value=2100)
     source = forms.CharField(label=_("来源"), max_length=200, initial=_("国务院办公厅关于节假日安排的通知"))
     days = forms.CharField(label=_("节假日与调休上班日"), required=False, widget=forms.Textarea(attrs={"rows": 12}),
                            help_text=_("每行一天：日期 休/班 名称，例如 2027-01-01 休 元旦；放假期间的周末也可列出"))

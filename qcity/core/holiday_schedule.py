@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import json
-import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -22,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from . import holiday_law
+from .parsers import JSONTooDeep, json_loads
 
 REST, WORK = "休", "班"
 XLSX_HEADINGS = ("日期", "类型", "名称")
@@ -84,7 +84,9 @@ def parse_text(text: str) -> list[ScheduleDay]:
 def parse_json(content: bytes) -> tuple[int | None, str, list[ScheduleDay]]:
     """`{"year": 2027, "source": "...", "days": [{"date": "2027-01-01", "type": "休", "name": "元旦"}, ...]}`."""
     try:
-        data = json.loads(content.decode("utf-8-sig"))
+        data = json_loads(content.decode("utf-8-sig"))
+    except JSONTooDeep as exc:
+        raise ValidationError(str(exc)) from None
     except UnicodeDecodeError:
         raise ValidationError(_("JSON 文件须为 UTF-8 编码")) from None
     except json.JSONDecodeError as exc:
@@ -112,20 +114,16 @@ def parse_items(items: list) -> list[ScheduleDay]:
 
 
 def _check_unpacked_size(content: bytes) -> None:
-    """Refuse a zip bomb before the reader inflates it: count the bytes each member really unpacks to (the
-    sizes a zip declares can lie), stopping at MAX_UNPACKED_BYTES."""
+    """Refuse a zip bomb before the reader inflates it (qcity.core.uploads.check_zip), with this field's own,
+    smaller limit: a year's schedule unpacks to a few kilobytes."""
+    from .uploads import check_zip
+
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            total = 0
-            for member in archive.infolist():
-                with archive.open(member) as stream:
-                    while chunk := stream.read(64 * 1024):
-                        total += len(chunk)
-                        if total > MAX_UNPACKED_BYTES:
-                            raise ValidationError(_("xlsx 文件解压后过大（超过 %(mb)d MB），不是一份节假日安排")
-                                                  % {"mb": MAX_UNPACKED_BYTES // (1024 * 1024)})
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError):
-        raise ValidationError(_("无法读取 xlsx 文件：文件已损坏或不是 xlsx 格式")) from None
+        check_zip(content, label=_("xlsx 文件"), max_unpacked=MAX_UNPACKED_BYTES)
+    except ValidationError as exc:
+        if exc.code == "bad_zip":
+            raise ValidationError(_("无法读取 xlsx 文件：文件已损坏或不是 xlsx 格式")) from None
+        raise
 
 
 def parse_xlsx(content: bytes) -> list[ScheduleDay]:
@@ -154,8 +152,11 @@ def parse_xlsx(content: bytes) -> list[ScheduleDay]:
 
 def read_upload(upload) -> tuple[int | None, str, list[ScheduleDay]]:
     """An uploaded notice (a Django UploadedFile): refused when too large before it is read, then parsed."""
+    from .uploads import check_upload
+
     if upload.size > MAX_UPLOAD_BYTES:
         raise ValidationError(_("文件过大：节假日安排文件不超过 1 MB"))
+    check_upload(upload, allowed=(".xlsx", ".json"), max_bytes=MAX_UPLOAD_BYTES, max_unpacked=MAX_UNPACKED_BYTES)
     return parse_upload(upload.read(), upload.name)
 
 

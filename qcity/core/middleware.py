@@ -1,9 +1,12 @@
+from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
+
+from .client_address import client_ip
 from .request_context import RequestContext, acting_as
-
-
-def client_ip(request) -> str | None:
-    # Behind the reverse proxy REMOTE_ADDR is the proxy; it sets X-Real-IP to the client address.
-    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or None
 
 
 class RequestContextMiddleware:
@@ -29,3 +32,34 @@ class ChineseByDefaultMiddleware:
     def __call__(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+def password_change_required_message() -> str:
+    return _("请先修改密码：管理员重置的密码和演示账号的初始密码须在登录后修改，之后才能使用本系统。")
+
+
+class PasswordChangeRequiredMiddleware:
+    """A user whose password was set by someone else (an administrator's reset, a demo account) must change
+    it before anything else: pages redirect to the change page, the API answers 403.
+
+    Token-authenticated API calls are not seen here (DRF authenticates them in the view); `HasRole` refuses
+    them with the same message.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not getattr(user, "must_change_password", False):
+            return self.get_response(request)
+        change_url = reverse("password_change")
+        allowed = (change_url, reverse("logout"), reverse("set_language"), settings.STATIC_URL)
+        if request.path.startswith(allowed):
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": password_change_required_message(), "code": "password_change_required"},
+                                status=403)
+        if getattr(request, "htmx", False):  # a swap would put the change page inside a table: load it whole
+            return HttpResponseClientRedirect(change_url)
+        return redirect(change_url)

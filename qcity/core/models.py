@@ -74,6 +74,9 @@ class User(AbstractUser):
                                    on_delete=models.PROTECT, related_name="users")
     enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("所属企业"), null=True,
                                    blank=True, on_delete=models.PROTECT, related_name="users")
+    # Set when someone else chose the password (an administrator's reset, a demo account): the user must
+    # change it before using the system (PasswordChangeRequiredMiddleware).
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
 
     class Meta:
         verbose_name = _("用户")
@@ -257,3 +260,36 @@ class DeadlineChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_repr} {self.field_label}: {self.old_on} → {self.new_on}"
+
+
+class IdempotencyRecord(models.Model):
+    """One use of an Idempotency-Key (API) or a one-time form token (pages), and the answer it got.
+
+    The unique (user, key) row is the lock: the first request inserts it before the view runs, so a
+    repeat or a concurrent twin finds it and is answered from it instead of writing a second record
+    (qcity/core/idempotency.py). `status_code` is empty while the first request is still running.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE,
+                             related_name="+")
+    key = models.CharField(_("幂等键"), max_length=255)
+    method = models.CharField(_("请求方法"), max_length=10)
+    path = models.CharField(_("请求路径"), max_length=2000)
+    request_hash = models.CharField(_("请求摘要"), max_length=64, help_text=_("SHA-256 of the request body"))
+    status_code = models.PositiveSmallIntegerField(_("响应状态"), null=True, blank=True)
+    response_headers = models.JSONField(_("响应头"), default=dict, blank=True)
+    response_body = models.BinaryField(_("响应内容"), blank=True, default=b"")
+    created_at = models.DateTimeField(_("创建时间"), db_index=True)
+    completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("幂等请求记录")
+        verbose_name_plural = _("幂等请求记录")
+        ordering = ["-created_at", "-id"]
+        default_permissions = ("view",)
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_record_unique_user_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.key} {self.method} {self.path}"

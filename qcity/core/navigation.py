@@ -49,6 +49,7 @@ MENU = [
     MenuItem(_("节假日安排"), "core:holiday-calendar", frozenset(Role)),
     MenuItem(_("期限变动"), "core:deadline-changes", DEADLINE_CHANGE_ROLES),
     MenuItem(_("用户与角色"), "core:users", frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN})),
+    MenuItem(_("登录锁定"), "core:login-lockouts", frozenset({Role.SECURITY_ADMIN})),
     MenuItem(_("审计日志"), "core:audit-log", frozenset({Role.AUDIT_ADMIN})),
 ]
 

@@ -1,11 +1,26 @@
-"""Pagination that stays fast on millions of rows: counting stops at a cap."""
+"""Pagination that stays fast on millions of rows: counting stops at a cap.
+
+Page numbers come from the query string; a number no page can have (negative, zero, beyond
+MAX_PAGE_NUMBER, not ASCII digits after NFKC) is treated like a missing one: the first page on list
+pages, a 404 on the API (as DRF does for a page past the end). An offset is never computed from it.
+"""
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 
+from .fields import parse_int
+
 COUNT_CAP = 10_000
+MAX_PAGE_NUMBER = 1_000_000  # 50 rows a page: far beyond any table, far below an SQL offset's limit
+
+
+def page_number(raw) -> int:
+    """The 1-based page number from a query string, 1 when missing or unusable."""
+    return parse_int(raw, minimum=1, maximum=MAX_PAGE_NUMBER) or 1
 
 
 class CappedPaginator(Paginator):
@@ -30,3 +45,11 @@ class StandardPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_page_number(self, request, paginator):
+        raw = request.query_params.get(self.page_query_param) or 1
+        if raw in self.last_page_strings:
+            return raw
+        if parse_int(raw, minimum=1, maximum=MAX_PAGE_NUMBER) is None:
+            raise NotFound(self.invalid_page_message.format(page_number=str(raw)[:30], message=_("页码无效")))
+        return raw

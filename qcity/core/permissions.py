@@ -3,6 +3,7 @@
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 
 from . import access
@@ -49,6 +50,10 @@ class HasRole(BasePermission):
             return False
         if not request.user.is_authenticated:
             return False
+        if getattr(request.user, "must_change_password", False):  # token callers, unseen by the middleware
+            from .middleware import password_change_required_message
+
+            raise PermissionDenied(password_change_required_message(), code="password_change_required")
         if not access.has_role(request.user, *roles):
             access.deny(request.user, action=f"api {request.method} {request.path}")
             return False

@@ -88,3 +88,32 @@ def user_list() -> QuerySet[User]:
 def audit_event_list() -> QuerySet[AuditEvent]:
     """Only the audit administrator reaches this (views and API check the role)."""
     return AuditEvent.objects.select_related("org_unit")
+
+
+def login_lockout_list() -> list[dict]:
+    """Logins locked now: a user name at one address (axes' failure limit), and user names over the
+    per-username ceiling from any addresses (qcity/core/login_lockout.py), newest first."""
+    from axes.helpers import get_cool_off
+    from django.conf import settings
+    from django.db.models import Count, Max, Sum
+
+    from .login_lockout import recent_attempts, username_ceiling
+
+    limit = settings.AXES_FAILURE_LIMIT if isinstance(settings.AXES_FAILURE_LIMIT, int) else 5
+    cool_off = get_cool_off()
+    attempts = recent_attempts()
+    rows = []
+    for row in (attempts.values("username", "ip_address")
+                .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+                .filter(failures__gte=limit)):
+        rows.append({"kind": "address", "username": row["username"], "ip_address": row["ip_address"],
+                     "failures": row["failures"], "addresses": 1, "last": row["last"],
+                     "until": row["last"] + cool_off if cool_off else None})
+    for row in (attempts.values("username")
+                .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"),
+                          addresses=Count("ip_address", distinct=True))
+                .filter(failures__gte=username_ceiling())):
+        rows.append({"kind": "username", "username": row["username"], "ip_address": "",
+                     "failures": row["failures"], "addresses": row["addresses"], "last": row["last"],
+                     "until": row["last"] + cool_off if cool_off else None})
+    return sorted(rows, key=lambda r: r["last"], reverse=True)

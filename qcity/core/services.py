@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+import string
 from datetime import date
 
 from django.contrib.auth.password_validation import validate_password
@@ -59,12 +61,19 @@ def department_create(*, code: str, name: str, short_name: str, org_unit: OrgUni
 
 
 def user_create(*, username: str, password: str, full_name: str = "", org_unit: OrgUnit | None = None,
-                department: Department | None = None, enterprise=None, by: User | None) -> User:
-    """Accounts are managed by the system administrator (三员分立: system admin manages accounts)."""
+                department: Department | None = None, enterprise=None, by: User | None,
+                must_change_password: bool | None = None) -> User:
+    """Accounts are managed by the system administrator (三员分立: system admin manages accounts).
+
+    The initial password was chosen by someone else, so by default an account an administrator creates
+    must change it at first login (等保: the user alone knows their password); the command line decides.
+    """
     if by is not None:
         require_role(by, Role.SYSTEM_ADMIN, action="create user")
+    if must_change_password is None:
+        must_change_password = by is not None
     user = User(username=username, full_name=full_name, org_unit=org_unit, department=department,
-                enterprise=enterprise)
+                enterprise=enterprise, must_change_password=must_change_password)
     try:
         validate_password(password, user)
     except ValidationError as exc:
@@ -110,6 +119,78 @@ def role_revoke(*, assignment: RoleAssignment, by: User | None) -> None:
         audit_record(action=AuditAction.ROLE_REVOKE, by=by, obj=assignment.user, org_unit=assignment.org_unit,
                      before={"role": assignment.role, "org_unit": assignment.org_unit_id})
         assignment.delete()
+
+
+# --- passwords and login lockouts ----------------------------------------------------------------
+
+_PASSWORD_CLASSES = (string.ascii_lowercase, string.ascii_uppercase, string.digits, "!#$%&*+-=?@^_")
+_UNAMBIGUOUS = str.maketrans("", "", "lIO0o1")
+
+
+def one_time_password(length: int = 16) -> str:
+    """A random password with every character class (it passes CharacterClassValidator), without the
+    look-alike characters an administrator would misread when passing it on."""
+    alphabets = [c.translate(_UNAMBIGUOUS) for c in _PASSWORD_CLASSES]
+    chars = [secrets.choice(a) for a in alphabets]
+    chars += [secrets.choice("".join(alphabets)) for _ in range(length - len(chars))]
+    secrets.SystemRandom().shuffle(chars)
+    return "".join(chars)
+
+
+def user_password_change(*, user: User, password: str) -> User:
+    """The user sets their own password (already validated by the form); a forced change is then done."""
+    with transaction.atomic():
+        user.set_password(password)
+        user.must_change_password = False
+        user.save(update_fields=["password", "must_change_password"])
+        audit_record(action=AuditAction.PASSWORD_CHANGE, by=user, obj=user, org_unit=user.org_unit,
+                     message="password changed by the user")
+    return user
+
+
+def user_password_reset(*, user: User, by: User | None) -> str:
+    """The system administrator gives a user a random one-time password, shown once and never stored in clear.
+
+    The user must change it at the next login; their sessions end (the password hash changed) and their API
+    token is deleted, so whoever held the old password is out. Administrators change their own password on
+    the change page instead, so no one resets their own account unseen.
+    """
+    from rest_framework.authtoken.models import Token
+
+    if by is not None:
+        require_role(by, Role.SYSTEM_ADMIN, action="reset password")
+        if by.pk == user.pk:
+            raise ValidationError({"user": "不能重置自己的密码，请使用“修改密码” (use the change page for your own password)"})
+    if not user.is_active:
+        raise ValidationError({"user": "账号已停用，不能重置密码 (the account is inactive)"})
+    password = one_time_password()
+    with transaction.atomic():
+        user.set_password(password)
+        user.must_change_password = True
+        user.save(update_fields=["password", "must_change_password"])
+        tokens = Token.objects.filter(user=user).delete()[0]
+        audit_record(action=AuditAction.PASSWORD_RESET, by=by, obj=user, org_unit=user.org_unit,
+                     message=f"password reset to a one-time password; change required at next login"
+                             f"{'; API token revoked' if tokens else ''}")
+    return password
+
+
+def login_lockout_release(*, username: str, ip_address: str | None = None, by: User | None) -> int:
+    """The security administrator unlocks a login: one user name at one address, or the user name everywhere
+    (which also clears its per-username ceiling). Returns the number of failure records removed."""
+    from axes.utils import reset
+
+    if by is not None:
+        require_role(by, Role.SECURITY_ADMIN, action="release login lockout")
+    if not username:
+        raise ValidationError({"username": "请指定用户名 (a username is required)"})
+    with transaction.atomic():
+        removed = reset(ip=ip_address or None, username=username)
+        audit_record(action=AuditAction.LOCKOUT_RELEASE, by=by, object_type="core.user", object_repr=username[:200],
+                     message=f"login lockout released for {username!r}"
+                             + (f" at {ip_address}" if ip_address else " at every address")
+                             + f" ({removed} failure records removed)")
+    return removed
 
 
 # --- holiday calendar ----------------------------------------------------------------------------

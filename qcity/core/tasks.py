@@ -46,3 +46,11 @@ def deadlines_recompute_task(*, year: int, by_id: int | None, trigger: str) -> d
     by = User.objects.filter(pk=by_id).first() if by_id else None
     run = deadlines_recompute(year=year, by=by, trigger=trigger)
     return {"recomputation": run.pk, "checked": run.checked, "moved": run.moved}
+
+
+@shared_task
+def idempotency_records_purge_task() -> int:
+    """Hourly: forget Idempotency-Keys and form tokens older than 24 hours."""
+    from .idempotency import idempotency_records_purge
+
+    return idempotency_records_purge()

@@ -14,6 +14,9 @@ urlpatterns = [
     path("users/", views.user_list, name="users"),
     path("users/<int:pk>/roles/", views.role_grant, name="role-grant"),
     path("role-assignments/<int:pk>/revoke/", views.role_revoke, name="role-revoke"),
+    path("users/<int:pk>/password-reset/", views.user_password_reset, name="user-password-reset"),
+    path("login-lockouts/", views.login_lockouts, name="login-lockouts"),
+    path("login-lockouts/release/", views.login_lockout_release, name="login-lockout-release"),
     path("audit-log/", views.audit_log, name="audit-log"),
     path("audit-log/export.xlsx", views.audit_log_export, name="audit-log-export"),
 ]

@@ -1,9 +1,13 @@
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -12,8 +16,18 @@ from .access import BUSINESS_ROLES
 from .audit import audit_record
 from .choices import AuditAction, Role
 from .exports import xlsx_bytes, xlsx_response
+from .fields import parse_year
 from .filters import AuditEventFilter
-from .forms import HolidayYearForm, LegalDurationForm, RoleGrantForm, UserCreateForm, add_service_errors
+from .forms import (
+    HolidayYearForm,
+    LegalDurationForm,
+    LockoutReleaseForm,
+    RoleGrantForm,
+    UserCreateForm,
+    add_service_errors,
+    service_error_text,
+    style_widgets,
+)
 from .models import LegalDuration, RoleAssignment, User
 from .permissions import login_page, role_required
 from .selectors import DEADLINE_CHANGE_ROLES
@@ -76,10 +90,7 @@ def legal_duration_edit(request, pk):
 def holiday_calendar(request):
     today = timezone.localdate()
     years = selectors.holiday_calendar_years(today)
-    try:
-        year = int(request.GET.get("year") or today.year)
-    except ValueError:
-        year = today.year
+    year = parse_year(request.GET.get("year")) or today.year
     if year not in {y["year"] for y in years}:
         year = today.year
     is_admin = access.has_role(request.user, Role.SYSTEM_ADMIN)
@@ -142,6 +153,7 @@ def user_list(request):
     return render(request, "core/user_list.html", {
         "users": selectors.user_list(), "form": form,
         "grant_form": RoleGrantForm() if access.has_role(request.user, Role.SECURITY_ADMIN) else None,
+        "can_reset_password": can_create,
     }, status=400 if form is not None and form.errors else 200)
 
 
@@ -169,6 +181,70 @@ def role_revoke(request, pk):
     services.role_revoke(assignment=assignment, by=request.user)
     messages.success(request, _("已撤销角色"))
     return redirect("core:users")
+
+
+@role_required(Role.SYSTEM_ADMIN)
+@require_POST
+def user_password_reset(request, pk):
+    """Give the user a one-time password, shown on this response only (never stored or sent again)."""
+    account = get_object_or_404(User, pk=pk)
+    try:
+        password = services.user_password_reset(user=account, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, service_error_text(exc))
+        return redirect("core:users")
+    response = render(request, "core/user_password_reset.html", {"account": account, "password": password})
+    add_never_cache_headers(response)  # neither the browser's history nor a proxy keeps the password
+    return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Every user changes their own password here, and a user who must change it is sent here first."""
+
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("home")
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        style_widgets(form, small=False)
+        return form
+
+    def form_valid(self, form):
+        services.user_password_change(user=form.user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(self.request, form.user)  # stay logged in here; other sessions end
+        messages.success(self.request, _("密码已修改"))
+        return redirect(self.get_success_url())
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+password_change = login_page(PasswordChangeView.as_view())
+
+
+@role_required(Role.SECURITY_ADMIN)
+def login_lockouts(request):
+    return render(request, "core/login_lockouts.html", {
+        "lockouts": selectors.login_lockout_list(),
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "ceiling": settings.QCITY_LOGIN_USERNAME_CEILING,
+    })
+
+
+@role_required(Role.SECURITY_ADMIN)
+@require_POST
+def login_lockout_release(request):
+    form = LockoutReleaseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("用户名或地址无效"))
+        return redirect("core:login-lockouts")
+    try:
+        services.login_lockout_release(by=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, service_error_text(exc))
+    else:
+        messages.success(request, _("已解除 %(u)s 的登录锁定") % {"u": form.cleaned_data["username"]})
+    return redirect("core:login-lockouts")
 
 
 @role_required(Role.AUDIT_ADMIN)

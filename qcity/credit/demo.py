@@ -127,7 +127,7 @@ def _events(ctx, due: _Due, rows: list[tuple]) -> list[CreditEvent]:
     rng = ctx.rng("credit-events")
     kinds = [k for k, w in KIND_WEIGHTS for _ in range(w)]
     events = []
-    for enterprise_id, unit in rows:
+    for n, (enterprise_id, unit) in enumerate(rows, start=1):
         kind = rng.choice(kinds)
         occurred = _day(rng, ctx, ctx.year_start, ctx.last_workday)
         authority = f"{unit}市场监督管理局"
@@ -136,6 +136,7 @@ def _events(ctx, due: _Due, rows: list[tuple]) -> list[CreditEvent]:
         if kind in (CreditEventKind.ADMINISTRATIVE_PENALTY, CreditEventKind.HEAVIER_PENALTY):
             event.summary = rng.choice(PENALTY_TEXTS if kind == CreditEventKind.ADMINISTRATIVE_PENALTY else HEAVY_TEXTS)
             event.minor_penalty = kind == CreditEventKind.ADMINISTRATIVE_PENALTY and rng.random() < 0.4
+            event.decision_number = f"{unit[:2]}市监罚〔{occurred.year}〕{n}号"
             deadlines.assign(event, "publication_due_on", due.deadline("penalty-publication", occurred))
             published = _published_on(rng, occurred, event.publication_due_on, ctx, in_time=0.9, late=0.05)
             if published:
@@ -226,6 +227,10 @@ def _write(events: list[CreditEvent], pairs) -> tuple[int, int]:
     for entry, event in pairs:
         if entry is not None:
             event.source_ref = f"credit:listentry:{entry.pk}:entry"
+            # as services.lists does: the public reads the list and the reason, never the facts
+            event.public_summary = f"{entry.get_list_kind_display()}：{entry.get_reason_display()}"
+        else:
+            event.public_summary = event.summary
         listing_events.append(event)
     CreditEvent.objects.bulk_create(listing_events, batch_size=BATCH)
     links = [(event.pk, entry.pk) for entry, event in pairs if entry is not None]
@@ -337,6 +342,8 @@ def generate(ctx) -> dict[str, Any]:
     taken = listed | {r[0] for r in abnormal_rows}
     taken |= {e.enterprise_id for e in events if e.kind in NEGATIVE_KINDS}  # the red list needs a clean record
     red_rows = [r for r in _enterprises(ctx.rng("credit-red"), ctx, max(4, int(n * RED_RATE))) if r[0] not in taken]
+    for event in events:  # the demo's texts are written for publication (no personal data; see the tests)
+        event.public_summary = event.summary
     with transaction.atomic():
         CreditEvent.objects.bulk_create(events, batch_size=BATCH)  # the penalties must have ids first
         pairs = _entries(ctx, due, abnormal_rows, serious, red_rows)

@@ -5,23 +5,37 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from qcity.core.fields import BoundedDateFormField, CleanTextFormField, IdFormField
 from qcity.core.forms import DateInput, StyledForm
+from qcity.core.parsers import JSONTooDeep, json_loads
 
 from .choices import ABNORMAL_REASONS, RED_REASONS, CreditEventKind, ListEntryReason, RepairKind
 
 
 class CreditEventForm(StyledForm):
     kind = forms.ChoiceField(label=_("信用事项类别"), choices=CreditEventKind.choices)
-    occurred_on = forms.DateField(label=_("形成日期"), widget=DateInput())
-    source_authority = forms.CharField(label=_("来源机关"), max_length=100)
-    summary = forms.CharField(label=_("内容摘要"), widget=forms.Textarea(attrs={"rows": 3}))
+    occurred_on = BoundedDateFormField(label=_("形成日期"), widget=DateInput())
+    source_authority = CleanTextFormField(label=_("来源机关"), max_length=100)
+    decision_number = CleanTextFormField(label=_("决定书文号"), max_length=100, required=False,
+                                         help_text=_("如 郑市监罚〔2026〕12号；同一企业的文号不得重复"))
+    summary = forms.CharField(label=_("内容摘要（内部）"), widget=forms.Textarea(attrs={"rows": 3}))
+    public_summary = forms.CharField(
+        label=_("公示内容"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("公众看到的内容；留空则以内容摘要为草稿。公示时检查：不得含有身份证号、电话、银行卡号、电子邮箱或个人姓名"))
     minor_penalty = forms.BooleanField(label=_("通报批评或较低数额罚款（公示期3个月）"), required=False)
-    published_on = forms.DateField(label=_("公示日期（已公示时填写）"), required=False,
-                                   widget=DateInput())
+    published_on = BoundedDateFormField(label=_("公示日期（已公示时填写）"), required=False,
+                                        widget=DateInput())
+    confirm_legal_representative = forms.BooleanField(
+        label=_("确认公示内容中的法定代表人姓名依法需要公示"), required=False)
 
 
 class PublishForm(StyledForm):
-    published_on = forms.DateField(label=_("公示日期"), widget=DateInput())
+    published_on = BoundedDateFormField(label=_("公示日期"), widget=DateInput())
+    public_summary = forms.CharField(
+        label=_("公示内容"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("不得含有身份证号、电话、银行卡号、电子邮箱或个人姓名；留空则保持原公示内容"))
+    confirm_legal_representative = forms.BooleanField(
+        label=_("确认公示内容中的法定代表人姓名依法需要公示（仅限被处罚企业的法定代表人）"), required=False)
 
 
 class WithdrawForm(StyledForm):
@@ -35,12 +49,12 @@ def _reason_choices(reasons):
 class ListEntryForm(StyledForm):
     """One form for the three lists; the view removes the fields a list does not use."""
 
-    uscc = forms.CharField(label=_("统一社会信用代码"), max_length=18)
+    uscc = CleanTextFormField(label=_("统一社会信用代码"), max_length=18)
     reason = forms.ChoiceField(label=_("列入事由"), choices=ListEntryReason.choices)
-    penalty_event = forms.IntegerField(label=_("所依据的较重行政处罚（信用事项编号）"))
-    decided_on = forms.DateField(label=_("决定日期"), widget=DateInput())
-    decision_authority = forms.CharField(label=_("作出决定机关"), max_length=100)
-    decision_number = forms.CharField(label=_("决定书文号"), max_length=100, required=False)
+    penalty_event = IdFormField(label=_("所依据的较重行政处罚（信用事项编号）"))
+    decided_on = BoundedDateFormField(label=_("决定日期"), widget=DateInput())
+    decision_authority = CleanTextFormField(label=_("作出决定机关"), max_length=100)
+    decision_number = CleanTextFormField(label=_("决定书文号"), max_length=100, required=False)
     detail = forms.CharField(label=_("事实与依据"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, list_kind: str, **kwargs):
@@ -85,6 +99,8 @@ class ScoringModelForm(StyledForm):
 
     def clean_parameters(self):
         try:
-            return json.loads(self.cleaned_data["parameters"])
+            return json_loads(self.cleaned_data["parameters"])
+        except JSONTooDeep as error:
+            raise forms.ValidationError(str(error)) from error
         except json.JSONDecodeError as error:
             raise forms.ValidationError(_("不是有效的JSON：第%(line)s行第%(col)s列") % {"line": error.lineno, "col": error.colno}) from error

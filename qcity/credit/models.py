@@ -29,7 +29,15 @@ class CreditEvent(models.Model):
     kind = models.CharField(_("信用事项类别"), max_length=40, choices=CreditEventKind.choices)
     occurred_on = models.DateField(_("形成日期"), help_text=_("处罚决定、抽检结论、列入决定等的日期"))
     source_authority = models.CharField(_("来源机关"), max_length=100)
-    summary = models.TextField(_("内容摘要"))
+    summary = models.TextField(_("内容摘要"), help_text=_("内部记录，不公开"))
+    public_summary = models.TextField(
+        _("公示内容"), blank=True,
+        help_text=_("公开档案、公开接口和导出只显示此内容；不得含有身份证号、电话、银行卡号、电子邮箱或个人姓名"))
+    confirmed_names = models.JSONField(
+        _("经确认依法公示的姓名"), default=list, blank=True,
+        help_text=_("被处罚企业的法定代表人姓名，经公示人员确认后按原文公示"))
+    decision_number = models.CharField(_("决定书文号"), max_length=100, blank=True,
+                                       help_text=_("如 郑市监罚〔2026〕12号；同一企业的文号不得重复"))
     source_ref = models.CharField(_("来源编号"), max_length=100, blank=True,
                                   help_text=_("来源模块的记录，如 sampling:sample:42"))
     minor_penalty = models.BooleanField(_("通报批评或较低数额罚款"), default=False,
@@ -61,6 +69,10 @@ class CreditEvent(models.Model):
             models.UniqueConstraint(fields=["source_ref"], condition=~Q(source_ref=""),
                                     name="credit_event_source_ref_unique",
                                     violation_error_message=_("该来源编号已登记")),
+            # the same penalty decision recorded twice for one enterprise (a natural duplicate)
+            models.UniqueConstraint(fields=["enterprise", "decision_number"], condition=~Q(decision_number=""),
+                                    name="credit_event_decision_number_unique",
+                                    violation_error_message=_("该企业已登记此决定书文号")),
             models.CheckConstraint(condition=Q(published_on__isnull=True) | Q(published_on__gte=models.F("occurred_on")),
                                    name="credit_event_published_after_occurred"),
         ]

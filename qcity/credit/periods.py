@@ -7,12 +7,27 @@ A period measured in months or years is not a deadline for an act, so it is not 
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+from collections.abc import Iterator
 
 from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from qcity.core.choices import DurationUnit
-from qcity.core.deadlines import deadline, legal_duration_in_force
+from qcity.core.deadlines import DurationNotDefined, deadline, legal_duration_in_force
+
+
+@contextlib.contextmanager
+def rule_in_force(field: str, day: datetime.date | None) -> Iterator[None]:
+    """A date before the rule that times it came into force (no legal-duration row in force on it) is a
+    400 naming the field that holds the date, never an unhandled error."""
+    try:
+        yield
+    except DurationNotDefined as error:
+        raise ValidationError({field: [
+            _("%(day)s 没有适用的法定期限规定，无法计算期限，请核对日期") % {"day": day}]}) from error
 
 
 def period_end(code: str, start: datetime.date) -> datetime.date:

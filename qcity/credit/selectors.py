@@ -35,6 +35,7 @@ from .models import (
     Objection,
     RepairApplication,
 )
+from .publication import findings_of
 from .services.access import OFFICE_ROLES, OFFICER_ROLES  # noqa: F401  (re-exported for views and the API)
 
 FILE_ROLES = OFFICER_ROLES | {Role.ENTERPRISE_USER}
@@ -149,7 +150,7 @@ def public_events(enterprise: Enterprise, today: datetime.date) -> QuerySet[Cred
     return (CreditEvent.objects.filter(enterprise=enterprise, status=CreditEventStatus.PUBLISHED,
                                        published_on__lte=today)
             .filter(Q(publication_ends_on__isnull=True) | Q(publication_ends_on__gte=today))
-            .order_by("-occurred_on", "-id"))
+            .select_related("enterprise").order_by("-occurred_on", "-id"))
 
 
 def public_list_entries(list_kind: str | None = None, enterprise: Enterprise | None = None) -> QuerySet[CreditListEntry]:
@@ -162,3 +163,24 @@ def public_list_entries(list_kind: str | None = None, enterprise: Enterprise | N
 
 
 PUBLIC_LIST_KINDS = [CreditListKind.ABNORMAL_OPERATIONS, CreditListKind.SERIOUS_VIOLATION, CreditListKind.RED]
+
+
+def credit_public_personal_data_hits(*, today: datetime.date | None = None) -> list[tuple[str, int, list]]:
+    """Personal data in what the public credit files show today: for each public event whose public summary
+    holds personal data (other than a name confirmed for publication), (uscc, event id, findings). The
+    platform's promise is that this is empty; `qcity credit personal-data-check` reports it."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    events = (CreditEvent.objects.filter(status=CreditEventStatus.PUBLISHED, published_on__lte=today)
+              .filter(Q(publication_ends_on__isnull=True) | Q(publication_ends_on__gte=today))
+              .select_related("enterprise").only("pk", "kind", "public_summary", "confirmed_names", "enterprise__uscc",
+                                                 "enterprise__name", "enterprise__legal_representative")
+              .order_by("pk"))
+    hits = []
+    for event in events.iterator(chunk_size=2000):
+        confirmed = set(event.confirmed_names or [])
+        findings = [f for f in findings_of(event) if not (f.kind == "name" and f.text in confirmed)]
+        if findings:
+            hits.append((event.enterprise.uscc, event.pk, findings))
+    return hits

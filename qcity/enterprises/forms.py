@@ -1,8 +1,8 @@
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from qcity.core.forms import DateInput, StyledModelForm
+from qcity.core.uploads import XLSX_TYPES, UploadValidator
 
 from .models import Certification, ChiefQualityOfficer, Enterprise, Licence
 
@@ -28,14 +28,9 @@ class EnterpriseForm(StyledModelForm):
 
 
 class EnterpriseImportForm(forms.Form):
-    file = forms.FileField(label=_("xlsx 文件"), help_text=_("第1行为表头，可先导出一份作为模板"))
+    file = forms.FileField(label=_("xlsx 文件"), help_text=_("第1行为表头，可先导出一份作为模板"),
+                           validators=[UploadValidator(XLSX_TYPES)])
     skip_bad_rows = forms.BooleanField(label=_("跳过错误行，只导入正确的行"), required=False)
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > settings.QCITY_MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("文件过大"))
-        return upload
 
 
 class LicenceForm(StyledModelForm):

@@ -10,20 +10,21 @@ from __future__ import annotations
 import datetime
 import decimal
 import itertools
-import zipfile
+import os
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from python_calamine import CalamineWorkbook
+from django.utils.translation import gettext as _
 
 from qcity.core import access
 from qcity.core.audit import audit_record
 from qcity.core.choices import ENTERPRISE_EDITOR_ROLES, AuditAction
 from qcity.core.models import OrgUnit, User
+from qcity.core.sheets import SheetReadError, first_sheet_rows, reads_in_process
+from qcity.core.uploads import XLSX_TYPES, validate_upload
 
 from .choices import EnterpriseStatus, EntityType, ImportStatus
 from .models import Enterprise, EnterpriseImport
@@ -64,19 +65,12 @@ class ParseResult:
 
 
 def check_upload(upload) -> None:
-    """File-level checks before reading a row: name, size, emptiness, that it is really an xlsx."""
-    name = getattr(upload, "name", "") or ""
-    if not name.lower().endswith(".xlsx"):
-        raise ImportFileError({"file": [f"文件类型错误：只接受 .xlsx 文件，收到“{name}”"]})
-    if upload.size == 0:
-        raise ImportFileError({"file": ["文件为空"]})
-    if upload.size > settings.QCITY_MAX_UPLOAD_BYTES:
-        limit = settings.QCITY_MAX_UPLOAD_BYTES // (1024 * 1024)
-        raise ImportFileError({"file": [f"文件过大：上限 {limit} MB"]})
-    upload.seek(0)
-    if not zipfile.is_zipfile(upload):
-        raise ImportFileError({"file": ["文件内容不是有效的 xlsx（Excel 2007+）工作簿"]})
-    upload.seek(0)
+    """File-level checks before reading a row: name, size, emptiness, that it is really an xlsx, and that
+    it does not unpack into more than the reader can hold (qcity.core.uploads)."""
+    try:
+        validate_upload(upload, field="file", allowed=XLSX_TYPES, label=_("xlsx 文件"))
+    except ValidationError as exc:
+        raise ImportFileError(exc.message_dict) from None
 
 
 def _lookup_tables(user: User | None):
@@ -112,18 +106,39 @@ def _date(value) -> datetime.date | None:
     return datetime.date.fromisoformat(text)
 
 
-def _open(upload):
+def _source(upload):
+    """What the sheet reader reads: the file's path when it is on disk (a stored or a large upload), which
+    a capped child process can open itself, else its bytes."""
+    if hasattr(upload, "temporary_file_path"):
+        return upload.temporary_file_path()
+    inner, seen = getattr(upload, "file", None), 0
+    while inner is not None and seen < 5:  # File → FieldFile → File → the open file, whose name is its path
+        name = getattr(inner, "name", None)
+        if isinstance(name, str) and os.path.isabs(name) and os.path.isfile(name):
+            return name
+        inner, seen = getattr(inner, "file", None), seen + 1
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    return data
+
+
+def _open(upload, *, checked: bool = False):
     """The rows after the heading row, and the column positions by field.
 
     Read with python-calamine: openpyxl (used for writing) parses a large sheet several times slower,
-    and reading was most of an import's time.
+    and reading was most of an import's time. A large file is read in a child process with a memory
+    ceiling (qcity.core.sheets), so that it fails its import instead of taking the worker down.
     """
-    check_upload(upload)
+    if not checked:
+        check_upload(upload)
     try:
-        rows = CalamineWorkbook.from_filelike(upload).get_sheet_by_index(0).iter_rows()
-        header = next(rows, None)
-    except Exception as exc:  # calamine raises its own error types for a corrupt workbook
-        raise ImportFileError({"file": [f"无法读取工作簿：{exc.__class__.__name__}"]}) from exc
+        rows = iter(first_sheet_rows(_source(upload), engine="calamine"))
+    except SheetReadError as exc:
+        if exc.reason == "unreadable":
+            raise ImportFileError({"file": [_("无法读取工作簿：%(error)s") % {"error": exc.detail}]}) from None
+        raise ImportFileError({"file": [exc.user_message()]}) from None
+    header = next(rows, None)
     if header is None or not any(header):
         raise ImportFileError({"file": ["工作表为空：第1行应为表头"]})
     headings = [_text(h) for h in header]
@@ -140,8 +155,12 @@ def _open(upload):
 
 
 def check_file(upload) -> None:
-    """The file-level checks only (type, size, emptiness, headings): fast, done before queueing."""
-    _open(upload)
+    """The file-level checks done before queueing: type, size, emptiness and the zip checks, and for a small
+    file its headings too. A large file's headings are checked by the background job, which reads it in a
+    capped child process (a file's rows are only parsed in the request when that costs little)."""
+    check_upload(upload)
+    if reads_in_process(_source(upload)):
+        _open(upload, checked=True)
     upload.seek(0)
 
 
@@ -312,6 +331,10 @@ def enterprise_import_process(*, record: EnterpriseImport) -> EnterpriseImport:
     except ValidationError as exc:
         record.status = ImportStatus.FAILED
         record.errors = [{"row": None, "column": "文件", "message": m} for m in exc.messages]
+        record.save(update_fields=["status", "errors"])
+    except MemoryError:  # a small file read in this process after all: the import fails, the worker lives
+        record.status = ImportStatus.FAILED
+        record.errors = [{"row": None, "column": "文件", "message": _("读取工作簿时内存不足：请拆分为几个较小的文件后再导入")}]
         record.save(update_fields=["status", "errors"])
     return record
 

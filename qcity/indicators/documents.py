@@ -78,8 +78,16 @@ def _read_docx(data: bytes) -> str:
     """Paragraphs and table rows in document order; a row's cells are joined by a tab, like the
     built-in plan texts, so the extractor reads tables the same way whatever the source."""
     import docx  # python-docx; imported here so text uploads do not pay for it
+    from django.core.exceptions import ValidationError
     from docx.opc.exceptions import PackageNotFoundError
 
+    from qcity.core.uploads import check_zip
+
+    try:
+        check_zip(data)  # a zip bomb is refused before python-docx inflates it
+    except ValidationError as exc:
+        if exc.code != "bad_zip":  # a damaged package gets python-docx's own message below
+            raise PlanDocumentError("Word 文件：" + "；".join(exc.messages)) from None
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:

@@ -3,7 +3,7 @@ import re
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.html import escape
@@ -14,6 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from qcity.core import access
 from qcity.core.choices import Role
+from qcity.core.downloads import attachment_response
+from qcity.core.fields import parse_year
 from qcity.core.forms import add_service_errors
 from qcity.core.models import OrgUnit
 from qcity.core.pagination import CappedPaginator
@@ -44,10 +46,8 @@ VIEWER_ROLES = (Role.LEADERSHIP_OFFICE, Role.DEPARTMENT_REPORTER, Role.DISTRICT_
 
 
 def _year(request, default: int) -> int:
-    try:
-        return int(request.GET.get("year") or default)
-    except ValueError:
-        return default
+    year = parse_year(request.GET.get("year"))
+    return default if year is None else year
 
 
 @role_required(*VIEWER_ROLES)
@@ -154,8 +154,8 @@ def reported_value_list(request):
     status = request.GET.get("status", ValueStatus.SUBMITTED if access.has_role(request.user, *APPROVER_ROLES) else "")
     if status:
         values = values.filter(status=status)
-    if request.GET.get("year", "").isdigit():
-        values = values.filter(year=int(request.GET["year"]))
+    if (year := parse_year(request.GET.get("year"))) is not None:
+        values = values.filter(year=year)
     page = CappedPaginator(values.order_by("-submitted_at", "pk"), 50).get_page(request.GET.get("page"))
     context = {"page": page, "status": status, "statuses": ValueStatus.choices,
                "can_approve": access.has_role(request.user, *APPROVER_ROLES)}
@@ -194,7 +194,7 @@ def evidence_download(request, pk):
     """A supporting document, only for users whose scope covers the value's org unit."""
     evidence = get_object_or_404(ValueEvidence.objects.filter(
         reported_value__in=selectors.reported_value_list(user=request.user)), pk=pk)
-    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name)
+    return attachment_response(evidence.file, evidence.original_name)
 
 
 _TRANSITIONS = {
@@ -237,8 +237,9 @@ def reported_value_import(request):
             errors, status = [too_large], 400
         elif form.is_valid():
             try:
-                count = services.reported_values_import(plan=form.cleaned_data["plan"],
-                                                        data=form.cleaned_data["file"].read(), by=request.user)
+                upload = form.cleaned_data["file"]
+                count = services.reported_values_import(plan=form.cleaned_data["plan"], data=upload.read(),
+                                                        by=request.user, name=upload.name)
             except ValidationError as exc:
                 errors, status = exc.messages, 400
             else:

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qcity.core.fields import IdFilter, YearFilter
 from qcity.core.forms import style_widgets
 from qcity.core.models import OrgUnit
 
@@ -32,7 +33,7 @@ class InspectionItemFilter(_Styled):
 
 
 class InspectionPlanFilter(_Styled):
-    year = django_filters.NumberFilter(label=_("年度"))
+    year = YearFilter(label=_("年度"))
     status = django_filters.ChoiceFilter(label=_("状态"), choices=PlanStatus.choices, empty_label=_("全部"))
     org_unit = django_filters.ModelChoiceFilter(label=_("实施单位"), queryset=OrgUnit.objects.all(), empty_label=_("全部"))
 
@@ -44,7 +45,7 @@ class InspectionPlanFilter(_Styled):
 class InspectionResultFilter(_Styled):
     """Shared by the result list page and the API."""
 
-    plan = django_filters.NumberFilter(label=_("计划"), field_name="target__draw__plan_id")
+    plan = IdFilter(label=_("计划"), field_name="target__draw__plan_id")
     outcome = django_filters.ChoiceFilter(label=_("检查结果"), choices=Outcome.choices, empty_label=_("全部"))
     published = django_filters.ChoiceFilter(label=_("已公示"), choices=YES_NO, empty_label=_("全部"),
                                             method="filter_published")
@@ -71,7 +72,7 @@ class InspectionResultFilter(_Styled):
 class PublicResultFilter(_Styled):
     q = django_filters.CharFilter(label=_("统一社会信用代码或企业名称"), method="filter_q")
     outcome = django_filters.ChoiceFilter(label=_("检查结果"), choices=Outcome.choices, empty_label=_("全部"))
-    year = django_filters.NumberFilter(label=_("年度"), field_name="inspected_on", lookup_expr="year")
+    year = YearFilter(label=_("年度"), field_name="inspected_on", lookup_expr="year")
 
     class Meta:
         model = InspectionResult

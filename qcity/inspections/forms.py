@@ -5,6 +5,12 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from qcity.core.fields import (
+    BoundedDateFormField,
+    BoundedDecimalFormField,
+    BoundedIntegerFormField,
+    CleanTextFormField,
+)
 from qcity.core.forms import DateInput, StyledForm
 from qcity.core.models import Department, OrgUnit, User
 from qcity.enterprises.choices import EnterpriseStatus, EntityType
@@ -17,12 +23,12 @@ DATE = DateInput()
 
 
 class ItemForm(StyledForm):
-    code = forms.CharField(label=_("事项编号"), max_length=40)
-    name = forms.CharField(label=_("事项名称"), max_length=200)
+    code = CleanTextFormField(label=_("事项编号"), max_length=40)
+    name = CleanTextFormField(label=_("事项名称"), max_length=200)
     legal_basis = forms.CharField(label=_("检查依据"), widget=forms.Textarea(attrs={"rows": 2}))
     org_unit = forms.ModelChoiceField(label=_("实施单位"), queryset=OrgUnit.objects.none())
     department = forms.ModelChoiceField(label=_("实施部门"), queryset=Department.objects.all(), required=False)
-    method = forms.CharField(label=_("检查方式"), max_length=100, required=False)
+    method = CleanTextFormField(label=_("检查方式"), max_length=100, required=False)
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -30,8 +36,8 @@ class ItemForm(StyledForm):
 
 
 class InspectorForm(StyledForm):
-    username = forms.CharField(label=_("账号（用户名）"), max_length=150)
-    badge_number = forms.CharField(label=_("执法证号"), max_length=40)
+    username = CleanTextFormField(label=_("账号（用户名）"), max_length=150)
+    badge_number = CleanTextFormField(label=_("执法证号"), max_length=40)
     org_unit = forms.ModelChoiceField(label=_("所属单位"), queryset=OrgUnit.objects.none())
     qualifications = forms.ModelMultipleChoiceField(label=_("可检查事项"), queryset=InspectionItem.objects.all(),
                                                     required=False, widget=forms.SelectMultiple(attrs={"size": 6}))
@@ -54,7 +60,7 @@ class InspectorUpdateForm(StyledForm):
 
 
 class ConflictForm(StyledForm):
-    uscc = forms.CharField(label=_("企业统一社会信用代码"), max_length=18)
+    uscc = CleanTextFormField(label=_("企业统一社会信用代码"), max_length=18)
     reason = forms.CharField(label=_("回避事由"), max_length=200)
 
     def clean_uscc(self):
@@ -65,7 +71,7 @@ class ConflictForm(StyledForm):
 
 
 class PoolForm(StyledForm):
-    name = forms.CharField(label=_("名称"), max_length=100)
+    name = CleanTextFormField(label=_("名称"), max_length=100)
     org_unit = forms.ModelChoiceField(label=_("管理单位"), queryset=OrgUnit.objects.none())
     filter_org_units = forms.ModelMultipleChoiceField(label=_("所属区域（留空为全部）"), queryset=OrgUnit.objects.none(),
                                                       required=False)
@@ -85,26 +91,26 @@ class PoolForm(StyledForm):
 
 
 class PlanForm(StyledForm):
-    name = forms.CharField(label=_("计划名称"), max_length=200)
+    name = CleanTextFormField(label=_("计划名称"), max_length=200)
     org_unit = forms.ModelChoiceField(label=_("实施单位"), queryset=OrgUnit.objects.none())
-    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
-    period_start = forms.DateField(label=_("检查开始"), widget=DATE)
-    period_end = forms.DateField(label=_("检查结束"), widget=DATE)
+    year = BoundedIntegerFormField(label=_("年度"), min_value=2000, max_value=2100)
+    period_start = BoundedDateFormField(label=_("检查开始"), widget=DATE)
+    period_end = BoundedDateFormField(label=_("检查结束"), widget=DATE)
     pool = forms.ModelChoiceField(label=_("检查对象名录库"), queryset=TargetPool.objects.none())
     items = forms.ModelMultipleChoiceField(label=_("抽查事项（仅已公开）"), widget=forms.SelectMultiple(attrs={"size": 6}),
                                            queryset=InspectionItem.objects.filter(published=True))
     item_ratios = forms.CharField(label=_("事项检查比例（每行：事项编号 比例%，未列出的为100%）"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 2}),
                                   help_text=_("事项检查比例：抽中对象中检查该事项的比例"))
-    ratio_a = forms.DecimalField(label=_("A类抽查比例（%）"), min_value=0, max_value=100, initial=3)
-    ratio_b = forms.DecimalField(label=_("B类抽查比例（%）"), min_value=0, max_value=100, initial=5)
-    ratio_c = forms.DecimalField(label=_("C类抽查比例（%）"), min_value=0, max_value=100, initial=20)
-    ratio_d = forms.DecimalField(label=_("D类抽查比例（%）"), min_value=0, max_value=100, initial=60)
-    count_a = forms.IntegerField(label=_("A类抽取数（可选，优先于比例）"), min_value=0, required=False)
-    count_b = forms.IntegerField(label=_("B类抽取数（可选）"), min_value=0, required=False)
-    count_c = forms.IntegerField(label=_("C类抽取数（可选）"), min_value=0, required=False)
-    count_d = forms.IntegerField(label=_("D类抽取数（可选）"), min_value=0, required=False)
-    inspectors_per_target = forms.IntegerField(label=_("每户检查人员数"), min_value=2, initial=2)
+    ratio_a = BoundedDecimalFormField(label=_("A类抽查比例（%）"), min_value=0, max_value=100, initial=3)
+    ratio_b = BoundedDecimalFormField(label=_("B类抽查比例（%）"), min_value=0, max_value=100, initial=5)
+    ratio_c = BoundedDecimalFormField(label=_("C类抽查比例（%）"), min_value=0, max_value=100, initial=20)
+    ratio_d = BoundedDecimalFormField(label=_("D类抽查比例（%）"), min_value=0, max_value=100, initial=60)
+    count_a = BoundedIntegerFormField(label=_("A类抽取数（可选，优先于比例）"), min_value=0, required=False)
+    count_b = BoundedIntegerFormField(label=_("B类抽取数（可选）"), min_value=0, required=False)
+    count_c = BoundedIntegerFormField(label=_("C类抽取数（可选）"), min_value=0, required=False)
+    count_d = BoundedIntegerFormField(label=_("D类抽取数（可选）"), min_value=0, required=False)
+    inspectors_per_target = BoundedIntegerFormField(label=_("每户检查人员数"), min_value=2, initial=2)
 
     def __init__(self, *args, units=None, pools=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -140,7 +146,7 @@ class PlanForm(StyledForm):
 class ResultForm(StyledForm):
     item = forms.ModelChoiceField(label=_("抽查事项"), queryset=InspectionItem.objects.none())
     outcome = forms.ChoiceField(label=_("检查结果"), choices=Outcome.choices)
-    inspected_on = forms.DateField(label=_("检查完成日期"), widget=DATE)
+    inspected_on = BoundedDateFormField(label=_("检查完成日期"), widget=DATE)
     findings = forms.CharField(label=_("检查情况"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     is_case_lead = forms.BooleanField(label=_("移送案件线索"), required=False)
     case_lead_note = forms.CharField(label=_("线索说明"), max_length=300, required=False)

@@ -8,18 +8,10 @@ class. Full: adds the draw order per stratum and the inspector snapshot (declare
 
 from __future__ import annotations
 
+from qcity.core.masking import mask_person_name
+
 from . import draw as algorithm
 from .models import Assignment, Draw, DrawnTarget
-
-
-def mask_name(name: str) -> str:
-    """张*明 / 张* : the platform's rule for personal names on public pages."""
-    name = (name or "").strip()
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
 def draw_record(draw: Draw, *, full: bool) -> dict:
@@ -30,7 +22,7 @@ def draw_record(draw: Draw, *, full: bool) -> dict:
             Assignment.objects.filter(target__draw=draw).order_by("target_id", "position")
             .values_list("target_id", "inspector_id", "inspector__badge_number", "inspector__user__full_name",
                          "inspector__user__username")):
-        teams.setdefault(target_id, []).append((inspector_id, badge, mask_name(full_name or username)))
+        teams.setdefault(target_id, []).append((inspector_id, badge, mask_person_name(full_name or username)))
     selection, strata = [], {s: [] for s in algorithm.STRATA}
     rows = (DrawnTarget.objects.filter(draw=draw).order_by("enterprise_id")
             .values_list("pk", "enterprise_id", "enterprise__uscc", "enterprise__name", "enterprise__org_unit__name",

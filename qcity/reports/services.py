@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 
 from qcity.core.audit import audit_record
 from qcity.core.choices import AuditAction, Role
+from qcity.core.fields import parse_year as parse_year_param
 from qcity.core.models import User
 from qcity.indicators.models import Plan
 
@@ -27,9 +28,10 @@ class ReportError(ValueError):
 
 
 def parse_year(raw: str | None) -> int:
-    if not raw or not raw.isdigit():
+    year = parse_year_param(raw)
+    if year is None:
         raise ReportError("year: 请填写年份（如 2025）")
-    return int(raw)
+    return year
 
 
 def parse_plan_year(code: str | None, raw_year: str | None) -> tuple[Plan, int]:

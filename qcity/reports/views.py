@@ -5,6 +5,7 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from qcity.core.fields import YEAR_MAX, YEAR_MIN, parse_int
 from qcity.core.permissions import role_required
 
 from . import selectors, services
@@ -16,10 +17,10 @@ REPORT_ROLES = services.REPORT_ROLES
 def _int(value: str | None, field: str) -> int | None:
     if not value:
         return None
-    try:
-        return int(value)
-    except ValueError:
-        raise CockpitError(f"{field}: 应为整数") from None
+    parsed = parse_int(value, minimum=YEAR_MIN, maximum=YEAR_MAX) if field == "year" else parse_int(value)
+    if parsed is None:
+        raise CockpitError(f"{field}: 应为整数")
+    return parsed
 
 
 @role_required(*COCKPIT_ROLES)

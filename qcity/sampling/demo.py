@@ -92,7 +92,7 @@ def _days(rng, low: int, high: int) -> datetime.timedelta:
     return datetime.timedelta(days=rng.randint(low, high))
 
 
-def _samplers(city: OrgUnit) -> list[User]:
+def _samplers(city: OrgUnit, *, forced_password_change: bool = True) -> list[User]:
     """Two sampling inspectors of the city bureau (law-enforcement staff, Order 18), kept across resets."""
     people = []
     for n in (1, 2):
@@ -100,7 +100,7 @@ def _samplers(city: OrgUnit) -> list[User]:
         user = User.objects.filter(username=username).first()
         if user is None:
             user = user_create(username=username, password=DEMO_PASSWORD, full_name=f"市局抽样员{n}", org_unit=city,
-                               by=None)
+                               by=None, must_change_password=forced_password_change)
             role_grant(user=user, role=Role.INSPECTOR, org_unit=city, by=None)
         people.append(user)
     return people
@@ -241,7 +241,7 @@ def generate(ctx) -> dict[str, Any]:
     city = OrgUnit.objects.get(parent__isnull=True)
     districts = list(OrgUnit.objects.filter(parent=city).order_by("sort_order", "pk"))
     categories = {c.code: c for c in ProductCategory.objects.all()}
-    samplers = _samplers(city)
+    samplers = _samplers(city, forced_password_change=ctx.forced_password_change)
     plans = _plans(ctx, city, districts, categories)
     pool = _pool(rng, POOL_SIZE)
     if not pool:

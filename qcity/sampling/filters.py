@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qcity.core.fields import IdFilter, YearFilter
 from qcity.core.forms import style_widgets
 from qcity.core.models import OrgUnit
 
@@ -31,7 +32,7 @@ class SampleFilter(_Styled):
     """Shared by the sample list page, its export and the API."""
 
     q = django_filters.CharFilter(label=_("编号/产品/企业"), method="filter_q")
-    plan = django_filters.NumberFilter(label=_("抽检计划"), field_name="plan_id")
+    plan = IdFilter(label=_("抽检计划"), field_name="plan_id")
     category = django_filters.ModelChoiceFilter(label=_("产品类别"), queryset=ProductCategory.objects.all(),
                                                 empty_label=_("全部"))
     kind = django_filters.ChoiceFilter(label=_("产品大类"), choices=ProductKind.choices, empty_label=_("全部"),
@@ -42,7 +43,7 @@ class SampleFilter(_Styled):
     conclusion = django_filters.ChoiceFilter(label=_("结论"), choices=Conclusion.choices, empty_label=_("全部"))
     published = django_filters.ChoiceFilter(label=_("已公布"), choices=YES_NO, empty_label=_("全部"),
                                             method="filter_published")
-    year = django_filters.NumberFilter(label=_("抽样年度"), field_name="sampling_date", lookup_expr="year")
+    year = YearFilter(label=_("抽样年度"), field_name="sampling_date", lookup_expr="year")
 
     class Meta:
         model = Sample
@@ -65,7 +66,7 @@ class SampleFilter(_Styled):
 
 class PlanFilter(_Styled):
     level = django_filters.ChoiceFilter(label=_("计划层级"), choices=PlanLevel.choices, empty_label=_("全部"))
-    year = django_filters.NumberFilter(label=_("年度"), field_name="period_start", lookup_expr="year")
+    year = YearFilter(label=_("年度"), field_name="period_start", lookup_expr="year")
     category = django_filters.ModelChoiceFilter(label=_("产品类别"), queryset=ProductCategory.objects.all(),
                                                 empty_label=_("全部"), field_name="categories")
 

@@ -4,6 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qcity.core import access
+from qcity.core.fields import (
+    BoundedDateFormField,
+    BoundedDecimalFormField,
+    BoundedIntegerFormField,
+    CleanTextFormField,
+)
 from qcity.core.forms import DateInput, StyledForm
 from qcity.core.models import RoleAssignment, User
 from qcity.enterprises.models import Enterprise
@@ -17,14 +23,14 @@ VERDICTS = (("", _("按限量自动判定")), ("yes", _("合格")), ("no", _("�
 
 
 class PlanForm(StyledForm):
-    title = forms.CharField(label=_("计划名称"), max_length=200)
+    title = CleanTextFormField(label=_("计划名称"), max_length=200)
     level = forms.ChoiceField(label=_("计划层级"), choices=PlanLevel.choices)
     org_unit = forms.ModelChoiceField(label=_("组织实施单位"), queryset=None)
-    period_start = forms.DateField(label=_("开始日期"), widget=DATE)
-    period_end = forms.DateField(label=_("结束日期"), widget=DATE)
+    period_start = BoundedDateFormField(label=_("开始日期"), widget=DATE)
+    period_end = BoundedDateFormField(label=_("结束日期"), widget=DATE)
     categories = forms.ModelMultipleChoiceField(label=_("产品类别"), queryset=ProductCategory.objects.all(),
                                                 widget=forms.SelectMultiple(attrs={"size": 8}))
-    planned_batches = forms.IntegerField(label=_("计划批次"), min_value=1)
+    planned_batches = BoundedIntegerFormField(label=_("计划批次"), min_value=1)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,21 +60,21 @@ class SampleForm(StyledForm):
     category = forms.ModelChoiceField(label=_("产品类别"), queryset=ProductCategory.objects.all())
     enterprise = _EnterpriseByCode(label=_("被抽样单位（统一社会信用代码）"), max_length=18)
     manufacturer = _EnterpriseByCode(label=_("标称生产企业（本市，信用代码）"), max_length=18, required=False)
-    manufacturer_name = forms.CharField(label=_("标称生产企业（外地，名称）"), max_length=200, required=False)
-    product_name = forms.CharField(label=_("产品名称"), max_length=200)
-    brand = forms.CharField(label=_("商标"), max_length=100, required=False)
-    specification = forms.CharField(label=_("规格型号"), max_length=100, required=False)
-    batch_number = forms.CharField(label=_("生产批号"), max_length=100)
-    production_date = forms.DateField(label=_("生产日期"), required=False, widget=DATE)
-    sampling_date = forms.DateField(label=_("抽样日期"), widget=DATE)
+    manufacturer_name = CleanTextFormField(label=_("标称生产企业（外地，名称）"), max_length=200, required=False)
+    product_name = CleanTextFormField(label=_("产品名称"), max_length=200)
+    brand = CleanTextFormField(label=_("商标"), max_length=100, required=False)
+    specification = CleanTextFormField(label=_("规格型号"), max_length=100, required=False)
+    batch_number = CleanTextFormField(label=_("生产批号"), max_length=100)
+    production_date = BoundedDateFormField(label=_("生产日期"), required=False, widget=DATE)
+    sampling_date = BoundedDateFormField(label=_("抽样日期"), widget=DATE)
     sampling_place = forms.ChoiceField(label=_("抽样场所"), choices=SamplingPlace.choices)
     samplers = forms.ModelMultipleChoiceField(label=_("抽样人员（至少2名）"), queryset=None,
                                               widget=forms.SelectMultiple(attrs={"size": 5}))
-    quantity = forms.IntegerField(label=_("抽样数量"), min_value=1)
-    backup_quantity = forms.IntegerField(label=_("备用样品数量"), min_value=0)
-    quantity_unit = forms.CharField(label=_("计量单位"), max_length=20, initial="件")
+    quantity = BoundedIntegerFormField(label=_("抽样数量"), min_value=1)
+    backup_quantity = BoundedIntegerFormField(label=_("备用样品数量"), min_value=0)
+    quantity_unit = CleanTextFormField(label=_("计量单位"), max_length=20, initial="件")
     backup_sealed = forms.BooleanField(label=_("备用样品已封存"), required=False, initial=True)
-    number = forms.CharField(label=_("抽样单编号"), max_length=40, required=False, help_text=_("留空自动编号"))
+    number = CleanTextFormField(label=_("抽样单编号"), max_length=40, required=False, help_text=_("留空自动编号"))
 
     def __init__(self, *args, user, plans, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,14 +84,14 @@ class SampleForm(StyledForm):
 
 
 class ItemForm(StyledForm):
-    item_name = forms.CharField(label=_("检验项目"), max_length=200)
-    standard = forms.CharField(label=_("检验依据/方法"), max_length=200, required=False)
-    limit_min = forms.DecimalField(label=_("下限"), required=False, max_digits=16, decimal_places=6)
-    limit_max = forms.DecimalField(label=_("上限"), required=False, max_digits=16, decimal_places=6)
+    item_name = CleanTextFormField(label=_("检验项目"), max_length=200)
+    standard = CleanTextFormField(label=_("检验依据/方法"), max_length=200, required=False)
+    limit_min = BoundedDecimalFormField(label=_("下限"), required=False, max_digits=16, decimal_places=6)
+    limit_max = BoundedDecimalFormField(label=_("上限"), required=False, max_digits=16, decimal_places=6)
     limit_text = forms.CharField(label=_("标准要求（文字）"), max_length=200, required=False)
-    measured_value = forms.DecimalField(label=_("实测值"), required=False, max_digits=16, decimal_places=6)
+    measured_value = BoundedDecimalFormField(label=_("实测值"), required=False, max_digits=16, decimal_places=6)
     measured_text = forms.CharField(label=_("实测结果（文字）"), max_length=200, required=False)
-    unit = forms.CharField(label=_("单位"), max_length=30, required=False)
+    unit = CleanTextFormField(label=_("单位"), max_length=30, required=False)
     conforming = forms.ChoiceField(label=_("单项判定"), choices=VERDICTS, required=False)
 
     def item(self) -> dict:
@@ -96,61 +102,61 @@ class ItemForm(StyledForm):
 
 class ConcludeForm(StyledForm):
     conclusion = forms.ChoiceField(label=_("检验结论"), choices=Conclusion.choices)
-    test_report_number = forms.CharField(label=_("检验报告编号"), max_length=60)
-    test_agency = forms.CharField(label=_("检验机构"), max_length=200, required=False)
-    concluded_on = forms.DateField(label=_("结论日期"), widget=DATE)
+    test_report_number = CleanTextFormField(label=_("检验报告编号"), max_length=60)
+    test_agency = CleanTextFormField(label=_("检验机构"), max_length=200, required=False)
+    concluded_on = BoundedDateFormField(label=_("结论日期"), widget=DATE)
 
 
 class ServeForm(StyledForm):
-    served_on = forms.DateField(label=_("送达日期"), widget=DATE)
+    served_on = BoundedDateFormField(label=_("送达日期"), widget=DATE)
 
 
 class ObjectionForm(StyledForm):
-    applied_on = forms.DateField(label=_("申请日期"), widget=DATE)
+    applied_on = BoundedDateFormField(label=_("申请日期"), widget=DATE)
     reason = forms.CharField(label=_("异议理由"), widget=forms.Textarea(attrs={"rows": 2}))
-    applicant = forms.CharField(label=_("申请人"), max_length=200, required=False)
+    applicant = CleanTextFormField(label=_("申请人"), max_length=200, required=False)
 
 
 class RetestForm(StyledForm):
     retest_conclusion = forms.ChoiceField(label=_("复检结论"), choices=Conclusion.choices)
-    retest_report_number = forms.CharField(label=_("复检报告编号"), max_length=60)
-    retest_agency = forms.CharField(label=_("复检机构"), max_length=200, required=False)
-    retested_on = forms.DateField(label=_("复检日期"), widget=DATE)
+    retest_report_number = CleanTextFormField(label=_("复检报告编号"), max_length=60)
+    retest_agency = CleanTextFormField(label=_("复检机构"), max_length=200, required=False)
+    retested_on = BoundedDateFormField(label=_("复检日期"), widget=DATE)
 
 
 class PublishForm(StyledForm):
-    published_on = forms.DateField(label=_("公布日期"), widget=DATE)
+    published_on = BoundedDateFormField(label=_("公布日期"), widget=DATE)
 
 
 class FollowupOrderForm(StyledForm):
-    ordered_on = forms.DateField(label=_("责令整改日期"), widget=DATE)
-    rectification_deadline = forms.DateField(label=_("整改期限"), widget=DATE)
+    ordered_on = BoundedDateFormField(label=_("责令整改日期"), widget=DATE)
+    rectification_deadline = BoundedDateFormField(label=_("整改期限"), widget=DATE)
 
 
 class FollowupReportForm(StyledForm):
-    received_on = forms.DateField(label=_("整改报告日期"), widget=DATE)
+    received_on = BoundedDateFormField(label=_("整改报告日期"), widget=DATE)
     text = forms.CharField(label=_("整改情况"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class FollowupReinspectForm(StyledForm):
-    reinspected_on = forms.DateField(label=_("复查日期"), widget=DATE)
+    reinspected_on = BoundedDateFormField(label=_("复查日期"), widget=DATE)
     conforming = forms.TypedChoiceField(label=_("复查结果"), choices=(("1", _("合格")), ("0", _("不合格"))),
                                         coerce=lambda v: v == "1")
     note = forms.CharField(label=_("复查说明"), max_length=500, required=False)
 
 
 class FollowupAnnounceForm(StyledForm):
-    announced_on = forms.DateField(label=_("公告日期"), widget=DATE)
+    announced_on = BoundedDateFormField(label=_("公告日期"), widget=DATE)
 
 
 class FollowupTransferForm(StyledForm):
-    transferred_on = forms.DateField(label=_("移送日期"), widget=DATE)
-    transferred_to = forms.CharField(label=_("移送单位"), max_length=200)
-    case_number = forms.CharField(label=_("立案编号"), max_length=60, required=False)
+    transferred_on = BoundedDateFormField(label=_("移送日期"), widget=DATE)
+    transferred_to = CleanTextFormField(label=_("移送单位"), max_length=200)
+    case_number = CleanTextFormField(label=_("立案编号"), max_length=60, required=False)
 
 
 class PassRateForm(StyledForm):
     group = forms.ChoiceField(label=_("分组"), choices=(("category", _("产品类别")), ("kind", _("产品大类")),
                                                       ("district", _("区县"))), required=False)
-    date_from = forms.DateField(label=_("抽样日期自"), required=False, widget=DATE)
-    date_to = forms.DateField(label=_("至"), required=False, widget=DATE)
+    date_from = BoundedDateFormField(label=_("抽样日期自"), required=False, widget=DATE)
+    date_to = BoundedDateFormField(label=_("至"), required=False, widget=DATE)

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from qcity.core.deadlines import provisional_year_field
@@ -61,6 +62,12 @@ class SamplingPlan(models.Model):
             models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="sampling_plan_period_ordered",
                                    violation_error_message=_("结束日期不能早于开始日期")),
             models.CheckConstraint(condition=Q(planned_batches__gte=1), name="sampling_plan_batches_positive"),
+            # The natural key: one unit does not run two plans of the same name in one year (the year the plan
+            # starts; titles of recurring plans carry the year or the batch). A resent form or API call that
+            # would make the plan twice is refused with a 400 on `title`.
+            models.UniqueConstraint("org_unit", "title", ExtractYear("period_start"),
+                                    name="sampling_plan_unique_title_per_unit_year",
+                                    violation_error_message=_("该组织实施单位当年已有同名抽检计划")),
         ]
 
     def __str__(self) -> str:

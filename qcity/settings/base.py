@@ -1,5 +1,6 @@
 """Settings shared by every mode. Everything deployment-specific comes from environment variables."""
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_htmx",
     "axes",
+    "csp",
     "qcity.core",
     "qcity.enterprises",
     "qcity.indicators",
@@ -57,6 +59,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "qcity.core.middleware.ChineseByDefaultMiddleware",
@@ -68,7 +71,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "qcity.core.middleware.RequestContextMiddleware",
+    "qcity.core.request_guard.RequestGuardMiddleware",
+    "qcity.core.middleware.PasswordChangeRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
+    "qcity.core.idempotency.IdempotencyMiddleware",  # after auth, CSRF and messages: see its docstring
 ]
 
 ROOT_URLCONF = "qcity.urls"
@@ -88,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "qcity.core.context_processors.navigation",
             ],
+            "builtins": ["qcity.core.templatetags.form_tokens"],  # {% form_token %} in every POST form
         },
     },
 ]
@@ -131,6 +138,31 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The lockout and the audit log agree on one client address (see qcity/core/client_address.py).
+AXES_CLIENT_IP_CALLABLE = "qcity.core.client_address.client_ip"
+# Besides user + address: this many failures for one username from any addresses within the cool-off
+# lock the username itself, until the cool-off ends or the security administrator unlocks it.
+AXES_HANDLER = "qcity.core.login_lockout.LoginLockoutHandler"
+QCITY_LOGIN_USERNAME_CEILING = int(os.environ.get("QCITY_LOGIN_USERNAME_CEILING", "50"))
+# Reverse proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For / X-Real-IP are believed; none by default.
+QCITY_TRUSTED_PROXIES = env_list("QCITY_TRUSTED_PROXIES", "")
+for _proxy in QCITY_TRUSTED_PROXIES:  # a typo stops the start instead of failing every request
+    ipaddress.ip_network(_proxy, strict=False)
+
+# Content-Security-Policy (django-csp 4) in every mode: no inline script or style, no plugins, no framing.
+# The API documentation pages relax it for themselves only (qcity/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # Session timeout: 30 minutes of inactivity, and closed with the browser.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_TIMEOUT_SECONDS", "1800"))
@@ -148,6 +180,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise expects it even before collectstatic
 STATICFILES_DIRS = [BASE_DIR / "qcity" / "static"]
+# Uploads live outside STATIC_ROOT and are never served by URL (not even with DEBUG, nor by a proxy): only
+# by views that check the owning object's scope (qcity/core/downloads.py).
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
@@ -157,6 +191,16 @@ STORAGES = {
 
 # Uploads: the enterprise xlsx import accepts files up to this size; larger ones get a 400.
 QCITY_MAX_UPLOAD_BYTES = int(os.environ.get("QCITY_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
+# Zip-based uploads (xlsx, docx) are refused before parsing when they unpack to more than this, hold more
+# members, or a member is compressed more than RATIO:1 (qcity/core/uploads.py).
+QCITY_UPLOAD_MAX_UNPACKED_BYTES = int(os.environ.get("QCITY_UPLOAD_MAX_UNPACKED_BYTES", str(200 * 1024 * 1024)))
+QCITY_UPLOAD_MAX_ZIP_MEMBERS = int(os.environ.get("QCITY_UPLOAD_MAX_ZIP_MEMBERS", "10000"))
+QCITY_UPLOAD_MAX_COMPRESSION_RATIO = int(os.environ.get("QCITY_UPLOAD_MAX_COMPRESSION_RATIO", "100"))
+# Spreadsheets that unpack to more than this are parsed in a child process whose address space is capped,
+# so one file cannot take the worker down (qcity/core/sheets.py).
+QCITY_IMPORT_INPROCESS_BYTES = int(os.environ.get("QCITY_IMPORT_INPROCESS_BYTES", str(8 * 1024 * 1024)))
+QCITY_IMPORT_MEMORY_LIMIT_BYTES = int(os.environ.get("QCITY_IMPORT_MEMORY_LIMIT_BYTES", str(1536 * 1024 * 1024)))
+QCITY_IMPORT_TIMEOUT_SECONDS = int(os.environ.get("QCITY_IMPORT_TIMEOUT_SECONDS", "600"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -169,12 +213,26 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "qcity.core.pagination.StandardPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON nested deeper than 32 levels and NUL characters are a 400, not a 500 (qcity/core/parsers.py)
+    "DEFAULT_PARSER_CLASSES": [
+        "qcity.core.parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "qcity.core.parsers.NulCheckingMultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "qcity.core.api.schema.AutoSchema",  # documents the Idempotency-Key header
     "EXCEPTION_HANDLER": "qcity.core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "qcity API",
-    "DESCRIPTION": "REST API of the qcity quality-strong-city platform.",
+    "DESCRIPTION": (
+        "REST API of the qcity quality-strong-city platform.\n\n"
+        "This schema (`/api/schema/`, browsable at `/api/docs/`) is readable by every logged-in user, with a "
+        "token (`Authorization: Token <key>`) or a session; what each role may call is stated per operation.\n\n"
+        "Input limits (a 400 naming the field, never a 500): years 1900–2100; dates 1900-01-01 to 2100-12-31; "
+        "ids 1 to 2^63-1; counts within 32 bits; decimals that would round to 0 are refused; full-width digits "
+        "are read after NFKC normalisation; names and codes may not contain bidi-override, zero-width or "
+        "control characters; JSON bodies may nest at most 32 levels; page numbers past the last page are a 404."
+    ),
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
@@ -232,6 +290,10 @@ CELERY_BEAT_SCHEDULE = {
     "credit-lists-maintain": {  # escalate abnormal listings after 3 years, remove expired list entries
         "task": "qcity.credit.tasks.credit_lists_maintain_task",
         "schedule": timedelta(days=1),
+    },
+    "idempotency-purge": {  # forget Idempotency-Keys and form tokens older than 24 hours
+        "task": "qcity.core.tasks.idempotency_records_purge_task",
+        "schedule": timedelta(hours=1),
     },
     "credit-reclassify": {  # credit risk classification of every enterprise (DOMAIN §3)
         "task": "qcity.credit.tasks.credit_reclassify_task",

@@ -10,3 +10,12 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 import tempfile  # noqa: E402
 
 MEDIA_ROOT = tempfile.mkdtemp(prefix="qcity-test-media-")
+
+# SQLite: a test database file per test process instead of shared-cache memory, whose table locks fail
+# at once under concurrent writers. Tests with real concurrency (threads, each with its own connection:
+# qcity/core/tests/test_idempotency_concurrency.py) then meet SQLite's own locking, as in production.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import os  # noqa: E402
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"qcity-test-{os.getpid()}.sqlite3")}

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qcity.core.fields import IdFilter, YearFilter
 from qcity.core.forms import style_widgets
 from qcity.core.models import Department, OrgUnit
 from qcity.indicators.models import Plan
@@ -29,7 +30,7 @@ class TaskFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=TaskStatus.choices, empty_label=_("全部"))
     overdue = django_filters.ChoiceFilter(label=_("逾期"), choices=YES_NO, empty_label=_("全部"),
                                           method="filter_overdue")
-    deadline_year = django_filters.NumberFilter(label=_("完成时限年度"), field_name="deadline", lookup_expr="year")
+    deadline_year = YearFilter(label=_("完成时限年度"), field_name="deadline", lookup_expr="year")
 
     class Meta:
         model = Task
@@ -59,7 +60,7 @@ class SupervisionFilter(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(label=_("督办级别"), choices=SupervisionLevel.choices, empty_label=_("全部"))
     lead_department = django_filters.ModelChoiceFilter(label=_("牵头单位"), queryset=Department.objects.all(),
                                                        empty_label=_("全部"), field_name="task__lead_department")
-    task = django_filters.NumberFilter(label=_("任务"), field_name="task_id")
+    task = IdFilter(label=_("任务"), field_name="task_id")
 
     class Meta:
         model = Supervision

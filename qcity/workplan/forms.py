@@ -1,8 +1,9 @@
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from qcity.core.fields import BoundedIntegerFormField, CleanTextFormField
 from qcity.core.forms import StyledForm
+from qcity.core.uploads import ATTACHMENT_TYPES, UploadValidator
 
 from .choices import NoticeKind
 from .models import Task
@@ -11,15 +12,10 @@ from .models import Task
 class ProgressForm(StyledForm):
     """Input shape only; who may report and on which task is the service's rule."""
 
-    percent = forms.IntegerField(label=_("完成进度（%）"), min_value=0, max_value=100)
+    percent = BoundedIntegerFormField(label=_("完成进度（%）"), min_value=0, max_value=100)
     text = forms.CharField(label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 3}))
-    attachment = forms.FileField(label=_("附件"), required=False)
-
-    def clean_attachment(self):
-        upload = self.cleaned_data.get("attachment")
-        if upload and upload.size > settings.QCITY_MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("文件过大"))
-        return upload
+    attachment = forms.FileField(label=_("附件"), required=False, validators=[UploadValidator(ATTACHMENT_TYPES)],
+                                 help_text=_("图片、PDF 或办公文档（Word、Excel、PowerPoint、WPS、OFD）"))
 
 
 class CompleteForm(StyledForm):
@@ -40,7 +36,7 @@ class NoticeForm(StyledForm):
     kind = forms.ChoiceField(label=_("类别"), choices=NoticeKind.choices)
     tasks = forms.ModelMultipleChoiceField(label=_("涉及任务"), queryset=Task.objects.none(),
                                            widget=forms.SelectMultiple(attrs={"size": 10}))
-    title = forms.CharField(label=_("标题"), required=False, max_length=200, help_text=_("留空按类别生成"))
+    title = CleanTextFormField(label=_("标题"), required=False, max_length=200, help_text=_("留空按类别生成"))
     body = forms.CharField(label=_("正文"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                            help_text=_("留空按所选任务生成"))
 

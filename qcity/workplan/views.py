@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from qcity.core import access
+from qcity.core.downloads import attachment_response
 from qcity.core.forms import add_service_errors
 from qcity.core.pagination import CappedPaginator
 from qcity.core.permissions import role_required
@@ -123,8 +124,7 @@ def progress_attachment(request, pk):
     report = get_object_or_404(TaskProgress, pk=pk, task__in=selectors.task_list(user=request.user).values("pk"))
     if not report.attachment:
         raise Http404
-    return FileResponse(report.attachment.open("rb"), as_attachment=True,
-                        filename=report.attachment.name.rsplit("/", 1)[-1])
+    return attachment_response(report.attachment, report.attachment.name.rsplit("/", 1)[-1])
 
 
 def _supervision_page(request, *, status=200, error="", forms=None):
@@ -212,4 +212,4 @@ def notice_download(request, pk):
     notice = get_object_or_404(selectors.notice_list(), pk=pk)
     if not notice.file:
         raise Http404
-    return FileResponse(notice.file.open("rb"), as_attachment=True, filename=f"{notice.number}.docx")
+    return attachment_response(notice.file, f"{notice.number}.docx")

@@ -121,7 +121,9 @@ def server_url(browser_database_url, tmp_path_factory, today):
     _qcity("migrate", "--noinput", env=env, log=log)
     _qcity("seed", env=env, log=log)
     # the demo's year of operations ends on the pinned day (its own clock says the same; --today makes it explicit)
-    _qcity("demo", "--scale", "small", "--count", str(DEMO_COUNT), "--today", today.isoformat(), env=env, log=log)
+    # --no-forced-change: the tests log in with the printed demo password (test_security.py covers the forced change)
+    _qcity("demo", "--scale", "small", "--count", str(DEMO_COUNT), "--today", today.isoformat(), "--no-forced-change",
+           env=env, log=log)
 
     with open(log, "a") as out:
         server_command = _pinned_qcity_command("runserver", "--noreload", f"127.0.0.1:{port}")
@@ -180,7 +182,8 @@ def browser():
 @pytest.fixture
 def page(browser, server_url):
     """A fresh browser context per test, with relative URLs resolved against the server. The test
-    fails if any response was a server error or the page raised an uncaught JavaScript error."""
+    fails if any response was a server error, the page raised an uncaught JavaScript error, or the
+    browser refused something under the Content-Security-Policy (it says so on the console)."""
     context = browser.new_context(base_url=server_url, locale="zh-CN", timezone_id="Asia/Shanghai",
                                   viewport={"width": 1366, "height": 900})
     context.set_default_timeout(15_000)
@@ -188,6 +191,7 @@ def page(browser, server_url):
     page = context.new_page()
     page.on("response", lambda r: r.status >= 500 and problems.append(f"HTTP {r.status} {r.url}"))
     page.on("pageerror", lambda exc: problems.append(f"JavaScript error: {exc}"))
+    page.on("console", lambda m: "Content Security Policy" in m.text and problems.append(f"CSP: {m.text}"))
     yield page
     context.close()
     if problems:

@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from qcity.assessment import selectors
 from qcity.assessment.models import AssessmentResult, AssessmentScheme, SchemeItem
+from qcity.core.fields import BoundedIntegerField, CleanTextField
 
 
 class SchemeItemSerializer(serializers.ModelSerializer):
@@ -25,8 +26,8 @@ class SchemeDetailSerializer(SchemeSerializer):
 
 
 class SchemeCreateSerializer(serializers.Serializer):
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
-    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    year = BoundedIntegerField(min_value=2000, max_value=2100)
+    name = CleanTextField(max_length=200, required=False, allow_blank=True, default="")
 
 
 class ResultSerializer(serializers.ModelSerializer):

@@ -1,12 +1,12 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from qcity.assessment import selectors, services
 from qcity.assessment.selectors import MANAGER_ROLES, VIEWER_ROLES
 from qcity.assessment.views import INDEX_VIEWER_ROLES, index_years
+from qcity.core.fields import query_int, query_year
 from qcity.core.models import OrgUnit
 from qcity.core.permissions import HasRole
 from qcity.indicators.quality_index import quality_index
@@ -72,12 +72,10 @@ class ResultListApi(generics.ListAPIView):
     serializer_class = ResultSerializer
 
     def get_queryset(self):
-        scheme = self.request.query_params.get("scheme")
+        scheme = query_int(self.request.query_params, "scheme")
         qs = selectors.result_list(user=self.request.user)
-        if scheme:
-            if not scheme.isdigit():
-                raise ApiValidationError({"scheme": "必须是方案编号"})
-            qs = qs.filter(scheme_id=int(scheme))
+        if scheme is not None:
+            qs = qs.filter(scheme_id=scheme)
         return qs
 
     @extend_schema(parameters=[OpenApiParameter("scheme", int)])
@@ -102,11 +100,10 @@ class QualityIndexApi(APIView):
 
     @extend_schema(parameters=[OpenApiParameter("year", int)], responses=QualityIndexRowSerializer(many=True))
     def get(self, request):
-        raw = request.query_params.get("year", "")
-        years = index_years()
-        if raw and not raw.isdigit():
-            raise ApiValidationError({"year": "年度必须是四位数字"})
-        year = int(raw) if raw else (years[-1] if years else 0)
+        year = query_year(request.query_params)
+        if year is None:
+            years = index_years()
+            year = years[-1] if years else 0
         city = OrgUnit.objects.get(parent__isnull=True)
         units = [city, *OrgUnit.objects.filter(parent=city).order_by("sort_order", "pk")]
         rows = quality_index(year=year, org_units=units)

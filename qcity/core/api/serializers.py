@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from qcity.core.deadlines import provisional_year_of
+from qcity.core.fields import BoundedDateField, BoundedIntegerField, CleanTextField
 from qcity.core.models import (
     AuditEvent,
     DeadlineChange,
@@ -40,9 +41,9 @@ class LegalDurationSerializer(serializers.ModelSerializer):
 class WorkingDaysQuerySerializer(serializers.Serializer):
     """Either `days` (add working days to start) or `end` (count working days from start to end)."""
 
-    start = serializers.DateField()
-    days = serializers.IntegerField(required=False, min_value=-3650, max_value=3650)
-    end = serializers.DateField(required=False)
+    start = BoundedDateField()
+    days = BoundedIntegerField(required=False, min_value=-3650, max_value=3650)
+    end = BoundedDateField(required=False)
 
     def validate(self, attrs):
         if ("days" in attrs) == ("end" in attrs):
@@ -72,7 +73,7 @@ class WorkingDaysResultSerializer(serializers.Serializer):
 
 
 class DeadlineQuerySerializer(serializers.Serializer):
-    start = serializers.DateField()
+    start = BoundedDateField()
 
 
 class DeadlineResultSerializer(serializers.Serializer):
@@ -85,7 +86,7 @@ class DeadlineResultSerializer(serializers.Serializer):
 
 
 class HolidayScheduleDaySerializer(serializers.Serializer):
-    date = serializers.DateField()
+    date = BoundedDateField()
     type = serializers.ChoiceField(choices=["休", "班"], help_text="休 = day off, 班 = adjusted working day")
     name = serializers.CharField(max_length=50, allow_blank=True, required=False, default="")
 
@@ -93,8 +94,8 @@ class HolidayScheduleDaySerializer(serializers.Serializer):
 class HolidayScheduleSerializer(serializers.Serializer):
     """A year's official schedule as JSON; an xlsx or JSON file may be sent instead as multipart `file`."""
 
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
-    source = serializers.CharField(max_length=200)
+    year = BoundedIntegerField(min_value=2000, max_value=2100)
+    source = CleanTextField(max_length=200)
     days = HolidayScheduleDaySerializer(many=True, required=False)
     correction = serializers.BooleanField(required=False, default=False)
 

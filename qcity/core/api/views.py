@@ -3,13 +3,13 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from qcity.core import deadlines, holiday_schedule, selectors, services, workdays
 from qcity.core.choices import Role
 from qcity.core.filters import AuditEventFilter
+from qcity.core.parsers import DepthLimitedJSONParser, NulCheckingMultiPartParser
 from qcity.core.permissions import HasRole
 from qcity.core.selectors import DEADLINE_CHANGE_ROLES
 from qcity.core.uploads import request_too_large
@@ -147,7 +147,7 @@ class HolidayYearImportApi(APIView):
 
     permission_classes = [HasRole]
     required_roles = frozenset({Role.SYSTEM_ADMIN})
-    parser_classes = [JSONParser, MultiPartParser]
+    parser_classes = [DepthLimitedJSONParser, NulCheckingMultiPartParser]
 
     @extend_schema(request=HolidayScheduleSerializer, responses={201: HolidayYearSerializer})
     def post(self, request):

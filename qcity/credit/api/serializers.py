@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from qcity.core.api.serializers import ProvisionalField
+from qcity.core.fields import BoundedDateField, CleanTextField, IdField
 from qcity.credit.choices import CreditEventKind, CreditListKind, ListEntryReason, RepairKind
 from qcity.credit.models import (
     CreditClassChange,
@@ -23,7 +24,7 @@ class CreditEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = CreditEvent
         fields = ["id", "enterprise", "enterprise_uscc", "kind", "occurred_on", "source_authority", "summary",
-                  "source_ref", "minor_penalty", "publication_due_on", "publication_due_on_provisional", "publication_due_on_provisional_year", "published_on", "publication_ends_on",
+                  "public_summary", "confirmed_names", "decision_number", "source_ref", "minor_penalty", "publication_due_on", "publication_due_on_provisional", "publication_due_on_provisional_year", "published_on", "publication_ends_on",
                   "status", "withdrawn_on", "withdrawal_reason", "is_public", "is_publication_overdue"]
 
     def get_is_public(self, event) -> bool:
@@ -34,18 +35,34 @@ class CreditEventSerializer(serializers.ModelSerializer):
 
 
 class CreditEventInputSerializer(serializers.Serializer):
-    enterprise = serializers.IntegerField()
+    enterprise = IdField()
     kind = serializers.ChoiceField(choices=CreditEventKind.choices)
-    occurred_on = serializers.DateField()
-    source_authority = serializers.CharField(max_length=100)
+    occurred_on = BoundedDateField()
+    source_authority = CleanTextField(max_length=100)
     summary = serializers.CharField()
+    public_summary = serializers.CharField(required=False, allow_blank=True, default="",
+                                           help_text="what the public reads; empty: the summary is the draft. "
+                                                     "Checked for personal data when published")
+    decision_number = CleanTextField(max_length=100, required=False, allow_blank=True, default="",
+                                     help_text="penalty decision number; unique per enterprise")
     source_ref = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     minor_penalty = serializers.BooleanField(required=False, default=False)
-    published_on = serializers.DateField(required=False, allow_null=True, default=None)
+    published_on = BoundedDateField(required=False, allow_null=True, default=None)
+    confirm_names = serializers.ListField(child=serializers.CharField(max_length=50), required=False, default=list,
+                                          help_text="legal representative's name confirmed for publication")
 
 
 class CreditPublishInputSerializer(serializers.Serializer):
-    published_on = serializers.DateField()
+    published_on = BoundedDateField()
+
+
+class CreditEventPublishInputSerializer(CreditPublishInputSerializer):
+    public_summary = serializers.CharField(required=False, allow_blank=True, default="",
+                                           help_text="replaces the public summary before publication")
+    confirm_names = serializers.ListField(
+        child=serializers.CharField(max_length=50), required=False, default=list,
+        help_text="names the public summary may show as written: only a penalised enterprise's legal "
+                  "representative; ID numbers, phones, cards and e-mail addresses can never be confirmed")
 
 
 class CreditWithdrawInputSerializer(serializers.Serializer):
@@ -67,14 +84,14 @@ class CreditListEntrySerializer(serializers.ModelSerializer):
 
 class CreditListEntryInputSerializer(serializers.Serializer):
     list_kind = serializers.ChoiceField(choices=CreditListKind.choices)
-    enterprise = serializers.IntegerField()
+    enterprise = IdField()
     reason = serializers.ChoiceField(choices=ListEntryReason.choices, required=False)
-    decided_on = serializers.DateField()
-    decision_authority = serializers.CharField(max_length=100)
-    decision_number = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    decided_on = BoundedDateField()
+    decision_authority = CleanTextField(max_length=100)
+    decision_number = CleanTextField(max_length=100, required=False, allow_blank=True, default="")
     detail = serializers.CharField(required=False, allow_blank=True, default="")
-    penalty_event = serializers.IntegerField(required=False, allow_null=True, default=None,
-                                             help_text="serious-violation list: the heavier penalty event")
+    penalty_event = IdField(required=False, allow_null=True, default=None,
+                            help_text="serious-violation list: the heavier penalty event")
 
 
 class CreditListRemoveInputSerializer(serializers.Serializer):
@@ -93,8 +110,8 @@ class RepairApplicationSerializer(serializers.ModelSerializer):
 
 class RepairApplicationInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=RepairKind.choices)
-    list_entry = serializers.IntegerField(required=False, allow_null=True, default=None)
-    credit_event = serializers.IntegerField(required=False, allow_null=True, default=None)
+    list_entry = IdField(required=False, allow_null=True, default=None)
+    credit_event = IdField(required=False, allow_null=True, default=None)
     compliance_proof = serializers.CharField(allow_blank=True)
     commitment_letter = serializers.CharField(allow_blank=True)
 
@@ -118,8 +135,8 @@ class CreditObjectionSerializer(serializers.ModelSerializer):
 
 
 class CreditObjectionInputSerializer(serializers.Serializer):
-    credit_event = serializers.IntegerField(required=False, allow_null=True, default=None)
-    list_entry = serializers.IntegerField(required=False, allow_null=True, default=None)
+    credit_event = IdField(required=False, allow_null=True, default=None)
+    list_entry = IdField(required=False, allow_null=True, default=None)
     grounds = serializers.CharField(allow_blank=True)
     evidence = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -195,9 +212,14 @@ class ReclassifyOutcomeSerializer(serializers.Serializer):
 # Public (no login): published items only, no risk class.
 
 class PublicCreditEventSerializer(serializers.ModelSerializer):
+    """The public summary with personal data masked; the internal `summary` is never serialised here."""
+
+    public_summary = serializers.CharField(source="public_text", read_only=True)
+
     class Meta:
         model = CreditEvent
-        fields = ["kind", "occurred_on", "source_authority", "summary", "published_on", "publication_ends_on"]
+        fields = ["kind", "occurred_on", "source_authority", "decision_number", "public_summary", "published_on",
+                  "publication_ends_on"]
 
 
 class PublicListEntrySerializer(serializers.ModelSerializer):

@@ -6,17 +6,20 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from qcity.core.fields import query_int
+from qcity.core.masking import mask_person_name
 from qcity.core.permissions import HasRole
 from qcity.credit import selectors, services
 from qcity.credit.choices import CreditListKind
-from qcity.credit.masking import mask_names_in_text, mask_person_name
 from qcity.credit.models import CreditEvent, ScoringModel
+from qcity.credit.publication import public_text
 from qcity.credit.selectors import FILE_ROLES, OFFICE_ROLES, OFFICER_ROLES
 from qcity.credit.services.access import require_officer
 from qcity.enterprises.search import filter_by_text
 
 from .serializers import (
     CreditEventInputSerializer,
+    CreditEventPublishInputSerializer,
     CreditEventSerializer,
     CreditFileEnterpriseSerializer,
     CreditFileSerializer,
@@ -137,8 +140,8 @@ class CreditEventListApi(_ReadFileWriteOfficer, generics.ListAPIView):
         for name in ("kind", "status"):
             if params.get(name):
                 queryset = queryset.filter(**{name: params[name]})
-        if params.get("enterprise", "").isdigit():
-            queryset = queryset.filter(enterprise_id=int(params["enterprise"]))
+        if (enterprise := query_int(params, "enterprise")) is not None:
+            queryset = queryset.filter(enterprise_id=enterprise)
         return queryset
 
     def get_serializer_context(self):
@@ -159,13 +162,15 @@ class CreditEventPublishApi(APIView):
     permission_classes = [HasRole]
     required_roles = OFFICER_ROLES
 
-    @extend_schema(request=CreditPublishInputSerializer, responses=CreditEventSerializer)
+    @extend_schema(request=CreditEventPublishInputSerializer, responses=CreditEventSerializer)
     def post(self, request, pk):
-        """Publish an event (penalties: within 20 working days of the decision)."""
+        """Publish an event (penalties: within 20 working days of the decision). Refused (400 on
+        `public_summary`) while the public summary holds personal data, unless the only data is the
+        penalised enterprise's legal representative's name, confirmed in `confirm_names`."""
         event = selectors.credit_event_get(user=request.user, pk=pk)
         require_officer(request.user, event.enterprise, action="publish a credit event")
         event = services.credit_event_publish_item(event=event, by=request.user,
-                                                   **_input(CreditPublishInputSerializer, request))
+                                                   **_input(CreditEventPublishInputSerializer, request))
         return Response(CreditEventSerializer(event, context={"today": _today()}).data)
 
 
@@ -370,7 +375,8 @@ class ReclassifyApi(APIView):
 
 class PublicCreditFileApi(APIView):
     """An enterprise's public credit file by credit code: published items inside their publication period,
-    personal names masked, never the risk class."""
+    each with its public summary only (never the internal summary), personal data masked, never the risk
+    class."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
@@ -382,7 +388,7 @@ class PublicCreditFileApi(APIView):
         today = _today()
         events = list(selectors.public_events(enterprise, today))
         for event in events:
-            event.summary = mask_names_in_text(event.summary)
+            event.public_text = public_text(event)
         data = {"uscc": enterprise.uscc, "name": enterprise.name,
                 "legal_representative": mask_person_name(enterprise.legal_representative),
                 "org_unit": enterprise.org_unit.name, "status": enterprise.get_status_display(),

@@ -8,20 +8,23 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qcity.core import deadlines
 from qcity.core.audit import audit_record, snapshot
 from qcity.core.choices import AuditAction
-from qcity.core.deadlines import Deadline, deadline
+from qcity.core.deadlines import Deadline, DurationNotDefined, deadline
 from qcity.core.models import User
 from qcity.enterprises.models import Enterprise
 
 from ..choices import PENALTY_KINDS, PUBLICATION_DEADLINE_CODES, CreditEventKind, CreditEventStatus
 from ..models import CreditEvent
 from ..periods import period_end
+from ..publication import check_public_summary, masked_summary
 from .classification import enterprise_reclassify
 
-AUDITED = ["kind", "occurred_on", "source_authority", "summary", "source_ref", "minor_penalty",
+AUDITED = ["kind", "occurred_on", "source_authority", "summary", "public_summary", "confirmed_names",
+           "decision_number", "source_ref", "minor_penalty",
            "publication_due_on", "publication_due_on_provisional_year", "published_on", "publication_ends_on", "status", "withdrawn_on",
            "withdrawal_reason"]
 
@@ -32,17 +35,31 @@ def _publication_ends_on(event: CreditEvent) -> datetime.date | None:
     if event.published_on is None or event.kind not in PENALTY_KINDS:
         return None
     code = "penalty-publication-period-minor" if event.minor_penalty else "penalty-publication-period"
-    return period_end(code, event.published_on)
+    try:
+        return period_end(code, event.published_on)
+    except DurationNotDefined as error:
+        raise ValidationError({"published_on": [
+            _("%(day)s 没有有效的行政处罚信息公示期规定，无法确定公示截止日期") % {"day": event.published_on}]}) from error
 
 
 def publication_due_on(kind: str, occurred_on: datetime.date) -> Deadline | None:
     """DOMAIN §2.3 / 总局令第45号 art. 9: publish a penalty within 20 working days of the decision; the
-    same 20 working days for a serious-list entry (§2.2) and a random-inspection result (§5)."""
+    same 20 working days for a serious-list entry (§2.2) and a random-inspection result (§5). A decision
+    from before 2021-09-01 falls under the 2014 rules (工商总局令第71号, rows marked unconfirmed); one from
+    before any publication rule cannot be recorded as a publishable item: a 400 on `occurred_on`."""
     code = PUBLICATION_DEADLINE_CODES.get(kind)
-    return deadline(code, occurred_on) if code else None
+    if not code:
+        return None
+    try:
+        return deadline(code, occurred_on)
+    except DurationNotDefined as error:
+        raise ValidationError({"occurred_on": [
+            _("形成日期 %(day)s 时没有有效的公示期限规定（%(code)s），不能登记为应公示的信用事项")
+            % {"day": occurred_on, "code": code}]}) from error
 
 
-def _check(*, enterprise, kind, occurred_on, source_authority, summary, source_ref, published_on, today):
+def _check(*, enterprise, kind, occurred_on, source_authority, summary, source_ref, published_on, today,
+           decision_number=""):
     errors: dict[str, list[str]] = {}
     if enterprise is None or not isinstance(enterprise, Enterprise):
         errors["enterprise"] = ["请选择企业"]
@@ -60,6 +77,8 @@ def _check(*, enterprise, kind, occurred_on, source_authority, summary, source_r
         errors["summary"] = ["请填写内容摘要"]
     if len(source_ref or "") > 100:
         errors["source_ref"] = ["来源编号不能超过100个字符"]
+    if len(decision_number or "") > 100:
+        errors["decision_number"] = [_("决定书文号不能超过100个字符")]
     if published_on is not None:
         if not isinstance(published_on, datetime.date):
             errors["published_on"] = ["公示日期格式不正确"]
@@ -71,27 +90,49 @@ def _check(*, enterprise, kind, occurred_on, source_authority, summary, source_r
         raise ValidationError(errors)
 
 
+def _duplicate_decision(enterprise: Enterprise, decision_number: str, exclude_pk) -> bool:
+    if not decision_number:
+        return False
+    return CreditEvent.objects.filter(enterprise=enterprise, decision_number=decision_number).exclude(
+        pk=exclude_pk).exists()
+
+
+def _duplicate_decision_error(decision_number: str) -> ValidationError:
+    return ValidationError({"decision_number": [
+        _("该企业已登记决定书文号为 %(number)s 的信用事项，同一处罚决定不能重复登记") % {"number": decision_number}]})
+
+
 @transaction.atomic
 def credit_event_record(*, enterprise: Enterprise, kind: str, occurred_on: datetime.date, source_authority: str,
                         summary: str, source_ref: str = "", published_on: datetime.date | None = None,
-                        by: User | None, minor_penalty: bool = False,
+                        by: User | None, minor_penalty: bool = False, public_summary: str = "",
+                        decision_number: str = "", confirm_names: list[str] | None = None,
+                        known_persons: list[str] | None = None,
                         today: datetime.date | None = None) -> CreditEvent:
     """Adds (or, for a known non-empty source_ref, updates) the event, audits it and reclassifies the
-    enterprise at once (same transaction)."""
+    enterprise at once (same transaction). `public_summary` is what the public will read; left empty, the
+    summary is the draft, checked for personal data when the event is published (here, if `published_on`
+    is given; `known_persons`: complainant, reporter or parties the caller knows)."""
     today = today or timezone.localdate()
     source_ref = (source_ref or "").strip()
+    decision_number = (decision_number or "").strip()
     _check(enterprise=enterprise, kind=kind, occurred_on=occurred_on, source_authority=source_authority,
-           summary=summary, source_ref=source_ref, published_on=published_on, today=today)
+           summary=summary, source_ref=source_ref, published_on=published_on, today=today,
+           decision_number=decision_number)
     event = None
     if source_ref:
         event = _locked_by_source_ref(source_ref)
         if event is not None and event.enterprise_id != enterprise.pk:
             raise ValidationError({"source_ref": [f"来源编号 {source_ref} 已登记在另一企业名下"]})
+    if _duplicate_decision(enterprise, decision_number, getattr(event, "pk", None)):
+        raise _duplicate_decision_error(decision_number)
     before = snapshot(event, AUDITED) if event else None
     if event is None:
         event = CreditEvent(enterprise=enterprise, source_ref=source_ref, created_by=by)
     event.kind, event.occurred_on = kind, occurred_on
     event.source_authority, event.summary = source_authority.strip(), summary.strip()
+    event.public_summary = (public_summary or "").strip() or event.summary
+    event.decision_number = decision_number
     event.minor_penalty = bool(minor_penalty)
     deadlines.assign(event, "publication_due_on", publication_due_on(kind, occurred_on))
     if published_on is not None:
@@ -100,10 +141,16 @@ def credit_event_record(*, enterprise: Enterprise, kind: str, occurred_on: datet
     event.status = CreditEventStatus.PUBLISHED if event.published_on else CreditEventStatus.RECORDED
     event.withdrawn_on, event.withdrawal_reason = None, ""
     event.publication_ends_on = _publication_ends_on(event)
+    event.confirmed_names = []
+    if event.status == CreditEventStatus.PUBLISHED:
+        event.confirmed_names = check_public_summary(event, confirm_names=confirm_names or [],
+                                                     extra_names=known_persons or [])
     try:
         with transaction.atomic():
             event.save()
-    except IntegrityError as error:  # the same source_ref recorded concurrently: the first one wins
+    except IntegrityError as error:  # the same source_ref or decision number recorded concurrently: the first wins
+        if _duplicate_decision(enterprise, decision_number, event.pk):
+            raise _duplicate_decision_error(decision_number) from error
         raise ValidationError({"source_ref": [f"来源编号 {source_ref} 已登记"]}) from error
     after = snapshot(event, AUDITED)
     audit_record(action=AuditAction.CREATE if before is None else AuditAction.UPDATE, by=by, obj=event,
@@ -135,7 +182,12 @@ def _by_source_ref(source_ref: str) -> CreditEvent:
     return event
 
 
-def _publish(event: CreditEvent, published_on, by: User | None, today: datetime.date) -> CreditEvent:
+def _publish(event: CreditEvent, published_on, by: User | None, today: datetime.date, *,
+             public_summary: str | None = None, confirm_names: list[str] | None = None,
+             known_persons: list[str] | None = None) -> CreditEvent:
+    """Publication checks the public summary for personal data (qcity.credit.publication): refused, naming
+    `public_summary`, until the text is fixed or a penalised enterprise's legal representative's name is
+    confirmed (stored on the event, audited)."""
     if not isinstance(published_on, datetime.date):
         raise ValidationError({"published_on": ["请填写公示日期"]})
     if event.status == CreditEventStatus.WITHDRAWN:
@@ -145,29 +197,43 @@ def _publish(event: CreditEvent, published_on, by: User | None, today: datetime.
     if published_on > today:
         raise ValidationError({"published_on": ["公示日期不能晚于今天"]})
     before = snapshot(event, AUDITED)
+    if (public_summary or "").strip():
+        event.public_summary = public_summary.strip()
+    event.confirmed_names = check_public_summary(event, confirm_names=confirm_names or [],
+                                                 extra_names=known_persons or [])
     event.published_on, event.status = published_on, CreditEventStatus.PUBLISHED
     event.publication_ends_on = _publication_ends_on(event)
-    event.save(update_fields=["published_on", "status", "publication_ends_on", "updated_at"])
+    event.save(update_fields=["published_on", "status", "publication_ends_on", "public_summary", "confirmed_names",
+                              "updated_at"])
     late = event.is_publication_overdue(published_on) or (
         event.publication_due_on is not None and published_on > event.publication_due_on)
+    confirmed = (f"; {len(event.confirmed_names)} legal representative name(s) confirmed for publication"
+                 if event.confirmed_names else "")
     audit_record(action=AuditAction.UPDATE, by=by, obj=event, org_unit=event.enterprise.org_unit,
-                 message=f"credit event published on {published_on}" + (" (after the legal deadline)" if late else ""),
+                 message=f"credit event published on {published_on}" + (" (after the legal deadline)" if late else "")
+                         + confirmed,
                  before=before, after=snapshot(event, AUDITED))
     return event
 
 
 @transaction.atomic
 def credit_event_publish(*, source_ref: str, published_on: datetime.date, by: User | None,
+                         public_summary: str | None = None, confirm_names: list[str] | None = None,
+                         known_persons: list[str] | None = None,
                          today: datetime.date | None = None) -> CreditEvent:
-    return _publish(_by_source_ref(source_ref), published_on, by, today or timezone.localdate())
+    return _publish(_by_source_ref(source_ref), published_on, by, today or timezone.localdate(),
+                    public_summary=public_summary, confirm_names=confirm_names, known_persons=known_persons)
 
 
 @transaction.atomic
 def credit_event_publish_item(*, event: CreditEvent, published_on: datetime.date, by: User | None,
+                              public_summary: str | None = None, confirm_names: list[str] | None = None,
+                              known_persons: list[str] | None = None,
                               today: datetime.date | None = None) -> CreditEvent:
     """Publish an event entered on the credit pages (which may have no source_ref)."""
     event = CreditEvent.objects.select_for_update().select_related("enterprise__org_unit").get(pk=event.pk)
-    return _publish(event, published_on, by, today or timezone.localdate())
+    return _publish(event, published_on, by, today or timezone.localdate(),
+                    public_summary=public_summary, confirm_names=confirm_names, known_persons=known_persons)
 
 
 def _withdraw(event: CreditEvent, reason: str, by: User | None, today: datetime.date) -> CreditEvent:
@@ -207,10 +273,15 @@ def credit_events_load(*, rows: list[dict], by: User | None, note: str) -> int:
     """Bulk load of events that already happened elsewhere (another module's history, the demo): one audit
     event for the batch instead of one per item, and no reclassification here — the next full pass
     (`credit_reclassify_all`, nightly) classifies. A row has the fields of `credit_event_record` with
-    `enterprise_id`, and optionally `published_on`, `withdrawn_on` and `withdrawal_reason`."""
+    `enterprise_id`, and optionally `published_on`, `withdrawn_on` and `withdrawal_reason`. No officer checks
+    these texts, so the public summary is the summary with every personal datum masked."""
     events = []
+    enterprises = Enterprise.objects.only("pk", "name", "legal_representative").in_bulk(
+        {row["enterprise_id"] for row in rows})
     for row in rows:
         event = CreditEvent(**row)
+        # published without an officer to check the text: what the public reads is masked
+        event.public_summary = masked_summary(event.public_summary or event.summary, enterprises[event.enterprise_id])
         if event.withdrawn_on:
             event.status = CreditEventStatus.WITHDRAWN
         elif event.published_on:

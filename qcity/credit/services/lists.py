@@ -30,7 +30,7 @@ from ..choices import (
     RiskClass,
 )
 from ..models import CreditClassification, CreditEvent, CreditListEntry
-from ..periods import period_end
+from ..periods import period_end, rule_in_force
 from .access import require_office, require_officer
 from .events import credit_event_publish_item, credit_event_record
 
@@ -61,6 +61,11 @@ def _check_common(*, enterprise, decided_on, decision_authority, today) -> dict[
     return errors
 
 
+def _public_summary(entry: CreditListEntry) -> str:
+    number = f"（{entry.decision_number}）" if entry.decision_number else ""
+    return f"{entry.get_list_kind_display()}：{entry.get_reason_display()}{number}"
+
+
 def _create(*, enterprise, list_kind, reason, decided_on, decision_authority, decision_number, detail, by,
             today, published_on=None, **extra) -> CreditListEntry:
     if CreditListEntry.objects.filter(enterprise=enterprise, list_kind=list_kind,
@@ -79,7 +84,9 @@ def _create(*, enterprise, list_kind, reason, decided_on, decision_authority, de
     event = credit_event_record(
         enterprise=enterprise, kind=LISTING_EVENT_KIND[list_kind], occurred_on=decided_on,
         source_authority=entry.decision_authority, summary=f"{entry.get_reason_display()}。{entry.detail}".strip("。"),
-        source_ref=_source_ref(entry, "entry"), published_on=published_on, by=by, today=today)
+        # the facts (detail) may name persons; the public reads the structured fields only
+        public_summary=_public_summary(entry), source_ref=_source_ref(entry, "entry"), published_on=published_on,
+        by=by, today=today)
     entry.entry_event = event
     entry.save(update_fields=["entry_event"])
     audit_record(action=AuditAction.CREATE, by=by, obj=entry, org_unit=enterprise.org_unit,
@@ -104,7 +111,7 @@ def abnormal_list_enter(*, enterprise: Enterprise, reason: str, decided_on: date
     return _create(enterprise=enterprise, list_kind=CreditListKind.ABNORMAL_OPERATIONS, reason=reason,
                    decided_on=decided_on, decision_authority=decision_authority, decision_number=decision_number,
                    detail=detail, by=by, today=today, published_on=decided_on,
-                   ends_on=period_end("abnormal-list-escalation", decided_on))
+                   ends_on=_period_end("abnormal-list-escalation", decided_on))
 
 
 def publication_due_on(entry: CreditListEntry) -> Deadline | None:
@@ -112,14 +119,20 @@ def publication_due_on(entry: CreditListEntry) -> Deadline | None:
     (abnormal and red-list entries are published with the decision)."""
     if entry.list_kind != CreditListKind.SERIOUS_VIOLATION:
         return None
-    return deadline("serious-list-publication", entry.decided_on)
+    with rule_in_force("decided_on", entry.decided_on):
+        return deadline("serious-list-publication", entry.decided_on)
+
+
+def _period_end(code: str, decided_on: datetime.date) -> datetime.date:
+    with rule_in_force("decided_on", decided_on):
+        return period_end(code, decided_on)
 
 
 def _serious_dates(decided_on: datetime.date) -> dict:
     return {
         # early removal (credit repair) only after 1 full year; automatic removal after 3 full years
-        "earliest_repair_on": period_end("serious-list-early-removal-minimum", decided_on),
-        "ends_on": period_end("serious-list-automatic-removal", decided_on),
+        "earliest_repair_on": _period_end("serious-list-early-removal-minimum", decided_on),
+        "ends_on": _period_end("serious-list-automatic-removal", decided_on),
     }
 
 
@@ -183,7 +196,7 @@ def red_list_enter(*, enterprise: Enterprise, reason: str, decided_on: datetime.
             raise ValidationError({"reason": ["该企业近3年有失信记录"]})
     return _create(enterprise=enterprise, list_kind=CreditListKind.RED, reason=reason, decided_on=decided_on,
                    decision_authority=decision_authority, decision_number=decision_number, detail=detail, by=by,
-                   today=today, published_on=decided_on, ends_on=period_end("red-list-term", decided_on))
+                   today=today, published_on=decided_on, ends_on=_period_end("red-list-term", decided_on))
 
 
 @transaction.atomic

@@ -27,7 +27,7 @@ from ..choices import (
     RepairStatus,
 )
 from ..models import CreditEvent, CreditListEntry, RepairApplication
-from ..periods import period_end
+from ..periods import period_end, rule_in_force
 from .access import require_officer, require_officer_or_own
 from .lists import list_entry_remove
 
@@ -84,7 +84,8 @@ def _check_penalty_target(event: CreditEvent | None, enterprise: Enterprise, tod
         raise ValidationError({"credit_event": ["较重行政处罚信息不能提前停止公示"]})
     if not event.is_public_on(today):
         raise ValidationError({"credit_event": ["该行政处罚信息不在公示期内"]})
-    earliest = period_end("penalty-publication-early-stop-minimum", event.published_on)
+    with rule_in_force("credit_event", event.published_on):
+        earliest = period_end("penalty-publication-early-stop-minimum", event.published_on)
     if today < earliest:
         raise ValidationError({"credit_event": [f"公示未满最短公示期，{earliest:%Y-%m-%d}起方可申请"]})
     if CreditListEntry.objects.filter(enterprise=enterprise, status=ListEntryStatus.LISTED, list_kind__in=[

@@ -160,13 +160,22 @@ def test_scoring_model_api_permissions(api_for, officer, make_user):
 
 
 def test_public_api_shows_published_items_only_masked_and_no_class(client, enterprise, today):
-    _event(enterprise, today, kind="administrative_penalty", summary="当事人：王大锤 销售不合格产品", published_on=today)
+    # given a published penalty whose internal summary names a person, and an old row published raw
+    _event(enterprise, today, kind="administrative_penalty", summary="当事人：王大锤 销售不合格产品",
+           public_summary="销售不合格产品，罚款5000元", published_on=today)
+    old = _event(enterprise, today, kind="certification", summary="x", published_on=today)
+    CreditEvent.objects.filter(pk=old.pk).update(public_summary="联系人：王大锤 通过认证")
     _event(enterprise, today, kind="sampling_failure", summary="未公示")
+    # when the public reads the file
     response = client.get(f"/api/public/credit/files/{enterprise.uscc}/")
     body = response.json()
+    # then only the public summaries, masked, and never the internal summary or the class
     assert response.status_code == 200
-    assert [e["kind"] for e in body["events"]] == ["administrative_penalty"]
-    assert "王*锤" in body["events"][0]["summary"] and body["legal_representative"] == "张*明"
+    assert sorted(e["kind"] for e in body["events"]) == ["administrative_penalty", "certification"]
+    texts = [e["public_summary"] for e in body["events"]]
+    assert "销售不合格产品，罚款5000元" in texts and "联系人：王*锤 通过认证" in texts
+    assert "王大锤" not in response.content.decode() and "summary" not in body["events"][0]
+    assert body["legal_representative"] == "张*明"
     assert "risk_class" not in str(body) and "score" not in body
     assert client.get("/api/public/credit/files/91410000XXXXXXXXXX/").status_code == 404
     assert client.get("/api/public/credit/lists/abnormal_operations/").status_code == 200

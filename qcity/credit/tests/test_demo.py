@@ -14,6 +14,7 @@ from qcity.credit.models import (
     Objection,
     RepairApplication,
 )
+from qcity.credit.selectors import credit_public_personal_data_hits
 from qcity.enterprises import demo as enterprises_demo
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +40,10 @@ def test_demo_generator_at_a_tiny_count_is_deterministic_and_resets():
     assert {o.status for o in Objection.objects.all()} == {"submitted", "upheld", "dismissed"}
     assert outcome["escalated"] >= 1
     assert demo.classify(ctx)["classified"] == CreditClassification.objects.count() == 400
+    # every text the public credit files show was written for publication: no personal data in any
+    assert CreditEvent.objects.filter(status="published").exclude(public_summary="").exists()
+    assert not CreditEvent.objects.filter(public_summary="").exists()
+    assert credit_public_personal_data_hits(today=TODAY) == []
     first = _snapshot()
     demo.reset(ctx)
     assert not CreditEvent.objects.exists() and not CreditClassification.objects.exists()

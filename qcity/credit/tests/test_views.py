@@ -121,7 +121,8 @@ def test_scoring_model_page(client_for, officer, make_user):
 
 
 def test_public_pages(client, enterprise, today):
-    event_factory(enterprise, today=today, occurred_on=today, published_on=today, summary="法定代表人：李四光 罚款")
+    event = event_factory(enterprise, today=today, occurred_on=today, published_on=today, summary="罚款")
+    CreditEvent.objects.filter(pk=event.pk).update(public_summary="法定代表人：李四光 罚款")  # an old row, raw
     event_factory(enterprise, kind="sampling_failure", today=today, occurred_on=today, summary="未公示的抽检")
     abnormal_list_enter(enterprise=enterprise, reason="unreachable", decided_on=today, decision_authority="局",
                         by=None, today=today)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qcity.core.fields import parse_int
 from qcity.core.forms import add_service_errors, service_error_text
 from qcity.core.pagination import CappedPaginator
 from qcity.core.permissions import role_required
@@ -116,8 +117,10 @@ def event_create(request, pk):
     require_officer(request.user, enterprise, action="record a credit event")
     form = CreditEventForm(request.POST or None, initial={"occurred_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["confirm_names"] = _confirmed(enterprise, data.pop("confirm_legal_representative"))
         try:
-            services.credit_event_record(enterprise=enterprise, by=request.user, **form.cleaned_data)
+            services.credit_event_record(enterprise=enterprise, by=request.user, **data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -127,20 +130,35 @@ def event_create(request, pk):
     return render(request, "credit/event_form.html", {"enterprise": enterprise, "form": form}, status=status)
 
 
+def _confirmed(enterprise, confirm: bool) -> list[str]:
+    """The page's checkbox confirms the legal representative's name (the only name that can be confirmed)."""
+    return [enterprise.legal_representative] if confirm and enterprise.legal_representative else []
+
+
 @role_required(*OFFICER_ROLES)
-@require_POST
 def event_publish(request, pk):
+    """GET: the publication form (public summary, confirmation); POST: publish. A refusal (personal data in
+    the public summary) shows the form again with the error on the field."""
     event = selectors.credit_event_get(user=request.user, pk=pk)
     require_officer(request.user, event.enterprise, action="publish a credit event")
+    if request.method != "POST":
+        form = PublishForm(initial={"published_on": timezone.localdate(), "public_summary": event.public_summary})
+        return render(request, "credit/event_publish.html", {"event": event, "form": form})
     form = PublishForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError({"published_on": [_("请填写公示日期")]})
-        services.credit_event_publish_item(event=event, by=request.user, **form.cleaned_data)
-    except ValidationError as exc:
-        return _file(request, event.enterprise, status=400, error=service_error_text(exc))
-    messages.success(request, _("已公示"))
-    return redirect("credit:file", pk=event.enterprise_id)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        data["confirm_names"] = _confirmed(event.enterprise, data.pop("confirm_legal_representative"))
+        try:
+            services.credit_event_publish_item(event=event, by=request.user, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已公示"))
+            return redirect("credit:file", pk=event.enterprise_id)
+    if not form.data.get("public_summary"):
+        form.data = form.data.copy()
+        form.data["public_summary"] = event.public_summary
+    return render(request, "credit/event_publish.html", {"event": event, "form": form}, status=400)
 
 
 @role_required(*OFFICER_ROLES)
@@ -161,13 +179,14 @@ def event_withdraw(request, pk):
 
 def _target(user, value: str):
     """"entry:<pk>" / "event:<pk>" from a form, inside the user's scope."""
-    kind, _sep, pk = (value or "").partition(":")
-    if not pk.isdigit():
+    kind, _sep, raw = (value or "").partition(":")
+    pk = parse_int(raw)
+    if pk is None:
         return None, None
     if kind == "entry":
-        return selectors.list_entries(user=user).filter(pk=int(pk)).first(), None
+        return selectors.list_entries(user=user).filter(pk=pk).first(), None
     if kind == "event":
-        return None, selectors.credit_events(user=user).filter(pk=int(pk)).first()
+        return None, selectors.credit_events(user=user).filter(pk=pk).first()
     return None, None
 
 

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from qcity.core.fields import BoundedDateField, BoundedDecimalField, CleanTextField
 from qcity.core.models import OrgUnit
 from qcity.enterprises.choices import EnterpriseStatus, EntityType
 from qcity.enterprises.models import Certification, ChiefQualityOfficer, Enterprise, EnterpriseImport, Licence
@@ -45,15 +46,15 @@ class EnterpriseDetailSerializer(EnterpriseListSerializer):
 class EnterpriseInputSerializer(serializers.Serializer):
     """Input shape only: the code checksum, duplicates and org-unit scope are checked by the service."""
 
-    uscc = serializers.CharField(max_length=40)
-    name = serializers.CharField(max_length=200)
+    uscc = CleanTextField(max_length=40)
+    name = CleanTextField(max_length=200)
     entity_type = serializers.ChoiceField(choices=EntityType.choices)
-    industry_code = serializers.CharField(max_length=5)
+    industry_code = CleanTextField(max_length=5)
     org_unit = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
     address = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    legal_representative = serializers.CharField(max_length=50, required=False, allow_blank=True)
-    registered_capital = serializers.DecimalField(max_digits=16, decimal_places=2, required=False, allow_null=True)
-    established_on = serializers.DateField(required=False, allow_null=True)
+    legal_representative = CleanTextField(max_length=50, required=False, allow_blank=True)
+    registered_capital = BoundedDecimalField(max_digits=16, decimal_places=2, required=False, allow_null=True)
+    established_on = BoundedDateField(required=False, allow_null=True)
     status = serializers.ChoiceField(choices=EnterpriseStatus.choices, required=False)
 
 

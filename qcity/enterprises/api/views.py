@@ -1,11 +1,11 @@
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
-from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from qcity.core.choices import ENTERPRISE_EDITOR_ROLES
+from qcity.core.parsers import NulCheckingMultiPartParser
 from qcity.core.permissions import HasRole
 from qcity.core.uploads import request_too_large
 from qcity.enterprises import imports, selectors, services
@@ -74,7 +74,7 @@ class EnterpriseImportApi(APIView):
 
     permission_classes = [HasRole]
     required_roles = ENTERPRISE_EDITOR_ROLES
-    parser_classes = [MultiPartParser]
+    parser_classes = [NulCheckingMultiPartParser]
 
     @extend_schema(
         request={"multipart/form-data": {"type": "object", "properties": {

@@ -139,3 +139,62 @@ def test_good_rows_only_after_a_rejection(officer, django_capture_on_commit_call
     record.refresh_from_db()
     with pytest.raises(ValidationError):
         enterprise_import_good_rows(previous=record, by=officer)
+
+
+# --- upload safety: zip bombs and the capped reader (qcity.core.uploads, qcity.core.sheets) -------------
+
+
+def test_api_refuses_a_zip_bomb_before_any_reader_opens_it(make_user, district, api_for, monkeypatch):
+
+    import python_calamine
+
+    from qcity.core.tests.test_uploads import bomb_xlsx
+
+    def never(*args, **kwargs):
+        raise AssertionError("calamine was asked to read the bomb")
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", never)
+    bomb = SimpleUploadedFile("enterprises.xlsx", bomb_xlsx())
+    response = api_for(make_user(Role.DISTRICT_OFFICER, org_unit=district)).post(
+        "/api/enterprises/imports/", {"file": bomb}, format="multipart")
+    assert response.status_code == 400 and "解压后过大" in response.json()["file"][0]
+    assert "200 MB" in response.json()["file"][0]
+
+
+@override_settings(QCITY_IMPORT_INPROCESS_BYTES=0)
+def test_a_large_file_is_checked_and_imported_by_the_job_in_a_capped_child(make_user, district, api_for,
+                                                                           django_capture_on_commit_callbacks):
+    # given a file over the in-process threshold: its headings are not read in the request
+    client = api_for(make_user(Role.DISTRICT_OFFICER, org_unit=district))
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = client.post("/api/enterprises/imports/", {"file": xlsx_upload([import_row(), import_row()])},
+                             format="multipart")
+    assert queued.status_code == 202
+    # then the job reads it in the child and imports it, and wrong headings become a failed import
+    assert client.get(f"/api/enterprises/imports/{queued.json()['id']}/").json()["status"] == ImportStatus.IMPORTED
+    assert Enterprise.objects.count() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        wrong = client.post("/api/enterprises/imports/", {"file": xlsx_upload([["x"]], headings=["名称"])},
+                            format="multipart")
+    record = client.get(f"/api/enterprises/imports/{wrong.json()['id']}/").json()
+    assert record["status"] == ImportStatus.FAILED and "表头错误" in record["errors"][0]["message"]
+
+
+def test_a_file_over_the_memory_ceiling_fails_its_import_with_a_reason(officer, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    from qcity.core.tests.test_uploads import bomb_xlsx
+    from qcity.enterprises.imports import enterprise_import_process
+    from qcity.enterprises.models import EnterpriseImport
+
+    # given a stored file that passes the zip checks but needs more memory than the ceiling allows
+    settings.MEDIA_ROOT = tmp_path
+    settings.QCITY_IMPORT_INPROCESS_BYTES = 0
+    settings.QCITY_IMPORT_MEMORY_LIMIT_BYTES = 128 * 1024 * 1024
+    settings.QCITY_UPLOAD_MAX_COMPRESSION_RATIO = 10_000
+    record = EnterpriseImport(file_name="big.xlsx", created_by=officer, status=ImportStatus.QUEUED)
+    record.stored_file.save("big.xlsx", ContentFile(bomb_xlsx(80 * 1024 * 1024)), save=True)
+    # when the job runs, then the import fails with a message, and this process carries on
+    record = enterprise_import_process(record=record)
+    assert record.status == ImportStatus.FAILED
+    assert "内存" in record.errors[0]["message"] and "拆分" in record.errors[0]["message"]

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from qcity.core.fields import BoundedIntegerField, CleanTextField
 from qcity.core.models import OrgUnit
 from qcity.indicators.choices import Comparator, Domain, PeriodKind
 from qcity.indicators.models import Indicator, Plan, PlanImport, ReportedValue, Target
@@ -48,8 +49,8 @@ class ReportedValueInputSerializer(serializers.Serializer):
     indicator = serializers.PrimaryKeyRelatedField(queryset=Indicator.objects.select_related("plan"))
     org_unit = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
     period_kind = serializers.ChoiceField(choices=PeriodKind.choices, default=PeriodKind.YEAR)
-    year = serializers.IntegerField(min_value=1990, max_value=2100)
-    period_number = serializers.IntegerField(min_value=0, max_value=12, default=0)
+    year = BoundedIntegerField(min_value=1990, max_value=2100)
+    period_number = BoundedIntegerField(min_value=0, max_value=12, default=0)
     value = serializers.CharField(max_length=40, help_text="a number; 98 for 98 %")
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
@@ -74,13 +75,13 @@ class IndicatorStatusSerializer(serializers.Serializer):
 
 
 class ProposalSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
+    name = CleanTextField(max_length=200)
     comparator = serializers.ChoiceField(choices=Comparator.choices)
     value = serializers.FloatField(allow_null=True, required=False, default=None)
     low = serializers.FloatField(allow_null=True, required=False, default=None)
     high = serializers.FloatField(allow_null=True, required=False, default=None)
-    unit = serializers.CharField(max_length=30, allow_blank=True, required=False, default="")
-    year = serializers.IntegerField(min_value=1990, max_value=2100)
+    unit = CleanTextField(max_length=30, allow_blank=True, required=False, default="")
+    year = BoundedIntegerField(min_value=1990, max_value=2100)
     domain = serializers.ChoiceField(choices=Domain.choices)
     quote = serializers.CharField(allow_blank=True, required=False, default="")
 
@@ -95,9 +96,9 @@ class PlanImportSerializer(serializers.ModelSerializer):
 
 class PlanAcceptSerializer(serializers.Serializer):
     code = serializers.SlugField(max_length=60)
-    title = serializers.CharField(max_length=200)
-    issuing_body = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    document_number = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
-    period_start = serializers.IntegerField(min_value=1990, max_value=2100)
-    period_end = serializers.IntegerField(min_value=1990, max_value=2100)
+    title = CleanTextField(max_length=200)
+    issuing_body = CleanTextField(max_length=100, required=False, allow_blank=True, default="")
+    document_number = CleanTextField(max_length=60, required=False, allow_blank=True, default="")
+    period_start = BoundedIntegerField(min_value=1990, max_value=2100)
+    period_end = BoundedIntegerField(min_value=1990, max_value=2100)
     accepted = ProposalSerializer(many=True)

@@ -1,16 +1,17 @@
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from qcity.core import access
+from qcity.core.fields import query_int, query_year
+from qcity.core.parsers import NulCheckingMultiPartParser
 from qcity.core.permissions import HasRole
 from qcity.core.uploads import request_too_large
 from qcity.indicators import selectors, services
 from qcity.indicators.documents import PlanDocumentError
-from qcity.indicators.models import Plan, PlanImport, ReportedValue
+from qcity.indicators.models import Plan, PlanImport
 from qcity.indicators.services.plans import PLAN_EDITOR_ROLES
 from qcity.indicators.services.values import APPROVER_ROLES, REPORTER_ROLES, Period
 from qcity.indicators.views import VIEWER_ROLES
@@ -93,9 +94,10 @@ class ReportedValueListApi(generics.ListAPIView):
         params = self.request.query_params
         if params.get("status"):
             qs = qs.filter(status=params["status"])
-        for name in ("year", "indicator"):
-            if params.get(name, "").isdigit():
-                qs = qs.filter(**{name: int(params[name])})
+        if (year := query_year(params)) is not None:
+            qs = qs.filter(year=year)
+        if (indicator := query_int(params, "indicator")) is not None:
+            qs = qs.filter(indicator=indicator)
         return qs
 
     @extend_schema(request=ReportedValueInputSerializer, responses={201: ReportedValueSerializer,
@@ -105,11 +107,10 @@ class ReportedValueListApi(generics.ListAPIView):
         data.is_valid(raise_exception=True)
         d = data.validated_data
         period = Period(d["period_kind"], d["year"], d["period_number"])
-        existed = ReportedValue.objects.filter(indicator=d["indicator"], org_unit=d["org_unit"], period_kind=period.kind,
-                                               year=period.year, period_number=period.number).exists()
-        value = services.reported_value_submit(indicator=d["indicator"], org_unit=d["org_unit"], value=d["value"],
-                                               note=d["note"], period=period, by=request.user)
-        created = not existed
+        # 201 only when this report created the row: an existence check before the write raced with twins
+        value, created = services.reported_value_report(indicator=d["indicator"], org_unit=d["org_unit"],
+                                                        value=d["value"], note=d["note"], period=period,
+                                                        by=request.user)
         return Response(ReportedValueSerializer(value).data,
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
@@ -144,11 +145,12 @@ class ReportedValueImportApi(APIView):
 
     permission_classes = [HasRole]
     required_roles = REPORTER_ROLES
-    parser_classes = [MultiPartParser]
+    parser_classes = [NulCheckingMultiPartParser]
 
     @extend_schema(request={"multipart/form-data": {"type": "object", "properties": {
         "plan": {"type": "string"}, "file": {"type": "string", "format": "binary"}}}},
-        responses={201: {"type": "object", "properties": {"imported": {"type": "integer"}}}})
+        responses={code: {"type": "object", "properties": {"imported": {"type": "integer"},
+                                                           "created": {"type": "integer"}}} for code in (201, 200)})
     def post(self, request):
         if too_big := request_too_large(request):
             return Response({"file": [too_big]}, status=status.HTTP_400_BAD_REQUEST)
@@ -158,8 +160,10 @@ class ReportedValueImportApi(APIView):
         upload = request.FILES.get("file")
         if upload is None:
             return Response({"file": ["请上传文件"]}, status=status.HTTP_400_BAD_REQUEST)
-        count = services.reported_values_import(plan=plan, data=upload.read(), by=request.user)
-        return Response({"imported": count}, status=status.HTTP_201_CREATED)
+        count, created = services.reported_values_import_report(plan=plan, data=upload.read(), by=request.user,
+                                                                name=upload.name)
+        return Response({"imported": count, "created": created},
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
 class ReportedValueEvidenceApi(APIView):
@@ -167,7 +171,7 @@ class ReportedValueEvidenceApi(APIView):
 
     permission_classes = [HasRole]
     required_roles = REPORTER_ROLES
-    parser_classes = [MultiPartParser]
+    parser_classes = [NulCheckingMultiPartParser]
 
     @extend_schema(request={"multipart/form-data": {"type": "object", "properties": {
         "file": {"type": "string", "format": "binary"}}}},
@@ -198,7 +202,8 @@ class IndicatorStatusApi(APIView):
         errors = {}
         if plan is None:
             errors["plan"] = ["未知规划代码"]
-        if not params.get("year", "").isdigit():
+        year = query_year(params)
+        if year is None:
             errors["year"] = ["请提供年度"]
         if errors:
             return Response(errors, status=status.HTTP_400_BAD_REQUEST)
@@ -208,7 +213,7 @@ class IndicatorStatusApi(APIView):
             if not units:
                 return Response({"org_unit": ["不在您的管辖范围内或不存在"]}, status=status.HTTP_400_BAD_REQUEST)
         statuses = selectors.indicator_statuses(indicators=selectors.indicator_list(plan=plan), org_units=units,
-                                                year=int(params["year"]))
+                                                year=year)
         return Response(IndicatorStatusSerializer(statuses, many=True).data)
 
 
@@ -217,7 +222,7 @@ class PlanImportApi(APIView):
 
     permission_classes = [HasRole]
     required_roles = PLAN_EDITOR_ROLES
-    parser_classes = [MultiPartParser]
+    parser_classes = [NulCheckingMultiPartParser]
 
     @extend_schema(request={"multipart/form-data": {"type": "object", "properties": {
         "title": {"type": "string"}, "file": {"type": "string", "format": "binary"}}}},

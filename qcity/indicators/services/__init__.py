@@ -7,10 +7,12 @@ from .values import (
     reported_value_approve,
     reported_value_evidence_attach,
     reported_value_reopen,
+    reported_value_report,
     reported_value_return,
     reported_value_review,
     reported_value_submit,
     reported_values_import,
+    reported_values_import_report,
 )
 
 __all__ = [
@@ -22,8 +24,10 @@ __all__ = [
     "reported_value_approve",
     "reported_value_evidence_attach",
     "reported_value_reopen",
+    "reported_value_report",
     "reported_value_return",
     "reported_value_review",
     "reported_value_submit",
     "reported_values_import",
+    "reported_values_import_report",
 ]

@@ -7,22 +7,26 @@ indicator, unit and period updates the row, with the before/after values in the 
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qcity.core import access
 from qcity.core.audit import audit_record, changed, snapshot
 from qcity.core.choices import AuditAction, Role
 from qcity.core.models import OrgUnit, User
+from qcity.core.sheets import SheetReadError, first_sheet_rows
+from qcity.core.text import normalize_number
+from qcity.core.uploads import ATTACHMENT_TYPES, XLSX_TYPES, validate_upload
 
 from .. import computed
 from ..choices import IndicatorSource, PeriodKind, ValueStatus
-from ..models import Indicator, Plan, ReportedValue, ValueEvidence
+from ..models import VALUE_DIGITS, Indicator, Plan, ReportedValue, ValueEvidence
 
 REPORTER_ROLES = (Role.DEPARTMENT_REPORTER, Role.DISTRICT_OFFICER, Role.LEADERSHIP_OFFICE)
 APPROVER_ROLES = (Role.LEADERSHIP_OFFICE,)
@@ -57,12 +61,19 @@ def _require_approver(by: User, value: ReportedValue, action: str) -> None:
 
 
 def parse_value(raw) -> Decimal:
+    """Full-width digits are read after NFKC; a value the column would store as 0 (1e-999999) is refused."""
+    text = normalize_number(str(raw)).rstrip("%")
     try:
-        value = Decimal(str(raw).strip().rstrip("%％"))
+        if not text.isascii():
+            raise ValueError(text)
+        value = Decimal(text)
     except (InvalidOperation, ValueError):
         raise ValidationError({"value": [f"数值无效：{raw!r}"]}) from None
     if not value.is_finite() or abs(value) >= Decimal("1e14"):
         raise ValidationError({"value": [f"数值无效：{raw!r}"]})
+    if value and abs(value) < Decimal(1).scaleb(-VALUE_DIGITS["decimal_places"]) / 2:
+        raise ValidationError({"value": [_("数值过小，按 %(places)s 位小数保存会变成 0")
+                                         % {"places": VALUE_DIGITS["decimal_places"]}]})
     return value
 
 
@@ -97,8 +108,9 @@ def _period_row(indicator: Indicator, org_unit: OrgUnit, period: Period) -> Repo
 
 
 def _submit(*, indicator: Indicator, org_unit: OrgUnit, period: Period, value: Decimal, note: str,
-            by: User | None, source: str = IndicatorSource.REPORTED) -> ReportedValue:
-    """Create or update the one row for this period; the caller holds the transaction."""
+            by: User | None, source: str = IndicatorSource.REPORTED) -> tuple[ReportedValue, bool]:
+    """Create or update the one row for this period, and say whether it was created (the API answers 201
+    only then); the caller holds the transaction."""
     existing = _period_row(indicator, org_unit, period)
     now = timezone.now()
     if existing is None:
@@ -116,7 +128,7 @@ def _submit(*, indicator: Indicator, org_unit: OrgUnit, period: Period, value: D
         else:
             audit_record(action=AuditAction.CREATE, by=by, obj=row, org_unit=org_unit,
                          after=snapshot(row, AUDITED_FIELDS), message=f"value reported: {row.value}")
-            return row
+            return row, True
     if existing.is_locked and source == IndicatorSource.REPORTED:
         raise ValidationError({"period": [f"{existing.period_label} 的数值已审定锁定；如需更正，请先由质量强市办重开"]})
     before = snapshot(existing, AUDITED_FIELDS)
@@ -131,11 +143,19 @@ def _submit(*, indicator: Indicator, org_unit: OrgUnit, period: Period, value: D
     if new:
         audit_record(action=AuditAction.UPDATE, by=by, obj=existing, org_unit=org_unit, before=old, after=new,
                      message=f"value resubmitted: {old.get('value', existing.value)} → {existing.value}")
-    return existing
+    return existing, False
 
 
 def reported_value_submit(*, indicator: Indicator, org_unit: OrgUnit, period: Period, value, note: str = "",
                           by: User) -> ReportedValue:
+    return reported_value_report(indicator=indicator, org_unit=org_unit, period=period, value=value, note=note,
+                                 by=by)[0]
+
+
+def reported_value_report(*, indicator: Indicator, org_unit: OrgUnit, period: Period, value, note: str = "",
+                          by: User) -> tuple[ReportedValue, bool]:
+    """Submit a value: (the period's row, whether this report created it). A second report of the same
+    period, also a concurrent twin, updates the one row (unique indicator, unit, period)."""
     if indicator.source == IndicatorSource.COMPUTED:
         raise ValidationError({"indicator": [f"{indicator.name}由系统根据业务数据计算，不需填报"]})
     _require_reporter(by, indicator, org_unit)
@@ -202,6 +222,7 @@ def reported_value_evidence_attach(*, value: ReportedValue, file, by: User) -> V
     _require_reporter(by, value.indicator, value.org_unit)
     if value.is_locked:
         raise ValidationError({"file": ["数值已审定锁定，不能再补充材料"]})
+    validate_upload(file, field="file", allowed=ATTACHMENT_TYPES, label=_("佐证材料"))
     with transaction.atomic():
         evidence = ValueEvidence.objects.create(reported_value=value, file=file, original_name=file.name[:200],
                                                 uploaded_by=by)
@@ -250,23 +271,30 @@ PERIOD_WORDS = {"年": PeriodKind.YEAR, "年度": PeriodKind.YEAR, "季": Period
                 "月": PeriodKind.MONTH, "月度": PeriodKind.MONTH, **{k.value: k.value for k in PeriodKind}}
 
 
-def _xlsx_rows(data: bytes) -> list[tuple]:
-    from openpyxl import load_workbook
-
+def _xlsx_rows(data: bytes, name: str) -> list[tuple]:
+    """The sheet's rows, after the upload checks (type, zip bomb); a large file is read in a capped child."""
+    validate_upload(ContentFile(data, name=name), field="file", allowed=XLSX_TYPES, label=_("xlsx 文件"))
     try:
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-    except Exception:  # openpyxl raises many kinds for a file that is not an xlsx workbook
-        raise ValidationError({"file": ["不是有效的 xlsx 文件"]}) from None
-    return [tuple(row) for row in sheet.iter_rows(values_only=True)]
+        return [tuple(row) for row in first_sheet_rows(data, engine="openpyxl")]
+    except SheetReadError as exc:
+        if exc.reason == "unreadable":
+            raise ValidationError({"file": [_("不是有效的 xlsx 文件")]}) from None
+        raise ValidationError({"file": [exc.user_message()]}) from None
 
 
-def reported_values_import(*, plan: Plan, data: bytes, by: User) -> int:
+def reported_values_import(*, plan: Plan, data: bytes, by: User, name: str = "values.xlsx") -> int:
     """Import values from an xlsx sheet with the IMPORT_HEADERS columns; all rows or none.
 
     Every bad row is reported with its row number and reason (unknown indicator names included),
     and nothing is written unless every row is good.
     """
-    rows = _xlsx_rows(data)
+    return reported_values_import_report(plan=plan, data=data, by=by, name=name)[0]
+
+
+def reported_values_import_report(*, plan: Plan, data: bytes, by: User, name: str = "values.xlsx") -> tuple[int, int]:
+    """`reported_values_import`, answering (rows imported, rows created): a resent sheet updates the same
+    rows, and the API answers 201 only when a row was created."""
+    rows = _xlsx_rows(data, name)
     if not rows:
         raise ValidationError({"file": ["文件为空"]})
     header = tuple(str(c).strip() if c is not None else "" for c in rows[0][:len(IMPORT_HEADERS)])
@@ -318,7 +346,9 @@ def reported_values_import(*, plan: Plan, data: bytes, by: User) -> int:
         raise ValidationError({"file": errors})
     if not parsed:
         raise ValidationError({"file": ["文件中没有数据行"]})
+    created = 0
     with transaction.atomic():
         for indicator, org_unit, period, amount, note in parsed:
-            _submit(indicator=indicator, org_unit=org_unit, period=period, value=amount, note=note, by=by)
-    return len(parsed)
+            created += _submit(indicator=indicator, org_unit=org_unit, period=period, value=amount, note=note,
+                               by=by)[1]
+    return len(parsed), created

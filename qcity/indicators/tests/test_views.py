@@ -12,6 +12,16 @@ from qcity.indicators.services.values import Period
 from .factories import IndicatorFactory
 
 
+def xlsx_bytes() -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    buffer = io.BytesIO()
+    Workbook().save(buffer)
+    return buffer.getvalue()
+
+
 @pytest.mark.django_db
 def test_plan_page_lists_targets_and_anchors_each_quote_in_the_text(client_for, make_user):
     plans_load_builtin()
@@ -137,8 +147,83 @@ def test_evidence_downloads_only_within_the_users_scope(client_for, make_user, d
     officer = make_user(Role.DISTRICT_OFFICER, district)
     value = reported_value_submit(indicator=IndicatorFactory(), org_unit=district,
                                   period=Period(PeriodKind.YEAR, 2024), value="98", by=officer)
-    evidence = reported_value_evidence_attach(value=value, file=SimpleUploadedFile("表.xlsx", b"data"), by=officer)
+    evidence = reported_value_evidence_attach(value=value, file=SimpleUploadedFile("表.xlsx", xlsx_bytes()), by=officer)
     url = reverse("indicators:evidence-download", args=[evidence.pk])
-    assert client_for(officer).get(url).status_code == 200
+    # the reporter gets an attachment the browser may neither sniff nor run
+    response = client_for(officer).get(url)
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    assert b"".join(response.streaming_content) == evidence.file.open("rb").read()
+    # another district's officer does not learn it exists; a user without the role is refused
     other = make_user(Role.DISTRICT_OFFICER, city.children.exclude(pk=district.pk).first())
     assert client_for(other).get(url).status_code == 404
+    assert client_for(make_user(Role.ENTERPRISE_USER, district)).get(url).status_code == 403
+
+
+@pytest.mark.django_db
+def test_evidence_download_sends_an_anonymous_visitor_to_the_login_page(client, make_user, district, settings,
+                                                                         tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from qcity.indicators.services import reported_value_evidence_attach
+
+    settings.MEDIA_ROOT = tmp_path
+    officer = make_user(Role.DISTRICT_OFFICER, district)
+    value = reported_value_submit(indicator=IndicatorFactory(), org_unit=district,
+                                  period=Period(PeriodKind.YEAR, 2024), value="98", by=officer)
+    evidence = reported_value_evidence_attach(value=value, file=SimpleUploadedFile("a.pdf", b"%PDF-1.7\n"), by=officer)
+    response = client.get(reverse("indicators:evidence-download", args=[evidence.pk]))
+    assert response.status_code == 302 and "login" in response["Location"]
+    assert client.get(f"/media/{evidence.file.name}").status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "content"), [
+    ("page.html", b"<html><script>alert(document.cookie)</script></html>"),
+    ("setup.exe", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64),
+    ("统计表.pdf", b""),
+    ("统计表.pdf", b"<html><script>alert(1)</script></html>"),
+])
+def test_api_refuses_html_executable_empty_or_disguised_evidence(client_for, make_user, district, settings, tmp_path,
+                                                                 name, content):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    officer = make_user(Role.DISTRICT_OFFICER, district)
+    value = reported_value_submit(indicator=IndicatorFactory(), org_unit=district,
+                                  period=Period(PeriodKind.YEAR, 2024), value="98", by=officer)
+    response = client_for(officer).post(f"/api/reported-values/{value.pk}/evidence/",
+                                        {"file": SimpleUploadedFile(name, content)})
+    assert response.status_code == 400 and response.json()["file"][0].startswith("佐证材料：")
+    assert not value.evidence.exists() and not list(tmp_path.rglob("*.*"))
+
+
+@pytest.mark.django_db
+def test_value_form_refuses_html_evidence_on_the_field(client_for, make_user, district):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    indicator = IndicatorFactory()
+    response = client_for(make_user(Role.DISTRICT_OFFICER, district)).post(reverse("indicators:value-create"), {
+        "indicator": indicator.pk, "org_unit": district.pk, "period_kind": "year", "year": 2024,
+        "period_number": 0, "value": "98", "note": "", "evidence": SimpleUploadedFile("x.html", b"<html></html>")})
+    assert response.status_code == 400 and response.context["form"].errors["evidence"]
+    assert not ReportedValue.objects.exists()
+
+
+@pytest.mark.django_db
+def test_reported_values_import_refuses_a_zip_bomb_before_reading_it(client_for, make_user, monkeypatch):
+
+    import openpyxl
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from qcity.core.tests.test_uploads import bomb_xlsx
+
+    def never(*args, **kwargs):
+        raise AssertionError("openpyxl was asked to read the bomb")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", never)
+    indicator = IndicatorFactory()
+    response = client_for(make_user(Role.LEADERSHIP_OFFICE)).post("/api/reported-values/import/", {
+        "plan": indicator.plan.code, "file": SimpleUploadedFile("values.xlsx", bomb_xlsx())})
+    assert response.status_code == 400 and "解压后过大" in response.json()["file"][0]

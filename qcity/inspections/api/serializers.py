@@ -1,6 +1,13 @@
 from rest_framework import serializers
 
 from qcity.core.api.serializers import ProvisionalField
+from qcity.core.fields import (
+    BoundedDateField,
+    BoundedDecimalField,
+    BoundedIntegerField,
+    CleanTextField,
+    IdField,
+)
 from qcity.core.models import Department, OrgUnit, User
 from qcity.enterprises.models import Enterprise
 from qcity.inspections.choices import Outcome
@@ -28,13 +35,13 @@ class InspectionItemSerializer(serializers.ModelSerializer):
 
 
 class InspectionItemInputSerializer(serializers.Serializer):
-    code = serializers.CharField(max_length=40)
-    name = serializers.CharField(max_length=200)
+    code = CleanTextField(max_length=40)
+    name = CleanTextField(max_length=200)
     legal_basis = serializers.CharField()
     org_unit = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
     department = serializers.SlugRelatedField(slug_field="code", queryset=Department.objects.all(), required=False,
                                               allow_null=True)
-    method = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    method = CleanTextField(max_length=100, required=False, allow_blank=True)
 
 
 class InspectionItemUpdateSerializer(serializers.Serializer):
@@ -63,7 +70,7 @@ class InspectorSerializer(serializers.ModelSerializer):
 
 class InspectorInputSerializer(serializers.Serializer):
     user = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.all())
-    badge_number = serializers.CharField(max_length=40)
+    badge_number = CleanTextField(max_length=40)
     org_unit = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
     qualifications = serializers.SlugRelatedField(slug_field="code", queryset=InspectionItem.objects.all(), many=True,
                                                   required=False)
@@ -87,7 +94,7 @@ class InspectorConflictSerializer(serializers.ModelSerializer):
 
 
 class InspectorConflictInputSerializer(serializers.Serializer):
-    inspector = serializers.IntegerField()
+    inspector = IdField()
     enterprise = serializers.SlugRelatedField(slug_field="uscc", queryset=Enterprise.objects.all())
     reason = serializers.CharField(max_length=200)
 
@@ -118,7 +125,7 @@ class TargetPoolSerializer(serializers.ModelSerializer):
 
 
 class TargetPoolInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
+    name = CleanTextField(max_length=100)
     org_unit = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
     filter_org_units = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all(), many=True, required=False)
     industry_codes = serializers.ListField(child=serializers.CharField(max_length=5), required=False)
@@ -130,7 +137,7 @@ class TargetPoolInputSerializer(serializers.Serializer):
 
 class PlanItemInputSerializer(serializers.Serializer):
     item = serializers.SlugRelatedField(slug_field="code", queryset=InspectionItem.objects.all())
-    ratio = serializers.DecimalField(max_digits=5, decimal_places=2, default=100)
+    ratio = BoundedDecimalField(max_digits=5, decimal_places=2, default=100)
 
 
 class InspectionPlanSerializer(serializers.ModelSerializer):
@@ -153,18 +160,18 @@ class InspectionPlanSerializer(serializers.ModelSerializer):
 
 
 class InspectionPlanInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
+    name = CleanTextField(max_length=200)
     org_unit = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
-    period_start = serializers.DateField()
-    period_end = serializers.DateField()
-    pool = serializers.IntegerField()
+    year = BoundedIntegerField(min_value=2000, max_value=2100)
+    period_start = BoundedDateField()
+    period_end = BoundedDateField()
+    pool = IdField()
     items = PlanItemInputSerializer(many=True)
-    ratios = serializers.DictField(child=serializers.DecimalField(max_digits=5, decimal_places=2), required=False,
+    ratios = serializers.DictField(child=BoundedDecimalField(max_digits=5, decimal_places=2), required=False,
                                    help_text="per credit class a…d, percent")
-    counts = serializers.DictField(child=serializers.IntegerField(min_value=0), required=False,
+    counts = serializers.DictField(child=BoundedIntegerField(min_value=0), required=False,
                                    help_text="per credit class a…d, a fixed number (overrides the ratio)")
-    inspectors_per_target = serializers.IntegerField(required=False, default=2)
+    inspectors_per_target = BoundedIntegerField(required=False, default=2)
 
     def validate(self, data):
         for name in ("ratios", "counts"):
@@ -229,7 +236,7 @@ class InspectionResultInputSerializer(serializers.Serializer):
     item = serializers.SlugRelatedField(slug_field="code", queryset=InspectionItem.objects.all())
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     findings = serializers.CharField(required=False, allow_blank=True)
-    inspected_on = serializers.DateField()
+    inspected_on = BoundedDateField()
     is_case_lead = serializers.BooleanField(required=False, default=False)
     case_lead_note = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
@@ -239,7 +246,7 @@ class CaseLeadInputSerializer(serializers.Serializer):
 
 
 class InspectionPublishInputSerializer(serializers.Serializer):
-    published_on = serializers.DateField(required=False)
+    published_on = BoundedDateField(required=False)
 
 
 class VerificationSerializer(serializers.Serializer):

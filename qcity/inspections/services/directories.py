@@ -146,11 +146,15 @@ def conflict_declare(*, inspector: Inspector, enterprise: Enterprise, reason: st
         raise ValidationError({"reason": ["请填写回避事由"]})
     if InspectorConflict.objects.filter(inspector=inspector, enterprise=enterprise).exists():
         raise ValidationError({"enterprise": [f"已申报对 {enterprise.name} 回避"]})
-    with transaction.atomic():
-        conflict = InspectorConflict.objects.create(inspector=inspector, enterprise=enterprise, reason=reason.strip(),
-                                                    declared_on=declared_on or timezone.localdate())
-        audit_record(action=AuditAction.CREATE, by=by, obj=conflict, org_unit=inspector.org_unit,
-                     message=f"conflict declared: {inspector.badge_number} / {enterprise.uscc}")
+    try:
+        with transaction.atomic():
+            conflict = InspectorConflict.objects.create(inspector=inspector, enterprise=enterprise,
+                                                        reason=reason.strip(),
+                                                        declared_on=declared_on or timezone.localdate())
+            audit_record(action=AuditAction.CREATE, by=by, obj=conflict, org_unit=inspector.org_unit,
+                         message=f"conflict declared: {inspector.badge_number} / {enterprise.uscc}")
+    except IntegrityError as exc:  # a concurrent twin declared it first (inspector_conflict_unique)
+        raise ValidationError({"enterprise": [f"已申报对 {enterprise.name} 回避"]}) from exc
     return conflict
 
 

@@ -1,15 +1,17 @@
 """Public credit pages (no login): lookup by credit code or name, an enterprise's public credit file, the
-published lists. Only published items inside their publication period; personal names masked; never the
-credit risk class (DOMAIN §3, platform rule)."""
+published lists. Only published items inside their publication period, each with its public summary
+(personal data masked, qcity.core.masking); never the credit risk class (DOMAIN §3, platform rule)."""
 
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from qcity.core.masking import mask_person_name
+from qcity.core.pagination import page_number
 from qcity.core.permissions import public_page
 from qcity.credit import selectors
 from qcity.credit.choices import CreditListKind
-from qcity.credit.masking import mask_names_in_text, mask_person_name
+from qcity.credit.publication import public_text
 from qcity.enterprises.models import Enterprise
 from qcity.enterprises.search import filter_by_text
 
@@ -36,7 +38,7 @@ def credit_file(request, uscc):
     today = timezone.localdate()
     events = list(selectors.public_events(enterprise, today))
     for event in events:
-        event.summary = mask_names_in_text(event.summary)
+        event.public_text = public_text(event)  # the public summary, never the internal summary
     context = {"enterprise": enterprise, "legal_representative": mask_person_name(enterprise.legal_representative),
                "events": events, "entries": list(selectors.public_list_entries(enterprise=enterprise)),
                "today": today}
@@ -48,10 +50,7 @@ def credit_list(request, list_kind):
     kind = list_kind.replace("-", "_")
     if kind not in CreditListKind.values:
         raise Http404
-    try:
-        number = max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        number = 1
+    number = page_number(request.GET.get("page"))
     rows = list(selectors.public_list_entries(list_kind=kind)[(number - 1) * PAGE_SIZE: number * PAGE_SIZE + 1])
     context = {"kind": kind, "kind_label": CreditListKind(kind).label, "rows": rows[:PAGE_SIZE], "number": number,
                "has_next": len(rows) > PAGE_SIZE, "kinds": selectors.PUBLIC_LIST_KINDS}

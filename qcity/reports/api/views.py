@@ -6,6 +6,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from qcity.core.fields import parse_year
 from qcity.core.permissions import HasRole
 from qcity.reports import selectors, services
 from qcity.reports.selectors import COCKPIT_ROLES, CockpitError
@@ -38,9 +39,10 @@ class CockpitApi(APIView):
     def get(self, request):
         try:
             raw = request.query_params.get("year")
-            if raw and not raw.isdigit():
+            year = parse_year(raw) if raw else None
+            if raw and year is None:
                 raise CockpitError("year: 应为整数")
-            data = selectors.cockpit(user=request.user, year=int(raw) if raw else None,
+            data = selectors.cockpit(user=request.user, year=year,
                                      plan_code=request.query_params.get("plan") or None)
         except CockpitError as exc:
             return _bad(str(exc))

@@ -1,6 +1,13 @@
 from rest_framework import serializers
 
 from qcity.core.api.serializers import ProvisionalField
+from qcity.core.fields import (
+    BoundedDateField,
+    BoundedDecimalField,
+    BoundedIntegerField,
+    CleanTextField,
+    IdField,
+)
 from qcity.core.models import User
 from qcity.enterprises.models import Enterprise
 from qcity.sampling.choices import Conclusion, PassRateGroup, PlanLevel, SamplingPlace
@@ -25,13 +32,13 @@ class SamplingPlanSerializer(serializers.ModelSerializer):
 
 
 class SamplingPlanInputSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
+    title = CleanTextField(max_length=200)
     level = serializers.ChoiceField(choices=PlanLevel.choices)
-    org_unit = serializers.IntegerField(help_text="org unit id; the caller must cover it")
-    period_start = serializers.DateField()
-    period_end = serializers.DateField()
+    org_unit = IdField(help_text="org unit id; the caller must cover it")
+    period_start = BoundedDateField()
+    period_end = BoundedDateField()
     categories = serializers.SlugRelatedField(slug_field="code", many=True, queryset=ProductCategory.objects.all())
-    planned_batches = serializers.IntegerField(min_value=1)
+    planned_batches = BoundedIntegerField(min_value=1)
 
 
 class TestItemResultSerializer(serializers.ModelSerializer):
@@ -105,105 +112,105 @@ class SampleDetailSerializer(SampleSerializer):
 class SampleInputSerializer(serializers.Serializer):
     """Input shape only; the sampling rules (samplers, plan scope, duplicates, no fee) are the service's."""
 
-    number = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    plan = serializers.IntegerField()
+    number = CleanTextField(max_length=40, required=False, allow_blank=True)
+    plan = IdField()
     category = serializers.SlugRelatedField(slug_field="code", queryset=ProductCategory.objects.all())
     enterprise = serializers.SlugRelatedField(slug_field="uscc", queryset=Enterprise.objects.all(),
                                               help_text="the sampled party's unified social credit code")
     manufacturer = serializers.SlugRelatedField(slug_field="uscc", queryset=Enterprise.objects.all(), required=False,
                                                 allow_null=True)
-    manufacturer_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    product_name = serializers.CharField(max_length=200)
-    brand = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    specification = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    batch_number = serializers.CharField(max_length=100)
-    production_date = serializers.DateField(required=False, allow_null=True)
-    sampling_date = serializers.DateField()
+    manufacturer_name = CleanTextField(max_length=200, required=False, allow_blank=True)
+    product_name = CleanTextField(max_length=200)
+    brand = CleanTextField(max_length=100, required=False, allow_blank=True)
+    specification = CleanTextField(max_length=100, required=False, allow_blank=True)
+    batch_number = CleanTextField(max_length=100)
+    production_date = BoundedDateField(required=False, allow_null=True)
+    sampling_date = BoundedDateField()
     sampling_place = serializers.ChoiceField(choices=SamplingPlace.choices)
     samplers = serializers.SlugRelatedField(slug_field="username", queryset=User.objects.all(), many=True)
-    quantity = serializers.IntegerField(min_value=1)
-    backup_quantity = serializers.IntegerField(min_value=0)
-    quantity_unit = serializers.CharField(max_length=20, required=False)
+    quantity = BoundedIntegerField(min_value=1)
+    backup_quantity = BoundedIntegerField(min_value=0)
+    quantity_unit = CleanTextField(max_length=20, required=False)
     backup_sealed = serializers.BooleanField(required=False, default=True)
     fee_charged = serializers.BooleanField(required=False, default=False)
 
 
 class TestItemInputSerializer(serializers.Serializer):
-    item_name = serializers.CharField(max_length=200)
-    standard = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    limit_min = serializers.DecimalField(max_digits=16, decimal_places=6, required=False, allow_null=True)
-    limit_max = serializers.DecimalField(max_digits=16, decimal_places=6, required=False, allow_null=True)
+    item_name = CleanTextField(max_length=200)
+    standard = CleanTextField(max_length=200, required=False, allow_blank=True)
+    limit_min = BoundedDecimalField(max_digits=16, decimal_places=6, required=False, allow_null=True)
+    limit_max = BoundedDecimalField(max_digits=16, decimal_places=6, required=False, allow_null=True)
     limit_text = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    measured_value = serializers.DecimalField(max_digits=16, decimal_places=6, required=False, allow_null=True)
+    measured_value = BoundedDecimalField(max_digits=16, decimal_places=6, required=False, allow_null=True)
     measured_text = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    unit = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    unit = CleanTextField(max_length=30, required=False, allow_blank=True)
     conforming = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
 class TestResultsInputSerializer(serializers.Serializer):
-    sample = serializers.IntegerField()
+    sample = IdField()
     items = TestItemInputSerializer(many=True, allow_empty=False)
 
 
 class ConcludeInputSerializer(serializers.Serializer):
     conclusion = serializers.ChoiceField(choices=Conclusion.choices,
                                          help_text="must equal the conclusion the items give (the confirm step)")
-    test_report_number = serializers.CharField(max_length=60)
-    test_agency = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    concluded_on = serializers.DateField(required=False)
+    test_report_number = CleanTextField(max_length=60)
+    test_agency = CleanTextField(max_length=200, required=False, allow_blank=True)
+    concluded_on = BoundedDateField(required=False)
 
 
 class ServeInputSerializer(serializers.Serializer):
-    served_on = serializers.DateField()
+    served_on = BoundedDateField()
 
 
 class ObjectionInputSerializer(serializers.Serializer):
-    applied_on = serializers.DateField()
+    applied_on = BoundedDateField()
     reason = serializers.CharField()
-    applicant = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    applicant = CleanTextField(max_length=200, required=False, allow_blank=True)
 
 
 class RetestInputSerializer(serializers.Serializer):
     retest_conclusion = serializers.ChoiceField(choices=Conclusion.choices)
-    retest_report_number = serializers.CharField(max_length=60)
-    retest_agency = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    retested_on = serializers.DateField()
+    retest_report_number = CleanTextField(max_length=60)
+    retest_agency = CleanTextField(max_length=200, required=False, allow_blank=True)
+    retested_on = BoundedDateField()
 
 
 class PublishInputSerializer(serializers.Serializer):
-    published_on = serializers.DateField(required=False)
+    published_on = BoundedDateField(required=False)
 
 
 class FollowupOrderInputSerializer(serializers.Serializer):
-    ordered_on = serializers.DateField()
-    rectification_deadline = serializers.DateField()
+    ordered_on = BoundedDateField()
+    rectification_deadline = BoundedDateField()
 
 
 class FollowupReportInputSerializer(serializers.Serializer):
-    received_on = serializers.DateField()
+    received_on = BoundedDateField()
     text = serializers.CharField()
 
 
 class FollowupReinspectInputSerializer(serializers.Serializer):
-    reinspected_on = serializers.DateField()
+    reinspected_on = BoundedDateField()
     conforming = serializers.BooleanField()
     note = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
 
 class FollowupAnnounceInputSerializer(serializers.Serializer):
-    announced_on = serializers.DateField()
+    announced_on = BoundedDateField()
 
 
 class FollowupTransferInputSerializer(serializers.Serializer):
-    transferred_on = serializers.DateField()
-    transferred_to = serializers.CharField(max_length=200)
-    case_number = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    transferred_on = BoundedDateField()
+    transferred_to = CleanTextField(max_length=200)
+    case_number = CleanTextField(max_length=60, required=False, allow_blank=True)
 
 
 class PassRateQuerySerializer(serializers.Serializer):
     group = serializers.ChoiceField(choices=PassRateGroup.choices, required=False, default=PassRateGroup.CATEGORY)
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
+    date_from = BoundedDateField(required=False)
+    date_to = BoundedDateField(required=False)
 
 
 class PassRateSerializer(serializers.Serializer):

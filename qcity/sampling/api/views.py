@@ -132,15 +132,17 @@ class TestResultsApi(APIView):
     permission_classes = [HasRole]
     required_roles = OFFICER_ROLES
 
-    @extend_schema(request=TestResultsInputSerializer, responses={201: TestItemResultSerializer(many=True)})
+    @extend_schema(request=TestResultsInputSerializer, responses={201: TestItemResultSerializer(many=True),
+                                                                  200: TestItemResultSerializer(many=True)})
     def post(self, request):
         data = TestResultsInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         sample = selectors.sample_list(user=request.user).filter(pk=data.validated_data["sample"]).first()
         if sample is None:
             raise ValidationError({"sample": ["样品不存在"]})
-        items = services.test_results_record(sample=sample, items=data.validated_data["items"], by=request.user)
-        return Response(TestItemResultSerializer(items, many=True).data, status=status.HTTP_201_CREATED)
+        items, any_new = services.test_results_enter(sample=sample, items=data.validated_data["items"], by=request.user)
+        return Response(TestItemResultSerializer(items, many=True).data,
+                        status=status.HTTP_201_CREATED if any_new else status.HTTP_200_OK)
 
 
 class _SampleAction(APIView):

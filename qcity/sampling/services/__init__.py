@@ -15,6 +15,7 @@ from .samples import (
     sample_publish,
     sample_serve,
     test_item_delete,
+    test_results_enter,
     test_results_record,
 )
 
@@ -33,5 +34,6 @@ __all__ = [
     "sample_publish",
     "sample_serve",
     "test_item_delete",
+    "test_results_enter",
     "test_results_record",
 ]

@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from qcity.core import access
 from qcity.core.audit import audit_record, snapshot
@@ -53,13 +54,24 @@ def plan_create(*, by: User | None, title: str, level: str, org_unit: OrgUnit, p
         errors["categories"] = ["请至少选择一个产品类别"]
     if planned_batches is None or planned_batches < 1:
         errors["planned_batches"] = ["计划批次须至少为1"]
+    title = title.strip()
+    if title and SamplingPlan.objects.filter(org_unit=org_unit, title=title, period_start__year=period_start.year).exists():
+        errors["title"] = [_duplicate_title(org_unit, title, period_start.year)]
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        plan = SamplingPlan.objects.create(title=title.strip(), level=level, org_unit=org_unit,
-                                           period_start=period_start, period_end=period_end,
-                                           planned_batches=planned_batches, created_by=by)
-        plan.categories.set(categories)
-        audit_record(action=AuditAction.CREATE, by=by, obj=plan, org_unit=org_unit,
-                     after=snapshot(plan) | {"categories": sorted(c.pk for c in categories)})
+    try:
+        with transaction.atomic():
+            plan = SamplingPlan.objects.create(title=title, level=level, org_unit=org_unit,
+                                               period_start=period_start, period_end=period_end,
+                                               planned_batches=planned_batches, created_by=by)
+            plan.categories.set(categories)
+            audit_record(action=AuditAction.CREATE, by=by, obj=plan, org_unit=org_unit,
+                         after=snapshot(plan) | {"categories": sorted(c.pk for c in categories)})
+    except IntegrityError as exc:  # a concurrent twin inserted it first (sampling_plan_unique_title_per_unit_year)
+        raise ValidationError({"title": [_duplicate_title(org_unit, title, period_start.year)]}) from exc
     return plan
+
+
+def _duplicate_title(org_unit: OrgUnit, title: str, year: int) -> str:
+    return gettext("%(unit)s %(year)s 年已有名为“%(title)s”的抽检计划，不能重复创建") % {
+        "unit": org_unit.name, "year": year, "title": title}

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from qcity.core import access, deadlines
 from qcity.core.audit import audit_record, snapshot
@@ -109,7 +110,7 @@ def sample_create(*, by: User | None, plan: SamplingPlan, category: ProductCateg
                                   f"{earlier.number}），下级不得重复抽查")
     number = number.strip()
     if number and Sample.objects.filter(number=number).exists():
-        error("number", f"抽样单编号 {number} 已存在")
+        error("number", _number_taken(number))
     if errors:
         raise ValidationError(errors)
     try:
@@ -129,8 +130,12 @@ def sample_create(*, by: User | None, plan: SamplingPlan, category: ProductCateg
             audit_record(action=AuditAction.CREATE, by=by, obj=sample, org_unit=sample.org_unit,
                          after=snapshot(sample) | {"samplers": sorted(u.pk for u in samplers)})
     except IntegrityError as exc:  # a concurrent insert of the same sheet number
-        raise ValidationError({"number": [f"抽样单编号 {number} 已存在"]}) from exc
+        raise ValidationError({"number": [_number_taken(number)]}) from exc
     return sample
+
+
+def _number_taken(number: str) -> str:
+    return gettext("抽样单编号 %(number)s 已存在，同一抽样单不能重复录入") % {"number": number}
 
 
 # --- test results ----------------------------------------------------------------------------------
@@ -177,6 +182,12 @@ def _item(sample: Sample, row: int, data: dict, errors: list[str]) -> TestItemRe
 
 def test_results_record(*, sample: Sample, items: list[dict], by: User | None) -> list[TestItemResult]:
     """Record (or replace, by item name) test items of a sample not yet concluded; all items or none."""
+    return test_results_enter(sample=sample, items=items, by=by)[0]
+
+
+def test_results_enter(*, sample: Sample, items: list[dict], by: User | None) -> tuple[list[TestItemResult], bool]:
+    """`test_results_record`, also saying whether any item was new (the API answers 201 only then; a resent
+    list replaces the items of the same names and answers 200)."""
     require_covers(by, sample.org_unit, action="enter test results", obj=sample)
     if sample.status != SampleStatus.SAMPLED:
         raise ValidationError({"sample": ["该样品已出检验结论，不能再录入或修改检验结果"]})
@@ -194,13 +205,14 @@ def test_results_record(*, sample: Sample, items: list[dict], by: User | None) -
         sample = Sample.objects.select_for_update().get(pk=sample.pk)
         if sample.status != SampleStatus.SAMPLED:
             raise ValidationError({"sample": ["该样品已出检验结论，不能再录入或修改检验结果"]})
-        TestItemResult.objects.filter(sample=sample, item_name__in=names).delete()
+        replaced = TestItemResult.objects.filter(sample=sample, item_name__in=names).delete()[1].get(
+            TestItemResult._meta.label, 0)
         created = TestItemResult.objects.bulk_create(rows)
         failed = [r.item_name for r in rows if not r.conforming]
         audit_record(action=AuditAction.UPDATE, by=by, obj=sample, org_unit=sample.org_unit,
                      message=f"test results entered: {len(rows)} items, {len(failed)} non-conforming"
                              + (f" ({', '.join(failed)})" if failed else ""))
-    return created
+    return created, replaced < len(rows)
 
 
 def test_item_delete(*, item: TestItemResult, by: User | None) -> None:

@@ -1,6 +1,7 @@
 """Sampling test data, built through the services so every rule applies as in production."""
 
 import datetime
+import itertools
 
 from qcity.core.choices import Role
 from qcity.enterprises.tests.factories import enterprise_factory
@@ -27,9 +28,14 @@ def category(code="SP01"):
     return ProductCategory.objects.get(code=code)
 
 
+_plan_numbers = itertools.count(1)
+
+
 def make_plan(org_unit, *, level=PlanLevel.CITY, codes=("SP01", "SP04", "NC01", "YP01", "GY01"), title=None,
               start=datetime.date(2025, 1, 1), end=datetime.date(2025, 12, 31)):
-    return services.plan_create(by=None, title=title or f"{level} plan", level=level, org_unit=org_unit,
+    # a plan's title is unique per unit and year (sampling_plan_unique_title_per_unit_year)
+    return services.plan_create(by=None, title=title or f"{level} plan {next(_plan_numbers)}", level=level,
+                                org_unit=org_unit,
                                 period_start=start, period_end=end,
                                 categories=list(ProductCategory.objects.filter(code__in=codes)), planned_batches=100)
 

@@ -1,7 +1,9 @@
 from rest_framework import serializers
 
 from qcity.core.api.serializers import ProvisionalField
+from qcity.core.fields import BoundedDateField, BoundedIntegerField, CleanTextField, IdField
 from qcity.core.models import Department, OrgUnit
+from qcity.core.uploads import ATTACHMENT_TYPES, UploadValidator
 from qcity.indicators.models import Plan
 from qcity.workplan.choices import NoticeKind, SupervisionLevel
 from qcity.workplan.models import Notice, Supervision, Task, TaskProgress
@@ -41,16 +43,16 @@ class TaskInputSerializer(serializers.Serializer):
     """Input shape only: quote-in-plan, dates within the plan and the office role are the service's rules."""
 
     plan = serializers.SlugRelatedField(slug_field="code", queryset=Plan.objects.all())
-    code = serializers.CharField(max_length=30)
-    title = serializers.CharField(max_length=200)
+    code = CleanTextField(max_length=30)
+    title = CleanTextField(max_length=200)
     section = serializers.CharField(max_length=200, required=False, allow_blank=True)
     quote = serializers.CharField()
     lead_department = serializers.SlugRelatedField(slug_field="code", queryset=Department.objects.all())
     supporting_departments = serializers.SlugRelatedField(slug_field="code", queryset=Department.objects.all(),
                                                           many=True, required=False)
     org_unit = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all(), required=False, allow_null=True)
-    start_date = serializers.DateField()
-    deadline = serializers.DateField()
+    start_date = BoundedDateField()
+    deadline = BoundedDateField()
     deliverable = serializers.CharField(max_length=300)
 
 
@@ -65,16 +67,21 @@ class TaskUpdateSerializer(TaskInputSerializer):
 class TaskProgressSerializer(serializers.ModelSerializer):
     department_code = serializers.CharField(source="department.code", read_only=True, default=None)
     reported_by = serializers.CharField(source="reported_by.username", read_only=True, default=None)
+    attachment = serializers.SerializerMethodField()
 
     class Meta:
         model = TaskProgress
         fields = ["id", "task", "department_code", "reported_by", "reported_at", "percent", "text", "attachment"]
 
+    def get_attachment(self, report) -> str | None:
+        """The scope-checked download, never the file's storage URL (there is no public /media/)."""
+        return f"/api/progress/{report.pk}/attachment/" if report.attachment else None
+
 
 class TaskProgressInputSerializer(serializers.Serializer):
-    percent = serializers.IntegerField(min_value=0, max_value=100)
+    percent = BoundedIntegerField(min_value=0, max_value=100)
     text = serializers.CharField()
-    attachment = serializers.FileField(required=False)
+    attachment = serializers.FileField(required=False, validators=[UploadValidator(ATTACHMENT_TYPES)])
 
 
 class TaskCompleteInputSerializer(serializers.Serializer):
@@ -93,7 +100,7 @@ class SupervisionSerializer(serializers.ModelSerializer):
 
 
 class SupervisionOpenSerializer(serializers.Serializer):
-    task = serializers.IntegerField()
+    task = IdField()
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
     level = serializers.ChoiceField(choices=SupervisionLevel.choices, required=False)
 
@@ -119,7 +126,7 @@ class NoticeSerializer(serializers.ModelSerializer):
 
 class NoticeIssueSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=NoticeKind.choices)
-    tasks = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
-    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    tasks = serializers.ListField(child=IdField(), allow_empty=False)
+    title = CleanTextField(max_length=200, required=False, allow_blank=True)
     body = serializers.CharField(required=False, allow_blank=True)
-    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+    year = BoundedIntegerField(required=False, min_value=2000, max_value=2100)

@@ -10,6 +10,8 @@ urlpatterns = [
     path("supervisions/", views.SupervisionListApi.as_view(), name="api-supervisions"),
     path("supervisions/<int:pk>/escalate/", views.SupervisionEscalateApi.as_view(), name="api-supervision-escalate"),
     path("supervisions/<int:pk>/resolve/", views.SupervisionResolveApi.as_view(), name="api-supervision-resolve"),
+    path("progress/<int:pk>/attachment/", views.TaskProgressAttachmentApi.as_view(),
+         name="api-progress-attachment"),
     path("notices/", views.NoticeListApi.as_view(), name="api-notices"),
     path("notices/<int:pk>/download/", views.NoticeDownloadApi.as_view(), name="api-notice-download"),
 ]

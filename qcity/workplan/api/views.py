@@ -1,13 +1,15 @@
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiTypes, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from qcity.core.downloads import attachment_response
+from qcity.core.parsers import DepthLimitedJSONParser, NulCheckingMultiPartParser
 from qcity.core.permissions import HasRole
 from qcity.core.uploads import request_too_large
 from qcity.workplan import selectors, services
@@ -92,7 +94,7 @@ class TaskProgressApi(generics.ListAPIView):
     permission_classes = [HasRole]
     required_roles = VIEWER_ROLES
     serializer_class = TaskProgressSerializer
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [DepthLimitedJSONParser, NulCheckingMultiPartParser, FormParser]
     pagination_class = None
 
     def get_queryset(self):
@@ -111,6 +113,20 @@ class TaskProgressApi(generics.ListAPIView):
         data.is_valid(raise_exception=True)
         report = services.task_progress_report(task=task, by=request.user, **data.validated_data)
         return Response(TaskProgressSerializer(report).data, status=status.HTTP_201_CREATED)
+
+
+class TaskProgressAttachmentApi(APIView):
+    """A progress report's attachment, for users whose task scope covers the report's task."""
+
+    permission_classes = [HasRole]
+    required_roles = VIEWER_ROLES
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request, pk):
+        report = get_object_or_404(TaskProgress, pk=pk, task__in=selectors.task_list(user=request.user).values("pk"))
+        if not report.attachment:
+            raise Http404
+        return attachment_response(report.attachment, report.attachment.name.rsplit("/", 1)[-1])
 
 
 class TaskCompleteApi(APIView):
@@ -204,4 +220,4 @@ class NoticeDownloadApi(APIView):
         notice = get_object_or_404(selectors.notice_list(), pk=pk)
         if not notice.file:
             raise Http404
-        return FileResponse(notice.file.open("rb"), as_attachment=True, filename=f"{notice.number}.docx")
+        return attachment_response(notice.file, f"{notice.number}.docx")

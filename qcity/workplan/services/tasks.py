@@ -9,11 +9,13 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qcity.core import access
 from qcity.core.audit import audit_record, changed, snapshot
 from qcity.core.choices import AuditAction
 from qcity.core.models import Department, OrgUnit, User
+from qcity.core.uploads import ATTACHMENT_TYPES, validate_upload
 from qcity.indicators.models import Plan
 
 from ..choices import SupervisionStatus, TaskStatus
@@ -124,6 +126,8 @@ def task_progress_report(*, task: Task, by: User | None, percent: int, text: str
         errors["text"] = ["请填写进展情况"]
     if errors:
         raise ValidationError(errors)
+    if attachment:
+        validate_upload(attachment, field="attachment", allowed=ATTACHMENT_TYPES, label=_("附件"))
     percent = int(percent)
     department = by.department if by is not None and by.department_id else None
     with transaction.atomic():

@@ -102,3 +102,48 @@ def test_schema_lists_workplan_endpoints(office, api_for):
     for path in (b"/api/tasks/", b"/api/tasks/{id}/progress/", b"/api/supervisions/", b"/api/notices/"):
         assert path in content
     assert not Supervision.objects.exists()
+
+
+def test_notice_docx_is_not_public_under_media_and_downloads_as_a_sandboxed_attachment(
+        make_user, office, settings, tmp_path, api_for):
+    # given an issued notice, stored under MEDIA_ROOT
+    settings.MEDIA_ROOT = tmp_path
+    task = task_factory(deadline=_past(30))
+    url = api_for(office).post("/api/notices/", {"kind": "criticism", "tasks": [task.pk]},
+                               format="json").json()["download_url"]
+    stored = next(tmp_path.rglob("*.docx")).relative_to(tmp_path)
+    # then its storage path answers nobody, and the API download only a signed-in user with a role
+    assert APIClient().get(f"/media/{stored}").status_code == 404
+    assert APIClient().get(url).status_code == 401
+    assert api_for(make_user(Role.ENTERPRISE_USER)).get(url).status_code == 403
+    download = api_for(make_user(Role.DEPARTMENT_REPORTER, department=department("water"))).get(url)
+    assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment;")
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert download["Content-Security-Policy"] == "sandbox; default-src 'none'"
+
+
+def test_progress_attachment_is_type_checked_and_downloaded_within_the_task_scope(make_user, settings, tmp_path,
+                                                                                  api_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    task = task_factory(lead_department=department("statistics"))
+    reporter = make_user(Role.DEPARTMENT_REPORTER, department=department("statistics"))
+    url = f"/api/tasks/{task.pk}/progress/"
+    # an HTML page or an empty file is refused on the field, and nothing is stored
+    for name, content in (("总结.html", b"<html><script>alert(1)</script></html>"), ("总结.pdf", b"")):
+        refused = api_for(reporter).post(url, {"percent": 40, "text": "进展", "attachment": SimpleUploadedFile(name, content)})
+        assert refused.status_code == 400 and "attachment" in refused.json()
+    assert not list(tmp_path.rglob("*.*"))
+    # a PDF is kept, and its download link is the scope-checked API view
+    created = api_for(reporter).post(url, {"percent": 40, "text": "进展",
+                                           "attachment": SimpleUploadedFile("总结.pdf", b"%PDF-1.7\n")})
+    assert created.status_code == 201
+    link = created.json()["attachment"]
+    assert link == f"/api/progress/{created.json()['id']}/attachment/"
+    download = api_for(reporter).get(link)
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    assert download["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    outsider = make_user(Role.DEPARTMENT_REPORTER, department=department("water"))
+    assert api_for(outsider).get(link).status_code == 404
+    assert APIClient().get(link).status_code == 401

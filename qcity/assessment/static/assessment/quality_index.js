@@ -6,7 +6,8 @@ document.addEventListener("DOMContentLoaded", function () {
   var chart = echarts.init(el);
   chart.setOption({
     textStyle: {fontFamily: "Noto Sans CJK SC, PingFang SC, Microsoft YaHei, sans-serif"},
-    animation: false, tooltip: {trigger: "axis"}, legend: {top: 0}, grid: {left: 40, right: 20, top: 50, bottom: 30},
+    animation: false, tooltip: {trigger: "axis", renderMode: "richText"},  // drawn on the canvas: no inline style (CSP)
+    legend: {top: 0}, grid: {left: 40, right: 20, top: 50, bottom: 30},
     xAxis: {type: "category", data: data.years},
     yAxis: {type: "value", max: 100, scale: true},
     series: data.series.map(function (s) {

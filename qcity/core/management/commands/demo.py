@@ -62,9 +62,12 @@ class Command(BaseCommand):
                             help="delete the data of earlier demo runs (and the demo accounts) first")
         parser.add_argument("--accounts", action="store_true",
                             help="only print the demo accounts that exist now")
+        parser.add_argument("--no-forced-change", action="store_true",
+                            help="do not make the new demo accounts change the demo password at first login "
+                                 "(automated test servers; never on a server others can reach)")
         parser.add_argument("--count", type=int, default=None, help=argparse.SUPPRESS)  # tests: tiny scale
 
-    def handle(self, *args, scale, seed, today, reset, accounts, count, **options):
+    def handle(self, *args, scale, seed, today, reset, accounts, count, no_forced_change=False, **options):
         if accounts:
             self._print_accounts(core_demo.demo_accounts_list())
             return
@@ -87,7 +90,8 @@ class Command(BaseCommand):
             raise CommandError(f"--today must be {FIRST_TODAY} or later: the demo's year of operations needs the "
                                "legal durations in force since 2021-09-01 (and the built-in 2021 plans)")
         ctx = core_demo.DemoContext(scale=scale, seed=seed, enterprise_count=count, today=today,
-                                    log=lambda message: self.stdout.write(message))
+                                    log=lambda message: self.stdout.write(message),
+                                    forced_password_change=not no_forced_change)
         reference_data_load(by=None)
         ctx.progress("reference data loaded")
         if reset:
@@ -109,6 +113,8 @@ class Command(BaseCommand):
             f"demo data ({scale}, seed {seed}, today {today}, {count:,} enterprises) loaded in "
             f"{time.monotonic() - started:.1f} s"))
         self._print_accounts(ctx.results.get("accounts", []))
+        if ctx.forced_password_change and ctx.results.get("accounts"):
+            self.stdout.write("new demo accounts must change this password at their first login")
 
     def _print_accounts(self, rows):
         if not rows:

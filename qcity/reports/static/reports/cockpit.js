@@ -7,6 +7,9 @@ document.addEventListener("DOMContentLoaded", function () {
     if (!el || !window.echarts) { return; }
     var c = echarts.init(el);
     option.textStyle = font;
+    // The default HTML tooltip writes style attributes, which the Content-Security-Policy blocks; rich text is
+    // drawn on the canvas.
+    option.tooltip = Object.assign({renderMode: "richText"}, option.tooltip);
     c.setOption(option);
     window.addEventListener("resize", function () { c.resize(); });
   }
@@ -26,6 +29,10 @@ document.addEventListener("DOMContentLoaded", function () {
               lineStyle: {width: s.key === "total" ? 3 : 1.5}};
     })
   });
+  var ranking = document.getElementById("chart-ranking");
+  if (ranking) {  // ten pixels per district plus the axes (CSSOM, which the CSP allows, not a style attribute)
+    ranking.style.height = Math.max(300, (Number(ranking.dataset.rows || 0) + 2) * 10) + "px";
+  }
   chart("chart-ranking", {
     tooltip: {trigger: "axis"}, grid: {left: 150, right: 50, top: 10, bottom: 30},
     xAxis: {type: "value", scale: true, axisLabel: {formatter: "{value}%"}},
