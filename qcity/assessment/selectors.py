@@ -29,7 +29,7 @@ def is_manager(user: User) -> bool:
 
 def scheme_list(*, user: User) -> QuerySet[AssessmentScheme]:
     qs = AssessmentScheme.objects.annotate(item_count=Count("items", distinct=True),
-                                           result_count=Count("results", distinct=True))
+                                           result_count=Count("results", distinct=True)).order_by("-year", "name", "pk")
     if is_manager(user):
         return qs
     if access.has_role(user, *VIEWER_ROLES):

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from . import holiday_law
 from .parsers import JSONTooDeep, json_loads
+from .uploads import check_upload, check_zip
 
 REST, WORK = "休", "班"
 XLSX_HEADINGS = ("日期", "类型", "名称")
@@ -116,8 +117,6 @@ def parse_items(items: list) -> list[ScheduleDay]:
 def _check_unpacked_size(content: bytes) -> None:
     """Refuse a zip bomb before the reader inflates it (qcity.core.uploads.check_zip), with this field's own,
     smaller limit: a year's schedule unpacks to a few kilobytes."""
-    from .uploads import check_zip
-
     try:
         check_zip(content, label=_("xlsx 文件"), max_unpacked=MAX_UNPACKED_BYTES)
     except ValidationError as exc:
@@ -152,8 +151,6 @@ def parse_xlsx(content: bytes) -> list[ScheduleDay]:
 
 def read_upload(upload) -> tuple[int | None, str, list[ScheduleDay]]:
     """An uploaded notice (a Django UploadedFile): refused when too large before it is read, then parsed."""
-    from .uploads import check_upload
-
     if upload.size > MAX_UPLOAD_BYTES:
         raise ValidationError(_("文件过大：节假日安排文件不超过 1 MB"))
     check_upload(upload, allowed=(".xlsx", ".json"), max_bytes=MAX_UPLOAD_BYTES, max_unpacked=MAX_UNPACKED_BYTES)

@@ -9,7 +9,8 @@ body gets the stored answer with `Idempotent-Replayed: true`; the same key with 
 a twin arriving while the first still runs waits up to `WAIT_SECONDS` for its answer, then gets 409.
 
 Only answers that did something are kept (2xx, and 3xx for pages): after an error the key is freed so
-the corrected request can be sent again under it (the services write all or nothing).
+the corrected request can be sent again under it (the services write all or nothing). An answer marked
+`Cache-Control: no-store` (a one-time password) is never kept either.
 """
 
 from __future__ import annotations
@@ -30,15 +31,19 @@ from django.http.request import RawPostDataException
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from rest_framework.exceptions import APIException
+from rest_framework.request import Request
 
 from .models import IdempotencyRecord
 from .parsers import json_loads
+from .request_guard import has_nul, nul_character_message
 from .uploads import request_too_large
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 FORM_FIELD = "form_token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 API_PREFIX = "/api/"
 
 TTL = datetime.timedelta(hours=24)  # a key answers the same for 24 hours, then the purge task forgets it
@@ -64,7 +69,8 @@ def request_fingerprint(request, *, ignore: tuple[str, ...] = ()) -> str:
     """SHA-256 of what the request asks for. Form posts hash their fields and files (the multipart boundary
     differs on every retry); JSON is hashed in a canonical form, so key order and spacing do not matter."""
     digest = hashlib.sha256()
-    if request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+    # Django parses form bodies into request.POST for POST only; a PUT/PATCH form is hashed as its raw body.
+    if request.method == "POST" and request.content_type in FORM_TYPES:
         for name in sorted(request.POST):
             if name not in ignore:
                 digest.update(json.dumps([name, request.POST.getlist(name)], ensure_ascii=False).encode())
@@ -123,7 +129,9 @@ def idempotency_claim(*, user, key: str, method: str, path: str, request_hash: s
 
 
 def _keeps(response, *, page: bool) -> bool:
-    if getattr(response, "streaming", False):
+    # A `no-store` answer (a one-time password, add_never_cache_headers) must not sit in the table either:
+    # the key is freed, and a repeat runs again and shows its own answer.
+    if getattr(response, "streaming", False) or "no-store" in response.get("Cache-Control", ""):
         return False
     return 200 <= response.status_code < (400 if page else 300)
 
@@ -159,9 +167,6 @@ def idempotency_records_purge(*, now: datetime.datetime | None = None) -> int:
 def _api_user(request, view_func):
     """The caller as the DRF view will see it (token or session), or None when it is not authenticated;
     the view itself then answers 401/403."""
-    from rest_framework.exceptions import APIException
-    from rest_framework.request import Request
-
     view_class = getattr(view_func, "cls", None)
     if view_class is None:
         user = getattr(request, "user", None)
@@ -219,6 +224,9 @@ class IdempotencyMiddleware:
             fingerprint = request_fingerprint(request)
         except UNREADABLE:
             return None
+        if request.method == "POST" and request.content_type in FORM_TYPES and has_nul(request.POST):
+            # DRF now takes the form Django parsed here instead of running its (NUL-checking) parser
+            return JsonResponse({"detail": nul_character_message(), "code": "nul_character"}, status=400)
         outcome, record = idempotency_claim(user=user, key=key, method=request.method,
                                             path=request.get_full_path()[:2000], request_hash=fingerprint)
         if outcome == CLAIMED:

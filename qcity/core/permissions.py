@@ -7,6 +7,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 
 from . import access
+from .middleware import password_change_required_message
 
 
 def role_required(*roles):
@@ -51,8 +52,6 @@ class HasRole(BasePermission):
         if not request.user.is_authenticated:
             return False
         if getattr(request.user, "must_change_password", False):  # token callers, unseen by the middleware
-            from .middleware import password_change_required_message
-
             raise PermissionDenied(password_change_required_message(), code="password_change_required")
         if not access.has_role(request.user, *roles):
             access.deny(request.user, action=f"api {request.method} {request.path}")

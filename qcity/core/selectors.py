@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from axes.helpers import get_cool_off
+from django.conf import settings
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from . import access, holiday_law, workdays
 from .choices import Role
+from .login_lockout import recent_attempts, username_ceiling
 from .models import (
     AuditEvent,
     DeadlineChange,
@@ -93,12 +96,6 @@ def audit_event_list() -> QuerySet[AuditEvent]:
 def login_lockout_list() -> list[dict]:
     """Logins locked now: a user name at one address (axes' failure limit), and user names over the
     per-username ceiling from any addresses (qcity/core/login_lockout.py), newest first."""
-    from axes.helpers import get_cool_off
-    from django.conf import settings
-    from django.db.models import Count, Max, Sum
-
-    from .login_lockout import recent_attempts, username_ceiling
-
     limit = settings.AXES_FAILURE_LIMIT if isinstance(settings.AXES_FAILURE_LIMIT, int) else 5
     cool_off = get_cool_off()
     attempts = recent_attempts()

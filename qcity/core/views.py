@@ -183,17 +183,28 @@ def role_revoke(request, pk):
     return redirect("core:users")
 
 
+_ONE_TIME_PASSWORD_KEY = "qcity.one_time_password"
+
+
 @role_required(Role.SYSTEM_ADMIN)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def user_password_reset(request, pk):
-    """Give the user a one-time password, shown on this response only (never stored or sent again)."""
+    """POST gives the user a one-time password and redirects to GET, which shows it once: a reload or a
+    resent form can then neither reset it again nor show it again (the session keeps it until shown)."""
     account = get_object_or_404(User, pk=pk)
-    try:
-        password = services.user_password_reset(user=account, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, service_error_text(exc))
+    if request.method == "POST":
+        try:
+            password = services.user_password_reset(user=account, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, service_error_text(exc))
+            return redirect("core:users")
+        request.session[_ONE_TIME_PASSWORD_KEY] = {"user": account.pk, "password": password}
+        return redirect("core:user-password-reset", pk=account.pk)
+    shown = request.session.pop(_ONE_TIME_PASSWORD_KEY, None)
+    if not shown or shown.get("user") != account.pk:
+        messages.info(request, _("一次性密码只显示一次，已经显示过；如需新密码，请再次重置"))
         return redirect("core:users")
-    response = render(request, "core/user_password_reset.html", {"account": account, "password": password})
+    response = render(request, "core/user_password_reset.html", {"account": account, "password": shown["password"]})
     add_never_cache_headers(response)  # neither the browser's history nor a proxy keeps the password
     return response
 

@@ -47,7 +47,7 @@ def findings_of(event, *, extra_names: Iterable[str] = ()) -> list[Finding]:
 
 def describe(findings: Iterable[Finding]) -> str:
     """"身份证号 4101**********2341、姓名 陆*林": what was found, masked (errors end up in logs too)."""
-    return "、".join(f"{KIND_LABELS[f.kind]} {mask_finding(f)}" for f in findings)
+    return _("、").join(f"{KIND_LABELS[f.kind]} {mask_finding(f)}" for f in findings)
 
 
 def check_public_summary(event, *, confirm_names: Iterable[str] = (), extra_names: Iterable[str] = ()) -> list[str]:
@@ -58,7 +58,7 @@ def check_public_summary(event, *, confirm_names: Iterable[str] = (), extra_name
     refused = [n for n in confirm if n != legal_representative or event.kind not in NAME_CONFIRMABLE_KINDS]
     if refused:
         raise ValidationError({"confirm_names": [
-            _("只能确认被处罚企业的法定代表人姓名依法公示；%(names)s 不能确认") % {"names": "、".join(refused)}]})
+            _("只能确认被处罚企业的法定代表人姓名依法公示；%(names)s 不能确认") % {"names": _("、").join(refused)}]})
     if not (event.public_summary or "").strip():
         raise ValidationError({"public_summary": [_("请填写公示内容")]})
     findings = findings_of(event, extra_names=extra_names)

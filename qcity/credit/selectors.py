@@ -12,10 +12,12 @@ from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from qcity.core import access
 from qcity.core.choices import Role
 from qcity.core.models import User
+from qcity.core.personal_data import NAME
 from qcity.enterprises.models import Enterprise
 from qcity.enterprises.selectors import scope_filter
 
@@ -146,10 +148,14 @@ def public_enterprise_by_uscc(uscc: str) -> Enterprise:
     return enterprise
 
 
+def public_events_on(today: datetime.date) -> QuerySet[CreditEvent]:
+    """Every event the public credit files show on `today`: published, and inside its publication period."""
+    return (CreditEvent.objects.filter(status=CreditEventStatus.PUBLISHED, published_on__lte=today)
+            .filter(Q(publication_ends_on__isnull=True) | Q(publication_ends_on__gte=today)))
+
+
 def public_events(enterprise: Enterprise, today: datetime.date) -> QuerySet[CreditEvent]:
-    return (CreditEvent.objects.filter(enterprise=enterprise, status=CreditEventStatus.PUBLISHED,
-                                       published_on__lte=today)
-            .filter(Q(publication_ends_on__isnull=True) | Q(publication_ends_on__gte=today))
+    return (public_events_on(today).filter(enterprise=enterprise)
             .select_related("enterprise").order_by("-occurred_on", "-id"))
 
 
@@ -169,18 +175,15 @@ def credit_public_personal_data_hits(*, today: datetime.date | None = None) -> l
     """Personal data in what the public credit files show today: for each public event whose public summary
     holds personal data (other than a name confirmed for publication), (uscc, event id, findings). The
     platform's promise is that this is empty; `qcity credit personal-data-check` reports it."""
-    from django.utils import timezone
-
     today = today or timezone.localdate()
-    events = (CreditEvent.objects.filter(status=CreditEventStatus.PUBLISHED, published_on__lte=today)
-              .filter(Q(publication_ends_on__isnull=True) | Q(publication_ends_on__gte=today))
-              .select_related("enterprise").only("pk", "kind", "public_summary", "confirmed_names", "enterprise__uscc",
-                                                 "enterprise__name", "enterprise__legal_representative")
+    events = (public_events_on(today).select_related("enterprise")
+              .only("pk", "kind", "public_summary", "confirmed_names", "enterprise__uscc", "enterprise__name",
+                    "enterprise__legal_representative")
               .order_by("pk"))
     hits = []
     for event in events.iterator(chunk_size=2000):
         confirmed = set(event.confirmed_names or [])
-        findings = [f for f in findings_of(event) if not (f.kind == "name" and f.text in confirmed)]
+        findings = [f for f in findings_of(event) if not (f.kind == NAME and f.text in confirmed)]
         if findings:
             hits.append((event.enterprise.uscc, event.pk, findings))
     return hits

@@ -21,7 +21,8 @@ VALUE_READER_ROLES = (Role.LEADERSHIP_OFFICE, Role.DEPARTMENT_REPORTER, Role.DIS
 
 
 def plan_list() -> QuerySet[Plan]:
-    return Plan.objects.annotate(indicator_count=Count("indicators")).defer("text")
+    # an aggregate drops Meta.ordering, so the order is given again (the API paginates this)
+    return Plan.objects.annotate(indicator_count=Count("indicators")).defer("text").order_by("-period_end", "code")
 
 
 def indicator_list(*, plan: Plan | None = None) -> QuerySet[Indicator]:

@@ -240,3 +240,21 @@ def test_the_schema_documents_the_header_on_every_write():
             if method == "get" and "Idempotency-Key" in headers:
                 missing.append(f"GET {path} should not have it")
     assert not missing, missing
+
+
+def test_a_form_body_with_a_key_still_refuses_a_nul_character(api_for, officer, payload):
+    # given a multipart body with a NUL in a field, sent with a key (the middleware parses the form first,
+    # so DRF takes Django's parsed form instead of running its NUL-checking parser)
+    body = payload | {"title": "金水区\x00抽检计划"}
+    response = api_for(officer).post(PLANS, body, format="multipart", HTTP_IDEMPOTENCY_KEY="k-nul")
+    # then it is a 400, as without a key, and neither a plan nor a key is kept
+    assert response.status_code == 400 and response.json()["code"] == "nul_character"
+    assert not SamplingPlan.objects.exists() and not IdempotencyRecord.objects.exists()
+
+
+def test_put_and_patch_form_bodies_are_told_apart(rf):
+    # given two PATCH form bodies (Django parses request.POST for POST only)
+    one = rf.patch("/api/x/", "a=1", content_type="application/x-www-form-urlencoded")
+    two = rf.patch("/api/x/", "a=2", content_type="application/x-www-form-urlencoded")
+    # then their fingerprints differ, so a reused key with another body is a 409, not a replay
+    assert idempotency.request_fingerprint(one) != idempotency.request_fingerprint(two)

@@ -3,11 +3,12 @@
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
+from django.utils.html import escape
 from rest_framework.authtoken.models import Token
 
 from qcity.core.choices import AuditAction, Role
 from qcity.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_create
-from qcity.core.models import AuditEvent, User
+from qcity.core.models import AuditEvent, IdempotencyRecord, User
 from qcity.core.services import one_time_password, user_password_reset
 
 pytestmark = pytest.mark.django_db
@@ -56,11 +57,15 @@ def test_the_system_administrator_resets_a_password_shown_once(client_for, make_
     Token.objects.create(user=user)
     admin = make_user(Role.SYSTEM_ADMIN)
     # when the administrator resets the user's password
-    response = client_for(admin).post(f"/core/users/{user.pk}/password-reset/")
-    # then the page shows a one-time password that logs in, not cached, and the user must change it
+    client = client_for(admin)
+    response = client.post(f"/core/users/{user.pk}/password-reset/")
+    # then it is sent on to a page that shows a one-time password that logs in, not cached,
+    # and the user must change it
+    assert response.status_code == 302
+    response = client.get(response["Location"])
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     password = response.context["password"]
-    assert password in response.content.decode()
+    assert escape(password) in response.content.decode()  # one-time passwords may hold "&"
     user.refresh_from_db()
     assert user.check_password(password) and user.must_change_password
     assert not Token.objects.filter(user=user).exists()
@@ -68,6 +73,34 @@ def test_the_system_administrator_resets_a_password_shown_once(client_for, make_
     event = AuditEvent.objects.get(action=AuditAction.PASSWORD_RESET)
     assert event.actor == admin and event.object_id == str(user.pk)
     assert password not in f"{event.message}{event.before}{event.after}"
+
+
+def test_a_reset_sent_with_its_form_token_leaves_no_password_in_the_idempotency_table(client_for, make_user):
+    # given the reset form, which carries a one-time form token like every page form
+    user = make_user(Role.INSPECTOR)
+    client = client_for(make_user(Role.SYSTEM_ADMIN))
+    # when the administrator submits it
+    response = client.post(f"/core/users/{user.pk}/password-reset/", {"form_token": "reset-token-1"}, follow=True)
+    # then the password is shown but no stored answer holds it
+    password = response.context["password"]
+    assert password
+    assert not any(password.encode() in bytes(record.response_body)
+                   for record in IdempotencyRecord.objects.filter(key="reset-token-1"))
+
+
+def test_reloading_the_reset_page_neither_resets_again_nor_shows_the_password_again(client_for, make_user):
+    # given a password the administrator has just reset and read
+    user = make_user(Role.INSPECTOR)
+    client = client_for(make_user(Role.SYSTEM_ADMIN))
+    password = client.post(f"/core/users/{user.pk}/password-reset/", {"form_token": "reset-token-2"},
+                           follow=True).context["password"]
+    # when the page is reloaded, and the form resent
+    reload = client.get(f"/core/users/{user.pk}/password-reset/")
+    resend = client.post(f"/core/users/{user.pk}/password-reset/", {"form_token": "reset-token-2"}, follow=True)
+    # then the password is not shown again and the one the administrator read still works
+    assert reload.status_code == 302 and password not in resend.content.decode()
+    user.refresh_from_db()
+    assert user.check_password(password)
 
 
 @pytest.mark.parametrize("role", [Role.SECURITY_ADMIN, Role.AUDIT_ADMIN, Role.LEADERSHIP_OFFICE])

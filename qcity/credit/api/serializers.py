@@ -12,6 +12,7 @@ from qcity.credit.models import (
     RepairApplication,
     ScoringModel,
 )
+from qcity.credit.publication import public_text
 from qcity.enterprises.models import Enterprise
 
 
@@ -29,6 +30,15 @@ class CreditEventSerializer(serializers.ModelSerializer):
 
     def get_is_public(self, event) -> bool:
         return event.is_public_on(self.context["today"])
+
+    def to_representation(self, event):
+        """The enterprise itself reads the public text, masked: the officers' summary and an unchecked draft
+        may name a complainant or reporter, whose identity stays confidential (DOMAIN §9)."""
+        data = super().to_representation(event)
+        if not self.context.get("officer"):
+            data["summary"] = data["public_summary"] = public_text(event)
+            data["confirmed_names"] = []
+        return data
 
     def get_is_publication_overdue(self, event) -> bool:
         return event.is_publication_overdue(self.context["today"])

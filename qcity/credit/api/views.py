@@ -48,7 +48,8 @@ def _today():
 
 
 def _context(view):
-    return {**generics.GenericAPIView.get_serializer_context(view), "today": _today()}
+    return {**generics.GenericAPIView.get_serializer_context(view), "today": _today(),
+            "officer": selectors.is_officer(view.request.user)}
 
 
 def _resolve(queryset, pk, field: str):
@@ -118,7 +119,7 @@ class CreditFileApi(APIView):
             "repairs": selectors.repairs(user=user).filter(enterprise=enterprise),
             "objections": selectors.objections(user=user).filter(enterprise=enterprise),
         }
-        context = {"today": _today(), "parameters": services.scoring_model_in_force().parameters}
+        context = {"today": _today(), "parameters": services.scoring_model_in_force().parameters, "officer": officer}
         return Response(CreditFileSerializer(data, context=context).data)
 
 
@@ -171,7 +172,7 @@ class CreditEventPublishApi(APIView):
         require_officer(request.user, event.enterprise, action="publish a credit event")
         event = services.credit_event_publish_item(event=event, by=request.user,
                                                    **_input(CreditEventPublishInputSerializer, request))
-        return Response(CreditEventSerializer(event, context={"today": _today()}).data)
+        return Response(CreditEventSerializer(event, context={"today": _today(), "officer": True}).data)
 
 
 class CreditEventWithdrawApi(APIView):
@@ -185,7 +186,7 @@ class CreditEventWithdrawApi(APIView):
         require_officer(request.user, event.enterprise, action="withdraw a credit event")
         event = services.credit_event_withdraw_item(event=event, by=request.user,
                                                     **_input(CreditWithdrawInputSerializer, request))
-        return Response(CreditEventSerializer(event, context={"today": _today()}).data)
+        return Response(CreditEventSerializer(event, context={"today": _today(), "officer": True}).data)
 
 
 class CreditListEntryListApi(_ReadFileWriteOfficer, generics.ListAPIView):

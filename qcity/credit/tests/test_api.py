@@ -82,6 +82,20 @@ def test_enterprise_user_sees_own_file_without_class_and_cannot_record(api_for, 
     assert api.post("/api/credit/events/", {}, format="json").status_code == 403
 
 
+def test_the_enterprise_reads_its_events_public_text_never_the_officers_summary(api_for, owner, officer, enterprise,
+                                                                                today):
+    # given a substantiated complaint whose internal summary names and rings the complainant
+    _event(enterprise, today, kind="substantiated_complaint", summary="投诉人：王大锤 电话13812345678 反映质量问题",
+           public_summary="消费者投诉商品质量问题，经核查属实")
+    # when the enterprise reads its file and its events
+    file = api_for(owner).get(f"/api/credit/files/{enterprise.pk}/").json()
+    events = api_for(owner).get("/api/credit/events/").json()["results"]
+    # then it gets the public text only; the officer still reads the summary
+    for event in [*file["events"], *events]:
+        assert event["summary"] == event["public_summary"] == "消费者投诉商品质量问题，经核查属实"
+    assert "王大锤" in api_for(officer).get("/api/credit/events/").json()["results"][0]["summary"]
+
+
 def test_objection_flow_and_unpublished_item_is_400(api_for, owner, officer, enterprise, today):
     unpublished = _event(enterprise, today, kind="sampling_failure")
     api = api_for(owner)

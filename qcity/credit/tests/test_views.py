@@ -46,6 +46,18 @@ def test_enterprise_user_file_has_no_class(client_for, make_user, enterprise, to
     assert client.get("/credit/objections/").status_code == 403
 
 
+def test_the_enterprise_file_page_shows_the_public_text_not_the_officers_summary(client_for, make_user, enterprise,
+                                                                                  today):
+    # given a complaint whose internal summary names the complainant
+    owner = make_user(Role.ENTERPRISE_USER, org_unit=enterprise.org_unit, enterprise=enterprise)
+    event_factory(enterprise, kind="substantiated_complaint", today=today, occurred_on=today,
+                  summary="投诉人：王大锤 反映质量问题", public_summary="消费者投诉商品质量问题，经核查属实")
+    # when the enterprise opens its credit file
+    html = client_for(owner).get(f"/credit/files/{enterprise.pk}/").content.decode()
+    # then it reads the public text, never the complainant's name
+    assert "消费者投诉商品质量问题" in html and "王大锤" not in html
+
+
 def test_event_form_records_and_shows_errors(client_for, officer, enterprise, today):
     client = client_for(officer)
     url = f"/credit/files/{enterprise.pk}/events/new/"

@@ -6,8 +6,11 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from qcity.core.request_context import RequestContext, acting_as
+from qcity.credit.publication import describe
+from qcity.credit.selectors import credit_public_personal_data_hits, public_events_on
 
 
 class Command(BaseCommand):
@@ -46,21 +49,12 @@ class Command(BaseCommand):
             raise CommandError("\n".join(getattr(exc, "messages", [str(exc)]))) from exc
 
     def _personal_data_check(self, *, today, strict: bool) -> None:
-        from qcity.credit.publication import describe
-        from qcity.credit.selectors import credit_public_personal_data_hits
-
         hits = credit_public_personal_data_hits(today=today)
         found = sum(len(findings) for _uscc, _pk, findings in hits)
         for uscc, pk, findings in hits[:20]:  # masked: this output ends up in logs
             self.stdout.write(f"{uscc} event {pk}: {describe(findings)}")
-        from django.db.models import Q
-        from django.utils import timezone
-
-        from qcity.credit.models import CreditEvent
-
         day = today or timezone.localdate()
-        checked = (CreditEvent.objects.filter(status="published", published_on__lte=day)
-                   .filter(Q(publication_ends_on__isnull=True) | Q(publication_ends_on__gte=day)).count())
+        checked = public_events_on(day).count()
         self.stdout.write(f"personal data in public credit files: {found} hit(s) in {len(hits)} of {checked} "
                           f"public event(s) as of {day}")
         if strict and found:
