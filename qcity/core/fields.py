@@ -22,8 +22,10 @@ from decimal import Decimal, InvalidOperation
 
 import django_filters
 from django import forms
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -247,9 +249,6 @@ def attach_date_ranges() -> None:
     ModelForms, ModelSerializers and `full_clean` then refuse 0001-01-01 or 9999-12-31 before a deadline
     or a reminder is computed from it. Attached to the field's validators, not its definition, so no
     migration changes (the column can hold any date; the rule is about input)."""
-    from django.apps import apps
-    from django.db import models
-
     bounds = [MinValueValidator(DATE_MIN), MaxValueValidator(DATE_MAX)]
     for model in apps.get_models():
         if not model.__module__.startswith("qcity."):

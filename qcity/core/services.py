@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 import string
 from datetime import date
 
+from axes.utils import reset as axes_reset
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from . import deadlines, holiday_schedule, workdays
 from .access import require_role
@@ -155,8 +158,6 @@ def user_password_reset(*, user: User, by: User | None) -> str:
     token is deleted, so whoever held the old password is out. Administrators change their own password on
     the change page instead, so no one resets their own account unseen.
     """
-    from rest_framework.authtoken.models import Token
-
     if by is not None:
         require_role(by, Role.SYSTEM_ADMIN, action="reset password")
         if by.pk == user.pk:
@@ -178,14 +179,12 @@ def user_password_reset(*, user: User, by: User | None) -> str:
 def login_lockout_release(*, username: str, ip_address: str | None = None, by: User | None) -> int:
     """The security administrator unlocks a login: one user name at one address, or the user name everywhere
     (which also clears its per-username ceiling). Returns the number of failure records removed."""
-    from axes.utils import reset
-
     if by is not None:
         require_role(by, Role.SECURITY_ADMIN, action="release login lockout")
     if not username:
         raise ValidationError({"username": "请指定用户名 (a username is required)"})
     with transaction.atomic():
-        removed = reset(ip=ip_address or None, username=username)
+        removed = axes_reset(ip=ip_address or None, username=username)
         audit_record(action=AuditAction.LOCKOUT_RELEASE, by=by, object_type="core.user", object_repr=username[:200],
                      message=f"login lockout released for {username!r}"
                              + (f" at {ip_address}" if ip_address else " at every address")
@@ -399,8 +398,6 @@ _DATA_DIR = __import__("pathlib").Path(__file__).resolve().parent / "data"
 def reference_data_load(*, by: User | None = None) -> dict[str, int]:
     """Load the demo city (Zhengzhou, GB/T 2260), its member departments, the holiday schedule and
     the legal durations. Idempotent: rows that exist are left as an administrator may have edited them."""
-    import json
-
     city_data = json.loads((_DATA_DIR / "zhengzhou.json").read_text("utf-8"))
     durations = json.loads((_DATA_DIR / "legal_durations.json").read_text("utf-8"))
     counts = {"org_units": 0, "departments": 0, "legal_durations": 0}

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from . import workdays
+from .idempotency import idempotency_records_purge
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,4 @@ def deadlines_recompute_task(*, year: int, by_id: int | None, trigger: str) -> d
 @shared_task
 def idempotency_records_purge_task() -> int:
     """Hourly: forget Idempotency-Keys and form tokens older than 24 hours."""
-    from .idempotency import idempotency_records_purge
-
     return idempotency_records_purge()

@@ -16,6 +16,7 @@ normalisation by `normalize_number`; digits of other scripts (e.g. ٣) stay inva
 import re
 import unicodedata
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -64,8 +65,6 @@ def attach_name_and_code_validators() -> None:
 
     The rule is about input, not storage: keeping it out of the field definition keeps it out of the
     migrations, so the list above can grow without a schema change in every app."""
-    from django.apps import apps
-
     for label, name in NAME_AND_CODE_FIELDS:
         field = apps.get_model(label)._meta.get_field(name)
         validators = field.validators  # cached list: default validators plus the declared ones

@@ -1,11 +1,13 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from qcity.core.deadlines import provisional_year_field
 from qcity.enterprises.models import Enterprise
 
+from . import publication
 from .choices import (
     CreditEventKind,
     CreditEventStatus,
@@ -79,6 +81,11 @@ class CreditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_on}"
+
+    @cached_property
+    def public_text(self) -> str:
+        """What the public and the enterprise read: the public summary, masked again (publication.py)."""
+        return publication.public_text(self)
 
     def is_public_on(self, day) -> bool:
         """Published, not withdrawn, and `day` inside the publication period."""

@@ -12,7 +12,6 @@ from qcity.credit.models import (
     RepairApplication,
     ScoringModel,
 )
-from qcity.credit.publication import public_text
 from qcity.enterprises.models import Enterprise
 
 
@@ -36,7 +35,7 @@ class CreditEventSerializer(serializers.ModelSerializer):
         may name a complainant or reporter, whose identity stays confidential (DOMAIN §9)."""
         data = super().to_representation(event)
         if not self.context.get("officer"):
-            data["summary"] = data["public_summary"] = public_text(event)
+            data["summary"] = data["public_summary"] = event.public_text
             data["confirmed_names"] = []
         return data
 

@@ -12,7 +12,6 @@ from qcity.core.permissions import HasRole
 from qcity.credit import selectors, services
 from qcity.credit.choices import CreditListKind
 from qcity.credit.models import CreditEvent, ScoringModel
-from qcity.credit.publication import public_text
 from qcity.credit.selectors import FILE_ROLES, OFFICE_ROLES, OFFICER_ROLES
 from qcity.credit.services.access import require_officer
 from qcity.enterprises.search import filter_by_text
@@ -388,8 +387,6 @@ class PublicCreditFileApi(APIView):
         enterprise = selectors.public_enterprise_by_uscc(uscc)
         today = _today()
         events = list(selectors.public_events(enterprise, today))
-        for event in events:
-            event.public_text = public_text(event)
         data = {"uscc": enterprise.uscc, "name": enterprise.name,
                 "legal_representative": mask_person_name(enterprise.legal_representative),
                 "org_unit": enterprise.org_unit.name, "status": enterprise.get_status_display(),

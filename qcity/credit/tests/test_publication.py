@@ -4,6 +4,7 @@ masked by the migration, every penalty date has a publication rule, and a decisi
 
 import datetime
 import importlib
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.apps import apps as django_apps
@@ -14,7 +15,12 @@ from qcity.core.choices import Role
 from qcity.core.models import AuditEvent
 from qcity.credit.models import CreditEvent
 from qcity.credit.selectors import credit_public_personal_data_hits
-from qcity.credit.services import credit_event_publish_item, credit_event_record
+from qcity.credit.services import (
+    credit_event_publish_item,
+    credit_event_record,
+    repair_apply,
+    serious_list_enter,
+)
 
 from .factories import enterprise_factory
 
@@ -233,10 +239,11 @@ def test_the_database_refuses_a_duplicate_decision_number(enterprise, today):
                                    source_authority="局", summary="x", decision_number="金水市监罚〔2026〕7号")
 
 
-def test_a_list_entry_or_repair_before_its_rule_is_400_not_500(enterprise, today):
-    from qcity.credit.services import repair_apply, serious_list_enter
-
-    # given a penalty published in August 2021 under the 2014 rules: public for 5 years, still public today
+def test_a_list_entry_or_repair_before_its_rule_is_400_not_500(enterprise, time_machine):
+    # given a penalty published in August 2021 under the 2014 rules: public for 5 years, so still public on
+    # a day of June 2026 (the test travels there: on another day the premise would not hold)
+    today = datetime.date(2026, 6, 15)
+    time_machine.move_to(datetime.datetime(2026, 6, 15, 10, tzinfo=ZoneInfo("Asia/Shanghai")))
     penalty = credit_event_record(
         enterprise=enterprise, kind="administrative_penalty", occurred_on=datetime.date(2021, 8, 2),
         source_authority="局", summary=CLEAN, published_on=datetime.date(2021, 8, 9), by=None, today=today)

@@ -17,7 +17,6 @@ from qcity.enterprises.selectors import VIEWER_ROLES
 
 from .. import exports, selectors, services
 from ..forms import CreditEventForm, ObjectionForm, PublishForm, RepairForm, WithdrawForm
-from ..publication import public_text
 from ..scoring import contributions
 from ..selectors import FILE_ROLES, OFFICER_ROLES
 from ..services.access import require_officer
@@ -77,9 +76,6 @@ def _file(request, enterprise, *, forms=None, status=200, error=""):
     user, today = request.user, timezone.localdate()
     officer = selectors.is_officer(user)
     events = list(selectors.credit_events(user=user).filter(enterprise=enterprise))
-    if not officer:  # the enterprise reads the public text: the officers' summary may name a complainant
-        for event in events:
-            event.public_text = public_text(event)
     entries = list(selectors.list_entries(user=user).filter(enterprise=enterprise))
     context = {
         "enterprise": enterprise, "today": today, "officer": officer, "error": error,

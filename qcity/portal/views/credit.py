@@ -11,7 +11,6 @@ from qcity.core.pagination import page_number
 from qcity.core.permissions import public_page
 from qcity.credit import selectors
 from qcity.credit.choices import CreditListKind
-from qcity.credit.publication import public_text
 from qcity.enterprises.models import Enterprise
 from qcity.enterprises.search import filter_by_text
 
@@ -37,8 +36,6 @@ def credit_file(request, uscc):
     enterprise = selectors.public_enterprise_by_uscc(uscc)
     today = timezone.localdate()
     events = list(selectors.public_events(enterprise, today))
-    for event in events:
-        event.public_text = public_text(event)  # the public summary, never the internal summary
     context = {"enterprise": enterprise, "legal_representative": mask_person_name(enterprise.legal_representative),
                "events": events, "entries": list(selectors.public_list_entries(enterprise=enterprise)),
                "today": today}
