@@ -21,8 +21,19 @@ import zoneinfo
 
 import pytest
 import time_machine
+from hypothesis import Phase
+from hypothesis import settings as hypothesis_settings
 
 TEST_PASSWORD = "Test-pass-123!"
+
+# Property tests (hypothesis). "ci", the default, runs the same examples on every run and machine
+# (derandomize, no example database), with no per-example deadline because an example writes to the test
+# database, and reports the first failing example as found: shrinking examples that write to the database
+# can take minutes. "explore" searches randomly, longer, and shrinks: HYPOTHESIS_PROFILE=explore make test.
+hypothesis_settings.register_profile("ci", deadline=None, derandomize=True, database=None, max_examples=60,
+                                     print_blob=True, phases=[Phase.explicit, Phase.reuse, Phase.generate])
+hypothesis_settings.register_profile("explore", deadline=None, max_examples=1000)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 PINNED_TODAY = datetime.date(2026, 6, 15)
 PINNED_TIME = datetime.time(10, 0)

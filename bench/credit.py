@@ -127,7 +127,7 @@ def main() -> None:
         rng = random.Random(args.seed)
         codes = lookup_codes(rng, args.lookups)
         page = bench_lookup(codes, "/public/credit/{}/")
-        api = bench_lookup(codes, "/api/public/credit/files/{}/")
+        api = bench_lookup(codes, "/api/public/credit-files/{}/")
 
         rows = [
             (f"full reclassification of {cold.enterprises:,} enterprises (cold: every row written, "

@@ -158,7 +158,7 @@ def main() -> None:
         times, sizes, plans = [], [], []
         today = timezone.localdate()
         for n in range(args.draws):
-            plan = services.plan_create(
+            plan = services.inspection_plan_create(
                 by=None, name=f"bench {n}", org_unit=city, year=today.year, period_start=today, period_end=today,
                 pool=pool, items=[(items[0], Decimal(100)), (items[1], Decimal(30))], ratios=RATIOS)
             plans.append(plan)

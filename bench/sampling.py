@@ -81,7 +81,7 @@ def main() -> None:
     from qcity.enterprises.models import Enterprise
     from qcity.indicators.services import computed_indicators_refresh, plans_load_builtin
     from qcity.sampling import demo, services
-    from qcity.sampling.choices import Conclusion, PassRateGroup
+    from qcity.sampling.choices import PassRateGroup, SamplingConclusion
     from qcity.sampling.models import ProductCategory, Sample, SamplingPlan
     from qcity.sampling.pass_rates import pass_rates
     from qcity.sampling.selectors import sample_list
@@ -125,7 +125,7 @@ def main() -> None:
             sampling_place="market", samplers=samplers, quantity=4, backup_quantity=2)
         services.test_results_record(sample=sample, by=officer, items=[
             {"item_name": "铅（以Pb计）", "limit_max": "0.2", "measured_value": "0.45", "unit": "mg/kg"}])
-        services.sample_conclude(sample=sample, conclusion=Conclusion.FAIL, by=officer, test_report_number=
+        services.sample_conclude(sample=sample, conclusion=SamplingConclusion.FAIL, by=officer, test_report_number=
                                  f"BENCH-{time.time_ns()}", concluded_on=day)
         clicks.append(time.perf_counter() - started)
 

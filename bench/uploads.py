@@ -41,7 +41,7 @@ CELL_MB = 300
 MEMBERS = 20_000
 PEAK_TARGET_MB = 300
 TIME_TARGET_S = 2.0
-ENDPOINTS = {"enterprises": "/api/enterprises/imports/", "values": "/api/reported-values/import/"}
+ENDPOINTS = {"enterprises": "/api/enterprise-imports/", "values": "/api/reported-values/import/"}
 USERNAME = "bench-uploads-office"
 PASSWORD = "Qz7#kLm2-Wp9vRt4"
 

@@ -7,11 +7,11 @@ argument; `qcity serve` starts the web server.
 import os
 import sys
 
+from django.core.management import execute_from_command_line
+
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qcity.settings.dev")
-    from django.core.management import execute_from_command_line
-
     args = list(sys.argv[1:] if argv is None else argv)
     execute_from_command_line(["qcity", *args])
 

@@ -18,24 +18,23 @@ from qcity.core.models import AuditEvent, DeadlineChange, DeadlineRecomputation
 from qcity.core.services import holiday_calendar_year_set
 from qcity.core.tests.schedules import first_working_day_of, last_official_year, official_schedule
 from qcity.credit import services as credit
-from qcity.credit.choices import ListEntryReason, RepairKind
-from qcity.enterprises.tests.factories import enterprise_factory
+from qcity.credit.choices import CreditListEntryReason, CreditRepairKind
+from qcity.enterprises.tests.factories import EnterpriseFactory
 from qcity.inspections import services as inspections
-from qcity.inspections.choices import Outcome
+from qcity.inspections.choices import InspectionOutcome
 from qcity.inspections.models import DrawnTarget
 from qcity.inspections.tests.factories import (
-    enterprises,
-    inspector_factory,
-    item_factory,
-    plan_factory,
-    pool_with_snapshot,
+    make_inspection_item,
+    make_inspection_plan,
+    make_inspector,
+    make_pool_with_snapshot,
 )
 from qcity.sampling import services as sampling
-from qcity.sampling.choices import Conclusion, PlanLevel
+from qcity.sampling.choices import SamplingConclusion, SamplingPlanLevel
 from qcity.sampling.models import ProductCategory
 from qcity.sampling.tests.factories import PASSING
 from qcity.workplan.services import supervision_open
-from qcity.workplan.tests.factories import task_factory
+from qcity.workplan.tests.factories import PlanTaskFactory
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -66,11 +65,11 @@ def year_end_work(last_year, on_day, district, city, make_user):
     next_year = last_year + 1
     assert not workdays.is_official(next_year)
     dec = lambda day: datetime.date(last_year, 12, day)  # noqa: E731
-    firm = enterprise_factory(org_unit=district, name="郑州年末测试有限公司")
+    firm = EnterpriseFactory(org_unit=district, name="郑州年末测试有限公司")
     on_day(dec(1))
-    listing = credit.abnormal_list_enter(enterprise=firm, reason=ListEntryReason.NO_ANNUAL_REPORT, decided_on=dec(1),
+    listing = credit.abnormal_list_enter(enterprise=firm, reason=CreditListEntryReason.NO_ANNUAL_REPORT, decided_on=dec(1),
                                          decision_authority="金水区市场监督管理局", by=None)
-    task = task_factory(deadline=dec(10), org_unit=district)
+    task = PlanTaskFactory(deadline=dec(10), org_unit=district)
 
     on_day(dec(20))
     penalty = credit.credit_event_record(enterprise=firm, kind="administrative_penalty", occurred_on=dec(18),
@@ -78,23 +77,23 @@ def year_end_work(last_year, on_day, district, city, make_user):
     published = credit.credit_event_record(enterprise=firm, kind="administrative_penalty", occurred_on=dec(11),
                                            source_authority="金水区市场监督管理局", summary="虚假宣传",
                                            published_on=dec(18), by=None)
-    objection = credit.objection_file(credit_event=published, grounds="处罚已被复议撤销", by=None)
-    repair = credit.repair_apply(enterprise=firm, kind=RepairKind.ABNORMAL_LIST_REMOVAL, list_entry=listing,
+    objection = credit.credit_objection_file(credit_event=published, grounds="处罚已被复议撤销", by=None)
+    repair = credit.credit_repair_apply(enterprise=firm, kind=CreditRepairKind.ABNORMAL_LIST_REMOVAL, list_entry=listing,
                                  compliance_proof="已补报年度报告", commitment_letter="信用承诺书", by=None)
 
-    firms = enterprises(district, 4)
-    pool = pool_with_snapshot(district, {"b": [f.pk for f in firms]})
-    item = item_factory(org_unit=city)
+    firms = EnterpriseFactory.create_batch(4, org_unit=district, numbered=True)
+    pool = make_pool_with_snapshot(district, {"b": [f.pk for f in firms]})
+    item = make_inspection_item(org_unit=city)
     for n in range(3):
-        inspector_factory(make_user, org_unit=district, items=[item], name=f"年末{n}号")
-    plan = plan_factory(org_unit=district, pool=pool, items=[item], counts={"b": 2}, name=f"{last_year}年末双随机抽查")
+        make_inspector(make_user, org_unit=district, items=[item], name=f"年末{n}号")
+    plan = make_inspection_plan(org_unit=district, pool=pool, items=[item], counts={"b": 2}, name=f"{last_year}年末双随机抽查")
     draw = inspections.draw_run(plan=plan, by=None)
     target = DrawnTarget.objects.filter(draw=draw).first()
-    result = inspections.result_enter(plan=plan, enterprise=target.enterprise, item=item, outcome=Outcome.NO_PROBLEM,
+    result = inspections.result_enter(plan=plan, enterprise=target.enterprise, item=item, outcome=InspectionOutcome.NO_PROBLEM,
                                       inspected_on=dec(20), by=None)
 
     samplers = [make_user(Role.INSPECTOR, org_unit=district, full_name=f"抽样{n}") for n in range(2)]
-    sampling_plan = sampling.plan_create(by=None, title="年末监督抽检", level=PlanLevel.CITY, org_unit=city,
+    sampling_plan = sampling.sampling_plan_create(by=None, title="年末监督抽检", level=SamplingPlanLevel.CITY, org_unit=city,
                                          period_start=datetime.date(last_year, 1, 1), period_end=dec(31),
                                          categories=list(ProductCategory.objects.filter(code="SP01")),
                                          planned_batches=10)
@@ -102,12 +101,12 @@ def year_end_work(last_year, on_day, district, city, make_user):
                                     enterprise=firm, product_name="小麦粉", batch_number="YE-1", sampling_date=dec(7),
                                     sampling_place="market", samplers=samplers, quantity=4, backup_quantity=2)
     sampling.test_results_record(sample=sample, items=PASSING, by=None)
-    sampling.sample_conclude(sample=sample, conclusion=Conclusion.PASS, test_report_number="YE-R1",
+    sampling.sample_conclude(sample=sample, conclusion=SamplingConclusion.PASS, test_report_number="YE-R1",
                              concluded_on=dec(18), by=None)
     sample = sampling.sample_serve(sample=sample, served_on=dec(20), by=None)
 
     on_day(dec(28))
-    repair = credit.repair_accept(application=repair, by=None)
+    repair = credit.credit_repair_accept(application=repair, by=None)
     supervision = supervision_open(task=task, by=None)
     return {"penalty": penalty, "objection": objection, "repair": repair, "result": result, "sample": sample,
             "supervision": supervision, "next_year": next_year}
@@ -142,8 +141,8 @@ def test_the_mark_is_on_the_page_in_the_api_and_in_the_xlsx(year_end_work, clien
 
     from openpyxl import load_workbook
 
-    export = client.get(reverse("credit:objection-queue") + "?format=xlsx")
-    rows = list(load_workbook(io.BytesIO(export.content)).active.values)
+    export = client.get(reverse("credit:objection-queue") + "?export=xlsx")
+    rows = list(load_workbook(io.BytesIO(export.getvalue())).active.values)
     column = rows[0].index("答复期限暂定")
     assert rows[1][column].startswith("暂定")
 

@@ -2,31 +2,31 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class SchemeStatus(models.TextChoices):
+class AssessmentSchemeStatus(models.TextChoices):
     """A draft scheme can be edited and run for checking; a published one is the official result."""
 
     DRAFT = "draft", _("草稿")
     PUBLISHED = "published", _("已发布")
 
 
-class SubjectKind(models.TextChoices):
+class AssessmentSubjectKind(models.TextChoices):
     DISTRICT = "district", _("区县")
     DEPARTMENT = "department", _("部门")
 
 
-class ItemKind(models.TextChoices):
+class SchemeItemKind(models.TextChoices):
     INDICATOR = "indicator", _("指标")
     TASKS = "tasks", _("重点任务")
     BONUS = "bonus", _("加分项")
     VETO = "veto", _("一票否决")
 
 
-class ScoringRule(models.TextChoices):
+class SchemeItemScoringRule(models.TextChoices):
     FULL_OR_NOTHING = "full_or_nothing", _("达标得满分，否则不得分")
     PROPORTIONAL = "proportional", _("达标得满分，否则按完成程度得分")
 
 
-class Grade(models.TextChoices):
+class AssessmentGrade(models.TextChoices):
     EXCELLENT = "excellent", _("优秀")
     GOOD = "good", _("良好")
     PASS = "pass", _("合格")

@@ -12,7 +12,7 @@ from typing import Any
 
 from qcity.core.models import Department, OrgUnit
 
-from .choices import ItemKind
+from .choices import SchemeItemKind
 from .models import AssessmentScheme
 from .services import adjustment_create, assessment_run, scheme_create_default, scheme_publish
 
@@ -24,8 +24,8 @@ def generate(ctx) -> dict[str, Any]:
     published = scheme_create_default(year=published_year, by=None,
                                       name=f"{published_year}年度质量强市工作考核方案{DEMO_SUFFIX}")
     city = OrgUnit.objects.get(parent__isnull=True)
-    bonus = published.items.filter(kind=ItemKind.BONUS).order_by("position").first()
-    veto = published.items.filter(kind=ItemKind.VETO).order_by("position").first()
+    bonus = published.items.filter(kind=SchemeItemKind.BONUS).order_by("position").first()
+    veto = published.items.filter(kind=SchemeItemKind.VETO).order_by("position").first()
     adjustment_create(item=bonus, by=None, org_unit=city.children.get(name="金水区"), points=2,
                       reason="获得河南省省长质量奖1项", evidence=f"豫政〔{published_year}〕演示号")
     department = Department.objects.filter(code="market-regulation").first()

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from qcity.core.fields import BoundedDecimalFormField, BoundedIntegerFormField, CleanTextFormField
 from qcity.core.models import Department, OrgUnit
 
-from .choices import ItemKind
+from .choices import SchemeItemKind
 
 SELECT = {"class": "form-select form-select-sm"}
 INPUT = {"class": "form-control form-control-sm"}
@@ -44,7 +44,7 @@ class AdjustmentForm(forms.Form):
 
     def __init__(self, *args, scheme, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["item"].queryset = scheme.items.filter(kind__in=[ItemKind.BONUS, ItemKind.VETO])
+        self.fields["item"].queryset = scheme.items.filter(kind__in=[SchemeItemKind.BONUS, SchemeItemKind.VETO])
         units = OrgUnit.objects.filter(parent__parent__isnull=True, parent__isnull=False).order_by("sort_order")
         departments = Department.objects.filter(is_member_unit=True).order_by("sort_order")
         self.fields["subject"].choices = [

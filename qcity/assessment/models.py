@@ -8,7 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from qcity.core.models import Department, OrgUnit
 from qcity.indicators.models import Indicator
 
-from .choices import Grade, ItemKind, SchemeStatus, ScoringRule, SubjectKind
+from .choices import (
+    AssessmentGrade,
+    AssessmentSchemeStatus,
+    AssessmentSubjectKind,
+    SchemeItemKind,
+    SchemeItemScoringRule,
+)
 
 POINTS = {"max_digits": 7, "decimal_places": 2}
 
@@ -18,7 +24,7 @@ class AssessmentScheme(models.Model):
 
     year = models.PositiveSmallIntegerField(_("考核年度"))
     name = models.CharField(_("方案名称"), max_length=200)
-    status = models.CharField(_("状态"), max_length=10, choices=SchemeStatus.choices, default=SchemeStatus.DRAFT)
+    status = models.CharField(_("状态"), max_length=10, choices=AssessmentSchemeStatus.choices, default=AssessmentSchemeStatus.DRAFT)
     assess_districts = models.BooleanField(_("考核区县"), default=True)
     assess_departments = models.BooleanField(_("考核部门"), default=True)
     excellent_from = models.DecimalField(_("优秀分数线"), default=Decimal(90), **POINTS)
@@ -49,10 +55,10 @@ class AssessmentScheme(models.Model):
 
     def grade_for(self, score: Decimal, *, vetoed: bool = False) -> str:
         if vetoed or score < self.pass_from:
-            return Grade.FAIL
+            return AssessmentGrade.FAIL
         if score >= self.excellent_from:
-            return Grade.EXCELLENT
-        return Grade.GOOD if score >= self.good_from else Grade.PASS
+            return AssessmentGrade.EXCELLENT
+        return AssessmentGrade.GOOD if score >= self.good_from else AssessmentGrade.PASS
 
 
 class SchemeItem(models.Model):
@@ -60,13 +66,13 @@ class SchemeItem(models.Model):
 
     scheme = models.ForeignKey(AssessmentScheme, verbose_name=_("考核方案"), on_delete=models.CASCADE,
                                related_name="items")
-    kind = models.CharField(_("类别"), max_length=10, choices=ItemKind.choices)
+    kind = models.CharField(_("类别"), max_length=10, choices=SchemeItemKind.choices)
     indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("考核内容"), max_length=200)
     weight = models.DecimalField(_("分值"), **POINTS)
-    rule = models.CharField(_("评分规则"), max_length=20, choices=ScoringRule.choices,
-                            default=ScoringRule.PROPORTIONAL)
+    rule = models.CharField(_("评分规则"), max_length=20, choices=SchemeItemScoringRule.choices,
+                            default=SchemeItemScoringRule.PROPORTIONAL)
     description = models.CharField(_("说明"), max_length=500, blank=True)
     position = models.PositiveIntegerField(_("排序"), default=0)
 
@@ -75,14 +81,14 @@ class SchemeItem(models.Model):
         verbose_name_plural = _("考核项")
         ordering = ["scheme", "position", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(kind=ItemKind.INDICATOR, indicator__isnull=False)
-                                   | (~Q(kind=ItemKind.INDICATOR) & Q(indicator__isnull=True)),
+            models.CheckConstraint(condition=Q(kind=SchemeItemKind.INDICATOR, indicator__isnull=False)
+                                   | (~Q(kind=SchemeItemKind.INDICATOR) & Q(indicator__isnull=True)),
                                    name="scheme_item_indicator_iff_indicator_kind"),
             models.CheckConstraint(condition=Q(weight__gte=0), name="scheme_item_weight_not_negative"),
-            models.CheckConstraint(condition=~Q(kind=ItemKind.VETO) | Q(weight=0), name="scheme_item_veto_no_points"),
+            models.CheckConstraint(condition=~Q(kind=SchemeItemKind.VETO) | Q(weight=0), name="scheme_item_veto_no_points"),
             models.UniqueConstraint(fields=["scheme", "indicator"], condition=Q(indicator__isnull=False),
                                     name="scheme_item_indicator_once"),
-            models.UniqueConstraint(fields=["scheme"], condition=Q(kind=ItemKind.TASKS),
+            models.UniqueConstraint(fields=["scheme"], condition=Q(kind=SchemeItemKind.TASKS),
                                     name="scheme_item_one_tasks_item"),
         ]
 
@@ -129,13 +135,13 @@ class AssessmentResult(models.Model):
 
     scheme = models.ForeignKey(AssessmentScheme, verbose_name=_("考核方案"), on_delete=models.CASCADE,
                                related_name="results")
-    subject_kind = models.CharField(_("对象类别"), max_length=10, choices=SubjectKind.choices)
+    subject_kind = models.CharField(_("对象类别"), max_length=10, choices=AssessmentSubjectKind.choices)
     org_unit = models.ForeignKey(OrgUnit, verbose_name=_("区县"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="+")
     department = models.ForeignKey(Department, verbose_name=_("部门"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     score = models.DecimalField(_("得分"), **POINTS)
-    grade = models.CharField(_("等次"), max_length=10, choices=Grade.choices)
+    grade = models.CharField(_("等次"), max_length=10, choices=AssessmentGrade.choices)
     rank = models.PositiveSmallIntegerField(_("排名"))
     vetoed = models.BooleanField(_("一票否决"), default=False)
     breakdown = models.JSONField(_("得分明细"), default=list)
@@ -147,13 +153,13 @@ class AssessmentResult(models.Model):
         ordering = ["scheme", "subject_kind", "rank"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(subject_kind=SubjectKind.DISTRICT, org_unit__isnull=False, department__isnull=True)
-                           | Q(subject_kind=SubjectKind.DEPARTMENT, org_unit__isnull=True, department__isnull=False)),
+                condition=(Q(subject_kind=AssessmentSubjectKind.DISTRICT, org_unit__isnull=False, department__isnull=True)
+                           | Q(subject_kind=AssessmentSubjectKind.DEPARTMENT, org_unit__isnull=True, department__isnull=False)),
                 name="assessment_result_subject_matches_kind"),
             models.UniqueConstraint(fields=["scheme", "org_unit"], name="assessment_result_unit_once"),
             models.UniqueConstraint(fields=["scheme", "department"], name="assessment_result_department_once"),
             models.CheckConstraint(condition=Q(rank__gte=1), name="assessment_result_rank_positive"),
-            models.CheckConstraint(condition=~Q(vetoed=True) | Q(grade=Grade.FAIL),
+            models.CheckConstraint(condition=~Q(vetoed=True) | Q(grade=AssessmentGrade.FAIL),
                                    name="assessment_result_veto_fails"),
         ]
 

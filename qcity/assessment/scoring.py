@@ -26,9 +26,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from qcity.indicators.choices import Comparator, TargetStatus
+from django.utils.translation import gettext as _
 
-from .choices import ScoringRule
+from qcity.indicators.choices import IndicatorComparator, TargetStatus
+
+from .choices import SchemeItemScoringRule
 
 CENT = Decimal("0.01")
 FULL_SCALE = Decimal(100)
@@ -59,7 +61,7 @@ def target_text(comparator: str, milestone) -> str:
         return ""
     if milestone.value is None:
         return f"{_text(milestone.low)}–{_text(milestone.high)}（{milestone.year}）"
-    return f"{Comparator(comparator).label} {_text(milestone.value)}（{milestone.year}）"
+    return f"{IndicatorComparator(comparator).label} {_text(milestone.value)}（{milestone.year}）"
 
 
 def _status_label(status: str) -> str:
@@ -76,14 +78,14 @@ def indicator_line(item, status) -> tuple[Decimal, dict]:
                                  else None),
              "unit": indicator.unit}
     if result.actual is None:
-        return Decimal(0), {**facts, "note": "无审定数据，不得分"}
+        return Decimal(0), {**facts, "note": _("无审定数据，不得分")}
     if result.status in MET:
-        note = "已达标，得满分" if result.status == TargetStatus.ACHIEVED else "达到年度进度要求，得满分"
+        note = _("已达标，得满分") if result.status == TargetStatus.ACHIEVED else _("达到年度进度要求，得满分")
         return Decimal(1), {**facts, "note": note}
-    if item.rule == ScoringRule.FULL_OR_NOTHING:
-        return Decimal(0), {**facts, "note": "未达标，不得分"}
+    if item.rule == SchemeItemScoringRule.FULL_OR_NOTHING:
+        return Decimal(0), {**facts, "note": _("未达标，不得分")}
     share = result.attainment or Decimal(0)
-    return share, {**facts, "note": f"未达标，按完成程度 {share * 100:.1f}% 得分"}
+    return share, {**facts, "note": _("未达标，按完成程度 %(percent)s%% 得分") % {"percent": format(share * 100, ".1f")}}
 
 
 def task_line(tally) -> tuple[Decimal, dict] | None:
@@ -91,12 +93,12 @@ def task_line(tally) -> tuple[Decimal, dict] | None:
     if tally is None or not tally.total:
         return None
     share = (Decimal(tally.completed_on_time) + LATE_CREDIT * tally.completed_late) / Decimal(tally.total)
-    facts = {"value": f"{tally.completed_on_time}/{tally.total}", "target": "按期完成全部任务",
+    facts = {"value": f"{tally.completed_on_time}/{tally.total}", "target": _("按期完成全部任务"),
              "tasks": {"total": tally.total, "completed_on_time": tally.completed_on_time,
                        "completed_late": tally.completed_late, "open_overdue": tally.open_overdue,
                        "open_not_due": tally.open_not_due},
-             "note": f"按期完成 {tally.completed_on_time} 项、逾期完成 {tally.completed_late} 项（计一半）、"
-                     f"共 {tally.total} 项"}
+             "note": _("按期完成 %(on_time)s 项、逾期完成 %(late)s 项（计一半）、共 %(total)s 项")
+             % {"on_time": tally.completed_on_time, "late": tally.completed_late, "total": tally.total}}
     return share, facts
 
 
@@ -122,22 +124,22 @@ def score_subject(*, subject, kind: str, base: list[tuple[object, Decimal, dict]
         score += points
         scored.breakdown.append(_line(item, maximum, points, facts))
     if not base:
-        scored.breakdown.append({"item": None, "kind": NO_ITEMS, "name": "无适用考核项", "rule": "", "weight": "0.00",
+        scored.breakdown.append({"item": None, "kind": NO_ITEMS, "name": _("无适用考核项"), "rule": "", "weight": "0.00",
                                  "max": "0.00", "points": "0.00", "value": None, "target": "",
-                                 "note": "未报送任何考核指标的审定数据，基础分为 0"})
+                                 "note": _("未报送任何考核指标的审定数据，基础分为 0")})
     for item, adjustments in bonuses:
         claimed = sum((a.points for a in adjustments), Decimal(0))
         points = min(claimed, item.weight).quantize(CENT)
         score += points
         reasons = "；".join(f"{a.reason}（+{_money(a.points)}）" for a in adjustments)
-        capped = f"，超过上限按 {_money(item.weight)} 分计" if claimed > item.weight else ""
+        capped = _("，超过上限按 %(cap)s 分计") % {"cap": _money(item.weight)} if claimed > item.weight else ""
         scored.breakdown.append(_line(item, item.weight, points, {
-            "value": _money(claimed), "target": f"上限 {_money(item.weight)}", "note": f"{reasons}{capped}",
+            "value": _money(claimed), "target": _("上限 %(cap)s") % {"cap": _money(item.weight)}, "note": f"{reasons}{capped}",
             "evidence": [a.evidence for a in adjustments if a.evidence]}))
     for item, adjustments in vetoes:
         scored.vetoed = True
         scored.breakdown.append(_line(item, Decimal(0), Decimal(0), {
-            "value": None, "target": "", "note": "一票否决：" + "；".join(a.reason for a in adjustments),
+            "value": None, "target": "", "note": _("一票否决：%(reasons)s") % {"reasons": "；".join(a.reason for a in adjustments)},
             "evidence": [a.evidence for a in adjustments if a.evidence]}))
     scored.score = score
     return scored

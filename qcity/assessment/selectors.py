@@ -15,16 +15,14 @@ from django.shortcuts import get_object_or_404
 from qcity.core import access
 from qcity.core.choices import Role
 from qcity.core.models import User
+from qcity.core.roles import OFFICE, PROGRAMME
 
-from .choices import SchemeStatus, SubjectKind
+from .choices import AssessmentSchemeStatus, AssessmentSubjectKind
 from .models import AssessmentResult, AssessmentScheme
-
-MANAGER_ROLES = (Role.LEADERSHIP_OFFICE,)
-VIEWER_ROLES = (Role.LEADERSHIP_OFFICE, Role.DISTRICT_OFFICER, Role.DEPARTMENT_REPORTER)
 
 
 def is_manager(user: User) -> bool:
-    return access.has_role(user, *MANAGER_ROLES)
+    return access.has_role(user, *OFFICE)
 
 
 def scheme_list(*, user: User) -> QuerySet[AssessmentScheme]:
@@ -32,8 +30,8 @@ def scheme_list(*, user: User) -> QuerySet[AssessmentScheme]:
                                            result_count=Count("results", distinct=True)).order_by("-year", "name", "pk")
     if is_manager(user):
         return qs
-    if access.has_role(user, *VIEWER_ROLES):
-        return qs.filter(status=SchemeStatus.PUBLISHED)
+    if access.has_role(user, *PROGRAMME):
+        return qs.filter(status=AssessmentSchemeStatus.PUBLISHED)
     return qs.none()
 
 
@@ -51,7 +49,7 @@ def result_list(*, user: User, scheme: AssessmentScheme | None = None) -> QueryS
 def may_see_breakdown(user: User, result: AssessmentResult) -> bool:
     if is_manager(user):
         return True
-    if result.subject_kind == SubjectKind.DISTRICT:
+    if result.subject_kind == AssessmentSubjectKind.DISTRICT:
         return access.covers(user, result.org_unit, [Role.DISTRICT_OFFICER])
     return (access.has_role(user, Role.DEPARTMENT_REPORTER) and user.department_id is not None
             and user.department_id == result.department_id)

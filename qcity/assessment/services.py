@@ -13,45 +13,49 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from qcity.core.access import require_role
 from qcity.core.audit import audit_record, changed, snapshot
-from qcity.core.choices import AuditAction, Role
+from qcity.core.choices import AuditAction
 from qcity.core.models import Department, OrgUnit, User
+from qcity.core.roles import OFFICE
 from qcity.indicators.models import Indicator
 from qcity.indicators.quality_index import plans_covering
 from qcity.indicators.selectors import indicator_statuses
-from qcity.workplan.selectors import task_tallies
+from qcity.workplan.selectors import plan_task_tallies
 
 from . import scoring
-from .choices import ItemKind, SchemeStatus, ScoringRule, SubjectKind
+from .choices import AssessmentSchemeStatus, AssessmentSubjectKind, SchemeItemKind, SchemeItemScoringRule
 from .models import Adjustment, AssessmentResult, AssessmentScheme, SchemeItem
 
-MANAGER_ROLES = (Role.LEADERSHIP_OFFICE,)
 INDICATOR_POINTS = Decimal(80)
 TASK_POINTS = Decimal(20)
-DEFAULT_BONUS = [("获得省级以上质量奖或质量工作表彰", Decimal(3)), ("质量工作改革创新经验获上级推广", Decimal(2))]
-DEFAULT_VETO = ["发生重大质量安全事故", "统计数据弄虚作假"]
+# Default item names are written into the new scheme in the language of whoever creates it.
+DEFAULT_BONUS = [(gettext_lazy("获得省级以上质量奖或质量工作表彰"), Decimal(3)),
+                 (gettext_lazy("质量工作改革创新经验获上级推广"), Decimal(2))]
+DEFAULT_VETO = [gettext_lazy("发生重大质量安全事故"), gettext_lazy("统计数据弄虚作假")]
 
 
 def _check(by: User | None, action: str) -> None:
     if by is not None:
-        require_role(by, *MANAGER_ROLES, action=action)
+        require_role(by, *OFFICE, action=action)
 
 
 def _points(value, field: str) -> Decimal:
     try:
         points = Decimal(str(value)).quantize(scoring.CENT)
     except (InvalidOperation, ValueError):
-        raise ValidationError({field: f"分值必须是数字：{value!r}"}) from None
+        raise ValidationError({field: _("分值必须是数字：%(value)s") % {"value": repr(value)}}) from None
     if points < 0 or points >= Decimal(100_000):
-        raise ValidationError({field: "分值必须在 0 到 99999 之间"})
+        raise ValidationError({field: _("分值必须在 0 到 99999 之间")})
     return points
 
 
 def _editable(scheme: AssessmentScheme) -> None:
-    if scheme.status != SchemeStatus.DRAFT:
-        raise ValidationError({"scheme": "方案已发布，考核项不能再修改"})
+    if scheme.status != AssessmentSchemeStatus.DRAFT:
+        raise ValidationError({"scheme": _("方案已发布，考核项不能再修改")})
 
 
 # --- schemes --------------------------------------------------------------------------------------------------
@@ -62,20 +66,20 @@ def scheme_create(*, year: int, name: str, by: User | None, assess_districts: bo
     _check(by, "create assessment scheme")
     name = (name or "").strip()
     if not name:
-        raise ValidationError({"name": "请填写方案名称"})
+        raise ValidationError({"name": _("请填写方案名称")})
     if not 2000 <= int(year) <= 2100:
-        raise ValidationError({"year": "考核年度不正确"})
+        raise ValidationError({"year": _("考核年度不正确")})
     if not (assess_districts or assess_departments):
-        raise ValidationError({"assess_districts": "至少考核区县或部门之一"})
+        raise ValidationError({"assess_districts": _("至少考核区县或部门之一")})
     if AssessmentScheme.objects.filter(year=year, name=name).exists():
-        raise ValidationError({"name": f"{year} 年已有同名方案"})
+        raise ValidationError({"name": _("%(year)s 年已有同名方案") % {"year": year}})
     try:
         with transaction.atomic():
             scheme = AssessmentScheme.objects.create(year=year, name=name, assess_districts=assess_districts,
                                                      assess_departments=assess_departments, created_by=by)
             audit_record(action=AuditAction.CREATE, by=by, obj=scheme, after=snapshot(scheme))
     except IntegrityError as exc:  # a concurrent twin created it first (assessment_scheme_name_unique_per_year)
-        raise ValidationError({"name": f"{year} 年已有同名方案"}) from exc
+        raise ValidationError({"name": _("%(year)s 年已有同名方案") % {"year": year}}) from exc
     return scheme
 
 
@@ -92,23 +96,23 @@ def scheme_create_default(*, year: int, by: User | None, name: str = "") -> Asse
     indicators = list(Indicator.objects.filter(plan__in=plans_covering(year), targets__isnull=False)
                       .distinct().select_related("plan").order_by("plan__period_start", "plan__code", "position"))
     if not indicators:
-        raise ValidationError({"year": f"没有覆盖 {year} 年且设有目标值的规划指标"})
+        raise ValidationError({"year": _("没有覆盖 %(year)s 年且设有目标值的规划指标") % {"year": year}})
     with transaction.atomic():
-        scheme = scheme_create(year=year, name=name or f"{year}年度质量强市工作考核方案", by=by)
-        items = [SchemeItem(scheme=scheme, kind=ItemKind.INDICATOR, indicator=indicator, name=indicator.name[:200],
-                            weight=weight, rule=ScoringRule.PROPORTIONAL, position=position,
+        scheme = scheme_create(year=year, name=name or _("%(year)s年度质量强市工作考核方案") % {"year": year}, by=by)
+        items = [SchemeItem(scheme=scheme, kind=SchemeItemKind.INDICATOR, indicator=indicator, name=indicator.name[:200],
+                            weight=weight, rule=SchemeItemScoringRule.PROPORTIONAL, position=position,
                             description=f"{indicator.plan.title} · {indicator.code}"[:500])
                  for position, (indicator, weight) in enumerate(
                      zip(indicators, _spread(INDICATOR_POINTS, len(indicators)), strict=True), start=1)]
         position = len(items)
-        items.append(SchemeItem(scheme=scheme, kind=ItemKind.TASKS, name="重点任务完成情况", weight=TASK_POINTS,
-                                position=position + 1, description="按期完成得分，逾期完成计一半"))
+        items.append(SchemeItem(scheme=scheme, kind=SchemeItemKind.TASKS, name=_("重点任务完成情况"), weight=TASK_POINTS,
+                                position=position + 1, description=_("按期完成得分，逾期完成计一半")))
         for offset, (label, cap) in enumerate(DEFAULT_BONUS, start=2):
-            items.append(SchemeItem(scheme=scheme, kind=ItemKind.BONUS, name=label, weight=cap,
-                                    position=position + offset, description=f"最高加 {cap} 分"))
+            items.append(SchemeItem(scheme=scheme, kind=SchemeItemKind.BONUS, name=str(label), weight=cap,
+                                    position=position + offset, description=_("最高加 %(cap)s 分") % {"cap": cap}))
         for offset, label in enumerate(DEFAULT_VETO, start=2 + len(DEFAULT_BONUS)):
-            items.append(SchemeItem(scheme=scheme, kind=ItemKind.VETO, name=label, weight=Decimal(0),
-                                    position=position + offset, description="发生即评为不合格"))
+            items.append(SchemeItem(scheme=scheme, kind=SchemeItemKind.VETO, name=str(label), weight=Decimal(0),
+                                    position=position + offset, description=_("发生即评为不合格")))
         SchemeItem.objects.bulk_create(items)
         audit_record(action=AuditAction.CREATE, by=by, obj=scheme,
                      message=f"default scheme: {len(indicators)} indicators, tasks, bonus and veto items")
@@ -121,7 +125,7 @@ def scheme_update(*, scheme: AssessmentScheme, by: User | None, **fields) -> Ass
     allowed = {"name", "excellent_from", "good_from", "pass_from", "assess_districts", "assess_departments"}
     unknown = set(fields) - allowed
     if unknown:
-        raise ValidationError({sorted(unknown)[0]: "不能修改此字段"})
+        raise ValidationError({sorted(unknown)[0]: _("不能修改此字段")})
     before = snapshot(scheme)
     for key in ("excellent_from", "good_from", "pass_from"):
         if key in fields:
@@ -129,14 +133,14 @@ def scheme_update(*, scheme: AssessmentScheme, by: User | None, **fields) -> Ass
     for key, value in fields.items():
         setattr(scheme, key, value)
     if not (scheme.pass_from <= scheme.good_from <= scheme.excellent_from):
-        raise ValidationError({"good_from": "分数线须满足 合格 ≤ 良好 ≤ 优秀"})
+        raise ValidationError({"good_from": _("分数线须满足 合格 ≤ 良好 ≤ 优秀")})
     if not (scheme.assess_districts or scheme.assess_departments):
-        raise ValidationError({"assess_districts": "至少考核区县或部门之一"})
+        raise ValidationError({"assess_districts": _("至少考核区县或部门之一")})
     scheme.name = (scheme.name or "").strip()
     if not scheme.name:
-        raise ValidationError({"name": "请填写方案名称"})
+        raise ValidationError({"name": _("请填写方案名称")})
     if AssessmentScheme.objects.filter(year=scheme.year, name=scheme.name).exclude(pk=scheme.pk).exists():
-        raise ValidationError({"name": f"{scheme.year} 年已有同名方案"})
+        raise ValidationError({"name": _("%(year)s 年已有同名方案") % {"year": scheme.year}})
     with transaction.atomic():
         scheme.save()
         old, new = changed(before, snapshot(scheme))
@@ -149,12 +153,12 @@ def scheme_publish(*, scheme: AssessmentScheme, by: User | None) -> AssessmentSc
     _check(by, "publish assessment scheme")
     _editable(scheme)
     if scheme.last_run_at is None:
-        raise ValidationError({"scheme": "请先测算再发布"})
+        raise ValidationError({"scheme": _("请先测算再发布")})
     with transaction.atomic():
-        scheme.status = SchemeStatus.PUBLISHED
+        scheme.status = AssessmentSchemeStatus.PUBLISHED
         scheme.save(update_fields=["status"])
         audit_record(action=AuditAction.UPDATE, by=by, obj=scheme, message="scheme published",
-                     before={"status": SchemeStatus.DRAFT}, after={"status": SchemeStatus.PUBLISHED})
+                     before={"status": AssessmentSchemeStatus.DRAFT}, after={"status": AssessmentSchemeStatus.PUBLISHED})
     return scheme
 
 
@@ -162,24 +166,24 @@ def scheme_publish(*, scheme: AssessmentScheme, by: User | None) -> AssessmentSc
 
 
 def scheme_item_create(*, scheme: AssessmentScheme, kind: str, name: str, weight, by: User | None,
-                       rule: str = ScoringRule.PROPORTIONAL, indicator: Indicator | None = None,
+                       rule: str = SchemeItemScoringRule.PROPORTIONAL, indicator: Indicator | None = None,
                        description: str = "") -> SchemeItem:
     _check(by, "add assessment item")
     _editable(scheme)
-    if kind not in ItemKind.values:
-        raise ValidationError({"kind": f"未知的考核项类别：{kind}"})
-    if rule not in ScoringRule.values:
-        raise ValidationError({"rule": f"未知的评分规则：{rule}"})
-    if (kind == ItemKind.INDICATOR) != (indicator is not None):
-        raise ValidationError({"indicator": "指标类考核项须且只能选择一个指标"})
+    if kind not in SchemeItemKind.values:
+        raise ValidationError({"kind": _("未知的考核项类别：%(kind)s") % {"kind": kind}})
+    if rule not in SchemeItemScoringRule.values:
+        raise ValidationError({"rule": _("未知的评分规则：%(rule)s") % {"rule": rule}})
+    if (kind == SchemeItemKind.INDICATOR) != (indicator is not None):
+        raise ValidationError({"indicator": _("指标类考核项须且只能选择一个指标")})
     if indicator is not None and scheme.items.filter(indicator=indicator).exists():
-        raise ValidationError({"indicator": f"方案中已有指标“{indicator}”"})
-    if kind == ItemKind.TASKS and scheme.items.filter(kind=ItemKind.TASKS).exists():
-        raise ValidationError({"kind": "方案中已有重点任务考核项"})
-    weight = Decimal(0) if kind == ItemKind.VETO else _points(weight, "weight")
+        raise ValidationError({"indicator": _("方案中已有指标“%(indicator)s”") % {"indicator": indicator}})
+    if kind == SchemeItemKind.TASKS and scheme.items.filter(kind=SchemeItemKind.TASKS).exists():
+        raise ValidationError({"kind": _("方案中已有重点任务考核项")})
+    weight = Decimal(0) if kind == SchemeItemKind.VETO else _points(weight, "weight")
     name = (name or (indicator.name if indicator else "")).strip()[:200]
     if not name:
-        raise ValidationError({"name": "请填写考核内容"})
+        raise ValidationError({"name": _("请填写考核内容")})
     last = scheme.items.order_by("-position").values_list("position", flat=True).first() or 0
     with transaction.atomic():
         item = SchemeItem.objects.create(scheme=scheme, kind=kind, name=name, weight=weight, rule=rule,
@@ -195,11 +199,11 @@ def scheme_item_update(*, item: SchemeItem, by: User | None, weight=None, rule: 
     before = snapshot(item)
     if weight is not None:
         item.weight = _points(weight, "weight")
-        if item.kind == ItemKind.VETO and item.weight:
-            raise ValidationError({"weight": "一票否决项不计分"})
+        if item.kind == SchemeItemKind.VETO and item.weight:
+            raise ValidationError({"weight": _("一票否决项不计分")})
     if rule is not None:
-        if rule not in ScoringRule.values:
-            raise ValidationError({"rule": f"未知的评分规则：{rule}"})
+        if rule not in SchemeItemScoringRule.values:
+            raise ValidationError({"rule": _("未知的评分规则：%(rule)s") % {"rule": rule}})
         item.rule = rule
     if description is not None:
         item.description = description[:500]
@@ -222,7 +226,7 @@ def scheme_items_update(*, scheme: AssessmentScheme, by: User | None, weights: d
         for pk, weight in weights.items():
             item = items.get(int(pk))
             if item is None:
-                errors[f"weight_{pk}"] = "考核项不属于此方案"
+                errors[f"weight_{pk}"] = _("考核项不属于此方案")
                 continue
             try:
                 before = (item.weight, item.rule)
@@ -251,20 +255,20 @@ def adjustment_create(*, item: SchemeItem, by: User | None, reason: str, points=
                       department: Department | None = None, evidence: str = "") -> Adjustment:
     """A bonus (points up to the item's cap) or a veto against one district or one department."""
     _check(by, "record assessment adjustment")
-    if item.kind not in (ItemKind.BONUS, ItemKind.VETO):
-        raise ValidationError({"item": "只能对加分项或一票否决项登记"})
+    if item.kind not in (SchemeItemKind.BONUS, SchemeItemKind.VETO):
+        raise ValidationError({"item": _("只能对加分项或一票否决项登记")})
     if (org_unit is None) == (department is None):
-        raise ValidationError({"org_unit": "请选择一个区县或一个部门"})
+        raise ValidationError({"org_unit": _("请选择一个区县或一个部门")})
     if org_unit is not None and org_unit.parent_id is None:
-        raise ValidationError({"org_unit": "考核对象是区县，不是全市"})
+        raise ValidationError({"org_unit": _("考核对象是区县，不是全市")})
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "请填写事由"})
-    points = Decimal(0) if item.kind == ItemKind.VETO else _points(points, "points")
-    if item.kind == ItemKind.BONUS and not points:
-        raise ValidationError({"points": "加分须大于 0"})
+        raise ValidationError({"reason": _("请填写事由")})
+    points = Decimal(0) if item.kind == SchemeItemKind.VETO else _points(points, "points")
+    if item.kind == SchemeItemKind.BONUS and not points:
+        raise ValidationError({"points": _("加分须大于 0")})
     if points > item.weight:
-        raise ValidationError({"points": f"加分不能超过该项上限 {item.weight} 分"})
+        raise ValidationError({"points": _("加分不能超过该项上限 %(weight)s 分") % {"weight": item.weight}})
     with transaction.atomic():
         adjustment = Adjustment.objects.create(item=item, org_unit=org_unit, department=department, points=points,
                                                reason=reason[:300], evidence=(evidence or "")[:500], created_by=by)
@@ -293,7 +297,7 @@ def assessment_run(*, scheme: AssessmentScheme, by: User | None) -> list[Assessm
     _check(by, "run assessment")
     items = list(scheme.items.select_related("indicator__plan")
                  .prefetch_related("indicator__targets", "indicator__departments"))
-    indicator_items = [i for i in items if i.kind == ItemKind.INDICATOR]
+    indicator_items = [i for i in items if i.kind == SchemeItemKind.INDICATOR]
     city = OrgUnit.objects.get(parent__isnull=True)
     districts = list(OrgUnit.objects.filter(parent=city).order_by("sort_order", "pk")) if scheme.assess_districts else []
     departments = (list(Department.objects.filter(is_member_unit=True).order_by("sort_order", "pk"))
@@ -307,8 +311,8 @@ def assessment_run(*, scheme: AssessmentScheme, by: User | None) -> list[Assessm
     for (_indicator_id, unit_id), status in statuses.items():
         if status.result.actual is not None:
             reported_plans[unit_id].add(status.indicator.plan_id)
-    task_item = next((i for i in items if i.kind == ItemKind.TASKS), None)
-    tallies = task_tallies(year=scheme.year) if task_item is not None and departments else None
+    task_item = next((i for i in items if i.kind == SchemeItemKind.TASKS), None)
+    tallies = plan_task_tallies(year=scheme.year) if task_item is not None and departments else None
     adjustments: dict[tuple[int, str, int], list[Adjustment]] = defaultdict(list)
     for a in Adjustment.objects.filter(item__scheme=scheme).order_by("created_at", "pk"):
         subject = ("unit", a.org_unit_id) if a.org_unit_id else ("department", a.department_id)
@@ -316,9 +320,9 @@ def assessment_run(*, scheme: AssessmentScheme, by: User | None) -> list[Assessm
 
     def extras(key: tuple[str, int]) -> tuple[list, list]:
         bonuses = [(i, adjustments[(i.pk, *key)]) for i in items
-                   if i.kind == ItemKind.BONUS and adjustments.get((i.pk, *key))]
+                   if i.kind == SchemeItemKind.BONUS and adjustments.get((i.pk, *key))]
         vetoes = [(i, adjustments[(i.pk, *key)]) for i in items
-                  if i.kind == ItemKind.VETO and adjustments.get((i.pk, *key))]
+                  if i.kind == SchemeItemKind.VETO and adjustments.get((i.pk, *key))]
         return bonuses, vetoes
 
     scored_districts = []
@@ -326,7 +330,7 @@ def assessment_run(*, scheme: AssessmentScheme, by: User | None) -> list[Assessm
         base = [(item, *scoring.indicator_line(item, statuses[(item.indicator_id, unit.pk)]))
                 for item in indicator_items if item.indicator.plan_id in reported_plans[unit.pk]]
         bonuses, vetoes = extras(("unit", unit.pk))
-        scored_districts.append(scoring.score_subject(subject=unit, kind=SubjectKind.DISTRICT, base=base,
+        scored_districts.append(scoring.score_subject(subject=unit, kind=AssessmentSubjectKind.DISTRICT, base=base,
                                                       bonuses=bonuses, vetoes=vetoes))
     responsible = {item.pk: {d.pk for d in item.indicator.departments.all()} for item in indicator_items}
     scored_departments, unassessed = [], []
@@ -342,14 +346,14 @@ def assessment_run(*, scheme: AssessmentScheme, by: User | None) -> list[Assessm
         if not base and not bonuses and not vetoes:
             unassessed.append(department.short_name)  # no indicator, no task due: nothing to assess it on
             continue
-        scored_departments.append(scoring.score_subject(subject=department, kind=SubjectKind.DEPARTMENT, base=base,
+        scored_departments.append(scoring.score_subject(subject=department, kind=AssessmentSubjectKind.DEPARTMENT, base=base,
                                                         bonuses=bonuses, vetoes=vetoes))
     now = timezone.now()
     results = [
         AssessmentResult(scheme=scheme, subject_kind=s.kind, score=s.score, grade=s.grade, rank=s.rank,
                          vetoed=s.vetoed, breakdown=s.breakdown, computed_at=now,
-                         org_unit=s.subject if s.kind == SubjectKind.DISTRICT else None,
-                         department=s.subject if s.kind == SubjectKind.DEPARTMENT else None)
+                         org_unit=s.subject if s.kind == AssessmentSubjectKind.DISTRICT else None,
+                         department=s.subject if s.kind == AssessmentSubjectKind.DEPARTMENT else None)
         for group in (scored_districts, scored_departments)
         for s in scoring.rank(group, grade_for=scheme.grade_for)
     ]

@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import path
 
 from . import views
 
@@ -17,6 +17,5 @@ urlpatterns = [
     path("<int:pk>/run/", views.scheme_run, name="scheme-run"),
     path("<int:pk>/publish/", views.scheme_publish, name="scheme-publish"),
     path("<int:pk>/results/", views.scheme_results, name="scheme-results"),
-    re_path(r"^(?P<pk>[0-9]+)/results\.(?P<fmt>xlsx|docx)$", views.scheme_export, name="scheme-export"),
     path("results/<int:pk>/", views.result_detail, name="result-detail"),
 ]

@@ -7,31 +7,32 @@ department reporters read published rankings and their own breakdown (rules in s
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Max, Min
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from qcity.core import access
-from qcity.core.audit import audit_record
-from qcity.core.choices import AuditAction, Role
-from qcity.core.exports import xlsx_response
+from qcity.core.choices import Role
+from qcity.core.exports import XLSX_CONTENT_TYPE, export_response, export_view, wants_export
 from qcity.core.fields import parse_int
 from qcity.core.forms import service_error_text
 from qcity.core.models import OrgUnit
 from qcity.core.permissions import role_required
-from qcity.indicators.choices import ValueStatus
+from qcity.core.roles import OFFICE, PROGRAMME
+from qcity.indicators.choices import ReportedValueStatus
 from qcity.indicators.models import ReportedValue
 from qcity.indicators.quality_index import quality_index, quality_index_trend
 
 from . import exports, selectors, services
-from .choices import ItemKind, SchemeStatus, ScoringRule, SubjectKind
+from .choices import AssessmentSchemeStatus, AssessmentSubjectKind, SchemeItemKind, SchemeItemScoringRule
+from .filters import QualityIndexFilter
 from .forms import AdjustmentForm, SchemeCreateForm, SchemeSettingsForm
 from .models import Adjustment
-from .selectors import MANAGER_ROLES, VIEWER_ROLES
 
 
-@role_required(*VIEWER_ROLES)
+@role_required(*PROGRAMME)
 def scheme_list(request):
     return render(request, "assessment/scheme_list.html", {
         "schemes": selectors.scheme_list(user=request.user),
@@ -40,7 +41,7 @@ def scheme_list(request):
     })
 
 
-@role_required(*MANAGER_ROLES)
+@role_required(*OFFICE)
 @require_POST
 def scheme_create(request):
     form = SchemeCreateForm(request.POST)
@@ -64,9 +65,9 @@ def _detail(request, scheme, *, adjustment_form=None, settings_form=None, errors
                    if can_manage else Adjustment.objects.none())
     context = {
         "scheme": scheme, "items": items, "can_manage": can_manage,
-        "editable": can_manage and scheme.status == SchemeStatus.DRAFT,
-        "weights": {kind: sum(i.weight for i in items if i.kind == kind) for kind in ItemKind.values},
-        "rules": ScoringRule.choices, "adjustments": adjustments, "errors": errors or {},
+        "editable": can_manage and scheme.status == AssessmentSchemeStatus.DRAFT,
+        "weights": {kind: sum(i.weight for i in items if i.kind == kind) for kind in SchemeItemKind.values},
+        "rules": SchemeItemScoringRule.choices, "adjustments": adjustments, "errors": errors or {},
         "result_count": scheme.results.count(),
     }
     if can_manage:
@@ -76,12 +77,12 @@ def _detail(request, scheme, *, adjustment_form=None, settings_form=None, errors
     return render(request, "assessment/scheme_detail.html", context, status=status)
 
 
-@role_required(*VIEWER_ROLES)
+@role_required(*PROGRAMME)
 def scheme_detail(request, pk):
     return _detail(request, selectors.scheme_get(user=request.user, pk=pk))
 
 
-@role_required(*MANAGER_ROLES)
+@role_required(*OFFICE)
 @require_POST
 def scheme_settings(request, pk):
     scheme = selectors.scheme_get(user=request.user, pk=pk)
@@ -98,7 +99,7 @@ def scheme_settings(request, pk):
     return _detail(request, scheme, settings_form=form, status=400)
 
 
-@role_required(*MANAGER_ROLES)
+@role_required(*OFFICE)
 @require_POST
 def scheme_items_save(request, pk):
     """The item table posts weight_<id> and rule_<id> for every row; all rows are saved or none."""
@@ -116,7 +117,7 @@ def scheme_items_save(request, pk):
     return redirect("assessment:scheme-detail", pk=scheme.pk)
 
 
-@role_required(*MANAGER_ROLES)
+@role_required(*OFFICE)
 @require_POST
 def adjustment_add(request, pk):
     scheme = selectors.scheme_get(user=request.user, pk=pk)
@@ -134,7 +135,7 @@ def adjustment_add(request, pk):
     return _detail(request, scheme, adjustment_form=form, status=400)
 
 
-@role_required(*MANAGER_ROLES)
+@role_required(*OFFICE)
 @require_POST
 def adjustment_remove(request, pk, adjustment_pk):
     scheme = selectors.scheme_get(user=request.user, pk=pk)
@@ -144,7 +145,7 @@ def adjustment_remove(request, pk, adjustment_pk):
     return redirect("assessment:scheme-detail", pk=scheme.pk)
 
 
-@role_required(*MANAGER_ROLES)
+@role_required(*OFFICE)
 @require_POST
 def scheme_run(request, pk):
     scheme = selectors.scheme_get(user=request.user, pk=pk)
@@ -153,7 +154,7 @@ def scheme_run(request, pk):
     return redirect("assessment:scheme-results", pk=scheme.pk)
 
 
-@role_required(*MANAGER_ROLES)
+@role_required(*OFFICE)
 @require_POST
 def scheme_publish(request, pk):
     scheme = selectors.scheme_get(user=request.user, pk=pk)
@@ -166,20 +167,22 @@ def scheme_publish(request, pk):
     return redirect("assessment:scheme-detail", pk=scheme.pk)
 
 
-@role_required(*VIEWER_ROLES)
+@role_required(*PROGRAMME)
+@export_view
 def scheme_results(request, pk):
+    if wants_export(request, "xlsx") or wants_export(request, "docx"):
+        return _scheme_export(request, pk, request.GET["export"])
     scheme = selectors.scheme_get(user=request.user, pk=pk)
     results = list(selectors.result_list(user=request.user, scheme=scheme).defer("breakdown"))
     return render(request, "assessment/scheme_results.html", {
         "scheme": scheme, "can_manage": selectors.is_manager(request.user),
-        "districts": [r for r in results if r.subject_kind == SubjectKind.DISTRICT],
-        "departments": [r for r in results if r.subject_kind == SubjectKind.DEPARTMENT],
+        "districts": [r for r in results if r.subject_kind == AssessmentSubjectKind.DISTRICT],
+        "departments": [r for r in results if r.subject_kind == AssessmentSubjectKind.DEPARTMENT],
         "openable": selectors.own_results(user=request.user, results=results),
     })
 
 
-@role_required(*VIEWER_ROLES)
-def scheme_export(request, pk, fmt):
+def _scheme_export(request, pk, fmt):
     """The ranking and every breakdown: for the office only (a file holds every subject's breakdown)."""
     if not selectors.is_manager(request.user):
         raise access.deny(request.user, action="export assessment results")
@@ -187,60 +190,53 @@ def scheme_export(request, pk, fmt):
     results = list(selectors.result_list(user=request.user, scheme=scheme))
     if not results:
         raise Http404(_("尚未测算"))
-    audit_record(action=AuditAction.EXPORT, by=request.user, obj=scheme, message=f"assessment results {fmt}")
-    filename = f"assessment-{scheme.year}-{scheme.pk}.{fmt}"
     if fmt == "xlsx":
-        return xlsx_response(exports.results_xlsx(scheme, results), filename)
-    response = HttpResponse(exports.results_docx(scheme, results), content_type=exports.DOCX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+        content, content_type = exports.results_xlsx(scheme, results), XLSX_CONTENT_TYPE
+    else:
+        content, content_type = exports.results_docx(scheme, results), exports.DOCX_CONTENT_TYPE
+    return export_response(request, content, f"assessment-{scheme.year}-{scheme.pk}.{fmt}",
+                           what=f"assessment results {fmt}", obj=scheme, rows=len(results), content_type=content_type)
 
 
-@role_required(*VIEWER_ROLES)
+@role_required(*PROGRAMME)
 def result_detail(request, pk):
     result = selectors.result_get(user=request.user, pk=pk)
     lines = result.breakdown
     return render(request, "assessment/result_detail.html", {
         "result": result, "scheme": result.scheme,
-        "base_lines": [line for line in lines if line["kind"] not in (ItemKind.BONUS, ItemKind.VETO)],
-        "extra_lines": [line for line in lines if line["kind"] in (ItemKind.BONUS, ItemKind.VETO)],
+        "base_lines": [line for line in lines if line["kind"] not in (SchemeItemKind.BONUS, SchemeItemKind.VETO)],
+        "extra_lines": [line for line in lines if line["kind"] in (SchemeItemKind.BONUS, SchemeItemKind.VETO)],
     })
 
 
 # --- quality index ------------------------------------------------------------------------------------------
 
-INDEX_VIEWER_ROLES = (Role.LEADERSHIP_OFFICE, Role.DISTRICT_OFFICER, Role.DEPARTMENT_REPORTER)
-
 
 def index_years() -> range:
     """The years with approved values (at most the last ten), for the year picker and the trend."""
-    bounds = ReportedValue.objects.filter(status=ValueStatus.APPROVED).aggregate(lo=Min("year"), hi=Max("year"))
+    bounds = ReportedValue.objects.filter(status=ReportedValueStatus.APPROVED).aggregate(lo=Min("year"), hi=Max("year"))
     if bounds["hi"] is None:
         return range(0)
     return range(max(bounds["lo"], bounds["hi"] - 9), bounds["hi"] + 1)
 
 
-def _int(value, default):
-    parsed = parse_int(value, minimum=0)
-    return default if parsed is None else parsed
-
-
-@role_required(*INDEX_VIEWER_ROLES)
+@role_required(*PROGRAMME)
 def quality_index_page(request):
     years = index_years()
     city = OrgUnit.objects.get(parent__isnull=True)
     units = [city, *OrgUnit.objects.filter(parent=city).order_by("sort_order", "pk")]
-    year = _int(request.GET.get("year"), years[-1] if years else 0)
+    params = QualityIndexFilter.for_page(request.GET, queryset=OrgUnit.objects.none()).form.cleaned_data
+    year = params.get("year") or (years[-1] if years else 0)
     if years and year not in years:
         year = years[-1]
     own = next((u for u in units if u.parent_id and access.covers(request.user, u, [Role.DISTRICT_OFFICER])), None)
-    unit_id = _int(request.GET.get("org_unit"), (own or city).pk)
+    unit_id = params.get("org_unit") or (own or city).pk
     unit = next((u for u in units if u.pk == unit_id), city)
     rows = quality_index(year=year, org_units=units) if years else []
     trend = quality_index_trend(years=years, org_unit=unit) if years else []
     chart = {
         "unit": unit.name, "years": list(years),
-        "series": [{"key": key, "name": label, "values": [_float(getattr(r, key)) for r in trend]}
+        "series": [{"key": key, "name": str(label), "values": [_float(getattr(r, key)) for r in trend]}
                    for key, label in INDEX_SERIES],
     }
     return render(request, "assessment/quality_index.html", {
@@ -249,18 +245,19 @@ def quality_index_page(request):
     })
 
 
-INDEX_SERIES = [("total", "总指数"), ("product", "产品质量"), ("engineering", "工程质量"), ("service", "服务质量"),
-                ("environment", "环境质量")]
+INDEX_SERIES = [("total", gettext_lazy("总指数")), ("product", gettext_lazy("产品质量")),
+                ("engineering", gettext_lazy("工程质量")), ("service", gettext_lazy("服务质量")),
+                ("environment", gettext_lazy("环境质量"))]
 
 
 def _float(value):
     return float(value) if value is not None else None
 
 
-@role_required(*VIEWER_ROLES)
+@role_required(*PROGRAMME)
 @require_http_methods(["GET"])
 def scheme_redirect_latest(request):
-    scheme = selectors.scheme_list(user=request.user).filter(status=SchemeStatus.PUBLISHED).first()
+    scheme = selectors.scheme_list(user=request.user).filter(status=AssessmentSchemeStatus.PUBLISHED).first()
     if scheme is None:
         return redirect("assessment:scheme-list")
     return redirect("assessment:scheme-results", pk=scheme.pk)

@@ -14,3 +14,6 @@ class CoreConfig(AppConfig):
 
         attach_name_and_code_validators()
         attach_date_ranges()
+        from .demo import generate, register_demo, reset
+
+        register_demo("core", generate, reset=reset)  # the demo accounts, used by every later generator

@@ -24,11 +24,6 @@ class Role(models.TextChoices):
     ENTERPRISE_USER = "enterprise_user", _("企业用户")
 
 
-ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
-# Roles that may change enterprise registry data, within their org unit.
-ENTERPRISE_EDITOR_ROLES = frozenset({Role.LEADERSHIP_OFFICE, Role.DISTRICT_OFFICER, Role.INSPECTOR})
-
-
 class AuditAction(models.TextChoices):
     CREATE = "create", _("新增")
     UPDATE = "update", _("修改")

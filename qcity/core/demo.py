@@ -1,7 +1,16 @@
-"""Demo data: the shared context every module's generator receives, and one account per role.
+"""Demo data: the registry of every module's generator, the shared context each receives, and one
+account per role.
 
-`qcity demo` (core/management/commands/demo.py) runs the reference data load, then each module's
-`generate(ctx)` in order. Generators must be deterministic for `ctx.seed` and `ctx.today`: each draws
+Each module with demo data registers its generator in its AppConfig.ready(), as computed indicators and
+deadlines are registered, so core imports no domain app:
+
+    from qcity.core.demo import register_demo
+    register_demo("credit", demo.generate, reset=demo.reset, after=("assessment",))
+
+`qcity demo` (core/management/commands/demo.py) runs the reference data load, then every registered
+`generate(ctx)` in order: the order of registration (INSTALLED_APPS, through ready()) except where
+`after` / `before` name another generator that must run earlier / later. `--reset` runs the resets in the
+reverse order, so a module's rows go before the rows they point at. Generators must be deterministic for `ctx.seed` and `ctx.today`: each draws
 from its own `ctx.rng(label)` rather than the global `random` module, so adding a module never shifts
 another's data, and each dates its history from `ctx.today` (never the clock, never a fixed date), so the
 demo city lives in the time it is loaded in and the same seed and day give the same data.
@@ -24,6 +33,62 @@ from django.db.models import ProtectedError
 from .choices import Role
 from .models import Department, OrgUnit, RoleAssignment, User
 from .services import role_grant, user_create
+from .workdays import add_working_days, is_workday
+
+DemoStep = Callable[["DemoContext"], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class DemoGenerator:
+    name: str
+    generate: DemoStep  # returns the counts to print
+    reset: DemoStep | None = None  # deletes what earlier runs made; returns the counts to print
+    after: tuple[str, ...] = ()
+    before: tuple[str, ...] = ()
+    # Rows a demo cannot be loaded on top of (the enterprise register): how many there are now.
+    existing: Callable[[], int] | None = None
+
+
+_GENERATORS: dict[str, DemoGenerator] = {}
+
+
+def register_demo(name: str, generate: DemoStep, *, reset: DemoStep | None = None, after: tuple[str, ...] = (),
+                  before: tuple[str, ...] = (), existing: Callable[[], int] | None = None) -> None:
+    entry = DemoGenerator(name, generate, reset, tuple(after), tuple(before), existing)
+    if name in _GENERATORS and _GENERATORS[name] != entry:
+        raise ValueError(f"demo generator {name!r} is already registered")
+    _GENERATORS[name] = entry
+
+
+def demo_generators() -> list[DemoGenerator]:
+    """The registered generators in the order they run: registration order, moved only as far as
+    `after` and `before` require."""
+    entries = list(_GENERATORS.values())
+    earlier: dict[str, set[str]] = {e.name: set(e.after) for e in entries}
+    for entry in entries:
+        for later in entry.before:
+            earlier.setdefault(later, set()).add(entry.name)
+    unknown = {n for names in earlier.values() for n in names} - _GENERATORS.keys()
+    if unknown:
+        raise LookupError(f"demo generators ordered against unregistered ones: {sorted(unknown)}")
+    position = {e.name: n for n, e in enumerate(entries)}
+    ordered: list[DemoGenerator] = []
+    placed: set[str] = set()
+
+    def place(entry: DemoGenerator, path: tuple[str, ...]) -> None:
+        if entry.name in placed:
+            return
+        if entry.name in path:
+            raise ValueError("demo generators order themselves in a circle: " + " → ".join((*path, entry.name)))
+        for name in sorted(earlier[entry.name], key=position.__getitem__):  # what must run first, in order
+            place(_GENERATORS[name], (*path, entry.name))
+        ordered.append(entry)
+        placed.add(entry.name)
+
+    for entry in entries:
+        place(entry, ())
+    return ordered
+
 
 DEMO_PASSWORD = "Qcity-2026!"
 
@@ -70,8 +135,6 @@ class DemoContext:
     def last_workday(self) -> datetime.date:
         """The last working day before today: the daily jobs' last run, and the last day of office work
         in the history (what is still open is today's work)."""
-        from .workdays import add_working_days
-
         return add_working_days(self.today, -1)
 
     @cached_property
@@ -110,8 +173,6 @@ class DemoContext:
     def _calendar_covering(self, day: datetime.date, n: int) -> list[datetime.date]:
         """The sorted working days of whole years around `day`, enough to count `n` working days either
         side of it (a year has ~250); grown to a span of years when a date outside is asked for."""
-        from .workdays import is_workday
-
         margin = 1 + n // 200
         low, high = day.year - margin, day.year + margin
         calendar = self._calendar

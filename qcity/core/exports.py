@@ -1,20 +1,66 @@
-"""xlsx export helpers shared by every module's list exports."""
+"""The one way to take a list (or a results document) out of the system: capped, audited, an attachment.
+
+A list page exports itself with `?export=xlsx` (not `?format=`, which DRF reads as its format suffix):
+the view marks itself with `@export_view` and answers `xlsx_export(...)` when `wants_export(request)`.
+An app's `exports.py` holds only its columns (`XlsxColumns`); the cap, the audit event (who, which
+list, which filters, how many rows) and the download response live here. `tests/test_exports.py`
+walks every export link and fails on an unmarked or unaudited one.
+"""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from django.http import HttpResponse
+from django.contrib import messages
+from django.db import models
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponseRedirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
+from .audit import audit_record
+from .choices import AuditAction
+from .downloads import attachment_response
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT_PARAM = "export"
+# A city-wide list of every credit file (1.5 million rows) is not a spreadsheet: filter first.
+EXPORT_LIMIT = 100_000
+_NOT_FILTERS = (EXPORT_PARAM, "page")
+
+
+@dataclass(frozen=True)
+class XlsxColumns:
+    """An export's columns: `row(item)` gives one line under `headings`. `name` starts the file name
+    (`<name>-<yyyymmdd>.xlsx`); `object_type` ("app.model") names the list in the audit log."""
+
+    name: str
+    sheet: str
+    headings: Sequence[str]
+    row: Callable[[Any], Sequence]
+    object_type: str
+
+
+def export_view(view):
+    """Mark a view that answers with an export (checked by tests/test_exports.py)."""
+    view.is_export = True
+    return view
+
+
+def wants_export(request: HttpRequest, fmt: str = "xlsx") -> bool:
+    return request.method == "GET" and request.GET.get(EXPORT_PARAM) == fmt
 
 
 def xlsx_bytes(sheet_name: str, headings: Sequence[str], rows: Iterable[Sequence]) -> bytes:
+    """A one-sheet workbook in openpyxl's write-only mode (rows streamed, not held as cells)."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_name)
-    sheet.append(list(headings))
+    sheet = workbook.create_sheet(str(sheet_name))
+    sheet.append([str(heading) for heading in headings])  # headings are gettext_lazy: the reader's language
     for row in rows:
         sheet.append(list(row))
     buffer = io.BytesIO()
@@ -22,21 +68,62 @@ def xlsx_bytes(sheet_name: str, headings: Sequence[str], rows: Iterable[Sequence
     return buffer.getvalue()
 
 
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def _filters(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    for key in _NOT_FILTERS:
+        query.pop(key, None)
+    return query.urlencode()
 
 
-def xlsx_export(*, by, name: str, sheet: str, headings: Sequence[str], rows: Iterable[Sequence],
-                object_type: str) -> HttpResponse:
-    """A list's xlsx download, `<name>-<date>.xlsx`, recorded in the audit log (who took which list out)."""
-    from django.utils import timezone
+def export_response(request: HttpRequest, content: bytes, filename: str, *, what: str, object_type: str = "",
+                    obj: models.Model | None = None, rows: int | None = None,
+                    content_type: str | None = None) -> FileResponse:
+    """Record who took `what` out, with which filters and how many rows, and send `content` as a download."""
+    message = f"exported {what}" + (f", {rows} rows" if rows is not None else "")
+    if filters := _filters(request):
+        message += f" with filters {filters}"
+    audit_record(action=AuditAction.EXPORT, by=request.user, obj=obj, object_type=object_type, object_repr=what,
+                 message=message[:500])
+    return attachment_response(content, filename, content_type=content_type)
 
-    from .audit import audit_record
-    from .choices import AuditAction
 
-    content = xlsx_bytes(sheet, headings, rows)
-    audit_record(action=AuditAction.EXPORT, by=by, object_type=object_type, object_repr=sheet,
-                 message=f"exported {name}")
-    return xlsx_response(content, f"{name}-{timezone.localdate():%Y%m%d}.xlsx")
+def _refused(request: HttpRequest, limit: int) -> HttpResponseRedirect:
+    messages.error(request, _("该列表超过 %(limit)s 行，超出导出上限；请先筛选再导出。") % {"limit": limit})
+    return HttpResponseRedirect(f"{request.path}?{_filters(request)}")
+
+
+def xlsx_export(request: HttpRequest, columns: XlsxColumns, items: Iterable, *,
+                limit: int = EXPORT_LIMIT) -> FileResponse | HttpResponseRedirect:
+    """`items` (a queryset or a list) as `<name>-<date>.xlsx`, audited. Above `limit` rows nothing is
+    exported: the user is sent back to the list with a message to filter first."""
+    if isinstance(items, QuerySet):
+        if items[:limit + 1].count() > limit:
+            return _refused(request, limit)
+        items = items.iterator(chunk_size=2000)
+    else:
+        items = list(items)
+        if len(items) > limit:
+            return _refused(request, limit)
+    count = 0
+
+    def rows():
+        nonlocal count
+        for item in items:
+            count += 1
+            yield columns.row(item)
+
+    content = xlsx_bytes(columns.sheet, columns.headings, rows())
+    return export_response(request, content, f"{columns.name}-{timezone.localdate():%Y%m%d}.xlsx",
+                           what=str(columns.sheet), object_type=columns.object_type, rows=count,
+                           content_type=XLSX_CONTENT_TYPE)
+
+
+# core's own list: the audit log (audit administrator), every column of each event
+AUDIT_EVENTS = XlsxColumns(
+    name="audit-log", sheet=gettext_lazy("审计日志"), object_type="core.auditevent",
+    headings=[gettext_lazy("时间"), gettext_lazy("操作人"), gettext_lazy("来源地址"), gettext_lazy("渠道"),
+              gettext_lazy("动作"), gettext_lazy("对象类型"), gettext_lazy("对象标识"), gettext_lazy("对象"),
+              gettext_lazy("说明"), gettext_lazy("变更前"), gettext_lazy("变更后")],
+    row=lambda e: [timezone.localtime(e.at).replace(tzinfo=None), e.actor_name, e.source_ip, e.channel,
+                   e.get_action_display(), e.object_type, e.object_id, e.object_repr, e.message,
+                   str(e.before) if e.before is not None else "", str(e.after) if e.after is not None else ""])

@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from . import holiday_schedule
 from .choices import Role
 from .fields import BoundedIntegerFormField, CleanTextFormField
 from .models import Department, LegalDuration, OrgUnit
@@ -99,8 +100,6 @@ class HolidayYearForm(StyledForm):
     correction = forms.BooleanField(label=_("更正已有的正式安排（将重算受影响的期限）"), required=False)
 
     def clean(self):
-        from . import holiday_schedule
-
         data = super().clean()
         upload, text = data.get("file"), (data.get("days") or "").strip()
         if bool(upload) == bool(text):

@@ -12,7 +12,6 @@ number), so each error names it. The checks (`validate`):
 
 from __future__ import annotations
 
-import io
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from . import holiday_law
 from .parsers import JSONTooDeep, json_loads
+from .sheets import SheetReadError, first_sheet_rows
 from .uploads import check_upload, check_zip
 
 REST, WORK = "休", "班"
@@ -127,15 +127,14 @@ def _check_unpacked_size(content: bytes) -> None:
 
 def parse_xlsx(content: bytes) -> list[ScheduleDay]:
     """The first sheet: a heading row 日期 | 类型 | 名称, then one day per row."""
-    from python_calamine import CalamineWorkbook
-
     _check_unpacked_size(content)
     try:
-        sheet = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0)
-        rows = sheet.iter_rows()
-        heading = [str(v).strip() for v in next(rows, [])]
-    except Exception:  # calamine raises its own error types for a corrupt or foreign file
-        raise ValidationError(_("无法读取 xlsx 文件：文件已损坏或不是 xlsx 格式")) from None
+        rows = iter(first_sheet_rows(content))
+    except SheetReadError as exc:
+        if exc.reason == "unreadable":
+            raise ValidationError(_("无法读取 xlsx 文件：文件已损坏或不是 xlsx 格式")) from None
+        raise ValidationError(exc.user_message()) from None
+    heading = [str(v).strip() for v in next(rows, [])]
     if tuple(heading[:3]) != XLSX_HEADINGS:
         raise ValidationError(_("第1行应为表头：%(headings)s") % {"headings": " | ".join(XLSX_HEADINGS)})
     days = []

@@ -58,7 +58,7 @@ def mask_finding(finding: Finding) -> str:
         return _mask_digits(digits, keep_start=3, keep_end=4)
     if finding.kind == LANDLINE:
         set_off = re.match(r"[（(]?(0\d{2,3})[）)]?[ -]?(?=\d)", text)
-        digits = re.sub(r"\D", "", text.split("转")[0].split("ext")[0])
+        digits = re.sub(r"\D", "", text.split("转")[0].split("ext")[0])  # i18n-ignore: parses "转" (extension)
         area = set_off.group(1) if set_off and not text[:5].isdigit() else digits[:3 if digits[1] in "12" else 4]
         return f"{area}-****{digits[-4:]}"
     if finding.kind == BANK_CARD:

@@ -4,7 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import ADMIN_ROLES, AuditAction, DurationUnit, OrgUnitKind, Role
+from .choices import AuditAction, DurationUnit, OrgUnitKind, Role
+from .roles import ADMINS
 
 
 class OrgUnit(models.Model):
@@ -109,7 +110,7 @@ class RoleAssignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "role", "org_unit"], name="role_assignment_unique"),
             models.UniqueConstraint(
-                fields=["user"], condition=Q(role__in=sorted(ADMIN_ROLES)),
+                fields=["user"], condition=Q(role__in=sorted(ADMINS)),
                 name="role_assignment_one_admin_role_per_user",
             ),
         ]
@@ -180,7 +181,7 @@ class HolidayCalendarDay(models.Model):
         ordering = ["date"]
 
     def __str__(self) -> str:
-        return f"{self.date} {'上班' if self.is_workday else '休息'} {self.name}"
+        return f"{self.date} {_('上班') if self.is_workday else _('休息')} {self.name}"
 
 
 class LegalDuration(models.Model):

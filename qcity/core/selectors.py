@@ -10,7 +10,6 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from . import access, holiday_law, workdays
-from .choices import Role
 from .login_lockout import recent_attempts, username_ceiling
 from .models import (
     AuditEvent,
@@ -23,6 +22,7 @@ from .models import (
     OrgUnit,
     User,
 )
+from .roles import STAFF_AND_SYSTEM_ADMIN
 
 
 def city_and_districts() -> tuple[OrgUnit, list[OrgUnit]]:
@@ -65,18 +65,14 @@ def deadline_recomputations() -> QuerySet[DeadlineRecomputation]:
     return DeadlineRecomputation.objects.select_related("requested_by")
 
 
-DEADLINE_CHANGE_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.LEADERSHIP_OFFICE, Role.DEPARTMENT_REPORTER,
-                                   Role.DISTRICT_OFFICER, Role.INSPECTOR, Role.COMPLAINT_HANDLER})
-
-
 def deadline_change_list(*, user: User) -> QuerySet[DeadlineChange]:
     """Deadlines moved by a recomputation, for the holders: officers see their org units' subtree, the
     office and the system administrator (who entered the schedule) the whole city."""
     changes = DeadlineChange.objects.select_related("recomputation", "org_unit").order_by(
         "-recomputation__started_at", "new_on", "id")
-    prefixes = access.org_unit_scope(user, DEADLINE_CHANGE_ROLES)
+    prefixes = access.org_unit_scope(user, STAFF_AND_SYSTEM_ADMIN)
     if prefixes is None:
-        return changes if access.has_role(user, *DEADLINE_CHANGE_ROLES) else changes.none()
+        return changes if access.has_role(user, *STAFF_AND_SYSTEM_ADMIN) else changes.none()
     covered = Q(pk__in=[])
     for prefix in prefixes:
         covered |= Q(org_unit__path__startswith=prefix)

@@ -8,16 +8,18 @@ import string
 from datetime import date
 
 from axes.utils import reset as axes_reset
+from chinese_calendar import constants
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from . import deadlines, holiday_schedule, workdays
 from .access import require_role
 from .audit import audit_record, changed, snapshot
-from .choices import ADMIN_ROLES, AuditAction, DurationUnit, OrgUnitKind, Role
+from .choices import AuditAction, DurationUnit, OrgUnitKind, Role
 from .holiday_schedule import ScheduleDay
 from .models import (
     DeadlineChange,
@@ -30,6 +32,7 @@ from .models import (
     RoleAssignment,
     User,
 )
+from .roles import ADMINS
 
 # --- org units -----------------------------------------------------------------------------------
 
@@ -37,7 +40,7 @@ from .models import (
 def org_unit_create(*, name: str, kind: str, parent: OrgUnit | None, division_code: str | None = None,
                     short_name: str = "", sort_order: int = 0, by: User | None) -> OrgUnit:
     if (parent is None) != (kind == OrgUnitKind.CITY):
-        raise ValidationError({"parent": "只有市级单元没有上级 (only the city has no parent)"})
+        raise ValidationError({"parent": _("只有市级单元没有上级 (only the city has no parent)")})
     with transaction.atomic():
         unit = OrgUnit(name=name, short_name=short_name or name, kind=kind, parent=parent,
                        division_code=division_code or None, sort_order=sort_order, path="")
@@ -99,14 +102,14 @@ def role_grant(*, user: User, role: str, org_unit: OrgUnit, by: User | None) -> 
     if by is not None:
         require_role(by, Role.SECURITY_ADMIN, action="grant role")
         if by.pk == user.pk:
-            raise ValidationError({"user": "不能给自己授予角色 (cannot grant a role to yourself)"})
+            raise ValidationError({"user": _("不能给自己授予角色 (cannot grant a role to yourself)")})
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).first()
         held = set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
-        if role in ADMIN_ROLES and held - {role}:
-            raise ValidationError({"role": "管理员角色不能与其他任何角色兼任 (an administrator role excludes every other role)"})
-        if role not in ADMIN_ROLES and held & ADMIN_ROLES:
-            raise ValidationError({"role": "该账号是管理员，不能再授予业务角色 (administrators hold no business role)"})
+        if role in ADMINS and held - {role}:
+            raise ValidationError({"role": _("管理员角色不能与其他任何角色兼任 (an administrator role excludes every other role)")})
+        if role not in ADMINS and held & ADMINS:
+            raise ValidationError({"role": _("该账号是管理员，不能再授予业务角色 (administrators hold no business role)")})
         assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role, org_unit=org_unit)
         if created:
             audit_record(action=AuditAction.ROLE_GRANT, by=by, obj=user, org_unit=org_unit,
@@ -161,9 +164,9 @@ def user_password_reset(*, user: User, by: User | None) -> str:
     if by is not None:
         require_role(by, Role.SYSTEM_ADMIN, action="reset password")
         if by.pk == user.pk:
-            raise ValidationError({"user": "不能重置自己的密码，请使用“修改密码” (use the change page for your own password)"})
+            raise ValidationError({"user": _("不能重置自己的密码，请使用“修改密码” (use the change page for your own password)")})
     if not user.is_active:
-        raise ValidationError({"user": "账号已停用，不能重置密码 (the account is inactive)"})
+        raise ValidationError({"user": _("账号已停用，不能重置密码 (the account is inactive)")})
     password = one_time_password()
     with transaction.atomic():
         user.set_password(password)
@@ -182,7 +185,7 @@ def login_lockout_release(*, username: str, ip_address: str | None = None, by: U
     if by is not None:
         require_role(by, Role.SECURITY_ADMIN, action="release login lockout")
     if not username:
-        raise ValidationError({"username": "请指定用户名 (a username is required)"})
+        raise ValidationError({"username": _("请指定用户名 (a username is required)")})
     with transaction.atomic():
         removed = axes_reset(ip=ip_address or None, username=username)
         audit_record(action=AuditAction.LOCKOUT_RELEASE, by=by, object_type="core.user", object_repr=username[:200],
@@ -194,7 +197,7 @@ def login_lockout_release(*, username: str, ip_address: str | None = None, by: U
 
 # --- holiday calendar ----------------------------------------------------------------------------
 
-_LIBRARY_HOLIDAY_NAMES = {
+_LIBRARY_HOLIDAY_NAMES = {  # i18n-ignore: official holiday names, stored as data
     "New Year's Day": "元旦",
     "Spring Festival": "春节",
     "Tomb-sweeping Day": "清明节",
@@ -209,14 +212,12 @@ _LIBRARY_HOLIDAY_NAMES = {
 def holiday_calendar_load_from_library(*, by: User | None = None) -> list[int]:
     """Seed the schedule from `chinesecalendar`; rows an administrator entered by hand are kept. Years that
     were provisional until now get their stored deadlines recomputed (after a newer chinesecalendar)."""
-    from chinese_calendar import constants
-
-    source = "chinesecalendar (国务院办公厅节假日安排)"
+    source = "chinesecalendar (国务院办公厅节假日安排)"  # i18n-ignore: stored key of library-loaded rows
     rows: dict[date, tuple[bool, str]] = {}
     for day, holiday in constants.holidays.items():
         rows[day] = (False, _LIBRARY_HOLIDAY_NAMES.get(holiday, holiday))
     for day, holiday in constants.workdays.items():
-        rows[day] = (True, f"{_LIBRARY_HOLIDAY_NAMES.get(holiday, holiday)}调休上班")
+        rows[day] = (True, f"{_LIBRARY_HOLIDAY_NAMES.get(holiday, holiday)}调休上班")  # i18n-ignore: stored data
     years = sorted({d.year for d in rows} | set(range(min(rows).year, max(rows).year + 1)))
     with transaction.atomic():
         # a year the administrator entered by hand is theirs: the library does not add to it
@@ -237,7 +238,7 @@ def holiday_calendar_load_from_library(*, by: User | None = None) -> list[int]:
         workdays.invalidate()
         if not first_load:  # deadlines may have been counted on these years provisionally
             for year in new_years:
-                _recompute_on_commit(year, by, f"{year}年正式节假日安排已从 chinesecalendar 载入")
+                _recompute_on_commit(year, by, _("%(year)s年正式节假日安排已从 chinesecalendar 载入") % {"year": year})
     return years
 
 
@@ -252,16 +253,16 @@ def holiday_calendar_year_set(*, year: int, days: list[ScheduleDay], source: str
     if by is not None:
         require_role(by, Role.SYSTEM_ADMIN, action="edit holiday schedule")
     if not isinstance(year, int) or not 1900 < year < 2200:
-        raise ValidationError({"year": ["请填写年份"]})
+        raise ValidationError({"year": [_("请填写年份")]})
     source = (source or "").strip()
     if not source:
-        raise ValidationError({"source": ["请填写来源（通知文号）"]})
+        raise ValidationError({"source": [_("请填写来源（通知文号）")]})
     holiday_schedule.validate(year, days)
     try:
         with transaction.atomic():
             return _holiday_year_write(year, days, source, by, correction)
     except IntegrityError as exc:  # another administrator entered the same year at the same moment
-        raise ValidationError({"year": [f"{year}年的节假日安排刚被他人录入，请刷新后查看"]}) from exc
+        raise ValidationError({"year": [_("%(year)s年的节假日安排刚被他人录入，请刷新后查看") % {"year": year}]}) from exc
 
 
 def _holiday_year_write(year: int, days: list[ScheduleDay], source: str, by: User | None,
@@ -276,8 +277,7 @@ def _holiday_year_write(year: int, days: list[ScheduleDay], source: str, by: Use
         if submitted == before and cal_year.source == source[:200]:
             return cal_year  # the same notice sent again (a double click, a resent request): nothing to do
         if not correction:
-            raise ValidationError({"year": [f"{year}年已有正式节假日安排（来源：{cal_year.source}）；"
-                                            "如需更正，请确认“更正已有安排”"]})
+            raise ValidationError({"year": [_("%(year)s年已有正式节假日安排（来源：%(source)s）；如需更正，请确认“更正已有安排”") % {"year": year, "source": cal_year.source}]})
     HolidayCalendarDay.objects.filter(date__year=year).delete()
     HolidayCalendarDay.objects.bulk_create(
         [HolidayCalendarDay(date=d.date, is_workday=d.is_workday, name=d.name, source=source[:200])
@@ -291,13 +291,14 @@ def _holiday_year_write(year: int, days: list[ScheduleDay], source: str, by: Use
                  after={"days": [[d.date.isoformat(), d.is_workday] for d in days]},
                  message=f"official holiday schedule {year} {kind} ({len(days)} days, source {source})"[:500])
     workdays.invalidate()
-    trigger = f"{year}年正式节假日安排{'已更正' if kind == 'corrected' else '已录入'}（{source}）"
+    trigger = (_("%(year)s年正式节假日安排已更正（%(source)s）") if kind == "corrected"
+               else _("%(year)s年正式节假日安排已录入（%(source)s）")) % {"year": year, "source": source}
     _recompute_on_commit(year, by, trigger)
     return cal_year
 
 
 def _recompute_on_commit(year: int, by: User | None, trigger: str) -> None:
-    from .tasks import deadlines_recompute_task
+    from .tasks import deadlines_recompute_task  # cycle: the task calls deadlines_recompute here
 
     by_id = by.pk if by is not None else None
     transaction.on_commit(lambda: deadlines_recompute_task.delay(year=year, by_id=by_id, trigger=trigger[:200]))

@@ -1,5 +1,6 @@
 """The rows of an uploaded spreadsheet's first sheet, read in a child process with a memory ceiling when
-the file is large.
+the file is large. The one xlsx reader of the platform: every import reads through `first_sheet_rows`
+(python-calamine: openpyxl, used for writing, parses a large sheet several times slower).
 
 A reader can take many times the file's unpacked size in memory (calamine took 4.4 GB for one 314 MB
 cell). `qcity.core.uploads.check_zip` bounds the unpacked size before this runs; the child process,
@@ -16,18 +17,20 @@ from __future__ import annotations
 import io
 import os
 import pickle
+import resource
 import subprocess
 import sys
 import zipfile
 
-ENGINES = ("calamine", "openpyxl")
+from python_calamine import CalamineWorkbook
+
 MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell: a longer one was not written by a spreadsheet
 _CHILD_BOOTSTRAP = (
     "import importlib.util, sys\n"
     "spec = importlib.util.spec_from_file_location('qcity_sheet_child', sys.argv[1])\n"
     "module = importlib.util.module_from_spec(spec)\n"
     "spec.loader.exec_module(module)\n"
-    "sys.exit(module._child(sys.argv[2], int(sys.argv[3])))\n"
+    "sys.exit(module._child(int(sys.argv[2])))\n"
 )
 
 
@@ -41,6 +44,7 @@ class SheetReadError(Exception):
 
     def user_message(self) -> str:
         """What the person who uploaded the file is told (the caller words "unreadable" its own way)."""
+        # lazy: the child process loads this file alone, without Django
         from django.conf import settings
         from django.utils.translation import gettext as _
 
@@ -57,7 +61,7 @@ class SheetReadError(Exception):
 def reads_in_process(source: bytes | str | os.PathLike) -> bool:
     """Whether the file is small enough to read in this process: what it unpacks to, not its size on disk,
     is what a reader holds (run after `check_zip`, which refuses members that lie about their size)."""
-    from django.conf import settings
+    from django.conf import settings  # lazy: the child process loads this file alone, without Django
 
     return unpacked_size(source) <= settings.QCITY_IMPORT_INPROCESS_BYTES
 
@@ -74,41 +78,32 @@ def unpacked_size(source) -> int:
             stream.seek(0)
 
 
-def first_sheet_rows(source: bytes | str | os.PathLike, *, engine: str = "calamine") -> list[list]:
-    """Every row of the first sheet as a list of cell values. `source` is the file's bytes or its path.
+def first_sheet_rows(source: bytes | str | os.PathLike) -> list[list]:
+    """Every row of the first sheet as a list of cell values, as calamine gives them: numbers as float,
+    empty cells as "", rows padded to the widest. `source` is the file's bytes or its path.
 
     Files that unpack to at most QCITY_IMPORT_INPROCESS_BYTES are read here; larger ones in a capped
     child process."""
-    from django.conf import settings
+    from django.conf import settings  # lazy: the child process loads this file alone, without Django
 
     if reads_in_process(source):
         try:
-            return read_rows(source, engine)
+            return read_rows(source)
         except MemoryError:
             raise SheetReadError("memory") from None
-    return _read_in_child(source, engine, limit=settings.QCITY_IMPORT_MEMORY_LIMIT_BYTES,
+    return _read_in_child(source, limit=settings.QCITY_IMPORT_MEMORY_LIMIT_BYTES,
                           timeout=settings.QCITY_IMPORT_TIMEOUT_SECONDS)
 
 
-def read_rows(source, engine: str) -> list[list]:
+def read_rows(source) -> list[list]:
     """The reader itself, the same in the web process and in the child."""
     stream = io.BytesIO(source) if isinstance(source, bytes | bytearray) else open(source, "rb")  # noqa: SIM115
     with stream:
         try:
-            if engine == "calamine":
-                from python_calamine import CalamineWorkbook
-
-                return _bounded(CalamineWorkbook.from_filelike(stream).get_sheet_by_index(0).iter_rows())
-            from openpyxl import load_workbook
-
-            workbook = load_workbook(stream, read_only=True, data_only=True)
-            try:
-                return _bounded(workbook.worksheets[0].iter_rows(values_only=True))
-            finally:
-                workbook.close()
+            return _bounded(CalamineWorkbook.from_filelike(stream).get_sheet_by_index(0).iter_rows())
         except (MemoryError, SheetReadError):
             raise
-        except Exception as exc:  # both readers raise many kinds for a corrupt or foreign file
+        except Exception as exc:  # calamine raises many kinds for a corrupt or foreign file
             raise SheetReadError("unreadable", exc.__class__.__name__) from None
 
 
@@ -132,9 +127,9 @@ def _cell_name(row: int, column: int) -> str:
     return f"{letters}{row}"
 
 
-def _read_in_child(source, engine: str, *, limit: int, timeout: int) -> list[list]:
+def _read_in_child(source, *, limit: int, timeout: int) -> list[list]:
     payload = pickle.dumps(bytes(source) if isinstance(source, bytes | bytearray) else os.fspath(source))
-    process = subprocess.Popen([sys.executable, "-c", _CHILD_BOOTSTRAP, __file__, engine, str(limit)],
+    process = subprocess.Popen([sys.executable, "-c", _CHILD_BOOTSTRAP, __file__, str(limit)],
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     try:
         output, _ = process.communicate(payload, timeout=timeout)
@@ -151,13 +146,11 @@ def _read_in_child(source, engine: str, *, limit: int, timeout: int) -> list[lis
     return result
 
 
-def _child(engine: str, limit: int) -> int:
-    import resource
-
+def _child(limit: int) -> int:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     source = pickle.load(sys.stdin.buffer)
     try:
-        answer = ("ok", read_rows(source, engine))
+        answer = ("ok", read_rows(source))
     except MemoryError:
         answer = ("memory", "")
     except SheetReadError as exc:

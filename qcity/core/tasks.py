@@ -9,6 +9,8 @@ from django.utils.translation import gettext
 
 from . import workdays
 from .idempotency import idempotency_records_purge
+from .models import User
+from .services import deadlines_recompute
 
 logger = logging.getLogger(__name__)
 
@@ -41,9 +43,6 @@ def check_holiday_calendar_coverage() -> str:
 @shared_task
 def deadlines_recompute_task(*, year: int, by_id: int | None, trigger: str) -> dict:
     """After a year's official holiday schedule was entered: recompute the stored deadlines it moves."""
-    from .models import User
-    from .services import deadlines_recompute
-
     by = User.objects.filter(pk=by_id).first() if by_id else None
     run = deadlines_recompute(year=year, by=by, trigger=trigger)
     return {"recomputation": run.pk, "checked": run.checked, "moved": run.moved}

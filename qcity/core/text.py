@@ -41,7 +41,7 @@ NAME_AND_CODE_FIELDS = [
     ("sampling.Sample", "manufacturer_name"), ("sampling.Sample", "product_name"),
     ("sampling.Sample", "batch_number"), ("sampling.Sample", "test_report_number"),
     ("indicators.Indicator", "code"), ("indicators.Indicator", "name"),
-    ("workplan.Task", "code"), ("workplan.Task", "title"), ("assessment.AssessmentScheme", "name"),
+    ("workplan.PlanTask", "code"), ("workplan.PlanTask", "title"), ("assessment.AssessmentScheme", "name"),
 ]
 
 

@@ -18,5 +18,4 @@ urlpatterns = [
     path("login-lockouts/", views.login_lockouts, name="login-lockouts"),
     path("login-lockouts/release/", views.login_lockout_release, name="login-lockout-release"),
     path("audit-log/", views.audit_log, name="audit-log"),
-    path("audit-log/export.xlsx", views.audit_log_export, name="audit-log-export"),
 ]

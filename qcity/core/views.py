@@ -12,10 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import access, selectors, services, workdays
-from .access import BUSINESS_ROLES
-from .audit import audit_record
-from .choices import AuditAction, Role
-from .exports import xlsx_bytes, xlsx_response
+from .choices import Role
+from .exports import AUDIT_EVENTS, export_view, wants_export, xlsx_export
 from .fields import parse_year
 from .filters import AuditEventFilter
 from .forms import (
@@ -30,11 +28,9 @@ from .forms import (
 )
 from .models import LegalDuration, RoleAssignment, User
 from .permissions import login_page, role_required
-from .selectors import DEADLINE_CHANGE_ROLES
+from .roles import BUSINESS, EVERYONE, STAFF_AND_SYSTEM_ADMIN
 from .tasks import holiday_calendar_coverage
 from .uploads import request_too_large
-
-ALL_ROLES = tuple(Role)
 
 
 @login_page
@@ -45,22 +41,22 @@ def home(request):
     return render(request, "core/home.html", {
         "assignments": access.assignments(request.user),
         "is_admin": bool(roles) and access.is_admin(request.user),
-        "has_business_role": bool(roles & BUSINESS_ROLES),
+        "has_business_role": bool(roles & BUSINESS),
         "calendar_warning": holiday_calendar_coverage() if Role.SYSTEM_ADMIN in roles else "",
     })
 
 
-@role_required(*ALL_ROLES)
+@role_required(*EVERYONE)
 def org_unit_list(request):
     return render(request, "core/org_unit_list.html", {"org_units": selectors.org_unit_list()})
 
 
-@role_required(*ALL_ROLES)
+@role_required(*EVERYONE)
 def department_list(request):
     return render(request, "core/department_list.html", {"departments": selectors.department_list()})
 
 
-@role_required(*ALL_ROLES)
+@role_required(*EVERYONE)
 def legal_duration_list(request):
     return render(request, "core/legal_duration_list.html", {
         "durations": selectors.legal_duration_list(),
@@ -86,7 +82,7 @@ def legal_duration_edit(request, pk):
                   status=400 if form.errors else 200)
 
 
-@role_required(*ALL_ROLES)
+@role_required(*EVERYONE)
 def holiday_calendar(request):
     today = timezone.localdate()
     years = selectors.holiday_calendar_years(today)
@@ -126,7 +122,7 @@ def holiday_calendar_year_edit(request):
     return render(request, "core/holiday_year_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@role_required(*DEADLINE_CHANGE_ROLES)
+@role_required(*STAFF_AND_SYSTEM_ADMIN)
 def deadline_changes(request):
     """Deadlines that moved when an official holiday schedule was entered: object, old → new."""
     changes = selectors.deadline_change_list(user=request.user)
@@ -259,26 +255,13 @@ def login_lockout_release(request):
 
 
 @role_required(Role.AUDIT_ADMIN)
+@export_view
 def audit_log(request):
     filterset = AuditEventFilter(request.GET, queryset=selectors.audit_event_list())
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    if wants_export(request):
+        return xlsx_export(request, AUDIT_EVENTS, queryset)
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     template = "core/partials/audit_table.html" if request.htmx else "core/audit_log.html"
     return render(request, template, {"filter": filterset, "page": page})
 
-
-@role_required(Role.AUDIT_ADMIN)
-def audit_log_export(request):
-    filterset = AuditEventFilter(request.GET, queryset=selectors.audit_event_list())
-    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    headings = ["时间", "操作人", "来源地址", "渠道", "动作", "对象类型", "对象标识", "对象", "说明", "变更前", "变更后"]
-    rows = (
-        [timezone.localtime(e.at).replace(tzinfo=None), e.actor_name, e.source_ip, e.channel,
-         e.get_action_display(), e.object_type, e.object_id, e.object_repr, e.message,
-         str(e.before) if e.before is not None else "", str(e.after) if e.after is not None else ""]
-        for e in queryset[:100_000].iterator(chunk_size=5000)
-    )
-    content = xlsx_bytes("审计日志", headings, rows)
-    audit_record(action=AuditAction.EXPORT, by=request.user, object_type="core.auditevent",
-                 object_repr="audit log", message=f"exported with filters {request.GET.urlencode()}"[:500])
-    return xlsx_response(content, f"audit-log-{timezone.localdate():%Y%m%d}.xlsx")

@@ -22,6 +22,7 @@ from dateutil.relativedelta import relativedelta
 
 from . import holiday_law
 from .choices import DurationUnit
+from .models import HolidayCalendarDay, HolidayCalendarYear
 
 # The schedule changes a few times a year; a short process cache keeps bulk deadline computation
 # (thousands of complaints) from hitting the database per day while edits show up within a minute.
@@ -40,8 +41,6 @@ _schedule: _Schedule | None = None
 
 
 def _load() -> _Schedule:
-    from .models import HolidayCalendarDay, HolidayCalendarYear
-
     years = frozenset(HolidayCalendarYear.objects.values_list("year", flat=True))
     exceptions = dict(HolidayCalendarDay.objects.filter(date__year__in=years).values_list("date", "is_workday"))
     return _Schedule(years=years, exceptions=exceptions, loaded=time.monotonic())

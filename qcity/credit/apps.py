@@ -8,6 +8,13 @@ class CreditConfig(AppConfig):
     verbose_name = _("信用监管")
 
     def ready(self):
+        from qcity.core.demo import register_demo
+
+        from . import demo
         from .deadlines import register
 
         register()
+        # after assessment only to keep the rows (and ids) of earlier demo runs for the same seed
+        register_demo("credit", demo.generate, reset=demo.reset, after=("assessment",))
+        # once every bulk-loaded event is in (sampling's), and before the inspection pools stratify by class
+        register_demo("credit-classify", demo.classify, after=("sampling",), before=("inspections",))

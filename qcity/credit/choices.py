@@ -57,7 +57,7 @@ class CreditListKind(models.TextChoices):
     RED = "red", _("守信红榜")
 
 
-class ListEntryReason(models.TextChoices):
+class CreditListEntryReason(models.TextChoices):
     # 经营异常名录, DOMAIN §2.1 (企业经营异常名录管理暂行办法 arts. 6–9)
     NO_ANNUAL_REPORT = "no_annual_report", _("未按规定期限公示年度报告")
     UNDISCLOSED_ITEMS = "undisclosed_items", _("未在责令期限内公示有关企业信息")
@@ -71,10 +71,10 @@ class ListEntryReason(models.TextChoices):
     SUSTAINED_GOOD_CREDIT = "sustained_good_credit", _("信用风险低且3年内无失信记录")
 
 
-ABNORMAL_REASONS = frozenset({ListEntryReason.NO_ANNUAL_REPORT, ListEntryReason.UNDISCLOSED_ITEMS,
-                              ListEntryReason.FALSE_INFORMATION, ListEntryReason.UNREACHABLE})
-SERIOUS_REASONS = frozenset({ListEntryReason.HEAVIER_PENALTY, ListEntryReason.ABNORMAL_ESCALATION})
-RED_REASONS = frozenset({ListEntryReason.QUALITY_AWARD, ListEntryReason.SUSTAINED_GOOD_CREDIT})
+ABNORMAL_REASONS = frozenset({CreditListEntryReason.NO_ANNUAL_REPORT, CreditListEntryReason.UNDISCLOSED_ITEMS,
+                              CreditListEntryReason.FALSE_INFORMATION, CreditListEntryReason.UNREACHABLE})
+SERIOUS_REASONS = frozenset({CreditListEntryReason.HEAVIER_PENALTY, CreditListEntryReason.ABNORMAL_ESCALATION})
+RED_REASONS = frozenset({CreditListEntryReason.QUALITY_AWARD, CreditListEntryReason.SUSTAINED_GOOD_CREDIT})
 REASONS_BY_LIST = {
     "abnormal_operations": ABNORMAL_REASONS,
     "serious_violation": SERIOUS_REASONS,
@@ -82,12 +82,12 @@ REASONS_BY_LIST = {
 }
 
 
-class ListEntryStatus(models.TextChoices):
+class CreditListEntryStatus(models.TextChoices):
     LISTED = "listed", _("在列")
     REMOVED = "removed", _("已移出")
 
 
-class ListRemovalReason(models.TextChoices):
+class CreditListRemovalReason(models.TextChoices):
     CURED = "cured", _("纠正失信行为后申请移出")
     EARLY_REMOVAL = "early_removal", _("信用修复提前移出")
     EXPIRED = "expired", _("期满自动移出")
@@ -98,7 +98,7 @@ class ListRemovalReason(models.TextChoices):
     OFFICE_DECISION = "office_decision", _("办公室决定移出")
 
 
-class RepairKind(models.TextChoices):
+class CreditRepairKind(models.TextChoices):
     """信用修复 covers three things (DOMAIN §2.4)."""
 
     ABNORMAL_LIST_REMOVAL = "abnormal_list_removal", _("移出经营异常名录")
@@ -106,7 +106,7 @@ class RepairKind(models.TextChoices):
     PENALTY_PUBLICATION_STOP = "penalty_publication_stop", _("提前停止公示行政处罚信息")
 
 
-class RepairStatus(models.TextChoices):
+class CreditRepairStatus(models.TextChoices):
     SUBMITTED = "submitted", _("已申请")
     ACCEPTED = "accepted", _("已受理")
     APPROVED = "approved", _("准予修复")
@@ -114,7 +114,7 @@ class RepairStatus(models.TextChoices):
     NOT_ACCEPTED = "not_accepted", _("不予受理")
 
 
-class ObjectionStatus(models.TextChoices):
+class CreditObjectionStatus(models.TextChoices):
     SUBMITTED = "submitted", _("待处理")
     UPHELD = "upheld", _("异议成立")
     DISMISSED = "dismissed", _("异议不成立")

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from qcity.core import deadlines
 
-from .models import CreditEvent, CreditListEntry, Objection, RepairApplication
+from .models import CreditEvent, CreditListEntry, CreditObjection, CreditRepair
 from .services import events, lists, objections, repairs
 
 
@@ -15,7 +15,7 @@ def _file_url(obj) -> str:
 
 def _describe(obj) -> str:
     """The enterprise and what the item is: 郑州某某有限公司 · 信用异议（待处理）."""
-    what = f"{obj._meta.verbose_name}（{obj.get_status_display()}）" if isinstance(obj, Objection) else str(obj)
+    what = f"{obj._meta.verbose_name}（{obj.get_status_display()}）" if isinstance(obj, CreditObjection) else str(obj)
     return f"{obj.enterprise.name} · {what}"
 
 
@@ -26,8 +26,8 @@ def register() -> None:
                        compute=lambda e: events.publication_due_on(e.kind, e.occurred_on), **common)
     deadlines.register(CreditListEntry, "publication_due_on", start="decided_on", compute=lists.publication_due_on,
                        **common)
-    deadlines.register(RepairApplication, "acceptance_due_on", start="submitted_on",
+    deadlines.register(CreditRepair, "acceptance_due_on", start="submitted_on",
                        compute=repairs.acceptance_due_on, **common)
-    deadlines.register(RepairApplication, "decision_due_on", start="accepted_on", compute=repairs.decision_due_on,
+    deadlines.register(CreditRepair, "decision_due_on", start="accepted_on", compute=repairs.decision_due_on,
                        **common)
-    deadlines.register(Objection, "reply_due_on", start="submitted_on", compute=objections.reply_due_on, **common)
+    deadlines.register(CreditObjection, "reply_due_on", start="submitted_on", compute=objections.reply_due_on, **common)

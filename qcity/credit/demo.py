@@ -32,18 +32,29 @@ from .choices import (
     NEGATIVE_KINDS,
     CreditEventKind,
     CreditEventStatus,
+    CreditListEntryReason,
     CreditListKind,
-    ListEntryReason,
 )
 from .models import (
     CreditClassChange,
     CreditClassification,
     CreditEvent,
     CreditListEntry,
-    Objection,
-    RepairApplication,
+    CreditObjection,
+    CreditRepair,
 )
 from .periods import period_end
+from .services import (
+    abnormal_list_enter,
+    credit_event_record,
+    credit_lists_maintain,
+    credit_objection_decide,
+    credit_objection_file,
+    credit_reclassify_all,
+    credit_repair_accept,
+    credit_repair_apply,
+    credit_repair_decide,
+)
 
 OVERDUE_DAYS = 30  # an unpublished item is never overdue by more than this in a fresh demo
 EVENT_RATE = 0.04  # credit events per enterprise in the demo year (credit's own kinds)
@@ -161,8 +172,8 @@ def _events(ctx, due: _Due, rows: list[tuple]) -> list[CreditEvent]:
 def _entries(ctx, due: _Due, abnormal_rows, serious_events, red_rows) -> list[tuple[CreditListEntry, CreditEvent]]:
     rng = ctx.rng("credit-lists")
     pairs = []
-    reasons = [ListEntryReason.NO_ANNUAL_REPORT] * 7 + [ListEntryReason.UNREACHABLE] * 2 + [
-        ListEntryReason.UNDISCLOSED_ITEMS, ListEntryReason.FALSE_INFORMATION]
+    reasons = [CreditListEntryReason.NO_ANNUAL_REPORT] * 7 + [CreditListEntryReason.UNREACHABLE] * 2 + [
+        CreditListEntryReason.UNDISCLOSED_ITEMS, CreditListEntryReason.FALSE_INFORMATION]
     today = ctx.today
     july = today.year if today > datetime.date(today.year, 7, 31) else today.year - 1
     three_years_ago = today.replace(year=today.year - 3, day=min(today.day, 28))
@@ -173,9 +184,9 @@ def _entries(ctx, due: _Due, abnormal_rows, serious_events, red_rows) -> list[tu
         else:
             reason = rng.choice(reasons)
             start, end = ((datetime.date(july, 7, 1), datetime.date(july, 7, 31))
-                          if reason == ListEntryReason.NO_ANNUAL_REPORT else (ctx.year_start, ctx.last_workday))
+                          if reason == CreditListEntryReason.NO_ANNUAL_REPORT else (ctx.year_start, ctx.last_workday))
             decided = _day(rng, ctx, start, end)
-        reason = ListEntryReason.NO_ANNUAL_REPORT if n % 200 == 0 else reason
+        reason = CreditListEntryReason.NO_ANNUAL_REPORT if n % 200 == 0 else reason
         authority = f"{unit}市场监督管理局"
         entry = CreditListEntry(enterprise_id=enterprise_id, list_kind=CreditListKind.ABNORMAL_OPERATIONS,
                                 reason=reason, decided_on=decided, decision_authority=authority, published_on=decided,
@@ -189,7 +200,7 @@ def _entries(ctx, due: _Due, abnormal_rows, serious_events, red_rows) -> list[tu
         publication_due = due.deadline("serious-list-publication", decided)
         published = _published_on(rng, decided, publication_due.on, ctx, in_time=0.85, late=0.0)
         entry = CreditListEntry(enterprise_id=penalty.enterprise_id, list_kind=CreditListKind.SERIOUS_VIOLATION,
-                                reason=ListEntryReason.HEAVIER_PENALTY, decided_on=decided,
+                                reason=CreditListEntryReason.HEAVIER_PENALTY, decided_on=decided,
                                 decision_authority=penalty.source_authority, penalty_event=penalty,
                                 detail=penalty.summary, published_on=published,
                                 earliest_repair_on=due.period_end("serious-list-early-removal-minimum", decided),
@@ -205,7 +216,7 @@ def _entries(ctx, due: _Due, abnormal_rows, serious_events, red_rows) -> list[tu
         decided = _day(rng, ctx, ctx.year_start + _days(90), ctx.last_workday)
         awarded = ctx.workday(decided - _days(30))
         entry = CreditListEntry(enterprise_id=enterprise_id, list_kind=CreditListKind.RED,
-                                reason=ListEntryReason.QUALITY_AWARD, decided_on=decided,
+                                reason=CreditListEntryReason.QUALITY_AWARD, decided_on=decided,
                                 decision_authority="郑州市质量强市工作领导小组办公室", published_on=decided,
                                 ends_on=due.period_end("red-list-term", decided))
         award = CreditEvent(enterprise_id=enterprise_id, kind=CreditEventKind.QUALITY_AWARD,
@@ -246,16 +257,6 @@ def _workflows(ctx) -> dict[str, int]:
     working days, so that their acceptance, decision or reply is due around today — one objection filed
     on the last working day, next to a penalty decided that day and still to publish (the district
     officer's fresh work; in December both deadlines run into next year, on the provisional calendar)."""
-    from .services import (
-        abnormal_list_enter,
-        credit_event_record,
-        objection_decide,
-        objection_file,
-        repair_accept,
-        repair_apply,
-        repair_decide,
-    )
-
     demo = ctx.results.get("demo_enterprise")
     unit = ctx.demo_district
     candidates = list(Enterprise.objects.filter(org_unit=unit, credit_list_entries__isnull=True,
@@ -295,18 +296,18 @@ def _workflows(ctx) -> dict[str, int]:
                                 source_ref=f"credit:demo:penalty:{enterprise_id}", by=None, today=last)
         elif n < 6:  # abnormal listings with repair applications in every state
             decided = ctx.workday(today - _days(150))
-            entry = abnormal_list_enter(enterprise=enterprise, reason=ListEntryReason.NO_ANNUAL_REPORT,
+            entry = abnormal_list_enter(enterprise=enterprise, reason=CreditListEntryReason.NO_ANNUAL_REPORT,
                                         decided_on=decided, decision_authority=authority, by=None, today=decided)
             applied, accepted, approved = repairs[n]
             day = workdays_ago(applied)
-            application = repair_apply(enterprise=enterprise, kind="abnormal_list_removal", list_entry=entry,
+            application = credit_repair_apply(enterprise=enterprise, kind="abnormal_list_removal", list_entry=entry,
                                        by=None, today=day, **proof)
             counts["repairs"] += 1
             if accepted is not None:
-                application = repair_accept(application=application, accept=accepted,
+                application = credit_repair_accept(application=application, accept=accepted,
                                             note="" if accepted else "材料不齐全", by=None, today=day)
             if approved is not None:
-                repair_decide(application=application, approve=approved, note="" if approved else "年报仍未补报",
+                credit_repair_decide(application=application, approve=approved, note="" if approved else "年报仍未补报",
                               by=None, today=ctx.workday(day, 1))
         else:  # published penalties with objections: open, upheld, dismissed
             penalty = credit_event_record(
@@ -315,11 +316,11 @@ def _workflows(ctx) -> dict[str, int]:
                 summary=rng.choice(PENALTY_TEXTS), source_ref=f"credit:demo:penalty:{enterprise_id}",
                 published_on=ctx.workday(today - _days(100)), by=None, today=last)
             filed, decided, upheld = objections[n - 6]
-            objection = objection_file(credit_event=penalty, grounds="处罚决定已被行政复议变更，请求更正公示信息",
+            objection = credit_objection_file(credit_event=penalty, grounds="处罚决定已被行政复议变更，请求更正公示信息",
                                        evidence="行政复议决定书", by=None, today=workdays_ago(filed))
             counts["objections"] += 1
             if decided is not None:
-                objection_decide(objection=objection, upheld=upheld,
+                credit_objection_decide(objection=objection, upheld=upheld,
                                  note="经核实复议已撤销原处罚决定" if upheld else "经核实处罚决定合法有效", by=None,
                                  today=workdays_ago(decided))
     return counts
@@ -352,7 +353,6 @@ def generate(ctx) -> dict[str, Any]:
                      object_repr="demo credit data",
                      message=f"demo: {len(events) + written} credit events and {entries} list entries loaded")
     counts = _workflows(ctx)
-    from .services import credit_lists_maintain
 
     maintained = credit_lists_maintain(today=ctx.last_workday)
     return {"credit_events": CreditEvent.objects.count(), "list_entries": CreditListEntry.objects.count(),
@@ -362,8 +362,6 @@ def generate(ctx) -> dict[str, Any]:
 def classify(ctx) -> dict[str, Any]:
     """Classify every enterprise as of today, once the events loaded in bulk are in (see the order of the
     generators in the demo command)."""
-    from .services import credit_reclassify_all
-
     outcome = credit_reclassify_all(on=ctx.today)
     return {"classified": outcome.enterprises, "changed": outcome.changed, "seconds": round(outcome.seconds)}
 
@@ -373,7 +371,7 @@ def reset(ctx) -> dict[str, Any]:
     model versions stay. Raw deletes, in dependency order, because the city scale has ~100,000 rows."""
     counts = {}
     with transaction.atomic(), connection.cursor() as cursor:
-        for model in (Objection, RepairApplication, CreditClassChange, CreditClassification):
+        for model in (CreditObjection, CreditRepair, CreditClassChange, CreditClassification):
             cursor.execute(f"DELETE FROM {model._meta.db_table}")
             counts[model._meta.model_name] = cursor.rowcount
         table = CreditListEntry._meta.db_table
@@ -383,4 +381,3 @@ def reset(ctx) -> dict[str, Any]:
         cursor.execute(f"DELETE FROM {CreditEvent._meta.db_table}")
         counts["credit_events"] = cursor.rowcount
     return {f"{k}_deleted": max(v, 0) for k, v in counts.items()}
-

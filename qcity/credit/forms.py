@@ -9,7 +9,7 @@ from qcity.core.fields import BoundedDateFormField, CleanTextFormField, IdFormFi
 from qcity.core.forms import DateInput, StyledForm
 from qcity.core.parsers import JSONTooDeep, json_loads
 
-from .choices import ABNORMAL_REASONS, RED_REASONS, CreditEventKind, ListEntryReason, RepairKind
+from .choices import ABNORMAL_REASONS, RED_REASONS, CreditEventKind, CreditListEntryReason, CreditRepairKind
 
 
 class CreditEventForm(StyledForm):
@@ -43,14 +43,14 @@ class WithdrawForm(StyledForm):
 
 
 def _reason_choices(reasons):
-    return [(value, label) for value, label in ListEntryReason.choices if value in reasons]
+    return [(value, label) for value, label in CreditListEntryReason.choices if value in reasons]
 
 
 class ListEntryForm(StyledForm):
     """One form for the three lists; the view removes the fields a list does not use."""
 
     uscc = CleanTextFormField(label=_("统一社会信用代码"), max_length=18)
-    reason = forms.ChoiceField(label=_("列入事由"), choices=ListEntryReason.choices)
+    reason = forms.ChoiceField(label=_("列入事由"), choices=CreditListEntryReason.choices)
     penalty_event = IdFormField(label=_("所依据的较重行政处罚（信用事项编号）"))
     decided_on = BoundedDateFormField(label=_("决定日期"), widget=DateInput())
     decision_authority = CleanTextFormField(label=_("作出决定机关"), max_length=100)
@@ -71,14 +71,14 @@ class ListRemoveForm(StyledForm):
     note = forms.CharField(label=_("移出说明"), max_length=300)
 
 
-class RepairForm(StyledForm):
-    kind = forms.ChoiceField(label=_("修复类别"), choices=RepairKind.choices)
+class CreditRepairForm(StyledForm):
+    kind = forms.ChoiceField(label=_("修复类别"), choices=CreditRepairKind.choices)
     target = forms.CharField(widget=forms.HiddenInput)  # "entry:<pk>" or "event:<pk>"
     compliance_proof = forms.CharField(label=_("已履行义务、纠正失信行为的证明"), widget=forms.Textarea(attrs={"rows": 3}))
     commitment_letter = forms.CharField(label=_("信用承诺书"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ObjectionForm(StyledForm):
+class CreditObjectionForm(StyledForm):
     target = forms.CharField(widget=forms.HiddenInput)  # "entry:<pk>" or "event:<pk>"
     grounds = forms.CharField(label=_("异议理由"), widget=forms.Textarea(attrs={"rows": 3}))
     evidence = forms.CharField(label=_("证明材料"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -11,13 +11,13 @@ from . import publication
 from .choices import (
     CreditEventKind,
     CreditEventStatus,
+    CreditListEntryReason,
+    CreditListEntryStatus,
     CreditListKind,
-    ListEntryReason,
-    ListEntryStatus,
-    ListRemovalReason,
-    ObjectionStatus,
-    RepairKind,
-    RepairStatus,
+    CreditListRemovalReason,
+    CreditObjectionStatus,
+    CreditRepairKind,
+    CreditRepairStatus,
     RiskClass,
 )
 
@@ -165,7 +165,7 @@ class CreditListEntry(models.Model):
     enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE,
                                    related_name="credit_list_entries")
     list_kind = models.CharField(_("名录"), max_length=30, choices=CreditListKind.choices)
-    reason = models.CharField(_("列入事由"), max_length=30, choices=ListEntryReason.choices)
+    reason = models.CharField(_("列入事由"), max_length=30, choices=CreditListEntryReason.choices)
     detail = models.TextField(_("事实与依据"), blank=True)
     decided_on = models.DateField(_("列入决定日期"))
     decision_authority = models.CharField(_("作出决定机关"), max_length=100)
@@ -180,10 +180,10 @@ class CreditListEntry(models.Model):
     earliest_repair_on = models.DateField(_("最早可申请信用修复日期"), null=True, blank=True)
     ends_on = models.DateField(_("期满日期"), null=True, blank=True,
                                help_text=_("严重违法失信名单期满自动移出、经营异常名录届满转入严重违法失信名单的日期"))
-    status = models.CharField(_("状态"), max_length=20, choices=ListEntryStatus.choices,
-                              default=ListEntryStatus.LISTED)
+    status = models.CharField(_("状态"), max_length=20, choices=CreditListEntryStatus.choices,
+                              default=CreditListEntryStatus.LISTED)
     removed_on = models.DateField(_("移出日期"), null=True, blank=True)
-    removal_reason = models.CharField(_("移出原因"), max_length=30, choices=ListRemovalReason.choices, blank=True)
+    removal_reason = models.CharField(_("移出原因"), max_length=30, choices=CreditListRemovalReason.choices, blank=True)
     removal_note = models.CharField(_("移出说明"), max_length=300, blank=True)
     entry_event = models.ForeignKey(CreditEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -210,16 +210,16 @@ class CreditListEntry(models.Model):
 
     @property
     def is_listed(self) -> bool:
-        return self.status == ListEntryStatus.LISTED
+        return self.status == CreditListEntryStatus.LISTED
 
 
-class RepairApplication(models.Model):
+class CreditRepair(models.Model):
     """信用修复申请 (DOMAIN §2.4): proof of compliance and a credit commitment letter, accepted and
     decided within working-day periods."""
 
     enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE,
                                    related_name="credit_repairs")
-    kind = models.CharField(_("修复类别"), max_length=40, choices=RepairKind.choices)
+    kind = models.CharField(_("修复类别"), max_length=40, choices=CreditRepairKind.choices)
     list_entry = models.ForeignKey(CreditListEntry, verbose_name=_("名录名单记录"), null=True, blank=True,
                                    on_delete=models.CASCADE, related_name="repairs")
     credit_event = models.ForeignKey(CreditEvent, verbose_name=_("行政处罚信息"), null=True, blank=True,
@@ -233,7 +233,7 @@ class RepairApplication(models.Model):
     decision_due_on = models.DateField(_("决定期限"), null=True, blank=True)
     decision_due_on_provisional_year = provisional_year_field()
     decided_on = models.DateField(_("决定日期"), null=True, blank=True)
-    status = models.CharField(_("状态"), max_length=20, choices=RepairStatus.choices, default=RepairStatus.SUBMITTED)
+    status = models.CharField(_("状态"), max_length=20, choices=CreditRepairStatus.choices, default=CreditRepairStatus.SUBMITTED)
     decision_note = models.CharField(_("处理意见"), max_length=500, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")
@@ -256,7 +256,7 @@ class RepairApplication(models.Model):
         return f"{self.get_kind_display()}（{self.get_status_display()}）"
 
 
-class Objection(models.Model):
+class CreditObjection(models.Model):
     """异议: the enterprise disputes a published credit item (an event or a list entry)."""
 
     enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE,
@@ -270,8 +270,8 @@ class Objection(models.Model):
     submitted_on = models.DateField(_("提出日期"))
     reply_due_on = models.DateField(_("答复期限"))
     reply_due_on_provisional_year = provisional_year_field()
-    status = models.CharField(_("状态"), max_length=20, choices=ObjectionStatus.choices,
-                              default=ObjectionStatus.SUBMITTED)
+    status = models.CharField(_("状态"), max_length=20, choices=CreditObjectionStatus.choices,
+                              default=CreditObjectionStatus.SUBMITTED)
     decision_note = models.CharField(_("处理意见"), max_length=500, blank=True)
     decided_on = models.DateField(_("处理日期"), null=True, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

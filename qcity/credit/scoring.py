@@ -13,7 +13,19 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from qcity.enterprises.choices import EnterpriseStatus
+
 from .choices import CreditEventKind, CreditListKind, RiskClass
+
+# An enterprise not classified yet counts as B, the ordinary class (DOMAIN §3: normal inspection ratio),
+# so it is neither spared nor singled out by a draw.
+UNCLASSIFIED_RISK_CLASS = RiskClass.B
+
+
+def risk_class_or_default(classification) -> str:
+    """The class value ("a".."d") of a `CreditClassification`, or UNCLASSIFIED_RISK_CLASS's when there is none."""
+    return classification.risk_class if classification is not None else UNCLASSIFIED_RISK_CLASS.value
+
 
 DEFAULT_PARAMETERS: dict[str, Any] = {
     # Events count while they are not withdrawn and formed within the look-back window; events of the most
@@ -58,10 +70,10 @@ AGE_BANDS = {"new": _("成立不满{new}年"), "young": _("成立不满{young}�
 
 def _int(errors: list[str], path: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        errors.append(f"{path}：须为整数")
+        errors.append(_("%(path)s：须为整数") % {"path": path})
         return 0
     if abs(value) > 10_000:
-        errors.append(f"{path}：绝对值不能超过10000")
+        errors.append(_("%(path)s：绝对值不能超过10000") % {"path": path})
     return value
 
 
@@ -73,48 +85,48 @@ def parameters_validate(parameters: Any) -> dict[str, Any]:
     clean = copy.deepcopy(DEFAULT_PARAMETERS)
     unknown = set(parameters) - set(DEFAULT_PARAMETERS)
     if unknown:
-        errors.append(f"未知参数：{'、'.join(sorted(unknown))}")
+        errors.append(_("未知参数：%(unknown)s") % {"unknown": '、'.join(sorted(unknown))})
     for key in ("look_back_years", "recent_years"):
         if key in parameters:
             clean[key] = _int(errors, key, parameters[key])
     if not 1 <= clean["look_back_years"] <= 10:
-        errors.append("look_back_years：须在1到10之间")
+        errors.append(_("look_back_years：须在1到10之间"))
     if not 1 <= clean["recent_years"] <= clean["look_back_years"]:
-        errors.append("recent_years：须在1到look_back_years之间")
+        errors.append(_("recent_years：须在1到look_back_years之间"))
     for section in ("events", "age", "status", "certifications", "lapsed_licences", "lists", "floors",
                     "thresholds"):
         if section not in parameters:
             continue
         given = parameters[section]
         if not isinstance(given, dict):
-            errors.append(f"{section}：须为JSON对象")
+            errors.append(_("%(section)s：须为JSON对象") % {"section": section})
             continue
         for key, value in given.items():
             if key not in DEFAULT_PARAMETERS[section]:
-                errors.append(f"{section}.{key}：未知项")
+                errors.append(_("%(section)s.%(key)s：未知项") % {"section": section, "key": key})
             elif section == "events":
                 if not isinstance(value, dict) or set(value) - {"recent", "older"}:
-                    errors.append(f"events.{key}：须为 {{\"recent\": 整数, \"older\": 整数}}")
+                    errors.append(_("events.%(key)s：须为 {\"recent\": 整数, \"older\": 整数}") % {"key": key})
                     continue
                 for part in ("recent", "older"):
                     if part in value:
                         clean["events"][key][part] = _int(errors, f"events.{key}.{part}", value[part])
             elif section == "floors":
                 if value not in RiskClass.values and value is not None:
-                    errors.append(f"floors.{key}：须为 a、b、c、d 或 null")
+                    errors.append(_("floors.%(key)s：须为 a、b、c、d 或 null") % {"key": key})
                 clean["floors"][key] = value
             else:
                 clean[section][key] = _int(errors, f"{section}.{key}", value)
     age = clean["age"]
     if not 0 < age["new_under_years"] < age["young_under_years"] <= age["mature_years"]:
-        errors.append("age：须满足 0 < new_under_years < young_under_years ≤ mature_years")
+        errors.append(_("age：须满足 0 < new_under_years < young_under_years ≤ mature_years"))
     for section in ("certifications", "lapsed_licences"):
         each, cap = clean[section]["points_each"], clean[section]["cap"]
         if each * cap < 0 or abs(cap) < abs(each):
-            errors.append(f"{section}.cap：须与points_each同号且绝对值不小于points_each")
+            errors.append(_("%(section)s.cap：须与points_each同号且绝对值不小于points_each") % {"section": section})
     t = clean["thresholds"]
     if not t["a"] < t["b"] < t["c"]:
-        errors.append("thresholds：须满足 a < b < c")
+        errors.append(_("thresholds：须满足 a < b < c"))
     if errors:
         raise ValidationError({"parameters": errors})
     return clean
@@ -135,8 +147,6 @@ def factor_label(key: str, detail: Any, parameters: dict[str, Any]) -> str:
         return str(template).format(new=age["new_under_years"], young=age["young_under_years"],
                                     mature=age["mature_years"])
     if key == "status":
-        from qcity.enterprises.choices import EnterpriseStatus
-
         return _("登记状态：%(status)s") % {"status": EnterpriseStatus(detail).label if detail in EnterpriseStatus.values
                                             else detail}
     if key == "certifications":

@@ -19,10 +19,10 @@ urlpatterns = [
     path("list-entries/<int:pk>/publish/", lists.list_entry_publish, name="list-entry-publish"),
     path("list-entries/<int:pk>/remove/", lists.list_entry_remove, name="list-entry-remove"),
     path("objections/", queues.objection_queue, name="objection-queue"),
-    path("objections/<int:pk>/decide/", queues.objection_decide, name="objection-decide"),
+    path("objections/<int:pk>/decide/", queues.credit_objection_decide, name="objection-decide"),
     path("repairs/", queues.repair_queue, name="repair-queue"),
-    path("repairs/<int:pk>/accept/", queues.repair_accept, name="repair-accept"),
-    path("repairs/<int:pk>/decide/", queues.repair_decide, name="repair-decide"),
+    path("repairs/<int:pk>/accept/", queues.credit_repair_accept, name="repair-accept"),
+    path("repairs/<int:pk>/decide/", queues.credit_repair_decide, name="repair-decide"),
     path("scoring-model/", scoring.scoring_model, name="scoring-model"),
     path("scoring-model/reclassify/", scoring.reclassify, name="reclassify"),
 ]

@@ -42,7 +42,7 @@ class CertificationKind(models.TextChoices):
     IATF16949 = "iatf16949", _("IATF 16949 汽车质量管理体系")
 
 
-class ImportStatus(models.TextChoices):
+class EnterpriseImportStatus(models.TextChoices):
     QUEUED = "queued", _("排队中")
     RUNNING = "running", _("处理中")
     REJECTED = "rejected", _("有错误，未导入")

@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from qcity.core.forms import style_widgets
+from qcity.core.filters import StyledFilterSet, in_org_unit
 from qcity.core.models import OrgUnit
 
 from .choices import EnterpriseStatus, EntityType
@@ -9,7 +9,7 @@ from .models import Enterprise
 from .search import filter_by_text
 
 
-class EnterpriseFilter(django_filters.FilterSet):
+class EnterpriseFilter(StyledFilterSet):
     """Shared by the list page and the API."""
 
     q = django_filters.CharFilter(label=_("代码/名称/拼音首字母"), method="filter_q")
@@ -24,11 +24,6 @@ class EnterpriseFilter(django_filters.FilterSet):
         model = Enterprise
         fields = ["q", "uscc", "org_unit", "entity_type", "status", "industry_code"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style_widgets(self.form)
-        self.form.fields["org_unit"].label_from_instance = lambda unit: unit.short_name or unit.name
-
     def filter_q(self, queryset, name, value):
         code = value.strip().upper()
         if len(code) == 18 and code.isalnum():
@@ -36,12 +31,8 @@ class EnterpriseFilter(django_filters.FilterSet):
         return filter_by_text(queryset, value)
 
     def filter_org_unit(self, queryset, name, value):
-        # a city-level choice means everything; a district includes nothing below it today, but zones
-        # or streets added later under it are covered by the path prefix
-        if value.parent_id is None:
-            return queryset
-        ids = OrgUnit.objects.filter(path__startswith=value.path).values_list("id", flat=True)
-        return queryset.filter(org_unit_id__in=list(ids))
+        # a district includes nothing below it today, but zones or streets added later are covered
+        return in_org_unit(queryset, value)
 
     def filter_industry(self, queryset, name, value):
         return queryset.filter(industry_code__startswith=value.strip().upper())

@@ -21,18 +21,19 @@ from django.utils.translation import gettext as _
 
 from qcity.core import access
 from qcity.core.audit import audit_record
-from qcity.core.choices import ENTERPRISE_EDITOR_ROLES, AuditAction
+from qcity.core.choices import AuditAction
 from qcity.core.models import OrgUnit, User
+from qcity.core.roles import MARKET_OFFICERS
 from qcity.core.sheets import SheetReadError, first_sheet_rows, reads_in_process
 from qcity.core.uploads import XLSX_TYPES, validate_upload
 
-from .choices import EnterpriseStatus, EntityType, ImportStatus
+from .choices import EnterpriseImportStatus, EnterpriseStatus, EntityType
 from .models import Enterprise, EnterpriseImport
 from .search import name_initials
 from .validators import validate_industry_code, validate_uscc
 
 # heading → model field, in export order
-COLUMNS = {
+COLUMNS = {  # i18n-ignore: the headings of the Chinese import sheet
     "统一社会信用代码": "uscc",
     "企业名称": "name",
     "主体类型": "entity_type",
@@ -44,7 +45,9 @@ COLUMNS = {
     "成立日期": "established_on",
     "登记状态": "status",
 }
-REQUIRED = {"统一社会信用代码", "企业名称", "主体类型", "行业代码", "所属区域"}
+REQUIRED = {"统一社会信用代码", "企业名称", "主体类型", "行业代码", "所属区域"}  # i18n-ignore: sheet headings
+# model field → its heading in the sheet (problems name the column as the uploaded file does)
+HEADING = {field: heading for heading, field in COLUMNS.items()}
 MAX_ERRORS_KEPT = 1000
 BATCH = 5000
 
@@ -133,24 +136,24 @@ def _open(upload, *, checked: bool = False):
     if not checked:
         check_upload(upload)
     try:
-        rows = iter(first_sheet_rows(_source(upload), engine="calamine"))
+        rows = iter(first_sheet_rows(_source(upload)))
     except SheetReadError as exc:
         if exc.reason == "unreadable":
             raise ImportFileError({"file": [_("无法读取工作簿：%(error)s") % {"error": exc.detail}]}) from None
         raise ImportFileError({"file": [exc.user_message()]}) from None
     header = next(rows, None)
     if header is None or not any(header):
-        raise ImportFileError({"file": ["工作表为空：第1行应为表头"]})
+        raise ImportFileError({"file": [_("工作表为空：第1行应为表头")]})
     headings = [_text(h) for h in header]
     missing = [h for h in COLUMNS if h in REQUIRED and h not in headings]
     unknown = [h for h in headings if h and h not in COLUMNS]
     if missing or unknown:
         parts = []
         if missing:
-            parts.append("缺少列：" + "、".join(missing))
+            parts.append(_("缺少列：%(columns)s") % {"columns": "、".join(missing)})
         if unknown:
-            parts.append("无法识别的列：" + "、".join(unknown))
-        raise ImportFileError({"file": ["表头错误（第1行）：" + "；".join(parts)]})
+            parts.append(_("无法识别的列：%(columns)s") % {"columns": "、".join(unknown)})
+        raise ImportFileError({"file": [_("表头错误（第1行）：%(problems)s") % {"problems": "；".join(parts)}]})
     return rows, {COLUMNS[h]: i for i, h in enumerate(headings) if h in COLUMNS}
 
 
@@ -173,8 +176,8 @@ def _parse_rows(rows, positions: dict[str, int], user: User | None) -> ParseResu
     result = ParseResult()
     lookups = _lookup_tables(user)
     seen: dict[str, int] = {}
-    scope = None if user is None else access.org_unit_scope(user, ENTERPRISE_EDITOR_ROLES)
-    can_edit = user is None or access.has_role(user, *ENTERPRISE_EDITOR_ROLES)
+    scope = None if user is None else access.org_unit_scope(user, MARKET_OFFICERS)
+    can_edit = user is None or access.has_role(user, *MARKET_OFFICERS)
     for number, raw in enumerate(rows, start=2):
         if raw is None or not any(v not in (None, "") for v in raw):
             continue
@@ -183,7 +186,7 @@ def _parse_rows(rows, positions: dict[str, int], user: User | None) -> ParseResu
         row, problems = _parse_row(values, lookups, scope, can_edit)
         if "uscc" in row:
             if row["uscc"] in seen:
-                problems.append(("统一社会信用代码", f"与第{seen[row['uscc']]}行重复"))
+                problems.append((HEADING["uscc"], _("与第%(seen)s行重复") % {"seen": seen[row['uscc']]}))
             else:
                 seen[row["uscc"]] = number
         for column, message in problems:
@@ -192,7 +195,7 @@ def _parse_rows(rows, positions: dict[str, int], user: User | None) -> ParseResu
             result.rows.append((number, row))
     _check_existing(result)
     if result.total_rows == 0:
-        raise ImportFileError({"file": ["文件只有表头，没有数据行"]})
+        raise ImportFileError({"file": [_("文件只有表头，没有数据行")]})
     return result
 
 
@@ -204,24 +207,24 @@ def _parse_row(values: dict, lookups, scope: list[str] | None, can_edit: bool) -
     try:
         row["uscc"] = validate_uscc(_text(values.get("uscc")))
     except ValidationError as exc:
-        problems.append(("统一社会信用代码", exc.messages[0]))
+        problems.append((HEADING["uscc"], exc.messages[0]))
     row["name"] = _text(values.get("name"))
     if not row["name"]:
-        problems.append(("企业名称", "不能为空"))
+        problems.append((HEADING["name"], _("不能为空")))
     elif len(row["name"]) > 200:
-        problems.append(("企业名称", "超过200字"))
+        problems.append((HEADING["name"], _("超过200字")))
     row["entity_type"] = choices[EntityType].get(_text(values.get("entity_type")))
     if row["entity_type"] is None:
-        problems.append(("主体类型", f"无法识别“{_text(values.get('entity_type'))}”"))
+        problems.append((HEADING["entity_type"], _("无法识别“%(value)s”") % {"value": _text(values.get('entity_type'))}))
     try:
         row["industry_code"] = validate_industry_code(_text(values.get("industry_code")))
     except ValidationError as exc:
-        problems.append(("行业代码", exc.messages[0]))
+        problems.append((HEADING["industry_code"], exc.messages[0]))
     unit = units.get(_text(values.get("org_unit")))
     if unit is None:
-        problems.append(("所属区域", f"无法识别“{_text(values.get('org_unit'))}”"))
+        problems.append((HEADING["org_unit"], _("无法识别“%(value)s”") % {"value": _text(values.get('org_unit'))}))
     elif not can_edit or (scope is not None and not any(unit.path.startswith(p) for p in scope)):
-        problems.append(("所属区域", f"无权导入{unit.name}的企业"))
+        problems.append((HEADING["org_unit"], _("无权导入%(name)s的企业") % {"name": unit.name}))
     row["org_unit_id"] = unit.pk if unit else None
     row["address"] = _text(values.get("address"))[:300]
     row["legal_representative"] = _text(values.get("legal_representative"))[:50]
@@ -229,19 +232,19 @@ def _parse_row(values: dict, lookups, scope: list[str] | None, can_edit: bool) -
     try:
         row["registered_capital"] = None if capital in (None, "") else decimal.Decimal(_text(capital))
         if row["registered_capital"] is not None and row["registered_capital"] < 0:
-            problems.append(("注册资本（万元）", "不能为负数"))
+            problems.append((HEADING["registered_capital"], _("不能为负数")))
     except decimal.InvalidOperation:
-        problems.append(("注册资本（万元）", f"不是数字：“{_text(capital)}”"))
+        problems.append((HEADING["registered_capital"], _("不是数字：“%(capital)s”") % {"capital": _text(capital)}))
     try:
         row["established_on"] = _date(values.get("established_on"))
         if row["established_on"] and row["established_on"] > datetime.date.today():
-            problems.append(("成立日期", "晚于今天"))
+            problems.append((HEADING["established_on"], _("晚于今天")))
     except ValueError:
-        problems.append(("成立日期", f"日期格式应为 YYYY-MM-DD：“{_text(values.get('established_on'))}”"))
+        problems.append((HEADING["established_on"], _("日期格式应为 YYYY-MM-DD：“%(value)s”") % {"value": _text(values.get('established_on'))}))
     status_text = _text(values.get("status"))
     row["status"] = choices[EnterpriseStatus].get(status_text) if status_text else EnterpriseStatus.ACTIVE
     if row["status"] is None:
-        problems.append(("登记状态", f"无法识别“{status_text}”"))
+        problems.append((HEADING["status"], _("无法识别“%(status_text)s”") % {"status_text": status_text}))
     return row, problems
 
 
@@ -256,7 +259,7 @@ def _check_existing(result: ParseResult) -> None:
     kept = []
     for number, row in result.rows:
         if row["uscc"] in existing:
-            result.error(number, "统一社会信用代码", f"{row['uscc']} 已登记")
+            result.error(number, HEADING["uscc"], _("%(uscc)s 已登记") % {"uscc": row['uscc']})
         else:
             kept.append((number, row))
     result.rows = kept
@@ -295,12 +298,12 @@ def _insert(rows) -> None:
 
 def enterprise_import_submit(*, upload, by: User, skip_bad_rows: bool = False) -> EnterpriseImport:
     """Check the file as a whole now, keep it, and queue the row-by-row import as a background job."""
-    from .tasks import enterprise_import_process_task
+    from .tasks import enterprise_import_process_task  # cycle: the task runs enterprise_import_process
 
     check_file(upload)
     with transaction.atomic():
         record = EnterpriseImport(file_name=getattr(upload, "name", "")[:200], created_by=by,
-                                  skip_bad_rows=skip_bad_rows, status=ImportStatus.QUEUED)
+                                  skip_bad_rows=skip_bad_rows, status=EnterpriseImportStatus.QUEUED)
         record.stored_file.save(record.file_name or "import.xlsx", upload, save=True)
         transaction.on_commit(lambda: enterprise_import_process_task.delay(record.pk))
     return record
@@ -308,13 +311,13 @@ def enterprise_import_submit(*, upload, by: User, skip_bad_rows: bool = False) -
 
 def enterprise_import_good_rows(*, previous: EnterpriseImport, by: User) -> EnterpriseImport:
     """The user saw the bad rows of `previous` and chose to import the good ones from the same file."""
-    from .tasks import enterprise_import_process_task
+    from .tasks import enterprise_import_process_task  # cycle: the task runs enterprise_import_process
 
-    if previous.status != ImportStatus.REJECTED or not previous.stored_file:
-        raise ValidationError({"file": ["只有被拒绝的导入才能选择导入正确的行"]})
+    if previous.status != EnterpriseImportStatus.REJECTED or not previous.stored_file:
+        raise ValidationError({"file": [_("只有被拒绝的导入才能选择导入正确的行")]})
     with transaction.atomic():
         record = EnterpriseImport.objects.create(
-            file_name=previous.file_name, created_by=by, skip_bad_rows=True, status=ImportStatus.QUEUED,
+            file_name=previous.file_name, created_by=by, skip_bad_rows=True, status=EnterpriseImportStatus.QUEUED,
             stored_file=previous.stored_file.name)
         transaction.on_commit(lambda: enterprise_import_process_task.delay(record.pk))
     return record
@@ -322,19 +325,19 @@ def enterprise_import_good_rows(*, previous: EnterpriseImport, by: User) -> Ente
 
 def enterprise_import_process(*, record: EnterpriseImport) -> EnterpriseImport:
     """The background job's work: run the import of a queued file; a file-level failure is recorded."""
-    record.status = ImportStatus.RUNNING
+    record.status = EnterpriseImportStatus.RUNNING
     record.save(update_fields=["status"])
     try:
         with record.stored_file.open("rb") as stored:
             enterprise_import_run(upload=File(stored, name=record.file_name), by=record.created_by,
                                   skip_bad_rows=record.skip_bad_rows, record=record)
     except ValidationError as exc:
-        record.status = ImportStatus.FAILED
-        record.errors = [{"row": None, "column": "文件", "message": m} for m in exc.messages]
+        record.status = EnterpriseImportStatus.FAILED
+        record.errors = [{"row": None, "column": _("文件"), "message": m} for m in exc.messages]
         record.save(update_fields=["status", "errors"])
     except MemoryError:  # a small file read in this process after all: the import fails, the worker lives
-        record.status = ImportStatus.FAILED
-        record.errors = [{"row": None, "column": "文件", "message": _("读取工作簿时内存不足：请拆分为几个较小的文件后再导入")}]
+        record.status = EnterpriseImportStatus.FAILED
+        record.errors = [{"row": None, "column": _("文件"), "message": _("读取工作簿时内存不足：请拆分为几个较小的文件后再导入")}]
         record.save(update_fields=["status", "errors"])
     return record
 
@@ -348,7 +351,7 @@ def enterprise_import_run(*, upload, by: User, skip_bad_rows: bool = False,
     record.total_rows = result.total_rows
     record.errors = sorted(result.errors, key=lambda e: e["row"])
     if result.errors and not skip_bad_rows:
-        record.status = ImportStatus.REJECTED
+        record.status = EnterpriseImportStatus.REJECTED
         record.save()
         audit_record(action=AuditAction.IMPORT, by=by, obj=record,
                      message=f"rejected: {record.bad_row_count} bad rows of {record.total_rows}")
@@ -357,7 +360,7 @@ def enterprise_import_run(*, upload, by: User, skip_bad_rows: bool = False,
     try:
         with transaction.atomic():
             _insert(row for _, row in result.rows)
-            record.status = ImportStatus.IMPORTED
+            record.status = EnterpriseImportStatus.IMPORTED
             record.imported_rows = len(result.rows)
             record.save()
             audit_record(
@@ -367,5 +370,5 @@ def enterprise_import_run(*, upload, by: User, skip_bad_rows: bool = False,
                 after={"imported": record.imported_rows, "skipped_rows": skipped_rows[:100]},
             )
     except IntegrityError as exc:  # another import registered some of the same codes meanwhile
-        raise ImportFileError({"file": ["部分统一社会信用代码刚被其他导入登记，请重新上传以查看冲突行"]}) from exc
+        raise ImportFileError({"file": [_("部分统一社会信用代码刚被其他导入登记，请重新上传以查看冲突行")]}) from exc
     return record

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qcity.core.models import OrgUnit
 
-from .choices import CertificationKind, EnterpriseStatus, EntityType, ImportStatus, LicenceKind
+from .choices import CertificationKind, EnterpriseImportStatus, EnterpriseStatus, EntityType, LicenceKind
 
 
 class Enterprise(models.Model):
@@ -115,7 +115,7 @@ class EnterpriseImport(models.Model):
     file_name = models.CharField(_("文件名"), max_length=200)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-    status = models.CharField(_("状态"), max_length=20, choices=ImportStatus.choices)
+    status = models.CharField(_("状态"), max_length=20, choices=EnterpriseImportStatus.choices)
     skip_bad_rows = models.BooleanField(_("跳过错误行"), default=False)
     total_rows = models.PositiveIntegerField(_("总行数"), default=0)
     imported_rows = models.PositiveIntegerField(_("导入行数"), default=0)

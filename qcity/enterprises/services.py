@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
-from qcity.core import access
+from qcity.core.access import require_scope
 from qcity.core.audit import audit_record, changed, snapshot
-from qcity.core.choices import ENTERPRISE_EDITOR_ROLES, AuditAction
-from qcity.core.models import OrgUnit, User
+from qcity.core.choices import AuditAction
+from qcity.core.models import User
+from qcity.core.roles import MARKET_OFFICERS
 
 from .models import Certification, ChiefQualityOfficer, Enterprise, Licence
 from .search import name_initials
@@ -16,14 +18,6 @@ from .validators import validate_industry_code, validate_uscc
 
 EDITABLE_FIELDS = ("name", "entity_type", "industry_code", "org_unit", "address", "legal_representative",
                    "registered_capital", "established_on", "status")
-
-
-def require_edit_scope(user: User | None, org_unit: OrgUnit, *, action: str, obj=None) -> None:
-    """A district officer changes only enterprises of their district; the refusal is audited."""
-    if user is None:
-        return
-    if not access.covers(user, org_unit, ENTERPRISE_EDITOR_ROLES):
-        raise access.deny(user, action=action, obj=obj, org_unit=org_unit)
 
 
 def _clean(enterprise: Enterprise) -> None:
@@ -43,14 +37,14 @@ def _clean(enterprise: Enterprise) -> None:
     except ValidationError as exc:
         errors.update(exc.message_dict)
     if "uscc" not in errors and Enterprise.objects.filter(uscc=enterprise.uscc).exclude(pk=enterprise.pk).exists():
-        errors["uscc"] = [f"统一社会信用代码 {enterprise.uscc} 已登记"]
+        errors["uscc"] = [_("统一社会信用代码 %(uscc)s 已登记") % {"uscc": enterprise.uscc}]
     if errors:
         raise ValidationError(errors)
 
 
 def enterprise_create(*, by: User | None, **fields) -> Enterprise:
     enterprise = Enterprise(**fields)
-    require_edit_scope(by, enterprise.org_unit, action="create enterprise")
+    require_scope(by, enterprise.org_unit, roles=MARKET_OFFICERS, action="create enterprise")
     _clean(enterprise)
     try:
         with transaction.atomic():
@@ -58,17 +52,17 @@ def enterprise_create(*, by: User | None, **fields) -> Enterprise:
             audit_record(action=AuditAction.CREATE, by=by, obj=enterprise, org_unit=enterprise.org_unit,
                          after=snapshot(enterprise))
     except IntegrityError as exc:  # a concurrent insert of the same code
-        raise ValidationError({"uscc": [f"统一社会信用代码 {enterprise.uscc} 已登记"]}) from exc
+        raise ValidationError({"uscc": [_("统一社会信用代码 %(uscc)s 已登记") % {"uscc": enterprise.uscc}]}) from exc
     return enterprise
 
 
 def enterprise_update(*, enterprise: Enterprise, by: User | None, **fields) -> Enterprise:
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ValidationError({name: ["该字段不可修改"] for name in unknown})
-    require_edit_scope(by, enterprise.org_unit, action="update enterprise", obj=enterprise)
+        raise ValidationError({name: [_("该字段不可修改")] for name in unknown})
+    require_scope(by, enterprise.org_unit, roles=MARKET_OFFICERS, action="update enterprise", obj=enterprise)
     if "org_unit" in fields and fields["org_unit"] != enterprise.org_unit:
-        require_edit_scope(by, fields["org_unit"], action="move enterprise", obj=enterprise)
+        require_scope(by, fields["org_unit"], roles=MARKET_OFFICERS, action="move enterprise", obj=enterprise)
     before = snapshot(enterprise)
     for name, value in fields.items():
         setattr(enterprise, name, value)
@@ -85,7 +79,7 @@ def enterprise_update(*, enterprise: Enterprise, by: User | None, **fields) -> E
 
 
 def licence_add(*, enterprise: Enterprise, by: User | None, **fields) -> Licence:
-    require_edit_scope(by, enterprise.org_unit, action="add licence", obj=enterprise)
+    require_scope(by, enterprise.org_unit, roles=MARKET_OFFICERS, action="add licence", obj=enterprise)
     licence = Licence(enterprise=enterprise, **fields)
     licence.full_clean()
     with transaction.atomic():
@@ -96,7 +90,7 @@ def licence_add(*, enterprise: Enterprise, by: User | None, **fields) -> Licence
 
 
 def certification_add(*, enterprise: Enterprise, by: User | None, **fields) -> Certification:
-    require_edit_scope(by, enterprise.org_unit, action="add certification", obj=enterprise)
+    require_scope(by, enterprise.org_unit, roles=MARKET_OFFICERS, action="add certification", obj=enterprise)
     certification = Certification(enterprise=enterprise, **fields)
     certification.full_clean()
     with transaction.atomic():
@@ -107,7 +101,7 @@ def certification_add(*, enterprise: Enterprise, by: User | None, **fields) -> C
 
 
 def chief_quality_officer_set(*, enterprise: Enterprise, by: User | None, **fields) -> ChiefQualityOfficer:
-    require_edit_scope(by, enterprise.org_unit, action="set chief quality officer", obj=enterprise)
+    require_scope(by, enterprise.org_unit, roles=MARKET_OFFICERS, action="set chief quality officer", obj=enterprise)
     officer = ChiefQualityOfficer.objects.filter(enterprise=enterprise).first()
     before = snapshot(officer) if officer else None
     officer = officer or ChiefQualityOfficer(enterprise=enterprise)

@@ -9,7 +9,6 @@ urlpatterns = [
     path("import/", views.enterprise_import, name="import"),
     path("import/<int:pk>/", views.enterprise_import_detail, name="import-detail"),
     path("import/<int:pk>/good-rows/", views.enterprise_import_good_rows, name="import-good-rows"),
-    path("export.xlsx", views.enterprise_export, name="export"),
     path("<int:pk>/", views.enterprise_detail, name="detail"),
     path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
     re_path(r"^(?P<pk>[0-9]+)/(?P<kind>licence|certification|officer)/add/$", views.enterprise_attachment_add,

@@ -5,13 +5,31 @@ from functools import cache
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import uscc as uscc_std
 
+# GB 32100-2015, the one statement of its check character in qcity (tests hold it to stdnum's
+# `calc_check_digit`, which normalises its input on every call: too slow for an import or the demo city).
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _VALUES = {c: i for i, c in enumerate(USCC_ALPHABET)}
-# GB 32100-2015 check-character weights for the first 17 positions
-_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)  # positions 1–17
+
+
+def uscc_weighted_sum(chars: str, start: int = 0) -> int:
+    """The weighted sum of `chars` standing at positions start, start+1, … of a code (0-based); the demo
+    adds up precomputed partial sums of code halves with it."""
+    return sum(_VALUES[c] * w for c, w in zip(chars, USCC_WEIGHTS[start:start + len(chars)], strict=True))
+
+
+def uscc_check_char_of_sum(total: int) -> str:
+    """The 18th character for the weighted sum of the first 17."""
+    return USCC_ALPHABET[-total % 31]
+
+
+def uscc_check_char(body: str) -> str:
+    """The 18th character of the code whose first 17 characters are `body`."""
+    return uscc_check_char_of_sum(uscc_weighted_sum(body[:17]))
 
 
 def _checksum_ok(code: str) -> bool:
@@ -23,8 +41,7 @@ def _checksum_ok(code: str) -> bool:
     if not (code[:8].isascii() and code[:8].isdigit()):
         return False
     try:
-        total = sum(_VALUES[c] * w for c, w in zip(code[:17], _WEIGHTS, strict=True))
-        return USCC_ALPHABET[(31 - total % 31) % 31] == code[17]
+        return uscc_check_char(code[:17]) == code[17]
     except (KeyError, IndexError, ValueError):
         return False
 
@@ -44,20 +61,20 @@ def validate_uscc(value: str) -> str:
 def _validate_uscc_with_reason(value: str) -> str:
     code = normalize_uscc(value)
     if not code:
-        raise ValidationError("统一社会信用代码不能为空", code="required")
+        raise ValidationError(_("统一社会信用代码不能为空"), code="required")
     if len(code) != 18:
-        raise ValidationError(f"统一社会信用代码应为18位，实际为{len(code)}位", code="length")
+        raise ValidationError(_("统一社会信用代码应为18位，实际为%(count)s位") % {"count": len(code)}, code="length")
     bad = sorted({c for c in code if c not in USCC_ALPHABET})
     if bad:
-        raise ValidationError(f"统一社会信用代码含有非法字符：{''.join(bad)}（不使用 I、O、S、V、Z）",
+        raise ValidationError(_("统一社会信用代码含有非法字符：%(bad)s（不使用 I、O、S、V、Z）") % {"bad": ''.join(bad)},
                               code="characters")
     try:
         uscc_std.validate(code)
     except stdnum_errors.InvalidChecksum as exc:
         expected = uscc_std.calc_check_digit(code[:17])
-        raise ValidationError(f"统一社会信用代码校验位错误：应为 {expected}", code="checksum") from exc
+        raise ValidationError(_("统一社会信用代码校验位错误：应为 %(expected)s") % {"expected": expected}, code="checksum") from exc
     except stdnum_errors.ValidationError as exc:
-        raise ValidationError(f"统一社会信用代码格式错误：{exc.message}", code="format") from exc
+        raise ValidationError(_("统一社会信用代码格式错误：%(message)s") % {"message": exc.message}, code="format") from exc
     return code
 
 
@@ -74,7 +91,7 @@ def validate_industry_code(value: str) -> str:
     code = (value or "").strip().upper()
     codes = industry_codes()
     if not code:
-        raise ValidationError("行业代码不能为空", code="required")
+        raise ValidationError(_("行业代码不能为空"), code="required")
     if code in codes or (code.isdigit() and len(code) in (3, 4) and code[:2] in codes):
         return code
-    raise ValidationError(f"行业代码 {code} 不在 GB/T 4754-2017 中", code="unknown")
+    raise ValidationError(_("行业代码 %(code)s 不在 GB/T 4754-2017 中") % {"code": code}, code="unknown")

@@ -4,18 +4,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django_tables2 import RequestConfig
 
 from qcity.core import access
-from qcity.core.audit import audit_record
-from qcity.core.choices import ENTERPRISE_EDITOR_ROLES, AuditAction
-from qcity.core.exports import xlsx_response
-from qcity.core.pagination import CappedPaginator
+from qcity.core.access import require_scope
+from qcity.core.exports import export_view, wants_export, xlsx_export
 from qcity.core.permissions import role_required
+from qcity.core.roles import MARKET_OFFICERS, STAFF
+from qcity.core.tables import table_configure
 from qcity.core.uploads import request_too_large
 
 from . import exports, imports, selectors, services
-from .choices import ImportStatus
+from .choices import EnterpriseImportStatus
 from .filters import EnterpriseFilter
 from .forms import (
     CertificationForm,
@@ -25,19 +24,22 @@ from .forms import (
     LicenceForm,
 )
 from .models import EnterpriseImport
-from .selectors import VIEWER_ROLES
 from .tables import EnterpriseTable
 
 
-@role_required(*VIEWER_ROLES)
+@role_required(*STAFF)
+@export_view
 def enterprise_list(request):
     filterset = EnterpriseFilter(request.GET, queryset=selectors.enterprise_list(user=request.user))
-    table = EnterpriseTable(filterset.qs if filterset.is_valid() else filterset.queryset.none())
-    RequestConfig(request, paginate={"per_page": 50, "paginator_class": CappedPaginator}).configure(table)
+    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    if wants_export(request):
+        return xlsx_export(request, exports.ENTERPRISES, queryset.select_related("org_unit").order_by("id"))
+    table = EnterpriseTable(queryset)
+    table_configure(request, table)
     context = {
         "filter": filterset,
         "table": table,
-        "can_edit": access.has_role(request.user, *ENTERPRISE_EDITOR_ROLES),
+        "can_edit": access.has_role(request.user, *MARKET_OFFICERS),
     }
     template = "enterprises/partials/enterprise_table.html" if request.htmx else "enterprises/enterprise_list.html"
     return render(request, template, context)
@@ -57,7 +59,7 @@ def _detail(request, enterprise, *, forms=None, status=200):
     return render(request, "enterprises/enterprise_detail.html", context, status=status)
 
 
-@role_required(*VIEWER_ROLES)
+@role_required(*STAFF)
 def enterprise_detail(request, pk):
     return _detail(request, selectors.enterprise_get(user=request.user, pk=pk))
 
@@ -71,7 +73,7 @@ _ATTACHMENTS = {
 }
 
 
-@role_required(*ENTERPRISE_EDITOR_ROLES)
+@role_required(*MARKET_OFFICERS)
 @require_POST
 def enterprise_attachment_add(request, pk, kind):
     enterprise = selectors.enterprise_get(user=request.user, pk=pk)
@@ -90,7 +92,7 @@ def enterprise_attachment_add(request, pk, kind):
 
 def _form_view(request, *, instance=None):
     form = EnterpriseForm(request.POST or None, instance=instance,
-                          org_units=access.covered_org_units(request.user, ENTERPRISE_EDITOR_ROLES))
+                          org_units=access.covered_org_units(request.user, MARKET_OFFICERS))
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if not (instance and k == "uscc")}
         try:
@@ -108,21 +110,21 @@ def _form_view(request, *, instance=None):
                   status=status)
 
 
-@role_required(*ENTERPRISE_EDITOR_ROLES)
+@role_required(*MARKET_OFFICERS)
 @require_http_methods(["GET", "POST"])
 def enterprise_create(request):
     return _form_view(request)
 
 
-@role_required(*ENTERPRISE_EDITOR_ROLES)
+@role_required(*MARKET_OFFICERS)
 @require_http_methods(["GET", "POST"])
 def enterprise_edit(request, pk):
     enterprise = selectors.enterprise_get(user=request.user, pk=pk)
-    services.require_edit_scope(request.user, enterprise.org_unit, action="update enterprise", obj=enterprise)
+    require_scope(request.user, enterprise.org_unit, roles=MARKET_OFFICERS, action="update enterprise", obj=enterprise)
     return _form_view(request, instance=enterprise)
 
 
-@role_required(*ENTERPRISE_EDITOR_ROLES)
+@role_required(*MARKET_OFFICERS)
 @require_http_methods(["GET", "POST"])
 def enterprise_import(request):
     """Upload: the file as a whole is checked at once (400 with the reason); its rows in a background job."""
@@ -144,16 +146,16 @@ def enterprise_import(request):
                   status=400 if form.errors else 200)
 
 
-@role_required(*ENTERPRISE_EDITOR_ROLES)
+@role_required(*MARKET_OFFICERS)
 def enterprise_import_detail(request, pk):
     """An import's outcome; while it is queued or running, the page polls this view with HTMX."""
     record = get_object_or_404(EnterpriseImport, pk=pk, created_by=request.user)
     template = "enterprises/partials/import_result.html" if request.htmx else "enterprises/enterprise_import.html"
-    status = 400 if record.status in (ImportStatus.REJECTED, ImportStatus.FAILED) and not request.htmx else 200
+    status = 400 if record.status in (EnterpriseImportStatus.REJECTED, EnterpriseImportStatus.FAILED) and not request.htmx else 200
     return render(request, template, {"record": record, "form": EnterpriseImportForm()}, status=status)
 
 
-@role_required(*ENTERPRISE_EDITOR_ROLES)
+@role_required(*MARKET_OFFICERS)
 @require_POST
 def enterprise_import_good_rows(request, pk):
     previous = get_object_or_404(EnterpriseImport, pk=pk, created_by=request.user)
@@ -163,13 +165,3 @@ def enterprise_import_good_rows(request, pk):
         messages.error(request, "；".join(exc.messages))
         return redirect("enterprises:import-detail", pk=previous.pk)
     return redirect("enterprises:import-detail", pk=record.pk)
-
-
-@role_required(*VIEWER_ROLES)
-def enterprise_export(request):
-    filterset = EnterpriseFilter(request.GET, queryset=selectors.enterprise_list(user=request.user))
-    queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    content = exports.enterprise_export(queryset)
-    audit_record(action=AuditAction.EXPORT, by=request.user, object_type="enterprises.enterprise",
-                 object_repr="enterprise list", message=f"exported with filters {request.GET.urlencode()}"[:500])
-    return xlsx_response(content, f"enterprises-{timezone.localdate():%Y%m%d}.xlsx")

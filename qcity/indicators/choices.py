@@ -2,7 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Domain(models.TextChoices):
+class IndicatorDomain(models.TextChoices):
     PRODUCT = "product", _("产品质量")
     ENGINEERING = "engineering", _("工程质量")
     SERVICE = "service", _("服务质量")
@@ -14,7 +14,7 @@ class Domain(models.TextChoices):
     GOVERNMENT_SERVICE = "government_service", _("政务服务")
 
 
-class Comparator(models.TextChoices):
+class IndicatorComparator(models.TextChoices):
     AT_LEAST = ">=", "≥"
     AT_MOST = "<=", "≤"
     EQUAL = "==", "="
@@ -27,7 +27,7 @@ class IndicatorAttribute(models.TextChoices):
     UNSPECIFIED = "", _("未注明")
 
 
-class Accumulation(models.TextChoices):
+class IndicatorAccumulation(models.TextChoices):
     """A level is measured each period; a cumulative count adds up over the plan period."""
 
     LEVEL = "level", _("水平值")
@@ -39,13 +39,13 @@ class IndicatorSource(models.TextChoices):
     COMPUTED = "computed", _("系统计算")
 
 
-class PeriodKind(models.TextChoices):
+class ReportingPeriodKind(models.TextChoices):
     YEAR = "year", _("年")
     QUARTER = "quarter", _("季")
     MONTH = "month", _("月")
 
 
-class ValueStatus(models.TextChoices):
+class ReportedValueStatus(models.TextChoices):
     """submitted → reviewed → approved; returned goes back to the reporter; reopened unlocks an approved
     value for a correction."""
 

@@ -34,7 +34,13 @@ from qcity.core.audit import audit_record
 from qcity.core.choices import AuditAction
 from qcity.core.models import OrgUnit
 
-from .choices import Accumulation, Comparator, IndicatorSource, PeriodKind, ValueStatus
+from .choices import (
+    IndicatorAccumulation,
+    IndicatorComparator,
+    IndicatorSource,
+    ReportedValueStatus,
+    ReportingPeriodKind,
+)
 from .models import Indicator, Plan, ReportedValue
 from .services import plans_load_builtin
 
@@ -60,9 +66,9 @@ def _series(rng, indicator: Indicator, years: range, skill: float) -> list[float
     if goal is None:
         return []
     goal_value, goal_year = goal
-    lower_is_better = indicator.comparator == Comparator.AT_MOST
+    lower_is_better = indicator.comparator == IndicatorComparator.AT_MOST
     bounded = indicator.is_bounded_percentage
-    if indicator.accumulation == Accumulation.CUMULATIVE:
+    if indicator.accumulation == IndicatorAccumulation.CUMULATIVE:
         per_year = goal_value / max(1, goal_year - years.start + 1)
         shares = [max(0.0, per_year * rng.uniform(0.6, 1.3) * skill) for _ in years]
         if not float(goal_value).is_integer():
@@ -123,12 +129,12 @@ class _Rows:
         rng = self.rng
         pending = latest and rng.random() < PENDING_SHARE
         submitted = self.workday(ended, rng.randint(2, 21))  # working days
-        status = rng.choice([ValueStatus.SUBMITTED, ValueStatus.REVIEWED]) if pending else ValueStatus.APPROVED
+        status = rng.choice([ReportedValueStatus.SUBMITTED, ReportedValueStatus.REVIEWED]) if pending else ReportedValueStatus.APPROVED
         self.rows.append(ReportedValue(
             indicator=indicator, org_unit=unit, period_kind=kind, year=year, period_number=number,
             value=Decimal(str(value)), note=DEMO_NOTE, status=status, submitted_at=self._moment(submitted),
             approved_at=(self._moment(self.workday(submitted, rng.randint(1, 7)))
-                         if status == ValueStatus.APPROVED else None)))
+                         if status == ReportedValueStatus.APPROVED else None)))
 
 
 def builtin_plans_ensure() -> None:
@@ -158,7 +164,7 @@ def generate(ctx) -> dict[str, Any]:
             # A computed indicator (sampling pass rates) takes the platform years from the operational demo
             # data; the years before them stand for figures collected before the platform went live.
             computed = indicator.source == IndicatorSource.COMPUTED
-            level = indicator.accumulation != Accumulation.CUMULATIVE
+            level = indicator.accumulation != IndicatorAccumulation.CUMULATIVE
             goal = _goal(indicator)
             bounded = indicator.is_bounded_percentage
             integral = goal is not None and not indicator.is_percentage and float(goal[0]).is_integer()
@@ -167,12 +173,12 @@ def generate(ctx) -> dict[str, Any]:
                     if computed and year in ctx.platform_years:
                         continue
                     if year <= last_year:
-                        rows.add(indicator, unit, PeriodKind.YEAR, year, 0, value, datetime.date(year, 12, 31),
+                        rows.add(indicator, unit, ReportingPeriodKind.YEAR, year, 0, value, datetime.date(year, 12, 31),
                                  latest == ("year", year))
                     elif in_year and level and not computed:  # this year's monitoring, quarter by quarter
                         for quarter in quarters:
                             reading = _tidy(value * rng.uniform(0.985, 1.015), bounded, integral)
-                            rows.add(indicator, unit, PeriodKind.QUARTER, year, quarter, reading,
+                            rows.add(indicator, unit, ReportingPeriodKind.QUARTER, year, quarter, reading,
                                      _quarter_end(year, quarter), latest == ("quarter", quarter))
     with transaction.atomic():
         ReportedValue.objects.bulk_create(rows.rows, batch_size=2000)

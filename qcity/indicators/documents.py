@@ -13,6 +13,11 @@ import io
 import zipfile
 from pathlib import PurePath
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from qcity.core.uploads import check_zip
+
 MAX_PLAN_DOCUMENT_BYTES = 10 * 1024 * 1024
 ACCEPTED_EXTENSIONS = (".txt", ".md", ".docx")
 _ACCEPTED_LABEL = "、".join(ACCEPTED_EXTENSIONS)
@@ -26,15 +31,15 @@ def read_plan_document(name: str, data: bytes) -> str:
     """Return the text of an uploaded plan, or raise PlanDocumentError saying what is wrong with it."""
     extension = PurePath(name or "").suffix.lower()
     if extension not in ACCEPTED_EXTENSIONS:
-        raise PlanDocumentError(f"不支持的文件类型“{extension or '无扩展名'}”：请上传 {_ACCEPTED_LABEL} 格式的规划文本")
+        raise PlanDocumentError(_("不支持的文件类型“%(value)s”：请上传 %(accepted_label)s 格式的规划文本") % {"value": extension or _('无扩展名'), "accepted_label": _ACCEPTED_LABEL})
     if len(data) > MAX_PLAN_DOCUMENT_BYTES:
-        raise PlanDocumentError(f"文件过大：上限 {MAX_PLAN_DOCUMENT_BYTES // (1024 * 1024)} MB")
+        raise PlanDocumentError(_("文件过大：上限 %(max_plan_document_bytes)s MB") % {"max_plan_document_bytes": MAX_PLAN_DOCUMENT_BYTES // (1024 * 1024)})
     if not data:
-        raise PlanDocumentError("文件为空，请选择包含规划正文的文件")
+        raise PlanDocumentError(_("文件为空，请选择包含规划正文的文件"))
     text = _read_docx(data) if extension == ".docx" else _decode_text(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        raise PlanDocumentError("文件中没有可识别的文字（例如只有图片的扫描件），请上传含文字的版本")
+        raise PlanDocumentError(_("文件中没有可识别的文字（例如只有图片的扫描件），请上传含文字的版本"))
     return text
 
 
@@ -58,7 +63,7 @@ def _decode_text(data: bytes) -> str:
             try:
                 return data.decode(encoding)
             except UnicodeDecodeError as exc:
-                raise PlanDocumentError("无法识别文件编码：文件可能已损坏，请另存为 UTF-8 文本后重新上传") from exc
+                raise PlanDocumentError(_("无法识别文件编码：文件可能已损坏，请另存为 UTF-8 文本后重新上传")) from exc
     for encoding in _FALLBACK_ENCODINGS:
         try:
             text = data.decode(encoding)
@@ -68,7 +73,7 @@ def _decode_text(data: bytes) -> str:
         if any(ord(ch) < 32 and ch not in "\t\n\r\f" for ch in text):
             continue
         return text
-    raise PlanDocumentError("无法识别文件编码：请将文件另存为 UTF-8 或 GBK 编码的文本后重新上传")
+    raise PlanDocumentError(_("无法识别文件编码：请将文件另存为 UTF-8 或 GBK 编码的文本后重新上传"))
 
 
 # --- Word ---------------------------------------------------------------------------------------------
@@ -77,26 +82,24 @@ def _decode_text(data: bytes) -> str:
 def _read_docx(data: bytes) -> str:
     """Paragraphs and table rows in document order; a row's cells are joined by a tab, like the
     built-in plan texts, so the extractor reads tables the same way whatever the source."""
-    import docx  # python-docx; imported here so text uploads do not pay for it
-    from django.core.exceptions import ValidationError
+    # lazy: python-docx (and lxml) loads only for a Word upload, so text uploads do not pay for it
+    import docx
     from docx.opc.exceptions import PackageNotFoundError
-
-    from qcity.core.uploads import check_zip
 
     try:
         check_zip(data)  # a zip bomb is refused before python-docx inflates it
     except ValidationError as exc:
         if exc.code != "bad_zip":  # a damaged package gets python-docx's own message below
-            raise PlanDocumentError("Word 文件：" + "；".join(exc.messages)) from None
+            raise PlanDocumentError(_("Word 文件：%(problems)s") % {"problems": "；".join(exc.messages)}) from None
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise PlanDocumentError("无法打开 Word 文件：文件已损坏或不是 .docx 格式（旧版 .doc 请另存为 .docx）") from exc
+        raise PlanDocumentError(_("无法打开 Word 文件：文件已损坏或不是 .docx 格式（旧版 .doc 请另存为 .docx）")) from exc
     except Exception as exc:  # lxml errors and the like from a damaged package
-        raise PlanDocumentError("无法打开 Word 文件：文件内容已损坏") from exc
+        raise PlanDocumentError(_("无法打开 Word 文件：文件内容已损坏")) from exc
 
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
+    from docx.table import Table  # lazy: python-docx, as above
+    from docx.text.paragraph import Paragraph  # lazy: python-docx, as above
 
     lines: list[str] = []
     for block in document.iter_inner_content():

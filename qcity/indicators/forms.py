@@ -6,12 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from qcity.core import access
 from qcity.core.fields import BoundedIntegerFormField, CleanTextFormField, parse_int
 from qcity.core.models import OrgUnit
+from qcity.core.roles import PROGRAMME
 from qcity.core.text import normalize_number
 from qcity.core.uploads import ATTACHMENT_TYPES, XLSX_TYPES, UploadValidator
 
-from .choices import Comparator, Domain, IndicatorSource, PeriodKind
+from .choices import IndicatorComparator, IndicatorDomain, IndicatorSource, ReportingPeriodKind
 from .models import Indicator, Plan
-from .services.values import REPORTER_ROLES
 
 
 class ReportedValueForm(forms.Form):
@@ -19,7 +19,7 @@ class ReportedValueForm(forms.Form):
         label=_("指标"), queryset=Indicator.objects.filter(source=IndicatorSource.REPORTED).select_related("plan")
         .order_by("-plan__period_end", "plan__code", "position"))
     org_unit = forms.ModelChoiceField(label=_("行政单元"), queryset=OrgUnit.objects.none())
-    period_kind = forms.ChoiceField(label=_("周期"), choices=PeriodKind.choices, initial=PeriodKind.YEAR)
+    period_kind = forms.ChoiceField(label=_("周期"), choices=ReportingPeriodKind.choices, initial=ReportingPeriodKind.YEAR)
     year = BoundedIntegerFormField(label=_("年度"), min_value=1990, max_value=2100)
     period_number = BoundedIntegerFormField(label=_("期次"), min_value=0, max_value=12, initial=0,
                                             help_text=_("年度填 0，季度 1–4，月份 1–12"))
@@ -30,7 +30,7 @@ class ReportedValueForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org_unit"].queryset = access.covered_org_units(user, REPORTER_ROLES).order_by("path", "sort_order")
+        self.fields["org_unit"].queryset = access.covered_org_units(user, PROGRAMME).order_by("path", "sort_order")
         # the same name can appear in several plans: show the plan and the indicator's code
         self.fields["indicator"].label_from_instance = lambda i: f"{i.plan.title} · {i.code} {i.name}"
 
@@ -92,5 +92,5 @@ def proposals_from_post(data, count: int) -> list[dict]:
     return accepted
 
 
-COMPARATOR_CHOICES = Comparator.choices
-DOMAIN_CHOICES = Domain.choices
+COMPARATOR_CHOICES = IndicatorComparator.choices
+DOMAIN_CHOICES = IndicatorDomain.choices

@@ -6,13 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from qcity.core.models import Department, OrgUnit
 
 from .choices import (
-    Accumulation,
-    Comparator,
-    Domain,
+    IndicatorAccumulation,
     IndicatorAttribute,
+    IndicatorComparator,
+    IndicatorDomain,
     IndicatorSource,
-    PeriodKind,
-    ValueStatus,
+    ReportedValueStatus,
+    ReportingPeriodKind,
 )
 
 VALUE_DIGITS = {"max_digits": 18, "decimal_places": 4}
@@ -50,12 +50,12 @@ class Indicator(models.Model):
     plan = models.ForeignKey(Plan, verbose_name=_("规划"), on_delete=models.CASCADE, related_name="indicators")
     code = models.CharField(_("编号"), max_length=30)
     name = models.CharField(_("指标名称"), max_length=200)
-    domain = models.CharField(_("领域"), max_length=30, choices=Domain.choices)
+    domain = models.CharField(_("领域"), max_length=30, choices=IndicatorDomain.choices)
     unit = models.CharField(_("单位"), max_length=30, blank=True)
-    comparator = models.CharField(_("比较方式"), max_length=5, choices=Comparator.choices)
+    comparator = models.CharField(_("比较方式"), max_length=5, choices=IndicatorComparator.choices)
     attribute = models.CharField(_("指标属性"), max_length=10, choices=IndicatorAttribute.choices, blank=True)
-    accumulation = models.CharField(_("累计方式"), max_length=12, choices=Accumulation.choices,
-                                    default=Accumulation.LEVEL)
+    accumulation = models.CharField(_("累计方式"), max_length=12, choices=IndicatorAccumulation.choices,
+                                    default=IndicatorAccumulation.LEVEL)
     baseline_year = models.PositiveSmallIntegerField(_("基期年"), null=True, blank=True)
     baseline_value = models.DecimalField(_("基期值"), null=True, blank=True, **VALUE_DIGITS)
     section = models.CharField(_("所在专栏/章节"), max_length=200, blank=True)
@@ -90,7 +90,7 @@ class Indicator(models.Model):
     @property
     def is_bounded_percentage(self) -> bool:
         """Rates and shares cannot exceed 100 %; growth rates (增长率) can."""
-        return self.is_percentage and "增长" not in self.name and "增速" not in self.name
+        return self.is_percentage and "增长" not in self.name and "增速" not in self.name  # i18n-ignore: reads the name
 
 
 class Target(models.Model):
@@ -135,13 +135,13 @@ class ReportedValue(models.Model):
                                   related_name="values")
     org_unit = models.ForeignKey(OrgUnit, verbose_name=_("行政单元"), on_delete=models.PROTECT,
                                  related_name="indicator_values")
-    period_kind = models.CharField(_("周期"), max_length=10, choices=PeriodKind.choices, default=PeriodKind.YEAR)
+    period_kind = models.CharField(_("周期"), max_length=10, choices=ReportingPeriodKind.choices, default=ReportingPeriodKind.YEAR)
     year = models.PositiveSmallIntegerField(_("年度"))
     period_number = models.PositiveSmallIntegerField(
         _("期次"), default=0, help_text=_("年度为 0，季度 1–4，月份 1–12"))
     value = models.DecimalField(_("数值"), **VALUE_DIGITS)
     note = models.CharField(_("说明"), max_length=500, blank=True)
-    status = models.CharField(_("状态"), max_length=10, choices=ValueStatus.choices, default=ValueStatus.SUBMITTED)
+    status = models.CharField(_("状态"), max_length=10, choices=ReportedValueStatus.choices, default=ReportedValueStatus.SUBMITTED)
     source = models.CharField(_("来源"), max_length=10, choices=IndicatorSource.choices,
                               default=IndicatorSource.REPORTED)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("填报人"), null=True, blank=True,
@@ -163,9 +163,9 @@ class ReportedValue(models.Model):
             models.UniqueConstraint(fields=["indicator", "org_unit", "period_kind", "year", "period_number"],
                                     name="reported_value_one_per_period"),
             models.CheckConstraint(
-                condition=(Q(period_kind=PeriodKind.YEAR, period_number=0)
-                           | Q(period_kind=PeriodKind.QUARTER, period_number__gte=1, period_number__lte=4)
-                           | Q(period_kind=PeriodKind.MONTH, period_number__gte=1, period_number__lte=12)),
+                condition=(Q(period_kind=ReportingPeriodKind.YEAR, period_number=0)
+                           | Q(period_kind=ReportingPeriodKind.QUARTER, period_number__gte=1, period_number__lte=4)
+                           | Q(period_kind=ReportingPeriodKind.MONTH, period_number__gte=1, period_number__lte=12)),
                 name="reported_value_period_number_valid",
             ),
         ]
@@ -179,15 +179,15 @@ class ReportedValue(models.Model):
 
     @property
     def period_label(self) -> str:
-        if self.period_kind == PeriodKind.QUARTER:
+        if self.period_kind == ReportingPeriodKind.QUARTER:
             return f"{self.year}Q{self.period_number}"
-        if self.period_kind == PeriodKind.MONTH:
+        if self.period_kind == ReportingPeriodKind.MONTH:
             return f"{self.year}-{self.period_number:02d}"
         return str(self.year)
 
     @property
     def is_locked(self) -> bool:
-        return self.status == ValueStatus.APPROVED
+        return self.status == ReportedValueStatus.APPROVED
 
 
 class ValueEvidence(models.Model):

@@ -24,15 +24,15 @@ from decimal import Decimal
 
 from qcity.core.models import OrgUnit
 
-from .choices import Domain
+from .choices import IndicatorDomain
 from .models import Plan
 from .selectors import indicator_list, indicator_statuses
 
-SUB_INDICES = (Domain.PRODUCT, Domain.ENGINEERING, Domain.SERVICE, Domain.ENVIRONMENT)
+SUB_INDICES = (IndicatorDomain.PRODUCT, IndicatorDomain.ENGINEERING, IndicatorDomain.SERVICE, IndicatorDomain.ENVIRONMENT)
 OTHER = "other"
 # Equal weights: the plans set no priority among the four qualities; "other" weighs as one of them.
-INDEX_WEIGHTS: dict[str, Decimal] = {Domain.PRODUCT: Decimal(1), Domain.ENGINEERING: Decimal(1),
-                                     Domain.SERVICE: Decimal(1), Domain.ENVIRONMENT: Decimal(1),
+INDEX_WEIGHTS: dict[str, Decimal] = {IndicatorDomain.PRODUCT: Decimal(1), IndicatorDomain.ENGINEERING: Decimal(1),
+                                     IndicatorDomain.SERVICE: Decimal(1), IndicatorDomain.ENVIRONMENT: Decimal(1),
                                      OTHER: Decimal(1)}
 CENT = Decimal("0.01")
 

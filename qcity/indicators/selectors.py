@@ -10,14 +10,12 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, QuerySet, Sum
 
 from qcity.core import access
-from qcity.core.choices import Role
 from qcity.core.models import OrgUnit, User
+from qcity.core.roles import PROGRAMME
 
-from .choices import Accumulation, PeriodKind, TargetStatus, ValueStatus
+from .choices import IndicatorAccumulation, ReportedValueStatus, ReportingPeriodKind, TargetStatus
 from .models import Indicator, Plan, ReportedValue, Target
 from .status import Milestone, StatusResult, target_status
-
-VALUE_READER_ROLES = (Role.LEADERSHIP_OFFICE, Role.DEPARTMENT_REPORTER, Role.DISTRICT_OFFICER)
 
 
 def plan_list() -> QuerySet[Plan]:
@@ -34,9 +32,9 @@ def indicator_list(*, plan: Plan | None = None) -> QuerySet[Indicator]:
 def reported_value_list(*, user: User) -> QuerySet[ReportedValue]:
     """Values in the user's org-unit scope (the whole city for the office and city-level reporters)."""
     qs = ReportedValue.objects.select_related("indicator__plan", "org_unit", "submitted_by")
-    if access.org_unit_scope(user, VALUE_READER_ROLES) is None:
+    if access.org_unit_scope(user, PROGRAMME) is None:
         return qs
-    return qs.filter(org_unit__in=access.covered_org_units(user, VALUE_READER_ROLES))
+    return qs.filter(org_unit__in=access.covered_org_units(user, PROGRAMME))
 
 
 def annual_values(*, indicators: Iterable[Indicator], org_units: Iterable[OrgUnit], year: int
@@ -50,9 +48,9 @@ def annual_values(*, indicators: Iterable[Indicator], org_units: Iterable[OrgUni
     """
     indicators = list(indicators)
     unit_ids = [u.pk for u in org_units]
-    levels = [i.pk for i in indicators if i.accumulation != Accumulation.CUMULATIVE]
-    counts = {i.pk: i for i in indicators if i.accumulation == Accumulation.CUMULATIVE}
-    approved = ReportedValue.objects.filter(org_unit_id__in=unit_ids, status=ValueStatus.APPROVED).order_by()
+    levels = [i.pk for i in indicators if i.accumulation != IndicatorAccumulation.CUMULATIVE]
+    counts = {i.pk: i for i in indicators if i.accumulation == IndicatorAccumulation.CUMULATIVE}
+    approved = ReportedValue.objects.filter(org_unit_id__in=unit_ids, status=ReportedValueStatus.APPROVED).order_by()
     grouped: dict[tuple[int, int], dict[str, dict[int, Decimal]]] = defaultdict(lambda: defaultdict(dict))
     if levels:
         rows = (approved.filter(indicator_id__in=levels, year=year)
@@ -69,13 +67,13 @@ def annual_values(*, indicators: Iterable[Indicator], org_units: Iterable[OrgUni
             if value_year >= counts[indicator_id].plan.period_start:
                 per_year[(indicator_id, unit_id, value_year)][kind] = total
         for (indicator_id, unit_id, _), kinds in per_year.items():
-            kind = next(k for k in (PeriodKind.YEAR, PeriodKind.MONTH, PeriodKind.QUARTER) if k in kinds)
+            kind = next(k for k in (ReportingPeriodKind.YEAR, ReportingPeriodKind.MONTH, ReportingPeriodKind.QUARTER) if k in kinds)
             result[(indicator_id, unit_id)] = result.get((indicator_id, unit_id), Decimal(0)) + kinds[kind]
     return result
 
 
 def _year_level(kinds: dict[str, dict[int, Decimal]]) -> Decimal:
-    for kind in (PeriodKind.YEAR, PeriodKind.MONTH, PeriodKind.QUARTER):
+    for kind in (ReportingPeriodKind.YEAR, ReportingPeriodKind.MONTH, ReportingPeriodKind.QUARTER):
         if kinds.get(kind):
             return kinds[kind][max(kinds[kind])]
     raise AssertionError("a grouped year has at least one value")
@@ -126,11 +124,11 @@ def indicator_statuses(*, indicators: Iterable[Indicator], org_units: Iterable[O
 def _first_values(indicators: list[Indicator], org_units: list[OrgUnit], year: int
                   ) -> dict[tuple[int, int], tuple[int, Decimal]]:
     """The first approved annual-level value in the plan period, the start point where no baseline exists."""
-    wanted = [i.pk for i in indicators if i.baseline_value is None and i.accumulation == Accumulation.LEVEL]
+    wanted = [i.pk for i in indicators if i.baseline_value is None and i.accumulation == IndicatorAccumulation.LEVEL]
     if not wanted:
         return {}
     rows = (ReportedValue.objects.filter(indicator_id__in=wanted, org_unit__in=org_units, year__lt=year,
-                                         status=ValueStatus.APPROVED, period_kind=PeriodKind.YEAR)
+                                         status=ReportedValueStatus.APPROVED, period_kind=ReportingPeriodKind.YEAR)
             .order_by("indicator_id", "org_unit_id", "year").values_list("indicator_id", "org_unit_id", "year", "value"))
     first: dict[tuple[int, int], tuple[int, Decimal]] = {}
     for indicator_id, unit_id, value_year, value in rows:

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .choices import Accumulation, Comparator, TargetStatus
+from .choices import IndicatorAccumulation, IndicatorComparator, TargetStatus
 
 AT_RISK_SHARE = Decimal("0.10")
 
@@ -66,20 +66,20 @@ def milestone_for(milestones: list[Milestone], year: int) -> Milestone | None:
 
 def _direction(comparator: str, milestone: Milestone, actual: Decimal, start: Decimal | None) -> tuple[str, Decimal]:
     """Reduce every comparator to ≥ goal or ≤ goal for this value."""
-    if comparator == Comparator.RANGE:
-        return (Comparator.AT_LEAST, milestone.low) if actual < milestone.low else (Comparator.AT_MOST, milestone.high)
-    if comparator == Comparator.EQUAL:
+    if comparator == IndicatorComparator.RANGE:
+        return (IndicatorComparator.AT_LEAST, milestone.low) if actual < milestone.low else (IndicatorComparator.AT_MOST, milestone.high)
+    if comparator == IndicatorComparator.EQUAL:
         below = (start if start is not None else actual) <= milestone.value
-        return (Comparator.AT_LEAST if below else Comparator.AT_MOST), milestone.value
+        return (IndicatorComparator.AT_LEAST if below else IndicatorComparator.AT_MOST), milestone.value
     return comparator, milestone.value
 
 
 def _meets(comparator: str, milestone: Milestone, actual: Decimal) -> bool:
-    if comparator == Comparator.RANGE:
+    if comparator == IndicatorComparator.RANGE:
         return milestone.low <= actual <= milestone.high
-    if comparator == Comparator.EQUAL:
+    if comparator == IndicatorComparator.EQUAL:
         return actual == milestone.value
-    if comparator == Comparator.AT_MOST:
+    if comparator == IndicatorComparator.AT_MOST:
         return actual <= milestone.value
     return actual >= milestone.value
 
@@ -91,7 +91,7 @@ def target_status(*, comparator: str, accumulation: str, milestones: list[Milest
     milestone = milestone_for(milestones, year)
     if milestone is None or actual is None:
         return StatusResult(TargetStatus.NO_DATA, milestone, None, actual)
-    if accumulation == Accumulation.CUMULATIVE:
+    if accumulation == IndicatorAccumulation.CUMULATIVE:
         start = (plan_start - 1, Decimal(0))
     if _meets(comparator, milestone, actual):
         return StatusResult(TargetStatus.ACHIEVED, milestone, None, actual)
@@ -103,7 +103,7 @@ def target_status(*, comparator: str, accumulation: str, milestones: list[Milest
         return StatusResult(TargetStatus.AT_RISK, milestone, None, actual)
     share = Decimal(year - start_year) / Decimal(milestone.year - start_year)
     expected = start_value + (goal - start_value) * share
-    shortfall = expected - actual if direction == Comparator.AT_LEAST else actual - expected
+    shortfall = expected - actual if direction == IndicatorComparator.AT_LEAST else actual - expected
     if shortfall <= 0:
         return StatusResult(TargetStatus.ON_TRACK, milestone, expected, actual)
     whole_way = abs(goal - start_value) or abs(goal) or Decimal(1)

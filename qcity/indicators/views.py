@@ -13,19 +13,20 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from qcity.core import access
-from qcity.core.choices import Role
 from qcity.core.downloads import attachment_response
-from qcity.core.fields import parse_year
 from qcity.core.forms import add_service_errors
 from qcity.core.models import OrgUnit
 from qcity.core.pagination import CappedPaginator
 from qcity.core.permissions import role_required
+from qcity.core.roles import OFFICE, PROGRAMME, STAFF
 from qcity.core.selectors import city_and_districts
+from qcity.core.steps import next_url
 from qcity.core.uploads import request_too_large
 
-from . import selectors, services
-from .choices import Domain, IndicatorSource, TargetStatus, ValueStatus
+from . import quotes, selectors, services
+from .choices import IndicatorDomain, IndicatorSource, ReportedValueStatus, TargetStatus
 from .documents import PlanDocumentError
+from .filters import IndicatorFilter, IndicatorStatusFilter, ReportedValueFilter
 from .forms import (
     COMPARATOR_CHOICES,
     DOMAIN_CHOICES,
@@ -37,34 +38,24 @@ from .forms import (
     proposals_from_post,
 )
 from .models import Plan, PlanImport, ValueEvidence
-from .services.plans import PLAN_EDITOR_ROLES
-from .services.values import APPROVER_ROLES, REPORTER_ROLES, Period
+from .services.values import Period
 
-PERIOD_IN_TITLE = re.compile(r"((?:19|20)\d\d)\s*[—–\-~～至到]+\s*((?:19|20)\d\d)")
-VIEWER_ROLES = (Role.LEADERSHIP_OFFICE, Role.DEPARTMENT_REPORTER, Role.DISTRICT_OFFICER, Role.INSPECTOR,
-                Role.COMPLAINT_HANDLER)
+PERIOD_IN_TITLE = re.compile(r"((?:19|20)\d\d)\s*[—–\-~～至到]+\s*((?:19|20)\d\d)")  # i18n-ignore: parses titles
 
 
-def _year(request, default: int) -> int:
-    year = parse_year(request.GET.get("year"))
-    return default if year is None else year
-
-
-@role_required(*VIEWER_ROLES)
+@role_required(*STAFF)
 def plan_list(request):
     return render(request, "indicators/plan_list.html", {
         "plans": selectors.plan_list(),
-        "can_import": access.has_role(request.user, *PLAN_EDITOR_ROLES),
+        "can_import": access.has_role(request.user, *OFFICE),
     })
 
 
 def _marked_text(plan: Plan, indicators) -> str:
     """The plan text with each quoted span (targets, and the tasks split from the plan) wrapped in
     <mark id="q<offset>">, so indicators and tasks link to their sentence."""
-    from qcity.workplan.selectors import task_quote_spans  # workplan builds on indicators, not the reverse
-
     spans = sorted({(i.quote_start, i.quote_start + len(i.quote)) for i in indicators if i.quote_start is not None}
-                   | set(task_quote_spans(plan=plan)))
+                   | quotes.quoted_spans(plan=plan))  # the tasks' spans: workplan registers them
     marks, reach = [], -1
     for begin, finish in spans:  # highlight non-overlapping spans; every start still gets an anchor
         if begin >= reach:
@@ -88,55 +79,59 @@ def _marked_text(plan: Plan, indicators) -> str:
     return mark_safe("".join(out))
 
 
-@role_required(*VIEWER_ROLES)
+@role_required(*STAFF)
 def plan_detail(request, code):
     plan = get_object_or_404(Plan, code=code)
     indicators = list(selectors.indicator_list(plan=plan))
-    domain = request.GET.get("domain") or ""
+    # the tabs filter the indicators already loaded for the marked text: no second query
+    domain = IndicatorFilter.for_page(request.GET, queryset=Plan.objects.none()).form.cleaned_data.get("domain") or ""
     shown = [i for i in indicators if not domain or i.domain == domain]
     return render(request, "indicators/plan_detail.html", {
-        "plan": plan, "indicators": shown, "domains": Domain.choices, "domain": domain,
+        "plan": plan, "indicators": shown, "domains": IndicatorDomain.choices, "domain": domain,
         "target_count": sum(len(i.targets.all()) for i in indicators), "marked_text": _marked_text(plan, indicators),
     })
 
 
 def _scope_units(user) -> list[OrgUnit]:
-    """The city and its districts that the user may see values of, in display order."""
+    """The city and its districts that the user may see values of, in display order. Staff outside the
+    programme (inspectors, complaint handlers) open the board too: they see the city's progress."""
     city, districts = city_and_districts()
-    covered = set(access.covered_org_units(user, selectors.VALUE_READER_ROLES).values_list("pk", flat=True))
-    return [unit for unit in (city, *districts) if unit.pk in covered]
+    covered = set(access.covered_org_units(user, PROGRAMME).values_list("pk", flat=True))
+    return [unit for unit in (city, *districts) if unit.pk in covered] or [city]
 
 
-@role_required(*VIEWER_ROLES)
+@role_required(*STAFF)
 def indicator_detail(request, pk):
     indicator = get_object_or_404(selectors.indicator_list(), pk=pk)
-    year = _year(request, min(timezone.localdate().year - 1, indicator.plan.period_end))
+    params = IndicatorStatusFilter.for_page(request.GET, queryset=Plan.objects.none()).form.cleaned_data
+    year = params.get("year") or min(timezone.localdate().year - 1, indicator.plan.period_end)
     units = _scope_units(request.user)
     statuses = selectors.indicator_statuses(indicators=[indicator], org_units=units, year=year)
     values = (selectors.reported_value_list(user=request.user).filter(indicator=indicator).prefetch_related("evidence")
               .order_by("-year", "org_unit__path", "period_kind", "period_number")[:200])
     can_report = (indicator.source == IndicatorSource.REPORTED
-                  and access.has_role(request.user, *REPORTER_ROLES))
+                  and access.has_role(request.user, *PROGRAMME))
     return render(request, "indicators/indicator_detail.html", {
         "indicator": indicator, "year": year, "statuses": statuses, "values": values,
         "years": range(indicator.plan.period_start, indicator.plan.period_end + 1), "can_report": can_report,
     })
 
 
-@role_required(*VIEWER_ROLES)
+@role_required(*STAFF)
 def status_board(request):
     plans = list(selectors.plan_list())
-    plan = next((p for p in plans if p.code == request.GET.get("plan")), None) or next(
+    params = IndicatorStatusFilter.for_page(request.GET, queryset=Plan.objects.none()).form.cleaned_data
+    plan = next((p for p in plans if p.code == params.get("plan")), None) or next(
         (p for p in plans if p.code == "zz-2021-14th-fyp"), plans[0] if plans else None)
     if plan is None:
         raise Http404("no plans loaded")
-    year = _year(request, min(timezone.localdate().year - 1, plan.period_end))
+    year = params.get("year") or min(timezone.localdate().year - 1, plan.period_end)
     units = _scope_units(request.user)
-    unit = next((u for u in units if str(u.pk) == request.GET.get("org_unit")), units[0])
+    unit = next((u for u in units if u.pk == params.get("org_unit")), units[0])
     indicators = list(selectors.indicator_list(plan=plan))
     statuses = selectors.indicator_statuses(indicators=indicators, org_units=units, year=year)
     ranking = selectors.unit_ranking([s for s in statuses if s.org_unit.parent_id is not None])
-    wanted_status = request.GET.get("status") or ""
+    wanted_status = params.get("status") or ""
     rows = [s for s in statuses if s.org_unit.pk == unit.pk and (not wanted_status or s.status == wanted_status)]
     context = {
         "plans": plans, "plan": plan, "year": year, "years": range(plan.period_start, plan.period_end + 1),
@@ -148,23 +143,20 @@ def status_board(request):
     return render(request, template, context)
 
 
-@role_required(*REPORTER_ROLES)
+@role_required(*PROGRAMME)
 def reported_value_list(request):
-    values = selectors.reported_value_list(user=request.user)
-    status = request.GET.get("status", ValueStatus.SUBMITTED if access.has_role(request.user, *APPROVER_ROLES) else "")
-    if status:
-        values = values.filter(status=status)
-    if (year := parse_year(request.GET.get("year"))) is not None:
-        values = values.filter(year=year)
-    page = CappedPaginator(values.order_by("-submitted_at", "pk"), 50).get_page(request.GET.get("page"))
-    context = {"page": page, "status": status, "statuses": ValueStatus.choices,
-               "can_approve": access.has_role(request.user, *APPROVER_ROLES)}
+    default = ReportedValueStatus.SUBMITTED if access.has_role(request.user, *OFFICE) else ""
+    filterset = ReportedValueFilter.for_page(request.GET, defaults={"status": default},
+                                             queryset=selectors.reported_value_list(user=request.user))
+    page = CappedPaginator(filterset.qs.order_by("-submitted_at", "pk"), 50).get_page(request.GET.get("page"))
+    context = {"page": page, "status": filterset.form.cleaned_data.get("status") or "", "filter": filterset, "statuses": ReportedValueStatus.choices,
+               "can_approve": access.has_role(request.user, *OFFICE)}
     template = "indicators/partials/value_rows.html" if request.htmx else "indicators/value_list.html"
     return render(request, template, context)
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*REPORTER_ROLES)
+@role_required(*PROGRAMME)
 def reported_value_create(request):
     if request.method == "POST" and (too_large := request_too_large(request)):
         messages.error(request, too_large)
@@ -189,7 +181,7 @@ def reported_value_create(request):
     return render(request, "indicators/value_form.html", {"form": form}, status=status)
 
 
-@role_required(*REPORTER_ROLES)
+@role_required(*PROGRAMME)
 def evidence_download(request, pk):
     """A supporting document, only for users whose scope covers the value's org unit."""
     evidence = get_object_or_404(ValueEvidence.objects.filter(
@@ -206,7 +198,7 @@ _TRANSITIONS = {
 
 
 @require_POST
-@role_required(*APPROVER_ROLES)
+@role_required(*OFFICE)
 def reported_value_transition(request, pk, action):
     value = get_object_or_404(selectors.reported_value_list(user=request.user), pk=pk)
     service, needs_reason, done = _TRANSITIONS[action]
@@ -224,11 +216,11 @@ def reported_value_transition(request, pk, action):
     if request.htmx:
         return render(request, "indicators/partials/value_row.html", {"value": value, "can_approve": True},
                       status=status)
-    return redirect(request.POST.get("next") or "indicators:value-list")
+    return redirect(next_url(request, "indicators:value-list"))
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*REPORTER_ROLES)
+@role_required(*PROGRAMME)
 def reported_value_import(request):
     form = ValueImportForm(request.POST or None, request.FILES or None)
     errors, status = [], 200
@@ -252,7 +244,7 @@ def reported_value_import(request):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*PLAN_EDITOR_ROLES)
+@role_required(*OFFICE)
 def plan_import(request):
     form = PlanImportForm(request.POST or None, request.FILES or None)
     status = 200
@@ -274,7 +266,7 @@ def plan_import(request):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*PLAN_EDITOR_ROLES)
+@role_required(*OFFICE)
 def plan_import_review(request, pk):
     record = get_object_or_404(PlanImport, pk=pk)
     years = [p["year"] for p in record.proposals if p.get("year")]

@@ -8,6 +8,11 @@ class InspectionsConfig(AppConfig):
     verbose_name = _("双随机抽查")
 
     def ready(self):
+        from qcity.core.demo import register_demo
+
+        from . import demo
         from .deadlines import register
 
         register()
+        # last: its results go through the services, which reclassify each enterprise at once
+        register_demo("inspections", demo.generate, reset=demo.reset, after=("credit",))

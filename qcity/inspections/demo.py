@@ -31,7 +31,7 @@ from qcity.core.services import role_grant, user_create
 from qcity.enterprises.models import Enterprise
 
 from . import services
-from .choices import Outcome
+from .choices import InspectionOutcome
 from .models import (
     Assignment,
     Draw,
@@ -63,8 +63,8 @@ SUBJECTS = {1: ("产品质量及食品安全双随机抽查", (0, 2, 3)), 2: ("�
 DRAWN_BEFORE = 5  # working days before its half-year a plan is drawn; its record is published the next day
 OVERDUE_DAYS = 20  # an unpublished result is never overdue by more than this in a fresh demo
 WANTED = {"a": 1, "b": 4, "c": 2, "d": 1}  # per district plan; D and C over-represented, as DOMAIN §3 asks
-OUTCOMES = [(Outcome.NO_PROBLEM, 78), (Outcome.PROBLEMS_FOUND, 14), (Outcome.NOT_REACHABLE, 5),
-            (Outcome.CLOSED_DOWN, 3)]
+OUTCOMES = [(InspectionOutcome.NO_PROBLEM, 78), (InspectionOutcome.PROBLEMS_FOUND, 14), (InspectionOutcome.NOT_REACHABLE, 5),
+            (InspectionOutcome.CLOSED_DOWN, 3)]
 FINDINGS = ["未按规定公示年度报告中的从业人数信息", "实际经营地址与登记住所不一致", "产品标识标注不规范，缺少生产日期",
             "进货查验记录不完整", "部分计量器具超过检定周期"]
 
@@ -150,7 +150,7 @@ def _results(ctx, rng, draw, items_by_id, *, fresh: bool) -> tuple[int, int]:
             continue
         for item_id in target.item_ids:
             outcome = rng.choices([o for o, _ in OUTCOMES], [w for _, w in OUTCOMES])[0]
-            problems = outcome == Outcome.PROBLEMS_FOUND
+            problems = outcome == InspectionOutcome.PROBLEMS_FOUND
             result = services.result_enter(
                 plan=plan, enterprise=target.enterprise, item=items_by_id[item_id], outcome=outcome,
                 inspected_on=inspected_on, by=None, findings=rng.choice(FINDINGS) if problems else "",
@@ -201,7 +201,7 @@ def generate(ctx) -> dict[str, Any]:
         sizes = {s: min(n, snapshot.stratum_sizes.get(s, 0)) for s, n in WANTED.items()}
         if not sum(sizes.values()):
             return None
-        return services.plan_create(by=None, name=plan_name(district, start), org_unit=district, year=start.year,
+        return services.inspection_plan_create(by=None, name=plan_name(district, start), org_unit=district, year=start.year,
                                     period_start=start, period_end=end, pool=pool,
                                     items=[(i, 100 if n == 0 else ratios[i.code]) for n, i in enumerate(chosen)],
                                     ratios={"a": 3, "b": 5, "c": 20, "d": 60}, counts=sizes)

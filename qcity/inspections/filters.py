@@ -4,22 +4,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qcity.core.fields import IdFilter, YearFilter
-from qcity.core.forms import style_widgets
+from qcity.core.filters import YES_NO, StyledFilterSet
 from qcity.core.models import OrgUnit
 
-from .choices import Outcome, PlanStatus
+from .choices import InspectionOutcome, InspectionPlanStatus
 from .models import InspectionItem, InspectionPlan, InspectionResult
 
-YES_NO = (("yes", _("是")), ("no", _("否")))
 
-
-class _Styled(django_filters.FilterSet):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style_widgets(self.form)
-
-
-class InspectionItemFilter(_Styled):
+class InspectionItemFilter(StyledFilterSet):
     q = django_filters.CharFilter(label=_("编号/名称"), method="filter_q")
     published = django_filters.BooleanFilter(label=_("已公开"))
 
@@ -32,9 +24,9 @@ class InspectionItemFilter(_Styled):
         return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value)) if value else queryset
 
 
-class InspectionPlanFilter(_Styled):
+class InspectionPlanFilter(StyledFilterSet):
     year = YearFilter(label=_("年度"))
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=PlanStatus.choices, empty_label=_("全部"))
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=InspectionPlanStatus.choices, empty_label=_("全部"))
     org_unit = django_filters.ModelChoiceFilter(label=_("实施单位"), queryset=OrgUnit.objects.all(), empty_label=_("全部"))
 
     class Meta:
@@ -42,11 +34,11 @@ class InspectionPlanFilter(_Styled):
         fields = ["year", "status", "org_unit"]
 
 
-class InspectionResultFilter(_Styled):
+class InspectionResultFilter(StyledFilterSet):
     """Shared by the result list page and the API."""
 
     plan = IdFilter(label=_("计划"), field_name="target__draw__plan_id")
-    outcome = django_filters.ChoiceFilter(label=_("检查结果"), choices=Outcome.choices, empty_label=_("全部"))
+    outcome = django_filters.ChoiceFilter(label=_("检查结果"), choices=InspectionOutcome.choices, empty_label=_("全部"))
     published = django_filters.ChoiceFilter(label=_("已公示"), choices=YES_NO, empty_label=_("全部"),
                                             method="filter_published")
     overdue = django_filters.ChoiceFilter(label=_("逾期未公示"), choices=YES_NO, empty_label=_("全部"),
@@ -69,9 +61,9 @@ class InspectionResultFilter(_Styled):
         return queryset.filter(is_case_lead=value == "yes")
 
 
-class PublicResultFilter(_Styled):
+class PublicResultFilter(StyledFilterSet):
     q = django_filters.CharFilter(label=_("统一社会信用代码或企业名称"), method="filter_q")
-    outcome = django_filters.ChoiceFilter(label=_("检查结果"), choices=Outcome.choices, empty_label=_("全部"))
+    outcome = django_filters.ChoiceFilter(label=_("检查结果"), choices=InspectionOutcome.choices, empty_label=_("全部"))
     year = YearFilter(label=_("年度"), field_name="inspected_on", lookup_expr="year")
 
     class Meta:

@@ -16,7 +16,7 @@ from qcity.core.models import Department, OrgUnit, User
 from qcity.enterprises.choices import EnterpriseStatus, EntityType
 from qcity.enterprises.models import Enterprise
 
-from .choices import Outcome
+from .choices import InspectionOutcome
 from .models import InspectionItem, TargetPool
 
 DATE = DateInput()
@@ -90,7 +90,7 @@ class PoolForm(StyledForm):
         return [c.strip() for c in self.cleaned_data["industry_codes"].replace("，", ",").split(",") if c.strip()]
 
 
-class PlanForm(StyledForm):
+class InspectionPlanForm(StyledForm):
     name = CleanTextFormField(label=_("计划名称"), max_length=200)
     org_unit = forms.ModelChoiceField(label=_("实施单位"), queryset=OrgUnit.objects.none())
     year = BoundedIntegerFormField(label=_("年度"), min_value=2000, max_value=2100)
@@ -145,7 +145,7 @@ class PlanForm(StyledForm):
 
 class ResultForm(StyledForm):
     item = forms.ModelChoiceField(label=_("抽查事项"), queryset=InspectionItem.objects.none())
-    outcome = forms.ChoiceField(label=_("检查结果"), choices=Outcome.choices)
+    outcome = forms.ChoiceField(label=_("检查结果"), choices=InspectionOutcome.choices)
     inspected_on = BoundedDateFormField(label=_("检查完成日期"), widget=DATE)
     findings = forms.CharField(label=_("检查情况"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     is_case_lead = forms.BooleanField(label=_("移送案件线索"), required=False)

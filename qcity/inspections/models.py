@@ -10,7 +10,7 @@ from qcity.core.deadlines import provisional_year_field
 from qcity.core.models import Department, OrgUnit
 from qcity.enterprises.models import Enterprise
 
-from .choices import Outcome, PlanStatus, Stratum
+from .choices import DrawStratum, InspectionOutcome, InspectionPlanStatus
 
 
 class InspectionItem(models.Model):
@@ -152,7 +152,7 @@ class InspectionPlan(models.Model):
     count_c = models.PositiveIntegerField(_("C类抽取数"), null=True, blank=True)
     count_d = models.PositiveIntegerField(_("D类抽取数"), null=True, blank=True)
     inspectors_per_target = models.PositiveSmallIntegerField(_("每户检查人员数"), default=2)
-    status = models.CharField(_("状态"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    status = models.CharField(_("状态"), max_length=10, choices=InspectionPlanStatus.choices, default=InspectionPlanStatus.DRAFT)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -231,7 +231,7 @@ class DrawnTarget(models.Model):
 
     draw = models.ForeignKey(Draw, on_delete=models.CASCADE, related_name="targets")
     enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="+")
-    stratum = models.CharField(_("分层"), max_length=1, choices=Stratum.choices)
+    stratum = models.CharField(_("分层"), max_length=1, choices=DrawStratum.choices)
     position = models.PositiveIntegerField(_("抽取顺序"))
     item_ids = models.JSONField(_("检查事项"), default=list)
 
@@ -270,7 +270,7 @@ class InspectionResult(models.Model):
     target = models.ForeignKey(DrawnTarget, verbose_name=_("抽中对象"), on_delete=models.PROTECT,
                                related_name="results")
     item = models.ForeignKey(InspectionItem, verbose_name=_("抽查事项"), on_delete=models.PROTECT, related_name="+")
-    outcome = models.CharField(_("检查结果"), max_length=20, choices=Outcome.choices)
+    outcome = models.CharField(_("检查结果"), max_length=20, choices=InspectionOutcome.choices)
     findings = models.TextField(_("检查情况"), blank=True)
     inspected_on = models.DateField(_("检查完成日期"))
     publish_by = models.DateField(_("公示期限"))
@@ -289,7 +289,7 @@ class InspectionResult(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["target", "item"], name="inspection_result_unique",
                                     violation_error_message=_("该对象该事项已录入结果")),
-            models.CheckConstraint(condition=Q(is_case_lead=False) | Q(outcome=Outcome.PROBLEMS_FOUND),
+            models.CheckConstraint(condition=Q(is_case_lead=False) | Q(outcome=InspectionOutcome.PROBLEMS_FOUND),
                                    name="case_lead_only_with_problems"),
         ]
         indexes = [models.Index(fields=["published_on", "publish_by"], name="result_publication")]

@@ -16,6 +16,7 @@ from django.utils import timezone
 from qcity.core import access
 from qcity.core.choices import Role
 from qcity.core.models import OrgUnit, User
+from qcity.core.roles import MARKET_MANAGERS, MARKET_OFFICERS
 
 from .models import (
     Assignment,
@@ -29,33 +30,10 @@ from .models import (
     TargetPool,
 )
 
-MANAGER_ROLES = (Role.LEADERSHIP_OFFICE, Role.DISTRICT_OFFICER)
-VIEWER_ROLES = (*MANAGER_ROLES, Role.INSPECTOR)
-# The pool snapshot and the full draw record reveal credit risk classes and declared conflicts,
-# which are internal (DOMAIN §3): officers in scope and the audit administrator only.
-SNAPSHOT_ROLES = (*MANAGER_ROLES, Role.AUDIT_ADMIN)
-
-
-def unit_scope(user: User | None, roles=VIEWER_ROLES, field: str = "org_unit") -> Q | None:
-    """Q restricting `field` to the org units `user` covers with `roles`; None for the whole city."""
-    if user is None:
-        return None
-    if not access.has_role(user, *roles):
-        return Q(pk__in=[])
-    if access.org_unit_scope(user, roles) is None:
-        return None
-    ids = list(access.covered_org_units(user, roles).values_list("id", flat=True))
-    return Q(**{f"{field}_id__in": ids})
-
-
-def _scoped(queryset: QuerySet, user: User | None, roles=VIEWER_ROLES, field: str = "org_unit") -> QuerySet:
-    scope = unit_scope(user, roles, field)
-    return queryset if scope is None else queryset.filter(scope)
-
 
 def may_manage(user: User | None, org_unit: OrgUnit | None) -> bool:
     """by=None is the system (demo data, commands)."""
-    return user is None or access.covers(user, org_unit, MANAGER_ROLES)
+    return user is None or access.covers(user, org_unit, MARKET_MANAGERS)
 
 
 # --- the list and the two directories ---------------------------------------------------------------
@@ -73,7 +51,7 @@ def item_get(*, user: User, pk: int) -> InspectionItem:
 def inspector_list(*, user: User | None = None) -> QuerySet[Inspector]:
     queryset = (Inspector.objects.select_related("user", "org_unit").prefetch_related("qualifications")
                 .annotate(conflict_count=Count("conflicts", distinct=True)).order_by("badge_number"))
-    return _scoped(queryset, user, MANAGER_ROLES)
+    return access.scope_filter(queryset, user=user, roles=MARKET_MANAGERS)
 
 
 def inspector_get(*, user: User, pk: int) -> Inspector:
@@ -82,12 +60,12 @@ def inspector_get(*, user: User, pk: int) -> Inspector:
 
 def conflict_list(*, user: User | None = None) -> QuerySet[InspectorConflict]:
     queryset = InspectorConflict.objects.select_related("inspector__user", "enterprise")
-    return _scoped(queryset, user, MANAGER_ROLES, "inspector__org_unit")
+    return access.scope_filter(queryset, user=user, roles=MARKET_MANAGERS, field="inspector__org_unit")
 
 
 def pool_list(*, user: User | None = None) -> QuerySet[TargetPool]:
     queryset = TargetPool.objects.select_related("org_unit").prefetch_related("filter_org_units")
-    return _scoped(queryset, user, MANAGER_ROLES)
+    return access.scope_filter(queryset, user=user, roles=MARKET_MANAGERS)
 
 
 def pool_get(*, user: User, pk: int) -> TargetPool:
@@ -97,17 +75,18 @@ def pool_get(*, user: User, pk: int) -> TargetPool:
 # --- plans, draws, targets ------------------------------------------------------------------------------
 
 
-def plan_list(*, user: User | None = None) -> QuerySet[InspectionPlan]:
+def inspection_plan_list(*, user: User | None = None) -> QuerySet[InspectionPlan]:
     queryset = InspectionPlan.objects.select_related("org_unit", "pool", "draw").prefetch_related("plan_items__item")
-    return _scoped(queryset, user)
+    return access.scope_filter(queryset, user=user, roles=MARKET_OFFICERS)
 
 
-def plan_get(*, user: User, pk: int) -> InspectionPlan:
-    return get_object_or_404(plan_list(user=user), pk=pk)
+def inspection_plan_get(*, user: User, pk: int) -> InspectionPlan:
+    return get_object_or_404(inspection_plan_list(user=user), pk=pk)
 
 
-def draw_get(*, user: User, pk: int, roles=VIEWER_ROLES) -> Draw:
-    queryset = _scoped(Draw.objects.select_related("plan__org_unit", "snapshot__pool"), user, roles, "plan__org_unit")
+def draw_get(*, user: User, pk: int, roles=MARKET_OFFICERS) -> Draw:
+    queryset = access.scope_filter(Draw.objects.select_related("plan__org_unit", "snapshot__pool"), user=user, roles=roles,
+                                   field="plan__org_unit")
     return get_object_or_404(queryset, pk=pk)
 
 
@@ -123,7 +102,7 @@ def target_list(*, user: User | None = None, draw: Draw | None = None) -> QueryS
         queryset = queryset.filter(draw=draw)
     if user is None:
         return queryset
-    condition = unit_scope(user, MANAGER_ROLES, "draw__plan__org_unit")
+    condition = access.scope_condition(user=user, roles=MARKET_MANAGERS, field="draw__plan__org_unit")
     if condition is None:
         return queryset
     inspector = Inspector.objects.filter(user=user).first()
@@ -145,7 +124,7 @@ def my_assignments(*, user: User) -> QuerySet[DrawnTarget]:
 
 def target_can_enter_result(*, user: User | None, target: DrawnTarget) -> bool:
     """The inspectors drawn for the target, and the officers of the plan's unit."""
-    if user is None or access.covers(user, target.draw.plan.org_unit, MANAGER_ROLES):
+    if user is None or access.covers(user, target.draw.plan.org_unit, MARKET_MANAGERS):
         return True
     return access.has_role(user, Role.INSPECTOR) and target.assignments.filter(inspector__user=user).exists()
 

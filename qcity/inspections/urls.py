@@ -5,9 +5,9 @@ from . import views
 app_name = "inspections"
 
 urlpatterns = [
-    path("", views.plan_list, name="plan-list"),
-    path("plans/new/", views.plan_create, name="plan-create"),
-    path("plans/<int:pk>/", views.plan_detail, name="plan-detail"),
+    path("", views.inspection_plan_list, name="inspection-plan-list"),
+    path("plans/new/", views.inspection_plan_create, name="inspection-plan-create"),
+    path("plans/<int:pk>/", views.inspection_plan_detail, name="inspection-plan-detail"),
     path("plans/<int:pk>/draw/", views.plan_draw, name="plan-draw"),
     path("plans/<int:pk>/publish-results/", views.plan_results_publish, name="plan-results-publish"),
     path("draws/<int:pk>/publish/", views.draw_publish, name="draw-publish"),

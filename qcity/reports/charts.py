@@ -7,6 +7,7 @@ import io
 import matplotlib
 
 matplotlib.use("Agg")
+from django.utils.translation import gettext as _
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
@@ -56,7 +57,7 @@ def status_bar_chart(*, labels: list[str], counts: list[dict[str, int]], status_
         left = [a + b for a, b in zip(left, values, strict=True)]
     axes.invert_yaxis()
     axes.set_title(title, fontdict=font)
-    axes.set_xlabel("指标数（项）", fontdict=font)
+    axes.set_xlabel(_("指标数（项）"), fontdict=font)
     for tick in axes.get_yticklabels():
         tick.set_fontfamily(CJK_FONT)
     axes.legend(prop=font, loc="lower right", fontsize=8)

@@ -50,6 +50,7 @@ class Report:
 
 
 def docx_bytes(report: Report) -> bytes:
+    # lazy: python-docx (and lxml) loads only when a Word report is asked for
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
@@ -88,7 +89,7 @@ def docx_bytes(report: Report) -> bytes:
 
 
 def pdf_bytes(report: Report) -> bytes:
-    from weasyprint import HTML
+    from weasyprint import HTML  # lazy: WeasyPrint loads Pango and its fonts, ~1 s, only for a PDF
 
     html = render_to_string("reports/pdf/report.html", {"report": report, "font": CJK_FONT})
     return HTML(string=html).write_pdf()

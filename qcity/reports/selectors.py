@@ -12,19 +12,19 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, Max, OuterRef
+from django.utils.translation import gettext as _
 
 from qcity.core import access
 from qcity.core.choices import Role
 from qcity.core.models import OrgUnit, User
 from qcity.core.selectors import city_and_districts
 from qcity.indicators import selectors as indicator_selectors
-from qcity.indicators.choices import Domain, TargetStatus, ValueStatus
+from qcity.indicators.choices import IndicatorDomain, ReportedValueStatus, TargetStatus
 from qcity.indicators.models import Plan, ReportedValue
 from qcity.indicators.quality_index import quality_index_trend
-from qcity.workplan.selectors import task_overdue_list
+from qcity.workplan.selectors import plan_task_overdue_list
 
-COCKPIT_ROLES = (Role.LEADERSHIP_OFFICE, Role.DEPARTMENT_REPORTER, Role.DISTRICT_OFFICER)
-MAIN_DOMAINS = (Domain.PRODUCT, Domain.ENGINEERING, Domain.SERVICE, Domain.ENVIRONMENT)
+MAIN_DOMAINS = (IndicatorDomain.PRODUCT, IndicatorDomain.ENGINEERING, IndicatorDomain.SERVICE, IndicatorDomain.ENVIRONMENT)
 WARNING_LIMIT = 10
 OVERDUE_LIMIT = 10
 CACHE_SECONDS = 3600
@@ -40,23 +40,23 @@ def cockpit_plan(code: str | None = None) -> Plan:
     """The plan the cockpit shows: the one asked for, else the current programme — among plans with
     approved values (a freshly imported plan has none yet), the latest-ending one with the most
     indicators (not a zone's side plan)."""
-    approved = ReportedValue.objects.filter(indicator__plan=OuterRef("pk"), status=ValueStatus.APPROVED)
+    approved = ReportedValue.objects.filter(indicator__plan=OuterRef("pk"), status=ReportedValueStatus.APPROVED)
     plans = Plan.objects.annotate(indicator_count=Count("indicators"), has_values=Exists(approved)).defer("text")
     if code:
         plan = plans.filter(code=code).first()
         if plan is None:
-            raise CockpitError(f"plan: 未找到规划 {code}")
+            raise CockpitError(_("plan: 未找到规划 %(code)s") % {"code": code})
         return plan
     plan = plans.order_by("-has_values", "-period_end", "-indicator_count", "code").first()
     if plan is None:
-        raise CockpitError("plan: 尚未载入规划")
+        raise CockpitError(_("plan: 尚未载入规划"))
     return plan
 
 
 def latest_approved_year(plan: Plan) -> int:
     """The latest plan year with at least one approved value (index on year/status: one probe a year)."""
     for year in range(plan.period_end, plan.period_start - 1, -1):
-        if ReportedValue.objects.filter(year=year, status=ValueStatus.APPROVED, indicator__plan=plan).exists():
+        if ReportedValue.objects.filter(year=year, status=ReportedValueStatus.APPROVED, indicator__plan=plan).exists():
             return year
     return plan.period_start
 
@@ -68,7 +68,7 @@ def approval_marker(plan: Plan) -> str:
     key = f"reports:cockpit:marker:{plan.pk}"
     marker = cache.get(key)
     if marker is None:
-        row = ReportedValue.objects.filter(indicator__plan=plan, status=ValueStatus.APPROVED).aggregate(
+        row = ReportedValue.objects.filter(indicator__plan=plan, status=ReportedValueStatus.APPROVED).aggregate(
             latest=Max("approved_at"), count=Count("id"))
         marker = f"{row['latest'].timestamp() if row['latest'] else 0}:{row['count']}"
         cache.set(key, marker, MARKER_SECONDS)
@@ -111,7 +111,7 @@ def _domain_rows(statuses) -> list[dict]:
     for item in statuses:
         by_domain[item.indicator.domain].append(item)
     rows = []
-    for domain in Domain:
+    for domain in IndicatorDomain:
         items = by_domain.get(domain.value)
         if not items:
             continue
@@ -127,7 +127,7 @@ def _warnings(statuses) -> list[dict]:
     bad.sort(key=lambda s: (STATUS_ORDER[s.status], s.result.attainment or 0, s.indicator.position))
     return [{
         "indicator_id": s.indicator.pk, "name": s.indicator.name, "unit": s.indicator.unit,
-        "domain": str(Domain(s.indicator.domain).label), "status": s.status, "status_label": s.status_label,
+        "domain": str(IndicatorDomain(s.indicator.domain).label), "status": s.status, "status_label": s.status_label,
         "actual": _num(s.result.actual), "expected": _num(s.result.expected),
         "target": _target_text(s.result.milestone), "attainment": _pct(s.result.attainment),
     } for s in bad[:WARNING_LIMIT]]
@@ -136,7 +136,7 @@ def _warnings(statuses) -> list[dict]:
 def _trend(plan: Plan, city: OrgUnit, year: int) -> dict:
     """The city's composite quality index and its four sub-indices over the plan years so far."""
     rows = quality_index_trend(years=range(plan.period_start, year + 1), org_unit=city, plan=plan)
-    names = [("total", "质量指数"), *[(d.value, str(d.label)) for d in MAIN_DOMAINS]]
+    names = [("total", _("质量指数")), *[(d.value, str(d.label)) for d in MAIN_DOMAINS]]
     return {"kind": "quality_index", "years": [r.year for r in rows], "series": [
         {"key": key, "name": name, "values": [_num(getattr(r, key)) for r in rows]} for key, name in names]}
 
@@ -171,7 +171,7 @@ def _city_view(plan: Plan, year: int) -> dict:
 
 def _overdue(user: User) -> dict:
     """Overdue tasks in the user's scope (the work plan's supervision list)."""
-    tasks = task_overdue_list(user=user)
+    tasks = plan_task_overdue_list(user=user)
     items = list(tasks.order_by("deadline", "pk")[:OVERDUE_LIMIT])
     return {"count": tasks.count(), "items": [
         {"id": t.pk, "title": t.title, "lead_department": str(t.lead_department or ""),
@@ -180,12 +180,12 @@ def _overdue(user: User) -> dict:
 
 def cockpit(*, user: User, year: int | None = None, plan_code: str | None = None) -> dict:
     """The cockpit for `user`: the city view, plus the user's own district(s) marked in the ranking.
-    The caller has checked the role (COCKPIT_ROLES); every holder sees the city-wide figures."""
+    The caller has checked the role (PROGRAMME); every holder sees the city-wide figures."""
     plan = cockpit_plan(plan_code)
     if year is None:
         year = latest_approved_year(plan)
     elif not plan.period_start <= year <= plan.period_end:
-        raise CockpitError(f"year: {year} 不在规划期 {plan.period_start}–{plan.period_end} 内")
+        raise CockpitError(_("year: %(year)s 不在规划期 %(period_start)s–%(period_end)s 内") % {"year": year, "period_start": plan.period_start, "period_end": plan.period_end})
     view = dict(_city_view(plan, year))
     prefixes = access.org_unit_scope(user, (Role.DISTRICT_OFFICER,)) or []
     mine = {int(p.strip("/").split("/")[1]) for p in prefixes if p.count("/") >= 3}  # "/city/district/…"

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.core.cache import cache
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from qcity.core.audit import audit_record
-from qcity.core.choices import AuditAction, Role
+from qcity.core.choices import AuditAction
 from qcity.core.fields import parse_year as parse_year_param
 from qcity.core.models import User
 from qcity.indicators.models import Plan
@@ -17,7 +16,6 @@ from . import content
 from .documents import docx_bytes, pdf_bytes
 from .selectors import CACHE_SECONDS, CockpitError, approval_marker, cockpit_plan, latest_approved_year
 
-REPORT_ROLES = (Role.LEADERSHIP_OFFICE,)
 FORMATS = ("docx", "pdf")
 CONTENT_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                  "pdf": "application/pdf"}
@@ -30,7 +28,7 @@ class ReportError(ValueError):
 def parse_year(raw: str | None) -> int:
     year = parse_year_param(raw)
     if year is None:
-        raise ReportError("year: 请填写年份（如 2025）")
+        raise ReportError(_("year: 请填写年份（如 2025）"))
     return year
 
 
@@ -38,10 +36,10 @@ def parse_plan_year(code: str | None, raw_year: str | None) -> tuple[Plan, int]:
     """The plan by code and the evaluation year (default: the plan's midpoint year)."""
     plan = Plan.objects.filter(code=code or "").defer("text").first()
     if plan is None:
-        raise ReportError(f"plan: 未找到规划 {code or ''}".strip())
+        raise ReportError((_("plan: 未找到规划 %(code)s") % {"code": code or ""}).strip())
     year = parse_year(raw_year) if raw_year else midpoint_year(plan)
     if not plan.period_start <= year <= plan.period_end:
-        raise ReportError(f"year: {year} 不在规划期 {plan.period_start}–{plan.period_end} 内")
+        raise ReportError(_("year: %(year)s 不在规划期 %(period_start)s–%(period_end)s 内") % {"year": year, "period_start": plan.period_start, "period_end": plan.period_end})
     return plan, year
 
 
@@ -49,13 +47,9 @@ def midpoint_year(plan: Plan) -> int:
     return (plan.period_start + plan.period_end) // 2
 
 
-def content_disposition(filename: str) -> str:
-    return f"attachment; filename*=UTF-8''{quote(filename)}"
-
-
 def _check_format(fmt: str) -> None:
     if fmt not in FORMATS:
-        raise ReportError(f"format: 应为 {' 或 '.join(FORMATS)}")
+        raise ReportError(_("format: 应为 %(formats)s") % {"formats": _(" 或 ").join(FORMATS)})
 
 
 def report_plans():
@@ -69,7 +63,7 @@ def white_paper_plan(year: int) -> Plan:
             .annotate(indicator_count=Count("indicators")).defer("text")
             .order_by("-indicator_count", "code").first())
     if plan is None:
-        raise ReportError(f"year: {year} 年没有生效的规划")
+        raise ReportError(_("year: %(year)s 年没有生效的规划") % {"year": year})
     return plan
 
 
@@ -109,7 +103,7 @@ def white_paper_build(*, year: int, fmt: str, by: User | None) -> bytes:
 def midterm_evaluation_build(*, plan: Plan, year: int, fmt: str, by: User | None) -> bytes:
     _check_format(fmt)
     if not plan.period_start <= year <= plan.period_end:
-        raise ReportError(f"year: {year} 不在规划期 {plan.period_start}–{plan.period_end} 内")
+        raise ReportError(_("year: %(year)s 不在规划期 %(period_start)s–%(period_end)s 内") % {"year": year, "period_start": plan.period_start, "period_end": plan.period_end})
     data = _render(_report("midterm", plan, year, content.midterm_evaluation), fmt)
     audit_record(action=AuditAction.EXPORT, by=by, obj=plan, message=f"midterm evaluation {year} ({fmt})")
     return data

@@ -16,9 +16,14 @@ class SamplingConfig(AppConfig):
     verbose_name = _("监督抽检")
 
     def ready(self):
+        from qcity.core.demo import register_demo
+
+        from . import demo
         from .deadlines import register
         from .pass_rates import register_indicators
 
+        # loads its credit events in bulk, unclassified (credit-classify runs after it)
+        register_demo("sampling", demo.generate, reset=demo.reset, after=("credit",))
         register_indicators()
         register()
         post_migrate.connect(_load_categories, sender=self, dispatch_uid="sampling-product-categories")

@@ -12,7 +12,7 @@ class ProductKind(models.TextChoices):
     OTHER = "other", _("其他")
 
 
-class PlanLevel(models.TextChoices):
+class SamplingPlanLevel(models.TextChoices):
     NATIONAL = "national", _("国家")
     PROVINCIAL = "provincial", _("省级")
     CITY = "city", _("市级")
@@ -20,7 +20,7 @@ class PlanLevel(models.TextChoices):
 
 
 # Lower number = higher level (DOMAIN §6: a lower level must not re-sample a higher level's batch).
-LEVEL_RANK = {PlanLevel.NATIONAL: 1, PlanLevel.PROVINCIAL: 2, PlanLevel.CITY: 3, PlanLevel.DISTRICT: 4}
+LEVEL_RANK = {SamplingPlanLevel.NATIONAL: 1, SamplingPlanLevel.PROVINCIAL: 2, SamplingPlanLevel.CITY: 3, SamplingPlanLevel.DISTRICT: 4}
 
 
 class SamplingPlace(models.TextChoices):
@@ -38,7 +38,7 @@ class SampleStatus(models.TextChoices):
     RETESTED = "retested", _("已复检")
 
 
-class Conclusion(models.TextChoices):
+class SamplingConclusion(models.TextChoices):
     PASS = "pass", _("合格")
     FAIL = "fail", _("不合格")
 

@@ -30,12 +30,21 @@ from qcity.core.deadlines import Deadline, deadline
 from qcity.core.demo import DEMO_PASSWORD
 from qcity.core.models import OrgUnit, User
 from qcity.core.services import role_grant, user_create
+from qcity.credit.services import credit_events_load
 from qcity.enterprises.models import Enterprise
+from qcity.indicators.services import computed_indicators_refresh
 
-from .choices import Conclusion, FollowupStatus, PlanLevel, ProductKind, RetestOutcome, SampleStatus
-from .models import Followup, Objection, ProductCategory, Sample, SamplingPlan, TestItemResult
+from .choices import (
+    FollowupStatus,
+    ProductKind,
+    RetestOutcome,
+    SampleStatus,
+    SamplingConclusion,
+    SamplingPlanLevel,
+)
+from .models import Followup, ProductCategory, Sample, SamplingObjection, SamplingPlan, TestItemResult
 from .pass_rates import INDICATORS
-from .services import feeds, plan_create, product_categories_load
+from .services import feeds, product_categories_load, sampling_plan_create
 from .services.samples import RETEST_CODE
 
 SAMPLES_PER_ENTERPRISE = 0.3
@@ -118,20 +127,20 @@ def _plans(ctx, city: OrgUnit, districts: list[OrgUnit], categories: dict[str, P
     for year in range(ctx.year_start.year, ctx.today.year + 1):
         start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
         spec = [
-            ("national", PlanLevel.NATIONAL, city, f"{year}年国家产品质量监督抽查（郑州地区）",
+            ("national", SamplingPlanLevel.NATIONAL, city, f"{year}年国家产品质量监督抽查（郑州地区）",
              kinds(ProductKind.KEY_INDUSTRIAL) + [categories["SP05"]], 60),
-            ("provincial", PlanLevel.PROVINCIAL, city, f"{year}年河南省食品安全监督抽检计划（郑州市）", kinds(*food), 300),
-            ("city-food", PlanLevel.CITY, city, f"郑州市{year}年度食品安全监督抽检计划", kinds(*food), 900),
-            ("city-industrial", PlanLevel.CITY, city, f"郑州市{year}年度重点工业产品质量监督抽查计划",
+            ("provincial", SamplingPlanLevel.PROVINCIAL, city, f"{year}年河南省食品安全监督抽检计划（郑州市）", kinds(*food), 300),
+            ("city-food", SamplingPlanLevel.CITY, city, f"郑州市{year}年度食品安全监督抽检计划", kinds(*food), 900),
+            ("city-industrial", SamplingPlanLevel.CITY, city, f"郑州市{year}年度重点工业产品质量监督抽查计划",
              kinds(ProductKind.KEY_INDUSTRIAL, ProductKind.OTHER), 250),
-            ("city-drug", PlanLevel.CITY, city, f"郑州市{year}年度药品质量抽检计划", kinds(ProductKind.DRUG), 80),
+            ("city-drug", SamplingPlanLevel.CITY, city, f"郑州市{year}年度药品质量抽检计划", kinds(ProductKind.DRUG), 80),
         ]
         for key, level, unit, title, cats, batches in spec:
-            plans[(year, key)] = plan_create(by=None, title=title, level=level, org_unit=unit, period_start=start,
+            plans[(year, key)] = sampling_plan_create(by=None, title=title, level=level, org_unit=unit, period_start=start,
                                              period_end=end, categories=cats, planned_batches=batches)
         for district in districts:
-            plans[(year, "district", district.pk)] = plan_create(
-                by=None, title=f"{district.name}{year}年度食品安全监督抽检计划", level=PlanLevel.DISTRICT,
+            plans[(year, "district", district.pk)] = sampling_plan_create(
+                by=None, title=f"{district.name}{year}年度食品安全监督抽检计划", level=SamplingPlanLevel.DISTRICT,
                 org_unit=district, period_start=start, period_end=end, categories=kinds(*food), planned_batches=120)
     return plans
 
@@ -299,8 +308,8 @@ def _write(ctx, rng, rows) -> dict[str, Any]:
         samples = []
         for n, _kind, (ent_id, _name), unit_id, category, plan, sampled_on, t, _people in rows:
             initial = ("" if t.concluded_on is None
-                       else (Conclusion.FAIL if (t.fail or (t.objection and t.objection[2])) else Conclusion.PASS))
-            final = "" if not initial else (Conclusion.FAIL if t.fail else Conclusion.PASS)
+                       else (SamplingConclusion.FAIL if (t.fail or (t.objection and t.objection[2])) else SamplingConclusion.PASS))
+            final = "" if not initial else (SamplingConclusion.FAIL if t.fail else SamplingConclusion.PASS)
             product = rng.choice(PRODUCTS[category.code])
             samples.append(Sample(
                 number=f"CY{sampled_on:%Y}D{n + 1:06d}", plan=plan, category=category, enterprise_id=ent_id,
@@ -325,27 +334,26 @@ def _write(ctx, rng, rows) -> dict[str, Any]:
             links += [through(sample_id=sample.pk, user_id=u.pk) for u in people]
             if sample.initial_conclusion:
                 items += [TestItemResult(sample=sample, **item)
-                          for item in _items(rng, kind, sample.initial_conclusion == Conclusion.FAIL)]
+                          for item in _items(rng, kind, sample.initial_conclusion == SamplingConclusion.FAIL)]
             if t.objection:
                 applied, retested, overturned = t.objection
-                objections.append(Objection(
+                objections.append(SamplingObjection(
                     sample=sample, applied_on=applied, applicant=ent_name[:200], reason="对检验方法和判定依据有异议，申请对备用样品复检",
                     retested_on=retested, retest_agency=rng.choice(AGENCIES) if retested else "",
                     retest_report_number=f"FJ{sampled_on:%Y}{n + 1:06d}" if retested else "",
                     retest_conclusion=sample.conclusion if retested else "",
                     outcome=(RetestOutcome.OVERTURNED if overturned else RetestOutcome.CONFIRMED) if retested else ""))
-            if sample.conclusion == Conclusion.FAIL and t.final_on:
+            if sample.conclusion == SamplingConclusion.FAIL and t.final_on:
                 followup = _followup(rng, ctx, sample, t.final_on)
                 if followup:
                     followups.append(followup)
         TestItemResult.objects.bulk_create(items, batch_size=5000)
-        Objection.objects.bulk_create(objections)
+        SamplingObjection.objects.bulk_create(objections)
         Followup.objects.bulk_create(followups)
         through.objects.bulk_create(links, batch_size=5000)
     ctx.progress(f"sampling: {len(samples):,} samples, {len(items):,} test items written")
     credit = _credit()
     refreshed = 0
-    from qcity.indicators.services import computed_indicators_refresh
 
     # The platform's own years (this year's figure so far included, as a conclusion would refresh it); the
     # indicators demo stands for the years before the platform went live (a few weeks of samples of a
@@ -353,7 +361,7 @@ def _write(ctx, rng, rows) -> dict[str, Any]:
     for year in ctx.platform_years:
         for key in INDICATORS:
             refreshed += computed_indicators_refresh(key=key, year=year)
-    failed = sum(1 for s in samples if s.conclusion == Conclusion.FAIL)
+    failed = sum(1 for s in samples if s.conclusion == SamplingConclusion.FAIL)
     return {"plans": SamplingPlan.objects.count(), "samples": len(samples), "failed": failed,
             "objections": len(objections), "followups": len(followups),
             "published": sum(1 for s in samples if s.published_on), "credit_events": credit,
@@ -392,10 +400,8 @@ def _followup(rng, ctx, sample: Sample, final_on: datetime.date) -> Followup | N
 def _credit() -> int:
     """The credit events the services would have written (a conclusion records, publication publishes, an
     overturned failure is withdrawn), loaded in bulk; `credit classify` runs after every generator."""
-    from qcity.credit.services import credit_events_load
-
     plans = {p.pk: p for p in SamplingPlan.objects.select_related("org_unit")}
-    retested = dict(Objection.objects.values_list("sample_id", "retested_on"))
+    retested = dict(SamplingObjection.objects.values_list("sample_id", "retested_on"))
     rows = []
     for sample in Sample.objects.exclude(initial_conclusion="").iterator(chunk_size=2000):
         sample.plan = plans[sample.plan_id]
@@ -412,7 +418,7 @@ def reset(ctx) -> dict[str, Any]:
     """Delete the demo's samples (with items, objections, follow-ups) and plans; the sampler accounts stay."""
     with transaction.atomic():
         followups = Followup.objects.all().delete()[0]
-        Objection.objects.all().delete()
+        SamplingObjection.objects.all().delete()
         TestItemResult.objects.all().delete()
         Sample.samplers.through.objects.all().delete()
         samples = Sample.objects.all().delete()[0]

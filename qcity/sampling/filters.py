@@ -4,31 +4,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qcity.core.fields import IdFilter, YearFilter
-from qcity.core.forms import style_widgets
+from qcity.core.filters import YES_NO, StyledFilterSet, in_org_unit
 from qcity.core.models import OrgUnit
 
-from .choices import Conclusion, FollowupStatus, PlanLevel, ProductKind, SampleStatus
+from .choices import FollowupStatus, ProductKind, SampleStatus, SamplingConclusion, SamplingPlanLevel
 from .models import Followup, ProductCategory, Sample, SamplingPlan
 
-YES_NO = (("yes", _("是")), ("no", _("否")))
 
-
-class _Styled(django_filters.FilterSet):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style_widgets(self.form)
-        if "org_unit" in self.form.fields:
-            self.form.fields["org_unit"].label_from_instance = lambda unit: unit.short_name or unit.name
-
-
-def _in_unit(queryset, value, field="org_unit"):
-    if value.parent_id is None:
-        return queryset
-    ids = OrgUnit.objects.filter(path__startswith=value.path).values_list("id", flat=True)
-    return queryset.filter(**{f"{field}_id__in": list(ids)})
-
-
-class SampleFilter(_Styled):
+class SampleFilter(StyledFilterSet):
     """Shared by the sample list page, its export and the API."""
 
     q = django_filters.CharFilter(label=_("编号/产品/企业"), method="filter_q")
@@ -40,7 +23,7 @@ class SampleFilter(_Styled):
     org_unit = django_filters.ModelChoiceFilter(label=_("区县"), queryset=OrgUnit.objects.filter(parent__isnull=False),
                                                 empty_label=_("全部"), method="filter_org_unit")
     status = django_filters.ChoiceFilter(label=_("状态"), choices=SampleStatus.choices, empty_label=_("全部"))
-    conclusion = django_filters.ChoiceFilter(label=_("结论"), choices=Conclusion.choices, empty_label=_("全部"))
+    conclusion = django_filters.ChoiceFilter(label=_("结论"), choices=SamplingConclusion.choices, empty_label=_("全部"))
     published = django_filters.ChoiceFilter(label=_("已公布"), choices=YES_NO, empty_label=_("全部"),
                                             method="filter_published")
     year = YearFilter(label=_("抽样年度"), field_name="sampling_date", lookup_expr="year")
@@ -58,14 +41,14 @@ class SampleFilter(_Styled):
                                | Q(enterprise__uscc=value.upper()))
 
     def filter_org_unit(self, queryset, name, value):
-        return _in_unit(queryset, value)
+        return in_org_unit(queryset, value)
 
     def filter_published(self, queryset, name, value):
         return queryset.filter(published_on__isnull=value != "yes")
 
 
-class PlanFilter(_Styled):
-    level = django_filters.ChoiceFilter(label=_("计划层级"), choices=PlanLevel.choices, empty_label=_("全部"))
+class SamplingPlanFilter(StyledFilterSet):
+    level = django_filters.ChoiceFilter(label=_("计划层级"), choices=SamplingPlanLevel.choices, empty_label=_("全部"))
     year = YearFilter(label=_("年度"), field_name="period_start", lookup_expr="year")
     category = django_filters.ModelChoiceFilter(label=_("产品类别"), queryset=ProductCategory.objects.all(),
                                                 empty_label=_("全部"), field_name="categories")
@@ -75,7 +58,7 @@ class PlanFilter(_Styled):
         fields = ["level", "year", "category"]
 
 
-class FollowupFilter(_Styled):
+class FollowupFilter(StyledFilterSet):
     status = django_filters.ChoiceFilter(label=_("后处理状态"), choices=FollowupStatus.choices, empty_label=_("全部"))
     overdue = django_filters.ChoiceFilter(label=_("逾期未整改"), choices=YES_NO, empty_label=_("全部"),
                                           method="filter_overdue")
@@ -92,17 +75,17 @@ class FollowupFilter(_Styled):
         return queryset.filter(overdue) if value == "yes" else queryset.exclude(overdue)
 
     def filter_org_unit(self, queryset, name, value):
-        return _in_unit(queryset, value, field="sample__org_unit")
+        return in_org_unit(queryset, value, field="sample__org_unit")
 
 
-class PublishedSampleFilter(_Styled):
+class PublishedSampleFilter(StyledFilterSet):
     """The public search: enterprise, product, category."""
 
     enterprise = django_filters.CharFilter(label=_("企业名称或信用代码"), method="filter_enterprise")
     product = django_filters.CharFilter(label=_("产品名称"), field_name="product_name", lookup_expr="icontains")
     category = django_filters.ModelChoiceFilter(label=_("产品类别"), queryset=ProductCategory.objects.all(),
                                                 empty_label=_("全部"))
-    conclusion = django_filters.ChoiceFilter(label=_("结论"), choices=Conclusion.choices, empty_label=_("全部"))
+    conclusion = django_filters.ChoiceFilter(label=_("结论"), choices=SamplingConclusion.choices, empty_label=_("全部"))
 
     class Meta:
         model = Sample

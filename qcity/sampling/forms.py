@@ -12,19 +12,19 @@ from qcity.core.fields import (
 )
 from qcity.core.forms import DateInput, StyledForm
 from qcity.core.models import RoleAssignment, User
+from qcity.core.roles import MARKET_OFFICERS
 from qcity.enterprises.models import Enterprise
 
-from .choices import Conclusion, PlanLevel, SamplingPlace
+from .choices import SamplingConclusion, SamplingPlace, SamplingPlanLevel
 from .models import ProductCategory
-from .selectors import OFFICER_ROLES
 
 DATE = DateInput()
 VERDICTS = (("", _("按限量自动判定")), ("yes", _("合格")), ("no", _("不合格")))
 
 
-class PlanForm(StyledForm):
+class SamplingPlanForm(StyledForm):
     title = CleanTextFormField(label=_("计划名称"), max_length=200)
-    level = forms.ChoiceField(label=_("计划层级"), choices=PlanLevel.choices)
+    level = forms.ChoiceField(label=_("计划层级"), choices=SamplingPlanLevel.choices)
     org_unit = forms.ModelChoiceField(label=_("组织实施单位"), queryset=None)
     period_start = BoundedDateFormField(label=_("开始日期"), widget=DATE)
     period_end = BoundedDateFormField(label=_("结束日期"), widget=DATE)
@@ -34,13 +34,13 @@ class PlanForm(StyledForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org_unit"].queryset = access.covered_org_units(user, OFFICER_ROLES)
+        self.fields["org_unit"].queryset = access.covered_org_units(user, MARKET_OFFICERS)
 
 
 def _officers(user):
     """Officers of the units the user covers: the people who can be named as samplers."""
-    units = access.covered_org_units(user, OFFICER_ROLES)
-    ids = RoleAssignment.objects.filter(role__in=OFFICER_ROLES, org_unit__in=units).values("user_id")
+    units = access.covered_org_units(user, MARKET_OFFICERS)
+    ids = RoleAssignment.objects.filter(role__in=MARKET_OFFICERS, org_unit__in=units).values("user_id")
     return User.objects.filter(pk__in=ids, is_active=True).order_by("username")
 
 
@@ -72,7 +72,7 @@ class SampleForm(StyledForm):
                                               widget=forms.SelectMultiple(attrs={"size": 5}))
     quantity = BoundedIntegerFormField(label=_("抽样数量"), min_value=1)
     backup_quantity = BoundedIntegerFormField(label=_("备用样品数量"), min_value=0)
-    quantity_unit = CleanTextFormField(label=_("计量单位"), max_length=20, initial="件")
+    quantity_unit = CleanTextFormField(label=_("计量单位"), max_length=20, initial="件")  # i18n-ignore: stored unit, shown through core.units
     backup_sealed = forms.BooleanField(label=_("备用样品已封存"), required=False, initial=True)
     number = CleanTextFormField(label=_("抽样单编号"), max_length=40, required=False, help_text=_("留空自动编号"))
 
@@ -101,7 +101,7 @@ class ItemForm(StyledForm):
 
 
 class ConcludeForm(StyledForm):
-    conclusion = forms.ChoiceField(label=_("检验结论"), choices=Conclusion.choices)
+    conclusion = forms.ChoiceField(label=_("检验结论"), choices=SamplingConclusion.choices)
     test_report_number = CleanTextFormField(label=_("检验报告编号"), max_length=60)
     test_agency = CleanTextFormField(label=_("检验机构"), max_length=200, required=False)
     concluded_on = BoundedDateFormField(label=_("结论日期"), widget=DATE)
@@ -111,14 +111,14 @@ class ServeForm(StyledForm):
     served_on = BoundedDateFormField(label=_("送达日期"), widget=DATE)
 
 
-class ObjectionForm(StyledForm):
+class SamplingObjectionForm(StyledForm):
     applied_on = BoundedDateFormField(label=_("申请日期"), widget=DATE)
     reason = forms.CharField(label=_("异议理由"), widget=forms.Textarea(attrs={"rows": 2}))
     applicant = CleanTextFormField(label=_("申请人"), max_length=200, required=False)
 
 
 class RetestForm(StyledForm):
-    retest_conclusion = forms.ChoiceField(label=_("复检结论"), choices=Conclusion.choices)
+    retest_conclusion = forms.ChoiceField(label=_("复检结论"), choices=SamplingConclusion.choices)
     retest_report_number = CleanTextFormField(label=_("复检报告编号"), max_length=60)
     retest_agency = CleanTextFormField(label=_("复检机构"), max_length=200, required=False)
     retested_on = BoundedDateFormField(label=_("复检日期"), widget=DATE)

@@ -9,13 +9,13 @@ from qcity.core.models import OrgUnit
 from qcity.enterprises.models import Enterprise
 
 from .choices import (
-    Conclusion,
     FollowupStatus,
-    PlanLevel,
     ProductKind,
     RetestOutcome,
     SampleStatus,
+    SamplingConclusion,
     SamplingPlace,
+    SamplingPlanLevel,
 )
 
 
@@ -43,7 +43,7 @@ class SamplingPlan(models.Model):
     """A supervision sampling plan (监督抽检计划) of one level for a period and a set of categories."""
 
     title = models.CharField(_("计划名称"), max_length=200)
-    level = models.CharField(_("计划层级"), max_length=20, choices=PlanLevel.choices)
+    level = models.CharField(_("计划层级"), max_length=20, choices=SamplingPlanLevel.choices)
     org_unit = models.ForeignKey(OrgUnit, verbose_name=_("组织实施单位"), on_delete=models.PROTECT,
                                  related_name="sampling_plans")
     period_start = models.DateField(_("开始日期"))
@@ -102,13 +102,13 @@ class Sample(models.Model):
     samplers = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("抽样人员"), related_name="+")
     quantity = models.PositiveIntegerField(_("抽样数量"))
     backup_quantity = models.PositiveIntegerField(_("备用样品数量"))
-    quantity_unit = models.CharField(_("计量单位"), max_length=20, default="件")
+    quantity_unit = models.CharField(_("计量单位"), max_length=20, default="件")  # i18n-ignore: stored unit, shown through core.units
     backup_sealed = models.BooleanField(_("备用样品已封存"), default=True)
     status = models.CharField(_("状态"), max_length=20, choices=SampleStatus.choices, default=SampleStatus.SAMPLED)
     test_agency = models.CharField(_("检验机构"), max_length=200, blank=True)
     test_report_number = models.CharField(_("检验报告编号"), max_length=60, blank=True)
-    conclusion = models.CharField(_("检验结论"), max_length=10, choices=Conclusion.choices, blank=True)
-    initial_conclusion = models.CharField(_("初检结论"), max_length=10, choices=Conclusion.choices, blank=True)
+    conclusion = models.CharField(_("检验结论"), max_length=10, choices=SamplingConclusion.choices, blank=True)
+    initial_conclusion = models.CharField(_("初检结论"), max_length=10, choices=SamplingConclusion.choices, blank=True)
     concluded_on = models.DateField(_("结论日期"), null=True, blank=True)
     served_on = models.DateField(_("送达日期"), null=True, blank=True)
     retest_deadline = models.DateField(_("复检申请截止日"), null=True, blank=True)
@@ -159,7 +159,7 @@ class Sample(models.Model):
             return True
         if self.status != SampleStatus.SERVED:
             return False
-        return self.conclusion == Conclusion.PASS or not self.retest_window_open(today)
+        return self.conclusion == SamplingConclusion.PASS or not self.retest_window_open(today)
 
 
 class TestItemResult(models.Model):
@@ -191,7 +191,7 @@ class TestItemResult(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.item_name}: {'合格' if self.conforming else '不合格'}"
+        return f"{self.item_name}: {_('合格') if self.conforming else _('不合格')}"
 
     @property
     def limit_display(self) -> str:
@@ -212,7 +212,7 @@ class TestItemResult(models.Model):
         return self.measured_text
 
 
-class Objection(models.Model):
+class SamplingObjection(models.Model):
     """异议 / 复检: the sampled party's retest application on the sealed backup sample, and its result."""
 
     sample = models.OneToOneField(Sample, verbose_name=_("样品"), on_delete=models.CASCADE, related_name="objection")
@@ -224,7 +224,7 @@ class Objection(models.Model):
     retested_on = models.DateField(_("复检日期"), null=True, blank=True)
     retest_agency = models.CharField(_("复检机构"), max_length=200, blank=True)
     retest_report_number = models.CharField(_("复检报告编号"), max_length=60, blank=True)
-    retest_conclusion = models.CharField(_("复检结论"), max_length=10, choices=Conclusion.choices, blank=True)
+    retest_conclusion = models.CharField(_("复检结论"), max_length=10, choices=SamplingConclusion.choices, blank=True)
     outcome = models.CharField(_("复检结果"), max_length=20, choices=RetestOutcome.choices, blank=True)
 
     class Meta:
@@ -233,7 +233,7 @@ class Objection(models.Model):
         ordering = ["-applied_on", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.sample.number} 复检"
+        return _("%(number)s 复检") % {"number": self.sample.number}
 
 
 class Followup(models.Model):

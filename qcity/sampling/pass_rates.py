@@ -15,9 +15,10 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from qcity.core.models import OrgUnit
+from qcity.indicators.computed import register
 
-from .choices import Conclusion, PassRateGroup, ProductKind, SampleStatus
-from .models import Sample
+from .choices import PassRateGroup, ProductKind, SampleStatus, SamplingConclusion
+from .models import ProductCategory, Sample
 
 COUNTED_STATUSES = (SampleStatus.CONCLUDED, SampleStatus.SERVED, SampleStatus.RETESTED)
 
@@ -51,7 +52,7 @@ def _in_unit(queryset: QuerySet[Sample], org_unit: OrgUnit) -> QuerySet[Sample]:
 def kind_rate(kind: str, org_unit: OrgUnit, year: int, *, failures: bool = False) -> Decimal | None:
     totals = _in_unit(counted_samples(), org_unit).filter(
         category__kind=kind, sampling_date__year=year).aggregate(
-        total=Count("id"), failed=Count("id", filter=Q(conclusion=Conclusion.FAIL)))
+        total=Count("id"), failed=Count("id", filter=Q(conclusion=SamplingConclusion.FAIL)))
     total, failed = totals["total"], totals["failed"]
     return _percent(failed if failures else total - failed, total)
 
@@ -70,8 +71,6 @@ INDICATOR_FUNCTIONS = {key: _indicator_function(key) for key in INDICATORS}
 
 
 def register_indicators() -> None:
-    from qcity.indicators.computed import register
-
     for key, (_kind, label, _fail) in INDICATORS.items():
         register(key, label, INDICATOR_FUNCTIONS[key])
 
@@ -104,7 +103,7 @@ def pass_rates(*, samples: QuerySet[Sample], group: str = PassRateGroup.CATEGORY
     field = {PassRateGroup.CATEGORY: "category_id", PassRateGroup.KIND: "category__kind",
              PassRateGroup.DISTRICT: "org_unit_id"}[group]
     rows = (queryset.order_by().values(field)
-            .annotate(total=Count("id"), failed=Count("id", filter=Q(conclusion=Conclusion.FAIL))))
+            .annotate(total=Count("id"), failed=Count("id", filter=Q(conclusion=SamplingConclusion.FAIL))))
     labels = _labels(group, [row[field] for row in rows])
     result = [PassRateRow(key=str(row[field]), label=labels.get(row[field], str(row[field])), total=row["total"],
                           passed=row["total"] - row["failed"], failed=row["failed"]) for row in rows]
@@ -112,8 +111,6 @@ def pass_rates(*, samples: QuerySet[Sample], group: str = PassRateGroup.CATEGORY
 
 
 def _labels(group: str, keys: list) -> dict:
-    from .models import ProductCategory
-
     if group == PassRateGroup.CATEGORY:
         return dict(ProductCategory.objects.filter(pk__in=keys).values_list("pk", "name"))
     if group == PassRateGroup.KIND:

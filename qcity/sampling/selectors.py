@@ -7,29 +7,30 @@ plan is carried out in every district). An enterprise user sees only its own sam
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from qcity.core import access
 from qcity.core.choices import Role
 from qcity.core.models import OrgUnit, User
-from qcity.enterprises.selectors import scope_filter
+from qcity.core.roles import MARKET_OFFICERS
 
+from .choices import FollowupStatus, SampleStatus, SamplingConclusion
 from .models import Followup, ProductCategory, Sample, SamplingPlan, TestItemResult
 
-OFFICER_ROLES = (Role.LEADERSHIP_OFFICE, Role.DISTRICT_OFFICER, Role.INSPECTOR)
-VIEWER_ROLES = (*OFFICER_ROLES, Role.ENTERPRISE_USER)
 
-
-def category_list() -> QuerySet[ProductCategory]:
+def product_category_list() -> QuerySet[ProductCategory]:
     return ProductCategory.objects.all()
 
 
 def _plan_unit_ids(user: User) -> list[int] | None:
     """Org units whose plans the user sees: the covered ones and their ancestors; None for every plan."""
-    prefixes = access.org_unit_scope(user, OFFICER_ROLES)
+    prefixes = access.org_unit_scope(user, MARKET_OFFICERS)
     if prefixes is None:
-        return None if access.has_role(user, *OFFICER_ROLES) else []
+        return None if access.has_role(user, *MARKET_OFFICERS) else []
     ids = set()
     for prefix in prefixes:
         ids |= {int(part) for part in prefix.strip("/").split("/") if part}
@@ -40,7 +41,7 @@ def _plan_unit_ids(user: User) -> list[int] | None:
     return sorted(ids)
 
 
-def plan_list(*, user: User | None = None) -> QuerySet[SamplingPlan]:
+def sampling_plan_list(*, user: User | None = None) -> QuerySet[SamplingPlan]:
     queryset = (SamplingPlan.objects.select_related("org_unit").prefetch_related("categories")
                 .annotate(sample_count=Count("samples", distinct=True)).order_by("-period_start", "-id"))
     if user is None:
@@ -49,14 +50,14 @@ def plan_list(*, user: User | None = None) -> QuerySet[SamplingPlan]:
     return queryset if ids is None else queryset.filter(org_unit_id__in=ids)
 
 
-def plan_get(*, user: User, pk: int) -> SamplingPlan:
-    return get_object_or_404(plan_list(user=user), pk=pk)
+def sampling_plan_get(*, user: User, pk: int) -> SamplingPlan:
+    return get_object_or_404(sampling_plan_list(user=user), pk=pk)
 
 
 def _sample_scope(user: User) -> Q | None:
     condition = Q(pk__in=[])
-    if access.has_role(user, *OFFICER_ROLES):
-        officer = scope_filter(user, roles=OFFICER_ROLES, field="org_unit")
+    if access.has_role(user, *MARKET_OFFICERS):
+        officer = access.scope_condition(user=user, roles=MARKET_OFFICERS)
         if officer is None:
             return None
         condition |= officer
@@ -84,7 +85,7 @@ def sample_get(*, user: User, pk: int) -> Sample:
 
 def sample_can_act(*, user: User, sample: Sample) -> bool:
     """Officers covering the sampled enterprise's unit enter results, conclude, serve, publish, follow up."""
-    return access.covers(user, sample.org_unit, OFFICER_ROLES)
+    return access.covers(user, sample.org_unit, MARKET_OFFICERS)
 
 
 def sample_can_object(*, user: User, sample: Sample) -> bool:
@@ -95,6 +96,34 @@ def sample_can_object(*, user: User, sample: Sample) -> bool:
     return sample_can_act(user=user, sample=sample)
 
 
+def sample_available_steps(*, sample: Sample, user: User, today: datetime.date | None = None) -> set[str]:
+    """The workflow steps `user` may take on `sample` now (the detail page shows exactly these forms).
+
+    Each key names its step view and form prefix; the service of each step re-checks its own rule."""
+    today = today or timezone.localdate()
+    can_act = sample_can_act(user=user, sample=sample)
+    followup = getattr(sample, "followup", None)
+    final = sample.is_final(today)
+    open_followup = followup is not None and followup.status not in (
+        FollowupStatus.RECTIFIED, FollowupStatus.TRANSFERRED, FollowupStatus.CANCELLED)
+    steps = {
+        "results": can_act and sample.status == SampleStatus.SAMPLED,
+        "conclude": can_act and sample.status == SampleStatus.SAMPLED and bool(sample.items.all()),
+        "serve": can_act and sample.status == SampleStatus.CONCLUDED,
+        "objection": (sample_can_object(user=user, sample=sample) and sample.status == SampleStatus.SERVED
+                      and sample.conclusion == SamplingConclusion.FAIL and sample.retest_window_open(today)),
+        "retest": can_act and sample.status == SampleStatus.RETESTING,
+        "publish": can_act and final and not sample.published_on,
+        "followup_order": can_act and final and sample.conclusion == SamplingConclusion.FAIL and followup is None,
+        "report": can_act and followup is not None and followup.status == FollowupStatus.ORDERED,
+        "reinspect": can_act and followup is not None and followup.status == FollowupStatus.REPORTED,
+        "announce": can_act and followup is not None and (
+            followup.status == FollowupStatus.REINSPECTION_FAILED or followup.is_overdue(today)),
+        "transfer": can_act and open_followup,
+    }
+    return {step for step, allowed in steps.items() if allowed}
+
+
 def followup_list(*, user: User | None = None) -> QuerySet[Followup]:
     queryset = Followup.objects.select_related("sample__enterprise", "sample__category", "sample__org_unit",
                                                "sample__plan")
@@ -103,14 +132,14 @@ def followup_list(*, user: User | None = None) -> QuerySet[Followup]:
     return queryset.filter(sample__in=sample_list(user=user).values("pk"))
 
 
-def published_sample_list() -> QuerySet[Sample]:
+def sample_published_list() -> QuerySet[Sample]:
     """What the public sees: published final conclusions only."""
     return (Sample.objects.filter(published_on__isnull=False)
             .select_related("category", "enterprise", "org_unit", "manufacturer", "plan")
             .order_by("-published_on", "-id"))
 
 
-def published_sample_get(*, pk: int) -> Sample:
-    queryset = published_sample_list().prefetch_related(
+def sample_published_get(*, pk: int) -> Sample:
+    queryset = sample_published_list().prefetch_related(
         Prefetch("items", queryset=TestItemResult.objects.order_by("id")))
     return get_object_or_404(queryset, pk=pk)

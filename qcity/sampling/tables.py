@@ -2,10 +2,12 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from qcity.core.tables import TABLE_CLASS, QcityTable
+
 from .models import Sample
 
 
-class SampleTable(tables.Table):
+class SampleTable(QcityTable):
     number = tables.Column(linkify=("sampling:sample-detail", {"pk": tables.A("pk")}))
     product_name = tables.Column(linkify=("sampling:sample-detail", {"pk": tables.A("pk")}))
     enterprise = tables.Column(verbose_name=_("被抽样单位"), accessor="enterprise__name")
@@ -17,12 +19,11 @@ class SampleTable(tables.Table):
     conclusion = tables.Column(default="—")
     published_on = tables.DateColumn(format="Y-m-d", default="—", verbose_name=_("公布"))
 
-    class Meta:
+    class Meta(QcityTable.Meta):
         model = Sample
         fields = ("number", "product_name", "enterprise", "category", "org_unit", "batch_number", "sampling_date",
                   "status", "conclusion", "published_on")
-        orderable = False
-        attrs = {"class": "table table-sm table-hover align-middle", "id": "sample-table"}
+        attrs = {"class": TABLE_CLASS, "id": "sample-table"}
         row_attrs = {"data-conclusion": lambda record: record.conclusion or "none"}
         empty_text = _("没有符合条件的样品")
 

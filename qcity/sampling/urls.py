@@ -6,7 +6,6 @@ app_name = "sampling"
 
 urlpatterns = [
     path("", views.sample_list, name="sample-list"),
-    path("samples.xlsx", views.sample_export, name="sample-export"),
     path("samples/new/", views.sample_create, name="sample-create"),
     path("samples/<int:pk>/", views.sample_detail, name="sample-detail"),
     path("samples/<int:pk>/results/", views.sample_results, name="sample-results"),
@@ -18,10 +17,7 @@ urlpatterns = [
     path("samples/<int:pk>/publish/", views.sample_publish, name="sample-publish"),
     path("samples/<int:pk>/followup/", views.followup_order, name="followup-order"),
     path("followups/<int:pk>/<str:step>/", views.followup_step, name="followup-step"),
-    path("plans/", views.plan_list, name="plan-list"),
-    path("plans.xlsx", views.plan_export, name="plan-export"),
+    path("plans/", views.sampling_plan_list, name="sampling-plan-list"),
     path("followups/", views.followup_list, name="followup-list"),
-    path("followups.xlsx", views.followup_export, name="followup-export"),
     path("pass-rates/", views.pass_rate_list, name="pass-rates"),
-    path("pass-rates.xlsx", views.pass_rate_export, name="pass-rate-export"),
 ]

@@ -5,22 +5,22 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from qcity.core import access
-from qcity.core.audit import audit_record
-from qcity.core.choices import AuditAction
-from qcity.core.exports import xlsx_response
-from qcity.core.forms import add_service_errors, service_error_text
-from qcity.core.pagination import CappedPaginator
+from qcity.core.exports import export_view, wants_export, xlsx_export
+from qcity.core.forms import add_service_errors
 from qcity.core.permissions import role_required
+from qcity.core.roles import MARKET_OFFICERS, MARKET_OFFICERS_AND_ENTERPRISES
+from qcity.core.steps import button_step_run, step_run
+from qcity.core.tables import table_configure
 
 from . import exports, selectors, services
-from .choices import Conclusion, FollowupStatus, PassRateGroup, SampleStatus
-from .filters import FollowupFilter, PlanFilter, SampleFilter
+from .choices import PassRateGroup
+from .filters import FollowupFilter, SampleFilter, SamplingPlanFilter
 from .forms import (
     ConcludeForm,
     FollowupAnnounceForm,
@@ -29,25 +29,18 @@ from .forms import (
     FollowupReportForm,
     FollowupTransferForm,
     ItemForm,
-    ObjectionForm,
     PassRateForm,
-    PlanForm,
     PublishForm,
     RetestForm,
     SampleForm,
+    SamplingObjectionForm,
+    SamplingPlanForm,
     ServeForm,
 )
 from .models import TestItemResult
 from .pass_rates import PassRateRow, pass_rates
-from .selectors import OFFICER_ROLES, VIEWER_ROLES
 from .services.samples import computed_conclusion
 from .tables import SampleTable
-
-
-def _export_audit(request, what: str) -> None:
-    audit_record(action=AuditAction.EXPORT, by=request.user, object_type=f"sampling.{what}",
-                 object_repr=f"{what} list", message=f"exported with filters {request.GET.urlencode()}"[:500])
-
 
 # --- samples -----------------------------------------------------------------------------------------
 
@@ -56,28 +49,23 @@ def _filtered_samples(request):
     return filterset, (filterset.qs if filterset.is_valid() else filterset.queryset.none())
 
 
-@role_required(*VIEWER_ROLES)
+@role_required(*MARKET_OFFICERS_AND_ENTERPRISES)
+@export_view
 def sample_list(request):
     filterset, queryset = _filtered_samples(request)
+    if wants_export(request):
+        return xlsx_export(request, exports.SAMPLES, queryset.order_by("-sampling_date", "-id"))
     table = SampleTable(queryset)
-    RequestConfig(request, paginate={"per_page": 50, "paginator_class": CappedPaginator}).configure(table)
-    is_officer = access.has_role(request.user, *OFFICER_ROLES)
+    table_configure(request, table)
+    is_officer = access.has_role(request.user, *MARKET_OFFICERS)
     context = {"filter": filterset, "table": table, "is_officer": is_officer, "enterprise_only": not is_officer}
     template = "sampling/partials/sample_table.html" if request.htmx else "sampling/sample_list.html"
     return render(request, template, context)
 
 
-@role_required(*VIEWER_ROLES)
-def sample_export(request):
-    _, queryset = _filtered_samples(request)
-    content = exports.samples_xlsx(queryset)
-    _export_audit(request, "sample")
-    return xlsx_response(content, f"samples-{timezone.localdate():%Y%m%d}.xlsx")
-
-
-@role_required(*OFFICER_ROLES)
+@role_required(*MARKET_OFFICERS)
 def sample_create(request):
-    plans = selectors.plan_list(user=request.user)
+    plans = selectors.sampling_plan_list(user=request.user)
     if request.method == "POST":
         form = SampleForm(request.POST, user=request.user, plans=plans)
         if form.is_valid():
@@ -101,28 +89,13 @@ def _detail(request, sample, *, forms=None, status=200):
     followup = getattr(sample, "followup", None)
     objection = getattr(sample, "objection", None)
     final = sample.is_final(today)
-    show = {
-        "results": can_act and sample.status == SampleStatus.SAMPLED,
-        "conclude": can_act and sample.status == SampleStatus.SAMPLED and bool(sample.items.all()),
-        "serve": can_act and sample.status == SampleStatus.CONCLUDED,
-        "objection": (selectors.sample_can_object(user=user, sample=sample) and sample.status == SampleStatus.SERVED
-                      and sample.conclusion == Conclusion.FAIL and sample.retest_window_open(today)),
-        "retest": can_act and sample.status == SampleStatus.RETESTING,
-        "publish": can_act and final and not sample.published_on,
-        "followup_order": can_act and final and sample.conclusion == Conclusion.FAIL and followup is None,
-        "report": can_act and followup is not None and followup.status == FollowupStatus.ORDERED,
-        "reinspect": can_act and followup is not None and followup.status == FollowupStatus.REPORTED,
-        "announce": can_act and followup is not None and (
-            followup.status == FollowupStatus.REINSPECTION_FAILED or followup.is_overdue(today)),
-        "transfer": can_act and followup is not None and followup.status not in (
-            FollowupStatus.RECTIFIED, FollowupStatus.TRANSFERRED, FollowupStatus.CANCELLED),
-    }
-    expected = computed_conclusion(sample) if show["conclude"] else None
+    steps = selectors.sample_available_steps(sample=sample, user=user, today=today)
+    expected = computed_conclusion(sample) if "conclude" in steps else None
     defaults = {
         "results": lambda: ItemForm(prefix="results"),
         "conclude": lambda: ConcludeForm(prefix="conclude", initial={"conclusion": expected, "concluded_on": today}),
         "serve": lambda: ServeForm(prefix="serve", initial={"served_on": today}),
-        "objection": lambda: ObjectionForm(prefix="objection", initial={"applied_on": today}),
+        "objection": lambda: SamplingObjectionForm(prefix="objection", initial={"applied_on": today}),
         "retest": lambda: RetestForm(prefix="retest", initial={"retested_on": today}),
         "publish": lambda: PublishForm(prefix="publish", initial={"published_on": today}),
         "followup_order": lambda: FollowupOrderForm(prefix="followup_order", initial={"ordered_on": today}),
@@ -131,88 +104,78 @@ def _detail(request, sample, *, forms=None, status=200):
         "announce": lambda: FollowupAnnounceForm(prefix="announce", initial={"announced_on": today}),
         "transfer": lambda: FollowupTransferForm(prefix="transfer", initial={"transferred_on": today}),
     }
-    action_forms = {key: forms.get(key) or defaults[key]() for key, visible in show.items() if visible or key in forms}
+    action_forms = {key: forms.get(key) or make() for key, make in defaults.items() if key in steps or key in forms}
     context = {"sample": sample, "today": today, "can_act": can_act, "followup": followup, "objection": objection,
                "is_final": final, "expected": expected, "forms": action_forms,
                "followup_overdue": followup is not None and followup.is_overdue(today)}
     return render(request, "sampling/sample_detail.html", context, status=status)
 
 
-@role_required(*VIEWER_ROLES)
+@role_required(*MARKET_OFFICERS_AND_ENTERPRISES)
 def sample_detail(request, pk):
     return _detail(request, selectors.sample_get(user=request.user, pk=pk))
 
 
 def _act(request, pk, key, form_class, call, success):
-    """One workflow step: validate the form, call its service, show its errors on the page (400)."""
+    """One workflow step on a sample: `call(sample, form)` is its service (see `qcity.core.steps`)."""
     sample = selectors.sample_get(user=request.user, pk=pk)
-    form = form_class(request.POST, prefix=key)
-    if form.is_valid():
-        try:
-            call(sample, form)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect("sampling:sample-detail", pk=sample.pk)
-    return _detail(request, selectors.sample_get(user=request.user, pk=pk), forms={key: form}, status=400)
+    return step_run(request, form_class(request.POST, prefix=key), lambda form: call(sample, form), success=success,
+                    done=reverse("sampling:sample-detail", args=[sample.pk]),
+                    detail=lambda form: _detail(request, selectors.sample_get(user=request.user, pk=pk),
+                                                forms={key: form}))
 
 
-@role_required(*OFFICER_ROLES)
+@role_required(*MARKET_OFFICERS)
 @require_POST
 def sample_results(request, pk):
     return _act(request, pk, "results", ItemForm, lambda s, f: services.test_results_record(
         sample=s, items=[f.item()], by=request.user), _("已录入检验项目"))
 
 
-@role_required(*OFFICER_ROLES)
+@role_required(*MARKET_OFFICERS)
 @require_POST
 def item_delete(request, pk):
     item = get_object_or_404(TestItemResult, pk=pk, sample__in=selectors.sample_list(user=request.user).values("pk"))
-    sample_pk = item.sample_id
-    try:
-        services.test_item_delete(item=item, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, service_error_text(exc))
-    return redirect("sampling:sample-detail", pk=sample_pk)
+    return button_step_run(request, lambda: services.test_item_delete(item=item, by=request.user), success=None,
+                           done=reverse("sampling:sample-detail", args=[item.sample_id]))
 
 
-@role_required(*OFFICER_ROLES)
+@role_required(*MARKET_OFFICERS)
 @require_POST
 def sample_conclude(request, pk):
     return _act(request, pk, "conclude", ConcludeForm, lambda s, f: services.sample_conclude(
         sample=s, by=request.user, **f.cleaned_data), _("已确认检验结论"))
 
 
-@role_required(*OFFICER_ROLES)
+@role_required(*MARKET_OFFICERS)
 @require_POST
 def sample_serve(request, pk):
     return _act(request, pk, "serve", ServeForm, lambda s, f: services.sample_serve(
         sample=s, by=request.user, **f.cleaned_data), _("已登记送达"))
 
 
-@role_required(*VIEWER_ROLES)
+@role_required(*MARKET_OFFICERS_AND_ENTERPRISES)
 @require_POST
 def sample_objection(request, pk):
-    return _act(request, pk, "objection", ObjectionForm, lambda s, f: services.objection_apply(
+    return _act(request, pk, "objection", SamplingObjectionForm, lambda s, f: services.sampling_objection_apply(
         sample=s, by=request.user, **f.cleaned_data), _("已提交复检申请"))
 
 
-@role_required(*OFFICER_ROLES)
+@role_required(*MARKET_OFFICERS)
 @require_POST
 def sample_retest(request, pk):
     return _act(request, pk, "retest", RetestForm, lambda s, f: services.retest_conclude(
         sample=s, by=request.user, **f.cleaned_data), _("已登记复检结果"))
 
 
-@role_required(*OFFICER_ROLES)
+@role_required(*MARKET_OFFICERS)
 @require_POST
 def sample_publish(request, pk):
     return _act(request, pk, "publish", PublishForm, lambda s, f: services.sample_publish(
         sample=s, by=request.user, **f.cleaned_data), _("已公布抽检结果"))
 
 
-@role_required(*OFFICER_ROLES)
+@role_required(*MARKET_OFFICERS)
 @require_POST
 def followup_order(request, pk):
     return _act(request, pk, "followup_order", FollowupOrderForm, lambda s, f: services.followup_order(
@@ -227,7 +190,7 @@ FOLLOWUP_STEPS = {
 }
 
 
-@role_required(*OFFICER_ROLES)
+@role_required(*MARKET_OFFICERS)
 @require_POST
 def followup_step(request, pk, step):
     if step not in FOLLOWUP_STEPS:
@@ -241,36 +204,32 @@ def followup_step(request, pk, step):
 # --- plans, follow-ups, pass rates -------------------------------------------------------------------
 
 def _plans(request):
-    filterset = PlanFilter(request.GET, queryset=selectors.plan_list(user=request.user))
+    filterset = SamplingPlanFilter(request.GET, queryset=selectors.sampling_plan_list(user=request.user))
     return filterset, (filterset.qs if filterset.is_valid() else filterset.queryset.none())
 
 
-@role_required(*OFFICER_ROLES)
-def plan_list(request):
+@role_required(*MARKET_OFFICERS)
+@export_view
+def sampling_plan_list(request):
+    if wants_export(request):
+        return xlsx_export(request, exports.SAMPLING_PLANS, _plans(request)[1])
     form = None
     status = 200
     if request.method == "POST":
-        form = PlanForm(request.POST, user=request.user)
+        form = SamplingPlanForm(request.POST, user=request.user)
         if form.is_valid():
             try:
-                plan = services.plan_create(by=request.user, **form.cleaned_data)
+                plan = services.sampling_plan_create(by=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
                 messages.success(request, _("已创建抽检计划：%(title)s") % {"title": plan.title})
-                return redirect("sampling:plan-list")
+                return redirect("sampling:sampling-plan-list")
         status = 400
     filterset, plans = _plans(request)
     return render(request, "sampling/plan_list.html", {
-        "filter": filterset, "plans": plans[:300], "form": form or PlanForm(user=request.user)}, status=status)
+        "filter": filterset, "plans": plans[:300], "form": form or SamplingPlanForm(user=request.user)}, status=status)
 
-
-@role_required(*OFFICER_ROLES)
-def plan_export(request):
-    _, plans = _plans(request)
-    content = exports.plans_xlsx(plans)
-    _export_audit(request, "samplingplan")
-    return xlsx_response(content, f"sampling-plans-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 def _followups(request):
@@ -278,19 +237,15 @@ def _followups(request):
     return filterset, (filterset.qs if filterset.is_valid() else filterset.queryset.none())
 
 
-@role_required(*OFFICER_ROLES)
+@role_required(*MARKET_OFFICERS)
+@export_view
 def followup_list(request):
     filterset, followups = _followups(request)
+    if wants_export(request):
+        return xlsx_export(request, exports.followup_columns(timezone.localdate()), followups)
     return render(request, "sampling/followup_list.html",
                   {"filter": filterset, "followups": followups[:500], "today": timezone.localdate()})
 
-
-@role_required(*OFFICER_ROLES)
-def followup_export(request):
-    _, followups = _followups(request)
-    content = exports.followups_xlsx(followups, timezone.localdate())
-    _export_audit(request, "followup")
-    return xlsx_response(content, f"sampling-followups-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 def _rates(request):
@@ -302,19 +257,15 @@ def _rates(request):
     return form, group, rows
 
 
-@role_required(*OFFICER_ROLES)
+@role_required(*MARKET_OFFICERS)
+@export_view
 def pass_rate_list(request):
     form, group, rows = _rates(request)
+    if wants_export(request):
+        return xlsx_export(request, exports.pass_rate_columns(str(PassRateGroup(group).label)), rows)
     total = sum(r.total for r in rows)
     failed = sum(r.failed for r in rows)
     overall = PassRateRow(key="", label="", total=total, passed=total - failed, failed=failed)
     return render(request, "sampling/pass_rates.html", {
         "form": form, "rows": rows, "group_label": PassRateGroup(group).label, "overall": overall})
 
-
-@role_required(*OFFICER_ROLES)
-def pass_rate_export(request):
-    _, group, rows = _rates(request)
-    _export_audit(request, "pass_rate")
-    return xlsx_response(exports.pass_rates_xlsx(rows, str(PassRateGroup(group).label)),
-                         f"sampling-pass-rates-{timezone.localdate():%Y%m%d}.xlsx")

@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -170,7 +171,7 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]  # i18n-ignore: each language in its own name
 LOCALE_PATHS = [BASE_DIR / "qcity" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
@@ -222,6 +223,15 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "qcity.core.api.schema.AutoSchema",  # documents the Idempotency-Key header
     "EXCEPTION_HANDLER": "qcity.core.api.exception_handler",
 }
+
+
+def _enum_name_overrides() -> dict[str, str]:
+    # lazy: imported when the schema is built: the settings load before the apps they walk.
+    from qcity.core.api.schema import enum_name_overrides
+
+    return enum_name_overrides()
+
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "qcity API",
     "DESCRIPTION": (
@@ -239,36 +249,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {
-        "EnterpriseStatusEnum": "qcity.enterprises.choices.EnterpriseStatus",
-        "ImportStatusEnum": "qcity.enterprises.choices.ImportStatus",
-        "ReportedValueStatusEnum": "qcity.indicators.choices.ValueStatus",
-        "TargetStatusEnum": "qcity.indicators.choices.TargetStatus",
-        "TaskStatusEnum": "qcity.workplan.choices.TaskStatus",
-        "SupervisionStatusEnum": "qcity.workplan.choices.SupervisionStatus",
-        "NoticeKindEnum": "qcity.workplan.choices.NoticeKind",
-        "AssessmentSchemeStatusEnum": "qcity.assessment.choices.SchemeStatus",
-        "AssessmentSubjectKindEnum": "qcity.assessment.choices.SubjectKind",
-        "SchemeItemKindEnum": "qcity.assessment.choices.ItemKind",
-        "InspectionOutcomeEnum": "qcity.inspections.choices.Outcome",
-        "InspectionPlanStatusEnum": "qcity.inspections.choices.PlanStatus",
-        "DrawStratumEnum": "qcity.inspections.choices.Stratum",
-        "CreditEventKindEnum": "qcity.credit.choices.CreditEventKind",
-        "CreditEventStatusEnum": "qcity.credit.choices.CreditEventStatus",
-        "CreditRiskClassEnum": "qcity.credit.choices.RiskClass",
-        "CreditListKindEnum": "qcity.credit.choices.CreditListKind",
-        "CreditListEntryReasonEnum": "qcity.credit.choices.ListEntryReason",
-        "CreditListEntryStatusEnum": "qcity.credit.choices.ListEntryStatus",
-        "CreditListRemovalReasonEnum": "qcity.credit.choices.ListRemovalReason",
-        "CreditRepairKindEnum": "qcity.credit.choices.RepairKind",
-        "CreditRepairStatusEnum": "qcity.credit.choices.RepairStatus",
-        "CreditObjectionStatusEnum": "qcity.credit.choices.ObjectionStatus",
-        "SampleStatusEnum": "qcity.sampling.choices.SampleStatus",
-        "SamplingConclusionEnum": "qcity.sampling.choices.Conclusion",
-        "SamplingPlanLevelEnum": "qcity.sampling.choices.PlanLevel",
-        "SamplingFollowupStatusEnum": "qcity.sampling.choices.FollowupStatus",
-        "SupervisionLevelEnum": "qcity.workplan.choices.SupervisionLevel",  # named once sampling added a `level`
-    },
+    # `<ClassName>Enum` for every choices class, generated (qcity.core.api.schema.enum_name_overrides).
+    "ENUM_NAME_OVERRIDES": lazy(_enum_name_overrides, dict)(),
 }
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -284,7 +266,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(days=1),
     },
     "workplan-supervise": {  # open and escalate supervision (督办) of overdue tasks
-        "task": "qcity.workplan.tasks.tasks_supervise_task",
+        "task": "qcity.workplan.tasks.plan_tasks_supervise_task",
         "schedule": timedelta(days=1),
     },
     "credit-lists-maintain": {  # escalate abnormal listings after 3 years, remove expired list entries

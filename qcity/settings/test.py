@@ -13,7 +13,7 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="qcity-test-media-")
 
 # SQLite: a test database file per test process instead of shared-cache memory, whose table locks fail
 # at once under concurrent writers. Tests with real concurrency (threads, each with its own connection:
-# qcity/core/tests/test_idempotency_concurrency.py) then meet SQLite's own locking, as in production.
+# tests/test_idempotency_concurrency.py) then meet SQLite's own locking, as in production.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     import os  # noqa: E402
 

@@ -8,6 +8,13 @@ class WorkplanConfig(AppConfig):
     verbose_name = _("任务与督办")
 
     def ready(self):
+        from qcity.core.demo import register_demo
+        from qcity.indicators import quotes
+
+        from . import demo
         from .deadlines import register
+        from .selectors import plan_task_quote_spans
 
         register()
+        quotes.register("workplan.tasks", plan_task_quote_spans)  # the plan page anchors the sentences tasks quote
+        register_demo("workplan", demo.generate, reset=demo.reset, after=("core",))  # tasks need the accounts

@@ -2,7 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class TaskStatus(models.TextChoices):
+class PlanTaskStatus(models.TextChoices):
     """Overdue is not a status: it is derived from the deadline and today's date (see selectors)."""
 
     NOT_STARTED = "not_started", _("未开始")

@@ -31,22 +31,23 @@ from typing import Any
 
 from django.utils import timezone
 
+from qcity.core.demo import demo_accounts_create
 from qcity.core.models import Department, OrgUnit, User
-from qcity.indicators.choices import Accumulation, Comparator, IndicatorSource
+from qcity.indicators.choices import IndicatorAccumulation, IndicatorComparator, IndicatorSource
 from qcity.indicators.demo import builtin_plans_ensure
 from qcity.indicators.models import Plan, PlanImport
 from qcity.indicators.services import plan_create_from_import, plan_import_create
 
 from .choices import NoticeKind
-from .models import Notice, Task, TaskProgress
-from .selectors import task_overdue_list
+from .models import Notice, PlanTask, TaskProgress
+from .selectors import plan_task_overdue_list
 from .services import (
     notice_issue,
-    task_complete,
-    task_create,
-    task_progress_report,
-    tasks_load_builtin,
-    tasks_supervise,
+    plan_task_complete,
+    plan_task_create,
+    plan_task_progress_report,
+    plan_tasks_load_builtin,
+    plan_tasks_supervise,
 )
 
 PLAN_CODE = "zz-2021-14th-fyp"
@@ -98,8 +99,6 @@ def _office() -> User:
     """The leadership office account that imports the work points (the demo accounts, made if missing)."""
     office = User.objects.filter(username="office").first()
     if office is None:
-        from qcity.core.demo import demo_accounts_create
-
         demo_accounts_create()
         office = User.objects.get(username="office")
     return office
@@ -111,7 +110,7 @@ def _numeral(n: int) -> str:
     return digits[n - 1] if n < 10 else "十" + (digits[n - 11] if n > 10 else "")
 
 
-def _work_points_text(year: int, targets: list[dict], parents: list[Task]) -> str:
+def _work_points_text(year: int, targets: list[dict], parents: list[PlanTask]) -> str:
     lines = [f"郑州市{year}年质量强市工作要点", "",
              f"为持续推进质量强市建设，在新一轮质量强市建设规划出台前接续做好质量工作，现提出{year}年工作要点。", "",
              "一、主要目标", *(target["quote"] for target in targets), "", "二、重点任务"]
@@ -132,7 +131,7 @@ def _targets(fyp: Plan, year: int) -> list[dict]:
             continue
         value = float(goal.value)
         value = int(value) if value.is_integer() else value
-        at_most = indicator.comparator == Comparator.AT_MOST
+        at_most = indicator.comparator == IndicatorComparator.AT_MOST
         if indicator.unit == "%" and value == 100:
             quote = f"到{year}年底，{indicator.name}保持100%。"
         else:
@@ -140,11 +139,11 @@ def _targets(fyp: Plan, year: int) -> list[dict]:
                      f"{'以内' if at_most else '以上'}。")
         targets.append({"name": indicator.name, "domain": indicator.domain, "comparator": indicator.comparator,
                         "value": value, "unit": indicator.unit, "year": year, "quote": quote,
-                        "accumulation": Accumulation.LEVEL})
+                        "accumulation": IndicatorAccumulation.LEVEL})
     return targets
 
 
-def work_points_plans(ctx, fyp: Plan, builtin: dict[str, Task]) -> dict[int, Plan]:
+def work_points_plans(ctx, fyp: Plan, builtin: dict[str, PlanTask]) -> dict[int, Plan]:
     """The work points of each year after the last built-in plan, up to today's year (imported once)."""
     last_builtin = max(Plan.objects.filter(is_builtin=True).values_list("period_end", flat=True))
     parents = list(dict.fromkeys(builtin[code] for code, _month, district in ANNUAL_TASKS if not district))
@@ -171,7 +170,7 @@ def _plan_for(year: int, fyp: Plan, work_points: dict[int, Plan]) -> Plan | None
     return work_points.get(year)
 
 
-def _annual_tasks(ctx, fyp: Plan, builtin: dict[str, Task], work_points: dict[int, Plan]) -> list[Task]:
+def _annual_tasks(ctx, fyp: Plan, builtin: dict[str, PlanTask], work_points: dict[int, Plan]) -> list[PlanTask]:
     """Each year's key tasks: last year's and this year's, and those of every work points document."""
     city = OrgUnit.objects.get(parent__isnull=True)
     districts = {u.name: u for u in OrgUnit.objects.filter(parent=city)}
@@ -197,14 +196,14 @@ def _annual_tasks(ctx, fyp: Plan, builtin: dict[str, Task], work_points: dict[in
                 title, quote = f"{parent.title}（{year}年度）", parent.quote
                 lead, supporting = parent.lead_department, list(parent.supporting_departments.all())
                 deliverable = f"{year}年度{parent.title}工作总结及成果材料"
-            tasks.append(task_create(
+            tasks.append(plan_task_create(
                 by=None, plan=plan, code=code, title=title, quote=quote, section=f"{year}年度重点任务",
                 lead_department=lead, supporting_departments=supporting, org_unit=district,
                 start_date=datetime.date(year, 1, 1), deadline=_month_end(year, month), deliverable=deliverable))
     return tasks
 
 
-def _outcomes(ctx, rng, tasks: list[Task]) -> dict[int, datetime.date | None]:
+def _outcomes(ctx, rng, tasks: list[PlanTask]) -> dict[int, datetime.date | None]:
     """Completion day of every task (None: still open), by the rule in the module docstring."""
     today, last = ctx.today, ctx.last_workday
     window_start = today - datetime.timedelta(days=OVERDUE_WINDOW)
@@ -238,7 +237,7 @@ def _outcomes(ctx, rng, tasks: list[Task]) -> dict[int, datetime.date | None]:
     return done
 
 
-def _supervision_days(ctx, fyp: Plan, tasks: list[Task], done: dict) -> list[datetime.date]:
+def _supervision_days(ctx, fyp: Plan, tasks: list[PlanTask], done: dict) -> list[datetime.date]:
     """The daily job's runs: every working day of the overdue window and the first working day of each
     year before it (late completions of the years before), skipping the days on which no task is overdue
     (the job changes nothing then), so supervisions open and escalate as they would have."""
@@ -250,14 +249,14 @@ def _supervision_days(ctx, fyp: Plan, tasks: list[Task], done: dict) -> list[dat
                                            for deadline, finished in late))
 
 
-def _events(ctx, rng, tasks: list[Task], done: dict, fyp: Plan) -> list[tuple[datetime.date, int, object]]:
+def _events(ctx, rng, tasks: list[PlanTask], done: dict, fyp: Plan) -> list[tuple[datetime.date, int, object]]:
     """(day, order, action) for progress reports, completions and the daily job's runs, all before today."""
     events = []
     last = ctx.last_workday
 
-    def report(task: Task, day: datetime.date, percent: int) -> None:
+    def report(task: PlanTask, day: datetime.date, percent: int) -> None:
         text = progress_text(percent, late=day > task.deadline)
-        events.append((day, 1, lambda: task_progress_report(task=task, by=None, percent=percent, text=text,
+        events.append((day, 1, lambda: plan_task_progress_report(task=task, by=None, percent=percent, text=text,
                                                             at=_at(day))))
 
     for task in tasks:
@@ -276,15 +275,15 @@ def _events(ctx, rng, tasks: list[Task], done: dict, fyp: Plan) -> list[tuple[da
             day = max(start, task.deadline + datetime.timedelta(days=1), last - datetime.timedelta(days=rng.randint(2, 12)))
             report(task, ctx.workday(min(day, last)), min(95, percent + 5))
         if finished is not None:
-            events.append((finished, 2, lambda t=task, d=finished: task_complete(task=t, by=None, at=_at(d))))
-    events += [(day, 3, lambda d=day: tasks_supervise(today=d)) for day in _supervision_days(ctx, fyp, tasks, done)]
+            events.append((finished, 2, lambda t=task, d=finished: plan_task_complete(task=t, by=None, at=_at(d))))
+    events += [(day, 3, lambda d=day: plan_tasks_supervise(today=d)) for day in _supervision_days(ctx, fyp, tasks, done)]
     return sorted(events, key=lambda e: (e[0], e[1]))
 
 
 def generate(ctx) -> dict[str, Any]:
     builtin_plans_ensure()
     fyp = Plan.objects.get(code=PLAN_CODE)
-    builtin_tasks = tasks_load_builtin(plan=fyp, by=None)
+    builtin_tasks = plan_tasks_load_builtin(plan=fyp, by=None)
     if TaskProgress.objects.filter(task__plan=fyp).exists():
         ctx.progress("workplan: history already present, left as it is")
         return {"tasks": len(builtin_tasks)}
@@ -295,12 +294,12 @@ def generate(ctx) -> dict[str, Any]:
     done = _outcomes(ctx, rng, tasks)
     for _, _, action in _events(ctx, rng, tasks, done, fyp):
         action()
-    overdue = list(task_overdue_list(today=ctx.last_workday))
+    overdue = list(plan_task_overdue_list(today=ctx.last_workday))
     if overdue:
         notice_issue(kind=NoticeKind.CRITICISM, tasks=overdue, by=None, today=ctx.last_workday)
     return {"work_points": len(work_points), "tasks": len(tasks),
             "progress_reports": TaskProgress.objects.filter(task__in=tasks).count(),
-            "overdue_tasks": len(task_overdue_list(today=ctx.today)), "notices": 1 if overdue else 0}
+            "overdue_tasks": len(plan_task_overdue_list(today=ctx.today)), "notices": 1 if overdue else 0}
 
 
 def reset(ctx) -> dict[str, Any]:
@@ -314,10 +313,10 @@ def reset(ctx) -> dict[str, Any]:
     for notice in notices:
         notice.file.delete(save=False)
         notice.delete()
-    _, per_model = Task.objects.filter(plan__in=plans).delete()
+    _, per_model = PlanTask.objects.filter(plan__in=plans).delete()
     work_points = [p for p in plans if not p.is_builtin]
     PlanImport.objects.filter(plan__in=work_points).delete()
     for plan in work_points:
         plan.delete()  # with its indicators and their values
-    return {"tasks_deleted": per_model.get("workplan.Task", 0), "notices_deleted": len(notices),
+    return {"tasks_deleted": per_model.get("workplan.PlanTask", 0), "notices_deleted": len(notices),
             "work_points_deleted": len(work_points)}

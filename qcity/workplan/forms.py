@@ -6,7 +6,7 @@ from qcity.core.forms import StyledForm
 from qcity.core.uploads import ATTACHMENT_TYPES, UploadValidator
 
 from .choices import NoticeKind
-from .models import Task
+from .models import PlanTask
 
 
 class ProgressForm(StyledForm):
@@ -34,7 +34,7 @@ class ResolveForm(StyledForm):
 
 class NoticeForm(StyledForm):
     kind = forms.ChoiceField(label=_("类别"), choices=NoticeKind.choices)
-    tasks = forms.ModelMultipleChoiceField(label=_("涉及任务"), queryset=Task.objects.none(),
+    tasks = forms.ModelMultipleChoiceField(label=_("涉及任务"), queryset=PlanTask.objects.none(),
                                            widget=forms.SelectMultiple(attrs={"size": 10}))
     title = CleanTextFormField(label=_("标题"), required=False, max_length=200, help_text=_("留空按类别生成"))
     body = forms.CharField(label=_("正文"), required=False, widget=forms.Textarea(attrs={"rows": 3}),

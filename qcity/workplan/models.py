@@ -7,10 +7,10 @@ from qcity.core.deadlines import provisional_year_field
 from qcity.core.models import Department, OrgUnit
 from qcity.indicators.models import Plan
 
-from .choices import NoticeKind, SupervisionLevel, SupervisionStatus, TaskStatus
+from .choices import NoticeKind, PlanTaskStatus, SupervisionLevel, SupervisionStatus
 
 
-class Task(models.Model):
+class PlanTask(models.Model):
     """A key task of a plan (任务分解) assigned to a lead department with supporting departments.
 
     `quote` is the exact span of the plan text the task comes from, and `quote_start` its offset, so
@@ -33,7 +33,7 @@ class Task(models.Model):
     start_date = models.DateField(_("开始日期"))
     deadline = models.DateField(_("完成时限"))
     deliverable = models.CharField(_("成果形式"), max_length=300)
-    status = models.CharField(_("状态"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED)
+    status = models.CharField(_("状态"), max_length=20, choices=PlanTaskStatus.choices, default=PlanTaskStatus.NOT_STARTED)
     progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     is_builtin = models.BooleanField(_("内置"), default=False, help_text=_("随系统提供的规划任务清单"))
@@ -53,8 +53,8 @@ class Task(models.Model):
             models.CheckConstraint(condition=Q(progress__lte=100), name="task_progress_at_most_100",
                                    violation_error_message=_("进度不能超过100%")),
             models.CheckConstraint(
-                condition=(Q(status=TaskStatus.COMPLETED, completed_at__isnull=False, progress=100)
-                           | (~Q(status=TaskStatus.COMPLETED) & Q(completed_at__isnull=True))),
+                condition=(Q(status=PlanTaskStatus.COMPLETED, completed_at__isnull=False, progress=100)
+                           | (~Q(status=PlanTaskStatus.COMPLETED) & Q(completed_at__isnull=True))),
                 name="task_completed_has_date",
             ),
         ]
@@ -64,7 +64,7 @@ class Task(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status != TaskStatus.COMPLETED
+        return self.status != PlanTaskStatus.COMPLETED
 
     def is_overdue(self, today) -> bool:
         return self.is_open and self.deadline < today
@@ -78,7 +78,7 @@ class Task(models.Model):
 class TaskProgress(models.Model):
     """A progress report (进展报送) by the lead or a supporting department, or the district."""
 
-    task = models.ForeignKey(Task, verbose_name=_("任务"), on_delete=models.CASCADE, related_name="progress_reports")
+    task = models.ForeignKey(PlanTask, verbose_name=_("任务"), on_delete=models.CASCADE, related_name="progress_reports")
     department = models.ForeignKey(Department, verbose_name=_("报送单位"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("报送人"), null=True, blank=True,
@@ -104,7 +104,7 @@ class TaskProgress(models.Model):
 class Supervision(models.Model):
     """督办 of an overdue task. At most one open supervision per task; escalation raises its level."""
 
-    task = models.ForeignKey(Task, verbose_name=_("任务"), on_delete=models.CASCADE, related_name="supervisions")
+    task = models.ForeignKey(PlanTask, verbose_name=_("任务"), on_delete=models.CASCADE, related_name="supervisions")
     level = models.PositiveSmallIntegerField(_("督办级别"), choices=SupervisionLevel.choices,
                                              default=SupervisionLevel.OFFICE)
     opened_at = models.DateTimeField(_("督办时间"))
@@ -147,7 +147,7 @@ class Notice(models.Model):
     title = models.CharField(_("标题"), max_length=200)
     year = models.PositiveSmallIntegerField(_("年度"))
     body = models.TextField(_("正文"))
-    tasks = models.ManyToManyField(Task, verbose_name=_("涉及任务"), related_name="notices")
+    tasks = models.ManyToManyField(PlanTask, verbose_name=_("涉及任务"), related_name="notices")
     file = models.FileField(_("文件"), upload_to="workplan/notices/%Y/", blank=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("签发人"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")

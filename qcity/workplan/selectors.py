@@ -16,25 +16,23 @@ from django.utils import timezone
 from qcity.core import access
 from qcity.core.choices import Role
 from qcity.core.models import User
+from qcity.core.roles import OFFICE
 
-from .choices import SupervisionStatus, TaskStatus
-from .models import Notice, Supervision, Task
-
-VIEWER_ROLES = (Role.LEADERSHIP_OFFICE, Role.DEPARTMENT_REPORTER, Role.DISTRICT_OFFICER)
-OFFICE_ROLES = (Role.LEADERSHIP_OFFICE,)
+from .choices import PlanTaskStatus, SupervisionStatus
+from .models import Notice, PlanTask, Supervision
 
 
 def _scope(user: User) -> Q | None:
-    """A Q on Task for what `user` may see; None for every task."""
+    """A Q on PlanTask for what `user` may see; None for every task."""
     roles = access.roles_of(user)
     condition = Q(pk__in=[])
     if Role.LEADERSHIP_OFFICE in roles:
-        if access.org_unit_scope(user, OFFICE_ROLES) is None:
+        if access.org_unit_scope(user, OFFICE) is None:
             return None
-        condition |= Q(org_unit__in=access.covered_org_units(user, OFFICE_ROLES))
+        condition |= Q(org_unit__in=access.covered_org_units(user, OFFICE))
     if Role.DEPARTMENT_REPORTER in roles and user.department_id:
-        supported = Task.supporting_departments.through.objects.filter(department_id=user.department_id)
-        condition |= Q(lead_department_id=user.department_id) | Q(pk__in=supported.values("task_id"))
+        supported = PlanTask.supporting_departments.through.objects.filter(department_id=user.department_id)
+        condition |= Q(lead_department_id=user.department_id) | Q(pk__in=supported.values("plantask_id"))
     if Role.DISTRICT_OFFICER in roles:
         prefixes = access.org_unit_scope(user, [Role.DISTRICT_OFFICER])
         condition |= (Q(org_unit__isnull=False) if prefixes is None
@@ -46,8 +44,8 @@ def _today(today: datetime.date | None) -> datetime.date:
     return today or timezone.localdate()
 
 
-def task_list(*, user: User | None = None) -> QuerySet[Task]:
-    queryset = Task.objects.select_related("plan", "lead_department", "org_unit").prefetch_related(
+def plan_task_list(*, user: User | None = None) -> QuerySet[PlanTask]:
+    queryset = PlanTask.objects.select_related("plan", "lead_department", "org_unit").prefetch_related(
         "supporting_departments")
     if user is None:
         return queryset
@@ -55,24 +53,24 @@ def task_list(*, user: User | None = None) -> QuerySet[Task]:
     return queryset if scope is None else queryset.filter(scope)
 
 
-def task_get(*, user: User, pk: int) -> Task:
-    return get_object_or_404(task_list(user=user), pk=pk)
+def plan_task_get(*, user: User, pk: int) -> PlanTask:
+    return get_object_or_404(plan_task_list(user=user), pk=pk)
 
 
-def task_overdue_list(*, user: User | None = None, today: datetime.date | None = None) -> QuerySet[Task]:
+def plan_task_overdue_list(*, user: User | None = None, today: datetime.date | None = None) -> QuerySet[PlanTask]:
     """Open tasks past their deadline (the deadline day itself is still in time), oldest deadline first."""
-    return (task_list(user=user).exclude(status=TaskStatus.COMPLETED).filter(deadline__lt=_today(today))
+    return (plan_task_list(user=user).exclude(status=PlanTaskStatus.COMPLETED).filter(deadline__lt=_today(today))
             .order_by("deadline", "code"))
 
 
-def task_quote_spans(*, plan) -> list[tuple[int, int]]:
+def plan_task_quote_spans(*, plan) -> list[tuple[int, int]]:
     """(start, end) offsets of the plan-text spans tasks quote, for anchoring them on the plan page."""
-    rows = Task.objects.filter(plan=plan, quote_start__isnull=False).values_list("quote_start", "quote")
+    rows = PlanTask.objects.filter(plan=plan, quote_start__isnull=False).values_list("quote_start", "quote")
     return sorted({(start, start + len(quote)) for start, quote in rows})
 
 
 @dataclass(frozen=True)
-class TaskTally:
+class PlanTaskTally:
     """A lead department's tasks due in a year, by outcome (what the annual assessment scores)."""
 
     total: int = 0
@@ -82,15 +80,15 @@ class TaskTally:
     open_not_due: int = 0
 
 
-def task_tallies(*, year: int, today: datetime.date | None = None) -> dict[int, TaskTally]:
+def plan_task_tallies(*, year: int, today: datetime.date | None = None) -> dict[int, PlanTaskTally]:
     """Keyed by the lead department's id, for tasks whose deadline falls in `year`.
 
     On time means completed on or before the deadline day (local date of completion).
     """
     today = _today(today)
-    done = Q(status=TaskStatus.COMPLETED)
+    done = Q(status=PlanTaskStatus.COMPLETED)
     rows = (
-        Task.objects.filter(deadline__year=year).values("lead_department_id").order_by()
+        PlanTask.objects.filter(deadline__year=year).values("lead_department_id").order_by()
         .annotate(
             total=Count("id"),
             completed_on_time=Count("id", filter=done & Q(completed_at__date__lte=F("deadline"))),
@@ -99,25 +97,25 @@ def task_tallies(*, year: int, today: datetime.date | None = None) -> dict[int, 
             open_not_due=Count("id", filter=~done & Q(deadline__gte=today)),
         )
     )
-    return {row.pop("lead_department_id"): TaskTally(**row) for row in rows}
+    return {row.pop("lead_department_id"): PlanTaskTally(**row) for row in rows}
 
 
-def task_can_report(*, user: User, task: Task) -> bool:
+def plan_task_can_report(*, user: User, task: PlanTask) -> bool:
     """Lead or supporting department reporters, the district officer of a district task, the office."""
     if not task.is_open:
         return False
     return _may_act(user, task, supporting=True)
 
 
-def task_can_complete(*, user: User, task: Task) -> bool:
+def plan_task_can_complete(*, user: User, task: PlanTask) -> bool:
     """Only the lead department (or the district for its task) declares a task done, or the office."""
     return task.is_open and _may_act(user, task, supporting=False)
 
 
-def _may_act(user: User, task: Task, *, supporting: bool) -> bool:
+def _may_act(user: User, task: PlanTask, *, supporting: bool) -> bool:
     roles = access.roles_of(user)
-    if Role.LEADERSHIP_OFFICE in roles and (access.org_unit_scope(user, OFFICE_ROLES) is None
-                                            or access.covers(user, task.org_unit, OFFICE_ROLES)):
+    if Role.LEADERSHIP_OFFICE in roles and (access.org_unit_scope(user, OFFICE) is None
+                                            or access.covers(user, task.org_unit, OFFICE)):
         return True
     if Role.DEPARTMENT_REPORTER in roles and user.department_id:
         if task.lead_department_id == user.department_id:
@@ -134,10 +132,10 @@ def supervision_list(*, user: User | None = None) -> QuerySet[Supervision]:
                                                   "opened_by")
     if user is None:
         return queryset
-    return queryset.filter(task__in=task_list(user=user).values("pk"))
+    return queryset.filter(task__in=plan_task_list(user=user).values("pk"))
 
 
-def supervision_open_for(*, task: Task) -> Supervision | None:
+def supervision_open_for(*, task: PlanTask) -> Supervision | None:
     return task.supervisions.filter(status=SupervisionStatus.OPEN).first()
 
 

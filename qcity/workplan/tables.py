@@ -2,12 +2,14 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import Task
+from qcity.core.tables import TABLE_CLASS, QcityTable
+
+from .models import PlanTask
 
 
-class TaskTable(tables.Table):
-    code = tables.Column(linkify=("workplan:task-detail", {"pk": tables.A("pk")}))
-    title = tables.Column(linkify=("workplan:task-detail", {"pk": tables.A("pk")}))
+class PlanTaskTable(QcityTable):
+    code = tables.Column(linkify=("workplan:plan-task-detail", {"pk": tables.A("pk")}))
+    title = tables.Column(linkify=("workplan:plan-task-detail", {"pk": tables.A("pk")}))
     lead_department = tables.Column(verbose_name=_("牵头单位"), accessor="lead_department__short_name")
     supporting = tables.Column(verbose_name=_("配合单位"), accessor="pk", orderable=False)
     org_unit = tables.Column(verbose_name=_("区县"), accessor="org_unit__name", default="—")
@@ -15,11 +17,10 @@ class TaskTable(tables.Table):
     progress = tables.Column()
     status = tables.Column()
 
-    class Meta:
-        model = Task
+    class Meta(QcityTable.Meta):
+        model = PlanTask
         fields = ("code", "title", "lead_department", "supporting", "org_unit", "deadline", "progress", "status")
-        orderable = False
-        attrs = {"class": "table table-sm table-hover align-middle", "id": "task-table"}
+        attrs = {"class": TABLE_CLASS, "id": "task-table"}
         row_attrs = {"data-overdue": lambda record, table: "1" if record.is_overdue(table.today) else "0",
                      "class": lambda record, table: "table-danger" if record.is_overdue(table.today) else ""}
         empty_text = _("没有符合条件的任务")

@@ -2,43 +2,37 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_tables2 import RequestConfig
 
 from qcity.core import access
 from qcity.core.downloads import attachment_response
-from qcity.core.forms import add_service_errors
-from qcity.core.pagination import CappedPaginator
+from qcity.core.forms import service_error_text
 from qcity.core.permissions import role_required
+from qcity.core.roles import OFFICE, PROGRAMME
+from qcity.core.steps import step_run
+from qcity.core.tables import table_configure
 from qcity.core.uploads import request_too_large
 
 from . import selectors, services
 from .choices import SupervisionStatus
-from .filters import SupervisionFilter, TaskFilter
+from .filters import PlanTaskFilter, SupervisionFilter
 from .forms import CompleteForm, NoticeForm, ProgressForm, ResolveForm, SupervisionOpenForm
 from .models import TaskProgress
-from .selectors import OFFICE_ROLES, VIEWER_ROLES
-from .tables import TaskTable
+from .tables import PlanTaskTable
 
 
-def _error_text(exc: ValidationError) -> str:
-    if hasattr(exc, "error_dict"):
-        return "；".join(f"{name}: {' '.join(errors)}" if name != "__all__" else " ".join(errors)
-                        for name, errors in exc.message_dict.items())
-    return "；".join(exc.messages)
-
-
-@role_required(*VIEWER_ROLES)
-def task_list(request):
+@role_required(*PROGRAMME)
+def plan_task_list(request):
     today = timezone.localdate()
-    queryset = selectors.task_list(user=request.user)
-    filterset = TaskFilter(request.GET, queryset=queryset)
-    table = TaskTable(filterset.qs if filterset.is_valid() else filterset.queryset.none(), today=today)
-    RequestConfig(request, paginate={"per_page": 50, "paginator_class": CappedPaginator}).configure(table)
+    queryset = selectors.plan_task_list(user=request.user)
+    filterset = PlanTaskFilter(request.GET, queryset=queryset)
+    table = PlanTaskTable(filterset.qs if filterset.is_valid() else filterset.queryset.none(), today=today)
+    table_configure(request, table)
     context = {"filter": filterset, "table": table,
-               "overdue_count": selectors.task_overdue_list(user=request.user, today=today).count()}
+               "overdue_count": selectors.plan_task_overdue_list(user=request.user, today=today).count()}
     template = "workplan/partials/task_table.html" if request.htmx else "workplan/task_list.html"
     return render(request, template, context)
 
@@ -47,14 +41,14 @@ def _detail(request, task, *, forms=None, status=200, error=""):
     today = timezone.localdate()
     forms = forms or {}
     user = request.user
-    can_report = selectors.task_can_report(user=user, task=task)
-    is_office = access.has_role(user, *OFFICE_ROLES)
+    can_report = selectors.plan_task_can_report(user=user, task=task)
+    is_office = access.has_role(user, *OFFICE)
     context = {
         "task": task, "today": today, "is_overdue": task.is_overdue(today), "days_late": task.days_late(today),
         "progress_reports": task.progress_reports.select_related("department", "reported_by"),
         "supervisions": task.supervisions.select_related("opened_by"),
         "open_supervision": selectors.supervision_open_for(task=task),
-        "can_report": can_report, "can_complete": selectors.task_can_complete(user=user, task=task),
+        "can_report": can_report, "can_complete": selectors.plan_task_can_complete(user=user, task=task),
         "is_office": is_office, "error": error,
         "progress_form": forms.get("progress") or ProgressForm(initial={"percent": task.progress}),
         "complete_form": forms.get("complete") or CompleteForm(),
@@ -63,65 +57,53 @@ def _detail(request, task, *, forms=None, status=200, error=""):
     return render(request, "workplan/task_detail.html", context, status=status)
 
 
-@role_required(*VIEWER_ROLES)
-def task_detail(request, pk):
-    return _detail(request, selectors.task_get(user=request.user, pk=pk))
+@role_required(*PROGRAMME)
+def plan_task_detail(request, pk):
+    return _detail(request, selectors.plan_task_get(user=request.user, pk=pk))
 
 
-@role_required(*VIEWER_ROLES)
+@role_required(*PROGRAMME)
 @require_POST
-def task_progress(request, pk):
-    task = selectors.task_get(user=request.user, pk=pk)
+def plan_task_progress(request, pk):
+    task = selectors.plan_task_get(user=request.user, pk=pk)
     too_big = request_too_large(request)
     if too_big:
         return _detail(request, task, status=400, error=too_big)
-    form = ProgressForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.task_progress_report(task=task, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已报送进展"))
-            return redirect("workplan:task-detail", pk=task.pk)
-    return _detail(request, task, forms={"progress": form}, status=400)
+    return step_run(request, ProgressForm(request.POST, request.FILES),
+                    lambda form: services.plan_task_progress_report(task=task, by=request.user, **form.cleaned_data),
+                    success=_("已报送进展"), done=reverse("workplan:plan-task-detail", args=[task.pk]),
+                    detail=lambda form: _detail(request, task, forms={"progress": form}))
 
 
-@role_required(*VIEWER_ROLES)
+@role_required(*PROGRAMME)
 @require_POST
-def task_complete(request, pk):
-    task = selectors.task_get(user=request.user, pk=pk)
+def plan_task_complete(request, pk):
+    task = selectors.plan_task_get(user=request.user, pk=pk)
     form = CompleteForm(request.POST)
     if form.is_valid():
         try:
-            services.task_complete(task=task, by=request.user, note=form.cleaned_data["note"])
+            services.plan_task_complete(task=task, by=request.user, note=form.cleaned_data["note"])
         except ValidationError as exc:
-            return _detail(request, task, status=400, error=_error_text(exc))
+            return _detail(request, task, status=400, error=service_error_text(exc))
         messages.success(request, _("任务已标记为完成"))
-        return redirect("workplan:task-detail", pk=task.pk)
+        return redirect("workplan:plan-task-detail", pk=task.pk)
     return _detail(request, task, forms={"complete": form}, status=400)
 
 
-@role_required(*OFFICE_ROLES)
+@role_required(*OFFICE)
 @require_POST
-def task_supervise(request, pk):
-    task = selectors.task_get(user=request.user, pk=pk)
-    form = SupervisionOpenForm(request.POST)
-    if form.is_valid():
-        try:
-            services.supervision_open(task=task, by=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已发起督办"))
-            return redirect("workplan:task-detail", pk=task.pk)
-    return _detail(request, task, forms={"supervise": form}, status=400)
+def plan_task_supervise(request, pk):
+    task = selectors.plan_task_get(user=request.user, pk=pk)
+    return step_run(request, SupervisionOpenForm(request.POST),
+                    lambda form: services.supervision_open(task=task, by=request.user, reason=form.cleaned_data["reason"]),
+                    success=_("已发起督办"), done=reverse("workplan:plan-task-detail", args=[task.pk]),
+                    detail=lambda form: _detail(request, task, forms={"supervise": form}))
 
 
-@role_required(*VIEWER_ROLES)
+@role_required(*PROGRAMME)
 def progress_attachment(request, pk):
     """Attachments are served through the task's scope, never from a public media URL."""
-    report = get_object_or_404(TaskProgress, pk=pk, task__in=selectors.task_list(user=request.user).values("pk"))
+    report = get_object_or_404(TaskProgress, pk=pk, task__in=selectors.plan_task_list(user=request.user).values("pk"))
     if not report.attachment:
         raise Http404
     return attachment_response(report.attachment, report.attachment.name.rsplit("/", 1)[-1])
@@ -135,13 +117,13 @@ def _supervision_page(request, *, status=200, error="", forms=None):
     filterset = SupervisionFilter(data, queryset=queryset)
     supervisions = filterset.qs if filterset.is_valid() else queryset.none()
     context = {"filter": filterset, "supervisions": supervisions[:500], "today": timezone.localdate(),
-               "is_office": access.has_role(request.user, *OFFICE_ROLES), "error": error,
+               "is_office": access.has_role(request.user, *OFFICE), "error": error,
                "resolve_form": ResolveForm(), "forms": forms or {}}
     template = "workplan/partials/supervision_table.html" if request.htmx else "workplan/supervision_list.html"
     return render(request, template, context, status=status)
 
 
-@role_required(*VIEWER_ROLES)
+@role_required(*PROGRAMME)
 def supervision_list(request):
     return _supervision_page(request)
 
@@ -150,19 +132,19 @@ def _supervision(request, pk):
     return get_object_or_404(selectors.supervision_list(user=request.user), pk=pk)
 
 
-@role_required(*OFFICE_ROLES)
+@role_required(*OFFICE)
 @require_POST
 def supervision_escalate(request, pk):
     supervision = _supervision(request, pk)
     try:
         services.supervision_escalate(supervision=supervision, by=request.user)
     except ValidationError as exc:
-        return _supervision_page(request, status=400, error=f"{supervision.task.code}: {_error_text(exc)}")
+        return _supervision_page(request, status=400, error=f"{supervision.task.code}: {service_error_text(exc)}")
     messages.success(request, _("已升级为%(level)s") % {"level": supervision.get_level_display()})
     return redirect("workplan:supervision-list")
 
 
-@role_required(*OFFICE_ROLES)
+@role_required(*OFFICE)
 @require_POST
 def supervision_resolve(request, pk):
     supervision = _supervision(request, pk)
@@ -173,41 +155,36 @@ def supervision_resolve(request, pk):
     try:
         services.supervision_resolve(supervision=supervision, by=request.user, **form.cleaned_data)
     except ValidationError as exc:
-        return _supervision_page(request, status=400, error=f"{supervision.task.code}: {_error_text(exc)}")
+        return _supervision_page(request, status=400, error=f"{supervision.task.code}: {service_error_text(exc)}")
     messages.success(request, _("督办已办结"))
     return redirect("workplan:supervision-list")
 
 
 def _notice_page(request, *, form=None, status=200):
-    is_office = access.has_role(request.user, *OFFICE_ROLES)
+    is_office = access.has_role(request.user, *OFFICE)
     if is_office and form is None:
-        form = NoticeForm(tasks=selectors.task_list(user=request.user).order_by("deadline", "code"),
-                          initial={"tasks": list(selectors.task_overdue_list(user=request.user))})
+        form = NoticeForm(tasks=selectors.plan_task_list(user=request.user).order_by("deadline", "code"),
+                          initial={"tasks": list(selectors.plan_task_overdue_list(user=request.user))})
     return render(request, "workplan/notice_list.html",
                   {"notices": selectors.notice_list()[:200], "form": form, "is_office": is_office}, status=status)
 
 
-@role_required(*VIEWER_ROLES)
+@role_required(*PROGRAMME)
 def notice_list(request):
     return _notice_page(request)
 
 
-@role_required(*OFFICE_ROLES)
+@role_required(*OFFICE)
 @require_POST
 def notice_issue(request):
-    form = NoticeForm(request.POST, tasks=selectors.task_list(user=request.user).order_by("deadline", "code"))
-    if form.is_valid():
-        try:
-            notice = services.notice_issue(by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已生成通报 %(number)s") % {"number": notice.number})
-            return redirect("workplan:notice-list")
-    return _notice_page(request, form=form, status=400)
+    tasks = selectors.plan_task_list(user=request.user).order_by("deadline", "code")
+    return step_run(request, NoticeForm(request.POST, tasks=tasks),
+                    lambda form: services.notice_issue(by=request.user, **form.cleaned_data),
+                    success=lambda notice: _("已生成通报 %(number)s") % {"number": notice.number},
+                    done=reverse("workplan:notice-list"), detail=lambda form: _notice_page(request, form=form))
 
 
-@role_required(*VIEWER_ROLES)
+@role_required(*PROGRAMME)
 def notice_download(request, pk):
     notice = get_object_or_404(selectors.notice_list(), pk=pk)
     if not notice.file:

@@ -3,7 +3,8 @@
 import re
 
 from openpyxl import Workbook
-from stdnum.cn import uscc
+
+from qcity.enterprises.tests.factories import make_uscc
 
 DEMO_PASSWORD = "Qcity-2026!"
 HEADINGS = ["统一社会信用代码", "企业名称", "主体类型", "行业代码", "所属区域", "住所", "法定代表人",
@@ -11,8 +12,7 @@ HEADINGS = ["统一社会信用代码", "企业名称", "主体类型", "行业�
 
 
 def _code(serial: int) -> str:
-    body = f"91410105{serial:09d}"
-    return body + uscc.calc_check_digit(body)
+    return make_uscc("410105", serial)
 
 
 def _xlsx(path, rows):

@@ -11,26 +11,26 @@ class SchemeItemSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "indicator", "name", "weight", "rule", "description", "position"]
 
 
-class SchemeSerializer(serializers.ModelSerializer):
+class AssessmentSchemeSerializer(serializers.ModelSerializer):
     class Meta:
         model = AssessmentScheme
         fields = ["id", "year", "name", "status", "assess_districts", "assess_departments", "excellent_from",
                   "good_from", "pass_from", "last_run_at"]
 
 
-class SchemeDetailSerializer(SchemeSerializer):
+class AssessmentSchemeDetailSerializer(AssessmentSchemeSerializer):
     items = SchemeItemSerializer(many=True, read_only=True)
 
-    class Meta(SchemeSerializer.Meta):
-        fields = [*SchemeSerializer.Meta.fields, "items"]
+    class Meta(AssessmentSchemeSerializer.Meta):
+        fields = [*AssessmentSchemeSerializer.Meta.fields, "items"]
 
 
-class SchemeCreateSerializer(serializers.Serializer):
+class AssessmentSchemeCreateSerializer(serializers.Serializer):
     year = BoundedIntegerField(min_value=2000, max_value=2100)
     name = CleanTextField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class ResultSerializer(serializers.ModelSerializer):
+class AssessmentResultSerializer(serializers.ModelSerializer):
     """A ranking row; `breakdown` only where the caller may read it (else null)."""
 
     subject = serializers.CharField(source="subject.__str__", read_only=True)

@@ -6,14 +6,21 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from qcity.assessment import services
-from qcity.assessment.choices import Grade, ItemKind, SchemeStatus, ScoringRule, SubjectKind
+from qcity.assessment.choices import (
+    AssessmentGrade,
+    AssessmentSchemeStatus,
+    AssessmentSubjectKind,
+    SchemeItemKind,
+    SchemeItemScoringRule,
+)
 from qcity.assessment.models import AssessmentResult
 from qcity.core.choices import AuditAction, Role
 from qcity.core.models import AuditEvent, Department
-from qcity.indicators.choices import Accumulation, Comparator, PeriodKind
-from qcity.workplan.selectors import TaskTally
+from qcity.indicators.choices import IndicatorAccumulation, IndicatorComparator, ReportingPeriodKind
+from qcity.indicators.tests.factories import IndicatorFactory, ReportedValueFactory
+from qcity.workplan.selectors import PlanTaskTally
 
-from .factories import YEAR, indicator, plan_for_year, scheme_with, value
+from .factories import YEAR, make_scheme, plan_for_year, value
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +41,8 @@ def result_for(results, subject):
 
 def test_full_or_nothing_gives_full_marks_when_met_and_zero_otherwise(plan, district, other):
     # given one indicator worth 100, met by 金水区 and missed by 二七区
-    rate = indicator(plan, target=98)
-    scheme, _ = scheme_with([(rate, 100, ScoringRule.FULL_OR_NOTHING)])
+    rate = IndicatorFactory(plan=plan, target=98)
+    scheme, _ = make_scheme([(rate, 100, SchemeItemScoringRule.FULL_OR_NOTHING)])
     value(rate, district, 98.5)
     value(rate, other, 97.9)
 
@@ -47,8 +54,8 @@ def test_full_or_nothing_gives_full_marks_when_met_and_zero_otherwise(plan, dist
 
 
 def test_proportional_rule_credits_the_share_of_the_target_reached(plan, district):
-    rate = indicator(plan, target=90)
-    scheme, _ = scheme_with([(rate, 100, ScoringRule.PROPORTIONAL)])
+    rate = IndicatorFactory(plan=plan, target=90)
+    scheme, _ = make_scheme([(rate, 100, SchemeItemScoringRule.PROPORTIONAL)])
     value(rate, district, 45)
 
     [line] = result_for(services.assessment_run(scheme=scheme, by=None), district).breakdown
@@ -58,9 +65,9 @@ def test_proportional_rule_credits_the_share_of_the_target_reached(plan, distric
 
 def test_at_most_target_scores_target_over_value(plan, district):
     # given an accident rate that must be ≤ 2 and is 4: half way
-    accidents = indicator(plan, target=2, comparator=Comparator.AT_MOST, name="事故率")
-    met = indicator(plan, target=2, comparator=Comparator.AT_MOST, name="投诉率")
-    scheme, _ = scheme_with([(accidents, 50), (met, 50)])
+    accidents = IndicatorFactory(plan=plan, target=2, comparator=IndicatorComparator.AT_MOST, name="事故率")
+    met = IndicatorFactory(plan=plan, target=2, comparator=IndicatorComparator.AT_MOST, name="投诉率")
+    scheme, _ = make_scheme([(accidents, 50), (met, 50)])
     value(accidents, district, 4)
     value(met, district, 1.5)
 
@@ -71,9 +78,9 @@ def test_at_most_target_scores_target_over_value(plan, district):
 
 
 def test_missing_value_scores_zero_but_counts_in_the_maximum(plan, district):
-    reported = indicator(plan, target=10)
-    missing = indicator(plan, target=10)
-    scheme, _ = scheme_with([(reported, 40), (missing, 40)])
+    reported = IndicatorFactory(plan=plan, target=10)
+    missing = IndicatorFactory(plan=plan, target=10)
+    scheme, _ = make_scheme([(reported, 40), (missing, 40)])
     value(reported, district, 10)
 
     result = result_for(services.assessment_run(scheme=scheme, by=None), district)
@@ -86,8 +93,8 @@ def test_missing_value_scores_zero_but_counts_in_the_maximum(plan, district):
 def test_a_plan_a_district_does_not_report_on_does_not_count_against_it(district, other):
     # given the city plan reported by both, and a zone's own plan reported only by 金水区
     city_plan, zone_plan = plan_for_year(), plan_for_year()
-    shared, own = indicator(city_plan, target=10), indicator(zone_plan, target=10)
-    scheme, _ = scheme_with([(shared, 50), (own, 50)])
+    shared, own = IndicatorFactory(plan=city_plan, target=10), IndicatorFactory(plan=zone_plan, target=10)
+    scheme, _ = make_scheme([(shared, 50), (own, 50)])
     value(shared, district, 10)
     value(shared, other, 10)
     value(own, district, 5)
@@ -100,18 +107,18 @@ def test_a_plan_a_district_does_not_report_on_does_not_count_against_it(district
 
 
 def test_district_reporting_nothing_scores_zero_and_fails(plan, district, other):
-    rate = indicator(plan, target=10)
-    scheme, _ = scheme_with([(rate, 100)])
+    rate = IndicatorFactory(plan=plan, target=10)
+    scheme, _ = make_scheme([(rate, 100)])
     value(rate, district, 10)
 
     result = result_for(services.assessment_run(scheme=scheme, by=None), other)
 
-    assert (result.score, result.grade) == (Decimal("0.00"), Grade.FAIL)
+    assert (result.score, result.grade) == (Decimal("0.00"), AssessmentGrade.FAIL)
 
 
 def test_bonus_points_are_capped_by_the_item(plan, district):
-    rate = indicator(plan, target=10)
-    scheme, [_, bonus] = scheme_with([(rate, 100), (ItemKind.BONUS, 3)])
+    rate = IndicatorFactory(plan=plan, target=10)
+    scheme, [_, bonus] = make_scheme([(rate, 100), (SchemeItemKind.BONUS, 3)])
     value(rate, district, 5)
     services.adjustment_create(item=bonus, by=None, org_unit=district, points=2, reason="省长质量奖")
     services.adjustment_create(item=bonus, by=None, org_unit=district, points=2, reason="标准化试点")
@@ -124,7 +131,7 @@ def test_bonus_points_are_capped_by_the_item(plan, district):
 
 
 def test_single_bonus_above_the_cap_is_refused(plan, district):
-    scheme, [bonus] = scheme_with([(ItemKind.BONUS, 3)])
+    scheme, [bonus] = make_scheme([(SchemeItemKind.BONUS, 3)])
 
     with pytest.raises(ValidationError) as error:
         services.adjustment_create(item=bonus, by=None, org_unit=district, points=5, reason="x")
@@ -133,8 +140,8 @@ def test_single_bonus_above_the_cap_is_refused(plan, district):
 
 
 def test_veto_fails_the_subject_whatever_its_score_and_ranks_it_last(plan, district, other):
-    rate = indicator(plan, target=10)
-    scheme, [_, veto] = scheme_with([(rate, 100), (ItemKind.VETO, 0)])
+    rate = IndicatorFactory(plan=plan, target=10)
+    scheme, [_, veto] = make_scheme([(rate, 100), (SchemeItemKind.VETO, 0)])
     value(rate, district, 10)
     value(rate, other, 5)
     services.adjustment_create(item=veto, by=None, org_unit=district, reason="重大质量安全事故", evidence="调查报告")
@@ -142,14 +149,14 @@ def test_veto_fails_the_subject_whatever_its_score_and_ranks_it_last(plan, distr
     results = services.assessment_run(scheme=scheme, by=None)
 
     vetoed, clean = result_for(results, district), result_for(results, other)
-    assert (vetoed.score, vetoed.grade, vetoed.vetoed) == (Decimal("100.00"), Grade.FAIL, True)
+    assert (vetoed.score, vetoed.grade, vetoed.vetoed) == (Decimal("100.00"), AssessmentGrade.FAIL, True)
     assert vetoed.rank > clean.rank
-    assert vetoed.breakdown[-1]["kind"] == ItemKind.VETO and vetoed.breakdown[-1]["points"] == "0.00"
+    assert vetoed.breakdown[-1]["kind"] == SchemeItemKind.VETO and vetoed.breakdown[-1]["points"] == "0.00"
 
 
 def test_equal_scores_share_a_rank_and_the_next_rank_is_skipped(plan, city):
-    rate = indicator(plan, target=10)
-    scheme, _ = scheme_with([(rate, 100)])
+    rate = IndicatorFactory(plan=plan, target=10)
+    scheme, _ = make_scheme([(rate, 100)])
     a, b, c = city.children.order_by("sort_order")[:3]
     value(rate, a, 10)
     value(rate, b, 10)
@@ -161,20 +168,20 @@ def test_equal_scores_share_a_rank_and_the_next_rank_is_skipped(plan, city):
 
 
 def test_grades_follow_the_scheme_thresholds(plan, city):
-    rate = indicator(plan, target=100)
-    scheme, _ = scheme_with([(rate, 100)])
+    rate = IndicatorFactory(plan=plan, target=100)
+    scheme, _ = make_scheme([(rate, 100)])
     units = list(city.children.order_by("sort_order")[:4])
     for unit, amount in zip(units, (90, 80, 60, 59.99), strict=True):
         value(rate, unit, amount)
 
     results = services.assessment_run(scheme=scheme, by=None)
 
-    assert [result_for(results, u).grade for u in units] == [Grade.EXCELLENT, Grade.GOOD, Grade.PASS, Grade.FAIL]
+    assert [result_for(results, u).grade for u in units] == [AssessmentGrade.EXCELLENT, AssessmentGrade.GOOD, AssessmentGrade.PASS, AssessmentGrade.FAIL]
 
 
 def test_breakdown_adds_up_to_the_score(plan, district):
-    items = [(indicator(plan, target=t), w) for t, w in ((7, 13), (9, 17), (11, 19), (3, 31))]
-    scheme, made = scheme_with([*items, (ItemKind.BONUS, 2)])
+    items = [(IndicatorFactory(plan=plan, target=t), w) for t, w in ((7, 13), (9, 17), (11, 19), (3, 31))]
+    scheme, made = make_scheme([*items, (SchemeItemKind.BONUS, 2)])
     for (ind, _w), amount in zip(items, (6, 9.5, 2, 1), strict=True):
         value(ind, district, amount)
     services.adjustment_create(item=made[-1], by=None, org_unit=district, points="1.5", reason="表彰")
@@ -186,14 +193,12 @@ def test_breakdown_adds_up_to_the_score(plan, district):
 
 
 def test_cumulative_indicator_sums_months_since_the_plan_began(plan, district):
-    count = indicator(plan, target=100, accumulation=Accumulation.CUMULATIVE, unit="个")
-    scheme, _ = scheme_with([(count, 100)])
-    from qcity.indicators.models import ReportedValue
-
+    count = IndicatorFactory(plan=plan, target=100, accumulation=IndicatorAccumulation.CUMULATIVE, unit="个")
+    scheme, _ = make_scheme([(count, 100)])
     for year, months in ((YEAR - 1, range(1, 13)), (YEAR, range(1, 7))):
         for month in months:
-            ReportedValue.objects.create(indicator=count, org_unit=district, period_kind=PeriodKind.MONTH,
-                                         year=year, period_number=month, value=Decimal(5), status="approved")
+            ReportedValueFactory(indicator=count, org_unit=district, period_kind=ReportingPeriodKind.MONTH,
+                                 year=year, period_number=month, value=Decimal(5), status="approved")
 
     [line] = result_for(services.assessment_run(scheme=scheme, by=None), district).breakdown
 
@@ -203,29 +208,29 @@ def test_cumulative_indicator_sums_months_since_the_plan_began(plan, district):
 def test_department_is_scored_on_city_values_of_its_indicators_and_on_its_tasks(plan, city, monkeypatch):
     # given market regulation responsible for one indicator met at city level, with 4 tasks due
     market = Department.objects.get(code="market-regulation")
-    rate = indicator(plan, target=98)
+    rate = IndicatorFactory(plan=plan, target=98)
     rate.departments.add(market)
-    unrelated = indicator(plan, target=50)
-    scheme, _ = scheme_with([(rate, 40), (unrelated, 40), (ItemKind.TASKS, 20)], districts=False, departments=True)
+    unrelated = IndicatorFactory(plan=plan, target=50)
+    scheme, _ = make_scheme([(rate, 40), (unrelated, 40), (SchemeItemKind.TASKS, 20)], districts=False, departments=True)
     value(rate, city, 99)
     value(unrelated, city, 0)
-    monkeypatch.setattr(services, "task_tallies", lambda year: {
-        market.pk: TaskTally(total=4, completed_on_time=2, completed_late=1, open_overdue=1)})
+    monkeypatch.setattr(services, "plan_task_tallies", lambda year: {
+        market.pk: PlanTaskTally(total=4, completed_on_time=2, completed_late=1, open_overdue=1)})
 
     results = services.assessment_run(scheme=scheme, by=None)
 
     result = result_for(results, market)
-    assert result.subject_kind == SubjectKind.DEPARTMENT
+    assert result.subject_kind == AssessmentSubjectKind.DEPARTMENT
     assert [(line["kind"], line["max"], line["points"]) for line in result.breakdown] == [
-        (ItemKind.INDICATOR, "66.67", "66.67"), (ItemKind.TASKS, "33.33", "20.83")]
+        (SchemeItemKind.INDICATOR, "66.67", "66.67"), (SchemeItemKind.TASKS, "33.33", "20.83")]
     assert result.score == Decimal("87.50")
     # a department with no indicator and no task due is not assessed
     assert not any(r.department and r.department.code == "water" for r in results)
 
 
 def test_a_run_replaces_the_previous_results_in_one_audit_event(plan, district):
-    rate = indicator(plan, target=10)
-    scheme, _ = scheme_with([(rate, 100)])
+    rate = IndicatorFactory(plan=plan, target=10)
+    scheme, _ = make_scheme([(rate, 100)])
     value(rate, district, 10)
     services.assessment_run(scheme=scheme, by=None)
     first = set(AssessmentResult.objects.values_list("pk", flat=True))
@@ -241,14 +246,14 @@ def test_a_run_replaces_the_previous_results_in_one_audit_event(plan, district):
 
 def test_default_scheme_shares_80_points_across_indicators_and_20_for_tasks(plan):
     for target in (1, 2, 3):
-        indicator(plan, target=target)
+        IndicatorFactory(plan=plan, target=target)
 
     scheme = services.scheme_create_default(year=YEAR, by=None)
 
     items = list(scheme.items.all())
-    assert sum(i.weight for i in items if i.kind == ItemKind.INDICATOR) == Decimal(80)
-    assert [i.weight for i in items if i.kind == ItemKind.TASKS] == [Decimal(20)]
-    assert {i.kind for i in items} == set(ItemKind.values)
+    assert sum(i.weight for i in items if i.kind == SchemeItemKind.INDICATOR) == Decimal(80)
+    assert [i.weight for i in items if i.kind == SchemeItemKind.TASKS] == [Decimal(20)]
+    assert {i.kind for i in items} == set(SchemeItemKind.values)
 
 
 def test_default_scheme_needs_a_plan_covering_the_year():
@@ -258,8 +263,8 @@ def test_default_scheme_needs_a_plan_covering_the_year():
 
 
 def test_published_scheme_items_are_locked_but_it_can_still_be_rerun(plan, district):
-    rate = indicator(plan, target=10)
-    scheme, [item] = scheme_with([(rate, 100)])
+    rate = IndicatorFactory(plan=plan, target=10)
+    scheme, [item] = make_scheme([(rate, 100)])
     value(rate, district, 10)
     with pytest.raises(ValidationError):
         services.scheme_publish(scheme=scheme, by=None)  # not run yet
@@ -268,13 +273,13 @@ def test_published_scheme_items_are_locked_but_it_can_still_be_rerun(plan, distr
 
     with pytest.raises(ValidationError):
         services.scheme_item_update(item=item, by=None, weight=50)
-    assert scheme.status == SchemeStatus.PUBLISHED
+    assert scheme.status == AssessmentSchemeStatus.PUBLISHED
     assert services.assessment_run(scheme=scheme, by=None)
 
 
 def test_bad_weight_rolls_back_every_item_of_the_form(plan):
-    a, b = indicator(plan, target=1), indicator(plan, target=2)
-    scheme, [item_a, item_b] = scheme_with([(a, 50), (b, 50)])
+    a, b = IndicatorFactory(plan=plan, target=1), IndicatorFactory(plan=plan, target=2)
+    scheme, [item_a, item_b] = make_scheme([(a, 50), (b, 50)])
 
     with pytest.raises(ValidationError) as error:
         services.scheme_items_update(scheme=scheme, by=None, weights={item_a.pk: "60", item_b.pk: "abc"})
@@ -285,8 +290,8 @@ def test_bad_weight_rolls_back_every_item_of_the_form(plan):
 
 
 def test_only_the_leadership_office_manages_assessments(plan, make_user, district):
-    rate = indicator(plan, target=10)
-    scheme, _ = scheme_with([(rate, 100)])
+    rate = IndicatorFactory(plan=plan, target=10)
+    scheme, _ = make_scheme([(rate, 100)])
     officer = make_user(Role.DISTRICT_OFFICER, org_unit=district)
 
     with pytest.raises(PermissionDenied):

@@ -9,12 +9,13 @@ from docx import Document
 from openpyxl import load_workbook
 
 from qcity.assessment import services
-from qcity.assessment.choices import ItemKind, SchemeStatus
+from qcity.assessment.choices import AssessmentSchemeStatus, SchemeItemKind
 from qcity.assessment.models import AssessmentResult
 from qcity.core.choices import Role
 from qcity.core.models import Department
+from qcity.indicators.tests.factories import IndicatorFactory
 
-from .factories import indicator, plan_for_year, scheme_with, value
+from .factories import make_scheme, plan_for_year, value
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +24,9 @@ pytestmark = pytest.mark.django_db
 def published(district, city):
     """A published scheme with results for every district and for market regulation."""
     plan = plan_for_year()
-    rate = indicator(plan, target=10)
+    rate = IndicatorFactory(plan=plan, target=10)
     rate.departments.add(Department.objects.get(code="market-regulation"))
-    scheme, items = scheme_with([(rate, 100), (ItemKind.BONUS, 3)], departments=True)
+    scheme, items = make_scheme([(rate, 100), (SchemeItemKind.BONUS, 3)], departments=True)
     value(rate, district, 10)
     value(rate, city.children.get(name="二七区"), 6)
     value(rate, city, 8)
@@ -72,7 +73,7 @@ def test_department_reporter_opens_its_department_only(published, client_for, ma
 
 
 def test_drafts_are_hidden_from_districts(published, client_for, make_user, district):
-    published.status = SchemeStatus.DRAFT
+    published.status = AssessmentSchemeStatus.DRAFT
     published.save()
     client = client_for(make_user(Role.DISTRICT_OFFICER, org_unit=district))
 
@@ -85,7 +86,7 @@ def test_only_the_office_can_run_edit_and_export(published, client_for, make_use
 
     assert client.post(reverse("assessment:scheme-run", args=[published.pk])).status_code == 403
     assert client.post(reverse("assessment:scheme-create"), {"year": 2024}).status_code == 403
-    assert client.get(reverse("assessment:scheme-export", args=[published.pk, "xlsx"])).status_code == 403
+    assert client.get(reverse("assessment:scheme-results", args=[published.pk]), {"export": "xlsx"}).status_code == 403
 
 
 def test_admins_and_enterprise_users_cannot_open_assessment_pages(client_for, make_user):
@@ -97,9 +98,9 @@ def test_admins_and_enterprise_users_cannot_open_assessment_pages(client_for, ma
 
 def test_xlsx_export_holds_the_ranking_and_the_breakdown(published, client_for, make_user):
     response = client_for(make_user(Role.LEADERSHIP_OFFICE)).get(
-        reverse("assessment:scheme-export", args=[published.pk, "xlsx"]))
+        reverse("assessment:scheme-results", args=[published.pk]), {"export": "xlsx"})
 
-    workbook = load_workbook(io.BytesIO(response.content))
+    workbook = load_workbook(io.BytesIO(response.getvalue()))
     ranking = [row for row in workbook["排名"].iter_rows(min_row=3, values_only=True)]
     assert response.status_code == 200
     assert ranking[0][1:4] == (1, "金水区", 100)
@@ -108,9 +109,9 @@ def test_xlsx_export_holds_the_ranking_and_the_breakdown(published, client_for, 
 
 def test_docx_export_holds_the_ranking_and_each_breakdown(published, client_for, make_user):
     response = client_for(make_user(Role.LEADERSHIP_OFFICE)).get(
-        reverse("assessment:scheme-export", args=[published.pk, "docx"]))
+        reverse("assessment:scheme-results", args=[published.pk]), {"export": "docx"})
 
-    document = Document(io.BytesIO(response.content))
+    document = Document(io.BytesIO(response.getvalue()))
     assert response.status_code == 200
     assert document.tables[0].rows[1].cells[2].text == "金水区"
     assert len(document.tables) == 1 + 17
@@ -119,7 +120,7 @@ def test_docx_export_holds_the_ranking_and_each_breakdown(published, client_for,
 
 def test_item_form_with_a_bad_weight_answers_400_and_names_the_item(client_for, make_user):
     plan = plan_for_year()
-    scheme, [item] = scheme_with([(indicator(plan, target=1, name="食品抽检合格率"), 100)])
+    scheme, [item] = make_scheme([(IndicatorFactory(plan=plan, target=1, name="食品抽检合格率"), 100)])
     client = client_for(make_user(Role.LEADERSHIP_OFFICE))
 
     response = client.post(reverse("assessment:scheme-items", args=[scheme.pk]), {f"weight_{item.pk}": "-3"})
@@ -131,9 +132,9 @@ def test_item_form_with_a_bad_weight_answers_400_and_names_the_item(client_for, 
 
 
 def test_adjustment_form_records_a_veto_and_rejects_a_missing_reason(published, client_for, make_user, district):
-    published.status = SchemeStatus.DRAFT
+    published.status = AssessmentSchemeStatus.DRAFT
     published.save()
-    veto = services.scheme_item_create(scheme=published, kind=ItemKind.VETO, name="重大事故", weight=0, by=None)
+    veto = services.scheme_item_create(scheme=published, kind=SchemeItemKind.VETO, name="重大事故", weight=0, by=None)
     client = client_for(make_user(Role.LEADERSHIP_OFFICE))
     url = reverse("assessment:adjustment-add", args=[published.pk])
 
@@ -147,7 +148,7 @@ def test_adjustment_form_records_a_veto_and_rejects_a_missing_reason(published, 
 
 def test_office_creates_a_default_scheme_from_the_list_page(client_for, make_user):
     plan = plan_for_year()
-    indicator(plan, target=5)
+    IndicatorFactory(plan=plan, target=5)
     client = client_for(make_user(Role.LEADERSHIP_OFFICE))
 
     response = client.post(reverse("assessment:scheme-create"), {"year": 2024, "name": ""})
@@ -202,7 +203,7 @@ def test_api_quality_index(published, client_for, make_user):
 
 def test_scheme_page_is_editable_for_the_office_and_read_only_for_a_district(client_for, make_user, district):
     plan = plan_for_year()
-    scheme, [item] = scheme_with([(indicator(plan, target=1), 100)])
+    scheme, [item] = make_scheme([(IndicatorFactory(plan=plan, target=1), 100)])
     url = reverse("assessment:scheme-detail", args=[scheme.pk])
 
     office = client_for(make_user(Role.LEADERSHIP_OFFICE)).get(url)
@@ -215,7 +216,7 @@ def test_scheme_page_is_editable_for_the_office_and_read_only_for_a_district(cli
 
 
 def test_settings_with_unordered_thresholds_answer_400(client_for, make_user):
-    scheme, _ = scheme_with([(indicator(plan_for_year(), target=1), 100)])
+    scheme, _ = make_scheme([(IndicatorFactory(plan=plan_for_year(), target=1), 100)])
     response = client_for(make_user(Role.LEADERSHIP_OFFICE)).post(
         reverse("assessment:scheme-settings", args=[scheme.pk]),
         {"name": "x", "excellent_from": "70", "good_from": "80", "pass_from": "60", "assess_districts": "on"})

@@ -1,6 +1,13 @@
 """The OpenAPI schema class of every endpoint: drf-spectacular's, plus the Idempotency-Key header on each
-write (POST, PUT, PATCH, DELETE), which the idempotency middleware honours for all of them."""
+write (POST, PUT, PATCH, DELETE), which the idempotency middleware honours for all of them; and the enum names, generated from the apps' choices
+modules."""
 
+import importlib
+import importlib.util
+from types import ModuleType
+
+from django.apps import apps
+from django.db import models
 from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiParameter
 
@@ -25,3 +32,29 @@ class AutoSchema(openapi.AutoSchema):
         if self.method.upper() in UNSAFE_METHODS:
             parameters = [*parameters, IDEMPOTENCY_KEY]
         return parameters
+
+
+def enum_name_overrides() -> dict[str, str]:
+    """drf-spectacular's ENUM_NAME_OVERRIDES, generated: every choices class of every qcity app's `choices`
+    module becomes the enum `<ClassName>Enum`. Without it the enums are named after the field (`status`), and
+    two status lists collide; the class names are unique (checked by core/tests/test_naming.py)."""
+    overrides: dict[str, str] = {}
+    for module in choices_modules():
+        for cls in choices_classes(module):
+            overrides[f"{cls.__name__}Enum"] = f"{module.__name__}.{cls.__name__}"
+    return overrides
+
+
+def choices_modules() -> list[ModuleType]:
+    """The `choices` module of each installed qcity app that has one."""
+    modules = []
+    for config in apps.get_app_configs():
+        if config.name.startswith("qcity.") and importlib.util.find_spec(f"{config.name}.choices"):
+            modules.append(importlib.import_module(f"{config.name}.choices"))
+    return modules
+
+
+def choices_classes(module: ModuleType) -> list[type[models.Choices]]:
+    """The choices classes defined in `module` (not those it imports)."""
+    return [value for value in vars(module).values()
+            if isinstance(value, type) and issubclass(value, models.Choices) and value.__module__ == module.__name__]

@@ -57,7 +57,7 @@ class ProvisionalField(serializers.BooleanField):
 
     def __init__(self, deadline_field: str, **kwargs):
         self.deadline_field = deadline_field
-        kwargs.setdefault("help_text", f"{deadline_field} was counted on a provisional holiday calendar (暂定)")
+        kwargs.setdefault("help_text", f"{deadline_field} was counted on a provisional holiday calendar (暂定)")  # i18n-ignore: API schema, English
         super().__init__(read_only=True, **kwargs)
 
     def get_attribute(self, instance):
@@ -87,7 +87,7 @@ class DeadlineResultSerializer(serializers.Serializer):
 
 class HolidayScheduleDaySerializer(serializers.Serializer):
     date = BoundedDateField()
-    type = serializers.ChoiceField(choices=["休", "班"], help_text="休 = day off, 班 = adjusted working day")
+    type = serializers.ChoiceField(choices=["休", "班"], help_text="休 = day off, 班 = adjusted working day")  # i18n-ignore: API tokens
     name = serializers.CharField(max_length=50, allow_blank=True, required=False, default="")
 
 

@@ -9,7 +9,8 @@ urlpatterns = [
     path("legal-durations/", views.LegalDurationListApi.as_view(), name="api-legal-durations"),
     path("legal-durations/<slug:code>/deadline/", views.DeadlineApi.as_view(), name="api-deadline"),
     path("working-days/", views.WorkingDaysApi.as_view(), name="api-working-days"),
-    path("holiday-calendar/years/", views.HolidayYearListApi.as_view(), name="api-holiday-years"),
-    path("holiday-calendar/years/import/", views.HolidayYearImportApi.as_view(), name="api-holiday-year-import"),
+    path("holiday-calendar-years/", views.HolidayCalendarYearListApi.as_view(), name="api-holiday-calendar-years"),
+    path("holiday-calendar-years/import/", views.HolidayCalendarYearImportApi.as_view(),
+         name="api-holiday-calendar-year-import"),
     path("deadline-changes/", views.DeadlineChangeListApi.as_view(), name="api-deadline-changes"),
 ]

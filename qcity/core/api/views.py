@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import NotFound, ValidationError
@@ -11,7 +12,7 @@ from qcity.core.choices import Role
 from qcity.core.filters import AuditEventFilter
 from qcity.core.parsers import DepthLimitedJSONParser, NulCheckingMultiPartParser
 from qcity.core.permissions import HasRole
-from qcity.core.selectors import DEADLINE_CHANGE_ROLES
+from qcity.core.roles import EVERYONE, STAFF_AND_SYSTEM_ADMIN
 from qcity.core.uploads import request_too_large
 
 from .serializers import (
@@ -33,7 +34,7 @@ class OrgUnitListApi(generics.ListAPIView):
     """Org units (GB/T 2260 divisions and development zones): readable by every role."""
 
     permission_classes = [HasRole]
-    required_roles = frozenset(Role)
+    required_roles = EVERYONE
     serializer_class = OrgUnitSerializer
     pagination_class = None
 
@@ -43,7 +44,7 @@ class OrgUnitListApi(generics.ListAPIView):
 
 class DepartmentListApi(generics.ListAPIView):
     permission_classes = [HasRole]
-    required_roles = frozenset(Role)
+    required_roles = EVERYONE
     serializer_class = DepartmentSerializer
     pagination_class = None
 
@@ -67,7 +68,7 @@ class LegalDurationListApi(generics.ListAPIView):
     """Statutory time limits with their unit, legal source and period in force."""
 
     permission_classes = [HasRole]
-    required_roles = frozenset(Role)
+    required_roles = EVERYONE
     serializer_class = LegalDurationSerializer
     pagination_class = None
 
@@ -80,7 +81,7 @@ class WorkingDaysApi(APIView):
     (`provisional: true`, with the year)."""
 
     permission_classes = [HasRole]
-    required_roles = frozenset(Role)
+    required_roles = EVERYONE
 
     @extend_schema(parameters=[WorkingDaysQuerySerializer], responses=WorkingDaysResultSerializer)
     def get(self, request):
@@ -102,7 +103,7 @@ class DeadlineApi(APIView):
     """The deadline of a named legal duration starting on `start`, under the rules in force then."""
 
     permission_classes = [HasRole]
-    required_roles = frozenset(Role)
+    required_roles = EVERYONE
 
     @extend_schema(parameters=[DeadlineQuerySerializer], responses=DeadlineResultSerializer)
     def get(self, request, code):
@@ -119,12 +120,12 @@ class DeadlineApi(APIView):
              "provisional_year": due.provisional_year, "duration": duration}).data)
 
 
-class HolidayYearListApi(APIView):
+class HolidayCalendarYearListApi(APIView):
     """Each year's days off and adjusted workdays: official, or provisional for this year and the next when
     their schedule is missing."""
 
     permission_classes = [HasRole]
-    required_roles = frozenset(Role)
+    required_roles = EVERYONE
 
     @extend_schema(responses=HolidayYearSerializer(many=True))
     def get(self, request):
@@ -135,11 +136,11 @@ class HolidayYearListApi(APIView):
 
 def _year_payload(year: int, official) -> dict:
     return {"year": year, "official": official is not None, "source": official.source if official else "",
-            "days": [{"date": d["date"].isoformat(), "type": "班" if d["is_workday"] else "休", "name": d["name"]}
+            "days": [{"date": d["date"].isoformat(), "type": "班" if d["is_workday"] else "休", "name": d["name"]}  # i18n-ignore: API tokens
                      for d in selectors.holiday_calendar_days(year)]}
 
 
-class HolidayYearImportApi(APIView):
+class HolidayCalendarYearImportApi(APIView):
     """Enter a year's official schedule (system administrator) as JSON, or upload the notice as an xlsx or
     JSON `file` (multipart). The whole year is checked and nothing is written on any error (400 naming the
     line); a year that is already official needs `correction: true`. The stored deadlines it moves are
@@ -164,10 +165,10 @@ class HolidayYearImportApi(APIView):
         values = payload.validated_data
         if upload is None:
             if "days" not in values:
-                raise ValidationError({"days": ["请提供 days 数组，或上传文件 file"]})
+                raise ValidationError({"days": [_("请提供 days 数组，或上传文件 file")]})
             days = _with_field("days", lambda: holiday_schedule.parse_items(values["days"]))
         elif file_year is not None and file_year != values["year"]:
-            raise ValidationError({"year": [f"文件中的年份 {file_year} 与 year {values['year']} 不一致"]})
+            raise ValidationError({"year": [_("文件中的年份 %(file_year)s 与 year %(year)s 不一致") % {"file_year": file_year, "year": values['year']}]})
         cal_year = services.holiday_calendar_year_set(year=values["year"], days=days, source=values["source"],
                                                       correction=values["correction"], by=request.user)
         return Response(HolidayYearSerializer(_year_payload(cal_year.year, cal_year)).data, status=201)
@@ -185,7 +186,7 @@ class DeadlineChangeListApi(generics.ListAPIView):
     """Stored deadlines moved when an official holiday schedule was entered, in the caller's org units."""
 
     permission_classes = [HasRole]
-    required_roles = DEADLINE_CHANGE_ROLES
+    required_roles = STAFF_AND_SYSTEM_ADMIN
     serializer_class = DeadlineChangeSerializer
 
     def get_queryset(self):

@@ -20,7 +20,7 @@ from qcity.core import workdays
 # reporting a rectification — and computed values the system stamps when it runs are not listed).
 OFFICIAL_ACTS: list[tuple[str, tuple[str, ...], dict]] = [
     ("sampling.Sample", ("sampling_date", "concluded_on", "served_on", "published_on"), {}),
-    ("sampling.Objection", ("retested_on",), {}),
+    ("sampling.SamplingObjection", ("retested_on",), {}),
     ("sampling.Followup", ("ordered_on", "reinspected_on", "announced_on", "transferred_on"), {}),
     ("inspections.InspectionItem", ("published_on",), {}),
     ("inspections.InspectorConflict", ("declared_on",), {}),
@@ -29,10 +29,10 @@ OFFICIAL_ACTS: list[tuple[str, tuple[str, ...], dict]] = [
     ("inspections.InspectionResult", ("inspected_on", "entered_at", "published_on"), {}),
     ("credit.CreditEvent", ("occurred_on", "published_on", "withdrawn_on"), {}),
     ("credit.CreditListEntry", ("decided_on", "published_on", "removed_on"), {}),
-    ("credit.RepairApplication", ("accepted_on", "decided_on"), {}),
-    ("credit.Objection", ("decided_on",), {}),
+    ("credit.CreditRepair", ("accepted_on", "decided_on"), {}),
+    ("credit.CreditObjection", ("decided_on",), {}),
     ("workplan.TaskProgress", ("reported_at",), {}),
-    ("workplan.Task", ("completed_at",), {}),
+    ("workplan.PlanTask", ("completed_at",), {}),
     ("workplan.Supervision", ("opened_at", "escalated_at", "resolved_at"), {}),
     ("workplan.Notice", ("issued_at",), {}),
     ("indicators.ReportedValue", ("submitted_at", "reviewed_at", "approved_at"), {"source": "reported"}),
@@ -67,7 +67,7 @@ def demo_district_fresh_work(day: datetime.date) -> list[str]:
     event to publish, an inspection result to publish, an objection to answer — each with its deadline
     marked provisional when it runs into a year without an official holiday schedule."""
     from qcity.core.models import OrgUnit
-    from qcity.credit.models import CreditEvent, Objection
+    from qcity.credit.models import CreditEvent, CreditObjection
     from qcity.inspections.models import InspectionResult
 
     district = OrgUnit.objects.get(parent__parent__isnull=True, parent__isnull=False, name=DEMO_DISTRICT)
@@ -78,7 +78,7 @@ def demo_district_fresh_work(day: datetime.date) -> list[str]:
             publication_due_on__isnull=False),
         "inspection result to publish": InspectionResult.objects.filter(
             target__draw__plan__org_unit=district, inspected_on=day, published_on__isnull=True),
-        "objection to answer": Objection.objects.filter(**inside, submitted_on=day, status="submitted"),
+        "objection to answer": CreditObjection.objects.filter(**inside, submitted_on=day, status="submitted"),
     }
     due = {"credit event to publish": "publication_due_on", "inspection result to publish": "publish_by",
            "objection to answer": "reply_due_on"}

@@ -58,7 +58,7 @@ def test_a_count_into_a_year_without_schedule_answers_and_says_provisional(api):
 
 
 def test_holiday_years_list_official_and_provisional_years(api, today):
-    years = {row["year"]: row for row in api.get("/api/holiday-calendar/years/").json()}
+    years = {row["year"]: row for row in api.get("/api/holiday-calendar-years/").json()}
     # the last year the library covers is official, whatever the day (on a day after it, today's year is not)
     assert years[last_official_year()]["official"] and years[2015]["official"]
     later = max(years)
@@ -74,18 +74,18 @@ def test_holiday_year_import_by_json_and_file_with_errors_naming_the_line(make_u
         admin = APIClient()
         admin.force_authenticate(make_user(Role.SYSTEM_ADMIN))
         days = [{"date": d.date.isoformat(), "type": "休", "name": d.name} for d in official_schedule(2027)]
-        bad = admin.post("/api/holiday-calendar/years/import/", {"year": 2027, "source": "通知",
+        bad = admin.post("/api/holiday-calendar-years/import/", {"year": 2027, "source": "通知",
                                                                  "days": days + [days[0]]}, format="json")
         assert bad.status_code == 400 and "重复" in str(bad.json()["days"])
         assert not HolidayCalendarYear.objects.filter(year=2027).exists()
-        not_a_file = admin.post("/api/holiday-calendar/years/import/",
+        not_a_file = admin.post("/api/holiday-calendar-years/import/",
                                 {"source": "通知", "file": SimpleUploadedFile("notice.pdf", b"%PDF-1.4")})
         assert not_a_file.status_code == 400 and "file" in not_a_file.json()
         payload = json.dumps({"year": 2027, "source": "国办发明电", "days": days}, ensure_ascii=False).encode()
-        good = admin.post("/api/holiday-calendar/years/import/",
+        good = admin.post("/api/holiday-calendar-years/import/",
                           {"file": SimpleUploadedFile("2027.json", payload, content_type="application/json")})
         assert good.status_code == 201 and good.json()["official"] is True and good.json()["source"] == "国办发明电"
-        again = admin.post("/api/holiday-calendar/years/import/", {"year": 2027, "source": "通知", "days": days},
+        again = admin.post("/api/holiday-calendar-years/import/", {"year": 2027, "source": "通知", "days": days},
                            format="json")
         assert again.status_code == 400 and "year" in again.json()
     finally:
@@ -93,7 +93,7 @@ def test_holiday_year_import_by_json_and_file_with_errors_naming_the_line(make_u
 
 
 def test_holiday_year_import_is_for_the_system_administrator_only(api):
-    response = api.post("/api/holiday-calendar/years/import/", {"year": 2027, "source": "x", "days": []}, format="json")
+    response = api.post("/api/holiday-calendar-years/import/", {"year": 2027, "source": "x", "days": []}, format="json")
     assert response.status_code == 403
 
 

@@ -2,16 +2,17 @@ from rest_framework import serializers
 
 from qcity.core.api.serializers import ProvisionalField
 from qcity.core.fields import BoundedDateField, CleanTextField, IdField
-from qcity.credit.choices import CreditEventKind, CreditListKind, ListEntryReason, RepairKind
+from qcity.credit.choices import CreditEventKind, CreditListEntryReason, CreditListKind, CreditRepairKind
 from qcity.credit.models import (
     CreditClassChange,
     CreditClassification,
     CreditEvent,
     CreditListEntry,
-    Objection,
-    RepairApplication,
+    CreditObjection,
+    CreditRepair,
     ScoringModel,
 )
+from qcity.credit.scoring import contributions
 from qcity.enterprises.models import Enterprise
 
 
@@ -94,7 +95,7 @@ class CreditListEntrySerializer(serializers.ModelSerializer):
 class CreditListEntryInputSerializer(serializers.Serializer):
     list_kind = serializers.ChoiceField(choices=CreditListKind.choices)
     enterprise = IdField()
-    reason = serializers.ChoiceField(choices=ListEntryReason.choices, required=False)
+    reason = serializers.ChoiceField(choices=CreditListEntryReason.choices, required=False)
     decided_on = BoundedDateField()
     decision_authority = CleanTextField(max_length=100)
     decision_number = CleanTextField(max_length=100, required=False, allow_blank=True, default="")
@@ -107,30 +108,30 @@ class CreditListRemoveInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=300)
 
 
-class RepairApplicationSerializer(serializers.ModelSerializer):
+class CreditRepairSerializer(serializers.ModelSerializer):
     acceptance_due_on_provisional = ProvisionalField("acceptance_due_on")
     decision_due_on_provisional = ProvisionalField("decision_due_on")
     class Meta:
-        model = RepairApplication
+        model = CreditRepair
         fields = ["id", "enterprise", "kind", "list_entry", "credit_event", "compliance_proof", "commitment_letter",
                   "submitted_on", "acceptance_due_on", "acceptance_due_on_provisional", "acceptance_due_on_provisional_year", "accepted_on", "decision_due_on", "decision_due_on_provisional", "decision_due_on_provisional_year", "decided_on", "status",
                   "decision_note"]
 
 
-class RepairApplicationInputSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=RepairKind.choices)
+class CreditRepairInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=CreditRepairKind.choices)
     list_entry = IdField(required=False, allow_null=True, default=None)
     credit_event = IdField(required=False, allow_null=True, default=None)
     compliance_proof = serializers.CharField(allow_blank=True)
     commitment_letter = serializers.CharField(allow_blank=True)
 
 
-class RepairAcceptInputSerializer(serializers.Serializer):
+class CreditRepairAcceptInputSerializer(serializers.Serializer):
     accept = serializers.BooleanField()
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class RepairDecideInputSerializer(serializers.Serializer):
+class CreditRepairDecideInputSerializer(serializers.Serializer):
     approve = serializers.BooleanField()
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
@@ -138,7 +139,7 @@ class RepairDecideInputSerializer(serializers.Serializer):
 class CreditObjectionSerializer(serializers.ModelSerializer):
     reply_due_on_provisional = ProvisionalField("reply_due_on")
     class Meta:
-        model = Objection
+        model = CreditObjection
         fields = ["id", "enterprise", "credit_event", "list_entry", "grounds", "evidence", "submitted_on",
                   "reply_due_on", "reply_due_on_provisional", "reply_due_on_provisional_year", "status", "decision_note", "decided_on"]
 
@@ -180,8 +181,6 @@ class CreditClassificationSerializer(serializers.ModelSerializer):
         fields = ["risk_class", "score", "reasons", "contributions", "model_version", "classified_at"]
 
     def get_contributions(self, row) -> list[dict]:
-        from qcity.credit.scoring import contributions
-
         return CreditContributionSerializer(contributions(row.reasons, self.context["parameters"]), many=True).data
 
 
@@ -207,7 +206,7 @@ class CreditFileSerializer(serializers.Serializer):
     class_history = CreditClassChangeSerializer(many=True, allow_null=True)
     events = CreditEventSerializer(many=True)
     list_entries = CreditListEntrySerializer(many=True)
-    repairs = RepairApplicationSerializer(many=True)
+    repairs = CreditRepairSerializer(many=True)
     objections = CreditObjectionSerializer(many=True)
 
 
@@ -231,7 +230,7 @@ class PublicCreditEventSerializer(serializers.ModelSerializer):
                   "publication_ends_on"]
 
 
-class PublicListEntrySerializer(serializers.ModelSerializer):
+class PublicCreditListEntrySerializer(serializers.ModelSerializer):
     enterprise_uscc = serializers.CharField(source="enterprise.uscc")
     enterprise_name = serializers.CharField(source="enterprise.name")
 
@@ -244,8 +243,8 @@ class PublicListEntrySerializer(serializers.ModelSerializer):
 class PublicCreditFileSerializer(serializers.Serializer):
     uscc = serializers.CharField()
     name = serializers.CharField()
-    legal_representative = serializers.CharField(help_text="masked, e.g. 张*明")
+    legal_representative = serializers.CharField(help_text="masked, e.g. 张*明")  # i18n-ignore: API schema, English
     org_unit = serializers.CharField()
     status = serializers.CharField()
     events = PublicCreditEventSerializer(many=True)
-    list_entries = PublicListEntrySerializer(many=True)
+    list_entries = PublicCreditListEntrySerializer(many=True)

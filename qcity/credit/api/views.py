@@ -1,20 +1,27 @@
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from qcity.core.fields import query_int
+from qcity.core.access import require_scope
 from qcity.core.masking import mask_person_name
 from qcity.core.permissions import HasRole
+from qcity.core.roles import MARKET_OFFICERS, MARKET_OFFICERS_AND_ENTERPRISES, OFFICE
 from qcity.credit import selectors, services
 from qcity.credit.choices import CreditListKind
+from qcity.credit.filters import (
+    CreditEventFilter,
+    CreditFileFilter,
+    CreditListEntryFilter,
+    CreditObjectionFilter,
+    CreditRepairFilter,
+)
 from qcity.credit.models import CreditEvent, ScoringModel
-from qcity.credit.selectors import FILE_ROLES, OFFICE_ROLES, OFFICER_ROLES
-from qcity.credit.services.access import require_officer
-from qcity.enterprises.search import filter_by_text
+from qcity.credit.scoring import risk_class_or_default
 
 from .serializers import (
     CreditEventInputSerializer,
@@ -29,14 +36,14 @@ from .serializers import (
     CreditObjectionInputSerializer,
     CreditObjectionSerializer,
     CreditPublishInputSerializer,
+    CreditRepairAcceptInputSerializer,
+    CreditRepairDecideInputSerializer,
+    CreditRepairInputSerializer,
+    CreditRepairSerializer,
     CreditWithdrawInputSerializer,
     PublicCreditFileSerializer,
-    PublicListEntrySerializer,
+    PublicCreditListEntrySerializer,
     ReclassifyOutcomeSerializer,
-    RepairAcceptInputSerializer,
-    RepairApplicationInputSerializer,
-    RepairApplicationSerializer,
-    RepairDecideInputSerializer,
     ScoringModelInputSerializer,
     ScoringModelSerializer,
 )
@@ -57,7 +64,7 @@ def _resolve(queryset, pk, field: str):
         return None
     found = queryset.filter(pk=pk).first()
     if found is None:
-        raise ValidationError({field: ["不存在或不在您的管辖范围内"]})
+        raise ValidationError({field: [_("不存在或不在您的管辖范围内")]})
     return found
 
 
@@ -74,75 +81,55 @@ class _ReadFileWriteOfficer:
 
     @property
     def required_roles(self):
-        return FILE_ROLES if self.request.method in ("GET", "HEAD", "OPTIONS") else OFFICER_ROLES
+        return MARKET_OFFICERS_AND_ENTERPRISES if self.request.method in ("GET", "HEAD", "OPTIONS") else MARKET_OFFICERS
 
 
 class CreditFileListApi(generics.ListAPIView):
-    """Credit files in the caller's scope with the risk class (officers). Filter: q (credit code or name)."""
+    """Credit files in the caller's scope with the risk class (officers). Filters: `CreditFileFilter`."""
 
     permission_classes = [HasRole]
-    required_roles = OFFICER_ROLES
+    required_roles = MARKET_OFFICERS
     serializer_class = CreditFileEnterpriseSerializer
-
-    @extend_schema(parameters=[OpenApiParameter("q", str, description="credit code or name")])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    filterset_class = CreditFileFilter
 
     def get_queryset(self):
-        queryset = selectors.credit_file_search(user=self.request.user).order_by("-id")
-        q = self.request.query_params.get("q", "").strip()
-        if len(q) == 18 and q.isalnum():
-            return queryset.filter(uscc=q.upper())
-        return filter_by_text(queryset, q) if q else queryset
+        return selectors.credit_file_list(user=self.request.user).order_by("-id")
 
 
 class CreditFileApi(APIView):
     """One enterprise's credit file. Enterprise users get their own file without the risk class."""
 
     permission_classes = [HasRole]
-    required_roles = FILE_ROLES
+    required_roles = MARKET_OFFICERS_AND_ENTERPRISES
 
     @extend_schema(responses=CreditFileSerializer, operation_id="credit_file_retrieve")
     def get(self, request, pk):
         user = request.user
-        enterprise = selectors.credit_file_enterprise(user=user, pk=pk)
+        enterprise = selectors.credit_file_get(user=user, pk=pk)
         officer = selectors.is_officer(user)
-        classification = selectors.classification_of(enterprise) if officer else None
-        enterprise.risk_class = (classification.risk_class if classification else "b") if officer else None
+        classification = selectors.credit_classification_get(enterprise) if officer else None
+        enterprise.risk_class = risk_class_or_default(classification) if officer else None
         data = {
             "enterprise": enterprise,
             "classification": classification,
-            "class_history": selectors.class_history(enterprise) if officer else None,
-            "events": selectors.credit_events(user=user).filter(enterprise=enterprise),
-            "list_entries": selectors.list_entries(user=user).filter(enterprise=enterprise),
-            "repairs": selectors.repairs(user=user).filter(enterprise=enterprise),
-            "objections": selectors.objections(user=user).filter(enterprise=enterprise),
+            "class_history": selectors.credit_class_change_list(enterprise) if officer else None,
+            "events": selectors.credit_event_list(user=user).filter(enterprise=enterprise),
+            "list_entries": selectors.credit_list_entry_list(user=user).filter(enterprise=enterprise),
+            "repairs": selectors.credit_repair_list(user=user).filter(enterprise=enterprise),
+            "objections": selectors.credit_objection_list(user=user).filter(enterprise=enterprise),
         }
         context = {"today": _today(), "parameters": services.scoring_model_in_force().parameters, "officer": officer}
         return Response(CreditFileSerializer(data, context=context).data)
 
 
 class CreditEventListApi(_ReadFileWriteOfficer, generics.ListAPIView):
-    """Credit events in the caller's scope. Filters: enterprise, kind, status, overdue=yes."""
+    """Credit events in the caller's scope. Filters: `CreditEventFilter` (enterprise, kind, status, overdue=yes)."""
 
     serializer_class = CreditEventSerializer
-
-    @extend_schema(parameters=[OpenApiParameter("enterprise", int), OpenApiParameter("kind", str),
-                               OpenApiParameter("status", str), OpenApiParameter("overdue", str)])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    filterset_class = CreditEventFilter
 
     def get_queryset(self):
-        params = self.request.query_params
-        queryset = selectors.credit_events(user=self.request.user)
-        if params.get("overdue") == "yes":
-            queryset = selectors.overdue_publications(user=self.request.user, today=_today())
-        for name in ("kind", "status"):
-            if params.get(name):
-                queryset = queryset.filter(**{name: params[name]})
-        if (enterprise := query_int(params, "enterprise")) is not None:
-            queryset = queryset.filter(enterprise_id=enterprise)
-        return queryset
+        return selectors.credit_event_list(user=self.request.user)
 
     def get_serializer_context(self):
         return _context(self)
@@ -151,8 +138,8 @@ class CreditEventListApi(_ReadFileWriteOfficer, generics.ListAPIView):
     def post(self, request):
         """Record a credit event (officers of the enterprise's org unit); reclassifies the enterprise."""
         data = _input(CreditEventInputSerializer, request)
-        enterprise = _resolve(selectors.credit_file_search(user=request.user), data.pop("enterprise"), "enterprise")
-        require_officer(request.user, enterprise, action="record a credit event")
+        enterprise = _resolve(selectors.credit_file_list(user=request.user), data.pop("enterprise"), "enterprise")
+        require_scope(request.user, enterprise.org_unit, roles=MARKET_OFFICERS, action="record a credit event")
         event = services.credit_event_record(enterprise=enterprise, by=request.user, **data)
         return Response(CreditEventSerializer(event, context=self.get_serializer_context()).data,
                         status=status.HTTP_201_CREATED)
@@ -160,7 +147,7 @@ class CreditEventListApi(_ReadFileWriteOfficer, generics.ListAPIView):
 
 class CreditEventPublishApi(APIView):
     permission_classes = [HasRole]
-    required_roles = OFFICER_ROLES
+    required_roles = MARKET_OFFICERS
 
     @extend_schema(request=CreditEventPublishInputSerializer, responses=CreditEventSerializer)
     def post(self, request, pk):
@@ -168,7 +155,7 @@ class CreditEventPublishApi(APIView):
         `public_summary`) while the public summary holds personal data, unless the only data is the
         penalised enterprise's legal representative's name, confirmed in `confirm_names`."""
         event = selectors.credit_event_get(user=request.user, pk=pk)
-        require_officer(request.user, event.enterprise, action="publish a credit event")
+        require_scope(request.user, event.enterprise.org_unit, roles=MARKET_OFFICERS, action="publish a credit event")
         event = services.credit_event_publish_item(event=event, by=request.user,
                                                    **_input(CreditEventPublishInputSerializer, request))
         return Response(CreditEventSerializer(event, context={"today": _today(), "officer": True}).data)
@@ -176,32 +163,26 @@ class CreditEventPublishApi(APIView):
 
 class CreditEventWithdrawApi(APIView):
     permission_classes = [HasRole]
-    required_roles = OFFICER_ROLES
+    required_roles = MARKET_OFFICERS
 
     @extend_schema(request=CreditWithdrawInputSerializer, responses=CreditEventSerializer)
     def post(self, request, pk):
         """Withdraw an event (decision changed or revoked); it stays in the file and stops counting."""
         event = selectors.credit_event_get(user=request.user, pk=pk)
-        require_officer(request.user, event.enterprise, action="withdraw a credit event")
+        require_scope(request.user, event.enterprise.org_unit, roles=MARKET_OFFICERS, action="withdraw a credit event")
         event = services.credit_event_withdraw_item(event=event, by=request.user,
                                                     **_input(CreditWithdrawInputSerializer, request))
         return Response(CreditEventSerializer(event, context={"today": _today(), "officer": True}).data)
 
 
 class CreditListEntryListApi(_ReadFileWriteOfficer, generics.ListAPIView):
-    """List entries in the caller's scope. Filters: list_kind, listed=yes."""
+    """List entries in the caller's scope. Filters: `CreditListEntryFilter` (list_kind, status=listed|removed|all)."""
 
     serializer_class = CreditListEntrySerializer
-
-    @extend_schema(parameters=[OpenApiParameter("list_kind", str, enum=CreditListKind.values),
-                               OpenApiParameter("listed", str)])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    filterset_class = CreditListEntryFilter
 
     def get_queryset(self):
-        params = self.request.query_params
-        return selectors.list_entries(user=self.request.user, list_kind=params.get("list_kind") or None,
-                                      listed_only=params.get("listed") == "yes")
+        return selectors.credit_list_entry_list(user=self.request.user)
 
     @extend_schema(request=CreditListEntryInputSerializer, responses={201: CreditListEntrySerializer})
     def post(self, request):
@@ -209,17 +190,17 @@ class CreditListEntryListApi(_ReadFileWriteOfficer, generics.ListAPIView):
         event) or red (leadership office)."""
         data = _input(CreditListEntryInputSerializer, request)
         user = request.user
-        enterprise = _resolve(selectors.credit_file_search(user=user), data.pop("enterprise"), "enterprise")
+        enterprise = _resolve(selectors.credit_file_list(user=user), data.pop("enterprise"), "enterprise")
         list_kind, penalty_id = data.pop("list_kind"), data.pop("penalty_event")
         if list_kind == CreditListKind.SERIOUS_VIOLATION:
             data.pop("reason", None)
             penalty = _resolve(CreditEvent.objects.filter(enterprise=enterprise), penalty_id, "penalty_event")
             if penalty is None:
-                raise ValidationError({"penalty_event": ["请选择所依据的较重行政处罚"]})
+                raise ValidationError({"penalty_event": [_("请选择所依据的较重行政处罚")]})
             entry = services.serious_list_enter(enterprise=enterprise, penalty_event=penalty, by=user, **data)
         else:
             if not data.get("reason"):
-                raise ValidationError({"reason": ["请选择列入事由"]})
+                raise ValidationError({"reason": [_("请选择列入事由")]})
             enter = services.abnormal_list_enter if list_kind == CreditListKind.ABNORMAL_OPERATIONS else services.red_list_enter
             entry = enter(enterprise=enterprise, by=user, **data)
         return Response(CreditListEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
@@ -227,122 +208,116 @@ class CreditListEntryListApi(_ReadFileWriteOfficer, generics.ListAPIView):
 
 class CreditListEntryPublishApi(APIView):
     permission_classes = [HasRole]
-    required_roles = OFFICER_ROLES
+    required_roles = MARKET_OFFICERS
 
     @extend_schema(request=CreditPublishInputSerializer, responses=CreditListEntrySerializer)
     def post(self, request, pk):
         """Publish a serious-list entry (within 20 working days of the decision)."""
-        entry = selectors.list_entry_get(user=request.user, pk=pk)
+        entry = selectors.credit_list_entry_get(user=request.user, pk=pk)
         entry = services.list_entry_publish(entry=entry, by=request.user, **_input(CreditPublishInputSerializer, request))
         return Response(CreditListEntrySerializer(entry).data)
 
 
 class CreditListEntryRemoveApi(APIView):
     permission_classes = [HasRole]
-    required_roles = OFFICE_ROLES
+    required_roles = OFFICE
 
     @extend_schema(request=CreditListRemoveInputSerializer, responses=CreditListEntrySerializer)
     def post(self, request, pk):
         """Take an enterprise off the red list (leadership office). Other lists: repair, objection, expiry."""
-        entry = selectors.list_entry_get(user=request.user, pk=pk)
+        entry = selectors.credit_list_entry_get(user=request.user, pk=pk)
         entry = services.red_list_remove(entry=entry, by=request.user, **_input(CreditListRemoveInputSerializer, request))
         return Response(CreditListEntrySerializer(entry).data)
 
 
-class RepairListApi(generics.ListAPIView):
-    """Credit repair applications in the caller's scope (the enterprise: its own). Filter: open=yes."""
+class CreditRepairListApi(generics.ListAPIView):
+    """Credit repair applications in the caller's scope (the enterprise: its own). Filter: status=open|all."""
 
     permission_classes = [HasRole]
-    required_roles = FILE_ROLES
-    serializer_class = RepairApplicationSerializer
-
-    @extend_schema(parameters=[OpenApiParameter("open", str)])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    required_roles = MARKET_OFFICERS_AND_ENTERPRISES
+    serializer_class = CreditRepairSerializer
+    filterset_class = CreditRepairFilter
 
     def get_queryset(self):
-        return selectors.repairs(user=self.request.user, open_only=self.request.query_params.get("open") == "yes")
+        return selectors.credit_repair_list(user=self.request.user)
 
-    @extend_schema(request=RepairApplicationInputSerializer, responses={201: RepairApplicationSerializer})
+    @extend_schema(request=CreditRepairInputSerializer, responses={201: CreditRepairSerializer})
     def post(self, request):
         """Apply for credit repair: proof of compliance and a credit commitment letter."""
-        data = _input(RepairApplicationInputSerializer, request)
+        data = _input(CreditRepairInputSerializer, request)
         user = request.user
-        entry = _resolve(selectors.list_entries(user=user), data.pop("list_entry"), "list_entry")
-        event = _resolve(selectors.credit_events(user=user), data.pop("credit_event"), "credit_event")
+        entry = _resolve(selectors.credit_list_entry_list(user=user), data.pop("list_entry"), "list_entry")
+        event = _resolve(selectors.credit_event_list(user=user), data.pop("credit_event"), "credit_event")
         target = entry or event
         if target is None:
-            raise ValidationError({"list_entry": ["请选择要修复的名录名单记录或行政处罚信息"]})
-        application = services.repair_apply(enterprise=target.enterprise, list_entry=entry, credit_event=event,
+            raise ValidationError({"list_entry": [_("请选择要修复的名录名单记录或行政处罚信息")]})
+        application = services.credit_repair_apply(enterprise=target.enterprise, list_entry=entry, credit_event=event,
                                             by=user, **data)
-        return Response(RepairApplicationSerializer(application).data, status=status.HTTP_201_CREATED)
+        return Response(CreditRepairSerializer(application).data, status=status.HTTP_201_CREATED)
 
 
-class RepairAcceptApi(APIView):
+class CreditRepairAcceptApi(APIView):
     permission_classes = [HasRole]
-    required_roles = OFFICER_ROLES
+    required_roles = MARKET_OFFICERS
 
-    @extend_schema(request=RepairAcceptInputSerializer, responses=RepairApplicationSerializer)
+    @extend_schema(request=CreditRepairAcceptInputSerializer, responses=CreditRepairSerializer)
     def post(self, request, pk):
         """Accept a repair application (the decision period starts) or refuse to accept it."""
-        application = selectors.repair_get(user=request.user, pk=pk)
-        application = services.repair_accept(application=application, by=request.user,
-                                             **_input(RepairAcceptInputSerializer, request))
-        return Response(RepairApplicationSerializer(application).data)
+        application = selectors.credit_repair_get(user=request.user, pk=pk)
+        application = services.credit_repair_accept(application=application, by=request.user,
+                                             **_input(CreditRepairAcceptInputSerializer, request))
+        return Response(CreditRepairSerializer(application).data)
 
 
-class RepairDecideApi(APIView):
+class CreditRepairDecideApi(APIView):
     permission_classes = [HasRole]
-    required_roles = OFFICER_ROLES
+    required_roles = MARKET_OFFICERS
 
-    @extend_schema(request=RepairDecideInputSerializer, responses=RepairApplicationSerializer)
+    @extend_schema(request=CreditRepairDecideInputSerializer, responses=CreditRepairSerializer)
     def post(self, request, pk):
         """Approve (removes the listing or stops the publication) or reject an accepted application."""
-        application = selectors.repair_get(user=request.user, pk=pk)
-        application = services.repair_decide(application=application, by=request.user,
-                                             **_input(RepairDecideInputSerializer, request))
-        return Response(RepairApplicationSerializer(application).data)
+        application = selectors.credit_repair_get(user=request.user, pk=pk)
+        application = services.credit_repair_decide(application=application, by=request.user,
+                                             **_input(CreditRepairDecideInputSerializer, request))
+        return Response(CreditRepairSerializer(application).data)
 
 
-class ObjectionListApi(generics.ListAPIView):
-    """Objections in the caller's scope (the enterprise: its own). Filter: open=yes."""
+class CreditObjectionListApi(generics.ListAPIView):
+    """Objections in the caller's scope (the enterprise: its own). Filter: status=open|all."""
 
     permission_classes = [HasRole]
-    required_roles = FILE_ROLES
+    required_roles = MARKET_OFFICERS_AND_ENTERPRISES
     serializer_class = CreditObjectionSerializer
-
-    @extend_schema(parameters=[OpenApiParameter("open", str)])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    filterset_class = CreditObjectionFilter
 
     def get_queryset(self):
-        return selectors.objections(user=self.request.user, open_only=self.request.query_params.get("open") == "yes")
+        return selectors.credit_objection_list(user=self.request.user)
 
     @extend_schema(request=CreditObjectionInputSerializer, responses={201: CreditObjectionSerializer})
     def post(self, request):
         """Object to a published credit event or list entry."""
         data = _input(CreditObjectionInputSerializer, request)
         user = request.user
-        event = _resolve(selectors.credit_events(user=user), data.pop("credit_event"), "credit_event")
-        entry = _resolve(selectors.list_entries(user=user), data.pop("list_entry"), "list_entry")
-        objection = services.objection_file(credit_event=event, list_entry=entry, by=user, **data)
+        event = _resolve(selectors.credit_event_list(user=user), data.pop("credit_event"), "credit_event")
+        entry = _resolve(selectors.credit_list_entry_list(user=user), data.pop("list_entry"), "list_entry")
+        objection = services.credit_objection_file(credit_event=event, list_entry=entry, by=user, **data)
         return Response(CreditObjectionSerializer(objection).data, status=status.HTTP_201_CREATED)
 
 
-class ObjectionDecideApi(APIView):
+class CreditObjectionDecideApi(APIView):
     permission_classes = [HasRole]
-    required_roles = OFFICER_ROLES
+    required_roles = MARKET_OFFICERS
 
     @extend_schema(request=CreditObjectionDecideInputSerializer, responses=CreditObjectionSerializer)
     def post(self, request, pk):
         """Uphold (withdraws the event or removes the listing) or dismiss an objection."""
-        objection = selectors.objection_get(user=request.user, pk=pk)
-        objection = services.objection_decide(objection=objection, by=request.user,
+        objection = selectors.credit_objection_get(user=request.user, pk=pk)
+        objection = services.credit_objection_decide(objection=objection, by=request.user,
                                               **_input(CreditObjectionDecideInputSerializer, request))
         return Response(CreditObjectionSerializer(objection).data)
 
 
-class ScoringModelListApi(generics.ListAPIView):
+class CreditScoringModelListApi(generics.ListAPIView):
     """Versions of the scoring model, newest first (the first is in force)."""
 
     permission_classes = [HasRole]
@@ -351,7 +326,7 @@ class ScoringModelListApi(generics.ListAPIView):
 
     @property
     def required_roles(self):
-        return OFFICER_ROLES if self.request.method in ("GET", "HEAD", "OPTIONS") else OFFICE_ROLES
+        return MARKET_OFFICERS if self.request.method in ("GET", "HEAD", "OPTIONS") else OFFICE
 
     @extend_schema(request=ScoringModelInputSerializer, responses={201: ScoringModelSerializer})
     def post(self, request):
@@ -362,7 +337,7 @@ class ScoringModelListApi(generics.ListAPIView):
 
 class ReclassifyApi(APIView):
     permission_classes = [HasRole]
-    required_roles = OFFICE_ROLES
+    required_roles = OFFICE
 
     @extend_schema(request=None, responses=ReclassifyOutcomeSerializer)
     def post(self, request):
@@ -384,13 +359,13 @@ class PublicCreditFileApi(APIView):
 
     @extend_schema(responses=PublicCreditFileSerializer, operation_id="public_credit_file_retrieve")
     def get(self, request, uscc):
-        enterprise = selectors.public_enterprise_by_uscc(uscc)
+        enterprise = selectors.credit_file_public_get(uscc)
         today = _today()
-        events = list(selectors.public_events(enterprise, today))
+        events = list(selectors.credit_event_public_list(enterprise, today))
         data = {"uscc": enterprise.uscc, "name": enterprise.name,
                 "legal_representative": mask_person_name(enterprise.legal_representative),
                 "org_unit": enterprise.org_unit.name, "status": enterprise.get_status_display(),
-                "events": events, "list_entries": selectors.public_list_entries(enterprise=enterprise)}
+                "events": events, "list_entries": selectors.credit_list_entry_public_list(enterprise=enterprise)}
         return Response(PublicCreditFileSerializer(data).data)
 
 
@@ -400,12 +375,12 @@ class PublicCreditListApi(generics.ListAPIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
     is_public = True
-    serializer_class = PublicListEntrySerializer
+    serializer_class = PublicCreditListEntrySerializer
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
-            return selectors.public_list_entries().none()
+            return selectors.credit_list_entry_public_list().none()
         kind = self.kwargs["list_kind"].replace("-", "_")
         if kind not in CreditListKind.values:
-            return selectors.public_list_entries().none()
-        return selectors.public_list_entries(list_kind=kind)
+            return selectors.credit_list_entry_public_list().none()
+        return selectors.credit_list_entry_public_list(list_kind=kind)

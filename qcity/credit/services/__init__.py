@@ -25,8 +25,8 @@ from .lists import (
     red_list_remove,
     serious_list_enter,
 )
-from .objections import objection_decide, objection_file
-from .repairs import repair_accept, repair_apply, repair_decide
+from .objections import credit_objection_decide, credit_objection_file
+from .repairs import credit_repair_accept, credit_repair_apply, credit_repair_decide
 
 __all__ = [
     "ReclassifyOutcome",
@@ -43,13 +43,13 @@ __all__ = [
     "enterprise_reclassify",
     "list_entry_publish",
     "list_entry_remove",
-    "objection_decide",
-    "objection_file",
+    "credit_objection_decide",
+    "credit_objection_file",
     "red_list_enter",
     "red_list_remove",
-    "repair_accept",
-    "repair_apply",
-    "repair_decide",
+    "credit_repair_accept",
+    "credit_repair_apply",
+    "credit_repair_decide",
     "scoring_model_in_force",
     "scoring_model_save",
     "serious_list_enter",

@@ -18,15 +18,16 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qcity.core.audit import audit_record
 from qcity.core.choices import AuditAction
 from qcity.core.models import User
 from qcity.enterprises.models import Certification, Enterprise, Licence
 
-from ..choices import CreditEventStatus, CreditListKind, ListEntryStatus, RiskClass
+from ..choices import CreditEventStatus, CreditListEntryStatus, CreditListKind
 from ..models import CreditClassChange, CreditClassification, CreditEvent, CreditListEntry, ScoringModel
-from ..scoring import DEFAULT_PARAMETERS, parameters_validate
+from ..scoring import DEFAULT_PARAMETERS, UNCLASSIFIED_RISK_CLASS, parameters_validate, risk_class_or_default
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ def evaluator_sql(parameters: dict[str, Any], on: datetime.date, *, one_enterpri
                          WHERE valid_from <= %s {one} GROUP BY enterprise_id, kind) newest_licence
                    WHERE newest < %s GROUP BY enterprise_id) lic ON lic.enterprise_id = e.id
         LEFT JOIN (SELECT enterprise_id, {list_columns} FROM {l_table}
-                   WHERE status = '{ListEntryStatus.LISTED}' {one}
+                   WHERE status = '{CreditListEntryStatus.LISTED}' {one}
                    GROUP BY enterprise_id) lst ON lst.enterprise_id = e.id
         {"WHERE e.id = %s" if one_enterprise else ""}
     """
@@ -174,7 +175,7 @@ def _evaluate_one(enterprise_id: int, model: ModelInForce, on: datetime.date) ->
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
-        raise ValidationError({"enterprise": ["企业不存在"]})
+        raise ValidationError({"enterprise": [_("企业不存在")]})
     return row[1], int(row[2]), json.loads(row[3])
 
 
@@ -187,7 +188,7 @@ def enterprise_reclassify(*, enterprise: Enterprise, on: datetime.date | None = 
     now = timezone.now()
     with transaction.atomic():
         current = CreditClassification.objects.select_for_update().filter(enterprise_id=enterprise.pk).first()
-        previous = current.risk_class if current else RiskClass.B
+        previous = risk_class_or_default(current)
         if current is None:
             current = CreditClassification(enterprise_id=enterprise.pk)
         current.risk_class, current.score, current.reasons = risk_class, score, reasons
@@ -234,9 +235,10 @@ def credit_reclassify_all(*, on: datetime.date | None = None, by: User | None = 
         total = cursor.fetchone()[0]
         cursor.execute(f"""
             INSERT INTO {change_table} (enterprise_id, from_class, to_class, score, model_version, changed_at)
-            SELECT t.enterprise_id, COALESCE(c.risk_class, 'b'), t.risk_class, t.score, %s, %s
+            SELECT t.enterprise_id, COALESCE(c.risk_class, %s), t.risk_class, t.score, %s, %s
             FROM {TEMP_TABLE} t LEFT JOIN {cls_table} c ON c.enterprise_id = t.enterprise_id
-            WHERE COALESCE(c.risk_class, 'b') <> t.risk_class""", [model.version, now])
+            WHERE COALESCE(c.risk_class, %s) <> t.risk_class""",
+                       [UNCLASSIFIED_RISK_CLASS.value, model.version, now, UNCLASSIFIED_RISK_CLASS.value])
         changed = cursor.rowcount
         cursor.execute(f"""
             INSERT INTO {cls_table} (enterprise_id, risk_class, score, reasons, model_version, classified_at)
@@ -261,14 +263,14 @@ def scoring_model_save(*, parameters: Any, note: str, by: User | None) -> Scorin
     """A new version of the scoring model; the next classification uses it."""
     clean = parameters_validate(parameters)
     if not (note or "").strip():
-        raise ValidationError({"note": ["请填写修订说明"]})
+        raise ValidationError({"note": [_("请填写修订说明")]})
     latest = ScoringModel.objects.select_for_update().order_by("-version").first()
     try:
         with transaction.atomic():
             row = ScoringModel.objects.create(version=(latest.version if latest else 0) + 1, parameters=clean,
                                               note=note.strip()[:300], created_by=by)
     except IntegrityError as error:  # two first versions saved at the same moment: one wins
-        raise ValidationError({"parameters": ["评分模型刚被他人修改，请刷新后重试"]}) from error
+        raise ValidationError({"parameters": [_("评分模型刚被他人修改，请刷新后重试")]}) from error
     audit_record(action=AuditAction.CREATE, by=by, obj=row, message=f"credit scoring model v{row.version}: {note}"[:500],
                  before={"parameters": latest.parameters} if latest else None, after={"parameters": clean})
     return row

@@ -14,6 +14,7 @@ from qcity.core import deadlines
 from qcity.core.audit import audit_record, snapshot
 from qcity.core.choices import AuditAction
 from qcity.core.deadlines import Deadline, DurationNotDefined, deadline
+from qcity.core.messages import not_in_future
 from qcity.core.models import User
 from qcity.enterprises.models import Enterprise
 
@@ -62,30 +63,30 @@ def _check(*, enterprise, kind, occurred_on, source_authority, summary, source_r
            decision_number=""):
     errors: dict[str, list[str]] = {}
     if enterprise is None or not isinstance(enterprise, Enterprise):
-        errors["enterprise"] = ["请选择企业"]
+        errors["enterprise"] = [_("请选择企业")]
     if kind not in CreditEventKind.values:
-        errors["kind"] = [f"未知的信用事项类别：{kind}"]
+        errors["kind"] = [_("未知的信用事项类别：%(kind)s") % {"kind": kind}]
     if not isinstance(occurred_on, datetime.date):
-        errors["occurred_on"] = ["请填写形成日期"]
+        errors["occurred_on"] = [_("请填写形成日期")]
     elif occurred_on > today:
-        errors["occurred_on"] = ["形成日期不能晚于今天"]
+        errors["occurred_on"] = [not_in_future(_("形成日期"))]
     if not (source_authority or "").strip():
-        errors["source_authority"] = ["请填写来源机关"]
+        errors["source_authority"] = [_("请填写来源机关")]
     elif len(source_authority) > 100:
-        errors["source_authority"] = ["来源机关不能超过100个字"]
+        errors["source_authority"] = [_("来源机关不能超过100个字")]
     if not (summary or "").strip():
-        errors["summary"] = ["请填写内容摘要"]
+        errors["summary"] = [_("请填写内容摘要")]
     if len(source_ref or "") > 100:
-        errors["source_ref"] = ["来源编号不能超过100个字符"]
+        errors["source_ref"] = [_("来源编号不能超过100个字符")]
     if len(decision_number or "") > 100:
         errors["decision_number"] = [_("决定书文号不能超过100个字符")]
     if published_on is not None:
         if not isinstance(published_on, datetime.date):
-            errors["published_on"] = ["公示日期格式不正确"]
+            errors["published_on"] = [_("公示日期格式不正确")]
         elif isinstance(occurred_on, datetime.date) and published_on < occurred_on:
-            errors["published_on"] = ["公示日期不能早于形成日期"]
+            errors["published_on"] = [_("公示日期不能早于形成日期")]
         elif published_on > today:
-            errors["published_on"] = ["公示日期不能晚于今天"]
+            errors["published_on"] = [not_in_future(_("公示日期"))]
     if errors:
         raise ValidationError(errors)
 
@@ -123,7 +124,7 @@ def credit_event_record(*, enterprise: Enterprise, kind: str, occurred_on: datet
     if source_ref:
         event = _locked_by_source_ref(source_ref)
         if event is not None and event.enterprise_id != enterprise.pk:
-            raise ValidationError({"source_ref": [f"来源编号 {source_ref} 已登记在另一企业名下"]})
+            raise ValidationError({"source_ref": [_("来源编号 %(source_ref)s 已登记在另一企业名下") % {"source_ref": source_ref}]})
     if _duplicate_decision(enterprise, decision_number, getattr(event, "pk", None)):
         raise _duplicate_decision_error(decision_number)
     before = snapshot(event, AUDITED) if event else None
@@ -151,13 +152,14 @@ def credit_event_record(*, enterprise: Enterprise, kind: str, occurred_on: datet
     except IntegrityError as error:  # the same source_ref or decision number recorded concurrently: the first wins
         if _duplicate_decision(enterprise, decision_number, event.pk):
             raise _duplicate_decision_error(decision_number) from error
-        raise ValidationError({"source_ref": [f"来源编号 {source_ref} 已登记"]}) from error
+        raise ValidationError({"source_ref": [_("来源编号 %(source_ref)s 已登记") % {"source_ref": source_ref}]}) from error
     after = snapshot(event, AUDITED)
     audit_record(action=AuditAction.CREATE if before is None else AuditAction.UPDATE, by=by, obj=event,
                  org_unit=enterprise.org_unit,
                  message=f"credit event {kind} recorded for {enterprise.uscc}"
                          + (f" ({source_ref})" if source_ref else ""),
                  before=before, after=after)
+    # cycle: taking an entry off a list records a credit event (lists imports events)
     from .lists import on_event_recorded
 
     on_event_recorded(event, by=by, today=today)
@@ -175,10 +177,10 @@ def _locked_by_source_ref(source_ref: str) -> CreditEvent | None:
 
 def _by_source_ref(source_ref: str) -> CreditEvent:
     if not (source_ref or "").strip():
-        raise ValidationError({"source_ref": ["请提供来源编号"]})
+        raise ValidationError({"source_ref": [_("请提供来源编号")]})
     event = _locked_by_source_ref(source_ref.strip())
     if event is None:
-        raise ValidationError({"source_ref": [f"没有来源编号为 {source_ref} 的信用事项"]})
+        raise ValidationError({"source_ref": [_("没有来源编号为 %(source_ref)s 的信用事项") % {"source_ref": source_ref}]})
     return event
 
 
@@ -189,13 +191,13 @@ def _publish(event: CreditEvent, published_on, by: User | None, today: datetime.
     `public_summary`, until the text is fixed or a penalised enterprise's legal representative's name is
     confirmed (stored on the event, audited)."""
     if not isinstance(published_on, datetime.date):
-        raise ValidationError({"published_on": ["请填写公示日期"]})
+        raise ValidationError({"published_on": [_("请填写公示日期")]})
     if event.status == CreditEventStatus.WITHDRAWN:
-        raise ValidationError({"status": ["已撤销的信用事项不能公示"]})
+        raise ValidationError({"status": [_("已撤销的信用事项不能公示")]})
     if published_on < event.occurred_on:
-        raise ValidationError({"published_on": ["公示日期不能早于形成日期"]})
+        raise ValidationError({"published_on": [_("公示日期不能早于形成日期")]})
     if published_on > today:
-        raise ValidationError({"published_on": ["公示日期不能晚于今天"]})
+        raise ValidationError({"published_on": [not_in_future(_("公示日期"))]})
     before = snapshot(event, AUDITED)
     if (public_summary or "").strip():
         event.public_summary = public_summary.strip()
@@ -240,15 +242,15 @@ def _withdraw(event: CreditEvent, reason: str, by: User | None, today: datetime.
     """总局令第45号 art. 11: a changed or revoked decision comes off publication (within 3 working days);
     the event stays in the file as withdrawn and stops counting in the classification."""
     if not (reason or "").strip():
-        raise ValidationError({"reason": ["请填写撤销原因"]})
+        raise ValidationError({"reason": [_("请填写撤销原因")]})
     if event.status == CreditEventStatus.WITHDRAWN:
-        raise ValidationError({"status": ["该信用事项已撤销"]})
+        raise ValidationError({"status": [_("该信用事项已撤销")]})
     before = snapshot(event, AUDITED)
     event.status, event.withdrawn_on, event.withdrawal_reason = CreditEventStatus.WITHDRAWN, today, reason.strip()[:300]
     event.save(update_fields=["status", "withdrawn_on", "withdrawal_reason", "updated_at"])
     audit_record(action=AuditAction.UPDATE, by=by, obj=event, org_unit=event.enterprise.org_unit,
                  message=f"credit event withdrawn: {reason}"[:500], before=before, after=snapshot(event, AUDITED))
-    from .lists import on_event_withdrawn
+    from .lists import on_event_withdrawn  # cycle: taking an entry off a list records a credit event
 
     on_event_withdrawn(event, by=by, today=today)
     enterprise_reclassify(enterprise=event.enterprise, on=today, by=by)

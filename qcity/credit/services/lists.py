@@ -9,12 +9,16 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from qcity.core import deadlines
+from qcity.core import access, deadlines
+from qcity.core.access import require_scope
 from qcity.core.audit import audit_record, snapshot
 from qcity.core.choices import AuditAction
 from qcity.core.deadlines import Deadline, deadline, legal_duration_in_force
+from qcity.core.messages import not_in_future
 from qcity.core.models import User
+from qcity.core.roles import MARKET_OFFICERS, OFFICE
 from qcity.enterprises.models import Enterprise
 
 from ..choices import (
@@ -23,15 +27,14 @@ from ..choices import (
     RED_REASONS,
     CreditEventKind,
     CreditEventStatus,
+    CreditListEntryReason,
+    CreditListEntryStatus,
     CreditListKind,
-    ListEntryReason,
-    ListEntryStatus,
-    ListRemovalReason,
+    CreditListRemovalReason,
     RiskClass,
 )
 from ..models import CreditClassification, CreditEvent, CreditListEntry
 from ..periods import period_end, rule_in_force
-from .access import require_office, require_officer
 from .events import credit_event_publish_item, credit_event_record
 
 AUDITED = ["list_kind", "reason", "decided_on", "decision_authority", "decision_number", "published_on",
@@ -51,13 +54,13 @@ def _source_ref(entry: CreditListEntry, what: str) -> str:
 def _check_common(*, enterprise, decided_on, decision_authority, today) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not isinstance(enterprise, Enterprise):
-        errors["enterprise"] = ["请选择企业"]
+        errors["enterprise"] = [_("请选择企业")]
     if not isinstance(decided_on, datetime.date):
-        errors["decided_on"] = ["请填写决定日期"]
+        errors["decided_on"] = [_("请填写决定日期")]
     elif decided_on > today:
-        errors["decided_on"] = ["决定日期不能晚于今天"]
+        errors["decided_on"] = [not_in_future(_("决定日期"))]
     if not (decision_authority or "").strip():
-        errors["decision_authority"] = ["请填写作出决定机关"]
+        errors["decision_authority"] = [_("请填写作出决定机关")]
     return errors
 
 
@@ -69,8 +72,8 @@ def _public_summary(entry: CreditListEntry) -> str:
 def _create(*, enterprise, list_kind, reason, decided_on, decision_authority, decision_number, detail, by,
             today, published_on=None, **extra) -> CreditListEntry:
     if CreditListEntry.objects.filter(enterprise=enterprise, list_kind=list_kind,
-                                      status=ListEntryStatus.LISTED).exists():
-        raise ValidationError({"enterprise": [f"该企业已在{CreditListKind(list_kind).label}中"]})
+                                      status=CreditListEntryStatus.LISTED).exists():
+        raise ValidationError({"enterprise": [_("该企业已在%(label)s中") % {"label": CreditListKind(list_kind).label}]})
     try:
         with transaction.atomic():
             entry = CreditListEntry(
@@ -80,7 +83,7 @@ def _create(*, enterprise, list_kind, reason, decided_on, decision_authority, de
             deadlines.assign(entry, "publication_due_on", publication_due_on(entry))
             entry.save()
     except IntegrityError as error:  # a concurrent entry of the same enterprise won
-        raise ValidationError({"enterprise": [f"该企业已在{CreditListKind(list_kind).label}中"]}) from error
+        raise ValidationError({"enterprise": [_("该企业已在%(label)s中") % {"label": CreditListKind(list_kind).label}]}) from error
     event = credit_event_record(
         enterprise=enterprise, kind=LISTING_EVENT_KIND[list_kind], occurred_on=decided_on,
         source_authority=entry.decision_authority, summary=f"{entry.get_reason_display()}。{entry.detail}".strip("。"),
@@ -104,10 +107,10 @@ def abnormal_list_enter(*, enterprise: Enterprise, reason: str, decided_on: date
     errors = _check_common(enterprise=enterprise, decided_on=decided_on, decision_authority=decision_authority,
                            today=today)
     if reason not in ABNORMAL_REASONS:
-        errors["reason"] = ["经营异常名录的列入事由须为：未按期公示年报、未按责令期限公示信息、公示信息弄虚作假、无法联系"]
+        errors["reason"] = [_("经营异常名录的列入事由须为：未按期公示年报、未按责令期限公示信息、公示信息弄虚作假、无法联系")]
     if errors:
         raise ValidationError(errors)
-    require_officer(by, enterprise, action="list an enterprise as abnormal")
+    require_scope(by, enterprise.org_unit, roles=MARKET_OFFICERS, action="list an enterprise as abnormal")
     return _create(enterprise=enterprise, list_kind=CreditListKind.ABNORMAL_OPERATIONS, reason=reason,
                    decided_on=decided_on, decision_authority=decision_authority, decision_number=decision_number,
                    detail=detail, by=by, today=today, published_on=decided_on,
@@ -146,17 +149,17 @@ def serious_list_enter(*, enterprise: Enterprise, penalty_event: CreditEvent, de
     errors = _check_common(enterprise=enterprise, decided_on=decided_on, decision_authority=decision_authority,
                            today=today)
     if not isinstance(penalty_event, CreditEvent):
-        errors["penalty_event"] = ["请选择所依据的较重行政处罚"]
+        errors["penalty_event"] = [_("请选择所依据的较重行政处罚")]
     elif (penalty_event.kind != CreditEventKind.HEAVIER_PENALTY or penalty_event.enterprise_id != getattr(enterprise, "pk", None)
           or penalty_event.status == CreditEventStatus.WITHDRAWN):
-        errors["penalty_event"] = ["须为该企业未撤销的较重行政处罚"]
+        errors["penalty_event"] = [_("须为该企业未撤销的较重行政处罚")]
     elif isinstance(decided_on, datetime.date) and decided_on < penalty_event.occurred_on:
-        errors["decided_on"] = ["列入决定不能早于行政处罚决定"]
+        errors["decided_on"] = [_("列入决定不能早于行政处罚决定")]
     if errors:
         raise ValidationError(errors)
-    require_officer(by, enterprise, action="list an enterprise as serious violator")
+    require_scope(by, enterprise.org_unit, roles=MARKET_OFFICERS, action="list an enterprise as serious violator")
     return _create(enterprise=enterprise, list_kind=CreditListKind.SERIOUS_VIOLATION,
-                   reason=ListEntryReason.HEAVIER_PENALTY, decided_on=decided_on,
+                   reason=CreditListEntryReason.HEAVIER_PENALTY, decided_on=decided_on,
                    decision_authority=decision_authority, decision_number=decision_number, detail=detail, by=by,
                    today=today, penalty_event=penalty_event, **_serious_dates(decided_on))
 
@@ -176,24 +179,24 @@ def red_list_enter(*, enterprise: Enterprise, reason: str, decided_on: datetime.
     errors = _check_common(enterprise=enterprise, decided_on=decided_on, decision_authority=decision_authority,
                            today=today)
     if reason not in RED_REASONS:
-        errors["reason"] = ["守信红榜的列入事由须为：获得质量奖，或信用风险低且3年内无失信记录"]
+        errors["reason"] = [_("守信红榜的列入事由须为：获得质量奖，或信用风险低且3年内无失信记录")]
     if errors:
         raise ValidationError(errors)
-    require_office(by, action="put an enterprise on the red list")
+    access.require_role(by, *OFFICE, action="put an enterprise on the red list")
     since = _red_list_clean_since(today)
     live = CreditEvent.objects.filter(enterprise=enterprise, occurred_on__gt=since).exclude(
         status=CreditEventStatus.WITHDRAWN)
-    if CreditListEntry.objects.filter(enterprise=enterprise, status=ListEntryStatus.LISTED).exclude(
+    if CreditListEntry.objects.filter(enterprise=enterprise, status=CreditListEntryStatus.LISTED).exclude(
             list_kind=CreditListKind.RED).exists():
-        raise ValidationError({"enterprise": ["在经营异常名录或严重违法失信名单中的企业不能列入守信红榜"]})
-    if reason == ListEntryReason.QUALITY_AWARD and not live.filter(kind=CreditEventKind.QUALITY_AWARD).exists():
-        raise ValidationError({"reason": ["该企业近3年没有质量奖记录"]})
-    if reason == ListEntryReason.SUSTAINED_GOOD_CREDIT:
+        raise ValidationError({"enterprise": [_("在经营异常名录或严重违法失信名单中的企业不能列入守信红榜")]})
+    if reason == CreditListEntryReason.QUALITY_AWARD and not live.filter(kind=CreditEventKind.QUALITY_AWARD).exists():
+        raise ValidationError({"reason": [_("该企业近3年没有质量奖记录")]})
+    if reason == CreditListEntryReason.SUSTAINED_GOOD_CREDIT:
         current = CreditClassification.objects.filter(enterprise=enterprise).values_list("risk_class", flat=True).first()
         if current != RiskClass.A:
-            raise ValidationError({"reason": ["该企业当前信用风险分类不是A类"]})
+            raise ValidationError({"reason": [_("该企业当前信用风险分类不是A类")]})
         if live.filter(kind__in=NEGATIVE_KINDS).exists():
-            raise ValidationError({"reason": ["该企业近3年有失信记录"]})
+            raise ValidationError({"reason": [_("该企业近3年有失信记录")]})
     return _create(enterprise=enterprise, list_kind=CreditListKind.RED, reason=reason, decided_on=decided_on,
                    decision_authority=decision_authority, decision_number=decision_number, detail=detail, by=by,
                    today=today, published_on=decided_on, ends_on=_period_end("red-list-term", decided_on))
@@ -205,13 +208,13 @@ def list_entry_publish(*, entry: CreditListEntry, published_on: datetime.date, b
     """Publish a serious-list entry (DOMAIN §2.2: within 20 working days; a later date is flagged overdue)."""
     today = today or timezone.localdate()
     entry = CreditListEntry.objects.select_for_update().select_related("enterprise__org_unit").get(pk=entry.pk)
-    require_officer(by, entry.enterprise, action="publish a list entry")
-    if entry.status != ListEntryStatus.LISTED:
-        raise ValidationError({"status": ["已移出的记录不能公示"]})
+    require_scope(by, entry.enterprise.org_unit, roles=MARKET_OFFICERS, action="publish a list entry")
+    if entry.status != CreditListEntryStatus.LISTED:
+        raise ValidationError({"status": [_("已移出的记录不能公示")]})
     if entry.published_on is not None:
-        raise ValidationError({"published_on": ["该记录已公示"]})
+        raise ValidationError({"published_on": [_("该记录已公示")]})
     if not isinstance(published_on, datetime.date) or published_on < entry.decided_on or published_on > today:
-        raise ValidationError({"published_on": ["公示日期须在决定日期与今天之间"]})
+        raise ValidationError({"published_on": [_("公示日期须在决定日期与今天之间")]})
     before = snapshot(entry, AUDITED)
     entry.published_on = published_on
     entry.save(update_fields=["published_on", "updated_at"])
@@ -230,12 +233,12 @@ def list_entry_remove(*, entry: CreditListEntry, reason: str, note: str = "", by
     today = today or timezone.localdate()
     with transaction.atomic():
         entry = CreditListEntry.objects.select_for_update().select_related("enterprise__org_unit").get(pk=entry.pk)
-        if entry.status != ListEntryStatus.LISTED:
-            raise ValidationError({"status": ["该记录已移出"]})
-        if reason not in ListRemovalReason.values:
-            raise ValidationError({"reason": ["未知的移出原因"]})
+        if entry.status != CreditListEntryStatus.LISTED:
+            raise ValidationError({"status": [_("该记录已移出")]})
+        if reason not in CreditListRemovalReason.values:
+            raise ValidationError({"reason": [_("未知的移出原因")]})
         before = snapshot(entry, AUDITED)
-        entry.status, entry.removed_on = ListEntryStatus.REMOVED, today
+        entry.status, entry.removed_on = CreditListEntryStatus.REMOVED, today
         entry.removal_reason, entry.removal_note = reason, (note or "").strip()[:300]
         entry.save(update_fields=["status", "removed_on", "removal_reason", "removal_note", "updated_at"])
         if entry.entry_event_id:
@@ -247,7 +250,7 @@ def list_entry_remove(*, entry: CreditListEntry, reason: str, note: str = "", by
         credit_event_record(
             enterprise=entry.enterprise, kind=CreditEventKind.LIST_REMOVAL, occurred_on=today,
             source_authority=entry.decision_authority,
-            summary=f"移出{entry.get_list_kind_display()}：{entry.get_removal_reason_display()}",
+            summary=f"移出{entry.get_list_kind_display()}：{entry.get_removal_reason_display()}",  # i18n-ignore: public credit record text, stored in Chinese
             source_ref=_source_ref(entry, "removal"),
             published_on=today if entry.published_on else None, by=by, today=today)
     return entry
@@ -256,28 +259,28 @@ def list_entry_remove(*, entry: CreditListEntry, reason: str, note: str = "", by
 @transaction.atomic
 def red_list_remove(*, entry: CreditListEntry, note: str, by: User | None,
                     today: datetime.date | None = None) -> CreditListEntry:
-    require_office(by, action="remove an enterprise from the red list")
+    access.require_role(by, *OFFICE, action="remove an enterprise from the red list")
     if entry.list_kind != CreditListKind.RED:
-        raise ValidationError({"entry": ["只能由办公室移出守信红榜记录"]})
+        raise ValidationError({"entry": [_("只能由办公室移出守信红榜记录")]})
     if not (note or "").strip():
-        raise ValidationError({"note": ["请填写移出说明"]})
-    return list_entry_remove(entry=entry, reason=ListRemovalReason.OFFICE_DECISION, note=note, by=by, today=today)
+        raise ValidationError({"note": [_("请填写移出说明")]})
+    return list_entry_remove(entry=entry, reason=CreditListRemovalReason.OFFICE_DECISION, note=note, by=by, today=today)
 
 
 def on_event_recorded(event: CreditEvent, *, by: User | None, today: datetime.date) -> None:
     """Consequences of an event for the lists: a negative record takes the enterprise off the red list."""
     if event.kind in NEGATIVE_KINDS and event.status != CreditEventStatus.WITHDRAWN:
         for entry in CreditListEntry.objects.filter(enterprise_id=event.enterprise_id, list_kind=CreditListKind.RED,
-                                                    status=ListEntryStatus.LISTED):
-            list_entry_remove(entry=entry, reason=ListRemovalReason.NEGATIVE_RECORD,
+                                                    status=CreditListEntryStatus.LISTED):
+            list_entry_remove(entry=entry, reason=CreditListRemovalReason.NEGATIVE_RECORD,
                               note=f"{event.get_kind_display()} {event.occurred_on}", by=by, today=today)
 
 
 def on_event_withdrawn(event: CreditEvent, *, by: User | None, today: datetime.date) -> None:
     """DOMAIN §2.2: the serious listing is revoked when the penalty it rests on is revoked."""
     if event.kind == CreditEventKind.HEAVIER_PENALTY:
-        for entry in CreditListEntry.objects.filter(penalty_event=event, status=ListEntryStatus.LISTED):
-            list_entry_remove(entry=entry, reason=ListRemovalReason.PENALTY_REVOKED, note=event.withdrawal_reason,
+        for entry in CreditListEntry.objects.filter(penalty_event=event, status=CreditListEntryStatus.LISTED):
+            list_entry_remove(entry=entry, reason=CreditListRemovalReason.PENALTY_REVOKED, note=event.withdrawal_reason,
                               by=by, today=today)
 
 
@@ -287,7 +290,7 @@ def credit_lists_maintain(*, today: datetime.date | None = None, by: User | None
     transaction, so one failure does not undo the others."""
     today = today or timezone.localdate()
     counts = {"escalated": 0, "serious_removed": 0, "red_expired": 0}
-    due = CreditListEntry.objects.filter(status=ListEntryStatus.LISTED, ends_on__lte=today).select_related(
+    due = CreditListEntry.objects.filter(status=CreditListEntryStatus.LISTED, ends_on__lte=today).select_related(
         "enterprise__org_unit").order_by("id")
     for entry in due.iterator(chunk_size=500):
         with transaction.atomic():
@@ -295,10 +298,10 @@ def credit_lists_maintain(*, today: datetime.date | None = None, by: User | None
                 abnormal_list_escalate(entry=entry, by=by, today=today)
                 counts["escalated"] += 1
             elif entry.list_kind == CreditListKind.SERIOUS_VIOLATION:
-                list_entry_remove(entry=entry, reason=ListRemovalReason.EXPIRED, by=by, today=today)
+                list_entry_remove(entry=entry, reason=CreditListRemovalReason.EXPIRED, by=by, today=today)
                 counts["serious_removed"] += 1
             else:
-                list_entry_remove(entry=entry, reason=ListRemovalReason.EXPIRED, by=by, today=today)
+                list_entry_remove(entry=entry, reason=CreditListRemovalReason.EXPIRED, by=by, today=today)
                 counts["red_expired"] += 1
     return counts
 
@@ -307,15 +310,15 @@ def credit_lists_maintain(*, today: datetime.date | None = None, by: User | None
 def abnormal_list_escalate(*, entry: CreditListEntry, by: User | None, today: datetime.date) -> CreditListEntry:
     """条例 (2014) art. 17: listed for 3 full years without curing → the serious-violation list."""
     if entry.list_kind != CreditListKind.ABNORMAL_OPERATIONS or entry.ends_on is None or entry.ends_on > today:
-        raise ValidationError({"entry": ["列入经营异常名录未满3年"]})
-    already = CreditListEntry.objects.filter(enterprise_id=entry.enterprise_id, status=ListEntryStatus.LISTED,
+        raise ValidationError({"entry": [_("列入经营异常名录未满3年")]})
+    already = CreditListEntry.objects.filter(enterprise_id=entry.enterprise_id, status=CreditListEntryStatus.LISTED,
                                              list_kind=CreditListKind.SERIOUS_VIOLATION).first()
-    list_entry_remove(entry=entry, reason=ListRemovalReason.ESCALATED, by=by, today=today,
-                      note="已在严重违法失信名单中" if already else "")
+    list_entry_remove(entry=entry, reason=CreditListRemovalReason.ESCALATED, by=by, today=today,
+                      note="已在严重违法失信名单中" if already else "")  # i18n-ignore: public credit record text, stored in Chinese
     if already is not None:
         return already
     return _create(enterprise=entry.enterprise, list_kind=CreditListKind.SERIOUS_VIOLATION,
-                   reason=ListEntryReason.ABNORMAL_ESCALATION, decided_on=today,
+                   reason=CreditListEntryReason.ABNORMAL_ESCALATION, decided_on=today,
                    decision_authority=entry.decision_authority, decision_number="",
-                   detail=f"{entry.decided_on:%Y-%m-%d}因“{entry.get_reason_display()}”列入经营异常名录，届满3年仍未履行相关义务",
+                   detail=f"{entry.decided_on:%Y-%m-%d}因“{entry.get_reason_display()}”列入经营异常名录，届满3年仍未履行相关义务",  # i18n-ignore: public credit record text, stored in Chinese
                    by=by, today=today, escalated_from=entry, **_serious_dates(today))

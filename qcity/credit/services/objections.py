@@ -9,16 +9,19 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qcity.core import deadlines
+from qcity.core.access import require_scope
 from qcity.core.audit import audit_record, snapshot
 from qcity.core.choices import AuditAction
 from qcity.core.deadlines import Deadline, deadline
 from qcity.core.models import User
+from qcity.core.roles import MARKET_OFFICERS
 
-from ..choices import ListEntryStatus, ListRemovalReason, ObjectionStatus
-from ..models import CreditEvent, CreditListEntry, Objection
-from .access import require_officer, require_officer_or_own
+from ..choices import CreditListEntryStatus, CreditListRemovalReason, CreditObjectionStatus
+from ..models import CreditEvent, CreditListEntry, CreditObjection
+from .access import require_officer_or_own
 from .events import credit_event_withdraw_item
 from .lists import list_entry_remove
 
@@ -26,32 +29,32 @@ AUDITED = ["status", "submitted_on", "reply_due_on", "reply_due_on_provisional_y
 REPLY_CODE = "disclosure-query-reply"
 
 
-def reply_due_on(objection: Objection) -> Deadline:
+def reply_due_on(objection: CreditObjection) -> Deadline:
     """The 20 working days of 企业信息公示暂行条例 art. 13 for verifying and answering, from submission."""
     return deadline(REPLY_CODE, objection.submitted_on)
 
 
 @transaction.atomic
-def objection_file(*, grounds: str, evidence: str = "", credit_event: CreditEvent | None = None,
+def credit_objection_file(*, grounds: str, evidence: str = "", credit_event: CreditEvent | None = None,
                    list_entry: CreditListEntry | None = None, by: User | None,
-                   today: datetime.date | None = None) -> Objection:
+                   today: datetime.date | None = None) -> CreditObjection:
     today = today or timezone.localdate()
     if (credit_event is None) == (list_entry is None):
-        raise ValidationError({"credit_event": ["请选择一项信用事项或名录名单记录"]})
+        raise ValidationError({"credit_event": [_("请选择一项信用事项或名录名单记录")]})
     if not (grounds or "").strip():
-        raise ValidationError({"grounds": ["请填写异议理由"]})
+        raise ValidationError({"grounds": [_("请填写异议理由")]})
     enterprise = (credit_event or list_entry).enterprise
     require_officer_or_own(by, enterprise, action="file a credit objection")
     # Only what the public can see can be objected to; an unpublished item is not yet a finding.
     if credit_event is not None and not credit_event.is_public_on(today):
-        raise ValidationError({"credit_event": ["该信用事项未公示或不在公示期内，不能提出异议"]})
-    if list_entry is not None and (list_entry.published_on is None or list_entry.status != ListEntryStatus.LISTED):
-        raise ValidationError({"list_entry": ["该名录名单记录未公示或已移出，不能提出异议"]})
-    open_same = Objection.objects.filter(status=ObjectionStatus.SUBMITTED, credit_event=credit_event,
+        raise ValidationError({"credit_event": [_("该信用事项未公示或不在公示期内，不能提出异议")]})
+    if list_entry is not None and (list_entry.published_on is None or list_entry.status != CreditListEntryStatus.LISTED):
+        raise ValidationError({"list_entry": [_("该名录名单记录未公示或已移出，不能提出异议")]})
+    open_same = CreditObjection.objects.filter(status=CreditObjectionStatus.SUBMITTED, credit_event=credit_event,
                                          list_entry=list_entry)
     if open_same.exists():
-        raise ValidationError({"credit_event" if credit_event else "list_entry": ["已有一份待处理的异议"]})
-    objection = Objection(
+        raise ValidationError({"credit_event" if credit_event else "list_entry": [_("已有一份待处理的异议")]})
+    objection = CreditObjection(
         enterprise=enterprise, credit_event=credit_event, list_entry=list_entry, grounds=grounds.strip(),
         evidence=(evidence or "").strip(), submitted_on=today, submitted_by=by)
     deadlines.assign(objection, "reply_due_on", reply_due_on(objection))
@@ -62,26 +65,26 @@ def objection_file(*, grounds: str, evidence: str = "", credit_event: CreditEven
 
 
 @transaction.atomic
-def objection_decide(*, objection: Objection, upheld: bool, note: str, by: User | None,
-                     today: datetime.date | None = None) -> Objection:
+def credit_objection_decide(*, objection: CreditObjection, upheld: bool, note: str, by: User | None,
+                     today: datetime.date | None = None) -> CreditObjection:
     today = today or timezone.localdate()
-    objection = (Objection.objects.select_for_update(of=("self",))
+    objection = (CreditObjection.objects.select_for_update(of=("self",))
                  .select_related("enterprise__org_unit", "credit_event", "list_entry").get(pk=objection.pk))
-    require_officer(by, objection.enterprise, action="decide a credit objection")
-    if objection.status != ObjectionStatus.SUBMITTED:
-        raise ValidationError({"status": ["该异议已处理"]})
+    require_scope(by, objection.enterprise.org_unit, roles=MARKET_OFFICERS, action="decide a credit objection")
+    if objection.status != CreditObjectionStatus.SUBMITTED:
+        raise ValidationError({"status": [_("该异议已处理")]})
     if not (note or "").strip():
-        raise ValidationError({"note": ["请填写处理意见"]})
+        raise ValidationError({"note": [_("请填写处理意见")]})
     before = snapshot(objection, AUDITED)
-    objection.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
+    objection.status = CreditObjectionStatus.UPHELD if upheld else CreditObjectionStatus.DISMISSED
     objection.decided_on, objection.decided_by, objection.decision_note = today, by, note.strip()[:500]
     objection.save()
     if upheld:
         if objection.credit_event is not None:
-            credit_event_withdraw_item(event=objection.credit_event, reason=f"异议成立：{note.strip()}"[:300], by=by,
+            credit_event_withdraw_item(event=objection.credit_event, reason=f"异议成立：{note.strip()}"[:300], by=by,  # i18n-ignore: public credit record text, stored in Chinese
                                        today=today)
-        elif objection.list_entry.status == ListEntryStatus.LISTED:
-            list_entry_remove(entry=objection.list_entry, reason=ListRemovalReason.OBJECTION_UPHELD,
+        elif objection.list_entry.status == CreditListEntryStatus.LISTED:
+            list_entry_remove(entry=objection.list_entry, reason=CreditListRemovalReason.OBJECTION_UPHELD,
                               note=note, by=by, today=today)
     audit_record(action=AuditAction.UPDATE, by=by, obj=objection, org_unit=objection.enterprise.org_unit,
                  message=f"credit objection {'upheld' if upheld else 'dismissed'}", before=before,

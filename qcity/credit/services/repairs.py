@@ -9,45 +9,48 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qcity.core import deadlines
+from qcity.core.access import require_scope
 from qcity.core.audit import audit_record, snapshot
 from qcity.core.choices import AuditAction
 from qcity.core.deadlines import Deadline, deadline
 from qcity.core.models import User
+from qcity.core.roles import MARKET_OFFICERS
 from qcity.enterprises.models import Enterprise
 
 from ..choices import (
     CreditEventKind,
     CreditEventStatus,
+    CreditListEntryStatus,
     CreditListKind,
-    ListEntryStatus,
-    ListRemovalReason,
-    RepairKind,
-    RepairStatus,
+    CreditListRemovalReason,
+    CreditRepairKind,
+    CreditRepairStatus,
 )
-from ..models import CreditEvent, CreditListEntry, RepairApplication
+from ..models import CreditEvent, CreditListEntry, CreditRepair
 from ..periods import period_end, rule_in_force
-from .access import require_officer, require_officer_or_own
+from .access import require_officer_or_own
 from .lists import list_entry_remove
 
 AUDITED = ["kind", "status", "submitted_on", "acceptance_due_on", "acceptance_due_on_provisional_year", "accepted_on",
            "decision_due_on", "decision_due_on_provisional_year", "decided_on", "decision_note"]
-OPEN_STATUSES = (RepairStatus.SUBMITTED, RepairStatus.ACCEPTED)
+OPEN_STATUSES = (CreditRepairStatus.SUBMITTED, CreditRepairStatus.ACCEPTED)
 DECISION_CODES = {
-    RepairKind.ABNORMAL_LIST_REMOVAL: "abnormal-list-exit-decision",
-    RepairKind.SERIOUS_LIST_EARLY_REMOVAL: "serious-list-early-removal-decision",
-    RepairKind.PENALTY_PUBLICATION_STOP: "penalty-publication-early-stop-decision",
+    CreditRepairKind.ABNORMAL_LIST_REMOVAL: "abnormal-list-exit-decision",
+    CreditRepairKind.SERIOUS_LIST_EARLY_REMOVAL: "serious-list-early-removal-decision",
+    CreditRepairKind.PENALTY_PUBLICATION_STOP: "penalty-publication-early-stop-decision",
 }
 ACCEPTANCE_CODE = "credit-repair-acceptance"
 
 
-def acceptance_due_on(application: RepairApplication) -> Deadline:
+def acceptance_due_on(application: CreditRepair) -> Deadline:
     """DOMAIN §2.4: a repair application is accepted or refused within a short period of working days."""
     return deadline(ACCEPTANCE_CODE, application.submitted_on)
 
 
-def decision_due_on(application: RepairApplication) -> Deadline | None:
+def decision_due_on(application: CreditRepair) -> Deadline | None:
     """The decision period of the repair's kind, from acceptance (5 / 15 / 15 working days)."""
     if application.accepted_on is None:
         return None
@@ -56,22 +59,22 @@ def decision_due_on(application: RepairApplication) -> Deadline | None:
 
 def _check_list_target(kind: str, entry: CreditListEntry | None, enterprise: Enterprise,
                        today: datetime.date) -> None:
-    wanted = (CreditListKind.ABNORMAL_OPERATIONS if kind == RepairKind.ABNORMAL_LIST_REMOVAL
+    wanted = (CreditListKind.ABNORMAL_OPERATIONS if kind == CreditRepairKind.ABNORMAL_LIST_REMOVAL
               else CreditListKind.SERIOUS_VIOLATION)
     if entry is None or entry.enterprise_id != enterprise.pk or entry.list_kind != wanted:
-        raise ValidationError({"list_entry": [f"请选择该企业的{CreditListKind(wanted).label}记录"]})
-    if entry.status != ListEntryStatus.LISTED:
-        raise ValidationError({"list_entry": ["该记录已移出"]})
-    if kind == RepairKind.SERIOUS_LIST_EARLY_REMOVAL:
+        raise ValidationError({"list_entry": [_("请选择该企业的%(label)s记录") % {"label": CreditListKind(wanted).label}]})
+    if entry.status != CreditListEntryStatus.LISTED:
+        raise ValidationError({"list_entry": [_("该记录已移出")]})
+    if kind == CreditRepairKind.SERIOUS_LIST_EARLY_REMOVAL:
         # DOMAIN §2.2 / 总局令第44号: early removal only after 1 full year on the list ...
         if entry.earliest_repair_on and today < entry.earliest_repair_on:
             raise ValidationError({"list_entry": [
-                f"列入严重违法失信名单未满1年，{entry.earliest_repair_on:%Y-%m-%d}起方可申请提前移出"]})
+                _("列入严重违法失信名单未满1年，%(earliest_repair_on)s起方可申请提前移出") % {"earliest_repair_on": format(entry.earliest_repair_on, '%Y-%m-%d')}]})
         # ... and with no new heavier penalty since the listing
         if CreditEvent.objects.filter(enterprise=enterprise, kind=CreditEventKind.HEAVIER_PENALTY,
                                       occurred_on__gt=entry.decided_on).exclude(
                 status=CreditEventStatus.WITHDRAWN).exists():
-            raise ValidationError({"list_entry": ["列入名单后又受到较重行政处罚，不能申请提前移出"]})
+            raise ValidationError({"list_entry": [_("列入名单后又受到较重行政处罚，不能申请提前移出")]})
 
 
 def _check_penalty_target(event: CreditEvent | None, enterprise: Enterprise, today: datetime.date) -> None:
@@ -79,46 +82,46 @@ def _check_penalty_target(event: CreditEvent | None, enterprise: Enterprise, tod
     abnormal and serious lists; never for heavier penalties (suspension, revoked licence, …)."""
     if event is None or event.enterprise_id != enterprise.pk or event.kind not in (
             CreditEventKind.ADMINISTRATIVE_PENALTY, CreditEventKind.HEAVIER_PENALTY):
-        raise ValidationError({"credit_event": ["请选择该企业的行政处罚信息"]})
+        raise ValidationError({"credit_event": [_("请选择该企业的行政处罚信息")]})
     if event.kind == CreditEventKind.HEAVIER_PENALTY:
-        raise ValidationError({"credit_event": ["较重行政处罚信息不能提前停止公示"]})
+        raise ValidationError({"credit_event": [_("较重行政处罚信息不能提前停止公示")]})
     if not event.is_public_on(today):
-        raise ValidationError({"credit_event": ["该行政处罚信息不在公示期内"]})
+        raise ValidationError({"credit_event": [_("该行政处罚信息不在公示期内")]})
     with rule_in_force("credit_event", event.published_on):
         earliest = period_end("penalty-publication-early-stop-minimum", event.published_on)
     if today < earliest:
-        raise ValidationError({"credit_event": [f"公示未满最短公示期，{earliest:%Y-%m-%d}起方可申请"]})
-    if CreditListEntry.objects.filter(enterprise=enterprise, status=ListEntryStatus.LISTED, list_kind__in=[
+        raise ValidationError({"credit_event": [_("公示未满最短公示期，%(earliest)s起方可申请") % {"earliest": format(earliest, '%Y-%m-%d')}]})
+    if CreditListEntry.objects.filter(enterprise=enterprise, status=CreditListEntryStatus.LISTED, list_kind__in=[
             CreditListKind.ABNORMAL_OPERATIONS, CreditListKind.SERIOUS_VIOLATION]).exists():
-        raise ValidationError({"credit_event": ["企业在经营异常名录或严重违法失信名单中，不能申请提前停止公示"]})
+        raise ValidationError({"credit_event": [_("企业在经营异常名录或严重违法失信名单中，不能申请提前停止公示")]})
 
 
 @transaction.atomic
-def repair_apply(*, enterprise: Enterprise, kind: str, compliance_proof: str, commitment_letter: str,
+def credit_repair_apply(*, enterprise: Enterprise, kind: str, compliance_proof: str, commitment_letter: str,
                  list_entry: CreditListEntry | None = None, credit_event: CreditEvent | None = None,
-                 by: User | None, today: datetime.date | None = None) -> RepairApplication:
+                 by: User | None, today: datetime.date | None = None) -> CreditRepair:
     today = today or timezone.localdate()
     errors: dict[str, list[str]] = {}
-    if kind not in RepairKind.values:
-        errors["kind"] = ["未知的修复类别"]
+    if kind not in CreditRepairKind.values:
+        errors["kind"] = [_("未知的修复类别")]
     if not (compliance_proof or "").strip():
-        errors["compliance_proof"] = ["请提交已履行义务、纠正失信行为的证明"]
+        errors["compliance_proof"] = [_("请提交已履行义务、纠正失信行为的证明")]
     if not (commitment_letter or "").strip():
-        errors["commitment_letter"] = ["请提交信用承诺书"]
+        errors["commitment_letter"] = [_("请提交信用承诺书")]
     if errors:
         raise ValidationError(errors)
     require_officer_or_own(by, enterprise, action="apply for credit repair")
-    if kind == RepairKind.PENALTY_PUBLICATION_STOP:
+    if kind == CreditRepairKind.PENALTY_PUBLICATION_STOP:
         _check_penalty_target(credit_event, enterprise, today)
         list_entry = None
-        open_same = RepairApplication.objects.filter(credit_event=credit_event, status__in=OPEN_STATUSES)
+        open_same = CreditRepair.objects.filter(credit_event=credit_event, status__in=OPEN_STATUSES)
     else:
         _check_list_target(kind, list_entry, enterprise, today)
         credit_event = None
-        open_same = RepairApplication.objects.filter(list_entry=list_entry, status__in=OPEN_STATUSES)
+        open_same = CreditRepair.objects.filter(list_entry=list_entry, status__in=OPEN_STATUSES)
     if open_same.exists():
-        raise ValidationError({"list_entry" if list_entry else "credit_event": ["已有一份正在办理的修复申请"]})
-    application = RepairApplication(
+        raise ValidationError({"list_entry" if list_entry else "credit_event": [_("已有一份正在办理的修复申请")]})
+    application = CreditRepair(
         enterprise=enterprise, kind=kind, list_entry=list_entry, credit_event=credit_event,
         compliance_proof=compliance_proof.strip(), commitment_letter=commitment_letter.strip(), submitted_on=today,
         submitted_by=by)
@@ -129,28 +132,28 @@ def repair_apply(*, enterprise: Enterprise, kind: str, compliance_proof: str, co
     return application
 
 
-def _locked(application: RepairApplication) -> RepairApplication:
-    return (RepairApplication.objects.select_for_update(of=("self",)).select_related("enterprise__org_unit", "list_entry",
+def _locked(application: CreditRepair) -> CreditRepair:
+    return (CreditRepair.objects.select_for_update(of=("self",)).select_related("enterprise__org_unit", "list_entry",
                                                                           "credit_event").get(pk=application.pk))
 
 
 @transaction.atomic
-def repair_accept(*, application: RepairApplication, accept: bool = True, note: str = "", by: User | None,
-                  today: datetime.date | None = None) -> RepairApplication:
+def credit_repair_accept(*, application: CreditRepair, accept: bool = True, note: str = "", by: User | None,
+                  today: datetime.date | None = None) -> CreditRepair:
     """Accept (the decision period starts) or refuse to accept (with the reason)."""
     today = today or timezone.localdate()
     application = _locked(application)
-    require_officer(by, application.enterprise, action="accept a credit repair application")
-    if application.status != RepairStatus.SUBMITTED:
-        raise ValidationError({"status": ["只有待受理的申请可以受理"]})
+    require_scope(by, application.enterprise.org_unit, roles=MARKET_OFFICERS, action="accept a credit repair application")
+    if application.status != CreditRepairStatus.SUBMITTED:
+        raise ValidationError({"status": [_("只有待受理的申请可以受理")]})
     if not accept and not (note or "").strip():
-        raise ValidationError({"note": ["不予受理须说明理由"]})
+        raise ValidationError({"note": [_("不予受理须说明理由")]})
     before = snapshot(application, AUDITED)
     if accept:
-        application.status, application.accepted_on = RepairStatus.ACCEPTED, today
+        application.status, application.accepted_on = CreditRepairStatus.ACCEPTED, today
         deadlines.assign(application, "decision_due_on", decision_due_on(application))
     else:
-        application.status, application.decided_on = RepairStatus.NOT_ACCEPTED, today
+        application.status, application.decided_on = CreditRepairStatus.NOT_ACCEPTED, today
         application.decided_by = by
     application.decision_note = (note or "").strip()[:500]
     application.save()
@@ -161,22 +164,22 @@ def repair_accept(*, application: RepairApplication, accept: bool = True, note: 
 
 
 @transaction.atomic
-def repair_decide(*, application: RepairApplication, approve: bool, note: str = "", by: User | None,
-                  today: datetime.date | None = None) -> RepairApplication:
+def credit_repair_decide(*, application: CreditRepair, approve: bool, note: str = "", by: User | None,
+                  today: datetime.date | None = None) -> CreditRepair:
     today = today or timezone.localdate()
     application = _locked(application)
-    require_officer(by, application.enterprise, action="decide a credit repair application")
-    if application.status != RepairStatus.ACCEPTED:
-        raise ValidationError({"status": ["只有已受理的申请可以作出决定"]})
+    require_scope(by, application.enterprise.org_unit, roles=MARKET_OFFICERS, action="decide a credit repair application")
+    if application.status != CreditRepairStatus.ACCEPTED:
+        raise ValidationError({"status": [_("只有已受理的申请可以作出决定")]})
     if not approve and not (note or "").strip():
-        raise ValidationError({"note": ["不予修复须说明理由"]})
+        raise ValidationError({"note": [_("不予修复须说明理由")]})
     before = snapshot(application, AUDITED)
-    application.status = RepairStatus.APPROVED if approve else RepairStatus.REJECTED
+    application.status = CreditRepairStatus.APPROVED if approve else CreditRepairStatus.REJECTED
     application.decided_on, application.decided_by = today, by
     application.decision_note = (note or "").strip()[:500]
     application.save()
     if approve:
-        if application.kind == RepairKind.PENALTY_PUBLICATION_STOP:
+        if application.kind == CreditRepairKind.PENALTY_PUBLICATION_STOP:
             event = application.credit_event
             CreditEvent.objects.filter(pk=event.pk).update(publication_ends_on=today)
             audit_record(action=AuditAction.UPDATE, by=by, obj=event, org_unit=application.enterprise.org_unit,
@@ -184,9 +187,9 @@ def repair_decide(*, application: RepairApplication, approve: bool, note: str = 
                          before={"publication_ends_on": str(event.publication_ends_on)},
                          after={"publication_ends_on": today.isoformat()})
         else:
-            reason = (ListRemovalReason.CURED if application.kind == RepairKind.ABNORMAL_LIST_REMOVAL
-                      else ListRemovalReason.EARLY_REMOVAL)
-            list_entry_remove(entry=application.list_entry, reason=reason, note=f"信用修复申请 {application.pk}",
+            reason = (CreditListRemovalReason.CURED if application.kind == CreditRepairKind.ABNORMAL_LIST_REMOVAL
+                      else CreditListRemovalReason.EARLY_REMOVAL)
+            list_entry_remove(entry=application.list_entry, reason=reason, note=f"信用修复申请 {application.pk}",  # i18n-ignore: public credit record text, stored in Chinese
                               by=by, today=today)
     audit_record(action=AuditAction.UPDATE, by=by, obj=application, org_unit=application.enterprise.org_unit,
                  message=f"credit repair {'approved' if approve else 'rejected'}", before=before,

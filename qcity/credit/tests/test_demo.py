@@ -11,8 +11,8 @@ from qcity.credit.models import (
     CreditClassification,
     CreditEvent,
     CreditListEntry,
-    Objection,
-    RepairApplication,
+    CreditObjection,
+    CreditRepair,
 )
 from qcity.credit.selectors import credit_public_personal_data_hits
 from qcity.enterprises import demo as enterprises_demo
@@ -35,9 +35,9 @@ def test_demo_generator_at_a_tiny_count_is_deterministic_and_resets():
     assert CreditListEntry.objects.filter(list_kind="abnormal_operations").exists()
     assert CreditListEntry.objects.filter(list_kind="serious_violation").exists()
     assert CreditListEntry.objects.filter(list_kind="red").exists()
-    assert {r.status for r in RepairApplication.objects.all()} == {"submitted", "accepted", "approved", "rejected",
+    assert {r.status for r in CreditRepair.objects.all()} == {"submitted", "accepted", "approved", "rejected",
                                                                   "not_accepted"}
-    assert {o.status for o in Objection.objects.all()} == {"submitted", "upheld", "dismissed"}
+    assert {o.status for o in CreditObjection.objects.all()} == {"submitted", "upheld", "dismissed"}
     assert outcome["escalated"] >= 1
     assert demo.classify(ctx)["classified"] == CreditClassification.objects.count() == 400
     # every text the public credit files show was written for publication: no personal data in any
@@ -69,9 +69,9 @@ def test_the_year_of_events_ends_yesterday_and_what_is_open_is_due_around_today(
     assert all(due >= TODAY - datetime.timedelta(days=demo.OVERDUE_DAYS + 5)
                for due in unpublished.values_list("publication_due_on", flat=True))
     # the open objections and repairs were filed in the last days and are due around today
-    for objection in Objection.objects.filter(status="submitted"):
+    for objection in CreditObjection.objects.filter(status="submitted"):
         assert TODAY - datetime.timedelta(days=14) <= objection.submitted_on < TODAY <= objection.reply_due_on
-    for repair in RepairApplication.objects.filter(status__in=["submitted", "accepted"]):
+    for repair in CreditRepair.objects.filter(status__in=["submitted", "accepted"]):
         due = repair.decision_due_on or repair.acceptance_due_on
         assert TODAY - datetime.timedelta(days=10) <= repair.submitted_on < TODAY
         assert due >= TODAY - datetime.timedelta(days=1)
@@ -92,7 +92,7 @@ def test_decisions_fall_on_working_days_and_the_demo_district_has_the_days_work(
     # an official holiday schedule
     penalty = CreditEvent.objects.get(enterprise__org_unit__name="金水区", occurred_on=ctx.last_workday,
                                       source_ref__startswith="credit:demo:", published_on__isnull=True)
-    objection = Objection.objects.get(enterprise__org_unit__name="金水区", submitted_on=ctx.last_workday,
+    objection = CreditObjection.objects.get(enterprise__org_unit__name="金水区", submitted_on=ctx.last_workday,
                                       status="submitted")
     due = workdays.add_working_days(ctx.last_workday, 20)
     assert (penalty.publication_due_on, objection.reply_due_on) == (due, due)

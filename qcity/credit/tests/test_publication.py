@@ -18,11 +18,12 @@ from qcity.credit.selectors import credit_public_personal_data_hits
 from qcity.credit.services import (
     credit_event_publish_item,
     credit_event_record,
-    repair_apply,
+    credit_repair_apply,
     serious_list_enter,
 )
+from qcity.enterprises.tests.factories import EnterpriseFactory
 
-from .factories import enterprise_factory
+from .factories import CreditEventFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +34,7 @@ CLEAN = "郑市监罚〔2026〕12号：销售不合格产品，责令改正并�
 
 @pytest.fixture
 def enterprise(district):
-    return enterprise_factory(org_unit=district, legal_representative="陆英林",
+    return EnterpriseFactory(org_unit=district, legal_representative="陆英林",
                               established_on=datetime.date(2016, 1, 1))
 
 
@@ -134,7 +135,7 @@ def test_public_page_and_api_never_show_the_summary_or_raw_personal_data(client,
     CreditEvent.objects.filter(pk=old.pk).update(public_summary=RAW)
     # when the public reads the page and the API
     html = client.get(f"/public/credit/{enterprise.uscc}/").content.decode()
-    api = client.get(f"/api/public/credit/files/{enterprise.uscc}/").content.decode()
+    api = client.get(f"/api/public/credit-files/{enterprise.uscc}/").content.decode()
     # then no ID number, phone or unconfirmed name, and the internal summary never
     for body in (html, api):
         assert ID not in body and "13812345678" not in body and "陆英林" not in body
@@ -182,10 +183,10 @@ def test_page_refusal_shows_the_form_with_the_error_then_confirmation_publishes(
 def test_api_publish_is_400_on_public_summary_and_can_be_fixed(api_for, officer, enterprise, today):
     event = _penalty(enterprise, today)
     api = api_for(officer)
-    response = api.post(f"/api/credit/events/{event.pk}/publish/", {"published_on": str(today)}, format="json")
+    response = api.post(f"/api/credit-events/{event.pk}/publish/", {"published_on": str(today)}, format="json")
     assert response.status_code == 400 and "public_summary" in response.json()
     assert ID not in response.content.decode()
-    response = api.post(f"/api/credit/events/{event.pk}/publish/",
+    response = api.post(f"/api/credit-events/{event.pk}/publish/",
                         {"published_on": str(today), "public_summary": CLEAN}, format="json")
     assert response.status_code == 200 and response.json()["public_summary"] == CLEAN
 
@@ -195,18 +196,18 @@ def test_api_publish_is_400_on_public_summary_and_can_be_fixed(api_for, officer,
 
 def test_penalty_before_order_45_follows_the_2014_rules(api_for, officer, enterprise, today):
     api = api_for(officer)
-    response = api.post("/api/credit/events/", {
+    response = api.post("/api/credit-events/", {
         "enterprise": enterprise.pk, "kind": "administrative_penalty", "occurred_on": "2019-05-10",
         "source_authority": "金水区工商行政管理局", "summary": "销售不合格产品，罚款", "published_on": "2019-05-20"},
         format="json")
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["publication_due_on"] is not None and body["publication_ends_on"] == "2024-05-20"  # 5 years
-    assert api.get("/api/credit/events/").status_code == 200
+    assert api.get("/api/credit-events/").status_code == 200
 
 
 def test_penalty_before_any_publication_rule_is_400_on_occurred_on(api_for, officer, enterprise, today):
-    response = api_for(officer).post("/api/credit/events/", {
+    response = api_for(officer).post("/api/credit-events/", {
         "enterprise": enterprise.pk, "kind": "administrative_penalty", "occurred_on": "2013-05-10",
         "source_authority": "局", "summary": "罚款"}, format="json")
     assert response.status_code == 400 and "occurred_on" in response.json()
@@ -220,23 +221,23 @@ def test_the_same_decision_number_for_the_same_enterprise_is_400(api_for, client
     body = {"enterprise": enterprise.pk, "kind": "administrative_penalty", "occurred_on": str(today),
             "source_authority": "局", "summary": "罚款", "decision_number": "郑市监罚〔2026〕12号"}
     api = api_for(officer)
-    assert api.post("/api/credit/events/", body, format="json").status_code == 201
-    again = api.post("/api/credit/events/", body, format="json")
+    assert api.post("/api/credit-events/", body, format="json").status_code == 201
+    again = api.post("/api/credit-events/", body, format="json")
     assert again.status_code == 400 and "decision_number" in again.json()
     page = client_for(officer).post(f"/credit/files/{enterprise.pk}/events/new/", {
         k: v for k, v in body.items() if k != "enterprise"})
     assert page.status_code == 400 and "郑市监罚〔2026〕12号" in page.content.decode()
-    other = enterprise_factory(org_unit=district, name="另一企业有限公司")
-    assert api.post("/api/credit/events/", {**body, "enterprise": other.pk}, format="json").status_code == 201
-    assert api.post("/api/credit/events/", {**body, "decision_number": ""}, format="json").status_code == 201
-    assert api.post("/api/credit/events/", {**body, "decision_number": ""}, format="json").status_code == 201
+    other = EnterpriseFactory(org_unit=district, name="另一企业有限公司")
+    assert api.post("/api/credit-events/", {**body, "enterprise": other.pk}, format="json").status_code == 201
+    assert api.post("/api/credit-events/", {**body, "decision_number": ""}, format="json").status_code == 201
+    assert api.post("/api/credit-events/", {**body, "decision_number": ""}, format="json").status_code == 201
 
 
 def test_the_database_refuses_a_duplicate_decision_number(enterprise, today):
     _penalty(enterprise, today, decision_number="金水市监罚〔2026〕7号")
     with pytest.raises(IntegrityError), transaction.atomic():
-        CreditEvent.objects.create(enterprise=enterprise, kind="administrative_penalty", occurred_on=today,
-                                   source_authority="局", summary="x", decision_number="金水市监罚〔2026〕7号")
+        CreditEventFactory(enterprise=enterprise, kind="administrative_penalty", occurred_on=today,
+                           source_authority="局", summary="x", decision_number="金水市监罚〔2026〕7号")
 
 
 def test_a_list_entry_or_repair_before_its_rule_is_400_not_500(enterprise, time_machine):
@@ -251,7 +252,7 @@ def test_a_list_entry_or_repair_before_its_rule_is_400_not_500(enterprise, time_
     # when the enterprise asks to stop its publication early (a rule of Order 45 only), or it is put on the
     # serious list by a decision of before Order 44
     with pytest.raises(ValidationError) as refused:
-        repair_apply(enterprise=enterprise, kind="penalty_publication_stop", credit_event=penalty,
+        credit_repair_apply(enterprise=enterprise, kind="penalty_publication_stop", credit_event=penalty,
                      compliance_proof="已缴纳罚款", commitment_letter="承诺", by=None, today=today)
     assert "credit_event" in refused.value.message_dict
     heavier = credit_event_record(enterprise=enterprise, kind="heavier_penalty", occurred_on=datetime.date(2021, 8, 2),

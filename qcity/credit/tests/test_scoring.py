@@ -1,12 +1,16 @@
+from types import SimpleNamespace
+
 import pytest
 from django.core.exceptions import ValidationError
 
-from qcity.core.models import AuditEvent
-from qcity.credit.models import CreditClassification
-from qcity.credit.scoring import DEFAULT_PARAMETERS, contributions, parameters_validate
-from qcity.credit.services import credit_reclassify_all, scoring_model_in_force, scoring_model_save
-
-from .factories import TODAY, enterprise_factory, event_factory
+from qcity.credit.choices import RiskClass
+from qcity.credit.scoring import (
+    DEFAULT_PARAMETERS,
+    UNCLASSIFIED_RISK_CLASS,
+    contributions,
+    parameters_validate,
+    risk_class_or_default,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -34,26 +38,14 @@ def test_parameters_must_be_an_object():
         parameters_validate([1, 2])
 
 
-def test_a_new_version_is_used_by_the_next_classification(district):
-    enterprise = enterprise_factory(org_unit=district)
-    event_factory(enterprise, kind="substantiated_complaint")
-    credit_reclassify_all(on=TODAY)
-    assert CreditClassification.objects.get(enterprise=enterprise).risk_class == "b"
-    assert scoring_model_in_force().version == 0
-    row = scoring_model_save(parameters={"events": {"substantiated_complaint": {"recent": 60, "older": 30}}},
-                             note="投诉查实加重", by=None)
-    assert row.version == 1 and row.parameters["thresholds"] == DEFAULT_PARAMETERS["thresholds"]
-    assert AuditEvent.objects.filter(object_type="credit.scoringmodel").exists()
-    credit_reclassify_all(on=TODAY)
-    current = CreditClassification.objects.get(enterprise=enterprise)
-    assert current.risk_class == "d" and current.model_version == 1
-    assert scoring_model_save(parameters={}, note="再版", by=None).version == 2
-    with pytest.raises(ValidationError) as error:
-        scoring_model_save(parameters={}, note=" ", by=None)
-    assert "note" in error.value.message_dict
-
 
 def test_contributions_are_readable_rows():
     rows = contributions({"event.administrative_penalty": [40, 2], "age": [-5, "mature"], "floor": [0, "c"]},
                          DEFAULT_PARAMETERS)
     assert [r["label"] for r in rows] == ["行政处罚 2 次", "成立满10年", "名录名单限定最低分类：C（信用风险较高）"]
+
+
+def test_an_enterprise_never_classified_counts_as_b():
+    assert UNCLASSIFIED_RISK_CLASS == RiskClass.B
+    assert risk_class_or_default(None) == "b"
+    assert risk_class_or_default(SimpleNamespace(risk_class=RiskClass.D.value)) == "d"

@@ -6,17 +6,18 @@ from openpyxl import load_workbook
 
 from qcity.core.choices import Role
 from qcity.core.models import AuditEvent, OrgUnit
-from qcity.credit.models import CreditEvent, CreditListEntry, Objection, ScoringModel
-from qcity.credit.services import abnormal_list_enter, objection_file, repair_apply
+from qcity.credit.models import CreditEvent, CreditListEntry, CreditObjection, ScoringModel
+from qcity.credit.services import abnormal_list_enter, credit_objection_file, credit_repair_apply
+from qcity.enterprises.tests.factories import EnterpriseFactory
 
-from .factories import enterprise_factory, event_factory
+from .factories import make_credit_event
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def enterprise(district):
-    return enterprise_factory(org_unit=district, established_on=datetime.date(2016, 1, 1))
+    return EnterpriseFactory(org_unit=district, established_on=datetime.date(2016, 1, 1))
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ def officer(make_user, district):
 
 
 def test_search_and_file_show_the_class_and_its_reasons(client_for, officer, enterprise, today):
-    event_factory(enterprise, kind="heavier_penalty", today=today, occurred_on=today)
+    make_credit_event(enterprise, kind="heavier_penalty", today=today, occurred_on=today)
     client = client_for(officer)
     page = client.get("/credit/", {"q": enterprise.uscc})
     assert page.status_code == 200 and enterprise.name in page.content.decode()
@@ -37,7 +38,7 @@ def test_search_and_file_show_the_class_and_its_reasons(client_for, officer, ent
 
 def test_enterprise_user_file_has_no_class(client_for, make_user, enterprise, today):
     owner = make_user(Role.ENTERPRISE_USER, org_unit=enterprise.org_unit, enterprise=enterprise)
-    event_factory(enterprise, kind="heavier_penalty", today=today, occurred_on=today)
+    make_credit_event(enterprise, kind="heavier_penalty", today=today, occurred_on=today)
     client = client_for(owner)
     assert client.get("/credit/").url == f"/credit/files/{enterprise.pk}/"
     html = client.get(f"/credit/files/{enterprise.pk}/").content.decode()
@@ -50,7 +51,7 @@ def test_the_enterprise_file_page_shows_the_public_text_not_the_officers_summary
                                                                                   today):
     # given a complaint whose internal summary names the complainant
     owner = make_user(Role.ENTERPRISE_USER, org_unit=enterprise.org_unit, enterprise=enterprise)
-    event_factory(enterprise, kind="substantiated_complaint", today=today, occurred_on=today,
+    make_credit_event(enterprise, kind="substantiated_complaint", today=today, occurred_on=today,
                   summary="投诉人：王大锤 反映质量问题", public_summary="消费者投诉商品质量问题，经核查属实")
     # when the enterprise opens its credit file
     html = client_for(owner).get(f"/credit/files/{enterprise.pk}/").content.decode()
@@ -83,8 +84,8 @@ def test_list_page_entry_and_xlsx_export(client_for, officer, enterprise, today)
     assert bad.status_code == 400 and "该企业已在经营异常名录中" in bad.content.decode()
     page = client.get("/credit/lists/abnormal_operations/")
     assert enterprise.uscc in page.content.decode()
-    export = client.get("/credit/lists/abnormal_operations/", {"format": "xlsx"})
-    sheet = load_workbook(filename=io.BytesIO(export.content)).active
+    export = client.get("/credit/lists/abnormal_operations/", {"export": "xlsx"})
+    sheet = load_workbook(filename=io.BytesIO(export.getvalue())).active
     rows = list(sheet.values)
     assert rows[0][0] == "统一社会信用代码" and rows[1][0] == enterprise.uscc
     assert client.get("/credit/lists/nonsense/").status_code == 404
@@ -93,13 +94,13 @@ def test_list_page_entry_and_xlsx_export(client_for, officer, enterprise, today)
 
 def test_objection_and_repair_queues(client_for, make_user, officer, enterprise, today):
     owner = make_user(Role.ENTERPRISE_USER, org_unit=enterprise.org_unit, enterprise=enterprise)
-    event = event_factory(enterprise, today=today, occurred_on=today, published_on=today)
+    event = make_credit_event(enterprise, today=today, occurred_on=today, published_on=today)
     entry = abnormal_list_enter(enterprise=enterprise, reason="unreachable", decided_on=today,
                                 decision_authority="局", by=None, today=today)
     own = client_for(owner)
     assert own.post(f"/credit/files/{enterprise.pk}/objections/new/", {"target": f"event:{event.pk}",
                                                                       "grounds": "有误"}).status_code == 302
-    unpublished = event_factory(enterprise, today=today, occurred_on=today)
+    unpublished = make_credit_event(enterprise, today=today, occurred_on=today)
     bad = own.post(f"/credit/files/{enterprise.pk}/objections/new/", {"target": f"event:{unpublished.pk}",
                                                                      "grounds": "有误"})
     assert bad.status_code == 400
@@ -108,7 +109,7 @@ def test_objection_and_repair_queues(client_for, make_user, officer, enterprise,
         "commitment_letter": "承诺"}).status_code == 302
     client = client_for(officer)
     assert "有误" in client.get("/credit/objections/").content.decode()
-    objection = Objection.objects.get()
+    objection = CreditObjection.objects.get()
     assert client.post(f"/credit/objections/{objection.pk}/decide/", {"decision": "no", "note": ""}).status_code == 400
     assert client.post(f"/credit/objections/{objection.pk}/decide/",
                        {"decision": "no", "note": "合法"}).status_code == 302
@@ -133,9 +134,9 @@ def test_scoring_model_page(client_for, officer, make_user):
 
 
 def test_public_pages(client, enterprise, today):
-    event = event_factory(enterprise, today=today, occurred_on=today, published_on=today, summary="罚款")
+    event = make_credit_event(enterprise, today=today, occurred_on=today, published_on=today, summary="罚款")
     CreditEvent.objects.filter(pk=event.pk).update(public_summary="法定代表人：李四光 罚款")  # an old row, raw
-    event_factory(enterprise, kind="sampling_failure", today=today, occurred_on=today, summary="未公示的抽检")
+    make_credit_event(enterprise, kind="sampling_failure", today=today, occurred_on=today, summary="未公示的抽检")
     abnormal_list_enter(enterprise=enterprise, reason="unreachable", decided_on=today, decision_authority="局",
                         by=None, today=today)
     assert client.get("/public/credit/", {"q": enterprise.uscc}).url == f"/public/credit/{enterprise.uscc}/"
@@ -151,26 +152,26 @@ def test_public_pages(client, enterprise, today):
 
 def _sheet_rows(response) -> list[tuple]:
     assert response.status_code == 200
-    return list(load_workbook(filename=io.BytesIO(response.content)).active.values)
+    return list(load_workbook(filename=io.BytesIO(response.getvalue())).active.values)
 
 
 def test_file_search_and_queues_export_xlsx_in_scope_and_audited(client_for, make_user, officer, enterprise, today):
     # given an enterprise of the officer's district with an objection and a repair, and one of another district
-    outsider = enterprise_factory(org_unit=OrgUnit.objects.exclude(pk=enterprise.org_unit_id).filter(kind="district")[0])
+    outsider = EnterpriseFactory(org_unit=OrgUnit.objects.exclude(pk=enterprise.org_unit_id).filter(kind="district")[0])
     owner = make_user(Role.ENTERPRISE_USER, org_unit=enterprise.org_unit, enterprise=enterprise)
-    event = event_factory(enterprise, today=today, occurred_on=today, published_on=today)
-    objection_file(credit_event=event, grounds="数额有误", by=owner, today=today)
+    event = make_credit_event(enterprise, today=today, occurred_on=today, published_on=today)
+    credit_objection_file(credit_event=event, grounds="数额有误", by=owner, today=today)
     entry = abnormal_list_enter(enterprise=enterprise, reason="unreachable", decided_on=today,
                                 decision_authority="局", by=None, today=today)
-    repair_apply(enterprise=enterprise, kind="abnormal_list_removal", list_entry=entry, compliance_proof="已变更住所",
+    credit_repair_apply(enterprise=enterprise, kind="abnormal_list_removal", list_entry=entry, compliance_proof="已变更住所",
                  commitment_letter="承诺", by=owner, today=today)
     client = client_for(officer)
     exports = AuditEvent.objects.filter(action="export").count()
 
     # when the officer exports the credit files, the objection queue and the repair queue
-    files = _sheet_rows(client.get("/credit/", {"format": "xlsx"}))
-    objections = _sheet_rows(client.get("/credit/objections/", {"format": "xlsx"}))
-    repairs = _sheet_rows(client.get("/credit/repairs/", {"format": "xlsx", "status": "all"}))
+    files = _sheet_rows(client.get("/credit/", {"export": "xlsx"}))
+    objections = _sheet_rows(client.get("/credit/objections/", {"export": "xlsx"}))
+    repairs = _sheet_rows(client.get("/credit/repairs/", {"export": "xlsx", "status": "all"}))
 
     # then each has its headings and only the district's rows, and each export is audited
     codes = {row[0] for row in files[1:]}
@@ -182,15 +183,15 @@ def test_file_search_and_queues_export_xlsx_in_scope_and_audited(client_for, mak
 
 def test_overdue_publications_page_lists_items_past_their_deadline(client_for, officer, enterprise, today):
     # given a penalty decided two months ago and never published, and one published in time
-    late = event_factory(enterprise, occurred_on=today - datetime.timedelta(days=60), summary="逾期未公示的处罚",
+    late = make_credit_event(enterprise, occurred_on=today - datetime.timedelta(days=60), summary="逾期未公示的处罚",
                          today=today)
-    event_factory(enterprise, occurred_on=today - datetime.timedelta(days=60), published_on=today, summary="已公示",
+    make_credit_event(enterprise, occurred_on=today - datetime.timedelta(days=60), published_on=today, summary="已公示",
                   today=today)
     client = client_for(officer)
     # when the officer opens the overdue list (linked from the credit files page) and exports it
     assert "/credit/events/overdue/" in client.get("/credit/").content.decode()
     page = client.get("/credit/events/overdue/").content.decode()
-    rows = _sheet_rows(client.get("/credit/events/overdue/", {"format": "xlsx"}))
+    rows = _sheet_rows(client.get("/credit/events/overdue/", {"export": "xlsx"}))
     # then only the late one is there, with its deadline
     assert late.summary not in page and enterprise.name in page and str(late.publication_due_on) in page
     assert [(row[0], row[6]) for row in rows[1:]] == [(enterprise.uscc, "逾期未公示的处罚")]

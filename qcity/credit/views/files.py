@@ -4,130 +4,124 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qcity.core.access import require_scope
+from qcity.core.exports import export_view, wants_export, xlsx_export
 from qcity.core.fields import parse_int
 from qcity.core.forms import add_service_errors, service_error_text
-from qcity.core.pagination import CappedPaginator
 from qcity.core.permissions import role_required
-from qcity.enterprises.search import filter_by_text
-from qcity.enterprises.selectors import VIEWER_ROLES
+from qcity.core.roles import MARKET_OFFICERS, MARKET_OFFICERS_AND_ENTERPRISES, STAFF
+from qcity.core.steps import step_run
+from qcity.core.tables import table_configure
 
 from .. import exports, selectors, services
-from ..forms import CreditEventForm, ObjectionForm, PublishForm, RepairForm, WithdrawForm
-from ..scoring import contributions
-from ..selectors import FILE_ROLES, OFFICER_ROLES
-from ..services.access import require_officer
+from ..filters import CreditFileFilter
+from ..forms import CreditEventForm, CreditObjectionForm, CreditRepairForm, PublishForm, WithdrawForm
+from ..scoring import contributions, risk_class_or_default
+from ..tables import CreditFileTable, CreditOverdueTable
 
 
-@role_required(*FILE_ROLES)
+@role_required(*MARKET_OFFICERS_AND_ENTERPRISES)
+@export_view
 def file_search(request):
     """Officers search the credit files in their scope; an enterprise user goes to its own file."""
     if not selectors.is_officer(request.user):
         if not request.user.enterprise_id:
             raise Http404
         return redirect("credit:file", pk=request.user.enterprise_id)
-    q = request.GET.get("q", "").strip()
-    queryset = selectors.credit_file_search(user=request.user).order_by("-id")
-    if len(q) == 18 and q.isalnum():
-        queryset = queryset.filter(uscc=q.upper())
-    elif q:
-        queryset = filter_by_text(queryset, q)
-    risk = request.GET.get("risk_class", "")
-    if risk in ("a", "b", "c", "d"):
-        queryset = queryset.filter(risk_class=risk)
-    if request.GET.get("format") == "xlsx":
-        return exports.credit_files_xlsx(queryset, by=request.user)
-    context = {"page": page_of(queryset, request), "q": q, "risk_class": risk}
+    filterset = CreditFileFilter.for_page(request.GET, queryset=selectors.credit_file_list(user=request.user).order_by("-id"))
+    queryset = filterset.qs
+    if wants_export(request):
+        return xlsx_export(request, exports.CREDIT_FILES, queryset)
+    context = {"table": table_configure(request, CreditFileTable(queryset)), "filter": filterset, "q": filterset.form.cleaned_data.get("q", ""),
+               "risk_class": filterset.form.cleaned_data.get("risk_class", "")}
     if request.htmx:  # the rows only; the overdue count is in the page header
         return render(request, "credit/partials/file_rows.html", context)
-    context["overdue_count"] = selectors.overdue_publications(user=request.user, today=timezone.localdate()).count()
+    context["overdue_count"] = selectors.credit_event_overdue_list(user=request.user, today=timezone.localdate()).count()
     return render(request, "credit/file_search.html", context)
 
 
-@role_required(*OFFICER_ROLES)
+@role_required(*MARKET_OFFICERS)
+@export_view
 def overdue_publications(request):
     """Items past their legal publication deadline, oldest deadline first (DOMAIN §2.3, §2.2, §5)."""
-    queryset = selectors.overdue_publications(user=request.user, today=timezone.localdate()).order_by(
+    queryset = selectors.credit_event_overdue_list(user=request.user, today=timezone.localdate()).order_by(
         "publication_due_on", "id")
-    if request.GET.get("format") == "xlsx":
-        return exports.overdue_publications_xlsx(queryset, by=request.user)
-    return render(request, "credit/overdue_publications.html", {"page": page_of(queryset, request)})
-
-
-def page_of(queryset, request, size=50):
-    return CappedPaginator(queryset, size).get_page(request.GET.get("page"))
+    if wants_export(request):
+        return xlsx_export(request, exports.OVERDUE_PUBLICATIONS, queryset)
+    return render(request, "credit/overdue_publications.html",
+                  {"table": table_configure(request, CreditOverdueTable(queryset))})
 
 
 def _classification_context(enterprise):
-    classification = selectors.classification_of(enterprise)
+    classification = selectors.credit_classification_get(enterprise)
     parameters = services.scoring_model_in_force().parameters
     return {
         "classification": classification,
-        "risk_class": classification.risk_class if classification else "b",
+        "risk_class": risk_class_or_default(classification),
         "contributions": contributions(classification.reasons, parameters) if classification else [],
-        "history": selectors.class_history(enterprise),
+        "history": selectors.credit_class_change_list(enterprise),
     }
 
 
 def _file(request, enterprise, *, forms=None, status=200, error=""):
     user, today = request.user, timezone.localdate()
     officer = selectors.is_officer(user)
-    events = list(selectors.credit_events(user=user).filter(enterprise=enterprise))
-    entries = list(selectors.list_entries(user=user).filter(enterprise=enterprise))
+    events = list(selectors.credit_event_list(user=user).filter(enterprise=enterprise))
+    entries = list(selectors.credit_list_entry_list(user=user).filter(enterprise=enterprise))
     context = {
         "enterprise": enterprise, "today": today, "officer": officer, "error": error,
         "events": [(e, e.is_public_on(today), e.is_publication_overdue(today)) for e in events],
         "entries": entries,
-        "repairs": selectors.repairs(user=user).filter(enterprise=enterprise),
-        "objections": selectors.objections(user=user).filter(enterprise=enterprise),
+        "repairs": selectors.credit_repair_list(user=user).filter(enterprise=enterprise),
+        "objections": selectors.credit_objection_list(user=user).filter(enterprise=enterprise),
         "publish_form": PublishForm(initial={"published_on": today}),
         "withdraw_form": WithdrawForm(),
-        "repair_form": (forms or {}).get("repair") or RepairForm(),
-        "objection_form": (forms or {}).get("objection") or ObjectionForm(),
+        "repair_form": (forms or {}).get("repair") or CreditRepairForm(),
+        "objection_form": (forms or {}).get("objection") or CreditObjectionForm(),
     }
     if officer:  # platform rule: the class is internal; the enterprise does not see it
         context |= _classification_context(enterprise)
     return render(request, "credit/file.html", context, status=status)
 
 
-@role_required(*FILE_ROLES)
+@role_required(*MARKET_OFFICERS_AND_ENTERPRISES)
 def file(request, pk):
-    return _file(request, selectors.credit_file_enterprise(user=request.user, pk=pk))
+    return _file(request, selectors.credit_file_get(user=request.user, pk=pk))
 
 
-@role_required(*VIEWER_ROLES)
+@role_required(*STAFF)
 def panel(request, pk):
     """The credit panel on the enterprise page (loaded by HTMX, so enterprises does not import credit).
     Every registry viewer may load the page; only market-regulation officers see the class."""
     if not selectors.is_officer(request.user):
         return HttpResponse("")
-    enterprise = selectors.credit_file_enterprise(user=request.user, pk=pk)
+    enterprise = selectors.credit_file_get(user=request.user, pk=pk)
     context = {"enterprise": enterprise, **_classification_context(enterprise),
-               "event_count": selectors.credit_events(user=request.user).filter(enterprise=enterprise).count(),
-               "listed": selectors.list_entries(user=request.user, listed_only=True).filter(enterprise=enterprise)}
+               "event_count": selectors.credit_event_list(user=request.user).filter(enterprise=enterprise).count(),
+               "listed": selectors.credit_list_entry_list(user=request.user, listed_only=True).filter(enterprise=enterprise)}
     return render(request, "credit/partials/panel.html", context)
 
 
-@role_required(*OFFICER_ROLES)
+@role_required(*MARKET_OFFICERS)
 def event_create(request, pk):
-    enterprise = selectors.credit_file_enterprise(user=request.user, pk=pk)
-    require_officer(request.user, enterprise, action="record a credit event")
-    form = CreditEventForm(request.POST or None, initial={"occurred_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
+    enterprise = selectors.credit_file_get(user=request.user, pk=pk)
+    require_scope(request.user, enterprise.org_unit, roles=MARKET_OFFICERS, action="record a credit event")
+    page = lambda form: render(request, "credit/event_form.html", {"enterprise": enterprise, "form": form})  # noqa: E731
+    if request.method != "POST":
+        return page(CreditEventForm(initial={"occurred_on": timezone.localdate()}))
+
+    def record(form):
         data = dict(form.cleaned_data)
         data["confirm_names"] = _confirmed(enterprise, data.pop("confirm_legal_representative"))
-        try:
-            services.credit_event_record(enterprise=enterprise, by=request.user, **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已登记信用事项"))
-            return redirect("credit:file", pk=enterprise.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "credit/event_form.html", {"enterprise": enterprise, "form": form}, status=status)
+        return services.credit_event_record(enterprise=enterprise, by=request.user, **data)
+
+    return step_run(request, CreditEventForm(request.POST, initial={"occurred_on": timezone.localdate()}), record,
+                    success=_("已登记信用事项"), done=reverse("credit:file", args=[enterprise.pk]), detail=page)
 
 
 def _confirmed(enterprise, confirm: bool) -> list[str]:
@@ -135,12 +129,12 @@ def _confirmed(enterprise, confirm: bool) -> list[str]:
     return [enterprise.legal_representative] if confirm and enterprise.legal_representative else []
 
 
-@role_required(*OFFICER_ROLES)
+@role_required(*MARKET_OFFICERS)
 def event_publish(request, pk):
     """GET: the publication form (public summary, confirmation); POST: publish. A refusal (personal data in
     the public summary) shows the form again with the error on the field."""
     event = selectors.credit_event_get(user=request.user, pk=pk)
-    require_officer(request.user, event.enterprise, action="publish a credit event")
+    require_scope(request.user, event.enterprise.org_unit, roles=MARKET_OFFICERS, action="publish a credit event")
     if request.method != "POST":
         form = PublishForm(initial={"published_on": timezone.localdate(), "public_summary": event.public_summary})
         return render(request, "credit/event_publish.html", {"event": event, "form": form})
@@ -161,11 +155,11 @@ def event_publish(request, pk):
     return render(request, "credit/event_publish.html", {"event": event, "form": form}, status=400)
 
 
-@role_required(*OFFICER_ROLES)
+@role_required(*MARKET_OFFICERS)
 @require_POST
 def event_withdraw(request, pk):
     event = selectors.credit_event_get(user=request.user, pk=pk)
-    require_officer(request.user, event.enterprise, action="withdraw a credit event")
+    require_scope(request.user, event.enterprise.org_unit, roles=MARKET_OFFICERS, action="withdraw a credit event")
     form = WithdrawForm(request.POST)
     try:
         if not form.is_valid():
@@ -184,21 +178,21 @@ def _target(user, value: str):
     if pk is None:
         return None, None
     if kind == "entry":
-        return selectors.list_entries(user=user).filter(pk=pk).first(), None
+        return selectors.credit_list_entry_list(user=user).filter(pk=pk).first(), None
     if kind == "event":
-        return None, selectors.credit_events(user=user).filter(pk=pk).first()
+        return None, selectors.credit_event_list(user=user).filter(pk=pk).first()
     return None, None
 
 
-@role_required(*FILE_ROLES)
+@role_required(*MARKET_OFFICERS_AND_ENTERPRISES)
 @require_POST
 def objection_create(request, pk):
-    enterprise = selectors.credit_file_enterprise(user=request.user, pk=pk)
-    form = ObjectionForm(request.POST)
+    enterprise = selectors.credit_file_get(user=request.user, pk=pk)
+    form = CreditObjectionForm(request.POST)
     if form.is_valid():
         entry, event = _target(request.user, form.cleaned_data["target"])
         try:
-            services.objection_file(list_entry=entry, credit_event=event, grounds=form.cleaned_data["grounds"],
+            services.credit_objection_file(list_entry=entry, credit_event=event, grounds=form.cleaned_data["grounds"],
                                     evidence=form.cleaned_data["evidence"], by=request.user)
         except ValidationError as exc:
             return _file(request, enterprise, status=400, error=service_error_text(exc), forms={"objection": form})
@@ -207,15 +201,15 @@ def objection_create(request, pk):
     return _file(request, enterprise, status=400, error=_("请填写异议理由"), forms={"objection": form})
 
 
-@role_required(*FILE_ROLES)
+@role_required(*MARKET_OFFICERS_AND_ENTERPRISES)
 @require_POST
 def repair_create(request, pk):
-    enterprise = selectors.credit_file_enterprise(user=request.user, pk=pk)
-    form = RepairForm(request.POST)
+    enterprise = selectors.credit_file_get(user=request.user, pk=pk)
+    form = CreditRepairForm(request.POST)
     if form.is_valid():
         entry, event = _target(request.user, form.cleaned_data["target"])
         try:
-            services.repair_apply(enterprise=enterprise, kind=form.cleaned_data["kind"], list_entry=entry,
+            services.credit_repair_apply(enterprise=enterprise, kind=form.cleaned_data["kind"], list_entry=entry,
                                   credit_event=event, compliance_proof=form.cleaned_data["compliance_proof"],
                                   commitment_letter=form.cleaned_data["commitment_letter"], by=request.user)
         except ValidationError as exc:
@@ -223,5 +217,3 @@ def repair_create(request, pk):
         messages.success(request, _("已提交信用修复申请"))
         return redirect("credit:file", pk=enterprise.pk)
     return _file(request, enterprise, status=400, error=_("请提交证明材料和信用承诺书"), forms={"repair": form})
-
-

@@ -4,20 +4,25 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qcity.core import access
-from qcity.core.forms import add_service_errors, service_error_text
+from qcity.core.exports import export_view, wants_export, xlsx_export
+from qcity.core.forms import service_error_text
 from qcity.core.permissions import role_required
+from qcity.core.roles import MARKET_OFFICERS, OFFICE
+from qcity.core.steps import step_run
+from qcity.core.tables import table_configure
 
 from .. import exports, selectors, services
-from ..choices import CreditListKind
+from ..choices import CreditListEntryStatus, CreditListKind
+from ..filters import CreditListEntryFilter
 from ..forms import ListEntryForm, ListRemoveForm, PublishForm
 from ..models import CreditEvent
-from ..selectors import OFFICE_ROLES, OFFICER_ROLES
-from .files import page_of
+from ..tables import CreditListEntryTable
 
 
 def _kind(list_kind: str) -> str:
@@ -27,63 +32,59 @@ def _kind(list_kind: str) -> str:
     return kind
 
 
+def _filtered(request, kind) -> CreditListEntryFilter:
+    """The list as the page shows it: what the page displays is what its xlsx export holds."""
+    return CreditListEntryFilter.for_page(request.GET, defaults={"status": CreditListEntryStatus.LISTED},
+                                          queryset=selectors.credit_list_entry_list(user=request.user, list_kind=kind))
+
+
 def _list(request, kind, *, form=None, status=200, error=""):
-    listed = request.GET.get("status", "listed") != "all"
-    queryset = selectors.list_entries(user=request.user, list_kind=kind, listed_only=listed)
-    context = {"kind": kind, "kind_label": CreditListKind(kind).label, "page": page_of(queryset, request),
-               "listed_only": listed, "today": timezone.localdate(), "error": error,
-               "can_enter": kind != CreditListKind.RED or access.has_role(request.user, *OFFICE_ROLES),
-               "is_office": access.has_role(request.user, *OFFICE_ROLES),
+    filterset = _filtered(request, kind)
+    context = {"kind": kind, "kind_label": CreditListKind(kind).label, "table": table_configure(request, CreditListEntryTable(filterset.qs)),
+               "listed_only": filterset.form.cleaned_data["status"] != "all", "filter": filterset, "today": timezone.localdate(), "error": error,
+               "can_enter": kind != CreditListKind.RED or access.has_role(request.user, *OFFICE),
+               "is_office": access.has_role(request.user, *OFFICE),
                "form": form or ListEntryForm(list_kind=kind, initial={"decided_on": timezone.localdate()}),
                "publish_form": PublishForm(initial={"published_on": timezone.localdate()}),
                "remove_form": ListRemoveForm()}
     return render(request, "credit/list.html", context, status=status)
 
 
-@role_required(*OFFICER_ROLES)
+@role_required(*MARKET_OFFICERS)
+@export_view
 def list_view(request, list_kind):
     kind = _kind(list_kind)
-    if request.GET.get("format") == "xlsx":
-        return _export(request, kind)
+    if wants_export(request):
+        return xlsx_export(request, exports.list_entry_columns(kind), _filtered(request, kind).qs)
     return _list(request, kind)
 
 
-def _export(request, kind):
-    listed = request.GET.get("status", "listed") != "all"
-    queryset = selectors.list_entries(user=request.user, list_kind=kind, listed_only=listed)
-    return exports.list_entries_xlsx(queryset, kind=kind, by=request.user)
-
-
-@role_required(*OFFICER_ROLES)
+@role_required(*MARKET_OFFICERS)
 @require_POST
 def list_entry_create(request, list_kind):
     kind = _kind(list_kind)
-    form = ListEntryForm(request.POST, list_kind=kind)
-    if form.is_valid():
+
+    def enter(form):
         data = dict(form.cleaned_data)
-        enterprise = selectors.credit_file_search(user=request.user).filter(uscc=data.pop("uscc").strip().upper()).first()
-        try:
-            if enterprise is None:
-                raise ValidationError({"uscc": [_("没有该统一社会信用代码的企业，或不在您的管辖范围内")]})
-            if kind == CreditListKind.SERIOUS_VIOLATION:
-                penalty = CreditEvent.objects.filter(enterprise=enterprise, pk=data.pop("penalty_event")).first()
-                services.serious_list_enter(enterprise=enterprise, penalty_event=penalty, by=request.user, **data)
-            elif kind == CreditListKind.ABNORMAL_OPERATIONS:
-                services.abnormal_list_enter(enterprise=enterprise, by=request.user, **data)
-            else:
-                services.red_list_enter(enterprise=enterprise, by=request.user, **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已列入"))
-            return redirect("credit:list", list_kind=kind)
-    return _list(request, kind, form=form, status=400)
+        enterprise = selectors.credit_file_list(user=request.user).filter(uscc=data.pop("uscc").strip().upper()).first()
+        if enterprise is None:
+            raise ValidationError({"uscc": [_("没有该统一社会信用代码的企业，或不在您的管辖范围内")]})
+        if kind == CreditListKind.SERIOUS_VIOLATION:
+            penalty = CreditEvent.objects.filter(enterprise=enterprise, pk=data.pop("penalty_event")).first()
+            return services.serious_list_enter(enterprise=enterprise, penalty_event=penalty, by=request.user, **data)
+        if kind == CreditListKind.ABNORMAL_OPERATIONS:
+            return services.abnormal_list_enter(enterprise=enterprise, by=request.user, **data)
+        return services.red_list_enter(enterprise=enterprise, by=request.user, **data)
+
+    return step_run(request, ListEntryForm(request.POST, list_kind=kind), enter, success=_("已列入"),
+                    done=reverse("credit:list", kwargs={"list_kind": kind}),
+                    detail=lambda form: _list(request, kind, form=form))
 
 
-@role_required(*OFFICER_ROLES)
+@role_required(*MARKET_OFFICERS)
 @require_POST
 def list_entry_publish(request, pk):
-    entry = selectors.list_entry_get(user=request.user, pk=pk)
+    entry = selectors.credit_list_entry_get(user=request.user, pk=pk)
     form = PublishForm(request.POST)
     try:
         if not form.is_valid():
@@ -95,10 +96,10 @@ def list_entry_publish(request, pk):
     return redirect("credit:list", list_kind=entry.list_kind)
 
 
-@role_required(*OFFICE_ROLES)
+@role_required(*OFFICE)
 @require_POST
 def list_entry_remove(request, pk):
-    entry = selectors.list_entry_get(user=request.user, pk=pk)
+    entry = selectors.credit_list_entry_get(user=request.user, pk=pk)
     form = ListRemoveForm(request.POST)
     try:
         services.red_list_remove(entry=entry, note=request.POST.get("note", "") if form.is_valid() else "",

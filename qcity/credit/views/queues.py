@@ -7,72 +7,82 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qcity.core.exports import export_view, wants_export, xlsx_export
 from qcity.core.forms import service_error_text
 from qcity.core.permissions import role_required
+from qcity.core.roles import MARKET_OFFICERS
+from qcity.core.tables import table_configure
 
 from .. import exports, selectors, services
+from ..filters import CreditObjectionFilter, CreditRepairFilter
 from ..forms import DecideForm
-from ..selectors import OFFICER_ROLES
-from .files import page_of
+from ..tables import CreditObjectionTable, CreditRepairTable
 
 
-def _queue(request, template, queryset, *, status=200, error=""):
-    context = {"page": page_of(queryset, request), "today": timezone.localdate(), "form": DecideForm(),
-               "open_only": request.GET.get("status", "open") != "all", "error": error}
+def _filtered(request, filterset_class, queryset):
+    """The queue as the page shows it (open items unless asked otherwise); its xlsx export holds the same."""
+    return filterset_class.for_page(request.GET, defaults={"status": "open"}, queryset=queryset)
+
+
+def _queue(request, template, filterset_class, table_class, queryset, *, status=200, error=""):
+    filterset = _filtered(request, filterset_class, queryset)
+    context = {"table": table_configure(request, table_class(filterset.qs)), "today": timezone.localdate(), "form": DecideForm(),
+               "open_only": filterset.form.cleaned_data["status"] == "open", "filter": filterset, "error": error}
     return render(request, template, context, status=status)
 
 
 def _objections(request, **kw):
-    open_only = request.GET.get("status", "open") != "all"
-    return _queue(request, "credit/objection_queue.html",
-                  selectors.objections(user=request.user, open_only=open_only), **kw)
+    return _queue(request, "credit/objection_queue.html", CreditObjectionFilter, CreditObjectionTable,
+                  selectors.credit_objection_list(user=request.user), **kw)
 
 
 def _repairs(request, **kw):
-    open_only = request.GET.get("status", "open") != "all"
-    return _queue(request, "credit/repair_queue.html", selectors.repairs(user=request.user, open_only=open_only), **kw)
+    return _queue(request, "credit/repair_queue.html", CreditRepairFilter, CreditRepairTable,
+                  selectors.credit_repair_list(user=request.user), **kw)
 
 
-@role_required(*OFFICER_ROLES)
+@role_required(*MARKET_OFFICERS)
+@export_view
 def objection_queue(request):
-    if request.GET.get("format") == "xlsx":
-        open_only = request.GET.get("status", "open") != "all"
-        return exports.objections_xlsx(selectors.objections(user=request.user, open_only=open_only), by=request.user)
+    if wants_export(request):
+        return xlsx_export(request, exports.OBJECTIONS, _filtered(
+            request, CreditObjectionFilter, selectors.credit_objection_list(user=request.user)).qs)
     return _objections(request)
 
 
-@role_required(*OFFICER_ROLES)
+@role_required(*MARKET_OFFICERS)
 @require_POST
-def objection_decide(request, pk):
-    objection = selectors.objection_get(user=request.user, pk=pk)
+def credit_objection_decide(request, pk):
+    objection = selectors.credit_objection_get(user=request.user, pk=pk)
     form = DecideForm(request.POST)
     try:
         if not form.is_valid():
             raise ValidationError({"decision": [_("请选择决定")]})
-        services.objection_decide(objection=objection, upheld=form.yes, note=form.cleaned_data["note"], by=request.user)
+        services.credit_objection_decide(objection=objection, upheld=form.yes, note=form.cleaned_data["note"], by=request.user)
     except ValidationError as exc:
         return _objections(request, status=400, error=service_error_text(exc))
     messages.success(request, _("异议已处理"))
     return redirect("credit:objection-queue")
 
 
-@role_required(*OFFICER_ROLES)
+@role_required(*MARKET_OFFICERS)
+@export_view
 def repair_queue(request):
-    if request.GET.get("format") == "xlsx":
-        open_only = request.GET.get("status", "open") != "all"
-        return exports.repairs_xlsx(selectors.repairs(user=request.user, open_only=open_only), by=request.user)
+    if wants_export(request):
+        return xlsx_export(request, exports.REPAIRS, _filtered(
+            request, CreditRepairFilter, selectors.credit_repair_list(user=request.user)).qs)
     return _repairs(request)
 
 
-@role_required(*OFFICER_ROLES)
+@role_required(*MARKET_OFFICERS)
 @require_POST
-def repair_accept(request, pk):
-    application = selectors.repair_get(user=request.user, pk=pk)
+def credit_repair_accept(request, pk):
+    application = selectors.credit_repair_get(user=request.user, pk=pk)
     form = DecideForm(request.POST)
     try:
         if not form.is_valid():
             raise ValidationError({"decision": [_("请选择决定")]})
-        services.repair_accept(application=application, accept=form.yes, note=form.cleaned_data["note"],
+        services.credit_repair_accept(application=application, accept=form.yes, note=form.cleaned_data["note"],
                                by=request.user)
     except ValidationError as exc:
         return _repairs(request, status=400, error=service_error_text(exc))
@@ -80,15 +90,15 @@ def repair_accept(request, pk):
     return redirect("credit:repair-queue")
 
 
-@role_required(*OFFICER_ROLES)
+@role_required(*MARKET_OFFICERS)
 @require_POST
-def repair_decide(request, pk):
-    application = selectors.repair_get(user=request.user, pk=pk)
+def credit_repair_decide(request, pk):
+    application = selectors.credit_repair_get(user=request.user, pk=pk)
     form = DecideForm(request.POST)
     try:
         if not form.is_valid():
             raise ValidationError({"decision": [_("请选择决定")]})
-        services.repair_decide(application=application, approve=form.yes, note=form.cleaned_data["note"],
+        services.credit_repair_decide(application=application, approve=form.yes, note=form.cleaned_data["note"],
                                by=request.user)
     except ValidationError as exc:
         return _repairs(request, status=400, error=service_error_text(exc))

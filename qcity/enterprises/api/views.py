@@ -1,18 +1,18 @@
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from qcity.core.choices import ENTERPRISE_EDITOR_ROLES
 from qcity.core.parsers import NulCheckingMultiPartParser
 from qcity.core.permissions import HasRole
+from qcity.core.roles import MARKET_OFFICERS, STAFF
 from qcity.core.uploads import request_too_large
 from qcity.enterprises import imports, selectors, services
-from qcity.enterprises.choices import ImportStatus
+from qcity.enterprises.choices import EnterpriseImportStatus
 from qcity.enterprises.filters import EnterpriseFilter
 from qcity.enterprises.models import EnterpriseImport
-from qcity.enterprises.selectors import VIEWER_ROLES
 
 from .serializers import (
     EnterpriseDetailSerializer,
@@ -32,7 +32,7 @@ class EnterpriseListApi(generics.ListAPIView):
 
     @property
     def required_roles(self):
-        return ENTERPRISE_EDITOR_ROLES if self.request.method == "POST" else VIEWER_ROLES
+        return MARKET_OFFICERS if self.request.method == "POST" else STAFF
 
     def get_queryset(self):
         return selectors.enterprise_list(user=self.request.user)
@@ -48,7 +48,7 @@ class EnterpriseListApi(generics.ListAPIView):
 
 class EnterpriseDetailApi(generics.RetrieveAPIView):
     permission_classes = [HasRole]
-    required_roles = VIEWER_ROLES
+    required_roles = STAFF
     serializer_class = EnterpriseDetailSerializer
 
     def get_object(self):
@@ -73,7 +73,7 @@ class EnterpriseImportApi(APIView):
     """
 
     permission_classes = [HasRole]
-    required_roles = ENTERPRISE_EDITOR_ROLES
+    required_roles = MARKET_OFFICERS
     parser_classes = [NulCheckingMultiPartParser]
 
     @extend_schema(
@@ -88,7 +88,7 @@ class EnterpriseImportApi(APIView):
             return Response({"file": [too_big]}, status=status.HTTP_400_BAD_REQUEST)
         upload = request.FILES.get("file")
         if upload is None:
-            return Response({"file": ["请上传文件"]}, status=status.HTTP_400_BAD_REQUEST)
+            return Response({"file": [_("请上传文件")]}, status=status.HTTP_400_BAD_REQUEST)
         skip = str(request.data.get("skip_bad_rows", "")).lower() in {"1", "true", "yes", "on"}
         record = imports.enterprise_import_submit(upload=upload, by=request.user, skip_bad_rows=skip)
         record.refresh_from_db()  # an eager job has already finished
@@ -97,7 +97,7 @@ class EnterpriseImportApi(APIView):
 
 class EnterpriseImportDetailApi(APIView):
     permission_classes = [HasRole]
-    required_roles = ENTERPRISE_EDITOR_ROLES
+    required_roles = MARKET_OFFICERS
 
     @extend_schema(responses=EnterpriseImportSerializer)
     def get(self, request, pk):
@@ -105,6 +105,6 @@ class EnterpriseImportDetailApi(APIView):
 
 
 def _import_response(record: EnterpriseImport) -> Response:
-    code = {ImportStatus.IMPORTED: status.HTTP_201_CREATED, ImportStatus.QUEUED: status.HTTP_202_ACCEPTED,
-            ImportStatus.RUNNING: status.HTTP_202_ACCEPTED}.get(record.status, status.HTTP_400_BAD_REQUEST)
+    code = {EnterpriseImportStatus.IMPORTED: status.HTTP_201_CREATED, EnterpriseImportStatus.QUEUED: status.HTTP_202_ACCEPTED,
+            EnterpriseImportStatus.RUNNING: status.HTTP_202_ACCEPTED}.get(record.status, status.HTTP_400_BAD_REQUEST)
     return Response(EnterpriseImportSerializer(record).data, status=code)

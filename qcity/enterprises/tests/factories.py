@@ -1,10 +1,13 @@
+"""Enterprise registry rows for tests, straight into the tables (factory-boy), with valid credit codes."""
+
+import datetime
 import io
 import itertools
 
+import factory
 from stdnum.cn import uscc as uscc_std
 
-from qcity.core.models import OrgUnit
-from qcity.enterprises.models import Enterprise
+from qcity.enterprises.models import Certification, Enterprise, Licence
 from qcity.enterprises.search import name_initials
 
 _serial = itertools.count(1)
@@ -16,11 +19,41 @@ def make_uscc(division: str = "410105", serial: int | None = None) -> str:
     return body + uscc_std.calc_check_digit(body)
 
 
-def enterprise_factory(*, org_unit: OrgUnit, name: str = "郑州测试食品有限公司", **fields) -> Enterprise:
-    fields.setdefault("uscc", make_uscc(org_unit.division_code or "410100"))
-    fields.setdefault("entity_type", "limited_company")
-    fields.setdefault("industry_code", "14")
-    return Enterprise.objects.create(org_unit=org_unit, name=name, name_initials=name_initials(name), **fields)
+class EnterpriseFactory(factory.django.DjangoModelFactory):
+    """EnterpriseFactory(org_unit=district, **fields): `org_unit` is required (reference data, not made here)."""
+
+    class Meta:
+        model = Enterprise
+
+    name = "郑州测试食品有限公司"
+    name_initials = factory.LazyAttribute(lambda o: name_initials(o.name))
+    uscc = factory.LazyAttribute(lambda o: make_uscc(o.org_unit.division_code or "410100"))
+    entity_type = "limited_company"
+    industry_code = "14"
+
+    class Params:
+        # numbered=True: a name of its own, "郑州测试<n>有限公司", for pages and messages that show names
+        numbered = factory.Trait(name=factory.Sequence(lambda n: f"郑州测试{n}有限公司"))
+
+
+class CertificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Certification
+
+    kind = "iso9001"
+    certificate_number = factory.Sequence(lambda n: f"CERT-{n:06d}")
+    valid_from = datetime.date(2024, 1, 1)
+    valid_to = factory.LazyAttribute(lambda o: o.valid_from + datetime.timedelta(days=3 * 365))
+
+
+class LicenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Licence
+
+    kind = "food_business"
+    number = factory.Sequence(lambda n: f"LIC-{n:06d}")
+    valid_from = datetime.date(2024, 1, 1)
+    valid_to = factory.LazyAttribute(lambda o: o.valid_from + datetime.timedelta(days=5 * 365))
 
 
 def xlsx_upload(rows, *, headings=None, name="enterprises.xlsx"):

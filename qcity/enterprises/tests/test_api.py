@@ -5,7 +5,7 @@ from qcity.core.choices import AuditAction, Role
 from qcity.core.models import AuditEvent
 from qcity.enterprises.models import Enterprise
 
-from .factories import enterprise_factory, import_row, make_uscc, xlsx_upload
+from .factories import EnterpriseFactory, import_row, make_uscc, xlsx_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +20,8 @@ def test_anonymous_gets_401(api):
 
 
 def test_list_is_scoped_and_searchable(make_user, district, city, api_for):
-    mine = enterprise_factory(org_unit=district, name="郑州宏达食品有限公司")
-    enterprise_factory(org_unit=city.children.get(name="二七区"), name="郑州宏达食品二七分公司")
+    mine = EnterpriseFactory(org_unit=district, name="郑州宏达食品有限公司")
+    EnterpriseFactory(org_unit=city.children.get(name="二七区"), name="郑州宏达食品二七分公司")
     client = api_for(make_user(Role.DISTRICT_OFFICER, org_unit=district))
     body = client.get("/api/enterprises/", {"q": "宏达食品"}).json()
     assert [r["uscc"] for r in body["results"]] == [mine.uscc]
@@ -46,7 +46,7 @@ def test_create_and_duplicate(make_user, district, api_for):
 
 
 def test_patch_other_district_is_403_and_audited(make_user, district, city, api_for):
-    other = enterprise_factory(org_unit=city.children.get(name="二七区"))
+    other = EnterpriseFactory(org_unit=city.children.get(name="二七区"))
     officer = make_user(Role.DISTRICT_OFFICER, org_unit=district)
     # visible to an officer who covers the city read-only? No: a district officer does not even see it
     assert api_for(officer).patch(f"/api/enterprises/{other.pk}/", {"name": "x"}, format="json").status_code == 404
@@ -65,14 +65,14 @@ def test_enterprise_user_cannot_list_registry(make_user, district, api_for):
 def test_import_endpoint_reports_bad_rows(make_user, district, django_capture_on_commit_callbacks, api_for):
     client = api_for(make_user(Role.DISTRICT_OFFICER, org_unit=district))
     with django_capture_on_commit_callbacks(execute=True):
-        queued = client.post("/api/enterprises/imports/",
+        queued = client.post("/api/enterprise-imports/",
                              {"file": xlsx_upload([import_row(), import_row(uscc="x")])}, format="multipart")
     assert queued.status_code == 202 and queued.json()["status"] == "queued"
-    response = client.get(f"/api/enterprises/imports/{queued.json()['id']}/")
+    response = client.get(f"/api/enterprise-imports/{queued.json()['id']}/")
     assert response.status_code == 400 and response.json()["status"] == "rejected"
     assert response.json()["errors"][0]["row"] == 3
     assert not Enterprise.objects.exists()
-    wrong = client.post("/api/enterprises/imports/", {"file": xlsx_upload([], name="a.txt")}, format="multipart")
+    wrong = client.post("/api/enterprise-imports/", {"file": xlsx_upload([], name="a.txt")}, format="multipart")
     assert wrong.status_code == 400 and "xlsx" in wrong.json()["file"][0]
 
 

@@ -7,11 +7,11 @@ from django.utils import timezone
 
 from qcity.core.choices import AuditAction, Role
 from qcity.core.models import AuditEvent
-from qcity.enterprises.choices import ImportStatus
+from qcity.enterprises.choices import EnterpriseImportStatus
 from qcity.enterprises.imports import ImportFileError, enterprise_import_run
 from qcity.enterprises.models import Enterprise
 
-from .factories import enterprise_factory, import_row, make_uscc, xlsx_upload
+from .factories import EnterpriseFactory, import_row, make_uscc, xlsx_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def officer(make_user, district):
 def test_good_file_imports_every_row_and_audits(officer):
     rows = [import_row(name=f"郑州导入{i}号有限公司") for i in range(20)]
     record = enterprise_import_run(upload=xlsx_upload(rows), by=officer)
-    assert record.status == ImportStatus.IMPORTED and record.imported_rows == 20
+    assert record.status == EnterpriseImportStatus.IMPORTED and record.imported_rows == 20
     assert Enterprise.objects.filter(name__startswith="郑州导入").count() == 20
     third = Enterprise.objects.get(name="郑州导入3号有限公司")
     assert third.name_initials == "zzdr3hyxgs"
@@ -44,7 +44,7 @@ def test_bad_rows_are_listed_by_number_and_nothing_is_written(officer):
         import_row(org_unit="二七区"),                     # row 7: outside the officer's district
     ]
     record = enterprise_import_run(upload=xlsx_upload(rows), by=officer)
-    assert record.status == ImportStatus.REJECTED
+    assert record.status == EnterpriseImportStatus.REJECTED
     assert [(e["row"], e["column"]) for e in record.errors] == [
         (3, "统一社会信用代码"), (4, "所属区域"), (5, "统一社会信用代码"), (6, "成立日期"), (7, "所属区域")]
     assert "第2行重复" in record.errors[2]["message"]
@@ -55,13 +55,13 @@ def test_bad_rows_are_listed_by_number_and_nothing_is_written(officer):
 def test_user_may_choose_to_import_the_good_rows(officer):
     rows = [import_row(), import_row(uscc="bad"), import_row()]
     record = enterprise_import_run(upload=xlsx_upload(rows), by=officer, skip_bad_rows=True)
-    assert record.status == ImportStatus.IMPORTED
+    assert record.status == EnterpriseImportStatus.IMPORTED
     assert (record.imported_rows, record.bad_row_count) == (2, 1)
     assert Enterprise.objects.count() == 2
 
 
 def test_code_already_registered_is_a_row_error(officer, district):
-    existing = enterprise_factory(org_unit=district)
+    existing = EnterpriseFactory(org_unit=district)
     record = enterprise_import_run(upload=xlsx_upload([import_row(uscc=existing.uscc)]), by=officer)
     assert record.errors == [{"row": 2, "column": "统一社会信用代码", "message": f"{existing.uscc} 已登记"}]
 
@@ -101,12 +101,12 @@ def test_oversized_file_is_refused(officer):
 
 def test_exported_file_imports_back(make_user, district, client):
     office = make_user(Role.LEADERSHIP_OFFICE)
-    enterprise_factory(org_unit=district, name="郑州往返测试有限公司", established_on="2010-05-06")
+    EnterpriseFactory(org_unit=district, name="郑州往返测试有限公司", established_on="2010-05-06")
     client.force_login(office)
-    content = client.get("/enterprises/export.xlsx").content
+    content = client.get("/enterprises/", {"export": "xlsx"}).getvalue()
     Enterprise.objects.all().delete()
     record = enterprise_import_run(upload=SimpleUploadedFile("export.xlsx", content), by=office)
-    assert record.status == ImportStatus.IMPORTED, record.errors
+    assert record.status == EnterpriseImportStatus.IMPORTED, record.errors
     restored = Enterprise.objects.get()
     assert (restored.name, str(restored.established_on)) == ("郑州往返测试有限公司", "2010-05-06")
 
@@ -117,7 +117,7 @@ def test_queued_import_is_processed_by_the_job(officer, django_capture_on_commit
     with django_capture_on_commit_callbacks(execute=True):
         record = enterprise_import_submit(upload=xlsx_upload([import_row(), import_row()]), by=officer)
     record.refresh_from_db()
-    assert (record.status, record.imported_rows) == (ImportStatus.IMPORTED, 2)
+    assert (record.status, record.imported_rows) == (EnterpriseImportStatus.IMPORTED, 2)
 
 
 def test_submit_refuses_wrong_headings_at_once_and_queues_nothing(officer):
@@ -148,7 +148,7 @@ def test_api_refuses_a_zip_bomb_before_any_reader_opens_it(make_user, district, 
 
     import python_calamine
 
-    from qcity.core.tests.test_uploads import bomb_xlsx
+    from qcity.core.tests.uploads import bomb_xlsx
 
     def never(*args, **kwargs):
         raise AssertionError("calamine was asked to read the bomb")
@@ -156,7 +156,7 @@ def test_api_refuses_a_zip_bomb_before_any_reader_opens_it(make_user, district, 
     monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_filelike", never)
     bomb = SimpleUploadedFile("enterprises.xlsx", bomb_xlsx())
     response = api_for(make_user(Role.DISTRICT_OFFICER, org_unit=district)).post(
-        "/api/enterprises/imports/", {"file": bomb}, format="multipart")
+        "/api/enterprise-imports/", {"file": bomb}, format="multipart")
     assert response.status_code == 400 and "解压后过大" in response.json()["file"][0]
     assert "200 MB" in response.json()["file"][0]
 
@@ -167,23 +167,23 @@ def test_a_large_file_is_checked_and_imported_by_the_job_in_a_capped_child(make_
     # given a file over the in-process threshold: its headings are not read in the request
     client = api_for(make_user(Role.DISTRICT_OFFICER, org_unit=district))
     with django_capture_on_commit_callbacks(execute=True):
-        queued = client.post("/api/enterprises/imports/", {"file": xlsx_upload([import_row(), import_row()])},
+        queued = client.post("/api/enterprise-imports/", {"file": xlsx_upload([import_row(), import_row()])},
                              format="multipart")
     assert queued.status_code == 202
     # then the job reads it in the child and imports it, and wrong headings become a failed import
-    assert client.get(f"/api/enterprises/imports/{queued.json()['id']}/").json()["status"] == ImportStatus.IMPORTED
+    assert client.get(f"/api/enterprise-imports/{queued.json()['id']}/").json()["status"] == EnterpriseImportStatus.IMPORTED
     assert Enterprise.objects.count() == 2
     with django_capture_on_commit_callbacks(execute=True):
-        wrong = client.post("/api/enterprises/imports/", {"file": xlsx_upload([["x"]], headings=["名称"])},
+        wrong = client.post("/api/enterprise-imports/", {"file": xlsx_upload([["x"]], headings=["名称"])},
                             format="multipart")
-    record = client.get(f"/api/enterprises/imports/{wrong.json()['id']}/").json()
-    assert record["status"] == ImportStatus.FAILED and "表头错误" in record["errors"][0]["message"]
+    record = client.get(f"/api/enterprise-imports/{wrong.json()['id']}/").json()
+    assert record["status"] == EnterpriseImportStatus.FAILED and "表头错误" in record["errors"][0]["message"]
 
 
 def test_a_file_over_the_memory_ceiling_fails_its_import_with_a_reason(officer, settings, tmp_path):
     from django.core.files.base import ContentFile
 
-    from qcity.core.tests.test_uploads import bomb_xlsx
+    from qcity.core.tests.uploads import bomb_xlsx
     from qcity.enterprises.imports import enterprise_import_process
     from qcity.enterprises.models import EnterpriseImport
 
@@ -192,9 +192,9 @@ def test_a_file_over_the_memory_ceiling_fails_its_import_with_a_reason(officer, 
     settings.QCITY_IMPORT_INPROCESS_BYTES = 0
     settings.QCITY_IMPORT_MEMORY_LIMIT_BYTES = 128 * 1024 * 1024
     settings.QCITY_UPLOAD_MAX_COMPRESSION_RATIO = 10_000
-    record = EnterpriseImport(file_name="big.xlsx", created_by=officer, status=ImportStatus.QUEUED)
+    record = EnterpriseImport(file_name="big.xlsx", created_by=officer, status=EnterpriseImportStatus.QUEUED)
     record.stored_file.save("big.xlsx", ContentFile(bomb_xlsx(80 * 1024 * 1024)), save=True)
     # when the job runs, then the import fails with a message, and this process carries on
     record = enterprise_import_process(record=record)
-    assert record.status == ImportStatus.FAILED
+    assert record.status == EnterpriseImportStatus.FAILED
     assert "内存" in record.errors[0]["message"] and "拆分" in record.errors[0]["message"]

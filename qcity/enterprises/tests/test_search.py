@@ -5,7 +5,7 @@ from qcity.enterprises.models import Enterprise
 from qcity.enterprises.search import filter_by_text, name_initials
 from qcity.enterprises.selectors import enterprise_list
 
-from .factories import enterprise_factory
+from .factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -18,9 +18,9 @@ def test_name_initials():
 @pytest.fixture
 def companies(district):
     return [
-        enterprise_factory(org_unit=district, name="郑州宏达食品有限公司"),
-        enterprise_factory(org_unit=district, name="河南中原机械制造有限公司"),
-        enterprise_factory(org_unit=district, name="金水区老李烩面馆"),
+        EnterpriseFactory(org_unit=district, name="郑州宏达食品有限公司"),
+        EnterpriseFactory(org_unit=district, name="河南中原机械制造有限公司"),
+        EnterpriseFactory(org_unit=district, name="金水区老李烩面馆"),
     ]
 
 
@@ -46,7 +46,7 @@ def test_index_follows_renames(companies):
 
 
 def test_list_is_scoped_to_the_district(make_user, district, city, companies):
-    other = enterprise_factory(org_unit=city.children.get(name="二七区"), name="二七区某公司")
+    other = EnterpriseFactory(org_unit=city.children.get(name="二七区"), name="二七区某公司")
     officer = make_user(Role.DISTRICT_OFFICER, org_unit=district)
     visible = set(enterprise_list(user=officer).values_list("pk", flat=True))
     assert {c.pk for c in companies} <= visible and other.pk not in visible

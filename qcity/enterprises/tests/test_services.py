@@ -6,7 +6,7 @@ from qcity.core.models import AuditEvent
 from qcity.enterprises.models import Enterprise
 from qcity.enterprises.services import enterprise_create, enterprise_update
 
-from .factories import enterprise_factory, make_uscc
+from .factories import EnterpriseFactory, make_uscc
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def test_invalid_code_and_industry_reported_together(make_user, district):
 
 def test_district_officer_cannot_edit_another_districts_enterprise_and_is_audited(make_user, district, city):
     other = city.children.get(name="二七区")
-    enterprise = enterprise_factory(org_unit=other)
+    enterprise = EnterpriseFactory(org_unit=other)
     officer = make_user(Role.DISTRICT_OFFICER, org_unit=district)
     with pytest.raises(PermissionDenied):
         enterprise_update(enterprise=enterprise, by=officer, name="改名")
@@ -54,14 +54,14 @@ def test_district_officer_cannot_edit_another_districts_enterprise_and_is_audite
 
 
 def test_district_officer_cannot_move_enterprise_out_of_scope(make_user, district, city):
-    enterprise = enterprise_factory(org_unit=district)
+    enterprise = EnterpriseFactory(org_unit=district)
     officer = make_user(Role.DISTRICT_OFFICER, org_unit=district)
     with pytest.raises(PermissionDenied):
         enterprise_update(enterprise=enterprise, by=officer, org_unit=city.children.get(name="二七区"))
 
 
 def test_update_audits_only_changed_fields(make_user, district):
-    enterprise = enterprise_factory(org_unit=district, legal_representative="张三")
+    enterprise = EnterpriseFactory(org_unit=district, legal_representative="张三")
     office = make_user(Role.LEADERSHIP_OFFICE)
     enterprise_update(enterprise=enterprise, by=office, legal_representative="李四", name=enterprise.name)
     event = AuditEvent.objects.filter(action=AuditAction.UPDATE, object_id=str(enterprise.pk)).get()
@@ -70,7 +70,7 @@ def test_update_audits_only_changed_fields(make_user, district):
 
 
 def test_admins_cannot_edit_business_data(make_user, district):
-    enterprise = enterprise_factory(org_unit=district)
+    enterprise = EnterpriseFactory(org_unit=district)
     for role in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN):
         with pytest.raises(PermissionDenied):
             enterprise_update(enterprise=enterprise, by=make_user(role), name="x")

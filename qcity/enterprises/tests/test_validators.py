@@ -46,3 +46,25 @@ def test_fast_checksum_agrees_with_stdnum_on_random_codes():
         bad = body + rng.choice(USCC_ALPHABET.replace(good[-1], ""))
         assert _checksum_ok(good) == uscc.is_valid(good)
         assert not _checksum_ok(bad) and not uscc.is_valid(bad)
+
+
+def test_the_one_check_character_is_stdnums_and_adds_up_from_partial_sums():
+    # the demo builds 1.5 million codes from partial sums of code halves: they must add up to the same
+    # check character stdnum computes
+    import random
+
+    from stdnum.cn import uscc
+
+    from qcity.enterprises.validators import (
+        USCC_ALPHABET,
+        uscc_check_char,
+        uscc_check_char_of_sum,
+        uscc_weighted_sum,
+    )
+
+    rng = random.Random(11)
+    for _ in range(2000):
+        body = "".join(rng.choice("0123456789") for _ in range(8)) + "".join(rng.choice(USCC_ALPHABET) for _ in range(9))
+        cut = rng.randrange(18)
+        total = uscc_weighted_sum(body[:cut]) + uscc_weighted_sum(body[cut:], cut)
+        assert uscc_check_char(body) == uscc_check_char_of_sum(total) == uscc.calc_check_digit(body)

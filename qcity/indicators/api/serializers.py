@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from qcity.core.fields import BoundedIntegerField, CleanTextField
 from qcity.core.models import OrgUnit
-from qcity.indicators.choices import Comparator, Domain, PeriodKind
+from qcity.indicators.choices import IndicatorComparator, IndicatorDomain, ReportingPeriodKind
 from qcity.indicators.models import Indicator, Plan, PlanImport, ReportedValue, Target
 
 
@@ -48,7 +48,7 @@ class ReportedValueSerializer(serializers.ModelSerializer):
 class ReportedValueInputSerializer(serializers.Serializer):
     indicator = serializers.PrimaryKeyRelatedField(queryset=Indicator.objects.select_related("plan"))
     org_unit = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
-    period_kind = serializers.ChoiceField(choices=PeriodKind.choices, default=PeriodKind.YEAR)
+    period_kind = serializers.ChoiceField(choices=ReportingPeriodKind.choices, default=ReportingPeriodKind.YEAR)
     year = BoundedIntegerField(min_value=1990, max_value=2100)
     period_number = BoundedIntegerField(min_value=0, max_value=12, default=0)
     value = serializers.CharField(max_length=40, help_text="a number; 98 for 98 %")
@@ -76,13 +76,13 @@ class IndicatorStatusSerializer(serializers.Serializer):
 
 class ProposalSerializer(serializers.Serializer):
     name = CleanTextField(max_length=200)
-    comparator = serializers.ChoiceField(choices=Comparator.choices)
+    comparator = serializers.ChoiceField(choices=IndicatorComparator.choices)
     value = serializers.FloatField(allow_null=True, required=False, default=None)
     low = serializers.FloatField(allow_null=True, required=False, default=None)
     high = serializers.FloatField(allow_null=True, required=False, default=None)
     unit = CleanTextField(max_length=30, allow_blank=True, required=False, default="")
     year = BoundedIntegerField(min_value=1990, max_value=2100)
-    domain = serializers.ChoiceField(choices=Domain.choices)
+    domain = serializers.ChoiceField(choices=IndicatorDomain.choices)
     quote = serializers.CharField(allow_blank=True, required=False, default="")
 
 

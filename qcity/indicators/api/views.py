@@ -1,20 +1,20 @@
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from qcity.core import access
-from qcity.core.fields import query_int, query_year
 from qcity.core.parsers import NulCheckingMultiPartParser
 from qcity.core.permissions import HasRole
+from qcity.core.roles import OFFICE, PROGRAMME, STAFF
 from qcity.core.uploads import request_too_large
 from qcity.indicators import selectors, services
 from qcity.indicators.documents import PlanDocumentError
+from qcity.indicators.filters import IndicatorFilter, IndicatorStatusFilter, ReportedValueFilter
 from qcity.indicators.models import Plan, PlanImport
-from qcity.indicators.services.plans import PLAN_EDITOR_ROLES
-from qcity.indicators.services.values import APPROVER_ROLES, REPORTER_ROLES, Period
-from qcity.indicators.views import VIEWER_ROLES
+from qcity.indicators.services.values import Period
 
 from .serializers import (
     IndicatorSerializer,
@@ -30,7 +30,7 @@ from .serializers import (
 
 class PlanListApi(generics.ListAPIView):
     permission_classes = [HasRole]
-    required_roles = VIEWER_ROLES
+    required_roles = STAFF
     serializer_class = PlanSerializer
 
     def get_queryset(self):
@@ -39,7 +39,7 @@ class PlanListApi(generics.ListAPIView):
 
 class PlanDetailApi(generics.RetrieveAPIView):
     permission_classes = [HasRole]
-    required_roles = VIEWER_ROLES
+    required_roles = STAFF
     serializer_class = PlanSerializer
     lookup_field = "code"
 
@@ -48,28 +48,20 @@ class PlanDetailApi(generics.RetrieveAPIView):
 
 
 class IndicatorListApi(generics.ListAPIView):
-    """Indicators with their targets; `plan` (code) and `domain` filter."""
+    """Indicators with their targets; `plan` (code) and `domain` filter (`IndicatorFilter`)."""
 
     permission_classes = [HasRole]
-    required_roles = VIEWER_ROLES
+    required_roles = STAFF
     serializer_class = IndicatorSerializer
-
-    @extend_schema(parameters=[OpenApiParameter("plan", str), OpenApiParameter("domain", str)])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    filterset_class = IndicatorFilter
 
     def get_queryset(self):
-        qs = selectors.indicator_list()
-        if plan := self.request.query_params.get("plan"):
-            qs = qs.filter(plan__code=plan)
-        if domain := self.request.query_params.get("domain"):
-            qs = qs.filter(domain=domain)
-        return qs
+        return selectors.indicator_list()
 
 
 class IndicatorDetailApi(generics.RetrieveAPIView):
     permission_classes = [HasRole]
-    required_roles = VIEWER_ROLES
+    required_roles = STAFF
     serializer_class = IndicatorSerializer
 
     def get_queryset(self):
@@ -82,23 +74,12 @@ class ReportedValueListApi(generics.ListAPIView):
 
     permission_classes = [HasRole]
     serializer_class = ReportedValueSerializer
-    required_roles = REPORTER_ROLES
+    required_roles = PROGRAMME
 
-    @extend_schema(parameters=[OpenApiParameter("status", str), OpenApiParameter("year", int),
-                               OpenApiParameter("indicator", int)])
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+    filterset_class = ReportedValueFilter
 
     def get_queryset(self):
-        qs = selectors.reported_value_list(user=self.request.user).order_by("-submitted_at", "pk")
-        params = self.request.query_params
-        if params.get("status"):
-            qs = qs.filter(status=params["status"])
-        if (year := query_year(params)) is not None:
-            qs = qs.filter(year=year)
-        if (indicator := query_int(params, "indicator")) is not None:
-            qs = qs.filter(indicator=indicator)
-        return qs
+        return selectors.reported_value_list(user=self.request.user).order_by("-submitted_at", "pk")
 
     @extend_schema(request=ReportedValueInputSerializer, responses={201: ReportedValueSerializer,
                                                                     200: ReportedValueSerializer})
@@ -127,7 +108,7 @@ class ReportedValueTransitionApi(APIView):
     """review, approve, return (reason) or reopen (reason) a value — leadership office only."""
 
     permission_classes = [HasRole]
-    required_roles = APPROVER_ROLES
+    required_roles = OFFICE
 
     @extend_schema(request=ReasonSerializer, responses=ReportedValueSerializer,
                    operation_id="reported_values_transition")
@@ -144,7 +125,7 @@ class ReportedValueImportApi(APIView):
     """Import values from an xlsx (multipart: plan code, file); all rows or none, bad rows listed."""
 
     permission_classes = [HasRole]
-    required_roles = REPORTER_ROLES
+    required_roles = PROGRAMME
     parser_classes = [NulCheckingMultiPartParser]
 
     @extend_schema(request={"multipart/form-data": {"type": "object", "properties": {
@@ -156,10 +137,10 @@ class ReportedValueImportApi(APIView):
             return Response({"file": [too_big]}, status=status.HTTP_400_BAD_REQUEST)
         plan = Plan.objects.filter(code=request.data.get("plan", "")).first()
         if plan is None:
-            return Response({"plan": ["未知规划代码"]}, status=status.HTTP_400_BAD_REQUEST)
+            return Response({"plan": [_("未知规划代码")]}, status=status.HTTP_400_BAD_REQUEST)
         upload = request.FILES.get("file")
         if upload is None:
-            return Response({"file": ["请上传文件"]}, status=status.HTTP_400_BAD_REQUEST)
+            return Response({"file": [_("请上传文件")]}, status=status.HTTP_400_BAD_REQUEST)
         count, created = services.reported_values_import_report(plan=plan, data=upload.read(), by=request.user,
                                                                 name=upload.name)
         return Response({"imported": count, "created": created},
@@ -170,7 +151,7 @@ class ReportedValueEvidenceApi(APIView):
     """Attach a supporting document to a value (multipart `file`) before it is approved."""
 
     permission_classes = [HasRole]
-    required_roles = REPORTER_ROLES
+    required_roles = PROGRAMME
     parser_classes = [NulCheckingMultiPartParser]
 
     @extend_schema(request={"multipart/form-data": {"type": "object", "properties": {
@@ -182,7 +163,7 @@ class ReportedValueEvidenceApi(APIView):
         value = get_object_or_404(selectors.reported_value_list(user=request.user), pk=pk)
         upload = request.FILES.get("file")
         if upload is None:
-            return Response({"file": ["请上传文件"]}, status=status.HTTP_400_BAD_REQUEST)
+            return Response({"file": [_("请上传文件")]}, status=status.HTTP_400_BAD_REQUEST)
         evidence = services.reported_value_evidence_attach(value=value, file=upload, by=request.user)
         return Response({"id": evidence.pk, "name": evidence.original_name}, status=status.HTTP_201_CREATED)
 
@@ -191,29 +172,28 @@ class IndicatorStatusApi(APIView):
     """Target status of a plan's indicators for a year, for one org unit or every unit in scope."""
 
     permission_classes = [HasRole]
-    required_roles = VIEWER_ROLES
+    required_roles = STAFF
 
     @extend_schema(parameters=[OpenApiParameter("plan", str, required=True), OpenApiParameter("year", int, required=True),
                                OpenApiParameter("org_unit", int)],
                    responses=IndicatorStatusSerializer(many=True))
     def get(self, request):
-        params = request.query_params
-        plan = Plan.objects.filter(code=params.get("plan", "")).first()
-        errors = {}
+        filterset = IndicatorStatusFilter(request.query_params, queryset=selectors.indicator_list())
+        errors = {name: list(messages) for name, messages in filterset.errors.items()}
+        params = filterset.form.cleaned_data
+        plan = Plan.objects.filter(code=params.get("plan") or "").first()
         if plan is None:
-            errors["plan"] = ["未知规划代码"]
-        year = query_year(params)
-        if year is None:
-            errors["year"] = ["请提供年度"]
+            errors["plan"] = [_("未知规划代码")]
         if errors:
             return Response(errors, status=status.HTTP_400_BAD_REQUEST)
-        units = list(access.covered_org_units(request.user, selectors.VALUE_READER_ROLES))
+        units = list(access.covered_org_units(request.user, PROGRAMME))
         if params.get("org_unit"):
-            units = [u for u in units if str(u.pk) == params["org_unit"]]
+            units = [u for u in units if u.pk == params["org_unit"]]
             if not units:
-                return Response({"org_unit": ["不在您的管辖范围内或不存在"]}, status=status.HTTP_400_BAD_REQUEST)
-        statuses = selectors.indicator_statuses(indicators=selectors.indicator_list(plan=plan), org_units=units,
-                                                year=year)
+                return Response({"org_unit": [_("不在您的管辖范围内或不存在")]}, status=status.HTTP_400_BAD_REQUEST)
+        statuses = selectors.indicator_statuses(indicators=filterset.qs, org_units=units, year=params["year"])
+        if params.get("status"):
+            statuses = [s for s in statuses if s.status == params["status"]]
         return Response(IndicatorStatusSerializer(statuses, many=True).data)
 
 
@@ -221,7 +201,7 @@ class PlanImportApi(APIView):
     """Upload a plan document (.txt/.md/.docx); answers the proposed targets for review."""
 
     permission_classes = [HasRole]
-    required_roles = PLAN_EDITOR_ROLES
+    required_roles = OFFICE
     parser_classes = [NulCheckingMultiPartParser]
 
     @extend_schema(request={"multipart/form-data": {"type": "object", "properties": {
@@ -232,7 +212,7 @@ class PlanImportApi(APIView):
             return Response({"file": [too_big]}, status=status.HTTP_400_BAD_REQUEST)
         upload = request.FILES.get("file")
         if upload is None:
-            return Response({"file": ["请上传文件"]}, status=status.HTTP_400_BAD_REQUEST)
+            return Response({"file": [_("请上传文件")]}, status=status.HTTP_400_BAD_REQUEST)
         try:
             record = services.plan_import_create(name=upload.name, data=upload.read(),
                                                  title=request.data.get("title", ""), by=request.user)
@@ -245,7 +225,7 @@ class PlanImportAcceptApi(APIView):
     """Create a plan from the reviewed proposals of an import."""
 
     permission_classes = [HasRole]
-    required_roles = PLAN_EDITOR_ROLES
+    required_roles = OFFICE
 
     @extend_schema(request=PlanAcceptSerializer, responses={201: PlanSerializer})
     def post(self, request, pk):

@@ -8,30 +8,39 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from qcity.core import access
 from qcity.core.audit import audit_record
-from qcity.core.choices import AuditAction, Role
+from qcity.core.choices import AuditAction
 from qcity.core.models import Department, User
+from qcity.core.roles import OFFICE
 
 from .. import computed
-from ..choices import Accumulation, Comparator, Domain, IndicatorAttribute, IndicatorSource
+from ..choices import (
+    IndicatorAccumulation,
+    IndicatorAttribute,
+    IndicatorComparator,
+    IndicatorDomain,
+    IndicatorSource,
+)
+from ..documents import read_plan_document
+from ..extraction import extract_targets, guess_plan_end_year
 from ..models import Indicator, Plan, PlanImport, Target
 
 PLANS_DIR = Path(__file__).resolve().parent.parent / "data" / "plans"
-PLAN_EDITOR_ROLES = (Role.LEADERSHIP_OFFICE,)
 
 # Where a plan names no responsible department, its domain's usual lead department reports it.
 DOMAIN_LEAD_DEPARTMENT = {
-    Domain.PRODUCT: "market-regulation",
-    Domain.ENGINEERING: "housing-construction",
-    Domain.SERVICE: "commerce",
-    Domain.ENVIRONMENT: "ecology-environment",
-    Domain.BRAND_IP: "market-regulation",
-    Domain.QUALITY_INFRASTRUCTURE: "market-regulation",
-    Domain.TALENT: "human-resources",
-    Domain.ECONOMY: "development-reform",
-    Domain.GOVERNMENT_SERVICE: "development-reform",
+    IndicatorDomain.PRODUCT: "market-regulation",
+    IndicatorDomain.ENGINEERING: "housing-construction",
+    IndicatorDomain.SERVICE: "commerce",
+    IndicatorDomain.ENVIRONMENT: "ecology-environment",
+    IndicatorDomain.BRAND_IP: "market-regulation",
+    IndicatorDomain.QUALITY_INFRASTRUCTURE: "market-regulation",
+    IndicatorDomain.TALENT: "human-resources",
+    IndicatorDomain.ECONOMY: "development-reform",
+    IndicatorDomain.GOVERNMENT_SERVICE: "development-reform",
 }
 
 
@@ -44,7 +53,7 @@ def _departments_for(names: list[str], domain: str, departments: list[Department
     found = []
     for name in names:
         for department in departments:
-            core = department.short_name.rstrip("局委")
+            core = department.short_name.rstrip("局委")  # i18n-ignore: matches plan text
             if core and core in name and department not in found:
                 found.append(department)
     if not found:
@@ -62,11 +71,11 @@ def _catalogue_errors(data: dict, text: str) -> list[str]:
         if code in codes:
             errors.append(f"{code}: duplicate code")
         codes.add(code)
-        if item["domain"] not in Domain.values:
+        if item["domain"] not in IndicatorDomain.values:
             errors.append(f"{code}: unknown domain {item['domain']!r}")
         if item.get("computed_key") and item["computed_key"] not in computed.registered():
             errors.append(f"{code}: no computed indicator registered under {item['computed_key']!r}")
-        if item["comparator"] not in Comparator.values:
+        if item["comparator"] not in IndicatorComparator.values:
             errors.append(f"{code}: unknown comparator {item['comparator']!r}")
         for quote in [item["quote"], *(t.get("quote") or item["quote"] for t in item["targets"])]:
             if quote not in text:
@@ -97,7 +106,7 @@ def _load_catalogue(path: Path, *, by: User | None) -> Plan:
                 "name": item["name"], "domain": item["domain"], "unit": item.get("unit") or "",
                 "comparator": item["comparator"],
                 "attribute": item.get("attribute") or IndicatorAttribute.UNSPECIFIED,
-                "accumulation": item.get("accumulation") or Accumulation.LEVEL,
+                "accumulation": item.get("accumulation") or IndicatorAccumulation.LEVEL,
                 "source": IndicatorSource.COMPUTED if item.get("computed_key") else IndicatorSource.REPORTED,
                 "computed_key": item.get("computed_key") or "",
                 "baseline_year": item.get("baseline_year"), "baseline_value": _decimal(item.get("baseline_value")),
@@ -134,10 +143,7 @@ def plans_load_builtin(*, by: User | None = None, directory: Path = PLANS_DIR) -
 
 def plan_import_create(*, name: str, data: bytes, title: str = "", by: User) -> PlanImport:
     """Read an uploaded plan document and store the targets the extractor proposes, for review."""
-    from ..documents import read_plan_document
-    from ..extraction import extract_targets, guess_plan_end_year
-
-    access.require_role(by, *PLAN_EDITOR_ROLES, action="import plan document")
+    access.require_role(by, *OFFICE, action="import plan document")
     text = read_plan_document(name, data)  # PlanDocumentError (a ValueError) names what is wrong
     default_year = guess_plan_end_year(text)
     proposals = [t.as_dict() for t in extract_targets(text, default_year=default_year)]
@@ -158,16 +164,16 @@ def plan_create_from_import(*, plan_import: PlanImport, code: str, title: str, i
                             document_number: str = "", period_start: int, period_end: int,
                             accepted: list[dict], by: User) -> Plan:
     """Turn the reviewed proposals into a plan. Each accepted item has been checked by a person."""
-    access.require_role(by, *PLAN_EDITOR_ROLES, action="create plan from import")
+    access.require_role(by, *OFFICE, action="create plan from import")
     errors = {}
     if plan_import.plan_id:
-        errors["plan_import"] = ["该文件已生成规划"]
+        errors["plan_import"] = [_("该文件已生成规划")]
     if Plan.objects.filter(code=code).exists():
-        errors["code"] = [f"规划代码 {code} 已存在"]
+        errors["code"] = [_("规划代码 %(code)s 已存在") % {"code": code}]
     if period_end < period_start:
-        errors["period_end"] = ["终止年不能早于起始年"]
+        errors["period_end"] = [_("终止年不能早于起始年")]
     if not accepted:
-        errors["accepted"] = ["至少接受一项目标"]
+        errors["accepted"] = [_("至少接受一项目标")]
     for number, item in enumerate(accepted, start=1):
         item_errors = _proposal_errors(item)
         if item_errors:
@@ -186,10 +192,10 @@ def plan_create_from_import(*, plan_import: PlanImport, code: str, title: str, i
                 plan=plan, code=f"I-{position:03d}", name=item["name"], domain=item["domain"],
                 unit=item.get("unit") or "", comparator=item["comparator"], quote=quote,
                 quote_start=start if start >= 0 else None, position=position,
-                accumulation=item.get("accumulation") or Accumulation.LEVEL,
+                accumulation=item.get("accumulation") or IndicatorAccumulation.LEVEL,
             )
             indicator.departments.set(_departments_for([], item["domain"], departments))
-            is_range = item["comparator"] == Comparator.RANGE
+            is_range = item["comparator"] == IndicatorComparator.RANGE
             Target.objects.create(indicator=indicator, year=item["year"],
                                   value=None if is_range else _decimal(item.get("value")),
                                   low=_decimal(item.get("low")) if is_range else None,
@@ -205,21 +211,21 @@ def plan_create_from_import(*, plan_import: PlanImport, code: str, title: str, i
 def _proposal_errors(item: dict) -> list[str]:
     errors = []
     if not (item.get("name") or "").strip():
-        errors.append("指标名称不能为空")
-    if item.get("domain") not in Domain.values:
-        errors.append(f"领域无效：{item.get('domain')}")
+        errors.append(_("指标名称不能为空"))
+    if item.get("domain") not in IndicatorDomain.values:
+        errors.append(_("领域无效：%(value)s") % {"value": item.get('domain')})
     comparator = item.get("comparator")
     numbers = {k: item.get(k) for k in ("value", "low", "high")}
     bad = [k for k, v in numbers.items() if v is not None and not isinstance(v, int | float)]
     if bad:
-        errors.append("数值无效：" + "、".join(f"{k}={numbers[k]}" for k in bad))
-    elif comparator not in Comparator.values:
-        errors.append(f"比较方式无效：{comparator}")
-    elif comparator == Comparator.RANGE:
+        errors.append(_("数值无效：%(values)s") % {"values": "、".join(f"{k}={numbers[k]}" for k in bad)})
+    elif comparator not in IndicatorComparator.values:
+        errors.append(_("比较方式无效：%(comparator)s") % {"comparator": comparator})
+    elif comparator == IndicatorComparator.RANGE:
         if numbers["low"] is None or numbers["high"] is None or numbers["low"] > numbers["high"]:
-            errors.append("区间目标需要下限和上限，且下限不大于上限")
+            errors.append(_("区间目标需要下限和上限，且下限不大于上限"))
     elif numbers["value"] is None:
-        errors.append("目标值不能为空")
+        errors.append(_("目标值不能为空"))
     if not isinstance(item.get("year"), int) or not 1990 <= item["year"] <= 2100:
-        errors.append(f"目标年无效：{item.get('year')}")
+        errors.append(_("目标年无效：%(value)s") % {"value": item.get('year')})
     return errors

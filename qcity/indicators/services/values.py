@@ -15,23 +15,24 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from qcity.core import access
 from qcity.core.audit import audit_record, changed, snapshot
 from qcity.core.choices import AuditAction, Role
 from qcity.core.models import OrgUnit, User
+from qcity.core.roles import OFFICE, PROGRAMME
+from qcity.core.selectors import city_and_districts
 from qcity.core.sheets import SheetReadError, first_sheet_rows
 from qcity.core.text import normalize_number
 from qcity.core.uploads import ATTACHMENT_TYPES, XLSX_TYPES, validate_upload
 
 from .. import computed
-from ..choices import IndicatorSource, PeriodKind, ValueStatus
+from ..choices import IndicatorSource, ReportedValueStatus, ReportingPeriodKind
 from ..models import VALUE_DIGITS, Indicator, Plan, ReportedValue, ValueEvidence
 
-REPORTER_ROLES = (Role.DEPARTMENT_REPORTER, Role.DISTRICT_OFFICER, Role.LEADERSHIP_OFFICE)
-APPROVER_ROLES = (Role.LEADERSHIP_OFFICE,)
 AUDITED_FIELDS = ("value", "note", "status", "status_note")
-PERIOD_NUMBERS = {PeriodKind.YEAR: range(0, 1), PeriodKind.QUARTER: range(1, 5), PeriodKind.MONTH: range(1, 13)}
+PERIOD_NUMBERS = {ReportingPeriodKind.YEAR: range(0, 1), ReportingPeriodKind.QUARTER: range(1, 5), ReportingPeriodKind.MONTH: range(1, 13)}
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ def _require_reporter(by: User, indicator: Indicator, org_unit: OrgUnit) -> None
     """A district reports for its district; a department reporter only for indicators its department
     is responsible for; the leadership office anywhere. Refusals are audited."""
     action = f"report value of {indicator.code} for {org_unit}"
-    if not access.covers(by, org_unit, REPORTER_ROLES):
+    if not access.covers(by, org_unit, PROGRAMME):
         raise access.deny(by, action=action, obj=indicator, org_unit=org_unit)
     roles = access.roles_of(by)
     if roles & {Role.LEADERSHIP_OFFICE, Role.DISTRICT_OFFICER}:
@@ -56,7 +57,7 @@ def _require_reporter(by: User, indicator: Indicator, org_unit: OrgUnit) -> None
 
 
 def _require_approver(by: User, value: ReportedValue, action: str) -> None:
-    if not access.covers(by, value.org_unit, APPROVER_ROLES):
+    if not access.covers(by, value.org_unit, OFFICE):
         raise access.deny(by, action=action, obj=value, org_unit=value.org_unit)
 
 
@@ -68,9 +69,9 @@ def parse_value(raw) -> Decimal:
             raise ValueError(text)
         value = Decimal(text)
     except (InvalidOperation, ValueError):
-        raise ValidationError({"value": [f"数值无效：{raw!r}"]}) from None
+        raise ValidationError({"value": [_("数值无效：%(raw)s") % {"raw": repr(raw)}]}) from None
     if not value.is_finite() or abs(value) >= Decimal("1e14"):
-        raise ValidationError({"value": [f"数值无效：{raw!r}"]})
+        raise ValidationError({"value": [_("数值无效：%(raw)s") % {"raw": repr(raw)}]})
     if value and abs(value) < Decimal(1).scaleb(-VALUE_DIGITS["decimal_places"]) / 2:
         raise ValidationError({"value": [_("数值过小，按 %(places)s 位小数保存会变成 0")
                                          % {"places": VALUE_DIGITS["decimal_places"]}]})
@@ -80,24 +81,25 @@ def parse_value(raw) -> Decimal:
 def _period_errors(indicator: Indicator, period: Period) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if period.kind not in PERIOD_NUMBERS:
-        return {"period_kind": [f"周期无效：{period.kind}"]}
+        return {"period_kind": [_("周期无效：%(kind)s") % {"kind": period.kind}]}
     if period.number not in PERIOD_NUMBERS[period.kind]:
-        errors["period_number"] = [f"{PeriodKind(period.kind).label}的期次无效：{period.number}"]
+        errors["period_number"] = [_("%(label)s的期次无效：%(number)s") % {"label": ReportingPeriodKind(period.kind).label, "number": period.number}]
     today = timezone.localdate()
     first = min(indicator.plan.period_start, indicator.baseline_year or indicator.plan.period_start) - 1
     if not first <= period.year <= today.year:
-        errors["year"] = [f"年度须在 {first}–{today.year} 之间"]
+        errors["year"] = [_("年度须在 %(first)s–%(year)s 之间") % {"first": first, "year": today.year}]
     elif period.year == today.year and (
-        (period.kind == PeriodKind.MONTH and period.number > today.month)
-        or (period.kind == PeriodKind.QUARTER and (period.number - 1) * 3 + 1 > today.month)
+        (period.kind == ReportingPeriodKind.MONTH and period.number > today.month)
+        or (period.kind == ReportingPeriodKind.QUARTER and (period.number - 1) * 3 + 1 > today.month)
     ):
-        errors["period_number"] = ["不能填报尚未开始的期次"]
+        errors["period_number"] = [_("不能填报尚未开始的期次")]
     return errors
 
 
 def _value_errors(indicator: Indicator, value: Decimal) -> dict[str, list[str]]:
     if indicator.is_bounded_percentage and not Decimal(0) <= value <= Decimal(100):
-        return {"value": [f"{indicator.name}是百分比，数值须在 0–100 之间（填写 98 表示 98%），收到 {value}"]}
+        return {"value": [_("%(name)s是百分比，数值须在 0–100 之间（填写 98 表示 98%%），收到 %(value)s")
+                       % {"name": indicator.name, "value": value}]}
     return {}
 
 
@@ -119,7 +121,7 @@ def _submit(*, indicator: Indicator, org_unit: OrgUnit, period: Period, value: D
                 row = ReportedValue.objects.create(
                     indicator=indicator, org_unit=org_unit, period_kind=period.kind, year=period.year,
                     period_number=period.number, value=value, note=note, source=source,
-                    status=ValueStatus.APPROVED if source == IndicatorSource.COMPUTED else ValueStatus.SUBMITTED,
+                    status=ReportedValueStatus.APPROVED if source == IndicatorSource.COMPUTED else ReportedValueStatus.SUBMITTED,
                     submitted_by=by, submitted_at=now,
                     approved_at=now if source == IndicatorSource.COMPUTED else None,
                 )
@@ -130,12 +132,12 @@ def _submit(*, indicator: Indicator, org_unit: OrgUnit, period: Period, value: D
                          after=snapshot(row, AUDITED_FIELDS), message=f"value reported: {row.value}")
             return row, True
     if existing.is_locked and source == IndicatorSource.REPORTED:
-        raise ValidationError({"period": [f"{existing.period_label} 的数值已审定锁定；如需更正，请先由质量强市办重开"]})
+        raise ValidationError({"period": [_("%(period_label)s 的数值已审定锁定；如需更正，请先由质量强市办重开") % {"period_label": existing.period_label}]})
     before = snapshot(existing, AUDITED_FIELDS)
     existing.value, existing.note = value, note
     existing.submitted_by, existing.submitted_at = by, now
     if source == IndicatorSource.REPORTED:
-        existing.status, existing.status_note = ValueStatus.SUBMITTED, ""
+        existing.status, existing.status_note = ReportedValueStatus.SUBMITTED, ""
         existing.reviewed_by = existing.reviewed_at = existing.approved_by = existing.approved_at = None
     existing.save()
     existing.refresh_from_db(fields=["value"])  # the stored scale, so 98.2 and 98.2000 compare equal
@@ -157,7 +159,7 @@ def reported_value_report(*, indicator: Indicator, org_unit: OrgUnit, period: Pe
     """Submit a value: (the period's row, whether this report created it). A second report of the same
     period, also a concurrent twin, updates the one row (unique indicator, unit, period)."""
     if indicator.source == IndicatorSource.COMPUTED:
-        raise ValidationError({"indicator": [f"{indicator.name}由系统根据业务数据计算，不需填报"]})
+        raise ValidationError({"indicator": [_("%(name)s由系统根据业务数据计算，不需填报") % {"name": indicator.name}]})
     _require_reporter(by, indicator, org_unit)
     number = parse_value(value)
     errors = {**_period_errors(indicator, period), **_value_errors(indicator, number)}
@@ -174,13 +176,13 @@ def _transition(value: ReportedValue, *, allowed: tuple[str, ...], to: str, by: 
         row = ReportedValue.objects.select_for_update().get(pk=value.pk)
         if row.status not in allowed:
             raise ValidationError({"status": [
-                f"当前状态为「{ValueStatus(row.status).label}」，不能{verb}"]})
+                _("当前状态为「%(label)s」，不能%(verb)s") % {"label": ReportedValueStatus(row.status).label, "verb": verb}]})
         before = snapshot(row, AUDITED_FIELDS)
         now = timezone.now()
         row.status, row.status_note = to, note.strip()[:500]
-        if to == ValueStatus.REVIEWED:
+        if to == ReportedValueStatus.REVIEWED:
             row.reviewed_by, row.reviewed_at = by, now
-        elif to == ValueStatus.APPROVED:
+        elif to == ReportedValueStatus.APPROVED:
             row.approved_by, row.approved_at = by, now
         row.save()
         old, new = changed(before, snapshot(row, AUDITED_FIELDS))
@@ -191,37 +193,37 @@ def _transition(value: ReportedValue, *, allowed: tuple[str, ...], to: str, by: 
 
 def reported_value_review(*, value: ReportedValue, by: User) -> ReportedValue:
     _require_approver(by, value, "review value")
-    return _transition(value, allowed=(ValueStatus.SUBMITTED,), to=ValueStatus.REVIEWED, by=by, verb="审核")
+    return _transition(value, allowed=(ReportedValueStatus.SUBMITTED,), to=ReportedValueStatus.REVIEWED, by=by, verb=pgettext("verb", "审核"))
 
 
 def reported_value_approve(*, value: ReportedValue, by: User) -> ReportedValue:
     _require_approver(by, value, "approve value")
-    return _transition(value, allowed=(ValueStatus.REVIEWED,), to=ValueStatus.APPROVED, by=by, verb="审定")
+    return _transition(value, allowed=(ReportedValueStatus.REVIEWED,), to=ReportedValueStatus.APPROVED, by=by, verb=pgettext("verb", "审定"))
 
 
 def reported_value_return(*, value: ReportedValue, reason: str, by: User) -> ReportedValue:
     _require_approver(by, value, "return value")
     if not reason.strip():
-        raise ValidationError({"reason": ["退回须说明理由"]})
-    return _transition(value, allowed=(ValueStatus.SUBMITTED, ValueStatus.REVIEWED), to=ValueStatus.RETURNED,
-                       by=by, note=reason, verb="退回")
+        raise ValidationError({"reason": [_("退回须说明理由")]})
+    return _transition(value, allowed=(ReportedValueStatus.SUBMITTED, ReportedValueStatus.REVIEWED), to=ReportedValueStatus.RETURNED,
+                       by=by, note=reason, verb=pgettext("verb", "退回"))
 
 
 def reported_value_reopen(*, value: ReportedValue, reason: str, by: User) -> ReportedValue:
     """Unlock an approved value for a correction; the reason stays in the audit log."""
     _require_approver(by, value, "reopen value")
     if not reason.strip():
-        raise ValidationError({"reason": ["重开已审定的数值须说明理由"]})
+        raise ValidationError({"reason": [_("重开已审定的数值须说明理由")]})
     if value.source == IndicatorSource.COMPUTED:
-        raise ValidationError({"status": ["系统计算的数值不能重开，请更正业务数据"]})
-    return _transition(value, allowed=(ValueStatus.APPROVED,), to=ValueStatus.REOPENED, by=by, note=reason,
-                       verb="重开")
+        raise ValidationError({"status": [_("系统计算的数值不能重开，请更正业务数据")]})
+    return _transition(value, allowed=(ReportedValueStatus.APPROVED,), to=ReportedValueStatus.REOPENED, by=by, note=reason,
+                       verb=pgettext("verb", "重开"))
 
 
 def reported_value_evidence_attach(*, value: ReportedValue, file, by: User) -> ValueEvidence:
     _require_reporter(by, value.indicator, value.org_unit)
     if value.is_locked:
-        raise ValidationError({"file": ["数值已审定锁定，不能再补充材料"]})
+        raise ValidationError({"file": [_("数值已审定锁定，不能再补充材料")]})
     validate_upload(file, field="file", allowed=ATTACHMENT_TYPES, label=_("佐证材料"))
     with transaction.atomic():
         evidence = ValueEvidence.objects.create(reported_value=value, file=file, original_name=file.name[:200],
@@ -240,7 +242,7 @@ def computed_values_refresh(*, indicator: Indicator, year: int, org_units: list[
             result = compute(org_unit, year)
             if result is None:
                 continue
-            _submit(indicator=indicator, org_unit=org_unit, period=Period(PeriodKind.YEAR, year),
+            _submit(indicator=indicator, org_unit=org_unit, period=Period(ReportingPeriodKind.YEAR, year),
                     value=Decimal(result), note="", by=None, source=IndicatorSource.COMPUTED)
             written += 1
     return written
@@ -253,8 +255,6 @@ def computed_indicators_refresh(*, key: str, year: int) -> int:
     Each plan is refreshed for the units it is reported by (the airport zone's plan for the zone only);
     a plan with no values yet, for the city and its districts.
     """
-    from qcity.core.selectors import city_and_districts
-
     city, districts = city_and_districts()
     written = 0
     for indicator in Indicator.objects.filter(source=IndicatorSource.COMPUTED, computed_key=key).select_related("plan"):
@@ -266,16 +266,26 @@ def computed_indicators_refresh(*, key: str, year: int) -> int:
 
 # --- xlsx import --------------------------------------------------------------------------------
 
-IMPORT_HEADERS = ("指标名称", "行政单元", "年度", "周期", "期次", "数值", "说明")
-PERIOD_WORDS = {"年": PeriodKind.YEAR, "年度": PeriodKind.YEAR, "季": PeriodKind.QUARTER, "季度": PeriodKind.QUARTER,
-                "月": PeriodKind.MONTH, "月度": PeriodKind.MONTH, **{k.value: k.value for k in PeriodKind}}
+IMPORT_HEADERS = ("指标名称", "行政单元", "年度", "周期", "期次", "数值", "说明")  # i18n-ignore: sheet headings
+PERIOD_WORDS = {  # i18n-ignore: words of the Chinese import sheet
+                "年": ReportingPeriodKind.YEAR, "年度": ReportingPeriodKind.YEAR, "季": ReportingPeriodKind.QUARTER, "季度": ReportingPeriodKind.QUARTER,
+                "月": ReportingPeriodKind.MONTH, "月度": ReportingPeriodKind.MONTH, **{k.value: k.value for k in ReportingPeriodKind}}
+
+
+def _cell(value):
+    """A cell as the rows below read it: calamine gives every number as float and an empty cell as ""."""
+    if value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def _xlsx_rows(data: bytes, name: str) -> list[tuple]:
     """The sheet's rows, after the upload checks (type, zip bomb); a large file is read in a capped child."""
     validate_upload(ContentFile(data, name=name), field="file", allowed=XLSX_TYPES, label=_("xlsx 文件"))
     try:
-        return [tuple(row) for row in first_sheet_rows(data, engine="openpyxl")]
+        return [tuple(map(_cell, row)) for row in first_sheet_rows(data)]
     except SheetReadError as exc:
         if exc.reason == "unreadable":
             raise ValidationError({"file": [_("不是有效的 xlsx 文件")]}) from None
@@ -296,10 +306,10 @@ def reported_values_import_report(*, plan: Plan, data: bytes, by: User, name: st
     rows, and the API answers 201 only when a row was created."""
     rows = _xlsx_rows(data, name)
     if not rows:
-        raise ValidationError({"file": ["文件为空"]})
+        raise ValidationError({"file": [_("文件为空")]})
     header = tuple(str(c).strip() if c is not None else "" for c in rows[0][:len(IMPORT_HEADERS)])
     if header != IMPORT_HEADERS:
-        raise ValidationError({"file": [f"表头应为：{'、'.join(IMPORT_HEADERS)}；收到：{'、'.join(header)}"]})
+        raise ValidationError({"file": [_("表头应为：%(import_headers)s；收到：%(header)s") % {"import_headers": '、'.join(IMPORT_HEADERS), "header": '、'.join(header)}]})
     indicators = {i.name: i for i in plan.indicators.prefetch_related("departments").select_related("plan")}
     units = {u.name: u for u in OrgUnit.objects.all()} | {u.short_name: u for u in OrgUnit.objects.all() if u.short_name}
     errors, parsed = [], []
@@ -311,17 +321,17 @@ def reported_values_import_report(*, plan: Plan, data: bytes, by: User, name: st
         problems = []
         indicator = indicators.get(str(name or "").strip())
         if indicator is None:
-            problems.append(f"未知指标「{name}」")
+            problems.append(_("未知指标「%(name)s」") % {"name": name})
         org_unit = units.get(str(unit_name or "").strip())
         if org_unit is None:
-            problems.append(f"未知行政单元「{unit_name}」")
-        period_kind = PERIOD_WORDS.get(str(kind or "年").strip())
+            problems.append(_("未知行政单元「%(unit_name)s」") % {"unit_name": unit_name})
+        period_kind = PERIOD_WORDS.get(str(kind or "年").strip())  # i18n-ignore: sheet word
         if period_kind is None:
-            problems.append(f"周期无效「{kind}」")
+            problems.append(_("周期无效「%(kind)s」") % {"kind": kind})
         try:
             period = Period(period_kind, int(year), int(period_number or 0))
         except (TypeError, ValueError):
-            problems.append(f"年度或期次无效「{year}」「{period_number}」")
+            problems.append(_("年度或期次无效「%(year)s」「%(period_number)s」") % {"year": year, "period_number": period_number})
             period = None
         try:
             amount = parse_value(value)
@@ -332,20 +342,20 @@ def reported_values_import_report(*, plan: Plan, data: bytes, by: User, name: st
             for messages in {**_period_errors(indicator, period), **_value_errors(indicator, amount)}.values():
                 problems.extend(messages)
             if indicator.source == IndicatorSource.COMPUTED:
-                problems.append(f"{indicator.name}由系统计算，不需填报")
+                problems.append(_("%(name)s由系统计算，不需填报") % {"name": indicator.name})
         if indicator and org_unit and not problems:
             try:
                 _require_reporter(by, indicator, org_unit)
             except Exception:
-                problems.append(f"无权填报{org_unit}的「{indicator.name}」")
+                problems.append(_("无权填报%(org_unit)s的「%(name)s」") % {"org_unit": org_unit, "name": indicator.name})
         if problems:
-            errors.append(f"第 {number} 行：" + "；".join(problems))
+            errors.append(_("第 %(row)s 行：%(problems)s") % {"row": number, "problems": "；".join(problems)})
         else:
             parsed.append((indicator, org_unit, period, amount, str(note or "")[:500]))
     if errors:
         raise ValidationError({"file": errors})
     if not parsed:
-        raise ValidationError({"file": ["文件中没有数据行"]})
+        raise ValidationError({"file": [_("文件中没有数据行")]})
     created = 0
     with transaction.atomic():
         for indicator, org_unit, period, amount, note in parsed:

@@ -2,17 +2,21 @@ from decimal import Decimal
 
 import pytest
 
-from qcity.indicators.choices import Comparator, Domain, PeriodKind, ValueStatus
-from qcity.indicators.models import ReportedValue
+from qcity.indicators.choices import (
+    IndicatorComparator,
+    IndicatorDomain,
+    ReportedValueStatus,
+    ReportingPeriodKind,
+)
 from qcity.indicators.quality_index import quality_index, quality_index_trend
-from qcity.indicators.tests.factories import IndicatorFactory, PlanFactory
+from qcity.indicators.tests.factories import IndicatorFactory, PlanFactory, ReportedValueFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def _value(indicator, unit, year, value, status=ValueStatus.APPROVED):
-    return ReportedValue.objects.create(indicator=indicator, org_unit=unit, period_kind=PeriodKind.YEAR, year=year,
-                                        value=Decimal(value), status=status)
+def _value(indicator, unit, year, value, status=ReportedValueStatus.APPROVED):
+    return ReportedValueFactory(indicator=indicator, org_unit=unit, period_kind=ReportingPeriodKind.YEAR, year=year,
+                                value=Decimal(value), status=status)
 
 
 @pytest.fixture
@@ -22,9 +26,9 @@ def plan():
 
 def test_sub_index_is_the_mean_attainment_of_its_domain_and_total_the_mean_of_groups(plan, district):
     # given two product indicators (one met, one at half its target) and one service indicator met
-    met = IndicatorFactory(plan=plan, domain=Domain.PRODUCT, target=90)
-    half = IndicatorFactory(plan=plan, domain=Domain.PRODUCT, target=80)
-    service = IndicatorFactory(plan=plan, domain=Domain.SERVICE, target=50)
+    met = IndicatorFactory(plan=plan, domain=IndicatorDomain.PRODUCT, target=90)
+    half = IndicatorFactory(plan=plan, domain=IndicatorDomain.PRODUCT, target=80)
+    service = IndicatorFactory(plan=plan, domain=IndicatorDomain.SERVICE, target=50)
     _value(met, district, 2025, "95")
     _value(half, district, 2025, "40")
     _value(service, district, 2025, "50")
@@ -41,7 +45,7 @@ def test_sub_index_is_the_mean_attainment_of_its_domain_and_total_the_mean_of_gr
 
 def test_lower_is_better_indicator_scores_goal_over_actual(plan, district):
     # given an accident rate that must stay ≤ 2 and is 4
-    rate = IndicatorFactory(plan=plan, domain=Domain.ENGINEERING, comparator=Comparator.AT_MOST, target=2)
+    rate = IndicatorFactory(plan=plan, domain=IndicatorDomain.ENGINEERING, comparator=IndicatorComparator.AT_MOST, target=2)
     _value(rate, district, 2025, "4")
 
     [row] = quality_index(year=2025, org_units=[district], plan=plan)
@@ -50,8 +54,8 @@ def test_lower_is_better_indicator_scores_goal_over_actual(plan, district):
 
 
 def test_other_domains_count_only_in_the_total(plan, district):
-    product = IndicatorFactory(plan=plan, domain=Domain.PRODUCT, target=100)
-    brand = IndicatorFactory(plan=plan, domain=Domain.BRAND_IP, target=10)
+    product = IndicatorFactory(plan=plan, domain=IndicatorDomain.PRODUCT, target=100)
+    brand = IndicatorFactory(plan=plan, domain=IndicatorDomain.BRAND_IP, target=10)
     _value(product, district, 2025, "100")
     _value(brand, district, 2025, "0")
 
@@ -62,8 +66,8 @@ def test_other_domains_count_only_in_the_total(plan, district):
 
 
 def test_no_approved_data_gives_none_everywhere(plan, district, city):
-    indicator = IndicatorFactory(plan=plan, domain=Domain.PRODUCT, target=90)
-    _value(indicator, district, 2025, "95", status=ValueStatus.SUBMITTED)  # not approved: does not count
+    indicator = IndicatorFactory(plan=plan, domain=IndicatorDomain.PRODUCT, target=90)
+    _value(indicator, district, 2025, "95", status=ReportedValueStatus.SUBMITTED)  # not approved: does not count
 
     rows = quality_index(year=2025, org_units=[district, city], plan=plan)
 
@@ -74,8 +78,8 @@ def test_no_approved_data_gives_none_everywhere(plan, district, city):
 def test_without_plan_every_plan_covering_the_year_counts(district):
     old = PlanFactory(period_start=2014, period_end=2017)
     current = PlanFactory(period_start=2021, period_end=2025)
-    _value(IndicatorFactory(plan=old, domain=Domain.PRODUCT, target=100), district, 2024, "0")
-    _value(IndicatorFactory(plan=current, domain=Domain.PRODUCT, target=100), district, 2024, "100")
+    _value(IndicatorFactory(plan=old, domain=IndicatorDomain.PRODUCT, target=100), district, 2024, "0")
+    _value(IndicatorFactory(plan=current, domain=IndicatorDomain.PRODUCT, target=100), district, 2024, "100")
 
     [row] = quality_index(year=2024, org_units=[district])
 
@@ -83,7 +87,7 @@ def test_without_plan_every_plan_covering_the_year_counts(district):
 
 
 def test_trend_has_one_row_per_year(plan, district, django_assert_max_num_queries):
-    indicator = IndicatorFactory(plan=plan, domain=Domain.SERVICE, target=100)
+    indicator = IndicatorFactory(plan=plan, domain=IndicatorDomain.SERVICE, target=100)
     _value(indicator, district, 2023, "50")
     _value(indicator, district, 2024, "100")
 
@@ -96,18 +100,18 @@ def test_trend_has_one_row_per_year(plan, district, django_assert_max_num_querie
 
 def test_cumulative_counts_sum_the_plan_years_and_months_where_no_annual_value_exists(plan, district, city):
     # given a cumulative count with a year before the plan, annual values, and months where no annual value exists
-    from qcity.indicators.choices import Accumulation
+    from qcity.indicators.choices import IndicatorAccumulation
     from qcity.indicators.selectors import indicator_list, indicator_statuses
 
-    count = IndicatorFactory(plan=plan, domain=Domain.PRODUCT, accumulation=Accumulation.CUMULATIVE, target=100)
-    level = IndicatorFactory(plan=plan, domain=Domain.PRODUCT, target=90)
+    count = IndicatorFactory(plan=plan, domain=IndicatorDomain.PRODUCT, accumulation=IndicatorAccumulation.CUMULATIVE, target=100)
+    level = IndicatorFactory(plan=plan, domain=IndicatorDomain.PRODUCT, target=90)
     _value(count, district, 2020, "50")  # before the plan: not counted
     _value(count, district, 2021, "30")
     for month in (1, 2, 3):
-        ReportedValue.objects.create(indicator=count, org_unit=district, period_kind=PeriodKind.MONTH, year=2022,
-                                     period_number=month, value=Decimal("7.5"), status=ValueStatus.APPROVED)
-    ReportedValue.objects.create(indicator=count, org_unit=city, period_kind=PeriodKind.QUARTER, year=2022,
-                                 period_number=1, value=Decimal("12"), status=ValueStatus.APPROVED)
+        ReportedValueFactory(indicator=count, org_unit=district, period_kind=ReportingPeriodKind.MONTH, year=2022,
+                             period_number=month, value=Decimal("7.5"), status=ReportedValueStatus.APPROVED)
+    ReportedValueFactory(indicator=count, org_unit=city, period_kind=ReportingPeriodKind.QUARTER, year=2022,
+                         period_number=1, value=Decimal("12"), status=ReportedValueStatus.APPROVED)
     _value(level, district, 2022, "80")
     indicators = list(indicator_list(plan=plan))
 

@@ -4,14 +4,14 @@ from decimal import Decimal as D
 
 import pytest
 
-from qcity.indicators.choices import Accumulation, Comparator, TargetStatus
+from qcity.indicators.choices import IndicatorAccumulation, IndicatorComparator, TargetStatus
 from qcity.indicators.status import Milestone, milestone_for, target_status
 
 M2025 = [Milestone(2025, D(98))]
 
 
-def status(actual, *, year=2023, comparator=Comparator.AT_LEAST, milestones=M2025, start=(2020, D(90)),
-           accumulation=Accumulation.LEVEL):
+def status(actual, *, year=2023, comparator=IndicatorComparator.AT_LEAST, milestones=M2025, start=(2020, D(90)),
+           accumulation=IndicatorAccumulation.LEVEL):
     return target_status(comparator=comparator, accumulation=accumulation, milestones=milestones, year=year,
                          actual=None if actual is None else D(str(actual)), start=start, plan_start=2021)
 
@@ -43,7 +43,7 @@ def test_no_value_is_no_data():
 
 def test_at_most_targets_move_downwards():
     # failure rate from 8 % (2020) to at most 5 % (2025): 2023 expects 6.2
-    kwargs = {"comparator": Comparator.AT_MOST, "milestones": [Milestone(2025, D(5))], "start": (2020, D(8))}
+    kwargs = {"comparator": IndicatorComparator.AT_MOST, "milestones": [Milestone(2025, D(5))], "start": (2020, D(8))}
     assert status(4.9, **kwargs).status == TargetStatus.ACHIEVED
     assert status(6.0, **kwargs).status == TargetStatus.ON_TRACK
     assert status(6.4, **kwargs).status == TargetStatus.AT_RISK
@@ -51,7 +51,7 @@ def test_at_most_targets_move_downwards():
 
 
 def test_range_is_met_inside_and_chased_from_either_side():
-    kwargs = {"comparator": Comparator.RANGE, "milestones": [Milestone(2025, None, D(5), D(7))], "start": (2020, D(0))}
+    kwargs = {"comparator": IndicatorComparator.RANGE, "milestones": [Milestone(2025, None, D(5), D(7))], "start": (2020, D(0))}
     assert status(6, **kwargs).status == TargetStatus.ACHIEVED
     assert status(3.5, **kwargs).status == TargetStatus.ON_TRACK  # line to 5: expects 3 in 2023
     assert status(8, year=2025, **kwargs).status == TargetStatus.OFF_TRACK
@@ -59,7 +59,7 @@ def test_range_is_met_inside_and_chased_from_either_side():
 
 def test_cumulative_counts_start_from_zero_at_the_plan_start():
     # 50 new products by 2025, counted from 2021: 2023 expects 30
-    kwargs = {"accumulation": Accumulation.CUMULATIVE, "milestones": [Milestone(2025, D(50))], "start": None}
+    kwargs = {"accumulation": IndicatorAccumulation.CUMULATIVE, "milestones": [Milestone(2025, D(50))], "start": None}
     assert status(31, **kwargs).status == TargetStatus.ON_TRACK
     assert status(24, **kwargs).status == TargetStatus.OFF_TRACK
     assert status(28, **kwargs).status == TargetStatus.AT_RISK
@@ -78,9 +78,9 @@ def test_the_next_milestone_applies_then_the_last_one():
 
 
 @pytest.mark.parametrize(("comparator", "goal", "actual", "expected"), [
-    (Comparator.AT_LEAST, 98, 49, "0.5"),
-    (Comparator.AT_MOST, 5, 10, "0.5"),
-    (Comparator.AT_LEAST, 98, 99, "1"),
+    (IndicatorComparator.AT_LEAST, 98, 49, "0.5"),
+    (IndicatorComparator.AT_MOST, 5, 10, "0.5"),
+    (IndicatorComparator.AT_LEAST, 98, 99, "1"),
 ])
 def test_attainment_is_the_share_of_the_way_capped_at_one(comparator, goal, actual, expected):
     result = status(actual, comparator=comparator, milestones=[Milestone(2025, D(goal))], start=None)

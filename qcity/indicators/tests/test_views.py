@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from qcity.core.choices import Role
-from qcity.indicators.choices import PeriodKind, ValueStatus
+from qcity.indicators.choices import ReportedValueStatus, ReportingPeriodKind
 from qcity.indicators.models import ReportedValue
 from qcity.indicators.services import plans_load_builtin, reported_value_submit
 from qcity.indicators.services.values import Period
@@ -55,14 +55,14 @@ def test_value_form_reports_a_percentage_error_with_400(client_for, make_user, d
 @pytest.mark.django_db
 def test_office_reviews_and_approves_from_the_queue_with_htmx(client_for, make_user, district):
     indicator = IndicatorFactory()
-    value = reported_value_submit(indicator=indicator, org_unit=district, period=Period(PeriodKind.YEAR, 2024),
+    value = reported_value_submit(indicator=indicator, org_unit=district, period=Period(ReportingPeriodKind.YEAR, 2024),
                                   value="98.5", by=make_user(Role.DISTRICT_OFFICER, district))
     client = client_for(make_user(Role.LEADERSHIP_OFFICE))
     for action in ("review", "approve"):
         response = client.post(reverse("indicators:value-transition", args=[value.pk, action]), HTTP_HX_REQUEST="true")
         assert response.status_code == 200
     value.refresh_from_db()
-    assert value.status == ValueStatus.APPROVED
+    assert value.status == ReportedValueStatus.APPROVED
     response = client.post(reverse("indicators:value-transition", args=[value.pk, "approve"]), HTTP_HX_REQUEST="true")
     assert response.status_code == 400
 
@@ -73,6 +73,18 @@ def test_status_board_ranks_districts(client_for, make_user):
     response = client_for(make_user(Role.LEADERSHIP_OFFICE)).get(reverse("indicators:status"), {"year": 2024})
     assert response.status_code == 200
     assert len(response.context["ranking"]) >= 16
+
+
+@pytest.mark.django_db
+def test_an_inspector_outside_the_programme_sees_the_citys_progress(client_for, make_user):
+    # given an inspector, who reports no values but may open the status board
+    plans_load_builtin()
+    # when they open it
+    response = client_for(make_user(Role.INSPECTOR)).get(reverse("indicators:status"), {"year": 2024})
+    # then they see the city's statuses, not an error
+    assert response.status_code == 200
+    assert response.context["unit"].parent_id is None
+    assert [unit.pk for unit in response.context["units"]] == [response.context["unit"].pk]
 
 
 @pytest.mark.django_db
@@ -126,7 +138,7 @@ def test_api_attaches_evidence_until_the_value_is_approved(client_for, make_user
     settings.MEDIA_ROOT = tmp_path
     officer = make_user(Role.DISTRICT_OFFICER, district)
     value = reported_value_submit(indicator=IndicatorFactory(), org_unit=district,
-                                  period=Period(PeriodKind.YEAR, 2024), value="98", by=officer)
+                                  period=Period(ReportingPeriodKind.YEAR, 2024), value="98", by=officer)
     client = client_for(officer)
     url = f"/api/reported-values/{value.pk}/evidence/"
     response = client.post(url, {"file": SimpleUploadedFile("统计表.pdf", b"%PDF-1.4 test")})
@@ -146,7 +158,7 @@ def test_evidence_downloads_only_within_the_users_scope(client_for, make_user, d
     settings.MEDIA_ROOT = tmp_path
     officer = make_user(Role.DISTRICT_OFFICER, district)
     value = reported_value_submit(indicator=IndicatorFactory(), org_unit=district,
-                                  period=Period(PeriodKind.YEAR, 2024), value="98", by=officer)
+                                  period=Period(ReportingPeriodKind.YEAR, 2024), value="98", by=officer)
     evidence = reported_value_evidence_attach(value=value, file=SimpleUploadedFile("表.xlsx", xlsx_bytes()), by=officer)
     url = reverse("indicators:evidence-download", args=[evidence.pk])
     # the reporter gets an attachment the browser may neither sniff nor run
@@ -171,7 +183,7 @@ def test_evidence_download_sends_an_anonymous_visitor_to_the_login_page(client, 
     settings.MEDIA_ROOT = tmp_path
     officer = make_user(Role.DISTRICT_OFFICER, district)
     value = reported_value_submit(indicator=IndicatorFactory(), org_unit=district,
-                                  period=Period(PeriodKind.YEAR, 2024), value="98", by=officer)
+                                  period=Period(ReportingPeriodKind.YEAR, 2024), value="98", by=officer)
     evidence = reported_value_evidence_attach(value=value, file=SimpleUploadedFile("a.pdf", b"%PDF-1.7\n"), by=officer)
     response = client.get(reverse("indicators:evidence-download", args=[evidence.pk]))
     assert response.status_code == 302 and "login" in response["Location"]
@@ -192,7 +204,7 @@ def test_api_refuses_html_executable_empty_or_disguised_evidence(client_for, mak
     settings.MEDIA_ROOT = tmp_path
     officer = make_user(Role.DISTRICT_OFFICER, district)
     value = reported_value_submit(indicator=IndicatorFactory(), org_unit=district,
-                                  period=Period(PeriodKind.YEAR, 2024), value="98", by=officer)
+                                  period=Period(ReportingPeriodKind.YEAR, 2024), value="98", by=officer)
     response = client_for(officer).post(f"/api/reported-values/{value.pk}/evidence/",
                                         {"file": SimpleUploadedFile(name, content)})
     assert response.status_code == 400 and response.json()["file"][0].startswith("佐证材料：")
@@ -217,7 +229,7 @@ def test_reported_values_import_refuses_a_zip_bomb_before_reading_it(client_for,
     import openpyxl
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from qcity.core.tests.test_uploads import bomb_xlsx
+    from qcity.core.tests.uploads import bomb_xlsx
 
     def never(*args, **kwargs):
         raise AssertionError("openpyxl was asked to read the bomb")

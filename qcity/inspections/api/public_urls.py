@@ -7,8 +7,8 @@ from . import views
 urlpatterns = [
     path("public/inspection-results/", views.PublicInspectionResultListApi.as_view(),
          name="api-public-inspection-results"),
-    path("public/inspection-draws/", views.PublicDrawListApi.as_view(), name="api-public-draws"),
-    path("public/inspection-draws/<int:pk>/", views.PublicDrawRecordApi.as_view(), name="api-public-draw-record"),
-    path("public/inspection-draws/<int:pk>/verify/", views.PublicDrawVerifyApi.as_view(),
+    path("public/draws/", views.PublicDrawListApi.as_view(), name="api-public-draws"),
+    path("public/draws/<int:pk>/", views.PublicDrawRecordApi.as_view(), name="api-public-draw-record"),
+    path("public/draws/<int:pk>/verify/", views.PublicDrawVerifyApi.as_view(),
          name="api-public-draw-verify"),
 ]

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from qcity.core.api.serializers import ProvisionalField
@@ -10,7 +11,7 @@ from qcity.core.fields import (
 )
 from qcity.core.models import Department, OrgUnit, User
 from qcity.enterprises.models import Enterprise
-from qcity.inspections.choices import Outcome
+from qcity.inspections.choices import InspectionOutcome
 from qcity.inspections.models import (
     Draw,
     DrawnTarget,
@@ -177,7 +178,7 @@ class InspectionPlanInputSerializer(serializers.Serializer):
         for name in ("ratios", "counts"):
             unknown = set(data.get(name, {})) - {"a", "b", "c", "d"}
             if unknown:
-                raise serializers.ValidationError({name: [f"未知的信用风险分类：{', '.join(sorted(unknown))}"]})
+                raise serializers.ValidationError({name: [_("未知的信用风险分类：%(unknown)s") % {"unknown": ', '.join(sorted(unknown))}]})
         return data
 
 
@@ -234,7 +235,7 @@ class InspectionResultSerializer(serializers.ModelSerializer):
 class InspectionResultInputSerializer(serializers.Serializer):
     enterprise = serializers.SlugRelatedField(slug_field="uscc", queryset=Enterprise.objects.all())
     item = serializers.SlugRelatedField(slug_field="code", queryset=InspectionItem.objects.all())
-    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    outcome = serializers.ChoiceField(choices=InspectionOutcome.choices)
     findings = serializers.CharField(required=False, allow_blank=True)
     inspected_on = BoundedDateField()
     is_case_lead = serializers.BooleanField(required=False, default=False)

@@ -1,8 +1,9 @@
 """The inspections API: the same selectors, services and roles as the pages."""
 
-from django.http import HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiTypes, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
@@ -10,25 +11,32 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from qcity.core import access
 from qcity.core.choices import Role
+from qcity.core.downloads import attachment_response
 from qcity.core.permissions import HasRole
+from qcity.core.roles import (
+    MARKET_MANAGERS,
+    MARKET_MANAGERS_AND_AUDITOR,
+    MARKET_OFFICERS,
+    MARKET_OFFICERS_AND_AUDITOR,
+)
 from qcity.inspections import selectors, services
 from qcity.inspections.draw import canonical_bytes
 from qcity.inspections.filters import InspectionResultFilter, PublicResultFilter
 from qcity.inspections.models import DrawnTarget, InspectionResult, InspectorConflict, PoolSnapshot
 from qcity.inspections.records import draw_record, draw_verify
-from qcity.inspections.selectors import MANAGER_ROLES, SNAPSHOT_ROLES, VIEWER_ROLES
 
 from . import serializers as s
 
 
 class _ReadViewersWriteManagers:
     permission_classes = [HasRole]
-    read_roles = VIEWER_ROLES
+    read_roles = MARKET_OFFICERS
 
     @property
     def required_roles(self):
-        return self.read_roles if self.request.method in ("GET", "HEAD", "OPTIONS") else MANAGER_ROLES
+        return self.read_roles if self.request.method in ("GET", "HEAD", "OPTIONS") else MARKET_MANAGERS
 
 
 def _today_context(view):
@@ -70,7 +78,7 @@ class InspectionItemDetailApi(_ReadViewersWriteManagers, generics.RetrieveAPIVie
 
 class InspectionItemPublishApi(APIView):
     permission_classes = [HasRole]
-    required_roles = MANAGER_ROLES
+    required_roles = MARKET_MANAGERS
 
     @extend_schema(request=None, responses=s.InspectionItemSerializer)
     def post(self, request, pk):
@@ -84,7 +92,7 @@ class InspectionItemPublishApi(APIView):
 class InspectorListApi(_ReadViewersWriteManagers, generics.ListAPIView):
     """The inspector directory (执法检查人员名录库) of the caller's units."""
 
-    read_roles = MANAGER_ROLES
+    read_roles = MARKET_MANAGERS
     serializer_class = s.InspectorSerializer
 
     def get_queryset(self):
@@ -100,7 +108,7 @@ class InspectorListApi(_ReadViewersWriteManagers, generics.ListAPIView):
 
 
 class InspectorDetailApi(_ReadViewersWriteManagers, generics.RetrieveAPIView):
-    read_roles = MANAGER_ROLES
+    read_roles = MARKET_MANAGERS
     serializer_class = s.InspectorSerializer
 
     def get_object(self):
@@ -118,7 +126,7 @@ class InspectorConflictListApi(generics.ListAPIView):
     """Declared conflicts (回避); POST declares one: the inspector themself or an officer of their unit."""
 
     permission_classes = [HasRole]
-    required_roles = VIEWER_ROLES
+    required_roles = MARKET_OFFICERS
     serializer_class = s.InspectorConflictSerializer
 
     def get_queryset(self):
@@ -136,7 +144,7 @@ class InspectorConflictListApi(generics.ListAPIView):
         inspector = (selectors.inspector_list(user=request.user).filter(pk=values["inspector"]).first()
                      or selectors.inspector_list().filter(pk=values["inspector"], user=request.user).first())
         if inspector is None:
-            raise ValidationError({"inspector": ["执法检查人员不存在"]})
+            raise ValidationError({"inspector": [_("执法检查人员不存在")]})
         conflict = services.conflict_declare(inspector=inspector, enterprise=values["enterprise"],
                                              reason=values["reason"], by=request.user)
         return Response(s.InspectorConflictSerializer(conflict).data, status=status.HTTP_201_CREATED)
@@ -144,7 +152,7 @@ class InspectorConflictListApi(generics.ListAPIView):
 
 class InspectorConflictDetailApi(APIView):
     permission_classes = [HasRole]
-    required_roles = MANAGER_ROLES
+    required_roles = MARKET_MANAGERS
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request, pk):
@@ -159,7 +167,7 @@ class InspectorConflictDetailApi(APIView):
 class TargetPoolListApi(_ReadViewersWriteManagers, generics.ListAPIView):
     """Target pools (检查对象名录库) built from the enterprise registry by filters."""
 
-    read_roles = MANAGER_ROLES
+    read_roles = MARKET_MANAGERS
     serializer_class = s.TargetPoolSerializer
 
     def get_queryset(self):
@@ -175,7 +183,7 @@ class TargetPoolListApi(_ReadViewersWriteManagers, generics.ListAPIView):
 
 class TargetPoolDetailApi(generics.RetrieveAPIView):
     permission_classes = [HasRole]
-    required_roles = MANAGER_ROLES
+    required_roles = MARKET_MANAGERS
     serializer_class = s.TargetPoolSerializer
 
     def get_object(self):
@@ -186,7 +194,7 @@ class TargetPoolBuildApi(APIView):
     """Freeze the pool's members and their credit classes into a new snapshot (what draws use)."""
 
     permission_classes = [HasRole]
-    required_roles = MANAGER_ROLES
+    required_roles = MARKET_MANAGERS
 
     @extend_schema(request=None, responses={201: s.PoolSnapshotSerializer})
     def post(self, request, pk):
@@ -199,16 +207,14 @@ class PoolSnapshotDownloadApi(APIView):
     officers of the pool's unit and the audit administrator only."""
 
     permission_classes = [HasRole]
-    required_roles = SNAPSHOT_ROLES
+    required_roles = MARKET_MANAGERS_AND_AUDITOR
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request, pk):
-        scope = selectors.unit_scope(request.user, SNAPSHOT_ROLES, "pool__org_unit")
-        queryset = PoolSnapshot.objects.all() if scope is None else PoolSnapshot.objects.filter(scope)
+        queryset = access.scope_filter(PoolSnapshot.objects.all(), user=request.user,
+                                       roles=MARKET_MANAGERS_AND_AUDITOR, field="pool__org_unit")
         snapshot = get_object_or_404(queryset, pk=pk)
-        response = HttpResponse(canonical_bytes(bytes(snapshot.data)), content_type="application/octet-stream")
-        response["Content-Disposition"] = f'attachment; filename="pool-snapshot-{snapshot.sha256[:16]}.bin"'
-        return response
+        return attachment_response(canonical_bytes(bytes(snapshot.data)), f"pool-snapshot-{snapshot.sha256[:16]}.bin")
 
 
 # --- plans and draws ------------------------------------------------------------------------------------------
@@ -220,7 +226,7 @@ class InspectionPlanListApi(_ReadViewersWriteManagers, generics.ListAPIView):
     serializer_class = s.InspectionPlanSerializer
 
     def get_queryset(self):
-        return selectors.plan_list(user=self.request.user)
+        return selectors.inspection_plan_list(user=self.request.user)
 
     @extend_schema(request=s.InspectionPlanInputSerializer, responses={201: s.InspectionPlanSerializer})
     def post(self, request):
@@ -229,31 +235,31 @@ class InspectionPlanListApi(_ReadViewersWriteManagers, generics.ListAPIView):
         values = dict(data.validated_data)
         pool = selectors.pool_list(user=request.user).filter(pk=values.pop("pool")).first()
         if pool is None:
-            raise ValidationError({"pool": ["名录库不存在"]})
+            raise ValidationError({"pool": [_("名录库不存在")]})
         items = [(row["item"], row["ratio"]) for row in values.pop("items")]
-        plan = services.plan_create(by=request.user, pool=pool, items=items, **values)
-        return Response(s.InspectionPlanSerializer(selectors.plan_list().get(pk=plan.pk)).data,
+        plan = services.inspection_plan_create(by=request.user, pool=pool, items=items, **values)
+        return Response(s.InspectionPlanSerializer(selectors.inspection_plan_list().get(pk=plan.pk)).data,
                         status=status.HTTP_201_CREATED)
 
 
 class InspectionPlanDetailApi(generics.RetrieveAPIView):
     permission_classes = [HasRole]
-    required_roles = VIEWER_ROLES
+    required_roles = MARKET_OFFICERS
     serializer_class = s.InspectionPlanSerializer
 
     def get_object(self):
-        return selectors.plan_get(user=self.request.user, pk=self.kwargs["pk"])
+        return selectors.inspection_plan_get(user=self.request.user, pk=self.kwargs["pk"])
 
 
 class InspectionPlanDrawApi(APIView):
     """Draw the plan's targets, items and inspectors (once; a concurrent second draw gets 400)."""
 
     permission_classes = [HasRole]
-    required_roles = MANAGER_ROLES
+    required_roles = MARKET_MANAGERS
 
     @extend_schema(request=None, responses={201: s.DrawSerializer})
     def post(self, request, pk):
-        draw = services.draw_run(plan=selectors.plan_get(user=request.user, pk=pk), by=request.user)
+        draw = services.draw_run(plan=selectors.inspection_plan_get(user=request.user, pk=pk), by=request.user)
         return Response(s.DrawSerializer(draw).data, status=status.HTTP_201_CREATED)
 
 
@@ -261,7 +267,7 @@ class InspectionPlanTargetsApi(generics.ListAPIView):
     """The plan's drawn targets with their inspectors (an inspector sees the ones assigned to them)."""
 
     permission_classes = [HasRole]
-    required_roles = VIEWER_ROLES
+    required_roles = MARKET_OFFICERS
     serializer_class = s.DrawnTargetSerializer
 
     def get_queryset(self):
@@ -274,7 +280,7 @@ class InspectionPlanResultsApi(generics.ListAPIView):
     """The plan's results; POST enters one for a drawn enterprise (by credit code) and item (by code)."""
 
     permission_classes = [HasRole]
-    required_roles = VIEWER_ROLES
+    required_roles = MARKET_OFFICERS
     serializer_class = s.InspectionResultSerializer
 
     def get_queryset(self):
@@ -287,7 +293,7 @@ class InspectionPlanResultsApi(generics.ListAPIView):
 
     @extend_schema(request=s.InspectionResultInputSerializer, responses={201: s.InspectionResultSerializer})
     def post(self, request, pk):
-        plan = selectors.plan_get(user=request.user, pk=pk) if selectors.plan_list(user=request.user).filter(
+        plan = selectors.inspection_plan_get(user=request.user, pk=pk) if selectors.inspection_plan_list(user=request.user).filter(
             pk=pk).exists() else _assigned_plan(request.user, pk)
         data = s.InspectionResultInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -300,29 +306,27 @@ def _assigned_plan(user, pk):
     """An inspector of another unit drawn for a target of this plan may still enter its results."""
     target = selectors.target_list(user=user).filter(draw__plan_id=pk).select_related("draw__plan").first()
     if target is None:
-        from django.http import Http404
-
         raise Http404
     return target.draw.plan
 
 
 class InspectionPlanPublishResultsApi(APIView):
     permission_classes = [HasRole]
-    required_roles = MANAGER_ROLES
+    required_roles = MARKET_MANAGERS
 
     @extend_schema(request=s.InspectionPublishInputSerializer,
                    responses={200: OpenApiTypes.OBJECT})
     def post(self, request, pk):
         data = s.InspectionPublishInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        count = services.plan_results_publish(plan=selectors.plan_get(user=request.user, pk=pk), by=request.user,
+        count = services.plan_results_publish(plan=selectors.inspection_plan_get(user=request.user, pk=pk), by=request.user,
                                               on=data.validated_data.get("published_on"))
         return Response({"published": count})
 
 
 class DrawDetailApi(generics.RetrieveAPIView):
     permission_classes = [HasRole]
-    required_roles = VIEWER_ROLES
+    required_roles = MARKET_OFFICERS
     serializer_class = s.DrawSerializer
 
     def get_object(self):
@@ -334,11 +338,11 @@ class DrawRecordApi(APIView):
     officers in scope and the audit administrator; `?public=1` gives the public form."""
 
     permission_classes = [HasRole]
-    required_roles = SNAPSHOT_ROLES
+    required_roles = MARKET_MANAGERS_AND_AUDITOR
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request, pk):
-        draw = selectors.draw_get(user=request.user, pk=pk, roles=SNAPSHOT_ROLES)
+        draw = selectors.draw_get(user=request.user, pk=pk, roles=MARKET_MANAGERS_AND_AUDITOR)
         return Response(draw_record(draw, full=request.query_params.get("public") != "1"))
 
 
@@ -346,7 +350,7 @@ class DrawVerifyApi(APIView):
     """Re-run the draw from its stored record and snapshot and compare (the record's own check)."""
 
     permission_classes = [HasRole]
-    required_roles = (*VIEWER_ROLES, Role.AUDIT_ADMIN)
+    required_roles = MARKET_OFFICERS_AND_AUDITOR
 
     @extend_schema(responses=s.VerificationSerializer)
     def get(self, request, pk):
@@ -356,7 +360,7 @@ class DrawVerifyApi(APIView):
 
 class DrawPublishApi(APIView):
     permission_classes = [HasRole]
-    required_roles = MANAGER_ROLES
+    required_roles = MARKET_MANAGERS
 
     @extend_schema(request=s.InspectionPublishInputSerializer, responses=s.DrawSerializer)
     def post(self, request, pk):
@@ -374,7 +378,7 @@ class InspectionResultListApi(generics.ListAPIView):
     """Results in scope. Filters: plan, outcome, published=yes|no, overdue=yes|no, case_lead=yes|no."""
 
     permission_classes = [HasRole]
-    required_roles = VIEWER_ROLES
+    required_roles = MARKET_OFFICERS
     serializer_class = s.InspectionResultSerializer
     filterset_class = InspectionResultFilter
 
@@ -389,7 +393,7 @@ class InspectionResultListApi(generics.ListAPIView):
 
 class _ResultAction(APIView):
     permission_classes = [HasRole]
-    required_roles = MANAGER_ROLES
+    required_roles = MARKET_MANAGERS
 
     def get_result(self, pk):
         return get_object_or_404(selectors.result_list(user=self.request.user), pk=pk)
@@ -478,5 +482,3 @@ class PublicDrawVerifyApi(APIView):
     @extend_schema(responses=s.VerificationSerializer)
     def get(self, request, pk):
         return Response(draw_verify(get_object_or_404(selectors.draw_published_list(), pk=pk)).as_dict())
-
-

@@ -13,7 +13,7 @@ from .directories import (
     pool_enterprises,
     pool_snapshot_build,
 )
-from .plans import MIN_INSPECTORS, draw_publish, draw_run, plan_create, plan_sample_sizes
+from .plans import MIN_INSPECTORS, draw_publish, draw_run, inspection_plan_create, plan_sample_sizes
 from .results import (
     PUBLICATION_DURATION,
     plan_results_publish,
@@ -34,7 +34,7 @@ __all__ = [
     "item_create",
     "item_publish",
     "item_update",
-    "plan_create",
+    "inspection_plan_create",
     "plan_results_publish",
     "plan_sample_sizes",
     "pool_create",

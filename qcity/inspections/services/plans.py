@@ -11,14 +11,17 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from qcity.core.access import require_scope
 from qcity.core.audit import audit_record, snapshot
 from qcity.core.choices import AuditAction, Role
 from qcity.core.models import OrgUnit, RoleAssignment, User
+from qcity.core.roles import MARKET_MANAGERS
 from qcity.enterprises.models import Enterprise
 
 from .. import draw as algorithm
-from ..choices import PlanStatus, Stratum
+from ..choices import DrawStratum, InspectionPlanStatus
 from ..models import (
     Assignment,
     Draw,
@@ -30,7 +33,6 @@ from ..models import (
     PlanItem,
     TargetPool,
 )
-from .directories import require_manager
 
 MIN_INSPECTORS = 2  # DOMAIN §5: at least two inspectors per inspection
 BATCH = 5_000
@@ -41,54 +43,54 @@ def _percent(value, field: str, errors: dict) -> Decimal:
     try:
         number = Decimal(str(value if value is not None else 0))
     except InvalidOperation:
-        errors.setdefault(field, []).append("须为0到100之间的数")
+        errors.setdefault(field, []).append(_("须为0到100之间的数"))
         return Decimal(0)
     if not Decimal(0) <= number <= HUNDRED:
-        errors.setdefault(field, []).append("须为0到100之间的数")
+        errors.setdefault(field, []).append(_("须为0到100之间的数"))
     return number
 
 
-def plan_create(*, by: User | None, name: str, org_unit: OrgUnit, year: int, period_start: datetime.date,
+def inspection_plan_create(*, by: User | None, name: str, org_unit: OrgUnit, year: int, period_start: datetime.date,
                 period_end: datetime.date, pool: TargetPool, items: Sequence[tuple[InspectionItem, Decimal]],
                 ratios: dict[str, Decimal] | None = None, counts: dict[str, int | None] | None = None,
                 inspectors_per_target: int = MIN_INSPECTORS) -> InspectionPlan:
     """`ratios`/`counts` keyed by stratum a…d; a count overrides the ratio. `items` as (item, ratio %):
     the share of the drawn targets inspected on that item; at least one item must be 100 % so that
     every drawn target has something to be inspected on."""
-    require_manager(by, org_unit, action="create inspection plan")
+    require_scope(by, org_unit, roles=MARKET_MANAGERS, action="create inspection plan")
     ratios, counts = ratios or {}, counts or {}
     errors: dict[str, list[str]] = {}
     if not (name or "").strip():
-        errors["name"] = ["请填写计划名称"]
+        errors["name"] = [_("请填写计划名称")]
     if period_start and period_end and period_end < period_start:
-        errors["period_end"] = ["检查结束不能早于检查开始"]
+        errors["period_end"] = [_("检查结束不能早于检查开始")]
     if period_start and year != period_start.year:
-        errors["year"] = ["年度须与检查开始日期一致"]
+        errors["year"] = [_("年度须与检查开始日期一致")]
     if not pool.org_unit.path.startswith(org_unit.path):
-        errors["pool"] = ["名录库不在计划实施单位辖区内"]
+        errors["pool"] = [_("名录库不在计划实施单位辖区内")]
     if inspectors_per_target is None or int(inspectors_per_target) < MIN_INSPECTORS:
-        errors["inspectors_per_target"] = [f"每户至少 {MIN_INSPECTORS} 名检查人员"]  # DOMAIN §5
+        errors["inspectors_per_target"] = [_("每户至少 %(min_inspectors)s 名检查人员") % {"min_inspectors": MIN_INSPECTORS}]  # DOMAIN §5
     values = {}
-    for stratum in Stratum.values:
+    for stratum in DrawStratum.values:
         values[f"ratio_{stratum}"] = _percent(ratios.get(stratum), f"ratio_{stratum}", errors)
         count = counts.get(stratum)
         if count is not None and int(count) < 0:
-            errors.setdefault(f"count_{stratum}", []).append("抽取数不能为负")
+            errors.setdefault(f"count_{stratum}", []).append(_("抽取数不能为负"))
         values[f"count_{stratum}"] = None if count is None else int(count)
     plan_items = []
     if not items:
-        errors["items"] = ["至少选择一项抽查事项"]
+        errors["items"] = [_("至少选择一项抽查事项")]
     for item, ratio in items:
         ratio = _percent(ratio, "items", errors)
         if ratio <= 0:
-            errors.setdefault("items", []).append(f"{item.code}：事项检查比例须大于0")
+            errors.setdefault("items", []).append(_("%(code)s：事项检查比例须大于0") % {"code": item.code})
         if not item.published:
-            errors.setdefault("items", []).append(f"{item.code}：事项未公开，不能列入计划")  # DOMAIN §5
+            errors.setdefault("items", []).append(_("%(code)s：事项未公开，不能列入计划") % {"code": item.code})  # DOMAIN §5
         plan_items.append((item, ratio))
     if items and not any(ratio == HUNDRED for _, ratio in plan_items):
-        errors.setdefault("items", []).append("至少一项事项的检查比例为100%")
+        errors.setdefault("items", []).append(_("至少一项事项的检查比例为100%"))
     if len({item.pk for item, _ in items}) != len(items):
-        errors.setdefault("items", []).append("事项重复")
+        errors.setdefault("items", []).append(_("事项重复"))
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -103,7 +105,7 @@ def plan_create(*, by: User | None, name: str, org_unit: OrgUnit, year: int, per
 
 def plan_sample_sizes(plan: InspectionPlan, stratum_sizes: dict[str, int]) -> dict[str, int]:
     return {s: algorithm.sample_size(stratum_sizes.get(s, 0), ratio=getattr(plan, f"ratio_{s}"),
-                                     count=getattr(plan, f"count_{s}")) for s in Stratum.values}
+                                     count=getattr(plan, f"count_{s}")) for s in DrawStratum.values}
 
 
 def _inspector_snapshot(plan: InspectionPlan, target_ids: list[int], item_codes: dict[int, str]) -> dict:
@@ -148,11 +150,12 @@ def _select_in(sql: str, column: str, ids: list[int]) -> list[tuple]:
 
 def _shortfall_error(short, per_target: int) -> ValidationError:
     names = dict(Enterprise.objects.filter(id__in=[s.enterprise_id for s in short[:50]]).values_list("id", "name"))
-    lines = [f"{names.get(s.enterprise_id, s.enterprise_id)}（可用 {s.candidates} 名）" for s in short[:50]]
-    more = f" 等 {len(short)} 户" if len(short) > 50 else ""
+    lines = [_("%(name)s（可用 %(count)s 名）") % {"name": names.get(s.enterprise_id, s.enterprise_id), "count": s.candidates}
+             for s in short[:50]]
+    more = _(" 等 %(count)s 户") % {"count": len(short)} if len(short) > 50 else ""
     return ValidationError({"inspectors": [
-        f"以下抽中对象无法分派 {per_target} 名无回避、有资格、辖区覆盖的检查人员，本次抽取未保存："
-        + "；".join(lines) + more]})
+        _("以下抽中对象无法分派 %(count)s 名无回避、有资格、辖区覆盖的检查人员，本次抽取未保存：%(targets)s")
+        % {"count": per_target, "targets": "；".join(lines) + more}]})
 
 
 def draw_run(*, plan: InspectionPlan, by: User | None, seed: str | None = None,
@@ -163,13 +166,13 @@ def draw_run(*, plan: InspectionPlan, by: User | None, seed: str | None = None,
     One draw per plan (unique plan): a second, or a concurrent one, is refused. Pages and the API never
     pass `seed` (a fresh 128-bit one is made); tests, demo data and benchmarks do.
     """
-    require_manager(by, plan.org_unit, action="draw inspection targets", obj=plan)
+    require_scope(by, plan.org_unit, roles=MARKET_MANAGERS, action="draw inspection targets", obj=plan)
     seed = seed or secrets.token_hex(16)
-    busy = ValidationError({"plan": ["该计划已经抽取（或正由他人抽取），一个计划只能抽取一次"]})
+    busy = ValidationError({"plan": [_("该计划已经抽取（或正由他人抽取），一个计划只能抽取一次")]})
     try:
         with transaction.atomic():
             locked = InspectionPlan.objects.select_for_update().get(pk=plan.pk)
-            if locked.status != PlanStatus.DRAFT or Draw.objects.filter(plan_id=plan.pk).exists():
+            if locked.status != InspectionPlanStatus.DRAFT or Draw.objects.filter(plan_id=plan.pk).exists():
                 raise busy
             draw = _draw(plan, by=by, seed=seed, at=at or timezone.now())
     except IntegrityError as exc:  # the other draw committed first (unique plan)
@@ -180,10 +183,10 @@ def draw_run(*, plan: InspectionPlan, by: User | None, seed: str | None = None,
 def _draw(plan: InspectionPlan, *, by: User | None, seed: str, at: datetime.datetime) -> Draw:
     pool_snapshot = plan.pool.snapshots.order_by("-id").first()
     if pool_snapshot is None:
-        raise ValidationError({"pool": ["名录库尚未生成快照，请先生成名录库"]})
+        raise ValidationError({"pool": [_("名录库尚未生成快照，请先生成名录库")]})
     canonical = algorithm.canonical_bytes(bytes(pool_snapshot.data))
     if algorithm.sha256_hex(canonical) != pool_snapshot.sha256:
-        raise ValidationError({"pool": ["名录库快照校验失败，请重新生成"]})
+        raise ValidationError({"pool": [_("名录库快照校验失败，请重新生成")]})
     members = algorithm.snapshot_decode(canonical)
     sizes = {s: len(members[s]) for s in algorithm.STRATA}
     wanted = plan_sample_sizes(plan, sizes)
@@ -191,11 +194,11 @@ def _draw(plan: InspectionPlan, *, by: User | None, seed: str, at: datetime.date
     for stratum in algorithm.STRATA:
         if wanted[stratum] > sizes[stratum]:
             field = f"count_{stratum}" if getattr(plan, f"count_{stratum}") is not None else f"ratio_{stratum}"
-            errors[field] = [f"{Stratum(stratum).label}：名录库只有 {sizes[stratum]} 户，少于计划抽取的 {wanted[stratum]} 户"]
+            errors[field] = [_("%(label)s：名录库只有 %(sizes)s 户，少于计划抽取的 %(wanted)s 户") % {"label": DrawStratum(stratum).label, "sizes": sizes[stratum], "wanted": wanted[stratum]}]
     if errors:
         raise ValidationError(errors)
     if not sum(wanted.values()):
-        raise ValidationError({"plan": ["按计划的抽查比例抽不到任何对象"]})
+        raise ValidationError({"plan": [_("按计划的抽查比例抽不到任何对象")]})
     drawn = algorithm.draw_targets(members, wanted, seed)
     targets = sorted(t for s in algorithm.STRATA for t in drawn[s])
     plan_items = list(plan.plan_items.select_related("item"))
@@ -214,8 +217,8 @@ def _draw(plan: InspectionPlan, *, by: User | None, seed: str, at: datetime.date
         inspector_snapshot_sha256=algorithm.sha256_hex(algorithm.json_canonical(inspectors)), drawn_at=at,
         drawn_by=by)
     count = _write_selection(draw, drawn, items, teams, code_ids)
-    InspectionPlan.objects.filter(pk=plan.pk).update(status=PlanStatus.DRAWN)
-    plan.status = PlanStatus.DRAWN
+    InspectionPlan.objects.filter(pk=plan.pk).update(status=InspectionPlanStatus.DRAWN)
+    plan.status = InspectionPlanStatus.DRAWN
     audit_record(action=AuditAction.CREATE, by=by, obj=draw, org_unit=plan.org_unit,
                  message=f"draw of plan {plan.pk}: {count} targets from {sum(sizes.values())} "
                          f"(sample {wanted}), seed {seed}, snapshot {pool_snapshot.sha256[:16]}")
@@ -252,9 +255,9 @@ def _write_selection(draw: Draw, drawn: dict[str, list[int]], items: dict[int, l
 
 def draw_publish(*, draw: Draw, by: User | None, on: datetime.date | None = None) -> Draw:
     """Publish the draw record (一公开): seed, hashes, stratum sizes and the selection, never the classes."""
-    require_manager(by, draw.plan.org_unit, action="publish draw record", obj=draw)
+    require_scope(by, draw.plan.org_unit, roles=MARKET_MANAGERS, action="publish draw record", obj=draw)
     if draw.published_on is not None:
-        raise ValidationError({"published_on": ["抽取记录已公开"]})
+        raise ValidationError({"published_on": [_("抽取记录已公开")]})
     with transaction.atomic():
         draw.published_on = on or timezone.localdate()
         draw.save(update_fields=["published_on"])

@@ -7,26 +7,29 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qcity.core import access, deadlines
+from qcity.core.access import require_scope
 from qcity.core.audit import audit_record
 from qcity.core.choices import AuditAction
 from qcity.core.deadlines import Deadline, deadline
+from qcity.core.messages import not_in_future
 from qcity.core.models import User
+from qcity.core.roles import MARKET_MANAGERS
+from qcity.credit.choices import CreditEventKind
+from qcity.credit.services import credit_event_publish, credit_event_record
 from qcity.enterprises.models import Enterprise
 
-from ..choices import NONCONFORMING_OUTCOMES, Outcome
+from ..choices import NONCONFORMING_OUTCOMES, InspectionOutcome
 from ..models import DrawnTarget, InspectionItem, InspectionPlan, InspectionResult
 from ..selectors import target_can_enter_result
-from .directories import require_manager
 
 PUBLICATION_DURATION = "random-inspection-publication"  # DOMAIN §5: 20 working days from completion
 
 
 def _credit_kind(outcome: str) -> str | None:
-    from qcity.credit.choices import CreditEventKind
-
-    if outcome == Outcome.NO_PROBLEM:
+    if outcome == InspectionOutcome.NO_PROBLEM:
         return CreditEventKind.INSPECTION_CONFORMITY
     if outcome in NONCONFORMING_OUTCOMES:
         return CreditEventKind.INSPECTION_NONCONFORMITY
@@ -50,25 +53,25 @@ def result_enter(*, plan: InspectionPlan, enterprise: Enterprise, item: Inspecti
     target = (DrawnTarget.objects.select_related("draw__plan__org_unit", "enterprise")
               .filter(draw__plan=plan, enterprise=enterprise).first())
     if target is None:
-        raise ValidationError({"enterprise": [f"{enterprise.name} 不是本计划的抽中对象，不能录入结果"]})
+        raise ValidationError({"enterprise": [_("%(name)s 不是本计划的抽中对象，不能录入结果") % {"name": enterprise.name}]})
     if by is not None and not target_can_enter_result(user=by, target=target):
         raise access.deny(by, action="enter inspection result", obj=target, org_unit=plan.org_unit)
     today = timezone.localdate(at) if at else timezone.localdate()
     errors = {}
     if item.pk not in target.item_ids:
-        errors["item"] = [f"{enterprise.name} 本次未抽中事项 {item.code}"]
-    if outcome not in Outcome.values:
-        errors["outcome"] = ["未知的检查结果"]
+        errors["item"] = [_("%(name)s 本次未抽中事项 %(code)s") % {"name": enterprise.name, "code": item.code}]
+    if outcome not in InspectionOutcome.values:
+        errors["outcome"] = [_("未知的检查结果")]
     if inspected_on is None or inspected_on > today:
-        errors["inspected_on"] = ["检查完成日期不能晚于今天"]
+        errors["inspected_on"] = [not_in_future(_("检查完成日期"))]
     elif inspected_on < timezone.localdate(target.draw.drawn_at):
-        errors["inspected_on"] = ["检查完成日期不能早于抽取日期"]
-    if is_case_lead and outcome != Outcome.PROBLEMS_FOUND:
-        errors["is_case_lead"] = ["只有发现问题的检查结果可以移送案件线索"]
-    if outcome == Outcome.PROBLEMS_FOUND and not (findings or "").strip():
-        errors["findings"] = ["发现问题时请填写检查情况"]
+        errors["inspected_on"] = [_("检查完成日期不能早于抽取日期")]
+    if is_case_lead and outcome != InspectionOutcome.PROBLEMS_FOUND:
+        errors["is_case_lead"] = [_("只有发现问题的检查结果可以移送案件线索")]
+    if outcome == InspectionOutcome.PROBLEMS_FOUND and not (findings or "").strip():
+        errors["findings"] = [_("发现问题时请填写检查情况")]
     if InspectionResult.objects.filter(target=target, item=item).exists():
-        errors["item"] = [f"{enterprise.name} 的事项 {item.code} 已录入结果"]
+        errors["item"] = [_("%(name)s 的事项 %(code)s 已录入结果") % {"name": enterprise.name, "code": item.code}]
     if errors:
         raise ValidationError(errors)
     kind = _credit_kind(outcome)
@@ -85,28 +88,26 @@ def result_enter(*, plan: InspectionPlan, enterprise: Enterprise, item: Inspecti
                          message=f"inspection result {item.code} for {enterprise.uscc}: {outcome}"
                                  + (", case lead" if is_case_lead else "") + f"; publish by {due.on}" + (" (provisional)" if due.provisional else ""))
             if kind is not None:
-                from qcity.credit.services import credit_event_record
-
                 credit_event_record(enterprise=enterprise, kind=kind, occurred_on=inspected_on,
-                                    source_authority=f"{plan.org_unit.name}市场监督管理局", source_ref=source_ref(result),
-                                    summary=f"{plan.name}：{item.name}，{Outcome(outcome).label}", published_on=None,
+                                    source_authority=f"{plan.org_unit.name}市场监督管理局", source_ref=source_ref(result),  # i18n-ignore: public credit record
+                                    summary=f"{plan.name}：{item.name}，{InspectionOutcome(outcome).label}", published_on=None,
                                     by=by, today=today)
     except IntegrityError as exc:  # entered concurrently
-        raise ValidationError({"item": [f"{enterprise.name} 的事项 {item.code} 已录入结果"]}) from exc
+        raise ValidationError({"item": [_("%(name)s 的事项 %(code)s 已录入结果") % {"name": enterprise.name, "code": item.code}]}) from exc
     return result
 
 
 def result_publish(*, result: InspectionResult, by: User | None, on: datetime.date | None = None) -> InspectionResult:
     """Publish (谁检查、谁录入、谁公开, DOMAIN §5); late publication is allowed but stays flagged as late."""
     plan = result.target.draw.plan
-    require_manager(by, plan.org_unit, action="publish inspection result", obj=result)
+    require_scope(by, plan.org_unit, roles=MARKET_MANAGERS, action="publish inspection result", obj=result)
     if result.published_on is not None:
-        raise ValidationError({"published_on": ["该结果已公示"]})
+        raise ValidationError({"published_on": [_("该结果已公示")]})
     on = on or timezone.localdate()
     if on > timezone.localdate():
-        raise ValidationError({"published_on": ["公示日期不能晚于今天"]})
+        raise ValidationError({"published_on": [not_in_future(_("公示日期"))]})
     if on < result.inspected_on:
-        raise ValidationError({"published_on": ["公示日期不能早于检查完成日期"]})
+        raise ValidationError({"published_on": [_("公示日期不能早于检查完成日期")]})
     with transaction.atomic():
         result.published_on = on
         result.save(update_fields=["published_on"])
@@ -114,15 +115,13 @@ def result_publish(*, result: InspectionResult, by: User | None, on: datetime.da
         audit_record(action=AuditAction.UPDATE, by=by, obj=result, org_unit=plan.org_unit,
                      message=f"inspection result published on {on}" + (f", late (due {result.publish_by})" if late else ""))
         if _credit_kind(result.outcome) is not None:
-            from qcity.credit.services import credit_event_publish
-
             credit_event_publish(source_ref=source_ref(result), published_on=on, by=by)
     return result
 
 
 def plan_results_publish(*, plan: InspectionPlan, by: User | None, on: datetime.date | None = None) -> int:
     """Publish every entered, unpublished result of the plan; returns how many."""
-    require_manager(by, plan.org_unit, action="publish inspection results", obj=plan)
+    require_scope(by, plan.org_unit, roles=MARKET_MANAGERS, action="publish inspection results", obj=plan)
     pending = list(InspectionResult.objects.filter(target__draw__plan=plan, published_on__isnull=True)
                    .select_related("target__draw__plan__org_unit"))
     with transaction.atomic():
@@ -134,11 +133,11 @@ def plan_results_publish(*, plan: InspectionPlan, by: User | None, on: datetime.
 def result_mark_case_lead(*, result: InspectionResult, by: User | None, note: str = "") -> InspectionResult:
     """Problems found become case leads for enforcement (DOMAIN §5)."""
     plan = result.target.draw.plan
-    require_manager(by, plan.org_unit, action="mark case lead", obj=result)
-    if result.outcome != Outcome.PROBLEMS_FOUND:
-        raise ValidationError({"is_case_lead": ["只有发现问题的检查结果可以移送案件线索"]})
+    require_scope(by, plan.org_unit, roles=MARKET_MANAGERS, action="mark case lead", obj=result)
+    if result.outcome != InspectionOutcome.PROBLEMS_FOUND:
+        raise ValidationError({"is_case_lead": [_("只有发现问题的检查结果可以移送案件线索")]})
     if result.is_case_lead:
-        raise ValidationError({"is_case_lead": ["已移送案件线索"]})
+        raise ValidationError({"is_case_lead": [_("已移送案件线索")]})
     with transaction.atomic():
         result.is_case_lead, result.case_lead_note = True, (note or "").strip()[:300]
         result.save(update_fields=["is_case_lead", "case_lead_note"])

@@ -6,21 +6,22 @@ import pytest
 from rest_framework.test import APIClient
 
 from qcity.core.choices import Role
+from qcity.enterprises.tests.factories import EnterpriseFactory
 from qcity.inspections import draw as algorithm
 from qcity.inspections import services
 from qcity.inspections.models import DrawnTarget
 
-from .factories import enterprises, inspector_factory, item_factory, pool_with_snapshot
+from .factories import make_inspection_item, make_inspector, make_pool_with_snapshot
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def world(make_user, city, district, today):
-    firms = enterprises(district, 12)
-    pool = pool_with_snapshot(district, {"a": [f.pk for f in firms[:6]], "b": [f.pk for f in firms[6:]]})
-    item = item_factory(org_unit=city, code="GS-01")
-    team = [inspector_factory(make_user, org_unit=district, items=[item], name=f"检查{n}号") for n in range(3)]
+    firms = EnterpriseFactory.create_batch(12, org_unit=district, numbered=True)
+    pool = make_pool_with_snapshot(district, {"a": [f.pk for f in firms[:6]], "b": [f.pk for f in firms[6:]]})
+    item = make_inspection_item(org_unit=city, code="GS-01")
+    team = [make_inspector(make_user, org_unit=district, items=[item], name=f"检查{n}号") for n in range(3)]
     officer = make_user(Role.DISTRICT_OFFICER, org_unit=district)
     return {"firms": firms, "pool": pool, "item": item, "team": team, "officer": officer, "year": today.year}
 
@@ -90,7 +91,7 @@ def test_too_few_inspectors_is_400_listing_targets(world, district, api_for):
 
 
 def test_scope_other_district_sees_nothing_and_cannot_draw(world, district, city, make_user, api_for, today):
-    plan = services.plan_create(by=None, name="计划", org_unit=district, year=today.year,
+    plan = services.inspection_plan_create(by=None, name="计划", org_unit=district, year=today.year,
                                 period_start=datetime.date(today.year, 1, 1),
                                 period_end=datetime.date(today.year, 12, 31), pool=world["pool"],
                                 items=[(world["item"], 100)], counts={"a": 1})
@@ -107,13 +108,13 @@ def test_snapshot_download_officers_and_audit_admin_only(world, district, make_u
     url = f"/api/pool-snapshots/{snapshot.pk}/download/"
     assert api_for(world["team"][0].user).get(url).status_code == 403  # inspectors: no
     auditor = make_user(Role.AUDIT_ADMIN)
-    body = api_for(auditor).get(url).content
+    body = api_for(auditor).get(url).getvalue()
     assert algorithm.sha256_hex(body) == snapshot.sha256
     assert api_for(world["officer"]).get(url).status_code == 200
 
 
 def test_inspector_sees_own_assignments_and_enters_results(world, district, api_for, today):
-    plan = services.plan_create(by=None, name="计划", org_unit=district, year=today.year,
+    plan = services.inspection_plan_create(by=None, name="计划", org_unit=district, year=today.year,
                                 period_start=datetime.date(today.year, 1, 1),
                                 period_end=datetime.date(today.year, 12, 31), pool=world["pool"],
                                 items=[(world["item"], 100)], counts={"a": 3, "b": 3})
@@ -128,20 +129,20 @@ def test_inspector_sees_own_assignments_and_enters_results(world, district, api_
 
 
 def test_public_endpoints_show_published_only_and_no_classes(world, district, api_for, today):
-    plan = services.plan_create(by=None, name="公开计划", org_unit=district, year=today.year,
+    plan = services.inspection_plan_create(by=None, name="公开计划", org_unit=district, year=today.year,
                                 period_start=datetime.date(today.year, 1, 1),
                                 period_end=datetime.date(today.year, 12, 31), pool=world["pool"],
                                 items=[(world["item"], 100)], counts={"a": 1, "b": 1})
     draw = services.draw_run(plan=plan, by=None)
     anonymous = APIClient()
-    assert anonymous.get("/api/public/inspection-draws/").json()["count"] == 0
-    assert anonymous.get(f"/api/public/inspection-draws/{draw.pk}/").status_code == 404
+    assert anonymous.get("/api/public/draws/").json()["count"] == 0
+    assert anonymous.get(f"/api/public/draws/{draw.pk}/").status_code == 404
     services.draw_publish(draw=draw, by=None)
-    record = anonymous.get(f"/api/public/inspection-draws/{draw.pk}/").json()
+    record = anonymous.get(f"/api/public/draws/{draw.pk}/").json()
     assert record["seed"] == draw.seed and "strata" not in record and "inspector_snapshot" not in record
     assert "stratum" not in str(record["selection"]) and "risk" not in str(record)
     assert record["selection"][0]["inspectors"][0]["name"].count("*") >= 1
-    assert anonymous.get(f"/api/public/inspection-draws/{draw.pk}/verify/").json()["ok"] is True
+    assert anonymous.get(f"/api/public/draws/{draw.pk}/verify/").json()["ok"] is True
     target = DrawnTarget.objects.filter(draw=draw).first()
     result = services.result_enter(plan=plan, enterprise=target.enterprise, item=world["item"],
                                    outcome="no_problem", inspected_on=today, by=None)

@@ -7,29 +7,30 @@ from django.urls import reverse
 
 from qcity.core.choices import AuditAction, Role
 from qcity.core.models import AuditEvent
+from qcity.enterprises.tests.factories import EnterpriseFactory
 from qcity.inspections import services
 from qcity.inspections.models import Draw, DrawnTarget, InspectionPlan, InspectionResult
 
-from .factories import enterprises, inspector_factory, item_factory, pool_with_snapshot
+from .factories import make_inspection_item, make_inspector, make_pool_with_snapshot
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["inspections:plan-list", "inspections:result-list", "inspections:item-list"]
-MANAGER_PAGES = ["inspections:pool-list", "inspections:inspector-list", "inspections:plan-create"]
+PAGES = ["inspections:inspection-plan-list", "inspections:result-list", "inspections:item-list"]
+MANAGER_PAGES = ["inspections:pool-list", "inspections:inspector-list", "inspections:inspection-plan-create"]
 
 
 @pytest.fixture
 def world(make_user, city, district):
-    firms = enterprises(district, 10)
-    pool = pool_with_snapshot(district, {"b": [f.pk for f in firms[:7]], "d": [f.pk for f in firms[7:]]})
-    item = item_factory(org_unit=city, code="GS-01")
-    team = [inspector_factory(make_user, org_unit=district, items=[item], name=f"检查{n}号") for n in range(3)]
+    firms = EnterpriseFactory.create_batch(10, org_unit=district, numbered=True)
+    pool = make_pool_with_snapshot(district, {"b": [f.pk for f in firms[:7]], "d": [f.pk for f in firms[7:]]})
+    item = make_inspection_item(org_unit=city, code="GS-01")
+    team = [make_inspector(make_user, org_unit=district, items=[item], name=f"检查{n}号") for n in range(3)]
     return {"firms": firms, "pool": pool, "item": item, "team": team,
             "officer": make_user(Role.DISTRICT_OFFICER, org_unit=district)}
 
 
 def test_pages_need_roles(client, make_user, world):
-    assert client.get(reverse("inspections:plan-list")).status_code == 302
+    assert client.get(reverse("inspections:inspection-plan-list")).status_code == 302
     client.force_login(make_user(Role.DEPARTMENT_REPORTER))
     for name in PAGES + MANAGER_PAGES:
         assert client.get(reverse(name)).status_code == 403
@@ -46,7 +47,7 @@ def test_pages_need_roles(client, make_user, world):
 def test_officer_builds_plan_draws_sees_assignments_and_enters_a_result(client, world, district, today):
     client.force_login(world["officer"])
     year = today.year
-    response = client.post(reverse("inspections:plan-create"), {
+    response = client.post(reverse("inspections:inspection-plan-create"), {
         "name": "金水区年度抽查", "org_unit": district.pk, "year": year, "period_start": f"{year}-01-01",
         "period_end": f"{year}-12-31", "pool": world["pool"].pk, "items": [world["item"].pk], "item_ratios": "",
         "ratio_a": 0, "ratio_b": 50, "ratio_c": 0, "ratio_d": 100, "inspectors_per_target": 2})
@@ -56,7 +57,7 @@ def test_officer_builds_plan_draws_sees_assignments_and_enters_a_result(client, 
     assert response.status_code == 302
     draw = Draw.objects.get(plan=plan)
     assert draw.sample_sizes == {"a": 0, "b": 4, "c": 0, "d": 3}
-    page = client.get(reverse("inspections:plan-detail", args=[plan.pk])).content.decode()
+    page = client.get(reverse("inspections:inspection-plan-detail", args=[plan.pk])).content.decode()
     assert page.count('class="target-row"') == 7 and draw.seed in page and "检查0号" in page + "检查1号检查2号"
     again = client.post(reverse("inspections:plan-draw", args=[plan.pk]))
     assert again.status_code == 400 and "只能抽取一次" in again.content.decode()
@@ -68,12 +69,12 @@ def test_officer_builds_plan_draws_sees_assignments_and_enters_a_result(client, 
     response = client.post(reverse("inspections:result-enter", args=[target.pk]), {
         "item": world["item"].pk, "outcome": "no_problem", "inspected_on": today.isoformat()})
     assert response.status_code == 302 and InspectionResult.objects.count() == 1
-    export = client.get(reverse("inspections:plan-detail", args=[plan.pk]), {"export": "xlsx"})
-    assert export["Content-Type"].startswith("application/vnd.openxmlformats") and export.content[:2] == b"PK"
+    export = client.get(reverse("inspections:inspection-plan-detail", args=[plan.pk]), {"export": "xlsx"})
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats") and export.getvalue()[:2] == b"PK"
 
 
 def test_pool_smaller_than_sample_shows_the_stratum(client, world, district, today):
-    plan = services.plan_create(by=None, name="过大", org_unit=district, year=today.year,
+    plan = services.inspection_plan_create(by=None, name="过大", org_unit=district, year=today.year,
                                 period_start=datetime.date(today.year, 1, 1),
                                 period_end=datetime.date(today.year, 12, 31), pool=world["pool"],
                                 items=[(world["item"], 100)], counts={"d": 5})
@@ -82,18 +83,18 @@ def test_pool_smaller_than_sample_shows_the_stratum(client, world, district, tod
     assert response.status_code == 400 and "D类" in response.content.decode()
 
 
-@pytest.mark.parametrize("name", ["inspections:plan-list", "inspections:result-list", "inspections:item-list",
+@pytest.mark.parametrize("name", ["inspections:inspection-plan-list", "inspections:result-list", "inspections:item-list",
                                   "inspections:pool-list", "inspections:inspector-list"])
 def test_every_list_exports_xlsx(client, world, name):
     client.force_login(world["officer"])
     exports = AuditEvent.objects.filter(action=AuditAction.EXPORT).count()
     response = client.get(reverse(name), {"export": "xlsx"})
-    assert response.status_code == 200 and response.content[:2] == b"PK"
+    assert response.status_code == 200 and response.getvalue()[:2] == b"PK"
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT, actor=world["officer"]).count() == exports + 1
 
 
 def test_inspector_sees_own_assignments_page(client, world, district, today):
-    plan = services.plan_create(by=None, name="计划", org_unit=district, year=today.year,
+    plan = services.inspection_plan_create(by=None, name="计划", org_unit=district, year=today.year,
                                 period_start=datetime.date(today.year, 1, 1),
                                 period_end=datetime.date(today.year, 12, 31), pool=world["pool"],
                                 items=[(world["item"], 100)], counts={"b": 7, "d": 3})
@@ -118,7 +119,7 @@ def test_inspector_directory_and_conflicts_pages(client, world, district):
 
 
 def test_public_pages_show_published_only_without_classes(client, world, district, today):
-    plan = services.plan_create(by=None, name="公开计划", org_unit=district, year=today.year,
+    plan = services.inspection_plan_create(by=None, name="公开计划", org_unit=district, year=today.year,
                                 period_start=datetime.date(today.year, 1, 1),
                                 period_end=datetime.date(today.year, 12, 31), pool=world["pool"],
                                 items=[(world["item"], 100)], counts={"b": 2, "d": 1})
@@ -138,3 +139,40 @@ def test_public_pages_show_published_only_without_classes(client, world, distric
     assert target.enterprise.name in page and "未发现问题" in page
     listing = client.get(reverse("portal:inspection-draws")).content.decode()
     assert f"<td>{draw.target_count}</td>" in listing and draw.target_count == 3
+
+
+def test_inspector_list_sorts_by_a_column_and_ignores_an_unknown_one(client, world):
+    client.force_login(world["officer"])
+    badges = sorted(i.badge_number for i in world["team"])
+    for sort, expected in (("badge_number", badges), ("-badge_number", badges[::-1])):
+        page = client.get(reverse("inspections:inspector-list"), {"sort": sort}).content.decode()
+        assert [page.index(b) for b in expected] == sorted(page.index(b) for b in expected), sort
+    for sort in ("nonsense", "user__password", "-conflicts__reason"):
+        assert client.get(reverse("inspections:inspector-list"), {"sort": sort}).status_code == 200
+
+
+def test_pool_list_table_sorts_by_name_and_not_by_the_snapshot(client, world):
+    client.force_login(world["officer"])
+    page = client.get(reverse("inspections:pool-list"), {"sort": "-name"}).content.decode()
+    assert 'id="pool-table"' in page and world["pool"].name in page and "重新生成快照" in page
+    assert client.get(reverse("inspections:pool-list"), {"sort": "size"}).status_code == 200
+
+
+def test_plan_and_result_tables_show_the_rows_with_their_marks(client, world, district, today):
+    # given a drawn plan with one result entered and not published
+    plan = services.inspection_plan_create(by=None, name="表格计划", org_unit=district, year=today.year,
+                                           period_start=datetime.date(today.year, 1, 1),
+                                           period_end=datetime.date(today.year, 12, 31), pool=world["pool"],
+                                           items=[(world["item"], 100)], counts={"b": 2, "d": 1})
+    draw = services.draw_run(plan=plan, by=None)
+    target = DrawnTarget.objects.filter(draw=draw).first()
+    services.result_enter(plan=plan, enterprise=target.enterprise, item=world["item"], outcome="no_problem",
+                          inspected_on=today, by=None)
+    client.force_login(world["officer"])
+    # when the officer opens the lists, sorted by a column
+    plans = client.get(reverse("inspections:inspection-plan-list"), {"sort": "-year"}).content.decode()
+    results = client.get(reverse("inspections:result-list"), {"sort": "enterprise"}).content.decode()
+    # then the rows are there, with the row class the browser tests look for and the manager's publish button
+    assert 'id="plan-table"' in plans and "表格计划" in plans and "GS-01" in plans
+    assert 'id="result-table"' in results and 'class="result-row' in results and target.enterprise.name in results
+    assert reverse("inspections:result-publish", args=[InspectionResult.objects.get().pk]) in results

@@ -33,11 +33,11 @@ def credit_lookup(request):
 
 @public_page
 def credit_file(request, uscc):
-    enterprise = selectors.public_enterprise_by_uscc(uscc)
+    enterprise = selectors.credit_file_public_get(uscc)
     today = timezone.localdate()
-    events = list(selectors.public_events(enterprise, today))
+    events = list(selectors.credit_event_public_list(enterprise, today))
     context = {"enterprise": enterprise, "legal_representative": mask_person_name(enterprise.legal_representative),
-               "events": events, "entries": list(selectors.public_list_entries(enterprise=enterprise)),
+               "events": events, "entries": list(selectors.credit_list_entry_public_list(enterprise=enterprise)),
                "today": today}
     return render(request, "portal/credit/file.html", context)
 
@@ -48,7 +48,7 @@ def credit_list(request, list_kind):
     if kind not in CreditListKind.values:
         raise Http404
     number = page_number(request.GET.get("page"))
-    rows = list(selectors.public_list_entries(list_kind=kind)[(number - 1) * PAGE_SIZE: number * PAGE_SIZE + 1])
+    rows = list(selectors.credit_list_entry_public_list(list_kind=kind)[(number - 1) * PAGE_SIZE: number * PAGE_SIZE + 1])
     context = {"kind": kind, "kind_label": CreditListKind(kind).label, "rows": rows[:PAGE_SIZE], "number": number,
                "has_next": len(rows) > PAGE_SIZE, "kinds": selectors.PUBLIC_LIST_KINDS}
     return render(request, "portal/credit/list.html", context)

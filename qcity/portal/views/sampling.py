@@ -6,12 +6,12 @@ from django.shortcuts import render
 from qcity.core.pagination import CappedPaginator
 from qcity.core.permissions import public_page
 from qcity.sampling.filters import PublishedSampleFilter
-from qcity.sampling.selectors import published_sample_get, published_sample_list
+from qcity.sampling.selectors import sample_published_get, sample_published_list
 
 
 @public_page
 def result_list(request):
-    filterset = PublishedSampleFilter(request.GET, queryset=published_sample_list())
+    filterset = PublishedSampleFilter(request.GET, queryset=sample_published_list())
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     page = CappedPaginator(queryset, 30).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -22,7 +22,7 @@ def result_list(request):
 
 @public_page
 def result_detail(request, pk):
-    sample = published_sample_get(pk=pk)
+    sample = sample_published_get(pk=pk)
     failed = [item for item in sample.items.all() if not item.conforming] if sample.conclusion == "fail" else []
     return render(request, "portal/sampling/result_detail.html", {"sample": sample, "failed_items": failed})
 

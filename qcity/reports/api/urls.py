@@ -4,6 +4,6 @@ from . import views
 
 urlpatterns = [
     path("cockpit/", views.CockpitApi.as_view(), name="api-cockpit"),
-    path("reports/white-paper/", views.WhitePaperApi.as_view(), name="api-report-white-paper"),
-    path("reports/midterm-evaluation/", views.MidtermEvaluationApi.as_view(), name="api-report-midterm-evaluation"),
+    path("white-papers/", views.WhitePaperApi.as_view(), name="api-white-papers"),
+    path("midterm-evaluations/", views.MidtermEvaluationApi.as_view(), name="api-midterm-evaluations"),
 ]

@@ -1,4 +1,4 @@
-from django.http import HttpResponse
+from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -6,10 +6,14 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from qcity.core.fields import parse_year
+from qcity.core.downloads import attachment_response
+from qcity.core.filters import query_parameters
 from qcity.core.permissions import HasRole
+from qcity.core.roles import OFFICE, PROGRAMME
+from qcity.indicators.models import Plan
 from qcity.reports import selectors, services
-from qcity.reports.selectors import COCKPIT_ROLES, CockpitError
+from qcity.reports.filters import CockpitFilter
+from qcity.reports.selectors import CockpitError
 
 FORMAT_PARAM = OpenApiParameter("format", str, enum=list(services.FORMATS), default="docx")
 
@@ -32,34 +36,28 @@ class CockpitApi(APIView):
     approved values, `plan` to the current programme."""
 
     permission_classes = [HasRole]
-    required_roles = COCKPIT_ROLES
+    required_roles = PROGRAMME
 
     @extend_schema(parameters=[OpenApiParameter("year", int), OpenApiParameter("plan", str)],
                    responses=OpenApiTypes.OBJECT)
     def get(self, request):
+        params = query_parameters(CockpitFilter, request.query_params, queryset=Plan.objects.none())
         try:
-            raw = request.query_params.get("year")
-            year = parse_year(raw) if raw else None
-            if raw and year is None:
-                raise CockpitError("year: 应为整数")
-            data = selectors.cockpit(user=request.user, year=year,
-                                     plan_code=request.query_params.get("plan") or None)
+            data = selectors.cockpit(user=request.user, year=params.get("year"), plan_code=params.get("plan") or None)
         except CockpitError as exc:
             return _bad(str(exc))
         return Response(data)
 
 
-def _file(content: bytes, fmt: str, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=services.CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = services.content_disposition(f"{name}.{fmt}")
-    return response
+def _file(content: bytes, fmt: str, name: str) -> FileResponse:
+    return attachment_response(content, f"{name}.{fmt}", content_type=services.CONTENT_TYPES[fmt])
 
 
 class WhitePaperApi(APIView):
     """The annual quality white paper as DOCX or PDF (leadership office; audited as an export)."""
 
     permission_classes = [HasRole]
-    required_roles = services.REPORT_ROLES
+    required_roles = OFFICE
     content_negotiation_class = FirstRenderer
 
     @extend_schema(parameters=[OpenApiParameter("year", int, required=True), FORMAT_PARAM],
@@ -78,7 +76,7 @@ class MidtermEvaluationApi(APIView):
     """The mid-term evaluation of a plan as DOCX or PDF (leadership office; audited as an export)."""
 
     permission_classes = [HasRole]
-    required_roles = services.REPORT_ROLES
+    required_roles = OFFICE
     content_negotiation_class = FirstRenderer
 
     @extend_schema(parameters=[OpenApiParameter("plan", str, required=True), OpenApiParameter("year", int),

@@ -5,8 +5,14 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from qcity.indicators.choices import Accumulation, Comparator, Domain, PeriodKind, ValueStatus
-from qcity.indicators.models import Indicator, Plan, ReportedValue, Target
+from qcity.indicators.choices import (
+    IndicatorAccumulation,
+    IndicatorComparator,
+    IndicatorDomain,
+    ReportedValueStatus,
+    ReportingPeriodKind,
+)
+from qcity.indicators.tests.factories import IndicatorFactory, PlanFactory, ReportedValueFactory
 
 
 @pytest.fixture(autouse=True)
@@ -17,20 +23,20 @@ def _clear_cache():
     cache.clear()
 
 
-def approve(indicator, unit, year, value, *, kind=PeriodKind.YEAR, number=0, status=ValueStatus.APPROVED):
-    return ReportedValue.objects.create(
+def approve(indicator, unit, year, value, *, kind=ReportingPeriodKind.YEAR, number=0, status=ReportedValueStatus.APPROVED):
+    return ReportedValueFactory(
         indicator=indicator, org_unit=unit, period_kind=kind, year=year, period_number=number,
         value=Decimal(str(value)), status=status, submitted_at=timezone.now(),
-        approved_at=timezone.now() if status == ValueStatus.APPROVED else None)
+        approved_at=timezone.now() if status == ReportedValueStatus.APPROVED else None)
 
 
-def _indicator(plan, code, name, domain, *, target, baseline=None, comparator=Comparator.AT_LEAST, unit="%",
-               accumulation=Accumulation.LEVEL):
-    indicator = Indicator.objects.create(
+def _indicator(plan, code, name, domain, *, target, baseline=None, comparator=IndicatorComparator.AT_LEAST, unit="%",
+               accumulation=IndicatorAccumulation.LEVEL):
+    indicator = IndicatorFactory(
         plan=plan, code=code, name=name, domain=domain, unit=unit, comparator=comparator, quote=name,
         accumulation=accumulation, baseline_year=2020 if baseline is not None else None,
-        baseline_value=Decimal(str(baseline)) if baseline is not None else None, position=int(code[1:]))
-    Target.objects.create(indicator=indicator, year=2025, value=Decimal(str(target)))
+        baseline_value=Decimal(str(baseline)) if baseline is not None else None, position=int(code[1:]),
+        quote_start=None, target=Decimal(str(target)))
     return indicator
 
 
@@ -39,13 +45,13 @@ def programme(db, city, district):
     """A 2021–2025 plan with one indicator per main domain plus a brand one, approved values for the city,
     金水区 and 二七区 in 2021–2023 (2023 is the latest approved year; 2024 has only a submitted value)."""
     erqi = city.children.get(name="二七区")
-    plan = Plan.objects.create(code="test-programme", title="测试质量强市规划", period_start=2021, period_end=2025)
-    food = _indicator(plan, "I1", "食品抽检合格率", Domain.PRODUCT, target=98, baseline=90)
-    build = _indicator(plan, "I2", "工程验收合格率", Domain.ENGINEERING, target=100, baseline=95)
-    complaints = _indicator(plan, "I3", "投诉按时办结率", Domain.SERVICE, target=95, baseline=80)
-    air = _indicator(plan, "I4", "空气优良天数比例", Domain.ENVIRONMENT, target=80, baseline=60)
-    brands = _indicator(plan, "I5", "新增省长质量奖", Domain.BRAND_IP, target=10, unit="项",
-                        accumulation=Accumulation.CUMULATIVE)
+    plan = PlanFactory(code="test-programme", title="测试质量强市规划", period_start=2021, period_end=2025)
+    food = _indicator(plan, "I1", "食品抽检合格率", IndicatorDomain.PRODUCT, target=98, baseline=90)
+    build = _indicator(plan, "I2", "工程验收合格率", IndicatorDomain.ENGINEERING, target=100, baseline=95)
+    complaints = _indicator(plan, "I3", "投诉按时办结率", IndicatorDomain.SERVICE, target=95, baseline=80)
+    air = _indicator(plan, "I4", "空气优良天数比例", IndicatorDomain.ENVIRONMENT, target=80, baseline=60)
+    brands = _indicator(plan, "I5", "新增省长质量奖", IndicatorDomain.BRAND_IP, target=10, unit="项",
+                        accumulation=IndicatorAccumulation.CUMULATIVE)
     values = {  # indicator: {unit: [2021, 2022, 2023]}
         food: {city: [92, 94, 98.5], district: [93, 95, 98.2], erqi: [90, 90.5, 90.6]},
         build: {city: [96, 96.5, 97], district: [97, 98, 99], erqi: [95, 95, 95.2]},
@@ -57,7 +63,7 @@ def programme(db, city, district):
         for unit, series in by_unit.items():
             for year, value in zip((2021, 2022, 2023), series, strict=True):
                 approve(indicator, unit, year, value)
-    approve(food, city, 2024, 99, status=ValueStatus.SUBMITTED)
+    approve(food, city, 2024, 99, status=ReportedValueStatus.SUBMITTED)
     return {"plan": plan, "food": food, "build": build, "complaints": complaints, "air": air, "brands": brands,
             "erqi": erqi}
 

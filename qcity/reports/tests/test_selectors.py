@@ -2,7 +2,7 @@ import pytest
 from django.core.cache import cache
 
 from qcity.core.choices import Role
-from qcity.indicators.choices import ValueStatus
+from qcity.indicators.choices import ReportedValueStatus
 from qcity.reports import selectors
 from qcity.reports.selectors import CockpitError
 
@@ -76,17 +76,17 @@ def test_a_new_approval_changes_the_cached_figures(programme, make_user, city):
 def test_submitted_values_do_not_count(programme, make_user):
     data = selectors.cockpit(user=make_user(Role.LEADERSHIP_OFFICE), year=2024, plan_code="test-programme")
     assert data["counts"]["no_data"] == 4
-    assert programme["food"].values.filter(year=2024).get().status == ValueStatus.SUBMITTED
+    assert programme["food"].values.filter(year=2024).get().status == ReportedValueStatus.SUBMITTED
 
 
 def test_overdue_tasks_come_from_the_work_plan(programme, make_user):
     # given one open task past its deadline and one not yet due
     import datetime
 
-    from qcity.workplan.tests.factories import task_factory
+    from qcity.workplan.tests.factories import PlanTaskFactory
 
-    late = task_factory(plan=programme["plan"], deadline=datetime.date(2022, 6, 30), quote_start=None)
-    task_factory(plan=programme["plan"], deadline=datetime.date(2099, 12, 31), quote_start=None)
+    late = PlanTaskFactory(plan=programme["plan"], deadline=datetime.date(2022, 6, 30), quote_start=None)
+    PlanTaskFactory(plan=programme["plan"], deadline=datetime.date(2099, 12, 31), quote_start=None)
     # when the office opens the cockpit
     overdue = selectors.cockpit(user=make_user(Role.LEADERSHIP_OFFICE), year=2023,
                                 plan_code="test-programme")["overdue"]
@@ -97,9 +97,9 @@ def test_overdue_tasks_come_from_the_work_plan(programme, make_user):
 
 def test_default_plan_is_the_programme_with_values_not_a_newer_empty_plan(programme):
     # given a freshly imported plan ending later than the programme, with no approved values yet
-    from qcity.indicators.models import Plan
+    from qcity.indicators.tests.factories import PlanFactory
 
-    Plan.objects.create(code="imported-2026", title="新导入规划", period_start=2024, period_end=2026)
+    PlanFactory(code="imported-2026", title="新导入规划", period_start=2024, period_end=2026)
     # when the cockpit picks its default plan
     plan = selectors.cockpit_plan()
     # then it stays on the programme that has values

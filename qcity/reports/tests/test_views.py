@@ -66,10 +66,10 @@ def test_office_downloads_reports_from_page_and_api(client, make_user, programme
     assert "white-paper/?year=2025&amp;format=pdf" in listing or "format=pdf" in listing
     response = client.get("/reports/white-paper/", {"year": 2023, "format": "docx"})
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
-    assert "filename*=UTF-8''" in response["Content-Disposition"]
-    response = api_for(office).get("/api/reports/midterm-evaluation/", {"plan": "test-programme", "format": "pdf"})
-    assert response.status_code == 200 and response.content.startswith(b"%PDF")
-    response = api_for(office).get("/api/reports/white-paper/", {"year": 2023, "format": "pdf"})
+    assert response["Content-Disposition"].startswith("attachment; filename*=utf-8''")  # a Chinese file name
+    response = api_for(office).get("/api/midterm-evaluations/", {"plan": "test-programme", "format": "pdf"})
+    assert response.status_code == 200 and response.getvalue().startswith(b"%PDF")
+    response = api_for(office).get("/api/white-papers/", {"year": 2023, "format": "pdf"})
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
 
 
@@ -78,10 +78,10 @@ def test_report_bad_input_is_400_naming_the_field(client, make_user, programme, 
     client.force_login(office)
     assert client.get("/reports/white-paper/", {"year": "x"}).status_code == 400
     client_api = api_for(office)
-    assert client_api.get("/api/reports/white-paper/", {"year": 2023, "format": "xls"}).json() == {
+    assert client_api.get("/api/white-papers/", {"year": 2023, "format": "xls"}).json() == {
         "format": ["应为 docx 或 pdf"]}
-    assert "plan" in client_api.get("/api/reports/midterm-evaluation/", {"plan": "nope"}).json()
-    assert "year" in client_api.get("/api/reports/white-paper/").json()
+    assert "plan" in client_api.get("/api/midterm-evaluations/", {"plan": "nope"}).json()
+    assert "year" in client_api.get("/api/white-papers/").json()
 
 
 @pytest.mark.parametrize("role", [Role.DEPARTMENT_REPORTER, Role.DISTRICT_OFFICER, Role.AUDIT_ADMIN])
@@ -90,5 +90,5 @@ def test_only_the_office_issues_reports(client, make_user, programme, district, 
     client.force_login(user)
     assert client.get("/reports/").status_code == 403
     assert client.get("/reports/white-paper/", {"year": 2023}).status_code == 403
-    assert api_for(user).get("/api/reports/white-paper/", {"year": 2023}).status_code == 403
+    assert api_for(user).get("/api/white-papers/", {"year": 2023}).status_code == 403
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()

@@ -5,7 +5,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("public/sampling-results/", views.PublicSampleListApi.as_view(), name="api-public-sampling-results"),
-    path("public/sampling-results/<int:pk>/", views.PublicSampleDetailApi.as_view(),
-         name="api-public-sampling-result-detail"),
+    path("public/samples/", views.PublicSampleListApi.as_view(), name="api-public-samples"),
+    path("public/samples/<int:pk>/", views.PublicSampleDetailApi.as_view(),
+         name="api-public-sample-detail"),
 ]

@@ -10,8 +10,15 @@ from qcity.core.fields import (
 )
 from qcity.core.models import User
 from qcity.enterprises.models import Enterprise
-from qcity.sampling.choices import Conclusion, PassRateGroup, PlanLevel, SamplingPlace
-from qcity.sampling.models import Followup, Objection, ProductCategory, Sample, SamplingPlan, TestItemResult
+from qcity.sampling.choices import PassRateGroup, SamplingConclusion, SamplingPlace, SamplingPlanLevel
+from qcity.sampling.models import (
+    Followup,
+    ProductCategory,
+    Sample,
+    SamplingObjection,
+    SamplingPlan,
+    TestItemResult,
+)
 
 
 class ProductCategorySerializer(serializers.ModelSerializer):
@@ -33,7 +40,7 @@ class SamplingPlanSerializer(serializers.ModelSerializer):
 
 class SamplingPlanInputSerializer(serializers.Serializer):
     title = CleanTextField(max_length=200)
-    level = serializers.ChoiceField(choices=PlanLevel.choices)
+    level = serializers.ChoiceField(choices=SamplingPlanLevel.choices)
     org_unit = IdField(help_text="org unit id; the caller must cover it")
     period_start = BoundedDateField()
     period_end = BoundedDateField()
@@ -48,9 +55,9 @@ class TestItemResultSerializer(serializers.ModelSerializer):
                   "measured_text", "unit", "conforming"]
 
 
-class ObjectionSerializer(serializers.ModelSerializer):
+class SamplingObjectionSerializer(serializers.ModelSerializer):
     class Meta:
-        model = Objection
+        model = SamplingObjection
         fields = ["applied_on", "applicant", "reason", "retested_on", "retest_agency", "retest_report_number",
                   "retest_conclusion", "outcome"]
 
@@ -102,7 +109,7 @@ class SampleDetailSerializer(SampleSerializer):
 
     def get_objection(self, sample) -> dict | None:
         objection = getattr(sample, "objection", None)
-        return ObjectionSerializer(objection).data if objection else None
+        return SamplingObjectionSerializer(objection).data if objection else None
 
     def get_followup(self, sample) -> dict | None:
         followup = getattr(sample, "followup", None)
@@ -153,7 +160,7 @@ class TestResultsInputSerializer(serializers.Serializer):
 
 
 class ConcludeInputSerializer(serializers.Serializer):
-    conclusion = serializers.ChoiceField(choices=Conclusion.choices,
+    conclusion = serializers.ChoiceField(choices=SamplingConclusion.choices,
                                          help_text="must equal the conclusion the items give (the confirm step)")
     test_report_number = CleanTextField(max_length=60)
     test_agency = CleanTextField(max_length=200, required=False, allow_blank=True)
@@ -164,14 +171,14 @@ class ServeInputSerializer(serializers.Serializer):
     served_on = BoundedDateField()
 
 
-class ObjectionInputSerializer(serializers.Serializer):
+class SamplingObjectionInputSerializer(serializers.Serializer):
     applied_on = BoundedDateField()
     reason = serializers.CharField()
     applicant = CleanTextField(max_length=200, required=False, allow_blank=True)
 
 
 class RetestInputSerializer(serializers.Serializer):
-    retest_conclusion = serializers.ChoiceField(choices=Conclusion.choices)
+    retest_conclusion = serializers.ChoiceField(choices=SamplingConclusion.choices)
     retest_report_number = CleanTextField(max_length=60)
     retest_agency = CleanTextField(max_length=200, required=False, allow_blank=True)
     retested_on = BoundedDateField()
@@ -223,7 +230,7 @@ class PassRateSerializer(serializers.Serializer):
     failure_rate = serializers.DecimalField(max_digits=6, decimal_places=2, allow_null=True)
 
 
-class PublicTestItemSerializer(serializers.ModelSerializer):
+class PublicTestItemResultSerializer(serializers.ModelSerializer):
     limit = serializers.CharField(source="limit_display")
     measured = serializers.CharField(source="measured_display")
 
@@ -248,6 +255,6 @@ class PublicSampleSerializer(serializers.ModelSerializer):
                   "conclusion", "test_agency", "published_on", "failed_items"]
 
     def get_failed_items(self, sample) -> list[dict]:
-        if sample.conclusion != Conclusion.FAIL:
+        if sample.conclusion != SamplingConclusion.FAIL:
             return []
-        return PublicTestItemSerializer([i for i in sample.items.all() if not i.conforming], many=True).data
+        return PublicTestItemResultSerializer([i for i in sample.items.all() if not i.conforming], many=True).data

@@ -1,5 +1,6 @@
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
@@ -9,10 +10,10 @@ from rest_framework.views import APIView
 
 from qcity.core.models import OrgUnit
 from qcity.core.permissions import HasRole
+from qcity.core.roles import MARKET_OFFICERS, MARKET_OFFICERS_AND_ENTERPRISES
 from qcity.sampling import selectors, services
-from qcity.sampling.filters import FollowupFilter, PlanFilter, PublishedSampleFilter, SampleFilter
+from qcity.sampling.filters import FollowupFilter, PublishedSampleFilter, SampleFilter, SamplingPlanFilter
 from qcity.sampling.pass_rates import pass_rates
-from qcity.sampling.selectors import OFFICER_ROLES, VIEWER_ROLES
 
 from .serializers import (
     ConcludeInputSerializer,
@@ -22,7 +23,6 @@ from .serializers import (
     FollowupReportInputSerializer,
     FollowupSerializer,
     FollowupTransferInputSerializer,
-    ObjectionInputSerializer,
     PassRateQuerySerializer,
     PassRateSerializer,
     ProductCategorySerializer,
@@ -32,6 +32,7 @@ from .serializers import (
     SampleDetailSerializer,
     SampleInputSerializer,
     SampleSerializer,
+    SamplingObjectionInputSerializer,
     SamplingPlanInputSerializer,
     SamplingPlanSerializer,
     ServeInputSerializer,
@@ -48,22 +49,22 @@ class ProductCategoryListApi(generics.ListAPIView):
     """The product-category catalogue; `kind` decides the pass-rate indicator a category feeds."""
 
     permission_classes = [HasRole]
-    required_roles = VIEWER_ROLES
+    required_roles = MARKET_OFFICERS_AND_ENTERPRISES
     serializer_class = ProductCategorySerializer
     pagination_class = None
-    queryset = selectors.category_list()
+    queryset = selectors.product_category_list()
 
 
 class SamplingPlanListApi(generics.ListAPIView):
     """Plans of the caller's units and the units above them; POST creates one (officers, in their units)."""
 
     permission_classes = [HasRole]
-    required_roles = OFFICER_ROLES
+    required_roles = MARKET_OFFICERS
     serializer_class = SamplingPlanSerializer
-    filterset_class = PlanFilter
+    filterset_class = SamplingPlanFilter
 
     def get_queryset(self):
-        return selectors.plan_list(user=self.request.user)
+        return selectors.sampling_plan_list(user=self.request.user)
 
     @extend_schema(request=SamplingPlanInputSerializer, responses={201: SamplingPlanSerializer})
     def post(self, request):
@@ -72,19 +73,19 @@ class SamplingPlanListApi(generics.ListAPIView):
         values = dict(data.validated_data)
         org_unit = OrgUnit.objects.filter(pk=values.pop("org_unit")).first()
         if org_unit is None:
-            raise ValidationError({"org_unit": ["行政单元不存在"]})
-        plan = services.plan_create(by=request.user, org_unit=org_unit, **values)
-        plan = selectors.plan_get(user=request.user, pk=plan.pk)
+            raise ValidationError({"org_unit": [_("行政单元不存在")]})
+        plan = services.sampling_plan_create(by=request.user, org_unit=org_unit, **values)
+        plan = selectors.sampling_plan_get(user=request.user, pk=plan.pk)
         return Response(SamplingPlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
 
 class SamplingPlanDetailApi(generics.RetrieveAPIView):
     permission_classes = [HasRole]
-    required_roles = OFFICER_ROLES
+    required_roles = MARKET_OFFICERS
     serializer_class = SamplingPlanSerializer
 
     def get_object(self):
-        return selectors.plan_get(user=self.request.user, pk=self.kwargs["pk"])
+        return selectors.sampling_plan_get(user=self.request.user, pk=self.kwargs["pk"])
 
 
 class SampleListApi(generics.ListAPIView):
@@ -96,7 +97,7 @@ class SampleListApi(generics.ListAPIView):
 
     @property
     def required_roles(self):
-        return VIEWER_ROLES if self.request.method in ("GET", "HEAD", "OPTIONS") else OFFICER_ROLES
+        return MARKET_OFFICERS_AND_ENTERPRISES if self.request.method in ("GET", "HEAD", "OPTIONS") else MARKET_OFFICERS
 
     def get_queryset(self):
         return selectors.sample_list(user=self.request.user)
@@ -106,9 +107,9 @@ class SampleListApi(generics.ListAPIView):
         data = SampleInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        plan = selectors.plan_list(user=request.user).filter(pk=values.pop("plan")).first()
+        plan = selectors.sampling_plan_list(user=request.user).filter(pk=values.pop("plan")).first()
         if plan is None:
-            raise ValidationError({"plan": ["抽检计划不存在"]})
+            raise ValidationError({"plan": [_("抽检计划不存在")]})
         sample = services.sample_create(by=request.user, plan=plan, **values)
         sample = selectors.sample_get(user=request.user, pk=sample.pk)
         return Response(SampleDetailSerializer(sample, context=_context(self)).data, status=status.HTTP_201_CREATED)
@@ -116,7 +117,7 @@ class SampleListApi(generics.ListAPIView):
 
 class SampleDetailApi(generics.RetrieveAPIView):
     permission_classes = [HasRole]
-    required_roles = VIEWER_ROLES
+    required_roles = MARKET_OFFICERS_AND_ENTERPRISES
     serializer_class = SampleDetailSerializer
 
     def get_object(self):
@@ -126,11 +127,11 @@ class SampleDetailApi(generics.RetrieveAPIView):
         return _context(self)
 
 
-class TestResultsApi(APIView):
+class TestItemResultsApi(APIView):
     """Record test items of a sample not yet concluded (replacing items of the same name); all or none."""
 
     permission_classes = [HasRole]
-    required_roles = OFFICER_ROLES
+    required_roles = MARKET_OFFICERS
 
     @extend_schema(request=TestResultsInputSerializer, responses={201: TestItemResultSerializer(many=True),
                                                                   200: TestItemResultSerializer(many=True)})
@@ -139,7 +140,7 @@ class TestResultsApi(APIView):
         data.is_valid(raise_exception=True)
         sample = selectors.sample_list(user=request.user).filter(pk=data.validated_data["sample"]).first()
         if sample is None:
-            raise ValidationError({"sample": ["样品不存在"]})
+            raise ValidationError({"sample": [_("样品不存在")]})
         items, any_new = services.test_results_enter(sample=sample, items=data.validated_data["items"], by=request.user)
         return Response(TestItemResultSerializer(items, many=True).data,
                         status=status.HTTP_201_CREATED if any_new else status.HTTP_200_OK)
@@ -149,7 +150,7 @@ class _SampleAction(APIView):
     """A workflow step on one sample: parse, call its service, answer with the sample."""
 
     permission_classes = [HasRole]
-    required_roles = OFFICER_ROLES
+    required_roles = MARKET_OFFICERS
     input_serializer = None
 
     def sample(self, pk):
@@ -186,14 +187,14 @@ class SampleServeApi(_SampleAction):
 
 
 class SampleObjectionApi(_SampleAction):
-    required_roles = VIEWER_ROLES  # the sampled enterprise applies itself; the service checks whose sample
-    input_serializer = ObjectionInputSerializer
+    required_roles = MARKET_OFFICERS_AND_ENTERPRISES  # the sampled enterprise applies itself; the service checks whose sample
+    input_serializer = SamplingObjectionInputSerializer
 
-    @extend_schema(request=ObjectionInputSerializer, responses=SampleDetailSerializer)
+    @extend_schema(request=SamplingObjectionInputSerializer, responses=SampleDetailSerializer)
     def post(self, request, pk):
         """Apply for a retest within 15 natural days of service (产品质量法 art. 15)."""
         sample = self.sample(pk)
-        services.objection_apply(sample=sample, by=request.user, **self.values())
+        services.sampling_objection_apply(sample=sample, by=request.user, **self.values())
         return self.answer(sample)
 
 
@@ -232,7 +233,7 @@ class FollowupListApi(generics.ListAPIView):
     """Follow-ups of failing samples in the caller's scope; `overdue=yes` lists rectifications past due."""
 
     permission_classes = [HasRole]
-    required_roles = OFFICER_ROLES
+    required_roles = MARKET_OFFICERS
     serializer_class = FollowupSerializer
     filterset_class = FollowupFilter
 
@@ -245,7 +246,7 @@ class FollowupListApi(generics.ListAPIView):
 
 class _FollowupStep(APIView):
     permission_classes = [HasRole]
-    required_roles = OFFICER_ROLES
+    required_roles = MARKET_OFFICERS
     input_serializer = None
     service = None
 
@@ -293,7 +294,7 @@ class PassRateApi(APIView):
     """Pass rates of the samples in the caller's scope, grouped by category, product kind or district."""
 
     permission_classes = [HasRole]
-    required_roles = OFFICER_ROLES
+    required_roles = MARKET_OFFICERS
 
     @extend_schema(parameters=[PassRateQuerySerializer], responses=PassRateSerializer(many=True))
     def get(self, request):
@@ -314,7 +315,7 @@ class PublicSampleListApi(generics.ListAPIView):
     filterset_class = PublishedSampleFilter
 
     def get_queryset(self):
-        return selectors.published_sample_list().prefetch_related("items")
+        return selectors.sample_published_list().prefetch_related("items")
 
 
 class PublicSampleDetailApi(generics.RetrieveAPIView):
@@ -324,4 +325,4 @@ class PublicSampleDetailApi(generics.RetrieveAPIView):
     serializer_class = PublicSampleSerializer
 
     def get_object(self):
-        return selectors.published_sample_get(pk=self.kwargs["pk"])
+        return selectors.sample_published_get(pk=self.kwargs["pk"])

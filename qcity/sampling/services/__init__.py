@@ -1,6 +1,6 @@
 """Writes of supervision sampling; every business rule of DOMAIN §6 lives in these functions."""
 
-from .catalogue import plan_create, product_categories_load
+from .catalogue import product_categories_load, sampling_plan_create
 from .followups import (
     followup_announce,
     followup_order,
@@ -8,7 +8,7 @@ from .followups import (
     followup_report,
     followup_transfer,
 )
-from .retests import objection_apply, retest_conclude
+from .retests import retest_conclude, sampling_objection_apply
 from .samples import (
     sample_conclude,
     sample_create,
@@ -25,8 +25,8 @@ __all__ = [
     "followup_reinspect",
     "followup_report",
     "followup_transfer",
-    "objection_apply",
-    "plan_create",
+    "sampling_objection_apply",
+    "sampling_plan_create",
     "product_categories_load",
     "retest_conclude",
     "sample_conclude",

@@ -9,23 +9,18 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
-from qcity.core import access
+from qcity.core.access import require_scope
 from qcity.core.audit import audit_record, snapshot
 from qcity.core.choices import AuditAction
 from qcity.core.models import OrgUnit, User
+from qcity.core.roles import MARKET_OFFICERS
 
-from ..choices import PlanLevel
+from ..choices import SamplingPlanLevel
 from ..models import ProductCategory, SamplingPlan
-from ..selectors import OFFICER_ROLES
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "product_categories.json"
-
-
-def require_covers(by: User | None, org_unit: OrgUnit, *, action: str, obj=None) -> None:
-    """by=None is the system itself (commands, demo data)."""
-    if by is not None and not access.covers(by, org_unit, OFFICER_ROLES):
-        raise access.deny(by, action=action, obj=obj, org_unit=org_unit)
 
 
 def product_categories_load(*, using: str = "default") -> int:
@@ -37,23 +32,23 @@ def product_categories_load(*, using: str = "default") -> int:
     return len(new)
 
 
-def plan_create(*, by: User | None, title: str, level: str, org_unit: OrgUnit, period_start: datetime.date,
+def sampling_plan_create(*, by: User | None, title: str, level: str, org_unit: OrgUnit, period_start: datetime.date,
                 period_end: datetime.date, categories, planned_batches: int) -> SamplingPlan:
-    require_covers(by, org_unit, action="create sampling plan")
+    require_scope(by, org_unit, roles=MARKET_OFFICERS, action="create sampling plan")
     categories = list(categories)
     errors: dict[str, list[str]] = {}
     if not title.strip():
-        errors["title"] = ["请填写计划名称"]
-    if level not in PlanLevel.values:
-        errors["level"] = ["计划层级无效"]
-    elif level == PlanLevel.DISTRICT and org_unit.parent_id is None:
-        errors["org_unit"] = ["区县级抽检计划的实施单位须为区县"]
+        errors["title"] = [_("请填写计划名称")]
+    if level not in SamplingPlanLevel.values:
+        errors["level"] = [_("计划层级无效")]
+    elif level == SamplingPlanLevel.DISTRICT and org_unit.parent_id is None:
+        errors["org_unit"] = [_("区县级抽检计划的实施单位须为区县")]
     if period_end < period_start:
-        errors["period_end"] = ["结束日期不能早于开始日期"]
+        errors["period_end"] = [_("结束日期不能早于开始日期")]
     if not categories:
-        errors["categories"] = ["请至少选择一个产品类别"]
+        errors["categories"] = [_("请至少选择一个产品类别")]
     if planned_batches is None or planned_batches < 1:
-        errors["planned_batches"] = ["计划批次须至少为1"]
+        errors["planned_batches"] = [_("计划批次须至少为1")]
     title = title.strip()
     if title and SamplingPlan.objects.filter(org_unit=org_unit, title=title, period_start__year=period_start.year).exists():
         errors["title"] = [_duplicate_title(org_unit, title, period_start.year)]

@@ -9,8 +9,11 @@ from __future__ import annotations
 from django.db import transaction
 
 from qcity.core.models import User
+from qcity.credit.choices import CreditEventKind
+from qcity.credit.services import credit_event_publish, credit_event_record, credit_event_withdraw
+from qcity.indicators.services import computed_indicators_refresh
 
-from ..choices import Conclusion
+from ..choices import SamplingConclusion
 from ..models import Sample
 from ..pass_rates import KEY_OF_KIND
 
@@ -21,43 +24,35 @@ def source_ref(sample: Sample) -> str:
 
 def credit_event_fields(sample: Sample, conclusion: str) -> dict:
     """What a conclusion contributes to the credit file (also used by the demo's bulk writer)."""
-    from qcity.credit.choices import CreditEventKind
-
     plan = sample.plan
-    failed = conclusion == Conclusion.FAIL
-    summary = (f"{sample.product_name}（批号 {sample.batch_number}）监督抽检"
+    failed = conclusion == SamplingConclusion.FAIL
+    summary = (f"{sample.product_name}（批号 {sample.batch_number}）监督抽检"  # i18n-ignore: public credit record text, stored in Chinese
                f"{'不合格' if failed else '合格'}，检验报告 {sample.test_report_number}")
     return {
         "kind": CreditEventKind.SAMPLING_FAILURE if failed else CreditEventKind.SAMPLING_PASS,
         "occurred_on": sample.concluded_on,
-        "source_authority": f"{plan.org_unit.name}市场监督管理局（{plan.get_level_display()}监督抽查）"[:100],
+        "source_authority": f"{plan.org_unit.name}市场监督管理局（{plan.get_level_display()}监督抽查）"[:100],  # i18n-ignore: public credit record text, stored in Chinese
         "summary": summary[:500],
         "source_ref": source_ref(sample),
     }
 
 
 def credit_record(sample: Sample, *, by: User | None):
-    from qcity.credit.services import credit_event_record
-
     return credit_event_record(enterprise=sample.enterprise, **credit_event_fields(sample, sample.conclusion), by=by)
 
 
 def credit_publish(sample: Sample, *, by: User | None):
     """An overturned failure's event was withdrawn: it stays unpublished (the public sees the final pass here)."""
-    from qcity.credit.services import credit_event_publish
-
     if overturned(sample):
         return None
     return credit_event_publish(source_ref=source_ref(sample), published_on=sample.published_on, by=by)
 
 
 def overturned(sample: Sample) -> bool:
-    return sample.initial_conclusion == Conclusion.FAIL and sample.conclusion == Conclusion.PASS
+    return sample.initial_conclusion == SamplingConclusion.FAIL and sample.conclusion == SamplingConclusion.PASS
 
 
 def credit_withdraw(sample: Sample, *, reason: str, by: User | None):
-    from qcity.credit.services import credit_event_withdraw
-
     return credit_event_withdraw(source_ref=source_ref(sample), reason=reason, by=by)
 
 
@@ -69,8 +64,6 @@ def indicators_refresh_on_commit(sample: Sample) -> None:
     year = sample.sampling_date.year
 
     def refresh():
-        from qcity.indicators.services import computed_indicators_refresh
-
         computed_indicators_refresh(key=key, year=year)
 
     transaction.on_commit(refresh)

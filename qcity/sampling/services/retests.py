@@ -1,4 +1,4 @@
-"""Objection and retest (异议 / 复检) on the sealed backup sample."""
+"""SamplingObjection and retest (异议 / 复检) on the sealed backup sample."""
 
 from __future__ import annotations
 
@@ -7,50 +7,51 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qcity.core import access
+from qcity.core.access import require_scope
 from qcity.core.audit import audit_record, snapshot
 from qcity.core.choices import AuditAction
 from qcity.core.deadlines import legal_duration_in_force
 from qcity.core.models import User
+from qcity.core.roles import MARKET_OFFICERS
 
-from ..choices import Conclusion, FollowupStatus, RetestOutcome, SampleStatus
-from ..models import Followup, Objection, Sample
+from ..choices import FollowupStatus, RetestOutcome, SampleStatus, SamplingConclusion
+from ..models import Followup, Sample, SamplingObjection
 from ..selectors import sample_can_object
 from . import feeds
-from .catalogue import require_covers
 from .samples import RETEST_CODE
 
 
-def objection_apply(*, sample: Sample, applied_on: datetime.date, reason: str, by: User | None,
-                    applicant: str = "", today: datetime.date | None = None) -> Objection:
+def sampling_objection_apply(*, sample: Sample, applied_on: datetime.date, reason: str, by: User | None,
+                    applicant: str = "", today: datetime.date | None = None) -> SamplingObjection:
     """The sampled party (or the named manufacturer) applies for a retest of a failing result."""
     if by is not None and not sample_can_object(user=by, sample=sample):
         raise access.deny(by, action="apply for retest", obj=sample, org_unit=sample.org_unit)
     today = today or timezone.localdate()
     if sample.status in (SampleStatus.RETESTING, SampleStatus.RETESTED):
-        raise ValidationError({"status": ["该样品已申请复检，不能重复申请"]})
+        raise ValidationError({"status": [_("该样品已申请复检，不能重复申请")]})
     if sample.status != SampleStatus.SERVED:
-        raise ValidationError({"status": ["检验结论尚未送达，不能申请复检"]})
-    if sample.conclusion != Conclusion.FAIL:
-        raise ValidationError({"conclusion": ["检验结论为合格，无需复检"]})
+        raise ValidationError({"status": [_("检验结论尚未送达，不能申请复检")]})
+    if sample.conclusion != SamplingConclusion.FAIL:
+        raise ValidationError({"conclusion": [_("检验结论为合格，无需复检")]})
     if not reason.strip():
-        raise ValidationError({"reason": ["请填写异议理由"]})
+        raise ValidationError({"reason": [_("请填写异议理由")]})
     if applied_on < sample.served_on or applied_on > today:
-        raise ValidationError({"applied_on": ["申请日期须在送达日期之后、不晚于今天"]})
+        raise ValidationError({"applied_on": [_("申请日期须在送达日期之后、不晚于今天")]})
     if applied_on > sample.retest_deadline:
         # DOMAIN §6 / 产品质量法 art. 15: retest application within 15 natural days of receiving the result
         rule = legal_duration_in_force(RETEST_CODE, sample.served_on)
         raise ValidationError({"applied_on": [
-            f"复检申请须自收到检验结果之日起{rule.value}日内提出（送达 {sample.served_on}，"
-            f"截止 {sample.retest_deadline}），已超过期限"]})
+            _("复检申请须自收到检验结果之日起%(value)s日内提出（送达 %(served_on)s，截止 %(retest_deadline)s），已超过期限") % {"value": rule.value, "served_on": sample.served_on, "retest_deadline": sample.retest_deadline}]})
     if sample.backup_quantity < 1 or not sample.backup_sealed:
         # Order 18: the retest is done on the sealed backup sample
-        raise ValidationError({"sample": ["没有封存的备用样品，无法复检"]})
+        raise ValidationError({"sample": [_("没有封存的备用样品，无法复检")]})
     if not applicant and by is not None and by.enterprise_id in (sample.enterprise_id, sample.manufacturer_id):
         applicant = by.enterprise.name
     with transaction.atomic():
-        objection = Objection.objects.create(sample=sample, applied_on=applied_on,
+        objection = SamplingObjection.objects.create(sample=sample, applied_on=applied_on,
                                              applicant=(applicant or sample.enterprise.name)[:200],
                                              reason=reason.strip(), recorded_by=by)
         sample.status = SampleStatus.RETESTING
@@ -63,24 +64,24 @@ def objection_apply(*, sample: Sample, applied_on: datetime.date, reason: str, b
 
 def retest_conclude(*, sample: Sample, retest_conclusion: str, retest_report_number: str,
                     retested_on: datetime.date, by: User | None, retest_agency: str = "",
-                    today: datetime.date | None = None) -> Objection:
+                    today: datetime.date | None = None) -> SamplingObjection:
     """The retest's result becomes the sample's conclusion: a pass overturns the failure and withdraws
     its credit event; a failure confirms it."""
-    require_covers(by, sample.org_unit, action="record retest result", obj=sample)
+    require_scope(by, sample.org_unit, roles=MARKET_OFFICERS, action="record retest result", obj=sample)
     today = today or timezone.localdate()
     if sample.status != SampleStatus.RETESTING:
-        raise ValidationError({"status": ["该样品没有待复检的申请"]})
+        raise ValidationError({"status": [_("该样品没有待复检的申请")]})
     objection = sample.objection
     errors: dict[str, list[str]] = {}
-    if retest_conclusion not in Conclusion.values:
-        errors["retest_conclusion"] = ["复检结论须为合格或不合格"]
+    if retest_conclusion not in SamplingConclusion.values:
+        errors["retest_conclusion"] = [_("复检结论须为合格或不合格")]
     if not (retest_report_number or "").strip():
-        errors["retest_report_number"] = ["请填写复检报告编号"]
+        errors["retest_report_number"] = [_("请填写复检报告编号")]
     if retested_on < objection.applied_on or retested_on > today:
-        errors["retested_on"] = ["复检日期须在申请日期之后、不晚于今天"]
+        errors["retested_on"] = [_("复检日期须在申请日期之后、不晚于今天")]
     if errors:
         raise ValidationError(errors)
-    overturned = retest_conclusion == Conclusion.PASS
+    overturned = retest_conclusion == SamplingConclusion.PASS
     with transaction.atomic():
         objection.retested_on = retested_on
         objection.retest_report_number = retest_report_number.strip()[:60]
@@ -94,7 +95,7 @@ def retest_conclude(*, sample: Sample, retest_conclusion: str, retest_report_num
         audit_record(action=AuditAction.UPDATE, by=by, obj=objection, org_unit=sample.org_unit,
                      message=f"retest of {sample.number}: {objection.get_outcome_display()}")
         if overturned:
-            feeds.credit_withdraw(sample, reason=f"复检合格（复检报告 {objection.retest_report_number}），原不合格结论撤销",
+            feeds.credit_withdraw(sample, reason=f"复检合格（复检报告 {objection.retest_report_number}），原不合格结论撤销",  # i18n-ignore: public credit record text, stored in Chinese
                                   by=by)
             Followup.objects.filter(sample=sample).update(status=FollowupStatus.CANCELLED)
         feeds.indicators_refresh_on_commit(sample)

@@ -11,19 +11,21 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from qcity.core import access, deadlines
+from qcity.core.access import require_scope
 from qcity.core.audit import audit_record, snapshot
 from qcity.core.choices import AuditAction
 from qcity.core.deadlines import Deadline, deadline
+from qcity.core.messages import not_in_future
 from qcity.core.models import User
+from qcity.core.roles import MARKET_OFFICERS
 from qcity.enterprises.models import Enterprise
 
-from ..choices import LEVEL_RANK, Conclusion, SampleStatus
+from ..choices import LEVEL_RANK, SampleStatus, SamplingConclusion
 from ..models import ProductCategory, Sample, SamplingPlan, TestItemResult
-from ..selectors import OFFICER_ROLES
 from . import feeds
-from .catalogue import require_covers
 
 RETEST_CODE = "sampling-retest-application"
 
@@ -57,10 +59,10 @@ def sample_create(*, by: User | None, plan: SamplingPlan, category: ProductCateg
                   product_name: str, batch_number: str, sampling_date: datetime.date, sampling_place: str,
                   samplers, quantity: int, backup_quantity: int, manufacturer: Enterprise | None = None,
                   manufacturer_name: str = "", brand: str = "", specification: str = "",
-                  production_date: datetime.date | None = None, quantity_unit: str = "件",
+                  production_date: datetime.date | None = None, quantity_unit: str = "件",  # i18n-ignore: stored unit, shown through core.units
                   backup_sealed: bool = True, number: str = "", fee_charged: bool = False,
                   today: datetime.date | None = None) -> Sample:
-    require_covers(by, enterprise.org_unit, action="record sample")
+    require_scope(by, enterprise.org_unit, roles=MARKET_OFFICERS, action="record sample")
     today = today or timezone.localdate()
     samplers = list({u.pk: u for u in samplers}.values())
     if manufacturer is not None and manufacturer.pk == enterprise.pk:
@@ -71,43 +73,42 @@ def sample_create(*, by: User | None, plan: SamplingPlan, category: ProductCateg
         errors.setdefault(field, []).append(message)
 
     if not enterprise.org_unit.path.startswith(plan.org_unit.path):
-        error("enterprise", f"被抽样单位不在该计划的实施范围（{plan.org_unit.name}）内")
+        error("enterprise", _("被抽样单位不在该计划的实施范围（%(name)s）内") % {"name": plan.org_unit.name})
     if not plan.categories.filter(pk=category.pk).exists():
-        error("category", f"该计划不包括产品类别“{category.name}”")
+        error("category", _("该计划不包括产品类别“%(name)s”") % {"name": category.name})
     if not (plan.period_start <= sampling_date <= plan.period_end):
-        error("sampling_date", f"抽样日期须在计划期 {plan.period_start}—{plan.period_end} 内")
+        error("sampling_date", _("抽样日期须在计划期 %(period_start)s—%(period_end)s 内") % {"period_start": plan.period_start, "period_end": plan.period_end})
     if sampling_date > today:
-        error("sampling_date", "抽样日期不能晚于今天")
+        error("sampling_date", not_in_future(_("抽样日期")))
     if production_date and production_date > sampling_date:
-        error("production_date", "生产日期不能晚于抽样日期")
+        error("production_date", _("生产日期不能晚于抽样日期"))
     if not product_name.strip():
-        error("product_name", "请填写产品名称")
+        error("product_name", _("请填写产品名称"))
     if not batch_number.strip():
-        error("batch_number", "请填写生产批号（无批号的填写生产或购进日期）")
+        error("batch_number", _("请填写生产批号（无批号的填写生产或购进日期）"))
     if sampling_place not in ("market", "warehouse"):
         # 产品质量法 art. 15: drawn at random from goods for sale, in the market or the finished-goods warehouse
-        error("sampling_place", "抽样场所须为市场或企业成品仓库")
+        error("sampling_place", _("抽样场所须为市场或企业成品仓库"))
     # DOMAIN §6 / Order 18: at least two samplers, law-enforcement staff with ID
     if len(samplers) < MIN_SAMPLERS:
-        error("samplers", f"抽样人员不得少于{MIN_SAMPLERS}名")
-    not_officers = [u.display_name for u in samplers if not access.has_role(u, *OFFICER_ROLES)]
+        error("samplers", _("抽样人员不得少于%(min_samplers)s名") % {"min_samplers": MIN_SAMPLERS})
+    not_officers = [u.display_name for u in samplers if not access.has_role(u, *MARKET_OFFICERS)]
     if not_officers:
-        error("samplers", f"抽样人员须为执法人员：{'、'.join(not_officers)}")
+        error("samplers", _("抽样人员须为执法人员：%(not_officers)s") % {"not_officers": '、'.join(not_officers)})
     if quantity is None or quantity < 1:
-        error("quantity", "抽样数量须至少为1")
+        error("quantity", _("抽样数量须至少为1"))
     # Order 18: a sealed backup sample is kept for the retest
     if backup_quantity is None or backup_quantity < 1:
-        error("backup_quantity", "须留存封存的备用样品")
+        error("backup_quantity", _("须留存封存的备用样品"))
     if fee_charged:
         # 产品质量法 art. 15: no fee may be charged to the sampled party
-        error("fee_charged", "监督抽查不得向被抽查人收取检验费用")
+        error("fee_charged", _("监督抽查不得向被抽查人收取检验费用"))
     if not errors:
         # DOMAIN §6 / 产品质量法 art. 15: a lower level must not re-sample a batch a higher level sampled
         producer = manufacturer.name if manufacturer else (manufacturer_name.strip() or enterprise.name)
         earlier = _duplicate_of(plan, product_name=product_name, batch_number=batch_number, producer=producer)
         if earlier is not None:
-            error("batch_number", f"该批次产品已由{earlier.plan.get_level_display()}监督抽查抽样（抽样单 "
-                                  f"{earlier.number}），下级不得重复抽查")
+            error("batch_number", _("该批次产品已由%(level)s监督抽查抽样（抽样单 %(number)s），下级不得重复抽查") % {"level": earlier.plan.get_level_display(), "number": earlier.number})
     number = number.strip()
     if number and Sample.objects.filter(number=number).exists():
         error("number", _number_taken(number))
@@ -121,7 +122,7 @@ def sample_create(*, by: User | None, plan: SamplingPlan, category: ProductCateg
                 manufacturer_name="" if manufacturer else manufacturer_name.strip(), product_name=product_name.strip(),
                 brand=brand.strip(), specification=specification.strip(), batch_number=batch_number.strip(),
                 production_date=production_date, sampling_date=sampling_date, sampling_place=sampling_place,
-                quantity=quantity, backup_quantity=backup_quantity, quantity_unit=quantity_unit or "件",
+                quantity=quantity, backup_quantity=backup_quantity, quantity_unit=quantity_unit or "件",  # i18n-ignore: stored unit, shown through core.units
                 backup_sealed=backup_sealed, created_by=by)
             if not number:
                 sample.number = f"CY{sampling_date:%Y}{sample.pk:07d}"
@@ -146,14 +147,14 @@ def _decimal(value, field: str, row: int, errors: list[str]) -> Decimal | None:
     try:
         return Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        errors.append(f"第{row}项 {field}：不是有效的数值")
+        errors.append(_("第%(row)s项 %(field)s：不是有效的数值") % {"row": row, "field": field})
         return None
 
 
 def _item(sample: Sample, row: int, data: dict, errors: list[str]) -> TestItemResult | None:
     name = (data.get("item_name") or "").strip()
     if not name:
-        errors.append(f"第{row}项：请填写检验项目名称")
+        errors.append(_("第%(row)s项：请填写检验项目名称") % {"row": row})
         return None
     before = len(errors)
     limit_min = _decimal(data.get("limit_min"), "limit_min", row, errors)
@@ -162,17 +163,17 @@ def _item(sample: Sample, row: int, data: dict, errors: list[str]) -> TestItemRe
     if len(errors) > before:
         return None
     if limit_min is not None and limit_max is not None and limit_max < limit_min:
-        errors.append(f"第{row}项（{name}）：上限不能小于下限")
+        errors.append(_("第%(row)s项（%(name)s）：上限不能小于下限") % {"row": row, "name": name})
         return None
     conforming = data.get("conforming")
     if measured is not None and (limit_min is not None or limit_max is not None):
         computed = ((limit_min is None or measured >= limit_min) and (limit_max is None or measured <= limit_max))
         if conforming is not None and bool(conforming) != computed:
-            errors.append(f"第{row}项（{name}）：单项判定与限量不一致（实测 {measured}）")
+            errors.append(_("第%(row)s项（%(name)s）：单项判定与限量不一致（实测 %(measured)s）") % {"row": row, "name": name, "measured": measured})
             return None
         conforming = computed
     elif conforming is None:
-        errors.append(f"第{row}项（{name}）：没有数值限量时须给出单项判定（conforming）")
+        errors.append(_("第%(row)s项（%(name)s）：没有数值限量时须给出单项判定（conforming）") % {"row": row, "name": name})
         return None
     return TestItemResult(sample=sample, item_name=name[:200], standard=(data.get("standard") or "")[:200],
                           limit_min=limit_min, limit_max=limit_max, limit_text=(data.get("limit_text") or "")[:200],
@@ -188,23 +189,23 @@ def test_results_record(*, sample: Sample, items: list[dict], by: User | None) -
 def test_results_enter(*, sample: Sample, items: list[dict], by: User | None) -> tuple[list[TestItemResult], bool]:
     """`test_results_record`, also saying whether any item was new (the API answers 201 only then; a resent
     list replaces the items of the same names and answers 200)."""
-    require_covers(by, sample.org_unit, action="enter test results", obj=sample)
+    require_scope(by, sample.org_unit, roles=MARKET_OFFICERS, action="enter test results", obj=sample)
     if sample.status != SampleStatus.SAMPLED:
-        raise ValidationError({"sample": ["该样品已出检验结论，不能再录入或修改检验结果"]})
+        raise ValidationError({"sample": [_("该样品已出检验结论，不能再录入或修改检验结果")]})
     if not items:
-        raise ValidationError({"items": ["请至少录入一个检验项目"]})
+        raise ValidationError({"items": [_("请至少录入一个检验项目")]})
     errors: list[str] = []
     rows = [_item(sample, n, data, errors) for n, data in enumerate(items, start=1)]
     names = [r.item_name for r in rows if r is not None]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
-        errors.append(f"检验项目重复：{'、'.join(duplicates)}")
+        errors.append(_("检验项目重复：%(duplicates)s") % {"duplicates": '、'.join(duplicates)})
     if errors:
         raise ValidationError({"items": errors})
     with transaction.atomic():
         sample = Sample.objects.select_for_update().get(pk=sample.pk)
         if sample.status != SampleStatus.SAMPLED:
-            raise ValidationError({"sample": ["该样品已出检验结论，不能再录入或修改检验结果"]})
+            raise ValidationError({"sample": [_("该样品已出检验结论，不能再录入或修改检验结果")]})
         replaced = TestItemResult.objects.filter(sample=sample, item_name__in=names).delete()[1].get(
             TestItemResult._meta.label, 0)
         created = TestItemResult.objects.bulk_create(rows)
@@ -217,9 +218,9 @@ def test_results_enter(*, sample: Sample, items: list[dict], by: User | None) ->
 
 def test_item_delete(*, item: TestItemResult, by: User | None) -> None:
     sample = item.sample
-    require_covers(by, sample.org_unit, action="delete test result", obj=sample)
+    require_scope(by, sample.org_unit, roles=MARKET_OFFICERS, action="delete test result", obj=sample)
     if sample.status != SampleStatus.SAMPLED:
-        raise ValidationError({"sample": ["该样品已出检验结论，不能再修改检验结果"]})
+        raise ValidationError({"sample": [_("该样品已出检验结论，不能再修改检验结果")]})
     with transaction.atomic():
         audit_record(action=AuditAction.DELETE, by=by, obj=item, org_unit=sample.org_unit,
                      before=snapshot(item), message=f"test item removed from {sample.number}")
@@ -231,7 +232,7 @@ def computed_conclusion(sample: Sample) -> str | None:
     verdicts = list(sample.items.values_list("conforming", flat=True))
     if not verdicts:
         return None
-    return Conclusion.PASS if all(verdicts) else Conclusion.FAIL
+    return SamplingConclusion.PASS if all(verdicts) else SamplingConclusion.FAIL
 
 
 def sample_conclude(*, sample: Sample, conclusion: str, test_report_number: str, by: User | None,
@@ -239,32 +240,32 @@ def sample_conclude(*, sample: Sample, conclusion: str, test_report_number: str,
                     today: datetime.date | None = None) -> Sample:
     """Confirm the conclusion the items give (the officer states it: a mismatch is refused), record the
     credit event and refresh the pass-rate indicator."""
-    require_covers(by, sample.org_unit, action="conclude sample", obj=sample)
+    require_scope(by, sample.org_unit, roles=MARKET_OFFICERS, action="conclude sample", obj=sample)
     today = today or timezone.localdate()
     concluded_on = concluded_on or today
     errors: dict[str, list[str]] = {}
     if sample.status != SampleStatus.SAMPLED:
-        raise ValidationError({"status": [f"该样品已出检验结论（{sample.get_conclusion_display()}），不能重复下结论"]})
+        raise ValidationError({"status": [_("该样品已出检验结论（%(conclusion)s），不能重复下结论") % {"conclusion": sample.get_conclusion_display()}]})
     expected = computed_conclusion(sample)
     if expected is None:
-        errors["items"] = ["尚未录入检验项目结果，不能下结论"]
+        errors["items"] = [_("尚未录入检验项目结果，不能下结论")]
     elif conclusion != expected:
-        errors["conclusion"] = [f"结论须与检验项目判定一致：{Conclusion(expected).label}"]
+        errors["conclusion"] = [_("结论须与检验项目判定一致：%(label)s") % {"label": SamplingConclusion(expected).label}]
     report = (test_report_number or "").strip()
     if not report:
-        errors["test_report_number"] = ["请填写检验报告编号"]
+        errors["test_report_number"] = [_("请填写检验报告编号")]
     elif Sample.objects.filter(test_report_number=report).exclude(pk=sample.pk).exists():
-        errors["test_report_number"] = [f"检验报告编号 {report} 已被其他样品使用"]
+        errors["test_report_number"] = [_("检验报告编号 %(report)s 已被其他样品使用") % {"report": report}]
     if concluded_on < sample.sampling_date:
-        errors["concluded_on"] = ["结论日期不能早于抽样日期"]
+        errors["concluded_on"] = [_("结论日期不能早于抽样日期")]
     elif concluded_on > today:
-        errors["concluded_on"] = ["结论日期不能晚于今天"]
+        errors["concluded_on"] = [not_in_future(_("结论日期"))]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         locked = Sample.objects.select_for_update().get(pk=sample.pk)
         if locked.status != SampleStatus.SAMPLED:
-            raise ValidationError({"status": ["该样品已出检验结论，不能重复下结论"]})
+            raise ValidationError({"status": [_("该样品已出检验结论，不能重复下结论")]})
         sample.status = SampleStatus.CONCLUDED
         sample.conclusion = sample.initial_conclusion = conclusion
         sample.test_report_number = report
@@ -282,15 +283,15 @@ def sample_conclude(*, sample: Sample, conclusion: str, test_report_number: str,
 def sample_serve(*, sample: Sample, served_on: datetime.date, by: User | None,
                  today: datetime.date | None = None) -> Sample:
     """Serve the result on the sampled party; the 15-day retest window runs from this day."""
-    require_covers(by, sample.org_unit, action="serve sampling result", obj=sample)
+    require_scope(by, sample.org_unit, roles=MARKET_OFFICERS, action="serve sampling result", obj=sample)
     today = today or timezone.localdate()
     if sample.status != SampleStatus.CONCLUDED:
-        message = "尚未出检验结论，不能送达" if sample.status == SampleStatus.SAMPLED else "检验结论已送达"
+        message = _("尚未出检验结论，不能送达") if sample.status == SampleStatus.SAMPLED else _("检验结论已送达")
         raise ValidationError({"status": [message]})
     if served_on < sample.concluded_on:
-        raise ValidationError({"served_on": ["送达日期不能早于结论日期"]})
+        raise ValidationError({"served_on": [_("送达日期不能早于结论日期")]})
     if served_on > today:
-        raise ValidationError({"served_on": ["送达日期不能晚于今天"]})
+        raise ValidationError({"served_on": [not_in_future(_("送达日期"))]})
     with transaction.atomic():
         sample.status = SampleStatus.SERVED
         sample.served_on = served_on
@@ -306,15 +307,15 @@ def sample_serve(*, sample: Sample, served_on: datetime.date, by: User | None,
 def sample_publish(*, sample: Sample, by: User | None, published_on: datetime.date | None = None,
                    today: datetime.date | None = None) -> Sample:
     """Publish a final conclusion (never one still open to, or under, a retest)."""
-    require_covers(by, sample.org_unit, action="publish sampling result", obj=sample)
+    require_scope(by, sample.org_unit, roles=MARKET_OFFICERS, action="publish sampling result", obj=sample)
     today = today or timezone.localdate()
     published_on = published_on or today
     if sample.published_on:
-        raise ValidationError({"published_on": [f"该结果已于 {sample.published_on} 公布"]})
+        raise ValidationError({"published_on": [_("该结果已于 %(published_on)s 公布") % {"published_on": sample.published_on}]})
     if not sample.is_final(today):
-        raise ValidationError({"status": ["检验结论尚未最终确定（未送达、仍在复检申请期内或复检中），不能公布"]})
+        raise ValidationError({"status": [_("检验结论尚未最终确定（未送达、仍在复检申请期内或复检中），不能公布")]})
     if published_on < sample.served_on or published_on > today:
-        raise ValidationError({"published_on": ["公布日期须在送达日期之后、不晚于今天"]})
+        raise ValidationError({"published_on": [_("公布日期须在送达日期之后、不晚于今天")]})
     with transaction.atomic():
         sample.published_on = published_on
         sample.save(update_fields=["published_on"])

@@ -1,8 +1,9 @@
 import pytest
 
+from qcity.enterprises.tests.factories import EnterpriseFactory
 from qcity.sampling.services import feeds
 
-from .factories import a_enterprise, make_plan, make_samplers
+from .factories import make_plan, make_samplers
 
 
 @pytest.fixture
@@ -27,7 +28,7 @@ def city_plan(city):
 
 @pytest.fixture
 def enterprise(district):
-    return a_enterprise(district)
+    return EnterpriseFactory(org_unit=district)
 
 
 @pytest.fixture

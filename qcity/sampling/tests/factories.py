@@ -4,9 +4,8 @@ import datetime
 import itertools
 
 from qcity.core.choices import Role
-from qcity.enterprises.tests.factories import enterprise_factory
 from qcity.sampling import services
-from qcity.sampling.choices import Conclusion, PlanLevel
+from qcity.sampling.choices import SamplingConclusion, SamplingPlanLevel
 from qcity.sampling.models import ProductCategory
 
 TODAY = datetime.date(2025, 11, 30)
@@ -31,10 +30,10 @@ def category(code="SP01"):
 _plan_numbers = itertools.count(1)
 
 
-def make_plan(org_unit, *, level=PlanLevel.CITY, codes=("SP01", "SP04", "NC01", "YP01", "GY01"), title=None,
+def make_plan(org_unit, *, level=SamplingPlanLevel.CITY, codes=("SP01", "SP04", "NC01", "YP01", "GY01"), title=None,
               start=datetime.date(2025, 1, 1), end=datetime.date(2025, 12, 31)):
     # a plan's title is unique per unit and year (sampling_plan_unique_title_per_unit_year)
-    return services.plan_create(by=None, title=title or f"{level} plan {next(_plan_numbers)}", level=level,
+    return services.sampling_plan_create(by=None, title=title or f"{level} plan {next(_plan_numbers)}", level=level,
                                 org_unit=org_unit,
                                 period_start=start, period_end=end,
                                 categories=list(ProductCategory.objects.filter(code__in=codes)), planned_batches=100)
@@ -57,14 +56,10 @@ _reports = iter(range(1, 10**6))
 
 def concluded(sample, *, fail=False, served=True):
     services.test_results_record(sample=sample, items=FAILING if fail else PASSING, by=None)
-    services.sample_conclude(sample=sample, conclusion=Conclusion.FAIL if fail else Conclusion.PASS,
+    services.sample_conclude(sample=sample, conclusion=SamplingConclusion.FAIL if fail else SamplingConclusion.PASS,
                              test_report_number=f"R{next(_reports):06d}", concluded_on=CONCLUDED_ON,
                              by=None, today=TODAY)
     if served:
         services.sample_serve(sample=sample, served_on=SERVED_ON, by=None, today=TODAY)
     sample.refresh_from_db()
     return sample
-
-
-def a_enterprise(org_unit, name="郑州测试食品有限公司"):
-    return enterprise_factory(org_unit=org_unit, name=name)

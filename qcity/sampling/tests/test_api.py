@@ -5,10 +5,11 @@ import datetime
 import pytest
 
 from qcity.core.choices import Role
-from qcity.sampling.choices import Conclusion
+from qcity.enterprises.tests.factories import EnterpriseFactory
+from qcity.sampling.choices import SamplingConclusion
 from qcity.sampling.models import Sample
 
-from .factories import FAILING, TODAY, a_enterprise, concluded, make_sample
+from .factories import FAILING, TODAY, concluded, make_sample
 
 pytestmark = pytest.mark.django_db
 
@@ -27,44 +28,44 @@ def _sample_payload(plan, enterprise, samplers, **overrides):
 
 def test_officer_runs_a_sample_through_the_api(api_for, inspector, city_plan, enterprise, samplers):
     api = api_for(inspector)
-    response = api.post("/api/sampling/samples/", _sample_payload(city_plan, enterprise, samplers), format="json")
+    response = api.post("/api/samples/", _sample_payload(city_plan, enterprise, samplers), format="json")
     assert response.status_code == 201, response.content
     pk = response.json()["id"]
-    response = api.post("/api/sampling/test-results/", {"sample": pk, "items": FAILING}, format="json")
+    response = api.post("/api/test-item-results/", {"sample": pk, "items": FAILING}, format="json")
     assert response.status_code == 201 and [i["conforming"] for i in response.json()] == [False, False]
-    response = api.post(f"/api/sampling/samples/{pk}/conclude/",
+    response = api.post(f"/api/samples/{pk}/conclude/",
                         {"conclusion": "fail", "test_report_number": "API-1", "concluded_on": "2025-03-25"},
                         format="json")
     assert response.status_code == 200 and response.json()["conclusion"] == "fail"
-    response = api.post(f"/api/sampling/samples/{pk}/serve/", {"served_on": "2025-04-01"}, format="json")
+    response = api.post(f"/api/samples/{pk}/serve/", {"served_on": "2025-04-01"}, format="json")
     assert response.json()["retest_deadline"] == "2025-04-16"
-    response = api.post(f"/api/sampling/samples/{pk}/publish/", {"published_on": "2025-05-01"}, format="json")
+    response = api.post(f"/api/samples/{pk}/publish/", {"published_on": "2025-05-01"}, format="json")
     assert response.status_code == 200 and response.json()["published_on"] == "2025-05-01"
-    response = api.post(f"/api/sampling/samples/{pk}/followup/",
+    response = api.post(f"/api/samples/{pk}/followup/",
                         {"ordered_on": "2025-05-02", "rectification_deadline": "2025-06-02"}, format="json")
     assert response.status_code == 201
     followup = response.json()["id"]
-    response = api.post(f"/api/sampling/followups/{followup}/report/", {"received_on": "2025-05-20", "text": "已整改"},
+    response = api.post(f"/api/followups/{followup}/report/", {"received_on": "2025-05-20", "text": "已整改"},
                         format="json")
     assert response.json()["status"] == "reported"
-    assert api.get("/api/sampling/followups/").json()["count"] == 1
-    rates = api.get("/api/sampling/pass-rates/?group=kind").json()
+    assert api.get("/api/followups/").json()["count"] == 1
+    rates = api.get("/api/pass-rates/?group=kind").json()
     assert rates == [{"key": "food", "label": "食品", "total": 1, "passed": 0, "failed": 1, "pass_rate": "0.00",
                       "failure_rate": "100.00"}]
-    detail = api.get(f"/api/sampling/samples/{pk}/").json()
+    detail = api.get(f"/api/samples/{pk}/").json()
     assert len(detail["items"]) == 2 and detail["followup"]["status"] == "reported"
 
 
 def test_bad_input_is_a_400_naming_the_field(api_for, inspector, city_plan, enterprise, samplers):
     api = api_for(inspector)
-    response = api.post("/api/sampling/samples/", _sample_payload(city_plan, enterprise, samplers[:1]), format="json")
+    response = api.post("/api/samples/", _sample_payload(city_plan, enterprise, samplers[:1]), format="json")
     assert response.status_code == 400 and "samplers" in response.json()
-    response = api.post("/api/sampling/samples/", _sample_payload(city_plan, enterprise, samplers) | {"plan": 999999},
+    response = api.post("/api/samples/", _sample_payload(city_plan, enterprise, samplers) | {"plan": 999999},
                         format="json")
     assert response.status_code == 400 and "plan" in response.json()
-    response = api.post("/api/sampling/test-results/", {"sample": 999999, "items": FAILING}, format="json")
+    response = api.post("/api/test-item-results/", {"sample": 999999, "items": FAILING}, format="json")
     assert response.status_code == 400 and "sample" in response.json()
-    response = api.post("/api/sampling/samples/", _sample_payload(city_plan, enterprise, samplers, fee_charged=True),
+    response = api.post("/api/samples/", _sample_payload(city_plan, enterprise, samplers, fee_charged=True),
                         format="json")
     assert response.status_code == 400 and "fee_charged" in response.json()
     assert not Sample.objects.exists()
@@ -74,11 +75,11 @@ def test_retest_after_the_window_and_concluding_twice_are_400(api_for, make_user
                                                               samplers, inspector):
     sample = concluded(make_sample(city_plan, enterprise, samplers), fail=True)
     owner = make_user(Role.ENTERPRISE_USER, org_unit=district, enterprise=enterprise)
-    response = api_for(owner).post(f"/api/sampling/samples/{sample.pk}/objection/",
+    response = api_for(owner).post(f"/api/samples/{sample.pk}/objection/",
                                    {"applied_on": "2025-04-20", "reason": "方法有误"}, format="json")
     assert response.status_code == 400 and "applied_on" in response.json()
-    response = api_for(inspector).post(f"/api/sampling/samples/{sample.pk}/conclude/",
-                                       {"conclusion": Conclusion.FAIL, "test_report_number": "X"}, format="json")
+    response = api_for(inspector).post(f"/api/samples/{sample.pk}/conclude/",
+                                       {"conclusion": SamplingConclusion.FAIL, "test_report_number": "X"}, format="json")
     assert response.status_code == 400 and "status" in response.json()
 
 
@@ -86,28 +87,28 @@ def test_enterprise_sees_only_its_own_served_samples_and_cannot_write(api_for, m
                                                                        enterprise, samplers):
     mine = concluded(make_sample(city_plan, enterprise, samplers, batch="1"))
     make_sample(city_plan, enterprise, samplers, batch="2")  # not served yet
-    concluded(make_sample(city_plan, a_enterprise(district, "别家"), samplers, batch="3"))
+    concluded(make_sample(city_plan, EnterpriseFactory(org_unit=district, name="别家"), samplers, batch="3"))
     api = api_for(make_user(Role.ENTERPRISE_USER, org_unit=district, enterprise=enterprise))
-    assert [s["id"] for s in api.get("/api/sampling/samples/").json()["results"]] == [mine.pk]
-    assert api.post("/api/sampling/samples/", {}, format="json").status_code == 403
-    assert api.get("/api/sampling/plans/").status_code == 403
-    assert api.post(f"/api/sampling/samples/{mine.pk}/publish/", {}, format="json").status_code == 403
+    assert [s["id"] for s in api.get("/api/samples/").json()["results"]] == [mine.pk]
+    assert api.post("/api/samples/", {}, format="json").status_code == 403
+    assert api.get("/api/sampling-plans/").status_code == 403
+    assert api.post(f"/api/samples/{mine.pk}/publish/", {}, format="json").status_code == 403
 
 
 def test_officers_see_their_district_only(api_for, make_user, city, district, city_plan, samplers):
     other = city.children.exclude(pk=district.pk).first()
-    concluded(make_sample(city_plan, a_enterprise(district), samplers, batch="1"))
-    theirs = concluded(make_sample(city_plan, a_enterprise(other, "别区"), samplers, batch="2"))
+    concluded(make_sample(city_plan, EnterpriseFactory(org_unit=district), samplers, batch="1"))
+    theirs = concluded(make_sample(city_plan, EnterpriseFactory(org_unit=other, name="别区"), samplers, batch="2"))
     api = api_for(make_user(Role.DISTRICT_OFFICER, org_unit=district))
-    assert api.get("/api/sampling/samples/").json()["count"] == 1
-    assert api.get(f"/api/sampling/samples/{theirs.pk}/").status_code == 404
-    assert api.post(f"/api/sampling/samples/{theirs.pk}/serve/", {"served_on": "2025-04-01"},
+    assert api.get("/api/samples/").json()["count"] == 1
+    assert api.get(f"/api/samples/{theirs.pk}/").status_code == 404
+    assert api.post(f"/api/samples/{theirs.pk}/serve/", {"served_on": "2025-04-01"},
                     format="json").status_code == 404
-    assert [p["id"] for p in api.get("/api/sampling/plans/").json()["results"]] == [city_plan.pk]  # city plans too
+    assert [p["id"] for p in api.get("/api/sampling-plans/").json()["results"]] == [city_plan.pk]  # city plans too
     office = api_for(make_user(Role.LEADERSHIP_OFFICE))
-    assert office.get("/api/sampling/samples/").json()["count"] == 2
-    assert api_for(make_user(Role.DEPARTMENT_REPORTER)).get("/api/sampling/samples/").status_code == 403
-    assert api_for(make_user(Role.AUDIT_ADMIN)).get("/api/sampling/pass-rates/").status_code == 403
+    assert office.get("/api/samples/").json()["count"] == 2
+    assert api_for(make_user(Role.DEPARTMENT_REPORTER)).get("/api/samples/").status_code == 403
+    assert api_for(make_user(Role.AUDIT_ADMIN)).get("/api/pass-rates/").status_code == 403
 
 
 def test_plan_creation_and_its_errors(api_for, make_user, district):
@@ -115,9 +116,9 @@ def test_plan_creation_and_its_errors(api_for, make_user, district):
     payload = {"title": "金水区2025年食品抽检计划", "level": "district", "org_unit": district.pk,
                "period_start": "2025-01-01", "period_end": "2025-12-31", "categories": ["SP01", "NC03"],
                "planned_batches": 200}
-    response = api.post("/api/sampling/plans/", payload, format="json")
+    response = api.post("/api/sampling-plans/", payload, format="json")
     assert response.status_code == 201 and response.json()["categories"] == ["SP01", "NC03"]
-    response = api.post("/api/sampling/plans/", payload | {"period_end": "2024-01-01", "categories": []}, format="json")
+    response = api.post("/api/sampling-plans/", payload | {"period_end": "2024-01-01", "categories": []}, format="json")
     assert response.status_code == 400
 
 
@@ -127,11 +128,11 @@ def test_public_api_shows_published_results_only_without_samplers(client, city_p
 
     services.sample_publish(sample=published, by=None, published_on=datetime.date(2025, 5, 1), today=TODAY)
     concluded(make_sample(city_plan, enterprise, samplers, batch="2"))  # not published
-    body = client.get("/api/public/sampling-results/").json()
+    body = client.get("/api/public/samples/").json()
     assert body["count"] == 1
     row = body["results"][0]
     assert row["enterprise_name"] == enterprise.name and [i["item_name"] for i in row["failed_items"]] == [
         "铅（以Pb计）", "苯甲酸及其钠盐"]
     assert "samplers" not in row and "张三" not in str(body)
-    assert client.get(f"/api/public/sampling-results/{published.pk}/").status_code == 200
-    assert client.get("/api/public/sampling-results/?product=不存在").json()["count"] == 0
+    assert client.get(f"/api/public/samples/{published.pk}/").status_code == 200
+    assert client.get("/api/public/samples/?product=不存在").json()["count"] == 0

@@ -5,10 +5,10 @@ import pytest
 
 from qcity.core.demo import DemoContext
 from qcity.core.tests import demo_invariants
-from qcity.enterprises.tests.factories import enterprise_factory
+from qcity.enterprises.tests.factories import EnterpriseFactory
 from qcity.sampling import demo
-from qcity.sampling.choices import Conclusion, SampleStatus
-from qcity.sampling.models import Followup, Objection, Sample, SamplingPlan
+from qcity.sampling.choices import SampleStatus, SamplingConclusion
+from qcity.sampling.models import Followup, Sample, SamplingObjection, SamplingPlan
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 3, 10)
@@ -20,7 +20,7 @@ def ctx(district):
 
     plans_load_builtin(by=None)
     for n in range(30):
-        enterprise_factory(org_unit=district, name=f"郑州测试食品{n}有限公司", industry_code="1499")
+        EnterpriseFactory(org_unit=district, name=f"郑州测试食品{n}有限公司", industry_code="1499")
     return DemoContext(scale="small", seed=1, enterprise_count=400, today=TODAY, log=lambda m: None)
 
 
@@ -37,8 +37,8 @@ def test_demo_generates_a_year_of_sampling_deterministically(ctx, city, django_c
     assert samples.filter(status=SampleStatus.SERVED).count() > 80
     assert samples.filter(published_on__isnull=False).exists()
     final = samples.exclude(conclusion="").exclude(status=SampleStatus.RETESTING)
-    assert final.filter(conclusion=Conclusion.PASS).count() / final.count() > 0.9
-    for sample in samples.filter(initial_conclusion=Conclusion.FAIL):
+    assert final.filter(conclusion=SamplingConclusion.PASS).count() / final.count() > 0.9
+    for sample in samples.filter(initial_conclusion=SamplingConclusion.FAIL):
         assert sample.items.filter(conforming=False).exists()
     assert CreditEvent.objects.filter(source_ref__startswith="sampling:sample:").count() == \
         samples.exclude(initial_conclusion="").count()
@@ -48,7 +48,7 @@ def test_demo_generates_a_year_of_sampling_deterministically(ctx, city, django_c
     numbers = list(samples.order_by("number").values_list("number", "conclusion", "sampling_date"))
     demo.reset(ctx)
     assert not Sample.objects.exists() and not SamplingPlan.objects.exists()
-    assert not Objection.objects.exists() and not Followup.objects.exists()
+    assert not SamplingObjection.objects.exists() and not Followup.objects.exists()
     CreditEvent.objects.filter(source_ref__startswith="sampling:").delete()
     demo.generate(ctx)
     assert list(Sample.objects.order_by("number").values_list("number", "conclusion", "sampling_date")) == numbers

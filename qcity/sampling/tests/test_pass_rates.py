@@ -5,13 +5,14 @@ from decimal import Decimal
 
 import pytest
 
+from qcity.enterprises.tests.factories import EnterpriseFactory
 from qcity.indicators.computed import lookup
 from qcity.sampling import services
-from qcity.sampling.choices import Conclusion, PassRateGroup
+from qcity.sampling.choices import PassRateGroup, SamplingConclusion
 from qcity.sampling.pass_rates import INDICATORS, pass_rates
 from qcity.sampling.selectors import sample_list
 
-from .factories import TODAY, a_enterprise, concluded, make_sample
+from .factories import TODAY, concluded, make_sample
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def test_every_contract_key_is_registered():
 
 def test_rates_count_final_conclusions_by_unit_and_year(city, district, city_plan, samplers):
     other = city.children.exclude(pk=district.pk).first()
-    here, there = a_enterprise(district), a_enterprise(other, "别区食品厂")
+    here, there = EnterpriseFactory(org_unit=district), EnterpriseFactory(org_unit=other, name="别区食品厂")
     for n in range(3):
         concluded(make_sample(city_plan, here, samplers, batch=f"ok{n}"))
     concluded(make_sample(city_plan, here, samplers, batch="bad"), fail=True)
@@ -46,9 +47,9 @@ def test_a_sample_under_retest_is_not_counted_until_the_retest_concludes(city, c
     concluded(make_sample(city_plan, enterprise, samplers, batch="a"))
     failing = concluded(make_sample(city_plan, enterprise, samplers, batch="b"), fail=True)
     assert food(city, 2025) == Decimal("50.00")
-    services.objection_apply(sample=failing, applied_on=datetime.date(2025, 4, 2), reason="x", by=None, today=TODAY)
+    services.sampling_objection_apply(sample=failing, applied_on=datetime.date(2025, 4, 2), reason="x", by=None, today=TODAY)
     assert food(city, 2025) == Decimal("100.00")
-    services.retest_conclude(sample=failing, retest_conclusion=Conclusion.FAIL, retest_report_number="F1", by=None,
+    services.retest_conclude(sample=failing, retest_conclusion=SamplingConclusion.FAIL, retest_report_number="F1", by=None,
                              retested_on=datetime.date(2025, 4, 20), today=TODAY)
     assert food(city, 2025) == Decimal("50.00")
 

@@ -6,10 +6,11 @@ import pytest
 from django.urls import reverse
 
 from qcity.core.choices import Role
+from qcity.enterprises.tests.factories import EnterpriseFactory
 from qcity.sampling import services
 from qcity.sampling.models import Sample
 
-from .factories import TODAY, a_enterprise, concluded, make_sample
+from .factories import TODAY, concluded, make_sample
 
 pytestmark = pytest.mark.django_db
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -95,9 +96,9 @@ def test_lists_pages_and_exports(client_for, inspector, city_plan, enterprise, s
     assert "overdue-flag" in client.get(reverse("sampling:followup-list")).content.decode()
     page = client.get(reverse("sampling:pass-rates") + "?group=kind").content.decode()
     assert 'id="overall-rate">50.0' in page
-    assert city_plan.title in client.get(reverse("sampling:plan-list")).content.decode()
-    for name in ("sample-export", "plan-export", "followup-export", "pass-rate-export"):
-        response = client.get(reverse(f"sampling:{name}"))
+    assert city_plan.title in client.get(reverse("sampling:sampling-plan-list")).content.decode()
+    for name in ("sample-list", "sampling-plan-list", "followup-list", "pass-rates"):
+        response = client.get(reverse(f"sampling:{name}"), {"export": "xlsx"})
         assert response.status_code == 200 and response["Content-Type"] == XLSX, name
 
 
@@ -105,21 +106,21 @@ def test_plan_page_creates_a_plan_and_shows_errors(client_for, make_user, distri
     client = client_for(make_user(Role.DISTRICT_OFFICER, org_unit=district))
     data = {"title": "金水区食品抽检", "level": "district", "org_unit": district.pk, "period_start": "2025-01-01",
             "period_end": "2025-12-31", "categories": [1, 2], "planned_batches": 50}
-    assert client.post(reverse("sampling:plan-list"), data).status_code == 302
-    response = client.post(reverse("sampling:plan-list"), data | {"period_end": "2024-01-01"})
+    assert client.post(reverse("sampling:sampling-plan-list"), data).status_code == 302
+    response = client.post(reverse("sampling:sampling-plan-list"), data | {"period_end": "2024-01-01"})
     assert response.status_code == 400 and "结束日期不能早于开始日期" in response.content.decode()
 
 
 def test_scoping_of_pages(client_for, make_user, city, district, city_plan, samplers):
     other = city.children.exclude(pk=district.pk).first()
-    theirs = concluded(make_sample(city_plan, a_enterprise(other, "别区"), samplers))
+    theirs = concluded(make_sample(city_plan, EnterpriseFactory(org_unit=other, name="别区"), samplers))
     client = client_for(make_user(Role.INSPECTOR, org_unit=district))
     assert client.get(reverse("sampling:sample-detail", args=[theirs.pk])).status_code == 404
     enterprise_user = make_user(Role.ENTERPRISE_USER, org_unit=other, enterprise=theirs.enterprise)
     client = client_for(enterprise_user)
     page = client.get(reverse("sampling:sample-detail", args=[theirs.pk])).content.decode()
     assert "张三" not in page  # samplers' names are for the officers
-    assert client.get(reverse("sampling:plan-list")).status_code == 403
+    assert client.get(reverse("sampling:sampling-plan-list")).status_code == 403
     assert client.post(reverse("sampling:sample-publish", args=[theirs.pk]), {}).status_code == 403
     assert client_for(make_user(Role.DEPARTMENT_REPORTER)).get(reverse("sampling:sample-list")).status_code == 403
 

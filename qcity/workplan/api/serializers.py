@@ -6,10 +6,10 @@ from qcity.core.models import Department, OrgUnit
 from qcity.core.uploads import ATTACHMENT_TYPES, UploadValidator
 from qcity.indicators.models import Plan
 from qcity.workplan.choices import NoticeKind, SupervisionLevel
-from qcity.workplan.models import Notice, Supervision, Task, TaskProgress
+from qcity.workplan.models import Notice, PlanTask, Supervision, TaskProgress
 
 
-class TaskSerializer(serializers.ModelSerializer):
+class PlanTaskSerializer(serializers.ModelSerializer):
     plan_code = serializers.CharField(source="plan.code", read_only=True)
     lead_department_code = serializers.CharField(source="lead_department.code", read_only=True)
     supporting_department_codes = serializers.SerializerMethodField()
@@ -18,7 +18,7 @@ class TaskSerializer(serializers.ModelSerializer):
     plan_text_url = serializers.SerializerMethodField()
 
     class Meta:
-        model = Task
+        model = PlanTask
         fields = ["id", "plan", "plan_code", "code", "title", "section", "quote", "quote_start", "plan_text_url",
                   "lead_department", "lead_department_code", "supporting_departments", "supporting_department_codes",
                   "org_unit", "start_date", "deadline", "deliverable", "status", "progress", "completed_at",
@@ -39,7 +39,7 @@ class TaskSerializer(serializers.ModelSerializer):
         return f"/indicators/plans/{task.plan.code}/#q{task.quote_start}"
 
 
-class TaskInputSerializer(serializers.Serializer):
+class PlanTaskInputSerializer(serializers.Serializer):
     """Input shape only: quote-in-plan, dates within the plan and the office role are the service's rules."""
 
     plan = serializers.SlugRelatedField(slug_field="code", queryset=Plan.objects.all())
@@ -56,7 +56,7 @@ class TaskInputSerializer(serializers.Serializer):
     deliverable = serializers.CharField(max_length=300)
 
 
-class TaskUpdateSerializer(TaskInputSerializer):
+class PlanTaskUpdateSerializer(PlanTaskInputSerializer):
     plan = None
     code = None
 
@@ -75,7 +75,7 @@ class TaskProgressSerializer(serializers.ModelSerializer):
 
     def get_attachment(self, report) -> str | None:
         """The scope-checked download, never the file's storage URL (there is no public /media/)."""
-        return f"/api/progress/{report.pk}/attachment/" if report.attachment else None
+        return f"/api/task-progress/{report.pk}/attachment/" if report.attachment else None
 
 
 class TaskProgressInputSerializer(serializers.Serializer):
@@ -84,7 +84,7 @@ class TaskProgressInputSerializer(serializers.Serializer):
     attachment = serializers.FileField(required=False, validators=[UploadValidator(ATTACHMENT_TYPES)])
 
 
-class TaskCompleteInputSerializer(serializers.Serializer):
+class PlanTaskCompleteInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 

@@ -1,6 +1,7 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiTypes, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
@@ -11,24 +12,24 @@ from rest_framework.views import APIView
 from qcity.core.downloads import attachment_response
 from qcity.core.parsers import DepthLimitedJSONParser, NulCheckingMultiPartParser
 from qcity.core.permissions import HasRole
+from qcity.core.roles import OFFICE, PROGRAMME
 from qcity.core.uploads import request_too_large
 from qcity.workplan import selectors, services
-from qcity.workplan.filters import SupervisionFilter, TaskFilter
+from qcity.workplan.filters import PlanTaskFilter, SupervisionFilter
 from qcity.workplan.models import TaskProgress
-from qcity.workplan.selectors import OFFICE_ROLES, VIEWER_ROLES
 
 from .serializers import (
     NoticeIssueSerializer,
     NoticeSerializer,
+    PlanTaskCompleteInputSerializer,
+    PlanTaskInputSerializer,
+    PlanTaskSerializer,
+    PlanTaskUpdateSerializer,
     SupervisionOpenSerializer,
     SupervisionResolveSerializer,
     SupervisionSerializer,
-    TaskCompleteInputSerializer,
-    TaskInputSerializer,
     TaskProgressInputSerializer,
     TaskProgressSerializer,
-    TaskSerializer,
-    TaskUpdateSerializer,
 )
 
 
@@ -39,60 +40,60 @@ class _ReadAllWriteOffice:
 
     @property
     def required_roles(self):
-        return VIEWER_ROLES if self.request.method in ("GET", "HEAD", "OPTIONS") else OFFICE_ROLES
+        return PROGRAMME if self.request.method in ("GET", "HEAD", "OPTIONS") else OFFICE
 
 
 def _today_context(view):
     return {**generics.GenericAPIView.get_serializer_context(view), "today": timezone.localdate()}
 
 
-class TaskListApi(_ReadAllWriteOffice, generics.ListAPIView):
+class PlanTaskListApi(_ReadAllWriteOffice, generics.ListAPIView):
     """Tasks in the caller's scope. Filters: q, plan, department (lead or supporting), lead_department,
     org_unit, status, overdue=yes|no, deadline_year."""
 
-    serializer_class = TaskSerializer
-    filterset_class = TaskFilter
+    serializer_class = PlanTaskSerializer
+    filterset_class = PlanTaskFilter
 
     def get_queryset(self):
-        return selectors.task_list(user=self.request.user)
+        return selectors.plan_task_list(user=self.request.user)
 
     def get_serializer_context(self):
         return _today_context(self)
 
-    @extend_schema(request=TaskInputSerializer, responses={201: TaskSerializer})
+    @extend_schema(request=PlanTaskInputSerializer, responses={201: PlanTaskSerializer})
     def post(self, request):
         """Create a task (leadership office)."""
-        data = TaskInputSerializer(data=request.data)
+        data = PlanTaskInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        task = services.task_create(by=request.user, **data.validated_data)
-        return Response(TaskSerializer(task, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
+        task = services.plan_task_create(by=request.user, **data.validated_data)
+        return Response(PlanTaskSerializer(task, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
 
 
-class TaskDetailApi(_ReadAllWriteOffice, generics.RetrieveAPIView):
-    serializer_class = TaskSerializer
+class PlanTaskDetailApi(_ReadAllWriteOffice, generics.RetrieveAPIView):
+    serializer_class = PlanTaskSerializer
 
     def get_object(self):
-        return selectors.task_get(user=self.request.user, pk=self.kwargs["pk"])
+        return selectors.plan_task_get(user=self.request.user, pk=self.kwargs["pk"])
 
     def get_serializer_context(self):
         return _today_context(self)
 
-    @extend_schema(request=TaskUpdateSerializer, responses=TaskSerializer)
+    @extend_schema(request=PlanTaskUpdateSerializer, responses=PlanTaskSerializer)
     def patch(self, request, pk):
         """Change a task's definition (leadership office)."""
         task = self.get_object()
-        data = TaskUpdateSerializer(data=request.data)
+        data = PlanTaskUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        task = services.task_update(task=task, by=request.user, **data.validated_data)
-        return Response(TaskSerializer(task, context=self.get_serializer_context()).data)
+        task = services.plan_task_update(task=task, by=request.user, **data.validated_data)
+        return Response(PlanTaskSerializer(task, context=self.get_serializer_context()).data)
 
 
-class TaskProgressApi(generics.ListAPIView):
+class PlanTaskProgressApi(generics.ListAPIView):
     """A task's progress reports; POST reports progress (lead or supporting department reporters, the
     district officer of a district task, the office) as JSON or multipart with an attachment."""
 
     permission_classes = [HasRole]
-    required_roles = VIEWER_ROLES
+    required_roles = PROGRAMME
     serializer_class = TaskProgressSerializer
     parser_classes = [DepthLimitedJSONParser, NulCheckingMultiPartParser, FormParser]
     pagination_class = None
@@ -100,7 +101,7 @@ class TaskProgressApi(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no task in the URL
             return TaskProgress.objects.none()
-        task = selectors.task_get(user=self.request.user, pk=self.kwargs["pk"])
+        task = selectors.plan_task_get(user=self.request.user, pk=self.kwargs["pk"])
         return task.progress_reports.select_related("department", "reported_by")
 
     @extend_schema(request=TaskProgressInputSerializer, responses={201: TaskProgressSerializer})
@@ -108,10 +109,10 @@ class TaskProgressApi(generics.ListAPIView):
         too_big = request_too_large(request)
         if too_big:
             raise ValidationError({"attachment": [too_big]})
-        task = selectors.task_get(user=request.user, pk=pk)
+        task = selectors.plan_task_get(user=request.user, pk=pk)
         data = TaskProgressInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        report = services.task_progress_report(task=task, by=request.user, **data.validated_data)
+        report = services.plan_task_progress_report(task=task, by=request.user, **data.validated_data)
         return Response(TaskProgressSerializer(report).data, status=status.HTTP_201_CREATED)
 
 
@@ -119,27 +120,27 @@ class TaskProgressAttachmentApi(APIView):
     """A progress report's attachment, for users whose task scope covers the report's task."""
 
     permission_classes = [HasRole]
-    required_roles = VIEWER_ROLES
+    required_roles = PROGRAMME
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request, pk):
-        report = get_object_or_404(TaskProgress, pk=pk, task__in=selectors.task_list(user=request.user).values("pk"))
+        report = get_object_or_404(TaskProgress, pk=pk, task__in=selectors.plan_task_list(user=request.user).values("pk"))
         if not report.attachment:
             raise Http404
         return attachment_response(report.attachment, report.attachment.name.rsplit("/", 1)[-1])
 
 
-class TaskCompleteApi(APIView):
+class PlanTaskCompleteApi(APIView):
     permission_classes = [HasRole]
-    required_roles = VIEWER_ROLES  # the lead department or district; the service checks which task
+    required_roles = PROGRAMME  # the lead department or district; the service checks which task
 
-    @extend_schema(request=TaskCompleteInputSerializer, responses=TaskSerializer)
+    @extend_schema(request=PlanTaskCompleteInputSerializer, responses=PlanTaskSerializer)
     def post(self, request, pk):
-        task = selectors.task_get(user=request.user, pk=pk)
-        data = TaskCompleteInputSerializer(data=request.data)
+        task = selectors.plan_task_get(user=request.user, pk=pk)
+        data = PlanTaskCompleteInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        task = services.task_complete(task=task, by=request.user, note=data.validated_data.get("note", ""))
-        return Response(TaskSerializer(task, context={"today": timezone.localdate()}).data)
+        task = services.plan_task_complete(task=task, by=request.user, note=data.validated_data.get("note", ""))
+        return Response(PlanTaskSerializer(task, context={"today": timezone.localdate()}).data)
 
 
 class SupervisionListApi(_ReadAllWriteOffice, generics.ListAPIView):
@@ -156,16 +157,16 @@ class SupervisionListApi(_ReadAllWriteOffice, generics.ListAPIView):
         data = SupervisionOpenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        task = selectors.task_list(user=request.user).filter(pk=values.pop("task")).first()
+        task = selectors.plan_task_list(user=request.user).filter(pk=values.pop("task")).first()
         if task is None:
-            raise ValidationError({"task": ["任务不存在"]})
+            raise ValidationError({"task": [_("任务不存在")]})
         supervision = services.supervision_open(task=task, by=request.user, **values)
         return Response(SupervisionSerializer(supervision).data, status=status.HTTP_201_CREATED)
 
 
 class _SupervisionAction(APIView):
     permission_classes = [HasRole]
-    required_roles = OFFICE_ROLES
+    required_roles = OFFICE
 
     def get_supervision(self, pk):
         return get_object_or_404(selectors.supervision_list(user=self.request.user), pk=pk)
@@ -202,17 +203,17 @@ class NoticeListApi(_ReadAllWriteOffice, generics.ListAPIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         ids = set(values.pop("tasks"))
-        tasks = list(selectors.task_list(user=request.user).filter(pk__in=ids))
+        tasks = list(selectors.plan_task_list(user=request.user).filter(pk__in=ids))
         missing = ids - {t.pk for t in tasks}
         if missing:
-            raise ValidationError({"tasks": [f"任务不存在：{', '.join(map(str, sorted(missing)))}"]})
+            raise ValidationError({"tasks": [_("任务不存在：%(missing)s") % {"missing": ', '.join(map(str, sorted(missing)))}]})
         notice = services.notice_issue(tasks=tasks, by=request.user, **values)
         return Response(NoticeSerializer(notice).data, status=status.HTTP_201_CREATED)
 
 
 class NoticeDownloadApi(APIView):
     permission_classes = [HasRole]
-    required_roles = VIEWER_ROLES
+    required_roles = PROGRAMME
 
     @extend_schema(responses={(200, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"):
                               OpenApiTypes.BINARY})

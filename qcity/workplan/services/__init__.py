@@ -1,15 +1,21 @@
 """Writes of the workplan, split by concept: tasks and progress, supervision (督办), notices (通报)."""
 
 from .notices import notice_issue
+from .plan_tasks import (
+    plan_task_complete,
+    plan_task_create,
+    plan_task_progress_report,
+    plan_task_update,
+    plan_tasks_load_builtin,
+)
 from .supervisions import (
     RESPONSE_CODE,
     SuperviseOutcome,
+    plan_tasks_supervise,
     supervision_escalate,
     supervision_open,
     supervision_resolve,
-    tasks_supervise,
 )
-from .tasks import task_complete, task_create, task_progress_report, task_update, tasks_load_builtin
 
 __all__ = [
     "RESPONSE_CODE",
@@ -18,10 +24,10 @@ __all__ = [
     "supervision_escalate",
     "supervision_open",
     "supervision_resolve",
-    "task_complete",
-    "task_create",
-    "task_progress_report",
-    "task_update",
-    "tasks_load_builtin",
-    "tasks_supervise",
+    "plan_task_complete",
+    "plan_task_create",
+    "plan_task_progress_report",
+    "plan_task_update",
+    "plan_tasks_load_builtin",
+    "plan_tasks_supervise",
 ]

@@ -10,26 +10,29 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
+from qcity.core import access
 from qcity.core.audit import audit_record
 from qcity.core.choices import AuditAction
 from qcity.core.models import User
+from qcity.core.roles import OFFICE
 
 from ..choices import NoticeKind
-from ..models import Notice, Task
-from .supervisions import _require_office
+from ..models import Notice, PlanTask
 
-ISSUING_BODY = "郑州市质量强市工作领导小组办公室"
-NUMBER_PREFIX = "郑质强办通"
-BODY_FONT = "仿宋"
-TITLE_FONT = "黑体"
+ISSUING_BODY = gettext_lazy("郑州市质量强市工作领导小组办公室")
+NUMBER_PREFIX = "郑质强办通"  # i18n-ignore: part of the stored document number
+BODY_FONT = "仿宋"  # i18n-ignore: font family name (GB/T 9704)
+TITLE_FONT = "黑体"  # i18n-ignore: font family name (GB/T 9704)
 
 
-def _eligibility_errors(kind: str, tasks: list[Task], today: datetime.date) -> list[str]:
+def _eligibility_errors(kind: str, tasks: list[PlanTask], today: datetime.date) -> list[str]:
     """A criticism names only late tasks, a commendation only tasks done on time: a notice is an
     official finding, so a task that does not fit it is refused rather than silently included."""
     wrong = []
@@ -40,32 +43,37 @@ def _eligibility_errors(kind: str, tasks: list[Task], today: datetime.date) -> l
             wrong.append(task.code)
     if not wrong:
         return []
-    need = "逾期未完成或逾期完成" if kind == NoticeKind.CRITICISM else "按期完成"
-    return [f"以下任务不是{need}的任务：{'、'.join(wrong)}"]
+    if kind == NoticeKind.CRITICISM:
+        return [_("以下任务不是逾期未完成或逾期完成的任务：%(codes)s") % {"codes": "、".join(wrong)}]
+    return [_("以下任务不是按期完成的任务：%(codes)s") % {"codes": "、".join(wrong)}]
 
 
-def _state(task: Task, today: datetime.date) -> str:
+def _state(task: PlanTask, today: datetime.date) -> str:
     late = task.days_late(today)
     if task.is_open:
-        return f"未完成，已逾期{late}天（进度{task.progress}%）"
-    done = timezone.localdate(task.completed_at)
-    return f"{done:%Y-%m-%d}完成" + (f"，逾期{late}天" if late else "，按期完成")
+        return _("未完成，已逾期%(days)s天（进度%(progress)s%%）") % {"days": late, "progress": task.progress}
+    done = f"{timezone.localdate(task.completed_at):%Y-%m-%d}"
+    if late:
+        return _("%(date)s完成，逾期%(days)s天") % {"date": done, "days": late}
+    return _("%(date)s完成，按期完成") % {"date": done}
 
 
 def _default_title(kind: str, year: int) -> str:
     if kind == NoticeKind.CRITICISM:
-        return f"关于{year}年质量强市重点任务逾期未完成情况的通报"
-    return f"关于{year}年质量强市重点任务按期完成情况的通报"
+        return _("关于%(year)s年质量强市重点任务逾期未完成情况的通报") % {"year": year}
+    return _("关于%(year)s年质量强市重点任务按期完成情况的通报") % {"year": year}
 
 
-def _default_body(kind: str, tasks: list[Task], today: datetime.date) -> str:
-    departments = "、".join(dict.fromkeys(t.lead_department.short_name for t in tasks))
+def _default_body(kind: str, tasks: list[PlanTask], today: datetime.date) -> str:
+    departments = _("、").join(dict.fromkeys(t.lead_department.short_name for t in tasks))
+    values = {"date": _("%(year)s年%(month)02d月%(day)02d日") % {"year": today.year, "month": today.month, "day": today.day},
+              "count": len(tasks), "departments": departments}
     if kind == NoticeKind.CRITICISM:
-        return (f"截至{today:%Y年%m月%d日}，质量强市重点工作任务中有{len(tasks)}项未按规定时限完成，"
-                f"涉及牵头单位：{departments}。现予以通报批评。请相关单位认真分析原因，制定整改措施，"
-                f"明确完成时限，于5个工作日内将整改情况书面报送领导小组办公室。")
-    return (f"截至{today:%Y年%m月%d日}，{departments}等单位牵头的{len(tasks)}项质量强市重点工作任务按期保质完成，"
-            f"成效明显。现予以通报表扬，希望受表扬单位再接再厉，各成员单位学习借鉴，推动质量强市建设各项任务落到实处。")
+        return _("截至%(date)s，质量强市重点工作任务中有%(count)s项未按规定时限完成，"
+                 "涉及牵头单位：%(departments)s。现予以通报批评。请相关单位认真分析原因，制定整改措施，"
+                 "明确完成时限，于5个工作日内将整改情况书面报送领导小组办公室。") % values
+    return _("截至%(date)s，%(departments)s等单位牵头的%(count)s项质量强市重点工作任务按期保质完成，"
+             "成效明显。现予以通报表扬，希望受表扬单位再接再厉，各成员单位学习借鉴，推动质量强市建设各项任务落到实处。") % values
 
 
 def _set_font(run, name: str, size: float, *, bold: bool = False, color: RGBColor | None = None) -> None:
@@ -87,34 +95,35 @@ def _paragraph(document, text: str, *, font=BODY_FONT, size=16, bold=False, alig
     return paragraph
 
 
-def notice_docx(*, notice_number: str, title: str, body: str, tasks: list[Task], today: datetime.date,
+def notice_docx(*, notice_number: str, title: str, body: str, tasks: list[PlanTask], today: datetime.date,
                 issued_on: datetime.date) -> bytes:
     """The document as circulated: red-letter header, number, title, body, the task table, signature."""
     document = Document()
-    _paragraph(document, ISSUING_BODY, font=TITLE_FONT, size=22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER,
+    _paragraph(document, str(ISSUING_BODY), font=TITLE_FONT, size=22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER,
                color=RGBColor(0xC0, 0x00, 0x00))
     _paragraph(document, notice_number, size=16, align=WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph(document, title, font=TITLE_FONT, size=20, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(document, "各成员单位、各区县（市）人民政府、各开发区管委会：")
+    _paragraph(document, _("各成员单位、各区县（市）人民政府、各开发区管委会："))
     for text in body.splitlines():
         if text.strip():
             _paragraph(document, text.strip(), indent=True)
     table = document.add_table(rows=1, cols=6)
     table.style = "Table Grid"
-    for cell, heading in zip(table.rows[0].cells, ["序号", "任务", "牵头单位", "配合单位", "完成时限", "完成情况"],
-                             strict=True):
+    headings = [_("序号"), _("任务"), _("牵头单位"), _("配合单位"), _("完成时限"), _("完成情况")]
+    for cell, heading in zip(table.rows[0].cells, headings, strict=True):
         cell.text = ""
         _set_font(cell.paragraphs[0].add_run(heading), TITLE_FONT, 11, bold=True)
     for number, task in enumerate(tasks, start=1):
         values = [str(number), f"{task.code} {task.title}",
                   task.lead_department.short_name + (f"（{task.org_unit.name}）" if task.org_unit_id else ""),
-                  "、".join(d.short_name for d in task.supporting_departments.all()) or "—",
+                  _("、").join(d.short_name for d in task.supporting_departments.all()) or "—",
                   f"{task.deadline:%Y-%m-%d}", _state(task, today)]
         for cell, value in zip(table.add_row().cells, values, strict=True):
             _set_font(cell.paragraphs[0].add_run(value), BODY_FONT, 11)
     _paragraph(document, "")
-    _paragraph(document, ISSUING_BODY, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    _paragraph(document, f"{issued_on.year}年{issued_on.month}月{issued_on.day}日", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _paragraph(document, str(ISSUING_BODY), align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _paragraph(document, _("%(year)s年%(month)s月%(day)s日") % {"year": issued_on.year, "month": issued_on.month,
+                                                            "day": issued_on.day}, align=WD_ALIGN_PARAGRAPH.RIGHT)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -122,18 +131,18 @@ def notice_docx(*, notice_number: str, title: str, body: str, tasks: list[Task],
 
 def _next_number(year: int) -> tuple[str, int]:
     serial = Notice.objects.filter(year=year).count() + 1
-    return f"{NUMBER_PREFIX}〔{year}〕{serial}号", serial
+    return f"{NUMBER_PREFIX}〔{year}〕{serial}号", serial  # i18n-ignore: the stored document number
 
 
-def notice_issue(*, kind: str, tasks: Iterable[Task], by: User | None, title: str = "", body: str = "",
+def notice_issue(*, kind: str, tasks: Iterable[PlanTask], by: User | None, title: str = "", body: str = "",
                  year: int | None = None, today: datetime.date | None = None) -> Notice:
     """Generate the notice document for `tasks`, store it and record who issued it."""
-    _require_office(by, action="issue notice")
+    access.require_role(by, *OFFICE, action="issue notice")
     if kind not in NoticeKind.values:
-        raise ValidationError({"kind": ["通报类别须为通报批评或通报表扬"]})
+        raise ValidationError({"kind": [_("通报类别须为通报批评或通报表扬")]})
     tasks = sorted({t.pk: t for t in tasks}.values(), key=lambda t: (t.deadline, t.code))
     if not tasks:
-        raise ValidationError({"tasks": ["请至少选择一项任务"]})
+        raise ValidationError({"tasks": [_("请至少选择一项任务")]})
     today = today or timezone.localdate()
     errors = _eligibility_errors(kind, tasks, today)
     if errors:
@@ -156,5 +165,5 @@ def notice_issue(*, kind: str, tasks: Iterable[Task], by: User | None, title: st
                          message=f"{NoticeKind(kind).label} {number}: {len(tasks)} tasks "
                                  f"({', '.join(t.code for t in tasks)})"[:500])
     except IntegrityError as exc:  # another notice took the number at the same moment
-        raise ValidationError({"number": ["文号冲突，请重试"]}) from exc
+        raise ValidationError({"number": [_("文号冲突，请重试")]}) from exc
     return notice

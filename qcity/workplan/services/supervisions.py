@@ -8,16 +8,18 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qcity.core import access, deadlines
 from qcity.core.audit import audit_record
 from qcity.core.choices import AuditAction
 from qcity.core.deadlines import Deadline, deadline
 from qcity.core.models import User
+from qcity.core.roles import OFFICE
 
 from ..choices import SupervisionLevel, SupervisionStatus
-from ..models import Supervision, Task
-from ..selectors import OFFICE_ROLES, task_overdue_list
+from ..models import PlanTask, Supervision
+from ..selectors import plan_task_overdue_list
 
 RESPONSE_CODE = "supervision-response"  # platform rule: a written answer within 5 working days
 
@@ -30,15 +32,6 @@ def respond_by(supervision: Supervision) -> Deadline:
 not counted, core.workdays); an unanswered supervision then goes up one level. Change it here."""
 
 
-def _require_office(by: User | None, *, action: str, obj=None) -> None:
-    if by is not None:
-        access.require_role(by, *OFFICE_ROLES, action=action)
-        if obj is not None and access.org_unit_scope(by, OFFICE_ROLES) is not None:
-            task = obj.task if isinstance(obj, Supervision) else obj
-            if not access.covers(by, task.org_unit, OFFICE_ROLES):
-                raise access.deny(by, action=action, obj=obj, org_unit=task.org_unit)
-
-
 def _moment(today: datetime.date | None) -> tuple[datetime.date, datetime.datetime]:
     """The day to count from and the timestamp to record: now, or 09:00 of a given past day (catch-up
     runs with --today and the demo history record when the rule applied, not when they ran)."""
@@ -48,27 +41,28 @@ def _moment(today: datetime.date | None) -> tuple[datetime.date, datetime.dateti
     return today, timezone.make_aware(datetime.datetime.combine(today, datetime.time(9)))
 
 
-def _overdue_reason(task: Task, today: datetime.date) -> str:
-    return (f"任务“{task.title}”完成时限为 {task.deadline:%Y-%m-%d}，已逾期 {task.days_late(today)} 天未完成，"
-            f"请{task.lead_department.short_name}在回复期限内书面报告进展。")
+def _overdue_reason(task: PlanTask, today: datetime.date) -> str:
+    return _("任务“%(title)s”完成时限为 %(deadline)s，已逾期 %(days)s 天未完成，请%(department)s在回复期限内书面报告进展。") % {
+        "title": task.title, "deadline": f"{task.deadline:%Y-%m-%d}", "days": task.days_late(today),
+        "department": task.lead_department.short_name}
 
 
-def supervision_open(*, task: Task, by: User | None, reason: str = "", level: int = SupervisionLevel.OFFICE,
+def supervision_open(*, task: PlanTask, by: User | None, reason: str = "", level: int = SupervisionLevel.OFFICE,
                      today: datetime.date | None = None) -> Supervision:
     """Open a supervision of an open task. Overdue tasks get a standard reason; others need one."""
-    _require_office(by, action="open supervision", obj=task)
+    access.require_scope(by, task.org_unit, roles=OFFICE, action="open supervision", obj=task)
     day, at = _moment(today)
     errors = {}
     if not task.is_open:
-        errors["task"] = ["任务已完成，无需督办"]
+        errors["task"] = [_("任务已完成，无需督办")]
     elif task.supervisions.filter(status=SupervisionStatus.OPEN).exists():
-        errors["task"] = ["该任务已有未办结的督办"]
+        errors["task"] = [_("该任务已有未办结的督办")]
     if level not in SupervisionLevel.values:
-        errors["level"] = ["督办级别须为1、2或3"]
+        errors["level"] = [_("督办级别须为1、2或3")]
     reason = (reason or "").strip()
     if not reason and not errors:
         if not task.is_overdue(day):
-            errors["reason"] = ["任务尚未逾期，请填写督办事由"]
+            errors["reason"] = [_("任务尚未逾期，请填写督办事由")]
         else:
             reason = _overdue_reason(task, day)
     if errors:
@@ -81,19 +75,20 @@ def supervision_open(*, task: Task, by: User | None, reason: str = "", level: in
             audit_record(action=AuditAction.CREATE, by=by, obj=supervision, org_unit=task.org_unit,
                          message=f"{SupervisionLevel(level).label} of task {task.code}, answer by {supervision.respond_by}")
     except IntegrityError as exc:  # another run opened one at the same moment
-        raise ValidationError({"task": ["该任务已有未办结的督办"]}) from exc
+        raise ValidationError({"task": [_("该任务已有未办结的督办")]}) from exc
     return supervision
 
 
 def supervision_escalate(*, supervision: Supervision, by: User | None,
                          today: datetime.date | None = None) -> Supervision:
     """One level up, with a fresh answer period (RESPONSE_CODE)."""
-    _require_office(by, action="escalate supervision", obj=supervision)
+    access.require_scope(by, supervision.task.org_unit, roles=OFFICE, action="escalate supervision",
+                         obj=supervision)
     if supervision.status != SupervisionStatus.OPEN:
-        raise ValidationError({"status": ["督办已办结，不能升级"]})
+        raise ValidationError({"status": [_("督办已办结，不能升级")]})
     if supervision.level >= SupervisionLevel.CITY_GOVERNMENT:
-        raise ValidationError({"level": ["已是最高级别（市政府督办）"]})
-    _, at = _moment(today)
+        raise ValidationError({"level": [_("已是最高级别（市政府督办）")]})
+    _day, at = _moment(today)
     before = {"level": supervision.level, "respond_by": supervision.respond_by.isoformat()}
     supervision.level += 1
     supervision.escalated_at = at
@@ -108,11 +103,12 @@ def supervision_escalate(*, supervision: Supervision, by: User | None,
 
 def supervision_resolve(*, supervision: Supervision, by: User | None, resolution: str,
                         at: datetime.datetime | None = None) -> Supervision:
-    _require_office(by, action="resolve supervision", obj=supervision)
+    access.require_scope(by, supervision.task.org_unit, roles=OFFICE, action="resolve supervision",
+                         obj=supervision)
     if supervision.status != SupervisionStatus.OPEN:
-        raise ValidationError({"status": ["督办已办结"]})
+        raise ValidationError({"status": [_("督办已办结")]})
     if not (resolution or "").strip():
-        raise ValidationError({"resolution": ["请填写办结情况"]})
+        raise ValidationError({"resolution": [_("请填写办结情况")]})
     supervision.status, supervision.resolved_at = SupervisionStatus.RESOLVED, at or timezone.now()
     supervision.resolution = resolution.strip()[:500]
     with transaction.atomic():
@@ -129,13 +125,13 @@ class SuperviseOutcome:
     escalated: int
 
 
-def tasks_supervise(*, today: datetime.date | None = None) -> SuperviseOutcome:
+def plan_tasks_supervise(*, today: datetime.date | None = None) -> SuperviseOutcome:
     """The daily job: supervise every overdue open task that has no open supervision, and escalate
     every open supervision whose answer period ended before today. Running it twice on one day
     changes nothing the second time (escalation restarts the answer period from today)."""
     day, _ = _moment(today)
     opened = escalated = 0
-    unsupervised = task_overdue_list(today=day).exclude(supervisions__status=SupervisionStatus.OPEN)
+    unsupervised = plan_task_overdue_list(today=day).exclude(supervisions__status=SupervisionStatus.OPEN)
     for task in unsupervised:
         try:
             supervision_open(task=task, by=None, today=day)

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from qcity.indicators.services import plans_load_builtin
-from qcity.workplan.models import Task
-from qcity.workplan.services import task_progress_report, tasks_load_builtin
+from qcity.workplan.models import PlanTask
+from qcity.workplan.services import plan_task_progress_report, plan_tasks_load_builtin
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "zz-2021-14th-fyp-tasks.json"
 PLANS = Path(__file__).resolve().parents[2] / "indicators" / "data" / "plans"
@@ -46,17 +46,17 @@ def test_one_task_per_numbered_item_with_known_departments_and_deadlines():
 def test_load_is_idempotent_and_keeps_progress():
     # given the built-in plans and their task list loaded once, with progress on one task
     plan = next(p for p in plans_load_builtin(by=None) if p.code == "zz-2021-14th-fyp")
-    tasks = tasks_load_builtin(plan=plan, by=None)
+    tasks = plan_tasks_load_builtin(plan=plan, by=None)
     assert len(tasks) == len(_tasks())
-    first = Task.objects.get(plan=plan, code="4.1.1")
+    first = PlanTask.objects.get(plan=plan, code="4.1.1")
     assert plan.text[first.quote_start:].startswith(first.quote)
-    task_progress_report(task=first, by=None, percent=40, text="已起草方案")
+    plan_task_progress_report(task=first, by=None, percent=40, text="已起草方案")
 
     # when it is loaded again
-    tasks_load_builtin(plan=plan, by=None)
+    plan_tasks_load_builtin(plan=plan, by=None)
 
     # then nothing is duplicated and the progress is kept
-    assert Task.objects.filter(plan=plan).count() == len(_tasks())
+    assert PlanTask.objects.filter(plan=plan).count() == len(_tasks())
     first.refresh_from_db()
     assert first.progress == 40 and first.progress_reports.count() == 1
 
@@ -68,7 +68,7 @@ def test_commands_load_and_supervise_as_of_a_day():
     from django.core.management import call_command
     from django.core.management.base import CommandError
 
-    from qcity.workplan.tasks import tasks_supervise_task
+    from qcity.workplan.tasks import plan_tasks_supervise_task
 
     out = StringIO()
     call_command("workplan", "load", stdout=out)
@@ -77,7 +77,7 @@ def test_commands_load_and_supervise_as_of_a_day():
     call_command("workplan", "supervise", "--today", "2022-01-04", stdout=out)
     due_2021 = sum(t["deadline"] == "2021-12-31" for t in _tasks())
     assert f"supervisions opened: {due_2021}, escalated: 0" in out.getvalue()
-    assert tasks_supervise_task.delay("2022-01-04").get() == {"opened": 0, "escalated": 0}
+    assert plan_tasks_supervise_task.delay("2022-01-04").get() == {"opened": 0, "escalated": 0}
     # a year without a holiday schedule never stops the job: the answer periods are provisional
     out = StringIO()
     call_command("workplan", "supervise", "--today", "2099-01-05", stdout=out)

@@ -7,8 +7,8 @@ from qcity.core.tests import demo_invariants
 from qcity.core.workdays import add_working_days
 from qcity.indicators.models import Plan
 from qcity.workplan import demo
-from qcity.workplan.choices import SupervisionStatus, TaskStatus
-from qcity.workplan.models import Notice, Supervision, Task, TaskProgress
+from qcity.workplan.choices import PlanTaskStatus, SupervisionStatus
+from qcity.workplan.models import Notice, PlanTask, Supervision, TaskProgress
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 10, 20)
@@ -28,12 +28,12 @@ def test_after_the_plan_the_year_runs_on_work_points_with_a_few_tasks_overdue_by
     assert (work_points.period_start, work_points.period_end, work_points.is_builtin) == (2026, 2026, False)
     assert work_points.indicators.filter(targets__year=2026).count() >= 8
     # the plan's own tasks are all done; this year's and last year's annual tasks have a history
-    tasks = Task.objects.all()
+    tasks = PlanTask.objects.all()
     assert outcome["tasks"] == tasks.count() == 28 + 2 * len(demo.ANNUAL_TASKS)
-    assert not tasks.filter(plan__code=demo.PLAN_CODE, is_builtin=True).exclude(status=TaskStatus.COMPLETED).exists()
-    assert tasks.filter(plan=work_points, status=TaskStatus.IN_PROGRESS, deadline__gte=TODAY).count() >= 3
+    assert not tasks.filter(plan__code=demo.PLAN_CODE, is_builtin=True).exclude(status=PlanTaskStatus.COMPLETED).exists()
+    assert tasks.filter(plan=work_points, status=PlanTaskStatus.IN_PROGRESS, deadline__gte=TODAY).count() >= 3
     # a few are overdue, by days or weeks, each supervised (the job ran every working day); the notice names them
-    overdue = tasks.exclude(status=TaskStatus.COMPLETED).filter(deadline__lt=TODAY)
+    overdue = tasks.exclude(status=PlanTaskStatus.COMPLETED).filter(deadline__lt=TODAY)
     assert 1 <= overdue.count() <= demo.OVERDUE_COUNT
     assert all(TODAY - task.deadline <= datetime.timedelta(days=demo.OVERDUE_WINDOW) for task in overdue)
     supervised = Supervision.objects.filter(status=SupervisionStatus.OPEN)
@@ -46,9 +46,9 @@ def test_after_the_plan_the_year_runs_on_work_points_with_a_few_tasks_overdue_by
 
     # when it runs again, then nothing is duplicated; reset removes it all, the work points too
     demo.generate(_ctx())
-    assert Task.objects.count() == outcome["tasks"] and Notice.objects.count() == 1
+    assert PlanTask.objects.count() == outcome["tasks"] and Notice.objects.count() == 1
     demo.reset(None)
-    assert not Task.objects.exists() and not Notice.objects.exists()
+    assert not PlanTask.objects.exists() and not Notice.objects.exists()
     assert not Plan.objects.filter(code="zz-2026-work-points").exists()
 
 
@@ -57,10 +57,10 @@ def test_inside_the_plan_period_the_annual_tasks_are_the_plans_own(tmp_path, set
     today = datetime.date(2025, 6, 16)
     demo.generate(_ctx(today))
     assert not Plan.objects.filter(code__endswith="-work-points").exists()
-    annual = Task.objects.filter(is_builtin=False)
+    annual = PlanTask.objects.filter(is_builtin=False)
     assert set(annual.values_list("plan__code", flat=True)) == {demo.PLAN_CODE}
     assert set(annual.values_list("deadline__year", flat=True)) == {2024, 2025}
-    open_tasks = Task.objects.exclude(status=TaskStatus.COMPLETED)
+    open_tasks = PlanTask.objects.exclude(status=PlanTaskStatus.COMPLETED)
     assert not open_tasks.filter(deadline__lt=today - datetime.timedelta(days=demo.OVERDUE_WINDOW)).exists()
     assert open_tasks.filter(is_builtin=True, deadline__gte=today).exists()  # the plan's 2025 tasks run on
 
@@ -74,7 +74,7 @@ def test_progress_reports_fit_their_percent_and_everything_is_done_on_working_da
     assert demo_invariants.progress_reports_contradicting() == []
     # a task overdue since before the last working day explains its delay in its latest report
     last_workday = add_working_days(today, -1)
-    for task in Task.objects.exclude(status=TaskStatus.COMPLETED).filter(deadline__lt=last_workday):
+    for task in PlanTask.objects.exclude(status=PlanTaskStatus.COMPLETED).filter(deadline__lt=last_workday):
         latest = TaskProgress.objects.filter(task=task).latest("reported_at", "pk")
         assert latest.text == demo.progress_text(latest.percent, late=True)
     # and reports, completions, the daily job's supervisions and the notice are dated on working days

@@ -11,7 +11,7 @@ from qcity.core.choices import Role
 from qcity.workplan.models import Notice, Supervision
 from qcity.workplan.services import supervision_open
 
-from .factories import department, task_factory
+from .factories import PlanTaskFactory, department
 
 pytestmark = pytest.mark.django_db
 
@@ -21,49 +21,49 @@ def _past(days):
 
 
 def test_pages_require_a_viewer_role(client, make_user):
-    assert client.get(reverse("workplan:task-list")).status_code == 302
+    assert client.get(reverse("workplan:plan-task-list")).status_code == 302
     client.force_login(make_user(Role.INSPECTOR))
-    for name in ("workplan:task-list", "workplan:supervision-list", "workplan:notice-list"):
+    for name in ("workplan:plan-task-list", "workplan:supervision-list", "workplan:notice-list"):
         assert client.get(reverse(name)).status_code == 403
 
 
 def test_task_list_flags_overdue_and_filters_with_htmx(client, make_user):
-    overdue = task_factory(title="逾期的任务", deadline=_past(5))
-    task_factory(title="未到期的任务", deadline=_past(-30), supporting=["statistics"])
+    overdue = PlanTaskFactory(title="逾期的任务", deadline=_past(5))
+    PlanTaskFactory(title="未到期的任务", deadline=_past(-30), supporting=["statistics"])
     client.force_login(make_user(Role.LEADERSHIP_OFFICE))
     with CaptureQueriesContext(connection) as few:
-        page = client.get(reverse("workplan:task-list")).content.decode()
+        page = client.get(reverse("workplan:plan-task-list")).content.decode()
     assert 'data-overdue="1"' in page and "逾期5天" in page and "1 项任务逾期" in page
-    partial = client.get(reverse("workplan:task-list"), {"overdue": "yes"}, HTTP_HX_REQUEST="true").content.decode()
+    partial = client.get(reverse("workplan:plan-task-list"), {"overdue": "yes"}, HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in partial and overdue.title in partial and "未到期的任务" not in partial
     for _ in range(10):
-        task_factory(deadline=_past(1), supporting=["statistics", "water"])
+        PlanTaskFactory(deadline=_past(1), supporting=["statistics", "water"])
     with CaptureQueriesContext(connection) as many:
-        client.get(reverse("workplan:task-list"))
+        client.get(reverse("workplan:plan-task-list"))
     assert len(many) == len(few)  # no query per row
 
 
 def test_detail_shows_quote_link_and_supervision(client, make_user):
     office = make_user(Role.LEADERSHIP_OFFICE)
-    task = task_factory(deadline=_past(20))
+    task = PlanTaskFactory(deadline=_past(20))
     supervision_open(task=task, by=office)
     client.force_login(office)
-    page = client.get(reverse("workplan:task-detail", args=[task.pk])).content.decode()
+    page = client.get(reverse("workplan:plan-task-detail", args=[task.pk])).content.decode()
     assert f"/indicators/plans/{task.plan.code}/#q{task.quote_start}" in page
     assert "办公室督办" in page and "supervise-form" not in page  # already supervised
 
 
 def test_reporter_cannot_open_another_departments_task(client, make_user):
-    task = task_factory(lead_department=department("water"))
+    task = PlanTaskFactory(lead_department=department("water"))
     client.force_login(make_user(Role.DEPARTMENT_REPORTER, department=department("statistics")))
-    assert client.get(reverse("workplan:task-detail", args=[task.pk])).status_code == 404
+    assert client.get(reverse("workplan:plan-task-detail", args=[task.pk])).status_code == 404
 
 
 def test_progress_form_with_attachment_and_bad_input(client, make_user, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    task = task_factory()
+    task = PlanTaskFactory()
     client.force_login(make_user(Role.DEPARTMENT_REPORTER, department=department("market-regulation")))
-    url = reverse("workplan:task-progress", args=[task.pk])
+    url = reverse("workplan:plan-task-progress", args=[task.pk])
     bad = client.post(url, {"percent": 150, "text": "x"})
     assert bad.status_code == 400 and not task.progress_reports.exists()
     good = client.post(url, {"percent": 60, "text": "已完成主体工作",
@@ -76,7 +76,7 @@ def test_progress_form_with_attachment_and_bad_input(client, make_user, settings
 
 def test_supervision_list_escalate_and_resolve(client, make_user):
     office = make_user(Role.LEADERSHIP_OFFICE)
-    supervision = supervision_open(task=task_factory(deadline=_past(9)), by=office)
+    supervision = supervision_open(task=PlanTaskFactory(deadline=_past(9)), by=office)
     client.force_login(office)
     page = client.get(reverse("workplan:supervision-list")).content.decode()
     assert supervision.task.title in page and "升级" in page
@@ -91,17 +91,17 @@ def test_supervision_list_escalate_and_resolve(client, make_user):
 
 
 def test_office_opens_supervision_from_the_detail_page(client, make_user):
-    task = task_factory(deadline=_past(2))
+    task = PlanTaskFactory(deadline=_past(2))
     client.force_login(make_user(Role.LEADERSHIP_OFFICE))
-    assert client.post(reverse("workplan:task-supervise", args=[task.pk]), {"reason": ""}).status_code == 302
+    assert client.post(reverse("workplan:plan-task-supervise", args=[task.pk]), {"reason": ""}).status_code == 302
     assert Supervision.objects.filter(task=task, level=1).exists()
-    assert client.post(reverse("workplan:task-supervise", args=[task.pk]), {"reason": ""}).status_code == 400
+    assert client.post(reverse("workplan:plan-task-supervise", args=[task.pk]), {"reason": ""}).status_code == 400
 
 
 def test_notice_generate_and_download(client, make_user, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    overdue = task_factory(deadline=_past(40))
-    not_due = task_factory(deadline=_past(-40))
+    overdue = PlanTaskFactory(deadline=_past(40))
+    not_due = PlanTaskFactory(deadline=_past(-40))
     client.force_login(make_user(Role.LEADERSHIP_OFFICE))
     page = client.get(reverse("workplan:notice-list")).content.decode()
     assert "notice-form" in page
@@ -111,3 +111,14 @@ def test_notice_generate_and_download(client, make_user, settings, tmp_path):
     notice = Notice.objects.get()
     download = client.get(reverse("workplan:notice-download", args=[notice.pk]))
     assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
+
+
+def test_the_plan_page_anchors_the_sentence_a_task_quotes(client, make_user):
+    # given a task quoting a plan without indicators: indicators never imports workplan, the spans come
+    # from the registry workplan fills in its ready() (qcity/indicators/quotes.py)
+    task = PlanTaskFactory()
+    client.force_login(make_user(Role.LEADERSHIP_OFFICE))
+    # when the plan page is shown
+    page = client.get(reverse("indicators:plan-detail", args=[task.plan.code])).content.decode()
+    # then the task's sentence is marked with the anchor the task page links to
+    assert f'<mark id="q{task.quote_start}">{task.quote}</mark>' in page

@@ -41,4 +41,4 @@ class Command(BaseCommand):
             self.stdout.write(result)
         else:
             self.stdout.write(f"{result} (provisional: no official holiday schedule for {provisional_year} yet; "
-                              "counted on the statutory holidays of the Measures; 暂定)")
+                              "counted on the statutory holidays of the Measures; 暂定)")  # i18n-ignore: English command output

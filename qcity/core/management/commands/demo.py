@@ -1,8 +1,9 @@
 """`qcity demo --scale small|city --seed N [--today YYYY-MM-DD]`: reference data, then every module's
 demo generator.
 
-Each module that has demo data adds its `generate` to GENERATORS (in dependency order) and its
-`reset` to RESETTERS (reverse order). A generator receives the DemoContext and returns counts to print.
+Each module that has demo data registers its `generate` (and `reset`) in its AppConfig.ready() with
+`qcity.core.demo.register_demo`; the command runs them in the registry's order and the resets in reverse.
+A generator receives the DemoContext and returns counts to print.
 The demo city lives in the day it is loaded on (`--today`, default the local date): the same seed and
 the same day give the same data, so benchmarks and tests pass `--today`.
 """
@@ -14,38 +15,10 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from qcity.assessment import demo as assessment_demo
 from qcity.core import demo as core_demo
 from qcity.core.services import reference_data_load
-from qcity.credit import demo as credit_demo
-from qcity.enterprises import demo as enterprises_demo
-from qcity.indicators import demo as indicators_demo
-from qcity.inspections import demo as inspections_demo
-from qcity.sampling import demo as sampling_demo
-from qcity.workplan import demo as workplan_demo
 
 FIRST_TODAY = datetime.date(2022, 9, 1)  # the year of operations under the legal durations in force since 2021-09-01
-GENERATORS = [
-    enterprises_demo.generate,
-    core_demo.generate,  # accounts next: the enterprise account needs a demo enterprise, later modules use accounts
-    workplan_demo.generate,  # before the values: after the built-in plans end, it imports each year's work points
-    indicators_demo.generate,
-    assessment_demo.generate,
-    credit_demo.generate,
-    sampling_demo.generate,  # loads its credit events in bulk, unclassified
-    credit_demo.classify,  # once every bulk-loaded event is in, and before the inspection pools stratify by class
-    inspections_demo.generate,  # its results go through the services, which reclassify each enterprise at once
-]
-RESETTERS = [
-    inspections_demo.reset,
-    sampling_demo.reset,
-    credit_demo.reset,
-    assessment_demo.reset,
-    workplan_demo.reset,
-    indicators_demo.reset,
-    core_demo.reset,
-    enterprises_demo.reset,
-]
 
 
 class Command(BaseCommand):
@@ -71,8 +44,6 @@ class Command(BaseCommand):
         if accounts:
             self._print_accounts(core_demo.demo_accounts_list())
             return
-        from qcity.enterprises.models import Enterprise
-
         count = core_demo.SCALES[scale] if count is None else count
         if count < 1:
             raise CommandError("--count must be at least 1")
@@ -94,11 +65,13 @@ class Command(BaseCommand):
                                     forced_password_change=not no_forced_change)
         reference_data_load(by=None)
         ctx.progress("reference data loaded")
+        generators = core_demo.demo_generators()
         if reset:
-            for resetter in RESETTERS:
-                outcome = resetter(ctx)
-                ctx.progress("reset: " + ", ".join(f"{k} {v:,}" for k, v in outcome.items()))
-        existing = Enterprise.objects.count()
+            for generator in reversed(generators):
+                if generator.reset is not None:
+                    outcome = generator.reset(ctx)
+                    ctx.progress("reset: " + ", ".join(f"{k} {v:,}" for k, v in outcome.items()))
+        existing = sum(g.existing() for g in generators if g.existing is not None)  # the enterprise register
         if existing:
             if reset:
                 raise CommandError(f"{existing:,} enterprises that no demo run made are in the registry; "
@@ -106,9 +79,9 @@ class Command(BaseCommand):
             raise CommandError(f"the registry already has {existing:,} enterprises. Run `qcity demo --reset` "
                                "to delete the data of earlier demo runs first.")
         started = time.monotonic()
-        for generator in GENERATORS:
-            outcome = generator(ctx)
-            ctx.progress(f"{generator.__module__}: " + ", ".join(f"{k} {v:,}" for k, v in outcome.items()))
+        for generator in generators:
+            outcome = generator.generate(ctx)
+            ctx.progress(f"{generator.generate.__module__}: " + ", ".join(f"{k} {v:,}" for k, v in outcome.items()))
         self.stdout.write(self.style.SUCCESS(
             f"demo data ({scale}, seed {seed}, today {today}, {count:,} enterprises) loaded in "
             f"{time.monotonic() - started:.1f} s"))

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from qcity.core.request_context import RequestContext, acting_as
 from qcity.credit.publication import describe
-from qcity.credit.selectors import credit_public_personal_data_hits, public_events_on
+from qcity.credit.selectors import credit_event_public_list_on, credit_public_personal_data_hits
+from qcity.credit.services import credit_lists_maintain, credit_reclassify_all
 
 
 class Command(BaseCommand):
@@ -31,8 +32,6 @@ class Command(BaseCommand):
         check.add_argument("--strict", action="store_true", help="fail (exit 1) when anything is found")
 
     def handle(self, *args, action, **options):
-        from qcity.credit.services import credit_lists_maintain, credit_reclassify_all
-
         if action == "personal-data-check":
             return self._personal_data_check(today=options["today"], strict=options["strict"])
         try:
@@ -54,7 +53,7 @@ class Command(BaseCommand):
         for uscc, pk, findings in hits[:20]:  # masked: this output ends up in logs
             self.stdout.write(f"{uscc} event {pk}: {describe(findings)}")
         day = today or timezone.localdate()
-        checked = public_events_on(day).count()
+        checked = credit_event_public_list_on(day).count()
         self.stdout.write(f"personal data in public credit files: {found} hit(s) in {len(hits)} of {checked} "
                           f"public event(s) as of {day}")
         if strict and found:

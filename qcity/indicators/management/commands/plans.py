@@ -6,6 +6,11 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from qcity.core.services import reference_data_load
+from qcity.indicators.documents import PlanDocumentError, read_plan_document
+from qcity.indicators.extraction import extract_targets, guess_plan_end_year
+from qcity.indicators.services import plans_load_builtin
+
 
 class Command(BaseCommand):
     help = "Plans: `load` the built-in plans and their targets; `extract FILE` proposes targets from a document."
@@ -25,9 +30,6 @@ class Command(BaseCommand):
             self._extract(options["file"], options["year"])
 
     def _load(self):
-        from qcity.core.services import reference_data_load
-        from qcity.indicators.services import plans_load_builtin
-
         reference_data_load(by=None)  # departments must exist to assign responsibility
         try:
             plans = plans_load_builtin(by=None)
@@ -38,9 +40,6 @@ class Command(BaseCommand):
             self.stdout.write(f"{plan.code}: {plan.indicators.count()} indicators, {targets} targets — {plan.title}")
 
     def _extract(self, path: Path, year: int | None):
-        from qcity.indicators.documents import PlanDocumentError, read_plan_document
-        from qcity.indicators.extraction import extract_targets, guess_plan_end_year
-
         try:
             data = path.read_bytes()
         except OSError as exc:

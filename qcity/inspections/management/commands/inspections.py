@@ -7,6 +7,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from qcity.inspections.draw import canonical_bytes, verify
+from qcity.inspections.models import Draw
+from qcity.inspections.records import draw_record
+
 
 class Command(BaseCommand):
     help = "Double-random inspections: verify a draw from its exported record and snapshot, or export them."
@@ -28,8 +32,6 @@ class Command(BaseCommand):
             self._export(options["draw"], options["out"])
 
     def _verify(self, record_path: Path, snapshot_path: Path):
-        from qcity.inspections.draw import verify
-
         try:
             record = json.loads(record_path.read_text(encoding="utf-8"))
             snapshot = snapshot_path.read_bytes()
@@ -48,10 +50,6 @@ class Command(BaseCommand):
             f"snapshot {record['snapshot_sha256'][:16]}…"))
 
     def _export(self, draw_id: int, out: Path):
-        from qcity.inspections.draw import canonical_bytes
-        from qcity.inspections.models import Draw
-        from qcity.inspections.records import draw_record
-
         draw = Draw.objects.select_related("plan__org_unit", "snapshot").filter(pk=draw_id).first()
         if draw is None:
             raise CommandError(f"no draw {draw_id}")

@@ -6,6 +6,11 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from qcity.core.services import reference_data_load
+from qcity.indicators.services import plans_load_builtin
+from qcity.workplan.services import plan_tasks_load_builtin, plan_tasks_supervise
+from qcity.workplan.services.plan_tasks import plan_tasks_file
+
 
 class Command(BaseCommand):
     help = "Tasks and supervision: `load` the built-in task lists; `supervise` overdue tasks."
@@ -27,19 +32,12 @@ class Command(BaseCommand):
             raise CommandError("\n".join(getattr(exc, "messages", [str(exc)]))) from exc
 
     def _load(self):
-        from qcity.core.services import reference_data_load
-        from qcity.indicators.services import plans_load_builtin
-        from qcity.workplan.services import tasks_load_builtin
-        from qcity.workplan.services.tasks import tasks_file
-
         reference_data_load(by=None)
         for plan in plans_load_builtin(by=None):
-            if tasks_file(plan).exists():
-                tasks = tasks_load_builtin(plan=plan, by=None)
+            if plan_tasks_file(plan).exists():
+                tasks = plan_tasks_load_builtin(plan=plan, by=None)
                 self.stdout.write(f"{plan.code}: {len(tasks)} tasks — {plan.title}")
 
     def _supervise(self, today):
-        from qcity.workplan.services import tasks_supervise
-
-        outcome = tasks_supervise(today=today)
+        outcome = plan_tasks_supervise(today=today)
         self.stdout.write(f"supervisions opened: {outcome.opened}, escalated: {outcome.escalated}")

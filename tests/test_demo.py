@@ -1,0 +1,165 @@
+"""`qcity demo --today`: the demo city lives in the day it is loaded on, whatever that day is.
+
+Each test moves the clock to the day it loads the demo for (the services refuse acts dated after the
+clock's today), so none depends on the real date or on the suite's pinned day.
+"""
+
+import datetime
+import zoneinfo
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import Max
+
+from qcity.assessment.models import AssessmentScheme
+from qcity.core import workdays
+from qcity.core.tests import demo_invariants
+from qcity.credit.models import CreditEvent, CreditObjection, CreditRepair
+from qcity.enterprises.models import Enterprise
+from qcity.indicators.choices import IndicatorSource, ReportedValueStatus, ReportingPeriodKind
+from qcity.indicators.models import ReportedValue
+from qcity.inspections.models import DrawnTarget, InspectionPlan, InspectionResult
+from qcity.sampling.models import Followup, Sample
+from qcity.workplan.models import PlanTask, Supervision
+
+pytestmark = pytest.mark.django_db
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+# a Saturday in December (deadlines run into a year without an official schedule), a Monday before the
+# Dragon Boat holiday, the first working day after New Year and after National Day, a day of a later year
+DAYS = [datetime.date(2026, 12, 5), datetime.date(2026, 6, 15), datetime.date(2027, 1, 4), datetime.date(2026, 10, 8),
+        datetime.date(2028, 3, 1)]
+OVERDUE_AT_MOST = datetime.timedelta(days=60)
+
+
+@pytest.fixture
+def load_demo(time_machine, tmp_path, settings):
+    """load_demo(day, **options): `qcity demo --today day` at a tiny count, on a clock showing that day."""
+    settings.MEDIA_ROOT = tmp_path
+
+    def load(day: datetime.date, **options) -> None:
+        time_machine.move_to(datetime.datetime.combine(day, datetime.time(10), tzinfo=SHANGHAI), tick=False)
+        options.setdefault("count", 300)
+        call_command("demo", today=day.isoformat(), stdout=open("/dev/null", "w"), **options)  # noqa: SIM115
+
+    return load
+
+
+def _period_end(value: ReportedValue) -> datetime.date:
+    if value.period_kind == ReportingPeriodKind.QUARTER:
+        return datetime.date(value.year + value.period_number // 4, value.period_number * 3 % 12 + 1, 1) \
+            - datetime.timedelta(days=1)
+    if value.period_kind == ReportingPeriodKind.MONTH:
+        return datetime.date(value.year + value.period_number // 12, value.period_number % 12 + 1, 1) \
+            - datetime.timedelta(days=1)
+    return datetime.date(value.year, 12, 31)
+
+
+@pytest.mark.parametrize("today", DAYS, ids=str)
+def test_a_fresh_demo_is_believable_and_has_work_for_today_whatever_the_day(load_demo, today):
+    # given the demo loaded on `today`
+    load_demo(today)
+    soon = today + datetime.timedelta(days=45)
+
+    # then nothing happened after yesterday (a credit list reacts to an inspection result on the day it is
+    # entered, which the inspection services take from the clock)
+    assert Enterprise.objects.aggregate(d=Max("established_on"))["d"] < today
+    assert CreditEvent.objects.aggregate(d=Max("occurred_on"))["d"] <= today
+    assert Sample.objects.aggregate(d=Max("sampling_date"))["d"] < today
+    assert InspectionResult.objects.aggregate(d=Max("inspected_on"))["d"] < today
+
+    # tasks: a few overdue, by days or weeks, supervised; the rest done or in progress with deadlines ahead
+    open_tasks = PlanTask.objects.exclude(status="completed")
+    overdue = open_tasks.filter(deadline__lt=today)
+    assert 1 <= overdue.count() <= 4
+    assert not overdue.filter(deadline__lt=today - OVERDUE_AT_MOST).exists()
+    assert open_tasks.filter(deadline__gte=today).exists()
+    assert Supervision.objects.filter(status="open").exists()
+
+    # indicator values: none for a period not over; the latest ended period partly in the approval queue
+    reported = ReportedValue.objects.filter(source=IndicatorSource.REPORTED)
+    assert reported.exists()
+    assert all(_period_end(v) < today for v in reported)
+    pending = reported.filter(status__in=[ReportedValueStatus.SUBMITTED, ReportedValueStatus.REVIEWED])
+    assert pending.exists()
+    latest = max(_period_end(v) for v in reported)
+    assert all(_period_end(v) == latest for v in pending)
+    assert latest >= today - datetime.timedelta(days=92)  # the last quarter (or year) that ended
+
+    # assessment: last year published, this year a draft
+    assert set(AssessmentScheme.objects.values_list("year", "status")) == {
+        (today.year - 1, "published"), (today.year, "draft")}
+
+    # credit: objections and repairs waiting for a reply, acceptance or decision due in the coming days
+    assert CreditObjection.objects.filter(status="submitted", reply_due_on__gte=today, reply_due_on__lte=soon).exists()
+    assert CreditRepair.objects.filter(status="submitted", acceptance_due_on__lte=soon).exists()
+    assert CreditRepair.objects.filter(status="accepted", decision_due_on__gte=today).exists()
+    late = CreditEvent.objects.filter(published_on__isnull=True, status="recorded", publication_due_on__lt=today)
+    assert not late.filter(publication_due_on__lt=today - datetime.timedelta(days=35)).exists()
+
+    # inspections: a running plan with results to enter and to publish; the next plan to draw
+    running = InspectionPlan.objects.filter(status="drawn", period_end__gte=today)
+    assert running.exists()
+    assert DrawnTarget.objects.filter(draw__plan__in=running, results__isnull=True).exists()
+    unpublished = InspectionResult.objects.filter(published_on__isnull=True)
+    assert unpublished.filter(publish_by__gte=today).exists()
+    assert not unpublished.filter(publish_by__lt=today - datetime.timedelta(days=25)).exists()
+    assert InspectionPlan.objects.filter(status="draft", period_start__gt=today).exists()
+
+    # sampling: samples in the laboratory, results to serve, retest windows open, no old unreported follow-up
+    assert Sample.objects.filter(status="sampled").exists()
+    assert Sample.objects.filter(status="concluded").exists()
+    assert Sample.objects.filter(retest_deadline__gte=today).exists()
+    assert not Followup.objects.filter(status="ordered",
+                                       rectification_deadline__lt=today - datetime.timedelta(days=15)).exists()
+
+    # every official act is dated on a working day
+    last_workday = workdays.add_working_days(today, -1)
+    assert demo_invariants.acts_on_rest_days(before=today) == []
+    # the demo district's accounts have fresh work from the last working day: a penalty and an inspection
+    # result to publish, an objection to answer (their deadlines provisional when they run into a year
+    # without an official holiday schedule)
+    assert demo_invariants.demo_district_fresh_work(last_workday) == []
+    if today.month == 12 and not workdays.is_official(today.year + 1):
+        provisional = CreditEvent.objects.filter(publication_due_on_provisional_year=today.year + 1,
+                                                 enterprise__org_unit__name=demo_invariants.DEMO_DISTRICT)
+        assert provisional.exists()
+    # inspection plans are named after their half-year, the next one waiting to be drawn
+    assert demo_invariants.inspection_plans_misnamed(today) == []
+    assert InspectionPlan.objects.filter(status="drawn", period_start__lte=today, period_end__gte=today).exists()
+    # progress reports say what their percent and timing say
+    assert demo_invariants.progress_reports_contradicting() == []
+
+
+def _snapshot():
+    return {
+        "tasks": list(PlanTask.objects.order_by("plan__code", "code").values_list("code", "status", "deadline")),
+        "values": list(ReportedValue.objects.order_by("indicator_id", "org_unit_id", "year", "period_kind",
+                                                      "period_number").values_list("value", "status")),
+        "events": list(CreditEvent.objects.order_by("enterprise__uscc", "kind", "occurred_on", "summary")
+                       .values_list("enterprise__uscc", "kind", "occurred_on", "published_on")),
+        "samples": list(Sample.objects.order_by("number").values_list("number", "sampling_date", "status")),
+        "results": list(InspectionResult.objects.order_by("target__enterprise__uscc", "item__code", "inspected_on")
+                        .values_list("target__enterprise__uscc", "inspected_on", "published_on")),
+    }
+
+
+def test_same_seed_and_day_give_the_same_data_and_another_day_moves_it(load_demo):
+    day = datetime.date(2026, 10, 20)
+    load_demo(day)
+    first = _snapshot()
+    load_demo(day, reset=True)
+    assert _snapshot() == first
+    load_demo(day + datetime.timedelta(days=30), reset=True)
+    assert _snapshot()["samples"] != first["samples"]
+
+
+def test_a_day_after_the_clocks_or_before_the_rules_is_refused_before_anything_is_written(time_machine):
+    time_machine.move_to(datetime.datetime(2026, 10, 20, 10, tzinfo=SHANGHAI), tick=False)
+    with pytest.raises(CommandError, match="after today"):
+        call_command("demo", today="2026-10-21", count=50, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    with pytest.raises(CommandError, match="2022-09-01 or later"):
+        call_command("demo", today="2022-08-31", count=50, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    with pytest.raises(CommandError, match="not a date"):
+        call_command("demo", today="2026-13-01", count=50, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert not Enterprise.objects.exists()

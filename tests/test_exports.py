@@ -1,0 +1,224 @@
+"""Every export is audited and every download is an attachment, found by walking the site, not from a list.
+
+The walk loads a tiny demo and, as each demo account, opens every page without URL arguments and then
+every page those pages link to (one URL per route), the way a user clicks through. A link carrying
+`?export=` (or leading to a view marked `@export_view`) is an export: fetched, it must be an attachment
+of the type its file name says, and leave exactly one audit event of the export kind naming the user.
+A link with `?export=` to an unmarked view fails, a marked view no account reaches fails (its link is
+missing), and any attachment must come from `qcity.core.downloads.attachment_response`.
+"""
+
+import html
+import mimetypes
+import re
+from collections import deque
+from urllib.parse import parse_qs, unquote, urljoin, urlsplit
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls.exceptions import Resolver404
+
+from qcity.core.choices import AuditAction
+from qcity.core.demo import DEMO_ACCOUNTS
+from qcity.core.downloads import SANDBOX_CSP, attachment_response
+from qcity.core.exports import EXPORT_PARAM, XLSX_CONTENT_TYPE, XlsxColumns, xlsx_export
+from qcity.core.models import AuditEvent, User
+from qcity.indicators.models import ReportedValue, ValueEvidence
+from qcity.inspections.models import Draw, PoolSnapshot
+from qcity.reports import services as reports
+
+pytestmark = pytest.mark.django_db
+
+# Not pages: the login/logout/password flow, the language switch, uploaded files, the API (JSON, its
+# downloads are checked below) and its docs.
+SKIPPED = ("accounts/", "i18n/", "media/", "api/", "static/")
+HREF = re.compile(r'href="([^"#]+)"')
+
+
+def _routes(resolver: URLResolver, prefix: str = ""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            yield from _routes(entry, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), entry.callback
+
+
+def _is_export(callback) -> bool:
+    return getattr(callback, "is_export", False)
+
+
+def _export_views() -> dict:
+    """Marked views by their dotted name (a view may sit behind several routes)."""
+    return {f"{cb.__module__}.{cb.__name__}": route for route, cb in _routes(get_resolver()) if _is_export(cb)}
+
+
+def _name(callback) -> str:
+    return f"{callback.__module__}.{callback.__name__}"
+
+
+def _seeds() -> list[str]:
+    seeds = []
+    for route, _callback in _routes(get_resolver()):
+        route = route.lstrip("^").rstrip("$")
+        if "<" not in route and "(?P" not in route and not route.startswith(SKIPPED) and "\\" not in route:
+            seeds.append("/" + route)
+    return seeds
+
+
+def _filename(response) -> str:
+    header = response["Content-Disposition"]
+    match = re.search(r"filename\*=utf-8''([^;]+)", header) or re.search(r'filename="([^"]+)"', header)
+    assert match, header
+    return unquote(match.group(1))
+
+
+def _is_attachment(response) -> bool:
+    return response.get("Content-Disposition", "").startswith("attachment")
+
+
+def _links(base: str, content: str) -> list[str]:
+    urls = []
+    for href in HREF.findall(content):
+        url = urljoin(base, html.unescape(href))
+        if url.startswith("/") and not url.startswith("//"):
+            urls.append(url)
+    return urls
+
+
+@pytest.fixture
+def demo(settings, tmp_path, today):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("demo", today=today.isoformat(), count=60, no_forced_change=True,
+                 stdout=open("/dev/null", "w"))  # noqa: SIM115
+    return {a.username: User.objects.get(username=a.username) for a in DEMO_ACCOUNTS}
+
+
+def test_every_export_link_is_marked_audited_and_an_attachment(client, demo):
+    # given every demo account and the views marked as exports
+    marked = _export_views()
+    assert marked, "no view is marked @export_view"
+    reached, problems = set(), []
+
+    for username, user in demo.items():
+        client.force_login(user)
+        seen, queue = set(), deque(_seeds())
+        # when the account clicks through its pages (each route once, each export link once)
+        while queue:
+            url = queue.popleft()
+            path, query = urlsplit(url).path, parse_qs(urlsplit(url).query)
+            try:
+                match = resolve(path)
+            except Resolver404:
+                continue
+            wants_export = EXPORT_PARAM in query
+            # a marked view's link with a query (`?year=…&format=pdf`) is not the bare page the seeds open
+            key = (match.route, tuple(query[EXPORT_PARAM]) if wants_export else
+                   tuple(sorted(query)) if _is_export(match.func) else ())
+            if key in seen or match.route.lstrip("^").startswith(SKIPPED):
+                continue
+            seen.add(key)
+            before = AuditEvent.objects.filter(action=AuditAction.EXPORT).count()
+            try:
+                response = client.get(url)
+            except Exception as exc:  # noqa: BLE001  a page that breaks is reported, the walk goes on
+                problems.append(f"{username}: {url} raised {exc!r}")
+                continue
+            events = list(AuditEvent.objects.filter(action=AuditAction.EXPORT).order_by("id")[before:])
+            download = _is_attachment(response) or response.get("Content-Type", "").startswith(XLSX_CONTENT_TYPE)
+            # then an export is a marked view's attachment, audited once naming the user
+            if wants_export and not _is_export(match.func):
+                problems.append(f"{username}: {url} exports from {_name(match.func)}, not marked @export_view")
+            if download:
+                problems += _check_download(username, url, response, match.func)
+                if _is_export(match.func):
+                    reached.add(_name(match.func))
+                    if [e.actor_id for e in events] != [user.pk]:
+                        problems.append(f"{username}: export {url} left {len(events)} export events "
+                                        f"({[e.actor_name for e in events]}), not one naming the user")
+            elif wants_export:
+                problems.append(f"{username}: export link {url} answered {response.status_code} "
+                                f"{response.get('Content-Type')}, not a file")
+            elif response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
+                queue.extend(_links(url, response.content.decode()))
+
+    missed = [f"{name} ({marked[name]}): no demo account reached it through a link (no ?export= link rendered?)"
+              for name in sorted(set(marked) - reached)]
+    assert not missed + problems, "\n".join(missed + problems)
+
+
+def _check_download(username: str, url: str, response, func) -> list[str]:
+    problems = []
+    if not _is_attachment(response):
+        return [f"{username}: {url} is not an attachment ({response.get('Content-Disposition')!r})"]
+    expected = mimetypes.guess_type(_filename(response))[0] or "application/octet-stream"
+    if response["Content-Type"].split(";")[0] != expected:
+        problems.append(f"{username}: {url} sends {_filename(response)} as {response['Content-Type']}")
+    if response["Content-Type"].startswith(XLSX_CONTENT_TYPE) and not _is_export(func):
+        problems.append(f"{username}: {url} answers xlsx from {_name(func)}, not marked @export_view")
+    if response.get("Content-Security-Policy") != SANDBOX_CSP:
+        problems.append(f"{username}: {url} is an attachment not made by attachment_response")
+    return problems
+
+
+def test_file_downloads_go_through_attachment_response(client, demo, monkeypatch):
+    # given a pool snapshot, a draw, a white paper (its build stubbed: the response is under test) and
+    # evidence uploaded under a Chinese name
+    office, auditor = demo["office"], demo["auditor"]
+    snapshot = PoolSnapshot.objects.order_by("id").first()
+    draw = Draw.objects.order_by("id").first()
+    value = ReportedValue.objects.order_by("id").first()
+    evidence = ValueEvidence.objects.create(reported_value=value, file=ContentFile(b"%PDF-1.4 test", name="e.pdf"),
+                                            original_name="统计表.pdf", uploaded_by=office)
+    monkeypatch.setattr(reports, "white_paper_build", lambda **kw: b"%PDF-1.4 white paper")
+
+    # when they are downloaded by users allowed to
+    client.force_login(auditor)
+    downloads = {
+        "pool snapshot": client.get(reverse("inspections:snapshot-download", args=[snapshot.pk])),
+        "draw record": client.get(reverse("inspections:draw-record", args=[draw.pk])),
+    }
+    client.force_login(office)
+    downloads["white paper"] = client.get(reverse("reports:white-paper"), {"year": value.year, "format": "pdf"})
+    downloads["reported-value evidence"] = client.get(reverse("indicators:evidence-download", args=[evidence.pk]))
+
+    # then each is attachment_response's: attachment; filename=..., filename* for Chinese names
+    for name, response in downloads.items():
+        assert response.status_code == 200, name
+        assert response.get("Content-Security-Policy") == SANDBOX_CSP, f"{name}: not from attachment_response"
+    assert downloads["pool snapshot"]["Content-Disposition"] == \
+        f'attachment; filename="pool-snapshot-{snapshot.sha256[:16]}.bin"'
+    assert downloads["draw record"]["Content-Disposition"] == f'attachment; filename="draw-{draw.pk}-record.json"'
+    assert downloads["draw record"]["Content-Type"] == "application/json"
+    assert downloads["white paper"]["Content-Disposition"].startswith("attachment; filename*=utf-8''")
+    assert "质量白皮书" in _filename(downloads["white paper"])
+    assert downloads["reported-value evidence"]["Content-Disposition"] == \
+        "attachment; filename*=utf-8''%E7%BB%9F%E8%AE%A1%E8%A1%A8.pdf"
+
+
+def test_attachment_response_takes_bytes_or_a_file_and_keeps_a_chinese_name(tmp_path):
+    path = tmp_path / "x.bin"
+    path.write_bytes(b"abc")
+    for body in (b"abc", path.open("rb")):
+        response = attachment_response(body, "名录库.xlsx")
+        assert response["Content-Disposition"] == "attachment; filename*=utf-8''%E5%90%8D%E5%BD%95%E5%BA%93.xlsx"
+        assert response["Content-Type"] == XLSX_CONTENT_TYPE and response.getvalue() == b"abc"
+
+
+def test_an_export_above_the_cap_is_refused_with_a_message_and_not_audited(rf, make_user):
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    request = rf.get("/somewhere/", {"export": "xlsx", "q": "x"})
+    request.user = make_user()
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    columns = XlsxColumns(name="n", sheet="s", headings=["a"], row=lambda i: [i], object_type="core.user")
+
+    response = xlsx_export(request, columns, [1, 2, 3], limit=2)
+
+    assert response.status_code == 302 and response.url == "/somewhere/?q=x"
+    assert "超出导出上限" in str(list(request._messages)[0])
+    assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+    assert xlsx_export(request, columns, [1, 2], limit=2).status_code == 200
+    assert AuditEvent.objects.filter(action=AuditAction.EXPORT, actor=request.user).count() == 1
