@@ -12,13 +12,14 @@ DEMO_SCALE  ?= small
 PYTEST_ARGS ?=
 BENCH_ARGS  ?=
 
-.PHONY: help run test bench fuzz lint install install-test system-packages clean distclean
+.PHONY: help run test bench fuzz smoke lint install install-test system-packages clean distclean
 
 help:
 	@echo "make run      create .venv, migrate, seed, load demo data (first time only), serve on $(ADDRPORT)"
 	@echo "make test     install test deps and Chromium, run the whole pytest suite (PYTEST_ARGS=...)"
 	@echo "make bench    run the benchmarks on SQLite and PostgreSQL (BENCH_ARGS=\"--scale small\", BENCH_PG= to skip PostgreSQL)"
 	@echo "make fuzz     schemathesis over the whole API per role, production settings (FUZZ_EXAMPLES=20)"
+	@echo "make smoke    gunicorn + Celery worker and beat on Redis + a throwaway PostgreSQL DB: office generates the white paper"
 	@echo "make lint     ruff check"
 	@echo "make clean    remove caches, collected static files and screenshots"
 	@echo "make distclean  also remove .venv and var/ (the SQLite database)"
@@ -72,6 +73,13 @@ FUZZ_EXAMPLES ?= 20
 fuzz: $(VENV)/.installed-test system-packages
 	@mkdir -p var
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) scripts/fuzz.py
+
+# The production stack end to end on this machine: gunicorn, a Celery worker and beat on the local Redis, a
+# throwaway PostgreSQL database (PGHOST/PGPORT/PGUSER, default 127.0.0.1:5432 postgres); the office logs in
+# over HTTP and gets the white paper PDF built by the worker. Stops everything and drops the database on exit.
+smoke: $(VENV)/.installed system-packages
+	@mkdir -p var
+	VENV_BIN=$(VENV)/bin bash scripts/smoke_production.sh
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .

@@ -19,7 +19,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qcity.indicators.extraction import ProposedTarget, extract_targets  # noqa: E402
+from qcity.indicators.extraction import (  # noqa: E402
+    QUANTITATIVE,
+    ProposedTarget,
+    extract_targets,
+    split_multiplier,
+)
 
 PLANS_DIR = ROOT / "qcity" / "indicators" / "data" / "plans"
 PLAN_CODES = ("zz-2014-demonstration", "zz-2021-14th-fyp", "zz-airport-2021")
@@ -67,10 +72,15 @@ def load_reference(code: str, text: str) -> list[ReferenceTarget] | None:
     for indicator in catalogue.get("indicators", []):
         for target in indicator.get("targets", []):
             quote = target.get("quote") or indicator.get("quote") or ""
+            # the catalogue keeps 亿元/万户 as the plan writes them; the extractor gives 元/户 (same quantity)
+            unit = _unit(indicator.get("unit"))
+            value, _ = split_multiplier(target.get("value"), unit)
+            low, _ = split_multiplier(target.get("low"), unit)
+            high, unit = split_multiplier(target.get("high"), unit)
             targets.append(ReferenceTarget(
                 code=indicator.get("code", ""), name=indicator.get("name", ""),
-                comparator=indicator.get("comparator", ""), value=_float(target.get("value")),
-                low=_float(target.get("low")), high=_float(target.get("high")), unit=_unit(indicator.get("unit")),
+                comparator=indicator.get("comparator", ""), value=_float(value),
+                low=_float(low), high=_float(high), unit=unit,
                 year=target.get("year"), quote=quote, spans=_occurrences(text, quote),
             ))
     return targets
@@ -114,10 +124,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true", help="list misses and false positives")
     args = parser.parse_args(argv)
 
-    rows, totals = [], [0, 0, 0]
+    rows, totals, qualitative = [], [0, 0, 0], 0
     for code in PLAN_CODES:
         text = (PLANS_DIR / f"{code}.txt").read_text(encoding="utf-8")
-        found = extract_targets(text)
+        proposed = extract_targets(text)
+        # qualitative proposals (高于全省平均水平) carry no numbers: counted apart, not against the catalogue
+        found = [t for t in proposed if t.kind == QUANTITATIVE]
+        qualitative += len(proposed) - len(found)
         reference = load_reference(code, text)
         if reference is None:
             rows.append((code, "-", len(found), "-", "-", "-"))
@@ -147,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         print("  ".join(str(cell).ljust(w) if j == 0 else str(cell).rjust(w) for j, (cell, w) in enumerate(zip(row, widths, strict=True))))
         if i == 0 or row[0] == PLAN_CODES[-1]:
             print("  ".join("-" * w for w in widths))
+    print(f"qualitative proposals (not scored): {qualitative}")
     return 0
 
 

@@ -5,20 +5,25 @@ clock's today), so none depends on the real date or on the suite's pinned day.
 """
 
 import datetime
+import re
 import zoneinfo
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db.models import Max
+from django.db.models import F, Max
+from django.db.models.functions import Floor
+from django.urls import reverse
 
 from qcity.assessment.models import AssessmentScheme
 from qcity.core import workdays
+from qcity.core.models import User
 from qcity.core.tests import demo_invariants
+from qcity.core.units import COUNT_UNITS, is_count
 from qcity.credit.models import CreditEvent, CreditObjection, CreditRepair
 from qcity.enterprises.models import Enterprise
 from qcity.indicators.choices import IndicatorSource, ReportedValueStatus, ReportingPeriodKind
-from qcity.indicators.models import ReportedValue
+from qcity.indicators.models import Indicator, Plan, ReportedValue
 from qcity.inspections.models import DrawnTarget, InspectionPlan, InspectionResult
 from qcity.sampling.models import Followup, Sample
 from qcity.workplan.models import PlanTask, Supervision
@@ -129,6 +134,11 @@ def test_a_fresh_demo_is_believable_and_has_work_for_today_whatever_the_day(load
     assert InspectionPlan.objects.filter(status="drawn", period_start__lte=today, period_end__gte=today).exists()
     # progress reports say what their percent and timing say
     assert demo_invariants.progress_reports_contradicting() == []
+    # samples are of their category's products, specifications and units, from its makers or sellers;
+    # inspection items are drawn only for the industries they apply to; supervisions are days or weeks late
+    assert demo_invariants.samples_misfit() == []
+    assert demo_invariants.inspection_items_outside_industries() == []
+    assert demo_invariants.supervisions_overdue_too_long(today, days=OVERDUE_AT_MOST.days) == []
 
 
 def _snapshot():
@@ -138,9 +148,11 @@ def _snapshot():
                                                       "period_number").values_list("value", "status")),
         "events": list(CreditEvent.objects.order_by("enterprise__uscc", "kind", "occurred_on", "summary")
                        .values_list("enterprise__uscc", "kind", "occurred_on", "published_on")),
-        "samples": list(Sample.objects.order_by("number").values_list("number", "sampling_date", "status")),
+        "samples": list(Sample.objects.order_by("number").values_list(
+            "number", "sampling_date", "status", "enterprise__uscc", "product_name", "specification", "quantity_unit")),
         "results": list(InspectionResult.objects.order_by("target__enterprise__uscc", "item__code", "inspected_on")
-                        .values_list("target__enterprise__uscc", "inspected_on", "published_on")),
+                        .values_list("target__enterprise__uscc", "item__code", "inspected_on", "published_on",
+                                     "outcome", "findings")),
     }
 
 
@@ -163,3 +175,29 @@ def test_a_day_after_the_clocks_or_before_the_rules_is_refused_before_anything_i
     with pytest.raises(CommandError, match="not a date"):
         call_command("demo", today="2026-13-01", count=50, stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert not Enterprise.objects.exists()
+
+
+FRACTIONAL_COUNT = re.compile(r"\d+\.\d+\s*(件|个|家|户|项)")  # i18n-ignore: the count units
+
+
+def test_the_cockpit_and_the_status_board_show_no_fractional_count(load_demo, client):
+    # given the demo, whose count indicators carry fractional sums and means (1.99件, 643.0家)
+    load_demo(DAYS[0])
+    fractional = (ReportedValue.objects.filter(indicator__unit__in=COUNT_UNITS, status=ReportedValueStatus.APPROVED)
+                  .annotate(part=F("value") - Floor("value")).filter(part__gt=0))
+    assert fractional.exists()
+    User.objects.filter(username="office").update(must_change_password=False)
+    client.force_login(User.objects.get(username="office"))
+    # when the office opens the cockpit and the status board of every plan
+    pages = [client.get(reverse("reports:cockpit"))]
+    pages += [client.get(reverse("indicators:status"), {"plan": code})
+              for code in Plan.objects.values_list("code", flat=True)]
+    # then every count is a whole number (a ratio in a count unit, 每万人…个, keeps its decimals: its rows are left out)
+    ratios = [re.escape(name) for name, unit in Indicator.objects.values_list("name", "unit")
+              if unit in COUNT_UNITS and not is_count(unit=unit, name=name)]
+    names = "|".join(ratios)
+    ratio_rows = re.compile(rf"<tr[^>]*>(?:(?!</tr>).)*?(?:{names})(?:(?!</tr>).)*?</tr>", re.S)
+    for response in pages:
+        assert response.status_code == 200
+        html = ratio_rows.sub("", response.content.decode()) if ratios else response.content.decode()
+        assert not FRACTIONAL_COUNT.findall(html), FRACTIONAL_COUNT.search(html).group(0)

@@ -332,6 +332,50 @@ def _supervisions(w: World, n: int) -> Example:
     return Example(w.office, _json({"task": task.pk}), Supervision.objects.count, natural_key=True)
 
 
+def _split_indicator():
+    """A count of its own plan, split among the districts (指标分解), with a city target of 98 in 2025."""
+    from qcity.indicators.choices import IndicatorDecomposition
+
+    indicator = _indicator()
+    indicator.unit, indicator.decomposition = "家", IndicatorDecomposition.SPLIT
+    indicator.save(update_fields=["unit", "decomposition"])
+    return indicator
+
+
+def _target_decompositions(w: World, n: int) -> Example:
+    from qcity.indicators.models import TargetDecomposition
+
+    body = {"indicator": _split_indicator().pk, "year": 2025, "targets": [{"org_unit": w.district.pk, "value": "50"}]}
+    return Example(w.office, _json(body), TargetDecomposition.objects.count, natural_key=True)
+
+
+def _target_decompositions_import(w: World, n: int) -> Example:
+    import io
+
+    from openpyxl import Workbook
+
+    from qcity.indicators.models import TargetDecomposition
+    from qcity.indicators.services.decomposition import FIXED_HEADERS
+
+    indicator = _split_indicator()
+    book = Workbook()
+    book.active.append([*FIXED_HEADERS, "金水区"])
+    book.active.append([indicator.code, indicator.name, "分解下达", "家", 2025, 98, 50])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = buffer.getvalue()
+    # an import answers 200 with what each row did (like the holiday schedule's), never 201
+    return Example(w.office, lambda: {"plan": indicator.plan.code, "file": SimpleUploadedFile("split.xlsx", data)},
+                   TargetDecomposition.objects.count, format="multipart", natural_key=True, one_created_answer=False)
+
+
+def _generated_documents(w: World, n: int) -> Example:
+    from qcity.reports.models import GeneratedDocument
+
+    return Example(w.office, _json({"kind": "white-paper", "year": 2025, "format": "docx"}),
+                   GeneratedDocument.objects.count)
+
+
 def _target_pools(w: World, n: int) -> Example:
     from qcity.inspections.models import TargetPool
 
@@ -374,6 +418,9 @@ EXAMPLES: dict[str, Callable[[World, int], Example]] = {
     "/api/test-item-results/": _sampling_test_results,
     "/api/supervisions/": _supervisions,
     "/api/target-pools/": _target_pools,
+    "/api/target-decompositions/": _target_decompositions,
+    "/api/target-decompositions/import/": _target_decompositions_import,
+    "/api/generated-documents/": _generated_documents,
     "/api/plan-tasks/": _tasks,
 }
 # Parametrized by the examples; the schema is read inside the first test (at collection time it would open a

@@ -9,7 +9,9 @@ class AssessmentConfig(AppConfig):
 
     def ready(self):
         from qcity.core.demo import register_demo
+        from qcity.core.document_kinds import register_document_kind
 
-        from . import demo
+        from . import demo, documents
 
         register_demo("assessment", demo.generate, reset=demo.reset, after=("indicators",))  # scores the values
+        register_document_kind(documents.ASSESSMENT_RESULTS)  # the Word results, built in the background

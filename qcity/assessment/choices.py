@@ -27,7 +27,17 @@ class SchemeItemScoringRule(models.TextChoices):
 
 
 class AssessmentGrade(models.TextChoices):
+    """NOT_ASSESSED: nothing in the scheme was assessable for the subject (all not yet due or not applicable)."""
+
     EXCELLENT = "excellent", _("优秀")
     GOOD = "good", _("良好")
     PASS = "pass", _("合格")
     FAIL = "fail", _("不合格")
+    NOT_ASSESSED = "not_assessed", _("未参评")
+
+
+class SchemeItemExclusion(models.TextChoices):
+    """Why a base item is left out of one subject's score (the remaining weights are rescaled to 100)."""
+
+    NOT_DUE = "not_due", _("未到期，不计分")
+    NOT_APPLICABLE = "not_applicable", _("不适用")

@@ -14,7 +14,9 @@ from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from .choices import AssessmentSubjectKind
+from qcity.core.exports import XlsxColumns
+
+from .choices import AssessmentGrade, AssessmentSubjectKind
 from .models import AssessmentResult, AssessmentScheme
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -25,7 +27,7 @@ BREAKDOWN_HEADINGS = [gettext_lazy("考核对象"), gettext_lazy("考核项"), g
                       gettext_lazy("状态"), gettext_lazy("说明")]
 RULE_LABELS = {"full_or_nothing": gettext_lazy("达标得满分"), "proportional": gettext_lazy("按完成程度")}
 KIND_LABELS = {"indicator": gettext_lazy("指标"), "tasks": gettext_lazy("重点任务"), "bonus": gettext_lazy("加分项"),
-               "veto": gettext_lazy("一票否决"), "none": ""}
+               "veto": gettext_lazy("一票否决"), "none": "", "rescale": gettext_lazy("折算说明")}
 
 
 def _ordered(results: list[AssessmentResult]) -> list[AssessmentResult]:
@@ -34,7 +36,8 @@ def _ordered(results: list[AssessmentResult]) -> list[AssessmentResult]:
 
 
 def ranking_rows(results: list[AssessmentResult]) -> list[list]:
-    return [[r.get_subject_kind_display(), r.rank, str(r.subject), Decimal(r.score), r.get_grade_display(),
+    return [[r.get_subject_kind_display(), r.rank, str(r.subject),
+             None if r.grade == AssessmentGrade.NOT_ASSESSED else Decimal(r.score), r.get_grade_display(),
              _("是") if r.vetoed else ""] for r in _ordered(results)]
 
 
@@ -110,3 +113,16 @@ def results_docx(scheme: AssessmentScheme, results: list[AssessmentResult]) -> b
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _index_value(value):
+    return float(value) if value is not None else None
+
+
+# the quality-index page's rows (`quality_index.QualityIndexRow`), exported with ?export=xlsx
+QUALITY_INDEX = XlsxColumns(
+    name="quality-index", sheet=gettext_lazy("大质量指数"), object_type="indicators.qualityindex",
+    headings=[gettext_lazy("年度"), gettext_lazy("单位"), gettext_lazy("总指数"), gettext_lazy("产品质量"),
+              gettext_lazy("工程质量"), gettext_lazy("服务质量"), gettext_lazy("环境质量")],
+    row=lambda r: [r.year, r.org_unit.name, *(_index_value(getattr(r, key)) for key in
+                                              ("total", "product", "engineering", "service", "environment"))])

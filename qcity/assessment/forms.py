@@ -31,6 +31,10 @@ class SchemeSettingsForm(forms.Form):
     assess_departments = forms.BooleanField(label=_("考核部门"), required=False)
 
 
+class SchemeGroupForm(forms.Form):
+    name = CleanTextFormField(label=_("分组名称"), max_length=100, widget=forms.TextInput(attrs=INPUT))
+
+
 class AdjustmentForm(forms.Form):
     """A bonus or veto: the subject is one select of districts and departments ("unit:3", "department:5")."""
 

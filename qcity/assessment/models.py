@@ -61,16 +61,44 @@ class AssessmentScheme(models.Model):
         return AssessmentGrade.GOOD if score >= self.good_from else AssessmentGrade.PASS
 
 
+class SchemeGroup(models.Model):
+    """A weighted part of the scheme (a domain of indicators, the key tasks): the groups' weights add up to 100.
+
+    The base items of a group share its weight equally, except those that set their own points; bonus
+    and veto items belong to no group (they are added on top of, or override, the 100 points)."""
+
+    scheme = models.ForeignKey(AssessmentScheme, verbose_name=_("考核方案"), on_delete=models.CASCADE,
+                               related_name="groups")
+    name = models.CharField(_("分组名称"), max_length=100)
+    weight = models.DecimalField(_("分组分值"), **POINTS)
+    position = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("考核项分组")
+        verbose_name_plural = _("考核项分组")
+        ordering = ["scheme", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "name"], name="scheme_group_name_unique_per_scheme"),
+            models.CheckConstraint(condition=Q(weight__gte=0), name="scheme_group_weight_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class SchemeItem(models.Model):
-    """One line of the scheme: an indicator, the task item, a bonus (weight = cap) or a veto (weight 0)."""
+    """One line of the scheme: an indicator or the task item inside a group, a bonus (weight = cap) or a
+    veto (weight 0). A base item's weight is its own points inside its group; empty = an equal share."""
 
     scheme = models.ForeignKey(AssessmentScheme, verbose_name=_("考核方案"), on_delete=models.CASCADE,
                                related_name="items")
     kind = models.CharField(_("类别"), max_length=10, choices=SchemeItemKind.choices)
     indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
+    group = models.ForeignKey(SchemeGroup, verbose_name=_("分组"), null=True, blank=True, on_delete=models.CASCADE,
+                              related_name="items")
     name = models.CharField(_("考核内容"), max_length=200)
-    weight = models.DecimalField(_("分值"), **POINTS)
+    weight = models.DecimalField(_("分值"), null=True, blank=True, **POINTS)
     rule = models.CharField(_("评分规则"), max_length=20, choices=SchemeItemScoringRule.choices,
                             default=SchemeItemScoringRule.PROPORTIONAL)
     description = models.CharField(_("说明"), max_length=500, blank=True)
@@ -86,6 +114,11 @@ class SchemeItem(models.Model):
                                    name="scheme_item_indicator_iff_indicator_kind"),
             models.CheckConstraint(condition=Q(weight__gte=0), name="scheme_item_weight_not_negative"),
             models.CheckConstraint(condition=~Q(kind=SchemeItemKind.VETO) | Q(weight=0), name="scheme_item_veto_no_points"),
+            models.CheckConstraint(condition=~Q(kind=SchemeItemKind.BONUS) | Q(weight__isnull=False),
+                                   name="scheme_item_bonus_has_cap"),
+            models.CheckConstraint(condition=Q(kind__in=[SchemeItemKind.BONUS, SchemeItemKind.VETO], group__isnull=True)
+                                   | Q(kind__in=[SchemeItemKind.INDICATOR, SchemeItemKind.TASKS], group__isnull=False),
+                                   name="scheme_item_group_iff_base_item"),
             models.UniqueConstraint(fields=["scheme", "indicator"], condition=Q(indicator__isnull=False),
                                     name="scheme_item_indicator_once"),
             models.UniqueConstraint(fields=["scheme"], condition=Q(kind=SchemeItemKind.TASKS),
@@ -141,7 +174,7 @@ class AssessmentResult(models.Model):
     department = models.ForeignKey(Department, verbose_name=_("部门"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
     score = models.DecimalField(_("得分"), **POINTS)
-    grade = models.CharField(_("等次"), max_length=10, choices=AssessmentGrade.choices)
+    grade = models.CharField(_("等次"), max_length=20, choices=AssessmentGrade.choices)
     rank = models.PositiveSmallIntegerField(_("排名"))
     vetoed = models.BooleanField(_("一票否决"), default=False)
     breakdown = models.JSONField(_("得分明细"), default=list)

@@ -17,8 +17,9 @@ from qcity.core.choices import Role
 from qcity.core.models import User
 from qcity.core.roles import OFFICE, PROGRAMME
 
+from . import scoring
 from .choices import AssessmentSchemeStatus, AssessmentSubjectKind
-from .models import AssessmentResult, AssessmentScheme
+from .models import AssessmentResult, AssessmentScheme, SchemeGroup, SchemeItem
 
 
 def is_manager(user: User) -> bool:
@@ -37,6 +38,18 @@ def scheme_list(*, user: User) -> QuerySet[AssessmentScheme]:
 
 def scheme_get(*, user: User, pk: int) -> AssessmentScheme:
     return get_object_or_404(scheme_list(user=user), pk=pk)
+
+
+def scheme_groups(*, scheme: AssessmentScheme, items: list[SchemeItem]) -> list[SchemeGroup]:
+    """The scheme's groups, each with `.members` (its items) and each item with `.points` (its configured
+    points: its own, or its equal share of the group) for the grouped editor."""
+    groups = list(scheme.groups.all())
+    for group in groups:
+        group.members = [i for i in items if i.group_id == group.pk]
+    points = scoring.item_points((g, g.members) for g in groups)
+    for item in items:
+        item.points = points.get(item.pk)
+    return groups
 
 
 def result_list(*, user: User, scheme: AssessmentScheme | None = None) -> QuerySet[AssessmentResult]:

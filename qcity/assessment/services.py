@@ -7,6 +7,7 @@ found later) can arrive after publication, and each re-run is audited.
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
@@ -21,6 +22,7 @@ from qcity.core.audit import audit_record, changed, snapshot
 from qcity.core.choices import AuditAction
 from qcity.core.models import Department, OrgUnit, User
 from qcity.core.roles import OFFICE
+from qcity.indicators.choices import IndicatorDomain
 from qcity.indicators.models import Indicator
 from qcity.indicators.quality_index import plans_covering
 from qcity.indicators.selectors import indicator_statuses
@@ -28,7 +30,7 @@ from qcity.workplan.selectors import plan_task_tallies
 
 from . import scoring
 from .choices import AssessmentSchemeStatus, AssessmentSubjectKind, SchemeItemKind, SchemeItemScoringRule
-from .models import Adjustment, AssessmentResult, AssessmentScheme, SchemeItem
+from .models import Adjustment, AssessmentResult, AssessmentScheme, SchemeGroup, SchemeItem
 
 INDICATOR_POINTS = Decimal(80)
 TASK_POINTS = Decimal(20)
@@ -51,6 +53,32 @@ def _points(value, field: str) -> Decimal:
     if points < 0 or points >= Decimal(100_000):
         raise ValidationError({field: _("分值必须在 0 到 99999 之间")})
     return points
+
+
+def _optional_points(value, field: str) -> Decimal | None:
+    """An item's own points inside its group; empty means an equal share of the group."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return _points(value, field)
+
+
+def group_name_for(*, kind: str, indicator: Indicator | None) -> str:
+    """The group a base item falls in by default: its indicator's domain, or the key tasks."""
+    if indicator is not None:
+        return str(IndicatorDomain(indicator.domain).label) if indicator.domain in IndicatorDomain.values else _("其他指标")
+    return _("重点任务")
+
+
+def scheme_weight_problems(scheme: AssessmentScheme) -> dict[str, str]:
+    """The weight rules of `scoring.weight_problems` for a saved scheme (groups total 100, items fit their group)."""
+    groups = list(scheme.groups.prefetch_related("items"))
+    return scoring.weight_problems((g, list(g.items.all())) for g in groups)
+
+
+def _require_weights(scheme: AssessmentScheme) -> None:
+    problems = scheme_weight_problems(scheme)
+    if problems:
+        raise ValidationError(problems)
 
 
 def _editable(scheme: AssessmentScheme) -> None:
@@ -83,30 +111,49 @@ def scheme_create(*, year: int, name: str, by: User | None, assess_districts: bo
     return scheme
 
 
-def _spread(total: Decimal, n: int) -> list[Decimal]:
-    """`total` split into n weights of whole cents that add up exactly (the first ones get the spare cents)."""
-    base = (total / n).quantize(scoring.CENT, rounding="ROUND_DOWN")
-    spare = int((total - base * n) / scoring.CENT)
-    return [base + (scoring.CENT if i < spare else 0) for i in range(n)]
+def _proportional(total: Decimal, relative: dict[str, Decimal]) -> dict[str, Decimal]:
+    """`total` (whole points) split in whole points in proportion to `relative` (equally without it), adding
+    up exactly: the largest-remainder method, as a committee would round a weighting."""
+    mass = sum(relative.values(), Decimal(0))
+    if not mass:
+        relative, mass = {key: Decimal(1) for key in relative}, Decimal(len(relative))
+    exact = {key: total * weight / mass for key, weight in relative.items()}
+    shares = {key: value.to_integral_value(rounding="ROUND_DOWN") for key, value in exact.items()}
+    spare = int(total - sum(shares.values(), Decimal(0)))
+    for key in sorted(exact, key=lambda k: (shares[k] - exact[k], list(exact).index(k)))[:spare]:
+        shares[key] += 1
+    return shares
 
 
-def scheme_create_default(*, year: int, by: User | None, name: str = "") -> AssessmentScheme:
-    """A ready-to-edit scheme: every indicator with a target of the plans covering the year shares 80
-    points, the key tasks 20, two bonus items (5 points in all) and two veto items."""
+def scheme_create_default(*, year: int, by: User | None, name: str = "",
+                          domain_weights: dict[str, int | Decimal] | None = None) -> AssessmentScheme:
+    """A ready-to-edit scheme: one group per indicator domain of the plans covering the year, sharing 80
+    points in whole points, equally (or in the proportions of `domain_weights`, a domain missing there
+    counting 1), the key tasks 20, two bonus items (5 points in all) and two veto items. Items share their group equally."""
     indicators = list(Indicator.objects.filter(plan__in=plans_covering(year), targets__isnull=False)
                       .distinct().select_related("plan").order_by("plan__period_start", "plan__code", "position"))
     if not indicators:
         raise ValidationError({"year": _("没有覆盖 %(year)s 年且设有目标值的规划指标") % {"year": year}})
+    domains = [d for d in IndicatorDomain.values if any(i.domain == d for i in indicators)]
+    domains += sorted({i.domain for i in indicators} - set(domains))
+    relative = {d: Decimal(str((domain_weights or {}).get(d, 1))) for d in domains}
+    weights = _proportional(INDICATOR_POINTS, relative) | {"tasks": TASK_POINTS}
     with transaction.atomic():
         scheme = scheme_create(year=year, name=name or _("%(year)s年度质量强市工作考核方案") % {"year": year}, by=by)
+        groups = {}
+        for position, key in enumerate([*domains, "tasks"], start=1):
+            label = group_name_for(kind=SchemeItemKind.TASKS, indicator=None) if key == "tasks" else (
+                group_name_for(kind=SchemeItemKind.INDICATOR,
+                               indicator=next(i for i in indicators if i.domain == key)))
+            groups[key] = SchemeGroup.objects.create(scheme=scheme, name=label, weight=weights[key], position=position)
         items = [SchemeItem(scheme=scheme, kind=SchemeItemKind.INDICATOR, indicator=indicator, name=indicator.name[:200],
-                            weight=weight, rule=SchemeItemScoringRule.PROPORTIONAL, position=position,
-                            description=f"{indicator.plan.title} · {indicator.code}"[:500])
-                 for position, (indicator, weight) in enumerate(
-                     zip(indicators, _spread(INDICATOR_POINTS, len(indicators)), strict=True), start=1)]
+                            group=groups[indicator.domain], weight=None, rule=SchemeItemScoringRule.PROPORTIONAL,
+                            position=position, description=f"{indicator.plan.title} · {indicator.code}"[:500])
+                 for position, indicator in enumerate(indicators, start=1)]
         position = len(items)
-        items.append(SchemeItem(scheme=scheme, kind=SchemeItemKind.TASKS, name=_("重点任务完成情况"), weight=TASK_POINTS,
-                                position=position + 1, description=_("按期完成得分，逾期完成计一半")))
+        items.append(SchemeItem(scheme=scheme, kind=SchemeItemKind.TASKS, name=_("重点任务完成情况"), weight=None,
+                                group=groups["tasks"], position=position + 1,
+                                description=_("按期完成得分，逾期完成计一半")))
         for offset, (label, cap) in enumerate(DEFAULT_BONUS, start=2):
             items.append(SchemeItem(scheme=scheme, kind=SchemeItemKind.BONUS, name=str(label), weight=cap,
                                     position=position + offset, description=_("最高加 %(cap)s 分") % {"cap": cap}))
@@ -115,7 +162,9 @@ def scheme_create_default(*, year: int, by: User | None, name: str = "") -> Asse
                                     position=position + offset, description=_("发生即评为不合格")))
         SchemeItem.objects.bulk_create(items)
         audit_record(action=AuditAction.CREATE, by=by, obj=scheme,
-                     message=f"default scheme: {len(indicators)} indicators, tasks, bonus and veto items")
+                     message=(f"default scheme: {len(groups)} groups "
+                              f"({', '.join(f'{g.name} {g.weight}' for g in groups.values())}), "
+                              f"{len(indicators)} indicators, tasks, bonus and veto items")[:500])
     return scheme
 
 
@@ -152,6 +201,7 @@ def scheme_publish(*, scheme: AssessmentScheme, by: User | None) -> AssessmentSc
     """Publishing fixes the items; it needs a run so there are results to publish."""
     _check(by, "publish assessment scheme")
     _editable(scheme)
+    _require_weights(scheme)
     if scheme.last_run_at is None:
         raise ValidationError({"scheme": _("请先测算再发布")})
     with transaction.atomic():
@@ -165,9 +215,49 @@ def scheme_publish(*, scheme: AssessmentScheme, by: User | None) -> AssessmentSc
 # --- items ------------------------------------------------------------------------------------------------------
 
 
+def scheme_group_create(*, scheme: AssessmentScheme, name: str, by: User | None, weight=0) -> SchemeGroup:
+    """A new group (weight 0 by default, so the scheme's total is unchanged until the weights are saved)."""
+    _check(by, "add assessment group")
+    _editable(scheme)
+    name = (name or "").strip()[:100]
+    if not name:
+        raise ValidationError({"name": _("请填写分组名称")})
+    if scheme.groups.filter(name=name).exists():
+        raise ValidationError({"name": _("方案中已有分组“%(group)s”") % {"group": name}})
+    weight = _points(weight, "weight")
+    last = scheme.groups.order_by("-position").values_list("position", flat=True).first() or 0
+    with transaction.atomic():
+        group = SchemeGroup.objects.create(scheme=scheme, name=name, weight=weight, position=last + 1)
+        audit_record(action=AuditAction.CREATE, by=by, obj=group, after=snapshot(group))
+    return group
+
+
+def _default_group(scheme: AssessmentScheme, *, kind: str, indicator: Indicator | None, weight: Decimal | None,
+                   by: User | None) -> SchemeGroup:
+    """The item's default group (by domain, or the key tasks); the item's own points are added to its
+    weight, so a scheme built item by item keeps the weights it was given (the migration's rule too).
+    Audited like any change of a group."""
+    name = group_name_for(kind=kind, indicator=indicator)
+    group = scheme.groups.filter(name=name).first()
+    if group is None:
+        last = scheme.groups.order_by("-position").values_list("position", flat=True).first() or 0
+        group = SchemeGroup.objects.create(scheme=scheme, name=name, weight=weight or 0, position=last + 1)
+        audit_record(action=AuditAction.CREATE, by=by, obj=group, after=snapshot(group))
+        return group
+    if weight:
+        before = snapshot(group)
+        group.weight += weight
+        group.save(update_fields=["weight"])
+        audit_record(action=AuditAction.UPDATE, by=by, obj=group, before=before, after=snapshot(group))
+    return group
+
+
 def scheme_item_create(*, scheme: AssessmentScheme, kind: str, name: str, weight, by: User | None,
                        rule: str = SchemeItemScoringRule.PROPORTIONAL, indicator: Indicator | None = None,
-                       description: str = "") -> SchemeItem:
+                       description: str = "", group: SchemeGroup | None = None) -> SchemeItem:
+    """A base item goes into `group` (weight: its own points there, empty for an equal share), or without
+    one into the default group of its domain, whose weight grows by the item's points; bonus and veto
+    items belong to no group."""
     _check(by, "add assessment item")
     _editable(scheme)
     if kind not in SchemeItemKind.values:
@@ -180,33 +270,56 @@ def scheme_item_create(*, scheme: AssessmentScheme, kind: str, name: str, weight
         raise ValidationError({"indicator": _("方案中已有指标“%(indicator)s”") % {"indicator": indicator}})
     if kind == SchemeItemKind.TASKS and scheme.items.filter(kind=SchemeItemKind.TASKS).exists():
         raise ValidationError({"kind": _("方案中已有重点任务考核项")})
-    weight = Decimal(0) if kind == SchemeItemKind.VETO else _points(weight, "weight")
+    base = kind in (SchemeItemKind.INDICATOR, SchemeItemKind.TASKS)
+    if group is not None and (not base or group.scheme_id != scheme.pk):
+        raise ValidationError({"group": _("加分项和一票否决项不属于分组，分组须属于本方案")})
+    if kind == SchemeItemKind.VETO:
+        weight = Decimal(0)
+    elif kind == SchemeItemKind.BONUS:
+        weight = _points(weight, "weight")
+    else:
+        weight = _optional_points(weight, "weight")
     name = (name or (indicator.name if indicator else "")).strip()[:200]
     if not name:
         raise ValidationError({"name": _("请填写考核内容")})
     last = scheme.items.order_by("-position").values_list("position", flat=True).first() or 0
     with transaction.atomic():
-        item = SchemeItem.objects.create(scheme=scheme, kind=kind, name=name, weight=weight, rule=rule,
+        if base and group is None:
+            group = _default_group(scheme, kind=kind, indicator=indicator, weight=weight, by=by)
+        item = SchemeItem.objects.create(scheme=scheme, kind=kind, name=name, weight=weight, rule=rule, group=group,
                                          indicator=indicator, description=description[:500], position=last + 1)
         audit_record(action=AuditAction.CREATE, by=by, obj=item, after=snapshot(item))
     return item
 
 
-def scheme_item_update(*, item: SchemeItem, by: User | None, weight=None, rule: str | None = None,
-                       description: str | None = None) -> SchemeItem:
+_UNSET = object()
+
+
+def scheme_item_update(*, item: SchemeItem, by: User | None, weight=_UNSET, rule: str | None = None,
+                       description: str | None = None, group: SchemeGroup | None = None) -> SchemeItem:
+    """weight: a base item's own points (None or "" for an equal share of its group), a bonus item's cap."""
     _check(by, "update assessment item")
     _editable(item.scheme)
     before = snapshot(item)
-    if weight is not None:
-        item.weight = _points(weight, "weight")
-        if item.kind == SchemeItemKind.VETO and item.weight:
-            raise ValidationError({"weight": _("一票否决项不计分")})
+    if weight is not _UNSET:
+        if item.kind in (SchemeItemKind.INDICATOR, SchemeItemKind.TASKS):
+            item.weight = _optional_points(weight, "weight")
+        else:
+            if weight is None or str(weight).strip() == "":
+                raise ValidationError({"weight": _("请填写分值")})
+            item.weight = _points(weight, "weight")
+            if item.kind == SchemeItemKind.VETO and item.weight:
+                raise ValidationError({"weight": _("一票否决项不计分")})
     if rule is not None:
         if rule not in SchemeItemScoringRule.values:
             raise ValidationError({"rule": _("未知的评分规则：%(rule)s") % {"rule": rule}})
         item.rule = rule
     if description is not None:
         item.description = description[:500]
+    if group is not None:
+        if group.scheme_id != item.scheme_id or item.kind not in (SchemeItemKind.INDICATOR, SchemeItemKind.TASKS):
+            raise ValidationError({"group": _("加分项和一票否决项不属于分组，分组须属于本方案")})
+        item.group = group
     old, new = changed(before, snapshot(item))
     if not new:
         return item
@@ -216,24 +329,54 @@ def scheme_item_update(*, item: SchemeItem, by: User | None, weight=None, rule: 
     return item
 
 
-def scheme_items_update(*, scheme: AssessmentScheme, by: User | None, weights: dict[int, object],
-                        rules: dict[int, str] | None = None) -> int:
-    """Many weights at once (the scheme page's table): all or nothing, one audit event per changed item."""
+def scheme_items_update(*, scheme: AssessmentScheme, by: User | None, weights: dict[int, object] | None = None,
+                        rules: dict[int, str] | None = None, groups: dict[int, object] | None = None,
+                        moves: dict[int, object] | None = None) -> int:
+    """The scheme editor's save: group weights, items' own points and rules, and items moved to another
+    group (`moves`: item id → group id), at once. All or nothing: a bad value, or groups that no longer add
+    up to 100, is refused naming the field or the group(s); one audit event per changed group and item."""
+    _check(by, "update assessment items")
+    _editable(scheme)
     items = {i.pk: i for i in scheme.items.all()}
+    known_groups = {g.pk: g for g in scheme.groups.all()}
     errors = {}
     count = 0
     with transaction.atomic():
-        for pk, weight in weights.items():
+        for pk, weight in (groups or {}).items():
+            group = known_groups.get(int(pk))
+            if group is None:
+                errors[f"group_{pk}"] = _("分组不属于此方案")
+                continue
+            try:
+                points = _points(weight, f"group_{pk}")
+            except ValidationError as exc:
+                errors[f"group_{pk}"] = f"{group.name}：{'；'.join(exc.messages)}"
+                continue
+            if points != group.weight:
+                before = {"weight": str(group.weight)}
+                group.weight = points
+                group.save(update_fields=["weight"])
+                audit_record(action=AuditAction.UPDATE, by=by, obj=group, before=before, after={"weight": str(points)})
+                count += 1
+        for pk in {*(weights or {}), *(rules or {}), *(moves or {})}:
             item = items.get(int(pk))
             if item is None:
                 errors[f"weight_{pk}"] = _("考核项不属于此方案")
                 continue
             try:
-                before = (item.weight, item.rule)
-                scheme_item_update(item=item, by=by, weight=weight, rule=(rules or {}).get(pk))
-                count += before != (item.weight, item.rule)
+                before = (item.weight, item.rule, item.group_id)
+                kwargs = {"weight": weights[pk]} if weights and pk in weights else {}
+                if moves and pk in moves and str(moves[pk]).strip() not in ("", str(item.group_id)):
+                    target = known_groups.get(int(moves[pk])) if str(moves[pk]).strip().isdigit() else None
+                    if target is None:
+                        raise ValidationError({"group": _("分组不属于此方案")})
+                    kwargs["group"] = target
+                scheme_item_update(item=item, by=by, rule=(rules or {}).get(pk), **kwargs)
+                count += before != (item.weight, item.rule, item.group_id)
             except ValidationError as exc:
                 errors[f"weight_{pk}"] = f"{item.name}：{'；'.join(exc.messages)}"
+        if not errors:
+            errors = scheme_weight_problems(scheme)
         if errors:
             transaction.set_rollback(True)
             raise ValidationError(errors)
@@ -289,15 +432,20 @@ def adjustment_delete(*, adjustment: Adjustment, by: User | None) -> None:
 # --- run --------------------------------------------------------------------------------------------------------
 
 
-def assessment_run(*, scheme: AssessmentScheme, by: User | None) -> list[AssessmentResult]:
+def assessment_run(*, scheme: AssessmentScheme, by: User | None, today: datetime.date | None = None
+                   ) -> list[AssessmentResult]:
     """Score every district and department of the scheme; replaces the previous run's results.
 
-    A department responsible for no indicator of the scheme and with no task due in the year gets no
-    result (there is nothing to assess it on); a district that reports nothing scores 0."""
+    The items not yet due (the year still running) or not applicable to a subject are left out and the
+    rest rescaled (`scoring`); a subject with nothing assessable is recorded as not assessed (未参评)."""
     _check(by, "run assessment")
-    items = list(scheme.items.select_related("indicator__plan")
+    items = list(scheme.items.select_related("indicator__plan", "group")
                  .prefetch_related("indicator__targets", "indicator__departments"))
     indicator_items = [i for i in items if i.kind == SchemeItemKind.INDICATOR]
+    groups = list(scheme.groups.all())
+    points = scoring.item_points((g, [i for i in items if i.group_id == g.pk]) for g in groups)
+    today = today or timezone.localdate()
+    period_closed = today > datetime.date(scheme.year, 12, 31)
     city = OrgUnit.objects.get(parent__isnull=True)
     districts = list(OrgUnit.objects.filter(parent=city).order_by("sort_order", "pk")) if scheme.assess_districts else []
     departments = (list(Department.objects.filter(is_member_unit=True).order_by("sort_order", "pk"))
@@ -312,7 +460,9 @@ def assessment_run(*, scheme: AssessmentScheme, by: User | None) -> list[Assessm
         if status.result.actual is not None:
             reported_plans[unit_id].add(status.indicator.plan_id)
     task_item = next((i for i in items if i.kind == SchemeItemKind.TASKS), None)
-    tallies = plan_task_tallies(year=scheme.year) if task_item is not None and departments else None
+    # Tasks whose deadline is still ahead of the run (and are open) are not yet due.
+    tallies = (plan_task_tallies(year=scheme.year, today=min(today, datetime.date(scheme.year + 1, 1, 1)))
+               if task_item is not None and departments else None)
     adjustments: dict[tuple[int, str, int], list[Adjustment]] = defaultdict(list)
     for a in Adjustment.objects.filter(item__scheme=scheme).order_by("created_at", "pk"):
         subject = ("unit", a.org_unit_id) if a.org_unit_id else ("department", a.department_id)
@@ -325,29 +475,30 @@ def assessment_run(*, scheme: AssessmentScheme, by: User | None) -> list[Assessm
                   if i.kind == SchemeItemKind.VETO and adjustments.get((i.pk, *key))]
         return bonuses, vetoes
 
+    def indicator_base(unit, applies) -> tuple[list, int]:
+        """Lines of the items applicable to the unit, and how many were left out without a line."""
+        base = [(item, *scoring.indicator_line(item, statuses[(item.indicator_id, unit.pk)],
+                                               period_closed=period_closed))
+                for item in indicator_items if item.indicator.plan_id in reported_plans[unit.pk] and applies(item)]
+        return base, len(indicator_items) - len(base)
+
     scored_districts = []
     for unit in districts:
-        base = [(item, *scoring.indicator_line(item, statuses[(item.indicator_id, unit.pk)]))
-                for item in indicator_items if item.indicator.plan_id in reported_plans[unit.pk]]
+        base, omitted = indicator_base(unit, lambda item: True)
         bonuses, vetoes = extras(("unit", unit.pk))
         scored_districts.append(scoring.score_subject(subject=unit, kind=AssessmentSubjectKind.DISTRICT, base=base,
-                                                      bonuses=bonuses, vetoes=vetoes))
+                                                      bonuses=bonuses, vetoes=vetoes, points=points, omitted=omitted))
     responsible = {item.pk: {d.pk for d in item.indicator.departments.all()} for item in indicator_items}
-    scored_departments, unassessed = [], []
+    scored_departments = []
     for department in departments:
-        base = [(item, *scoring.indicator_line(item, statuses[(item.indicator_id, city.pk)]))
-                for item in indicator_items
-                if item.indicator.plan_id in reported_plans[city.pk] and department.pk in responsible[item.pk]]
+        base, omitted = indicator_base(city, lambda item, d=department.pk: d in responsible[item.pk])
         if task_item is not None and tallies is not None:
-            line = scoring.task_line(tallies.get(department.pk))
-            if line is not None:
-                base.append((task_item, *line))
+            base.append((task_item, *scoring.task_line(tallies.get(department.pk))))
         bonuses, vetoes = extras(("department", department.pk))
-        if not base and not bonuses and not vetoes:
-            unassessed.append(department.short_name)  # no indicator, no task due: nothing to assess it on
-            continue
-        scored_departments.append(scoring.score_subject(subject=department, kind=AssessmentSubjectKind.DEPARTMENT, base=base,
-                                                        bonuses=bonuses, vetoes=vetoes))
+        scored_departments.append(scoring.score_subject(subject=department, kind=AssessmentSubjectKind.DEPARTMENT,
+                                                        base=base, bonuses=bonuses, vetoes=vetoes, points=points,
+                                                        omitted=omitted))
+    unassessed = [str(s.subject) for s in (*scored_districts, *scored_departments) if not s.assessed]
     now = timezone.now()
     results = [
         AssessmentResult(scheme=scheme, subject_kind=s.kind, score=s.score, grade=s.grade, rank=s.rank,
@@ -367,6 +518,6 @@ def assessment_run(*, scheme: AssessmentScheme, by: User | None) -> list[Assessm
         audit_record(action=AuditAction.UPDATE, by=by, obj=scheme,
                      message=(f"assessment run: {len(scored_districts)} districts, {len(scored_departments)} "
                               f"departments, {sum(r.vetoed for r in results)} vetoed, first: {leaders}; "
-                              f"{replaced} earlier results replaced; not assessed (nothing to score): "
+                              f"{replaced} earlier results replaced; not assessed (nothing due or applicable): "
                               f"{', '.join(unassessed) or 'none'}")[:500])
     return results

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.scheme_detail, name="scheme-detail"),
     path("<int:pk>/settings/", views.scheme_settings, name="scheme-settings"),
     path("<int:pk>/items/", views.scheme_items_save, name="scheme-items"),
+    path("<int:pk>/groups/", views.scheme_group_add, name="scheme-group-add"),
     path("<int:pk>/adjustments/", views.adjustment_add, name="adjustment-add"),
     path("<int:pk>/adjustments/<int:adjustment_pk>/delete/", views.adjustment_remove, name="adjustment-delete"),
     path("<int:pk>/run/", views.scheme_run, name="scheme-run"),

@@ -15,21 +15,23 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from qcity.core import access
 from qcity.core.choices import Role
-from qcity.core.exports import XLSX_CONTENT_TYPE, export_response, export_view, wants_export
+from qcity.core.exports import XLSX_CONTENT_TYPE, export_response, export_view, wants_export, xlsx_export
 from qcity.core.fields import parse_int
 from qcity.core.forms import service_error_text
 from qcity.core.models import OrgUnit
 from qcity.core.permissions import role_required
 from qcity.core.roles import OFFICE, PROGRAMME
+from qcity.core.tables import table_configure
 from qcity.indicators.choices import ReportedValueStatus
 from qcity.indicators.models import ReportedValue
 from qcity.indicators.quality_index import quality_index, quality_index_trend
 
-from . import exports, selectors, services
+from . import exports, scoring, selectors, services
 from .choices import AssessmentSchemeStatus, AssessmentSubjectKind, SchemeItemKind, SchemeItemScoringRule
 from .filters import QualityIndexFilter
-from .forms import AdjustmentForm, SchemeCreateForm, SchemeSettingsForm
+from .forms import AdjustmentForm, SchemeCreateForm, SchemeGroupForm, SchemeSettingsForm
 from .models import Adjustment
+from .tables import QualityIndexTable
 
 
 @role_required(*PROGRAMME)
@@ -61,12 +63,16 @@ def scheme_create(request):
 def _detail(request, scheme, *, adjustment_form=None, settings_form=None, errors=None, status=200):
     can_manage = selectors.is_manager(request.user)
     items = list(scheme.items.select_related("indicator__plan"))
+    groups = selectors.scheme_groups(scheme=scheme, items=items)
     adjustments = (Adjustment.objects.filter(item__scheme=scheme).select_related("item", "org_unit", "department")
                    if can_manage else Adjustment.objects.none())
     context = {
-        "scheme": scheme, "items": items, "can_manage": can_manage,
+        "scheme": scheme, "groups": groups, "can_manage": can_manage,
+        "extra_items": [i for i in items if i.group_id is None],
+        "group_total": sum((g.weight for g in groups), 0),
+        "weight_problems": services.scheme_weight_problems(scheme) if errors is None else {},
         "editable": can_manage and scheme.status == AssessmentSchemeStatus.DRAFT,
-        "weights": {kind: sum(i.weight for i in items if i.kind == kind) for kind in SchemeItemKind.values},
+        "weights": {"bonus": sum((i.weight for i in items if i.kind == SchemeItemKind.BONUS), 0)},
         "rules": SchemeItemScoringRule.choices, "adjustments": adjustments, "errors": errors or {},
         "result_count": scheme.results.count(),
     }
@@ -102,19 +108,38 @@ def scheme_settings(request, pk):
 @role_required(*OFFICE)
 @require_POST
 def scheme_items_save(request, pk):
-    """The item table posts weight_<id> and rule_<id> for every row; all rows are saved or none."""
+    """The grouped editor posts group_<id> (group weights), weight_<id> (an item's own points, empty for an
+    equal share), rule_<id> and move_<id> (the item's group); all are saved or none, and the groups must
+    add up to 100."""
     scheme = selectors.scheme_get(user=request.user, pk=pk)
-    weights, rules = {}, {}
+    fields: dict[str, dict[int, str]] = {"group": {}, "weight": {}, "rule": {}, "move": {}}
     for key, value in request.POST.items():
         name, _sep, item_id = key.partition("_")
-        if name in ("weight", "rule") and (item := parse_int(item_id)) is not None:
-            (weights if name == "weight" else rules)[item] = value.strip()
+        if name in fields and (number := parse_int(item_id)) is not None:
+            fields[name][number] = value.strip()
     try:
-        changed = services.scheme_items_update(scheme=scheme, by=request.user, weights=weights, rules=rules)
+        changed = services.scheme_items_update(scheme=scheme, by=request.user, weights=fields["weight"],
+                                               rules=fields["rule"], groups=fields["group"], moves=fields["move"])
     except ValidationError as exc:
         return _detail(request, scheme, errors=exc.message_dict, status=400)
     messages.success(request, _("已保存 %(n)s 个考核项的修改") % {"n": changed})
     return redirect("assessment:scheme-detail", pk=scheme.pk)
+
+
+@role_required(*OFFICE)
+@require_POST
+def scheme_group_add(request, pk):
+    """A new, empty group of weight 0; items are moved into it and the weights rebalanced afterwards."""
+    scheme = selectors.scheme_get(user=request.user, pk=pk)
+    form = SchemeGroupForm(request.POST)
+    if form.is_valid():
+        try:
+            group = services.scheme_group_create(scheme=scheme, name=form.cleaned_data["name"], by=request.user)
+        except ValidationError as exc:
+            return _detail(request, scheme, errors=exc.message_dict, status=400)
+        messages.success(request, _("已新增分组：%(group)s") % {"group": group.name})
+        return redirect("assessment:scheme-detail", pk=scheme.pk)
+    return _detail(request, scheme, errors={"name": list(form.errors["name"])}, status=400)
 
 
 @role_required(*OFFICE)
@@ -204,7 +229,10 @@ def result_detail(request, pk):
     lines = result.breakdown
     return render(request, "assessment/result_detail.html", {
         "result": result, "scheme": result.scheme,
-        "base_lines": [line for line in lines if line["kind"] not in (SchemeItemKind.BONUS, SchemeItemKind.VETO)],
+        "base_lines": [line for line in lines
+                       if line["kind"] in (SchemeItemKind.INDICATOR, SchemeItemKind.TASKS) and not line.get("excluded")],
+        "left_out_lines": [line for line in lines if line.get("excluded")],
+        "note_lines": [line for line in lines if line["kind"] in scoring.NOTE_KINDS],
         "extra_lines": [line for line in lines if line["kind"] in (SchemeItemKind.BONUS, SchemeItemKind.VETO)],
     })
 
@@ -221,6 +249,7 @@ def index_years() -> range:
 
 
 @role_required(*PROGRAMME)
+@export_view
 def quality_index_page(request):
     years = index_years()
     city = OrgUnit.objects.get(parent__isnull=True)
@@ -233,6 +262,9 @@ def quality_index_page(request):
     unit_id = params.get("org_unit") or (own or city).pk
     unit = next((u for u in units if u.pk == unit_id), city)
     rows = quality_index(year=year, org_units=units) if years else []
+    if wants_export(request):
+        return xlsx_export(request, exports.QUALITY_INDEX, rows)
+    table = table_configure(request, QualityIndexTable(rows, highlight=unit.pk))
     trend = quality_index_trend(years=years, org_unit=unit) if years else []
     chart = {
         "unit": unit.name, "years": list(years),
@@ -240,7 +272,7 @@ def quality_index_page(request):
                    for key, label in INDEX_SERIES],
     }
     return render(request, "assessment/quality_index.html", {
-        "years": years, "year": year, "units": units, "unit": unit, "rows": rows, "chart": chart,
+        "years": years, "year": year, "units": units, "unit": unit, "rows": rows, "chart": chart, "table": table,
         "series": INDEX_SERIES,
     })
 

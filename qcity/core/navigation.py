@@ -49,6 +49,7 @@ MENU = [
     MenuItem(_("驾驶舱"), "reports:cockpit"),
     MenuItem(_("规划与指标"), "indicators:plan-list"),
     MenuItem(_("目标进展"), "indicators:status"),
+    MenuItem(_("指标分解"), "indicators:decomposition-table"),
     MenuItem(_("指标填报"), "indicators:value-list"),
     MenuItem(_("任务督办"), "workplan:plan-task-list"),
     MenuItem(_("考核"), "assessment:scheme-list"),

@@ -4,7 +4,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from qcity.core.tables import TABLE_CLASS, QcityTable
+from qcity.core.tables import TABLE_CLASS, QcityTable, TemplateColumn
 
 RISK_BADGE = {"a": "success", "b": "secondary", "c": "warning", "d": "danger"}
 SMALL = f"{TABLE_CLASS} small mb-0"
@@ -40,7 +40,7 @@ class CreditOverdueTable(QcityTable):
     kind = tables.Column(verbose_name=_("类别"))
     occurred_on = tables.DateColumn(verbose_name=_("形成日期"), format="Y-m-d")
     source_authority = tables.Column(verbose_name=_("来源机关"))
-    publication_due_on = tables.TemplateColumn(
+    publication_due_on = TemplateColumn(
         '{% load deadlines %}<span class="text-danger">{% deadline record "publication_due_on" %}</span>',
         verbose_name=_("应公示日期"))
 
@@ -57,11 +57,11 @@ class CreditListEntryTable(QcityTable):
     enterprise = tables.Column(verbose_name=_("企业名称"), accessor="enterprise__name", linkify=_file_link())
     reason = tables.Column(verbose_name=_("列入事由"))
     decided_on = tables.DateColumn(verbose_name=_("决定日期"), format="Y-m-d")
-    published_on = tables.TemplateColumn(template_name="credit/partials/list_entry_published.html",
+    published_on = TemplateColumn(template_name="credit/partials/list_entry_published.html",
                                          verbose_name=_("公示日期"))
     ends_on = tables.DateColumn(verbose_name=_("期满日期"), format="Y-m-d", default="—")
     status = tables.Column(verbose_name=_("状态"))
-    actions = tables.TemplateColumn(template_name="credit/partials/list_entry_actions.html", verbose_name="",
+    actions = TemplateColumn(template_name="credit/partials/list_entry_actions.html", verbose_name="",
                                     orderable=False, attrs={"td": {"class": "text-nowrap"}})
 
     class Meta(QcityTable.Meta):
@@ -87,14 +87,14 @@ class _QueueTable(QcityTable):
 
 
 class CreditObjectionTable(_QueueTable):
-    target = tables.TemplateColumn(
+    target = TemplateColumn(
         '{% if record.credit_event %}{{ record.credit_event.get_kind_display }} {{ record.credit_event.occurred_on|date:"Y-m-d" }}'
         "{% else %}{{ record.list_entry.get_list_kind_display }}{% endif %}", verbose_name=_("异议对象"), orderable=False)
-    grounds = tables.TemplateColumn(
+    grounds = TemplateColumn(
         '{{ record.grounds }}{% if record.evidence %}<div class="qc-muted">{{ record.evidence }}</div>{% endif %}',
         verbose_name=_("异议理由"))
-    reply_due_on = tables.TemplateColumn(template_name="credit/partials/objection_due.html", verbose_name=_("答复期限"))
-    actions = tables.TemplateColumn(template_name="credit/partials/objection_actions.html", verbose_name="",
+    reply_due_on = TemplateColumn(template_name="credit/partials/objection_due.html", verbose_name=_("答复期限"))
+    actions = TemplateColumn(template_name="credit/partials/objection_actions.html", verbose_name="",
                                     orderable=False)
 
     class Meta(QcityTable.Meta):
@@ -106,12 +106,12 @@ class CreditObjectionTable(_QueueTable):
 
 class CreditRepairTable(_QueueTable):
     kind = tables.Column(verbose_name=_("修复类别"))
-    compliance_proof = tables.TemplateColumn(
+    compliance_proof = TemplateColumn(
         '{{ record.compliance_proof }}<div class="qc-muted">{{ record.commitment_letter|truncatechars:80 }}</div>',
         verbose_name=_("证明材料与信用承诺书"), orderable=False)
-    due = tables.TemplateColumn(template_name="credit/partials/repair_due.html", verbose_name=_("期限"),
+    due = TemplateColumn(template_name="credit/partials/repair_due.html", verbose_name=_("期限"),
                                 orderable=False)
-    actions = tables.TemplateColumn(template_name="credit/partials/repair_actions.html", verbose_name="",
+    actions = TemplateColumn(template_name="credit/partials/repair_actions.html", verbose_name="",
                                     orderable=False)
 
     class Meta(QcityTable.Meta):

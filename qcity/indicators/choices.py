@@ -34,6 +34,20 @@ class IndicatorAccumulation(models.TextChoices):
     CUMULATIVE = "cumulative", _("累计值")
 
 
+class IndicatorDecomposition(models.TextChoices):
+    """How a city target reaches the districts (指标分解): a rate applies to each district as it is (a
+    district may be held to a stricter one), a total is split among them, a city title is not theirs."""
+
+    UNIFORM = "uniform", _("统一目标")
+    SPLIT = "split", _("分解下达")
+    CITY_ONLY = "city_only", _("仅考核全市")
+
+
+class TargetDecompositionStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    CONFIRMED = "confirmed", _("已确认")
+
+
 class IndicatorSource(models.TextChoices):
     REPORTED = "reported", _("填报")
     COMPUTED = "computed", _("系统计算")
@@ -62,3 +76,11 @@ class TargetStatus(models.TextChoices):
     AT_RISK = "at_risk", _("存在风险")
     OFF_TRACK = "off_track", _("严重滞后")
     NO_DATA = "no_data", _("无数据")
+    NOT_APPLICABLE = "not_applicable", _("不适用")
+
+
+class PlanProposalKind(models.TextChoices):
+    """A proposal of the plan-import extractor (values as in `extraction.QUANTITATIVE`/`QUALITATIVE`)."""
+
+    QUANTITATIVE = "quantitative", _("量化目标")
+    QUALITATIVE = "qualitative", _("定性目标")

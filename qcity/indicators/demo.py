@@ -19,6 +19,13 @@ What is reported, for today T:
   live (ctx.platform_years are the sampling demo's, from the operational data);
 - a plan that ended more than five years ago (the 2014 plan) is history: its targets are shown, not
   reported on.
+
+Target decomposition (指标分解), confirmed by the office before the values: each split total is shared
+among the districts by a plausible weight (their economic size: enterprises and population), in whole
+numbers for counts, so the shares add up to the city target exactly (a district whose share rounds to
+zero gets none); two large districts are held to stricter values on a few uniform rates; city titles
+(city_only) are reported by the city alone. A district's values move towards its OWN target, and the
+city's value of a split total is the sum of the districts'. Counts (件, 个, 家…) are whole numbers.
 """
 
 from __future__ import annotations
@@ -33,15 +40,18 @@ from django.utils import timezone
 from qcity.core.audit import audit_record
 from qcity.core.choices import AuditAction
 from qcity.core.models import OrgUnit
+from qcity.core.units import is_count
 
 from .choices import (
     IndicatorAccumulation,
     IndicatorComparator,
+    IndicatorDecomposition,
     IndicatorSource,
     ReportedValueStatus,
     ReportingPeriodKind,
+    TargetDecompositionStatus,
 )
-from .models import Indicator, Plan, ReportedValue
+from .models import Indicator, Plan, ReportedValue, TargetDecomposition, UnitTarget
 from .services import plans_load_builtin
 
 DEMO_NOTE = "演示数据"
@@ -49,6 +59,14 @@ AIRPORT_PLAN = "zz-airport-2021"
 AIRPORT_ZONE = "郑州航空港经济综合实验区"
 HISTORY_YEARS = 5  # a plan that ended longer ago than this is no longer reported on
 PENDING_SHARE = 0.15  # of the latest period's values, still in the approval queue
+# A district's weight in a split total: roughly its share of the city's enterprises and population.
+DISTRICT_WEIGHTS = {
+    "中原区": 9, "二七区": 8, "管城回族区": 6, "金水区": 14, "上街区": 2, "惠济区": 4, "中牟县": 6, "巩义市": 6,
+    "荥阳市": 5, "新密市": 5, "新郑市": 7, "登封市": 4, "郑东新区": 7, "郑州经济技术开发区": 6,
+    "郑州高新技术产业开发区": 6, "郑州航空港经济综合实验区": 7,
+}
+STRICTER_DISTRICTS = ("金水区", "郑东新区")  # held to a stricter value on a few rates
+STRICTER_RATES = 3
 
 
 def _goal(indicator: Indicator) -> tuple[float, int] | None:
@@ -60,9 +78,11 @@ def _goal(indicator: Indicator) -> tuple[float, int] | None:
     return float(value), last.year
 
 
-def _series(rng, indicator: Indicator, years: range, skill: float) -> list[float]:
-    """Values for each year: from a start point towards the goal, reached or missed by the unit's skill."""
-    goal = _goal(indicator)
+def _series(rng, indicator: Indicator, years: range, skill: float, goal: tuple[float, int] | None = None,
+            own: bool = False) -> list[float]:
+    """Values for each year: from a start point towards the goal (the unit's own target when `own`: the
+    plan's baseline is then the city's, not the unit's), reached or missed by the unit's skill."""
+    goal = goal or _goal(indicator)
     if goal is None:
         return []
     goal_value, goal_year = goal
@@ -71,17 +91,17 @@ def _series(rng, indicator: Indicator, years: range, skill: float) -> list[float
     if indicator.accumulation == IndicatorAccumulation.CUMULATIVE:
         per_year = goal_value / max(1, goal_year - years.start + 1)
         shares = [max(0.0, per_year * rng.uniform(0.6, 1.3) * skill) for _ in years]
-        if not float(goal_value).is_integer():
+        if not is_count(name=indicator.name, unit=indicator.unit):
             return [round(share, 2) for share in shares]
         # counts of things (示范区, 奖项) come in whole numbers: round each year's share at random
-        return [float(int(share) + (rng.random() < share - int(share))) for share in shares]
-    if indicator.baseline_value is not None:
+        return [int(share) + (rng.random() < share - int(share)) for share in shares]
+    if indicator.baseline_value is not None and not own:
         start = float(indicator.baseline_value)
     elif bounded and not lower_is_better:
         start = goal_value - rng.uniform(1, 6) if goal_value > 10 else goal_value * 0.8
     else:
         start = goal_value * (1.25 if lower_is_better else 0.75)
-    integral = not indicator.is_percentage and float(goal_value).is_integer()
+    integral = _integral(indicator, goal_value)
     values = []
     for year in years:
         share = min(1.0, (year - years.start + 1) / max(1, goal_year - years.start + 1))
@@ -90,10 +110,16 @@ def _series(rng, indicator: Indicator, years: range, skill: float) -> list[float
     return values
 
 
-def _tidy(value: float, bounded: bool, integral: bool) -> float:
+def _integral(indicator: Indicator, goal_value: float) -> bool:
+    """Counts are whole numbers; so is a level total whose target is (650 家, 1000 亿元)."""
+    return is_count(name=indicator.name, unit=indicator.unit) or (
+        not indicator.is_percentage and float(goal_value).is_integer() and float(goal_value) >= 100)
+
+
+def _tidy(value: float, bounded: bool, integral: bool) -> float | int:
     if bounded:
         value = min(100.0, max(0.0, value))
-    return round(max(0.0, value), 0 if integral else 2)
+    return round(max(0.0, value)) if integral else round(max(0.0, value), 2)
 
 
 def _quarter_end(year: int, quarter: int) -> datetime.date:
@@ -144,6 +170,59 @@ def builtin_plans_ensure() -> None:
         plans_load_builtin(by=None)
 
 
+def _split(total: Decimal, weights: list[int], *, whole: bool) -> list[Decimal]:
+    """`total` in proportion to `weights`, rounded (to units for counts, else to 0.01) by the largest
+    remainder, so the parts add up to `total` exactly."""
+    step = Decimal(1) if whole else Decimal("0.01")
+    units = int(total / step)
+    exact = [Decimal(units) * w / sum(weights) for w in weights]
+    parts = [int(e) for e in exact]
+    for index in sorted(range(len(weights)), key=lambda i: (-(exact[i] - parts[i]), i))[:units - sum(parts)]:
+        parts[index] += 1
+    return [p * step for p in parts]
+
+
+def _decompose(plans: list[Plan], districts: list[OrgUnit]) -> dict[tuple[int, int], tuple[float, int]]:
+    """Confirmed decompositions of the split totals (shares by DISTRICT_WEIGHTS) and of a few uniform rates
+    (stricter values for two large districts); answers each district's own goal per (indicator, unit)."""
+    weights = [DISTRICT_WEIGHTS.get(d.name, 5) for d in districts]
+    goals: dict[tuple[int, int], tuple[float, int]] = {}
+    decompositions, parts = [], []
+    stricter = [d for d in districts if d.name in STRICTER_DISTRICTS]
+    tightened = 0
+    for plan in plans:
+        # the office confirms the decomposition once the plan is issued, in its first spring
+        when = timezone.make_aware(datetime.datetime(plan.period_start, 3, 31, 10))
+        for indicator in plan.indicators.prefetch_related("targets").order_by("position", "pk"):
+            targets = sorted(indicator.targets.all(), key=lambda t: t.year)
+            if not targets:
+                continue
+            shares_by_year: dict[int, list[tuple[OrgUnit, Decimal]]] = {}
+            if indicator.decomposition == IndicatorDecomposition.SPLIT:
+                for target in targets:
+                    total = target.value if target.value is not None else target.low
+                    shares = _split(total, weights, whole=is_count(name=indicator.name, unit=indicator.unit))
+                    shares_by_year[target.year] = [(d, v) for d, v in zip(districts, shares, strict=True) if v > 0]
+            elif (indicator.decomposition == IndicatorDecomposition.UNIFORM and tightened < STRICTER_RATES
+                  and indicator.is_bounded_percentage and indicator.comparator == IndicatorComparator.AT_LEAST
+                  and targets[-1].value is not None and targets[-1].value <= 97):
+                tightened += 1
+                shares_by_year = {t.year: [(d, t.value + 1) for d in stricter] for t in targets if t.value is not None}
+            for year, shares in shares_by_year.items():
+                decomposition = TargetDecomposition(indicator=indicator, year=year, note=DEMO_NOTE,
+                                                    status=TargetDecompositionStatus.CONFIRMED, confirmed_at=when)
+                decompositions.append(decomposition)
+                parts.extend(UnitTarget(decomposition=decomposition, org_unit=d, value=v) for d, v in shares)
+                if year == targets[-1].year:
+                    goals.update({(indicator.pk, d.pk): (float(v), year) for d, v in shares})
+    TargetDecomposition.objects.bulk_create(decompositions)
+    UnitTarget.objects.bulk_create(parts, batch_size=2000)
+    audit_record(action=AuditAction.IMPORT, by=None, object_type="indicators.targetdecomposition",
+                 object_repr="demo target decompositions",
+                 message=f"demo: {len(decompositions)} confirmed decompositions, {len(parts)} unit targets")
+    return goals
+
+
 def generate(ctx) -> dict[str, Any]:
     builtin_plans_ensure()
     today = ctx.today
@@ -156,6 +235,8 @@ def generate(ctx) -> dict[str, Any]:
     districts = list(OrgUnit.objects.filter(parent=city).order_by("sort_order", "pk"))
     skills = {unit.pk: rng.uniform(0.75, 1.12) for unit in [city, *districts]}
     rows = _Rows(ctx, rng)
+    with transaction.atomic():
+        own_goals = _decompose([p for p in plans if p.code != AIRPORT_PLAN], districts)
     for plan in plans:
         units = [u for u in districts if u.name == AIRPORT_ZONE] if plan.code == AIRPORT_PLAN else [city, *districts]
         years = range(plan.period_start, min(plan.period_end, today.year) + 1)
@@ -167,9 +248,27 @@ def generate(ctx) -> dict[str, Any]:
             level = indicator.accumulation != IndicatorAccumulation.CUMULATIVE
             goal = _goal(indicator)
             bounded = indicator.is_bounded_percentage
-            integral = goal is not None and not indicator.is_percentage and float(goal[0]).is_integer()
+            integral = goal is not None and _integral(indicator, goal[0])
+            split = indicator.decomposition == IndicatorDecomposition.SPLIT and plan.code != AIRPORT_PLAN
+            series = {}
             for unit in units:
-                for year, value in zip(years, _series(rng, indicator, years, skills[unit.pk]), strict=False):
+                if unit.parent_id is None and split:
+                    continue  # the city's total is the districts' sum, below
+                if unit.parent_id is not None and plan.code != AIRPORT_PLAN:
+                    if indicator.decomposition == IndicatorDecomposition.CITY_ONLY:
+                        continue  # a city title: the districts do not report it
+                    if split and (indicator.pk, unit.pk) not in own_goals:
+                        continue  # no share of this total for the district
+                own = own_goals.get((indicator.pk, unit.pk))
+                series[unit] = _series(rng, indicator, years, skills[unit.pk], goal=own, own=split and own is not None)
+            if split:
+                district_series = [values for values in series.values() if values]
+                series = {city: [sum(values) for values in zip(*district_series, strict=True)]
+                          if district_series else [], **series}
+                whole = is_count(name=indicator.name, unit=indicator.unit)
+                series[city] = [round(v) if whole else round(v, 2) for v in series[city]]
+            for unit, values in series.items():
+                for year, value in zip(years, values, strict=False):
                     if computed and year in ctx.platform_years:
                         continue
                     if year <= last_year:
@@ -184,11 +283,12 @@ def generate(ctx) -> dict[str, Any]:
         ReportedValue.objects.bulk_create(rows.rows, batch_size=2000)
         audit_record(action=AuditAction.IMPORT, by=None, object_type="indicators.reportedvalue",
                      object_repr="demo indicator values", message=f"demo: {len(rows.rows)} indicator values")
-    ctx.progress(f"indicator values: {len(rows.rows):,}")
-    return {"plans": len(plans), "indicator_values": len(rows.rows)}
+    ctx.progress(f"indicator values: {len(rows.rows):,}, target decompositions for {len(own_goals):,} district targets")
+    return {"plans": len(plans), "indicator_values": len(rows.rows), "district_targets": len(own_goals)}
 
 
 def reset(ctx) -> dict[str, Any]:
     """Delete the demo values; the built-in plans stay (they are reference data)."""
     deleted, _ = ReportedValue.objects.filter(note=DEMO_NOTE).delete()
-    return {"indicator_values_deleted": deleted}
+    decompositions, _ = TargetDecomposition.objects.filter(note=DEMO_NOTE).delete()
+    return {"indicator_values_deleted": deleted, "target_decompositions_deleted": decompositions}

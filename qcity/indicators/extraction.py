@@ -12,8 +12,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+import cn2an
 
 COMPARATORS = (">=", "<=", "==", "range")
+QUANTITATIVE = "quantitative"
+QUALITATIVE = "qualitative"  # a relative target (高于全省平均水平): no number, the reviewer decides
 
 # --- normalisation (one character for one character, so offsets into the original text stay valid) ---
 
@@ -39,6 +44,7 @@ _UNITS = (
     "座", "条", "处", "套", "台", "辆", "部", "批", "次", "场", "天", "小时", "分钟", "万吨", "吨",
     "亿元", "万元", "元", "微克/立方米", "毫克/立方米", "毫克/升", "立方米", r"dB\(A\)", "dB", "分贝",
     "岁", "倍", "种", "床", r"分(?![别类钟级析布配散期区局批工行管])", r"年(?![内来间后前度底末份])",
+    "万", "亿",
 )
 
 
@@ -46,11 +52,16 @@ def _unit_pattern(group: str) -> str:
     return rf"(?:\\text\{{\s*(?P<{group}tex>[^{{}}]{{1,12}}?)\s*\}}|(?P<{group}plain>" + "|".join(_UNITS) + "))"
 
 
+# Chinese numerals (两项, 十二个, 一百五十家) count only before a unit; cn2an reads them.
+_HAN_DIGITS = "零〇一二两三四五六七八九十百千"
+_HAN_NUM = rf"(?<![{_HAN_DIGITS}])[{_HAN_DIGITS}]+"
 _DASH = r"(?:[~\-—–]+|至)"
 _VALUE_RE = re.compile(
-    rf"(?P<a>{_NUM})\s*{_unit_pattern('ua')}?"
-    rf"(?:\s*{_DASH}\s*(?P<b>{_NUM})\s*{_unit_pattern('ub')}?)?"
+    rf"(?P<a>{_NUM}|{_HAN_NUM})\s*{_unit_pattern('ua')}?"
+    rf"(?:\s*{_DASH}\s*(?P<b>{_NUM}|{_HAN_NUM})\s*{_unit_pattern('ub')}?)?"
 )
+# 万/亿 in front of a unit multiply the number: 3.5万户 is 35000 户, 1.2亿元 is 120000000 元.
+MULTIPLIERS = {"万": 10_000, "亿": 100_000_000}
 _AFTER_RE = re.compile(r"\s*(?:及|或)?(?P<w>以上|以下|以内|之内|左右)")
 
 # Comparator words before the value, longest first: (kind, words). grow/drop become "…增长率"/"…下降率".
@@ -69,6 +80,20 @@ _CUE_KIND = {word: kind for kind, words in _CUES for word in words.split()}
 _CUE_RE = re.compile(
     "|".join(re.escape(w) + (r"(?!标)" if w == "达" else "") for w in sorted(_CUE_KIND, key=len, reverse=True))
 )
+_HAN_VERB = re.compile(r"(?:新增|培育|建成|建设|创建|培养|打造|引进|新建|完成|制定|修订|认定|获得|争创|开展|举办|"
+                       r"推出|发布|形成|实施|建立|组建|设立)")
+# Relative targets the extractor cannot quantify, at the end of a clause: proposed as qualitative targets.
+_RELATIVE_RE = re.compile(
+    r"(?P<phrase>(?:(?:明显|显著|继续|始终)?(?:高于|低于|优于|好于|不低于|不高于|达到或接近|达到或超过|达到|接近|位居|位于|"
+    r"居于|走在|稳定在|保持在|保持|处于|进入|位列|跻身)\s*(?:全国同类城市|同类城市|全国|全省|全市|国内|国际|省内|中部地区|"
+    r"中部城市)[^，。；、\d]{0,6}?(?:平均水平|前列|先进水平|领先水平|领先地位|领先|前[三五十]位?|第一方阵))"
+    r"|完成(?:国家|省级|省|市|上级)?(?:下达|确定|分解)的?(?:目标任务|年度目标|目标|任务|指标)(?:任务)?)\s*$"
+)
+# A sentence that sets one target for several subjects (“食品和药品抽检合格率均达98%以上”) says 均/都
+# before the comparator; the shared part of the name starts at one of these words.
+_SHARED_RE = re.compile(r"(?<!年)(?:均|都|全部)$")
+_SHARED_HEADS = ("抽检", "抽查", "监督", "质量", "安全", "合格", "覆盖", "满意", "达标", "普及", "处理", "检测", "检验",
+                 "追溯", "认证", "评价", "服务", "标准", "利用", "收集", "处置", "使用", "执行", "强制")
 _COUNT_UNITS = set("个项家件张所座条处套台辆部批次场名位人户种床")
 _LOWER_IS_BETTER = re.compile(r"不合格|发现率|投诉率|事故|死亡率|噪声|浓度|排放|能耗|损失率|发生率|超标|差错|时长|等待")
 _PAST_CLAUSE = re.compile(r"已|目前|现有|截至|截止|去年|上年|同比|较上年|现为")
@@ -142,13 +167,19 @@ class ProposedTarget:
     quote: str
     start: int
     end: int
+    kind: str = QUANTITATIVE
+    qualitative: str = ""  # for a qualitative target, the relative wording (低于全国平均水平)
 
     def as_dict(self) -> dict:
-        """The JSON shape of a catalogue target (FORMAT.md), without the offsets."""
-        return {
+        """The JSON shape of a catalogue target (FORMAT.md), without the offsets; a qualitative proposal
+        adds `kind` ("qualitative") and `qualitative` (the wording), and has no numbers."""
+        shape = {
             "name": self.name, "comparator": self.comparator, "value": self.value, "low": self.low,
             "high": self.high, "unit": self.unit, "year": self.year, "domain": self.domain, "quote": self.quote,
         }
+        if self.kind == QUALITATIVE:
+            shape.update(kind=self.kind, qualitative=self.qualitative)
+        return shape
 
 
 @dataclass
@@ -368,10 +399,57 @@ def _clauses(ctx: _Context, s_start: int, s_end: int, scopes, fallback_name: str
             target = _make_target(ctx, value, year)
             if not target.name and out:  # “2022年达到97.5%；到2025年，达到98.5%”: same quantity
                 target = replace(target, name=out[-1].name, domain=out[-1].domain)
-            out.append(target)
+            shared = value["shared"] and not value["respectively"]
+            out.extend(_split_shared(ctx, target) if shared else [target])
         if not found:
+            qualitative = None if _PAST_CLAUSE.search(clause) else _qualitative(
+                ctx, c_start, c_end, scopes, fallback_name)
+            if qualitative:
+                out.append(qualitative)
             previous_clause = clause
     return out
+
+
+def _split_shared(ctx: _Context, target: ProposedTarget) -> list[ProposedTarget]:
+    """“食品和药品抽检合格率均达98%以上” sets two targets: 食品抽检合格率 and 药品抽检合格率, each ≥ 98.
+    The last subject carries the shared part of the name, from the first of _SHARED_HEADS on
+    (or after as many characters as the first subject has)."""
+    parts = re.split(r"和|与|及|、", re.sub(r"(?:都|全部)$", "", target.name))  # 均 is trimmed already
+    if len(parts) < 2 or not all(parts) or any(len(p) > 8 for p in parts[:-1]):
+        return [target]
+    last = parts[-1]
+    heads = [i for i in range(1, len(last) - 1) if last.startswith(_SHARED_HEADS, i)]
+    cut = heads[0] if heads else min(len(parts[0]), len(last) - 2)
+    shared_part = last[cut:]
+    if cut < 1 or len(shared_part) < 2:
+        return [target]
+    names = [part + shared_part for part in parts[:-1]] + [last]
+    headings = list(ctx.headings.values())
+    return [replace(target, name=name, domain=classify_domain(name, headings)) for name in names]
+
+
+def _qualitative(ctx: _Context, c_start: int, c_end: int, scopes, fallback_name: str) -> ProposedTarget | None:
+    """A clause ending in a relative target (质量损失率低于全国平均水平, 完成省下达目标) is proposed as a
+    qualitative target: the reviewer accepts it as a qualitative indicator or drops it."""
+    clause = ctx.text[c_start:c_end].rstrip()
+    m = _RELATIVE_RE.search(clause)
+    if not m:
+        return None
+    name = _clean_name(clause[: m.start()]) or _clean_name(fallback_name)
+    if not 2 <= len(name) <= 30:
+        return None
+    year = ctx.default_year
+    for pos, scope_year, _end in scopes:
+        if pos <= c_start + m.start():
+            year = scope_year
+    phrase = re.sub(r"\s+", "", m["phrase"])
+    comparator = "<=" if phrase.startswith(("低于", "不高于", "明显低于", "显著低于")) else ">="
+    start, end = _trim_span(ctx.text, c_start, c_start + len(clause))
+    return ProposedTarget(
+        name=name, comparator=comparator, value=None, low=None, high=None, unit="", year=year,
+        domain=classify_domain(name, list(ctx.headings.values())), quote=ctx.original[start:end], start=start,
+        end=end, kind=QUALITATIVE, qualitative=phrase,
+    )
 
 
 def _values(ctx: _Context, c_start: int, c_end: int, fallback_name: str, previous_clause: str,
@@ -381,7 +459,7 @@ def _values(ctx: _Context, c_start: int, c_end: int, fallback_name: str, previou
     clause = text[c_start:c_end]
     results: list[dict] = []
     region_start = 0
-    matches = list(_VALUE_RE.finditer(clause))
+    matches = [m for m in _VALUE_RE.finditer(clause) if m["a"][0] not in _HAN_DIGITS or _read_value(clause, m)]
     for index, m in enumerate(matches):
         value = _read_value(clause, m)
         if value is None:
@@ -404,6 +482,10 @@ def _values(ctx: _Context, c_start: int, c_end: int, fallback_name: str, previou
             continue
         if _EXTERNAL.search(clause[region_start : m.start()]):
             continue
+        if m["a"][0] in _HAN_DIGITS and not (close_cue or after_word or _HAN_VERB.search(clause, 0, m.start())):
+            continue  # “三张网”, “办公厅九处”: a Chinese numeral needs a cue or an action verb before it
+        if m["a"][0] in _HAN_DIGITS and clause[: m.start()].rstrip()[-1:] in ("等", "、"):
+            continue  # “产品质量、工程质量等四个方面” counts a list, it sets no target
         following = next(
             (n.start() for n in matches[index + 1 :] if not (n.start() and clause[n.start() - 1].isascii()
                                                             and clause[n.start() - 1].isalpha())),
@@ -418,6 +500,7 @@ def _values(ctx: _Context, c_start: int, c_end: int, fallback_name: str, previou
             "name_part": name_part, "object": obj, "gap": gap, "fallback": fallback_name, "previous": previous_clause,
             "start": c_start + m.start(), "quote_start": c_start, "quote_end": c_start + v_end,
             "clause": clause, "respectively": "分别" in clause[region_start : m.start()],
+            "shared": bool(_SHARED_RE.search(re.sub(r"[\s$]", "", name_part))),
         })
         region_start = v_end
     _share_respectively(results)
@@ -425,11 +508,13 @@ def _values(ctx: _Context, c_start: int, c_end: int, fallback_name: str, previou
 
 
 def _read_value(clause: str, m: re.Match) -> dict | None:
-    a = _number(m["a"])
     unit_a = _unit(m, "ua")
+    unit_b = _unit(m, "ub") if m["b"] is not None else ""
+    if not _han_number_ok(m["a"], unit_a or unit_b) or not _han_number_ok(m["b"], unit_b or unit_a):
+        return None
+    a = _number(m["a"])
     if m["b"] is not None:
         b = _number(m["b"])
-        unit_b = _unit(m, "ub")
         if unit_a and unit_b and unit_a != unit_b or a >= b or (unit_b == "年" and a >= 1900):
             return {"low": None, "high": None, "value": a, "unit": unit_a, "end": m.end("a")}
         return {"low": a, "high": b, "value": None, "unit": unit_b or unit_a}
@@ -533,10 +618,12 @@ def _make_target(ctx: _Context, found: dict, year: int) -> ProposedTarget:
 
 def _target(ctx, name, comparator, value, unit, year, start, end) -> ProposedTarget:
     domain = classify_domain(name, list(ctx.headings.values()))
+    number, _unit_left = split_multiplier(_tidy(value["value"]), unit)
+    low, _unit_left = split_multiplier(_tidy(value["low"]), unit)
+    high, unit = split_multiplier(_tidy(value["high"]), unit)
     return ProposedTarget(
-        name=name, comparator=comparator, value=_tidy(value["value"]), low=_tidy(value["low"]),
-        high=_tidy(value["high"]), unit=unit, year=year, domain=domain, quote=ctx.original[start:end],
-        start=start, end=end,
+        name=name, comparator=comparator, value=number, low=low, high=high, unit=unit, year=year, domain=domain,
+        quote=ctx.original[start:end], start=start, end=end,
     )
 
 
@@ -589,7 +676,39 @@ def _trim_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _number(raw: str) -> float:
+    if raw[0] in _HAN_DIGITS:
+        return float(cn2an.cn2an(raw, "normal"))  # normal, not strict: strict refuses 两
     return float(re.sub(r"[,\s]", "", raw))
+
+
+def _han_number_ok(raw: str | None, unit: str) -> bool:
+    """A Chinese numeral is a value only before a unit, and not in idioms: 一批/一流/进一步 (a lone 一),
+    千家万户/百强 (no leading digit before 百/千); 十四五 is no number cn2an accepts.
+
+    cn2an (maintained, MIT, pure Python) reads the numeral itself; these rules only decide whether a
+    numeral in running text is a target value at all."""
+    if raw is None or raw[0] not in _HAN_DIGITS:
+        return True
+    if not unit or raw[0] in "百千零〇" or (raw == "一" and unit[0] not in MULTIPLIERS):
+        return False
+    if len(raw) > 1 and not re.search("[十百千]", raw):
+        return False  # 三四个 is “three or four”, not 34
+    try:
+        cn2an.cn2an(raw, "normal")
+    except (ValueError, KeyError, IndexError):
+        return False
+    return True
+
+
+def split_multiplier(number, unit: str):
+    """(number × 10^4, "户") for (number, "万户"): the unit is kept without 万/亿. Exact for decimals
+    (1.2亿 is 120000000, not 120000000.00000001); None stays None."""
+    if not unit or unit[0] not in MULTIPLIERS:
+        return number, unit
+    if number is None:
+        return None, unit[1:]
+    scaled = Decimal(str(number)) * MULTIPLIERS[unit[0]]
+    return (int(scaled) if scaled == scaled.to_integral_value() else float(scaled)), unit[1:]
 
 
 def _unit(m: re.Match, group: str) -> str:
@@ -774,6 +893,8 @@ def _duplicate(c: _Candidate, k: _Candidate) -> bool:
         return False
     if c.group is not None and c.group == k.group:
         return False
+    if c.kind == k.kind == "prose" and (a.start, a.end) == (b.start, b.end) and a.name != b.name:
+        return False  # one statement split into several targets (均, 分别)
     if a.start == b.start and a.end == b.end:
         return True
     if a.unit != b.unit and not (k.kind == "year_table" and not b.unit):

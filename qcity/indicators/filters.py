@@ -6,12 +6,17 @@ FilterSet narrows the indicators to the plan and carries the year, org unit and 
 """
 
 import django_filters
+from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from qcity.core.fields import IdFilter, YearFilter
-from qcity.core.filters import StyledFilterSet
+from qcity.core.filters import StyledFilterSet, in_org_unit
+from qcity.core.models import OrgUnit
 
-from .choices import IndicatorDomain, ReportedValueStatus, TargetStatus
+from .choices import IndicatorDomain, ReportedValueStatus, TargetDecompositionStatus, TargetStatus
+from .models import Indicator
+from .selectors import indicator_choices
 
 
 class IndicatorFilter(StyledFilterSet):
@@ -30,11 +35,41 @@ class IndicatorStatusFilter(StyledFilterSet):
     org_unit = IdFilter(label=_("行政单元"), method="parameter")
     status = django_filters.ChoiceFilter(label=_("状态"), choices=TargetStatus.choices, empty_label=_("全部"),
                                          method="parameter")
+    domain = django_filters.ChoiceFilter(label=_("领域"), choices=IndicatorDomain.choices, empty_label=_("全部"))
+    q = django_filters.CharFilter(label=_("指标"), method="filter_q", max_length=100)
+
+    def filter_q(self, queryset, name, value):
+        """The indicator's name or code contains the text."""
+        return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
 
 
 class ReportedValueFilter(StyledFilterSet):
-    """The value list page (office users: submitted values by default) and GET /api/reported-values/."""
+    """The value list page (office users: submitted values by default) and GET /api/reported-values/.
+
+    `org_unit` takes the unit and every unit below it; `indicator` offers the indicators grouped by
+    plan, the current plan first (a searchable select on the page)."""
 
     status = django_filters.ChoiceFilter(label=_("状态"), choices=ReportedValueStatus.choices, empty_label=_("全部"))
     year = YearFilter(label=_("年度"))
-    indicator = IdFilter(label=_("指标"), field_name="indicator_id")
+    org_unit = django_filters.ModelChoiceFilter(label=_("行政单元"), queryset=OrgUnit.objects.order_by("path"),
+                                                empty_label=_("全部"), method="filter_org_unit")
+    indicator = django_filters.ModelChoiceFilter(
+        label=_("指标"), queryset=Indicator.objects.all(), empty_label=_("全部"),
+        widget=forms.Select(attrs={"data-searchable": ""}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # lazy: the grouped options are read when the select is rendered, not for the API's filtering
+        # (on the widget: django-filter's field wraps its own choices in a model iterator)
+        self.form.fields["indicator"].widget.choices = lambda: [("", _("全部")), *indicator_choices(source=None)]
+
+    def filter_org_unit(self, queryset, name, value):
+        return in_org_unit(queryset, value)
+
+
+class TargetDecompositionFilter(StyledFilterSet):
+    """GET /api/target-decompositions/: a plan's decompositions, for one target year."""
+
+    plan = django_filters.CharFilter(label=_("规划代码"), field_name="indicator__plan__code")
+    year = YearFilter(label=_("目标年"))
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=TargetDecompositionStatus.choices, empty_label=_("全部"))

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -9,10 +11,12 @@ from .choices import (
     IndicatorAccumulation,
     IndicatorAttribute,
     IndicatorComparator,
+    IndicatorDecomposition,
     IndicatorDomain,
     IndicatorSource,
     ReportedValueStatus,
     ReportingPeriodKind,
+    TargetDecompositionStatus,
 )
 
 VALUE_DIGITS = {"max_digits": 18, "decimal_places": 4}
@@ -69,6 +73,8 @@ class Indicator(models.Model):
     computed_key = models.CharField(_("计算规则"), max_length=60, blank=True,
                                     help_text=_("系统计算指标在计算规则注册表中的键"))
     position = models.PositiveIntegerField(_("排序"), default=0)
+    decomposition = models.CharField(_("分解方式"), max_length=10, choices=IndicatorDecomposition.choices,
+                                     default=IndicatorDecomposition.UNIFORM)
 
     class Meta:
         verbose_name = _("指标")
@@ -230,3 +236,95 @@ class PlanImport(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class StatusRule(models.Model):
+    """The office's parameters of the status grading (one row; `indicators.status` documents the rule)."""
+
+    on_track_tolerance = models.DecimalField(
+        _("进度正常容差"), max_digits=5, decimal_places=4, default=Decimal("0.05"),
+        help_text=_("落后于进度期望值不超过全程差距（起点到目标）的该比例，仍视为进度正常"))
+    at_risk_share = models.DecimalField(
+        _("存在风险界限"), max_digits=5, decimal_places=4, default=Decimal("0.25"),
+        help_text=_("落后于进度期望值超过容差、但不超过全程差距的该比例，为存在风险；更多为严重滞后"))
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("修改人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("进度评价规则")
+        verbose_name_plural = _("进度评价规则")
+        constraints = [
+            models.CheckConstraint(condition=Q(on_track_tolerance__gte=0, at_risk_share__gte=models.F("on_track_tolerance"),
+                                               at_risk_share__lte=1),
+                                   name="status_rule_parameters_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.on_track_tolerance:g} / {self.at_risk_share:g}"
+
+
+class TargetDecomposition(models.Model):
+    """The city target of an indicator for one target year, decomposed to districts and departments (指标分解).
+
+    A draft may not add up; only a confirmed decomposition is what the status, the ranking and the
+    assessment read (`services.decomposition` holds the rules).
+    """
+
+    indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.CASCADE,
+                                  related_name="decompositions")
+    year = models.PositiveSmallIntegerField(_("目标年"))
+    status = models.CharField(_("状态"), max_length=10, choices=TargetDecompositionStatus.choices,
+                              default=TargetDecompositionStatus.DRAFT)
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("修改人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("确认人"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("指标分解")
+        verbose_name_plural = _("指标分解")
+        ordering = ["indicator", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="target_decomposition_one_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} · {self.year}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == TargetDecompositionStatus.CONFIRMED
+
+
+class UnitTarget(models.Model):
+    """One district's (or one department's) own target in a decomposition."""
+
+    decomposition = models.ForeignKey(TargetDecomposition, verbose_name=_("指标分解"), on_delete=models.CASCADE,
+                                      related_name="unit_targets")
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("行政单元"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="unit_targets")
+    department = models.ForeignKey(Department, verbose_name=_("责任单位"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="unit_targets")
+    value = models.DecimalField(_("目标值"), **VALUE_DIGITS)
+
+    class Meta:
+        verbose_name = _("单位目标")
+        verbose_name_plural = _("单位目标")
+        ordering = ["decomposition", "org_unit", "department"]
+        constraints = [
+            models.CheckConstraint(condition=(Q(org_unit__isnull=False, department__isnull=True)
+                                              | Q(org_unit__isnull=True, department__isnull=False)),
+                                   name="unit_target_org_unit_or_department"),
+            models.CheckConstraint(condition=Q(value__gte=0), name="unit_target_not_negative"),
+            models.UniqueConstraint(fields=["decomposition", "org_unit"], condition=Q(org_unit__isnull=False),
+                                    name="unit_target_one_per_org_unit"),
+            models.UniqueConstraint(fields=["decomposition", "department"], condition=Q(department__isnull=False),
+                                    name="unit_target_one_per_department"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_unit or self.department}: {self.value:g}"

@@ -2,20 +2,43 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import CharField, Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Cast
+from django.utils.translation import gettext as _
 
 from qcity.core import access
+from qcity.core.choices import Role
 from qcity.core.models import OrgUnit, User
 from qcity.core.roles import PROGRAMME
 
-from .choices import IndicatorAccumulation, ReportedValueStatus, ReportingPeriodKind, TargetStatus
-from .models import Indicator, Plan, ReportedValue, Target
-from .status import Milestone, StatusResult, target_status
+from .choices import (
+    IndicatorAccumulation,
+    IndicatorDecomposition,
+    IndicatorDomain,
+    IndicatorSource,
+    ReportedValueStatus,
+    ReportingPeriodKind,
+    TargetDecompositionStatus,
+    TargetStatus,
+)
+from .decomposition import decomposition_warnings
+from .models import (
+    VALUE_DIGITS,
+    Indicator,
+    Plan,
+    ReportedValue,
+    StatusRule,
+    Target,
+    TargetDecomposition,
+    UnitTarget,
+)
+from .status import DEFAULT_PARAMETERS, Milestone, StatusParameters, StatusResult, target_status
 
 
 def plan_list() -> QuerySet[Plan]:
@@ -37,6 +60,56 @@ def reported_value_list(*, user: User) -> QuerySet[ReportedValue]:
     return qs.filter(org_unit__in=access.covered_org_units(user, PROGRAMME))
 
 
+def reporter_may_report(*, user: User, indicator: Indicator, org_unit: OrgUnit) -> bool:
+    """The reporter rule of `services.values.reported_value_submit`, as a read (no audit): a district
+    for its district, a department reporter for its department's indicators, the office anywhere.
+    Reads `indicator.departments` (prefetch it for a list)."""
+    if not access.covers(user, org_unit, PROGRAMME):
+        return False
+    if access.roles_of(user) & {Role.LEADERSHIP_OFFICE, Role.DISTRICT_OFFICER}:
+        return True
+    responsible = {d.pk for d in indicator.departments.all()}
+    return not responsible or user.department_id in responsible
+
+
+def reported_value_may_resubmit(*, value: ReportedValue, user: User) -> bool:
+    """A returned value offers "resubmit" to those who may report it again (the step opens the form
+    pre-filled, with the return reason)."""
+    return (value.status == ReportedValueStatus.RETURNED and value.source == IndicatorSource.REPORTED
+            and reporter_may_report(user=user, indicator=value.indicator, org_unit=value.org_unit))
+
+
+def reporter_org_units(*, user: User) -> QuerySet[OrgUnit]:
+    """The units the user may report values for, in tree order (the value form's unit choices)."""
+    return access.covered_org_units(user, PROGRAMME).order_by("path", "sort_order")
+
+
+def indicator_choices(*, source: str | None = IndicatorSource.REPORTED) -> list[tuple[str, list[tuple[int, str]]]]:
+    """Indicators grouped by plan for a select: the current plans first (latest period end), each option
+    labelled with its code, so the expired plans' namesakes are not picked by mistake. One query."""
+    qs = Indicator.objects.select_related("plan").only("pk", "code", "name", "plan__title", "plan__period_start",
+                                                       "plan__period_end", "plan__code")
+    if source:
+        qs = qs.filter(source=source)
+    groups: dict[int, tuple[str, list[tuple[int, str]]]] = {}
+    for indicator in qs.order_by("-plan__period_end", "plan__code", "position", "pk"):
+        plan = indicator.plan
+        label = f"{plan.title} ({plan.period_start}–{plan.period_end})"
+        groups.setdefault(plan.pk, (label, []))[1].append((indicator.pk, f"{indicator.code} {indicator.name}"))
+    return list(groups.values())
+
+
+def last_approved_value(*, indicator: Indicator, org_unit: OrgUnit, before: tuple[int, str, int] | None = None
+                        ) -> ReportedValue | None:
+    """The latest approved value of the indicator for the unit (before the period `(year, kind, number)`
+    when given): the value form shows it as the last period's figure."""
+    qs = ReportedValue.objects.filter(indicator=indicator, org_unit=org_unit, status=ReportedValueStatus.APPROVED)
+    if before is not None:
+        year, kind, number = before
+        qs = qs.filter(Q(year__lt=year) | Q(year=year, period_kind=kind, period_number__lt=number))
+    return qs.order_by("-year", "-period_number", "-pk").first()
+
+
 def annual_values(*, indicators: Iterable[Indicator], org_units: Iterable[OrgUnit], year: int
                   ) -> dict[tuple[int, int], Decimal]:
     """Approved value per (indicator id, org unit id) for `year`.
@@ -51,10 +124,10 @@ def annual_values(*, indicators: Iterable[Indicator], org_units: Iterable[OrgUni
     levels = [i.pk for i in indicators if i.accumulation != IndicatorAccumulation.CUMULATIVE]
     counts = {i.pk: i for i in indicators if i.accumulation == IndicatorAccumulation.CUMULATIVE}
     approved = ReportedValue.objects.filter(org_unit_id__in=unit_ids, status=ReportedValueStatus.APPROVED).order_by()
-    grouped: dict[tuple[int, int], dict[str, dict[int, Decimal]]] = defaultdict(lambda: defaultdict(dict))
+    grouped: dict[tuple[int, int], dict[str, dict[int, str]]] = defaultdict(lambda: defaultdict(dict))
     if levels:
-        rows = (approved.filter(indicator_id__in=levels, year=year)
-                .values_list("indicator_id", "org_unit_id", "period_kind", "period_number", "value"))
+        rows = (approved.filter(indicator_id__in=levels, year=year).annotate(raw=RAW_VALUE)
+                .values_list("indicator_id", "org_unit_id", "period_kind", "period_number", "raw"))
         for indicator_id, unit_id, kind, number, value in rows.iterator(chunk_size=5000):
             grouped[(indicator_id, unit_id)][kind][number] = value
     result = {key: _year_level(kinds) for key, kinds in grouped.items()}
@@ -72,10 +145,20 @@ def annual_values(*, indicators: Iterable[Indicator], org_units: Iterable[OrgUni
     return result
 
 
-def _year_level(kinds: dict[str, dict[int, Decimal]]) -> Decimal:
+# A year of monthly values reads twelve rows to keep one: the values come as text and only the kept one
+# becomes a Decimal (Django's SQLite converter made a Decimal of each row: most of a 300-indicator board).
+RAW_VALUE = Cast("value", output_field=CharField())
+VALUE_PLACES = Decimal(1).scaleb(-VALUE_DIGITS["decimal_places"])
+
+
+def _decimal(raw: str | Decimal) -> Decimal:
+    return Decimal(raw).quantize(VALUE_PLACES)
+
+
+def _year_level(kinds: dict[str, dict[int, str]]) -> Decimal:
     for kind in (ReportingPeriodKind.YEAR, ReportingPeriodKind.MONTH, ReportingPeriodKind.QUARTER):
         if kinds.get(kind):
-            return kinds[kind][max(kinds[kind])]
+            return _decimal(kinds[kind][max(kinds[kind])])
     raise AssertionError("a grouped year has at least one value")
 
 
@@ -85,6 +168,7 @@ class IndicatorStatus:
     org_unit: OrgUnit
     year: int
     result: StatusResult
+    reason: str = ""  # why a status is not applicable (指标分解: a city title, a total not yet split)
 
     @property
     def status(self) -> str:
@@ -99,24 +183,97 @@ def _milestones(indicator: Indicator) -> list[Milestone]:
     return [Milestone(t.year, t.value, t.low, t.high) for t in indicator.targets.all()]
 
 
-def indicator_statuses(*, indicators: Iterable[Indicator], org_units: Iterable[OrgUnit], year: int
-                       ) -> list[IndicatorStatus]:
-    """Status of every indicator for every unit in `year`, in three queries."""
+def confirmed_unit_targets(*, indicators: Iterable[Indicator], org_units: Iterable[OrgUnit]
+                           ) -> dict[tuple[int, int], dict[int, Decimal]]:
+    """The confirmed district targets, {(indicator id, org unit id): {target year: value}}, in one query."""
+    indicator_ids = [i.pk for i in indicators if i.decomposition != IndicatorDecomposition.CITY_ONLY]
+    unit_ids = [u.pk for u in org_units if u.parent_id is not None]
+    if not indicator_ids or not unit_ids:
+        return {}
+    rows = (UnitTarget.objects.filter(decomposition__indicator_id__in=indicator_ids, org_unit_id__in=unit_ids,
+                                      decomposition__status=TargetDecompositionStatus.CONFIRMED)
+            .order_by().values_list("decomposition__indicator_id", "org_unit_id", "decomposition__year", "value"))
+    found: dict[tuple[int, int], dict[int, Decimal]] = defaultdict(dict)
+    for indicator_id, unit_id, target_year, value in rows:
+        found[(indicator_id, unit_id)][target_year] = value
+    return found
+
+
+def _unit_milestones(indicator: Indicator, unit: OrgUnit, city: list[Milestone],
+                     own: dict[int, Decimal]) -> tuple[list[Milestone] | None, str]:
+    """The milestones a unit is held to (指标分解), or None and the reason when it is not assessed.
+
+    The city is held to the plan's targets. A district: uniform → the city's value, or its own stricter
+    confirmed value; split → its confirmed share of each target year (for a range target the share is the
+    floor and the city's upper bound the ceiling); a total without a confirmed share for the district (not
+    yet split, or split to other districts) is not applicable rather than graded against the whole city's
+    total; city_only → not applicable.
+    """
+    if unit.parent_id is None:
+        return city, ""
+    kind = indicator.decomposition
+    if kind == IndicatorDecomposition.CITY_ONLY:
+        return None, _("仅考核全市")
+    if kind == IndicatorDecomposition.UNIFORM:
+        return [Milestone(m.year, own.get(m.year, m.value), m.low, m.high) if m.value is not None else m
+                for m in city], ""
+    shares = []
+    for m in city:
+        if m.year not in own:
+            continue
+        share = own[m.year]
+        if m.value is not None:
+            shares.append(Milestone(m.year, share))
+        else:
+            shares.append(Milestone(m.year, None, share, max(share, m.high)))
+    return (shares, "") if shares else (None, _("本区县没有已确认的分解目标"))
+
+
+def decomposition_marker(plan: Plan) -> str:
+    """Changes whenever what districts are held to changes (a confirmation, a draft, a kind): for caches of
+    statuses, beside the approval marker."""
+    kinds = "".join(k[:1] for k in Indicator.objects.filter(plan=plan).order_by("pk").values_list("decomposition", flat=True))
+    latest = TargetDecomposition.objects.filter(indicator__plan=plan).aggregate(
+        confirmed=Count("pk", filter=Q(status=TargetDecompositionStatus.CONFIRMED)), changed=Max("updated_at"))
+    changed = latest["changed"].timestamp() if latest["changed"] else 0
+    return f"{hashlib.sha1(kinds.encode()).hexdigest()[:12]}:{latest['confirmed']}:{changed}"
+
+
+def status_rule_get() -> StatusParameters:
+    """The office's grading parameters (the `StatusRule` row), or the defaults while none is saved."""
+    row = StatusRule.objects.order_by("pk").values("on_track_tolerance", "at_risk_share").first()
+    return StatusParameters(**row) if row else DEFAULT_PARAMETERS
+
+
+def indicator_statuses(*, indicators: Iterable[Indicator], org_units: Iterable[OrgUnit], year: int,
+                       rule: StatusParameters | None = None) -> list[IndicatorStatus]:
+    """Status of every indicator for every unit in `year`, in four queries (three when `rule`, the
+    grading parameters, is given; otherwise the office's `StatusRule` is read once)."""
+    rule = rule if rule is not None else status_rule_get()
     indicators = list(indicators)
     org_units = list(org_units)
     current = annual_values(indicators=indicators, org_units=org_units, year=year)
     starts = _first_values(indicators, org_units, year)
+    own_targets = confirmed_unit_targets(indicators=indicators, org_units=org_units)
     out = []
     for indicator in indicators:
-        milestones = _milestones(indicator)
+        city_milestones = _milestones(indicator)
         for unit in org_units:
-            if indicator.baseline_year is not None and indicator.baseline_value is not None:
+            milestones, reason = _unit_milestones(indicator, unit, city_milestones,
+                                                  own_targets.get((indicator.pk, unit.pk), {}))
+            if milestones is None:
+                result = StatusResult(TargetStatus.NOT_APPLICABLE, None, None, current.get((indicator.pk, unit.pk)))
+                out.append(IndicatorStatus(indicator, unit, year, result, reason))
+                continue
+            # the plan's baseline is the city's: a district's share of a total starts from its own first value
+            own_start = indicator.decomposition == IndicatorDecomposition.SPLIT and unit.parent_id is not None
+            if indicator.baseline_year is not None and indicator.baseline_value is not None and not own_start:
                 start = (indicator.baseline_year, indicator.baseline_value)
             else:
                 start = starts.get((indicator.pk, unit.pk))
             result = target_status(comparator=indicator.comparator, accumulation=indicator.accumulation,
                                    milestones=milestones, year=year, actual=current.get((indicator.pk, unit.pk)),
-                                   start=start, plan_start=indicator.plan.period_start)
+                                   start=start, plan_start=indicator.plan.period_start, rule=rule)
             out.append(IndicatorStatus(indicator, unit, year, result))
     return out
 
@@ -124,7 +281,8 @@ def indicator_statuses(*, indicators: Iterable[Indicator], org_units: Iterable[O
 def _first_values(indicators: list[Indicator], org_units: list[OrgUnit], year: int
                   ) -> dict[tuple[int, int], tuple[int, Decimal]]:
     """The first approved annual-level value in the plan period, the start point where no baseline exists."""
-    wanted = [i.pk for i in indicators if i.baseline_value is None and i.accumulation == IndicatorAccumulation.LEVEL]
+    wanted = [i.pk for i in indicators if i.accumulation == IndicatorAccumulation.LEVEL
+              and (i.baseline_value is None or i.decomposition == IndicatorDecomposition.SPLIT)]
     if not wanted:
         return {}
     rows = (ReportedValue.objects.filter(indicator_id__in=wanted, org_unit__in=org_units, year__lt=year,
@@ -137,9 +295,12 @@ def _first_values(indicators: list[Indicator], org_units: list[OrgUnit], year: i
 
 
 def status_counts(statuses: Iterable[IndicatorStatus]) -> dict[str, int]:
+    """Indicators per status; a not-applicable one (a city title for a district) is left out, so it never
+    counts as lagging (the key stays, at 0, for readers that list every status)."""
     counts = {s: 0 for s in TargetStatus.values}
     for item in statuses:
-        counts[item.status] += 1
+        if item.status != TargetStatus.NOT_APPLICABLE:
+            counts[item.status] += 1
     return counts
 
 
@@ -171,3 +332,149 @@ def unit_ranking(statuses: Iterable[IndicatorStatus]) -> list[UnitStanding]:
         ranked.append(UnitStanding(standing.org_unit, standing.attainment, standing.counts,
                                    rank if standing.attainment is not None else 0))
     return ranked
+
+
+STATUS_SEVERITY = {TargetStatus.OFF_TRACK: 0, TargetStatus.AT_RISK: 1, TargetStatus.ON_TRACK: 2,
+                   TargetStatus.ACHIEVED: 3, TargetStatus.NO_DATA: 4}
+
+
+def indicator_value_history(*, indicators: Iterable[Indicator], org_units: Iterable[OrgUnit], years: range
+                            ) -> dict[tuple[int, int], list[tuple[int, Decimal]]]:
+    """Approved yearly values per (indicator id, org unit id) over `years`, in one query, for the trend
+    sparklines: per year the value `annual_values` gives (a cumulative count: the running total since the
+    plan started, so its values are read from the plan's first year whatever `years` says)."""
+    indicators = list(indicators)
+    unit_ids = [u.pk for u in org_units]
+    if not indicators or not unit_ids or not years:
+        return {}
+    by_id = {i.pk: i for i in indicators}
+    earliest = min([years.start, *(i.plan.period_start for i in indicators
+                                   if i.accumulation == IndicatorAccumulation.CUMULATIVE)])
+    rows = (ReportedValue.objects.filter(indicator_id__in=list(by_id), org_unit_id__in=unit_ids, year__gte=earliest,
+                                         year__lt=years.stop, status=ReportedValueStatus.APPROVED)
+            .order_by().annotate(raw=RAW_VALUE)
+            .values_list("indicator_id", "org_unit_id", "year", "period_kind", "period_number", "raw"))
+    grouped: dict[tuple[int, int, int], dict[str, dict[int, str]]] = defaultdict(lambda: defaultdict(dict))
+    for indicator_id, unit_id, value_year, kind, number, value in rows.iterator(chunk_size=5000):
+        grouped[(indicator_id, unit_id, value_year)][kind][number] = value
+    history: dict[tuple[int, int], list[tuple[int, Decimal]]] = {}
+    for indicator_id, indicator in by_id.items():
+        cumulative = indicator.accumulation == IndicatorAccumulation.CUMULATIVE
+        for unit_id in unit_ids:
+            total, points = Decimal(0), []
+            for value_year in range(earliest, years.stop):
+                kinds = grouped.get((indicator_id, unit_id, value_year))
+                if not kinds:
+                    continue
+                if not cumulative:
+                    if value_year in years:
+                        points.append((value_year, _year_level(kinds)))
+                elif value_year >= indicator.plan.period_start:
+                    kind = next(k for k in (ReportingPeriodKind.YEAR, ReportingPeriodKind.MONTH,
+                                            ReportingPeriodKind.QUARTER) if kinds.get(k))
+                    total += sum(map(_decimal, kinds[kind].values()), Decimal(0))
+                    if value_year in years:
+                        points.append((value_year, total))
+            history[(indicator_id, unit_id)] = points
+    return history
+
+
+def history_years(*, plans: Iterable[Plan], year: int, span: int = 6) -> range:
+    """The years a trend sparkline shows: the last `span` up to `year`, not before the plans' start."""
+    start = min((p.period_start for p in plans), default=year)
+    return range(max(start, year - span + 1), year + 1)
+
+
+@dataclass(frozen=True)
+class StatusBoardRow:
+    """One line of the status board: an indicator's status for the unit, with its recent history."""
+
+    item: IndicatorStatus
+    history: list[tuple[int, Decimal]]
+
+    @property
+    def indicator(self) -> Indicator:
+        return self.item.indicator
+
+    @property
+    def result(self) -> StatusResult:
+        return self.item.result
+
+    @property
+    def status(self) -> str:
+        return self.item.status
+
+    @property
+    def status_label(self) -> str:
+        return self.item.status_label
+
+    @property
+    def severity(self) -> int:
+        """Sort key of the status column: off track first, then at risk, … no data last."""
+        return STATUS_SEVERITY.get(self.item.status, len(STATUS_SEVERITY))
+
+    @property
+    def domain_label(self) -> str:
+        return str(IndicatorDomain(self.item.indicator.domain).label)
+
+
+def status_board_rows(*, statuses: Iterable[IndicatorStatus], org_unit: OrgUnit, year: int
+                      ) -> list[StatusBoardRow]:
+    """The unit's statuses (as given, in plan order) with the approved values of recent years."""
+    items = [s for s in statuses if s.org_unit.pk == org_unit.pk]
+    history = indicator_value_history(indicators=[s.indicator for s in items], org_units=[org_unit],
+                                      years=history_years(plans=[s.indicator.plan for s in items], year=year))
+    return [StatusBoardRow(s, history.get((s.indicator.pk, org_unit.pk), [])) for s in items]
+
+
+@dataclass(frozen=True)
+class DecompositionRow:
+    """One indicator's line of the decomposition table (指标分解) for a target year."""
+
+    indicator: Indicator
+    target: Target
+    decomposition: TargetDecomposition | None
+    district_values: list[Decimal | None]  # in the order of the table's districts; uniform: stricter values only
+    department_values: list[tuple[object, Decimal]]
+    warnings: list[str]
+
+    @property
+    def status_label(self) -> str:
+        return self.decomposition.get_status_display() if self.decomposition else ""
+
+
+def decomposition_years(*, plan: Plan) -> list[int]:
+    """The target years of a plan (a decomposition is per indicator and target year)."""
+    return sorted(set(Target.objects.filter(indicator__plan=plan).values_list("year", flat=True)))
+
+
+def target_decomposition_table(*, plan: Plan, year: int, districts: list[OrgUnit]) -> list[DecompositionRow]:
+    """Rows = the plan's indicators with a target in `year`, columns = `districts`; two queries."""
+    targets = {t.indicator_id: t for t in Target.objects.filter(indicator__plan=plan, year=year).select_related("indicator")}
+    indicators = sorted((t.indicator for t in targets.values()), key=lambda i: (i.position, i.pk))
+    decompositions = {d.indicator_id: d for d in TargetDecomposition.objects.filter(
+        indicator__plan=plan, year=year).prefetch_related(
+            Prefetch("unit_targets", queryset=UnitTarget.objects.select_related("department")))}
+    rows = []
+    for indicator in indicators:
+        found = decompositions.get(indicator.pk)
+        unit_targets = list(found.unit_targets.all()) if found else []
+        by_unit = {u.org_unit_id: u.value for u in unit_targets if u.org_unit_id}
+        departments = [(u.department, u.value) for u in unit_targets if u.department_id]
+        rows.append(DecompositionRow(
+            indicator, targets[indicator.pk], found, [by_unit.get(d.pk) for d in districts], departments,
+            decomposition_warnings(indicator=indicator, target=targets[indicator.pk],
+                                   district_values=list(by_unit.values()),
+                                   department_values=[v for _d, v in departments])))
+    return rows
+
+
+def target_decomposition_list(*, plan: Plan | None = None, year: int | None = None) -> QuerySet[TargetDecomposition]:
+    qs = (TargetDecomposition.objects.select_related("indicator__plan")
+          .prefetch_related(Prefetch("unit_targets", queryset=UnitTarget.objects.select_related("org_unit", "department")))
+          .order_by("indicator__plan", "indicator__position", "year"))
+    if plan is not None:
+        qs = qs.filter(indicator__plan=plan)
+    if year is not None:
+        qs = qs.filter(year=year)
+    return qs

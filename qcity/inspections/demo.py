@@ -8,6 +8,11 @@ targets inspected on working days spread over the half-year, those not reached b
 inspect); and the demo district's plan for the next half-year, created but not drawn yet. A plan is named
 after its half-year, e.g. "金水区2026年下半年企业公示信息及登记事项双随机抽查".
 
+Each item applies to the industries it names (food safety to food producers, sellers and caterers,
+production-side product quality to manufacturers, the disclosure and registration checks to everyone), and
+the draw checks a target only on the items that apply to it. An enterprise the inspectors could not reach
+or found closed has that result on every item; otherwise an item's problems are worded for that item.
+
 Most results are published in time, some late; the few left unpublished are overdue by days or weeks at
 most. The demo district (ctx.demo_district) always has a result entered on the last working day and not
 published yet. Problems found feed the credit file and half of them became case leads. Every act is
@@ -47,13 +52,18 @@ from .models import (
 )
 
 USER_PREFIX = "insp-"
+MANUFACTURING = [str(n) for n in range(13, 44)]  # GB/T 4754-2017 section C: divisions 13–43
+FOOD_BUSINESS = ["131", "133", "134", "135", "136", "137", "139", "14", "15", "512", "521", "522", "62"]
+# (code, name, legal basis, method, ratio % in the demo plans, the industries it applies to: [] for all);
+# an item applying to some industries is checked on every drawn target of them
 ITEMS = [
-    ("SJ-QY-01", "企业公示信息情况检查", "《企业信息公示暂行条例》第十四条；《企业公示信息抽查暂行办法》", "书面检查、实地核查", 100),
-    ("SJ-QY-02", "登记事项检查（住所、经营范围等）", "《中华人民共和国市场主体登记管理条例》第三十五条", "实地核查", 60),
-    ("SJ-CP-01", "生产领域产品质量监督检查", "《中华人民共和国产品质量法》第十五条", "实地检查、抽样检验", 40),
-    ("SJ-SP-01", "食品生产经营者监督检查", "《中华人民共和国食品安全法》第一百一十条", "实地检查", 30),
-    ("SJ-JL-01", "计量器具使用情况检查", "《中华人民共和国计量法》第二十二条", "实地检查", 0),
-    ("SJ-TS-01", "特种设备使用单位监督检查", "《中华人民共和国特种设备安全法》第五十七条", "实地检查", 0),
+    ("SJ-QY-01", "企业公示信息情况检查", "《企业信息公示暂行条例》第十四条；《企业公示信息抽查暂行办法》", "书面检查、实地核查", 100, []),
+    ("SJ-QY-02", "登记事项检查（住所、经营范围等）", "《中华人民共和国市场主体登记管理条例》第三十五条", "实地核查", 60, []),
+    ("SJ-CP-01", "生产领域产品质量监督检查", "《中华人民共和国产品质量法》第十五条", "实地检查、抽样检验", 100, MANUFACTURING),
+    ("SJ-SP-01", "食品生产经营者监督检查", "《中华人民共和国食品安全法》第一百一十条", "实地检查", 100, FOOD_BUSINESS),
+    ("SJ-JL-01", "计量器具使用情况检查", "《中华人民共和国计量法》第二十二条", "实地检查", 0, ["52", *MANUFACTURING]),
+    ("SJ-TS-01", "特种设备使用单位监督检查", "《中华人民共和国特种设备安全法》第五十七条", "实地检查", 0,
+     ["61", "7020", *MANUFACTURING]),
 ]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
 GIVEN = "建国志强海涛丽娟明军伟红文静春梅晓东国庆玉兰"
@@ -63,10 +73,37 @@ SUBJECTS = {1: ("产品质量及食品安全双随机抽查", (0, 2, 3)), 2: ("�
 DRAWN_BEFORE = 5  # working days before its half-year a plan is drawn; its record is published the next day
 OVERDUE_DAYS = 20  # an unpublished result is never overdue by more than this in a fresh demo
 WANTED = {"a": 1, "b": 4, "c": 2, "d": 1}  # per district plan; D and C over-represented, as DOMAIN §3 asks
-OUTCOMES = [(InspectionOutcome.NO_PROBLEM, 78), (InspectionOutcome.PROBLEMS_FOUND, 14), (InspectionOutcome.NOT_REACHABLE, 5),
-            (InspectionOutcome.CLOSED_DOWN, 3)]
-FINDINGS = ["未按规定公示年度报告中的从业人数信息", "实际经营地址与登记住所不一致", "产品标识标注不规范，缺少生产日期",
-            "进货查验记录不完整", "部分计量器具超过检定周期"]
+# whether the inspectors found the enterprise (once per target, whatever the items), then per item
+UNREACHED = [(InspectionOutcome.NOT_REACHABLE, 5, "通过登记的住所或者经营场所无法联系"),
+             (InspectionOutcome.CLOSED_DOWN, 3, "检查时企业已停止经营")]
+PROBLEM_RATE = 14 / 92  # of the items inspected at an enterprise found
+# item code → what inspectors write when they find a problem on that item, at any market entity
+FINDINGS = {
+    "SJ-QY-01": ["未按规定报送公示年度报告", "年度报告公示的经营场所信息与实际不符", "公示的联系电话无法取得联系",
+                 "未按规定公示行政许可取得信息"],
+    "SJ-QY-02": ["实际经营地址与登记住所不一致", "超出登记的经营范围从事经营活动", "未在经营场所醒目位置悬挂营业执照"],
+    "SJ-CP-01": ["产品标识标注不规范，缺少生产日期或批号", "出厂检验记录不完整", "执行的企业标准未按规定公开",
+                 "原材料进货查验记录缺失"],
+    "SJ-SP-01": ["进货查验记录不完整，未留存供货者资质证明", "部分从业人员健康证明过期", "库存食品中有超过保质期的产品",
+                 "食品贮存未做到生熟分开", "餐饮具清洗消毒记录不全"],
+    "SJ-JL-01": ["部分计量器具超过检定周期", "使用未经检定的电子计价秤"],
+    "SJ-TS-01": ["电梯未按期进行定期检验", "特种设备安全管理人员未持证上岗"],
+}
+# what only a company has (shareholders, a legal representative, an asset report), and an individual
+# business instead (an operator): an individual business's findings never name its shareholders
+COMPANY_TYPES = {"limited_company", "joint_stock_company", "foreign_invested"}
+ENTITY_FINDINGS = {
+    "company": {"SJ-QY-01": ["未按规定公示股东（发起人）认缴和实缴出资信息", "年度报告公示的资产状况信息与实际不符",
+                             "未按规定公示年度报告中的从业人数信息"],
+                "SJ-QY-02": ["法定代表人变更后未按规定办理变更登记"]},
+    "individual_business": {"SJ-QY-02": ["经营者变更后未按规定办理变更登记"]},
+}
+
+
+def findings_for(code: str, entity_type: str) -> list[str]:
+    """The problems an inspector may record on item `code` at an entity of this type."""
+    kind = "company" if entity_type in COMPANY_TYPES else entity_type
+    return FINDINGS[code] + ENTITY_FINDINGS.get(kind, {}).get(code, [])
 
 
 def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
@@ -148,12 +185,25 @@ def _results(ctx, rng, draw, items_by_id, *, fresh: bool) -> tuple[int, int]:
         inspected_on = last if fresh and n == 0 else rng.choice(days)
         if inspected_on > last or (keep_open and n == len(targets) - 1):
             continue
+        roll, unreached = rng.random() * 100, None
+        for outcome, weight, finding in UNREACHED:  # not found: the same result on every item
+            if roll < weight:
+                unreached = (outcome, finding)
+                break
+            roll -= weight
         for item_id in target.item_ids:
-            outcome = rng.choices([o for o, _ in OUTCOMES], [w for _, w in OUTCOMES])[0]
+            item = items_by_id[item_id]
+            if unreached:
+                outcome, findings = unreached
+            elif rng.random() < PROBLEM_RATE:
+                outcome, findings = (InspectionOutcome.PROBLEMS_FOUND,
+                                     rng.choice(findings_for(item.code, target.enterprise.entity_type)))
+            else:
+                outcome, findings = InspectionOutcome.NO_PROBLEM, ""
             problems = outcome == InspectionOutcome.PROBLEMS_FOUND
             result = services.result_enter(
-                plan=plan, enterprise=target.enterprise, item=items_by_id[item_id], outcome=outcome,
-                inspected_on=inspected_on, by=None, findings=rng.choice(FINDINGS) if problems else "",
+                plan=plan, enterprise=target.enterprise, item=item, outcome=outcome,
+                inspected_on=inspected_on, by=None, findings=findings,
                 is_case_lead=problems and rng.random() < 0.5, case_lead_note="移交执法稽查部门" if problems else "",
                 at=_at(inspected_on, 17))
             entered += 1
@@ -164,6 +214,8 @@ def _results(ctx, rng, draw, items_by_id, *, fresh: bool) -> tuple[int, int]:
                 on = workday(result.publish_by, rng.randint(2, 14))
             else:  # not yet published (overdue once its deadline passes)
                 continue
+            if on > last and result.publish_by < ctx.today - datetime.timedelta(days=OVERDUE_DAYS):
+                on = last  # published late, by the last working day at the latest: never overdue for months
             if on > last or (fresh and n == 0):  # publishing it is today's work
                 continue
             services.result_publish(result=result, by=None, on=on)
@@ -186,14 +238,15 @@ def generate(ctx) -> dict[str, Any]:
     set_up = workday(drawn[0] - datetime.timedelta(days=30))  # items, pools, inspectors: before the first draw
     with transaction.atomic():
         items = []
-        for code, name, basis, method, _ratio in ITEMS:
-            item = services.item_create(by=None, code=code, name=name, legal_basis=basis, org_unit=city, method=method)
+        for code, name, basis, method, _ratio, industries in ITEMS:
+            item = services.item_create(by=None, code=code, name=name, legal_basis=basis, org_unit=city, method=method,
+                                        industry_codes=industries)
             items.append(services.item_publish(item=item, by=None, on=set_up))
         counts["items"] = len(items)
         by_unit = _inspectors(rng, city, districts, items)
         counts["inspectors"] = sum(map(len, by_unit.values()))
     items_by_id = {i.pk: i for i in items}
-    ratios = {code: ratio for code, *_rest, ratio in ITEMS}
+    ratios = {code: ratio for code, _name, _basis, _method, ratio, _industries in ITEMS}
     demo_district = ctx.demo_district
 
     def plan_for(district, pool, snapshot, start, end):

@@ -15,6 +15,14 @@ Algorithm `qcity-draw/1` (what `verify` re-runs; never change it, add a new vers
   it), who are qualified for every item of the target and have declared no conflict with it (回避);
   `per_target` of them by the same shuffle, stream "inspectors:<enterprise id>".
 
+Algorithm `qcity-draw/2` (new draws): `qcity-draw/1` with the random streams unchanged (still prefixed
+"qcity-draw/1") except the item step, which respects where an item applies:
+
+* Items: each plan item is (code, ratio r %, industry-code prefixes P). Its eligible targets are the drawn
+  targets (sorted by enterprise id) whose industry code, as frozen in the record (`target_industries`),
+  starts with one of P, or all of them when P is empty; m = ceil(r × e / 100) of the e eligible targets by
+  the same shuffle, stream "item:<code>". A food-safety item is never drawn for a software firm.
+
 Pool snapshot format `qcity-pool/1` (the bytes the snapshot hash is taken over): the ASCII line
 "QCITY-POOL/1\\n", then for each stratum a…d: the letter, a uint32 count, and that many uint32
 enterprise ids in ascending order (all integers little-endian).
@@ -33,7 +41,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-ALGORITHM_VERSION = "qcity-draw/1"
+ALGORITHM_VERSION = "qcity-draw/2"
+VERSIONS = ("qcity-draw/1", "qcity-draw/2")  # what `verify` re-runs
+_STREAM_PREFIX = "qcity-draw/1"  # both versions draw from the same streams
 SNAPSHOT_FORMAT = "qcity-pool/1"
 RECORD_FORMAT = "qcity-draw-record/1"
 STRATA = ("a", "b", "c", "d")
@@ -114,7 +124,7 @@ class Stream:
     length asked for, so fetching more (doubling) never changes the numbers already read."""
 
     def __init__(self, seed: str, label: str, expected: int = 8):
-        self._xof = hashlib.shake_256(f"{ALGORITHM_VERSION}|{seed}|{label}".encode())
+        self._xof = hashlib.shake_256(f"{_STREAM_PREFIX}|{seed}|{label}".encode())
         self._numbers: tuple[int, ...] = ()
         self._pos = 0
         self._fetch(max(8, expected))
@@ -173,13 +183,25 @@ def draw_targets(members: Mapping[str, Sequence[int]], sample_sizes: Mapping[str
     return out
 
 
-def draw_items(targets: Sequence[int], item_ratios: Sequence[tuple[str, str]], seed: str) -> dict[int, list[str]]:
-    """Item codes per drawn target (targets sorted ascending); `item_ratios` as (code, ratio %)."""
+def item_applies(industry_code: str, prefixes: Sequence[str]) -> bool:
+    """Whether an item with these industry-code prefixes applies to an enterprise (no prefixes: to all)."""
+    return not prefixes or (industry_code or "").startswith(tuple(prefixes))
+
+
+def draw_items(targets: Sequence[int], item_ratios: Sequence[Sequence], seed: str,
+               industries: Mapping[int, str] | None = None) -> dict[int, list[str]]:
+    """Item codes per drawn target (targets sorted ascending). `item_ratios` as (code, ratio %) — every
+    target eligible (qcity-draw/1) — or (code, ratio %, industry prefixes) with `industries` the targets'
+    industry codes (qcity-draw/2): each item drawn among the targets it applies to."""
     chosen: dict[int, list[str]] = {t: [] for t in targets}
-    for code, ratio in sorted(item_ratios):
-        m = sample_size(len(targets), ratio=ratio, count=None)
-        m = min(m, len(targets))
-        for target in shuffle_prefix(targets, m, Stream(seed, f"item:{code}", m + 16)):
+    industries = industries or {}
+    for entry in sorted(item_ratios, key=lambda e: e[0]):
+        code, ratio = entry[0], entry[1]
+        prefixes = tuple(entry[2]) if len(entry) > 2 else ()
+        eligible = [t for t in targets if item_applies(industries.get(t, ""), prefixes)] if prefixes else targets
+        m = sample_size(len(eligible), ratio=ratio, count=None)
+        m = min(m, len(eligible))
+        for target in shuffle_prefix(eligible, m, Stream(seed, f"item:{code}", m + 16)):
             chosen[target].append(code)
     for codes in chosen.values():
         codes.sort()
@@ -249,8 +271,9 @@ def verify(record: Mapping, snapshot: bytes) -> Verification:
     """Re-run the draw of `record` (the public or the full draw record JSON) on the pool snapshot file
     and compare every step with what the record says was drawn."""
     result = Verification()
-    if not result.add("algorithm", record.get("algorithm_version") == ALGORITHM_VERSION,
-                      f"record uses {record.get('algorithm_version')!r}, this verifier {ALGORITHM_VERSION}"):
+    version = record.get("algorithm_version")
+    if not result.add("algorithm", version in VERSIONS,
+                      f"record uses {version!r}, this verifier {', '.join(VERSIONS)}"):
         return result
     try:
         canonical = canonical_bytes(snapshot)
@@ -281,7 +304,11 @@ def verify(record: Mapping, snapshot: bytes) -> Verification:
     if "strata" in record:
         result.add("draw order per stratum", all(drawn[s] == [int(t) for t in record["strata"].get(s, [])]
                                                  for s in STRATA))
-    items = draw_items(again, [(code, ratio) for code, ratio in record["item_ratios"]], seed)
+    if version == "qcity-draw/1":
+        items = draw_items(again, [(code, ratio) for code, ratio in record["item_ratios"]], seed)
+    else:
+        industries = {int(k): v for k, v in record.get("target_industries", {}).items()}
+        items = draw_items(again, record["item_ratios"], seed, industries)
     result.add("items", all(items.get(t) == sorted(row.get("items", [])) for t, row in selection.items()))
     inspector_snapshot = record.get("inspector_snapshot")
     if inspector_snapshot is None:

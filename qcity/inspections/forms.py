@@ -29,10 +29,14 @@ class ItemForm(StyledForm):
     org_unit = forms.ModelChoiceField(label=_("实施单位"), queryset=OrgUnit.objects.none())
     department = forms.ModelChoiceField(label=_("实施部门"), queryset=Department.objects.all(), required=False)
     method = CleanTextFormField(label=_("检查方式"), max_length=100, required=False)
+    industry_codes = forms.CharField(label=_("适用行业代码前缀（逗号分隔，留空为全部行业）"), required=False, max_length=200)
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org_unit"].queryset = units if units is not None else OrgUnit.objects.all()
+
+    def clean_industry_codes(self):
+        return [c.strip() for c in self.cleaned_data["industry_codes"].replace("，", ",").split(",") if c.strip()]
 
 
 class InspectorForm(StyledForm):
@@ -141,6 +145,13 @@ class InspectionPlanForm(StyledForm):
                 "period_start": data["period_start"], "period_end": data["period_end"], "pool": data["pool"],
                 "items": data["plan_items"], "inspectors_per_target": data["inspectors_per_target"],
                 "ratios": {s: data[f"ratio_{s}"] for s in "abcd"}, "counts": {s: data[f"count_{s}"] for s in "abcd"}}
+
+
+class DrawConfirmForm(StyledForm):
+    """The confirmation step of the irreversible draw: the preview was seen and the draw is wanted."""
+
+    confirm = forms.BooleanField(label=_("已核对上述抽取数量，确认随机抽取（抽取后不可撤销、不可重抽）"),
+                                 error_messages={"required": _("请先核对预览并勾选确认，再抽取")})
 
 
 class ResultForm(StyledForm):

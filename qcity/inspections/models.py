@@ -24,6 +24,10 @@ class InspectionItem(models.Model):
     department = models.ForeignKey(Department, verbose_name=_("实施部门"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="inspection_items")
     method = models.CharField(_("检查方式"), max_length=100, blank=True)
+    # GB/T 4754 code prefixes of the industries the item applies to (a food-safety check to food producers
+    # and sellers); empty: every enterprise. The draw inspects a target on an item only if it applies.
+    industry_codes = models.JSONField(_("适用行业（行业代码前缀）"), default=list, blank=True,
+                                      help_text=_("留空为全部行业"))
     published = models.BooleanField(_("已公开"), default=False)
     published_on = models.DateField(_("公开日期"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -208,6 +212,9 @@ class Draw(models.Model):
     inspectors_per_target = models.PositiveSmallIntegerField(_("每户检查人员数"))
     inspector_snapshot = models.JSONField(_("检查人员快照"))
     inspector_snapshot_sha256 = models.CharField(_("检查人员快照哈希"), max_length=64)
+    # qcity-draw/2: each drawn target's industry code at the draw (which items apply to it), frozen so the
+    # record verifies after the register changes
+    target_industries = models.JSONField(_("抽中对象行业代码"), default=dict, blank=True)
     drawn_at = models.DateTimeField(_("抽取时间"))
     drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+")

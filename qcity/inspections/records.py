@@ -2,7 +2,8 @@
 the audit administrator), both accepted by `draw.verify` together with the pool snapshot file.
 
 Public: plan, seed, algorithm version, snapshot hash, stratum sizes (counts per class, aggregate),
-sample sizes, item ratios, the inspector snapshot's hash and the selection (enterprise, items,
+sample sizes, item ratios (with each item's industries), the drawn targets' industry codes (which
+items apply to them, qcity-draw/2), the inspector snapshot's hash and the selection (enterprise, items,
 inspectors as badge number and masked name) in enterprise-id order, which does not tell a target's
 class. Full: adds the draw order per stratum and the inspector snapshot (declared conflicts)."""
 
@@ -47,6 +48,7 @@ def draw_record(draw: Draw, *, full: bool) -> dict:
         "stratum_sizes": draw.stratum_sizes,
         "sample_sizes": draw.sample_sizes,
         "item_ratios": draw.item_ratios,
+        **({"target_industries": draw.target_industries} if draw.algorithm_version != "qcity-draw/1" else {}),
         "inspectors_per_target": draw.inspectors_per_target,
         "inspector_snapshot_sha256": draw.inspector_snapshot_sha256,
         "selection": selection,

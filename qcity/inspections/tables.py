@@ -3,7 +3,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from qcity.core.tables import TABLE_CLASS, QcityTable
+from qcity.core.tables import TABLE_CLASS, QcityTable, TemplateColumn
 
 
 class InspectionItemTable(QcityTable):
@@ -12,11 +12,14 @@ class InspectionItemTable(QcityTable):
     code = tables.Column(verbose_name=_("事项编号"))
     name = tables.Column(verbose_name=_("事项名称"))
     legal_basis = tables.Column(verbose_name=_("检查依据"), attrs={"td": {"class": "small"}})
-    org_unit = tables.TemplateColumn(
+    org_unit = TemplateColumn(
         '{{ record.org_unit.name }}{% if record.department %} · {{ record.department.short_name }}{% endif %}',
         verbose_name=_("实施单位"), order_by=("org_unit__path", "department__short_name"))
     method = tables.Column(verbose_name=_("检查方式"), default="—")
-    published = tables.TemplateColumn(template_name="inspections/partials/item_published.html",
+    industry_codes = TemplateColumn(
+        '{% load i18n %}{% if record.industry_codes %}{{ record.industry_codes|join:", " }}'
+        '{% else %}{% translate "全部行业" %}{% endif %}', verbose_name=_("适用行业"), orderable=False)
+    published = TemplateColumn(template_name="inspections/partials/item_published.html",
                                       verbose_name=_("公开"), order_by=("published_on",))
 
     class Meta(QcityTable.Meta):
@@ -28,7 +31,7 @@ class InspectorTable(QcityTable):
     badge_number = tables.Column(verbose_name=_("执法证号"), linkify=("inspections:inspector-detail", {"pk": tables.A("pk")}))
     name = tables.Column(verbose_name=_("姓名"), accessor="user__full_name", order_by=("user__full_name", "user__username"))
     org_unit = tables.Column(verbose_name=_("所属单位"), accessor="org_unit__name", order_by=("org_unit__path",))
-    qualifications = tables.TemplateColumn(
+    qualifications = TemplateColumn(
         '{% for q in record.qualifications.all %}{{ q.code }}{% if not forloop.last %}、{% endif %}{% empty %}—{% endfor %}',
         verbose_name=_("可检查事项"), orderable=False, attrs={"td": {"class": "small"}})
     active = tables.BooleanColumn(verbose_name=_("在岗"), yesno=(_("是"), _("否")))
@@ -47,10 +50,10 @@ class InspectionPlanTable(QcityTable):
     name = tables.Column(verbose_name=_("计划名称"),
                          linkify=("inspections:inspection-plan-detail", {"pk": tables.A("pk")}))
     org_unit = tables.Column(verbose_name=_("实施单位"), accessor="org_unit__name", order_by=("org_unit__path",))
-    period = tables.TemplateColumn('{{ record.period_start|date:"Y-m-d" }} — {{ record.period_end|date:"Y-m-d" }}',
+    period = TemplateColumn('{{ record.period_start|date:"Y-m-d" }} — {{ record.period_end|date:"Y-m-d" }}',
                                    verbose_name=_("检查期间"), order_by=("period_start", "period_end"),
                                    attrs={"td": {"class": "small text-nowrap"}})
-    items = tables.TemplateColumn(
+    items = TemplateColumn(
         '{% for pi in record.plan_items.all %}{{ pi.item.code }}{% if not forloop.last %}、{% endif %}{% endfor %}',
         verbose_name=_("抽查事项"), orderable=False, attrs={"td": {"class": "small"}})
     status = tables.Column(verbose_name=_("状态"))
@@ -71,13 +74,13 @@ class InspectionResultTable(QcityTable):
                                linkify=("inspections:target-detail", {"pk": tables.A("target_id")}))
     plan = tables.Column(verbose_name=_("计划"), accessor="target__draw__plan__name", attrs={"td": {"class": "small"}})
     item = tables.Column(verbose_name=_("事项"), accessor="item__code")
-    outcome = tables.TemplateColumn(
+    outcome = TemplateColumn(
         '{% load i18n %}{{ record.get_outcome_display }}{% if record.is_case_lead %} '
         '<span class="badge text-bg-warning">{% translate "案件线索" %}</span>{% endif %}', verbose_name=_("检查结果"))
     inspected_on = tables.DateColumn(verbose_name=_("检查完成"), format="Y-m-d")
-    publish_by = tables.TemplateColumn(template_name="inspections/partials/result_publish_by.html",
+    publish_by = TemplateColumn(template_name="inspections/partials/result_publish_by.html",
                                        verbose_name=_("公示期限"))
-    published_on = tables.TemplateColumn(template_name="inspections/partials/result_published.html",
+    published_on = TemplateColumn(template_name="inspections/partials/result_published.html",
                                          verbose_name=_("公示"))
 
     class Meta(QcityTable.Meta):
@@ -97,12 +100,12 @@ class TargetPoolTable(QcityTable):
 
     name = tables.Column(verbose_name=_("名称"), accessor="pool__name")
     org_unit = tables.Column(verbose_name=_("管理单位"), accessor="pool__org_unit__name")
-    criteria = tables.TemplateColumn(template_name="inspections/partials/pool_criteria.html",
+    criteria = TemplateColumn(template_name="inspections/partials/pool_criteria.html",
                                      verbose_name=_("筛选条件"), orderable=False, attrs={"td": {"class": "small"}})
     size = tables.Column(verbose_name=_("对象数"), accessor="snapshot__size", default="—", orderable=False)
-    snapshot = tables.TemplateColumn(template_name="inspections/partials/pool_snapshot.html",
+    snapshot = TemplateColumn(template_name="inspections/partials/pool_snapshot.html",
                                      verbose_name=_("快照"), orderable=False, attrs={"td": {"class": "small"}})
-    build = tables.TemplateColumn(template_name="inspections/partials/pool_build.html", verbose_name="",
+    build = TemplateColumn(template_name="inspections/partials/pool_build.html", verbose_name="",
                                   orderable=False)
 
     class Meta(QcityTable.Meta):

@@ -9,13 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from qcity.core import access
 from qcity.core.choices import Role
 from qcity.core.downloads import attachment_response
 from qcity.core.exports import export_view, wants_export, xlsx_export
-from qcity.core.forms import add_service_errors, service_error_text
+from qcity.core.forms import add_service_errors
 from qcity.core.pagination import CappedPaginator
 from qcity.core.permissions import role_required
 from qcity.core.roles import (
@@ -32,6 +32,7 @@ from .draw import canonical_bytes
 from .filters import InspectionItemFilter, InspectionPlanFilter, InspectionResultFilter
 from .forms import (
     ConflictForm,
+    DrawConfirmForm,
     InspectionPlanForm,
     InspectorForm,
     InspectorUpdateForm,
@@ -313,17 +314,27 @@ def inspection_plan_detail(request, pk):
     return _inspection_plan_detail(request, selectors.inspection_plan_get(user=request.user, pk=pk))
 
 
+def _draw_confirm_page(request, plan, form):
+    return render(request, "inspections/draw_confirm.html", {
+        "plan": plan, "form": form, "preview": services.draw_preview(plan=plan)})
+
+
 @role_required(*MARKET_MANAGERS)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def plan_draw(request, pk):
+    """The draw in two steps: GET shows the preview (how many targets per risk class, how many inspector
+    assignments) and asks for confirmation; only the confirmed POST draws (once, irreversibly)."""
     plan = selectors.inspection_plan_get(user=request.user, pk=pk)
-    try:
-        draw = services.draw_run(plan=plan, by=request.user)
-    except ValidationError as exc:
-        return _inspection_plan_detail(request, selectors.inspection_plan_get(user=request.user, pk=pk), status=400, error=service_error_text(exc))
-    messages.success(request, _("已抽取 %(n)s 户，随机种子 %(seed)s") % {"n": sum(draw.sample_sizes.values()),
-                                                                      "seed": draw.seed})
-    return redirect("inspections:inspection-plan-detail", pk=pk)
+    if request.method == "GET":
+        if not selectors.may_manage(request.user, plan.org_unit) or hasattr(plan, "draw"):
+            return redirect("inspections:inspection-plan-detail", pk=pk)
+        return _draw_confirm_page(request, plan, DrawConfirmForm())
+    return step_run(
+        request, DrawConfirmForm(request.POST), lambda form: services.draw_run(plan=plan, by=request.user),
+        success=lambda draw: _("已抽取 %(n)s 户，随机种子 %(seed)s") % {"n": sum(draw.sample_sizes.values()),
+                                                                    "seed": draw.seed},
+        done=reverse("inspections:inspection-plan-detail", args=[pk]),
+        detail=lambda form: _draw_confirm_page(request, plan, form))
 
 
 @role_required(*MARKET_MANAGERS)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qcity.core.selectors import city_and_districts
-from qcity.core.units import unit_display
+from qcity.core.units import amount_display, unit_display
 from qcity.indicators import selectors as indicator_selectors
 from qcity.indicators.choices import IndicatorDomain, TargetStatus
 from qcity.indicators.models import Plan
@@ -32,21 +32,20 @@ def _status_labels() -> dict[str, str]:
     return {s.value: str(s.label) for s in TargetStatus}
 
 
-def number(value: Decimal | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value.quantize(Decimal('0.01')).normalize():f}"
+def number(value: Decimal | None, unit: str = "") -> str:
+    """A value with its unit's precision (a count is a whole number: `qcity.core.units`)."""
+    return amount_display(value, unit)
 
 
 def _target(milestone, comparator: str = "", unit: str = "") -> str:
     """"≥ 98%（2025年）": the milestone that applies in the year, with its direction."""
     if milestone is None:
         return "—"
-    unit = unit_display(unit)
+    raw_unit, unit = unit, unit_display(unit)
     if milestone.value is None:
-        value = f"{number(milestone.low)}–{number(milestone.high)}{unit}"
+        value = f"{number(milestone.low, raw_unit)}–{number(milestone.high, raw_unit)}{unit}"
     else:
-        value = f"{ {'>=': '≥ ', '<=': '≤ '}.get(comparator, '')}{number(milestone.value)}{unit}"
+        value = f"{ {'>=': '≥ ', '<=': '≤ '}.get(comparator, '')}{number(milestone.value, raw_unit)}{unit}"
     return _("%(value)s（%(year)s年）") % {"value": value, "year": milestone.year}
 
 
@@ -76,7 +75,7 @@ def _laggards_sentence(items) -> str:
         return _("本领域暂无滞后指标。") if any(i.status != TargetStatus.NO_DATA for i in items) else ""
     names = _("；").join(
         _("%(name)s（实际 %(actual)s，目标 %(target)s）") % {
-            "name": i.indicator.name, "actual": f"{number(i.result.actual)}{unit_display(i.indicator.unit)}",
+            "name": i.indicator.name, "actual": f"{number(i.result.actual, i.indicator.unit)}{unit_display(i.indicator.unit)}",
             "target": _target(i.result.milestone, i.indicator.comparator, i.indicator.unit)}
         for i in lagging)
     return _("需要重点推进的指标：%(names)s。") % {"names": names}
@@ -84,7 +83,7 @@ def _laggards_sentence(items) -> str:
 
 def indicator_table(items, caption: str) -> Table:
     return Table([str(h) for h in INDICATOR_HEADINGS], [
-        [i.indicator.name, unit_display(i.indicator.unit).strip() or "—", _target(i.result.milestone, i.indicator.comparator), number(i.result.actual),
+        [i.indicator.name, unit_display(i.indicator.unit).strip() or "—", _target(i.result.milestone, i.indicator.comparator), number(i.result.actual, i.indicator.unit),
          i.status_label] for i in items], caption)
 
 
@@ -204,9 +203,10 @@ def midterm_evaluation(*, plan: Plan, year: int) -> Report:
         for i in by_domain.get(domain.value, []):
             rows.append([str(domain.label), i.indicator.name, unit_display(i.indicator.unit).strip() or "—",
                          _target(i.result.milestone, i.indicator.comparator),
-                         number(i.result.actual), number(i.result.expected), i.status_label])
+                         number(i.result.actual, i.indicator.unit), number(i.result.expected, i.indicator.unit),
+                         i.status_label])
     detail = Section(_("二、分指标评估"), [
-        _("“线性预期值”为按规划期匀速推进时评估年应达到的水平；已达标或缺少起点的指标不列预期值。"),
+        _("“线性预期值”为按规划期匀速推进时评估年应达到的水平，目标年度即目标值；缺少起点的指标在目标年度之前不列预期值。"),
         Table([_("领域"), _("指标"), _("单位"), _("目标值"), _("%(year)s年实际值") % {"year": year}, _("线性预期值"),
                _("评估结论")], rows, _("分指标中期评估")),
     ])

@@ -12,10 +12,12 @@ from decimal import Decimal
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, Max, OuterRef
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from qcity.core import access
 from qcity.core.choices import Role
+from qcity.core.document_kinds import DocumentRequestError, DocumentTarget, document_kind
 from qcity.core.models import OrgUnit, User
 from qcity.core.selectors import city_and_districts
 from qcity.indicators import selectors as indicator_selectors
@@ -23,6 +25,9 @@ from qcity.indicators.choices import IndicatorDomain, ReportedValueStatus, Targe
 from qcity.indicators.models import Plan, ReportedValue
 from qcity.indicators.quality_index import quality_index_trend
 from qcity.workplan.selectors import plan_task_overdue_list
+
+from .choices import GeneratedDocumentStatus
+from .models import GeneratedDocument
 
 MAIN_DOMAINS = (IndicatorDomain.PRODUCT, IndicatorDomain.ENGINEERING, IndicatorDomain.SERVICE, IndicatorDomain.ENVIRONMENT)
 WARNING_LIMIT = 10
@@ -142,15 +147,18 @@ def _trend(plan: Plan, city: OrgUnit, year: int) -> dict:
 
 
 def _city_view(plan: Plan, year: int) -> dict:
-    """Everything that depends only on approved values: cached by plan, year and approval marker."""
-    key = f"reports:cockpit:v1:{plan.pk}:{year}:{approval_marker(plan)}"
+    """Everything that depends only on approved values and the grading rule: cached by plan, year, approval
+    marker and the office's status parameters (a changed rule shows at once)."""
+    rule = indicator_selectors.status_rule_get()
+    key = (f"reports:cockpit:v1:{plan.pk}:{year}:{approval_marker(plan)}"
+           f":{rule.on_track_tolerance}:{rule.at_risk_share}:{indicator_selectors.decomposition_marker(plan)}")
     cached = cache.get(key)
     if cached is not None:
         return cached
     city, districts = city_and_districts()
     indicators = list(indicator_selectors.indicator_list(plan=plan))
     statuses = indicator_selectors.indicator_statuses(indicators=indicators, org_units=[city, *districts],
-                                                      year=year)
+                                                      year=year, rule=rule)
     city_statuses = [s for s in statuses if s.org_unit.pk == city.pk]
     ranking = indicator_selectors.unit_ranking([s for s in statuses if s.org_unit.pk != city.pk])
     view = {
@@ -195,3 +203,32 @@ def cockpit(*, user: User, year: int | None = None, plan_code: str | None = None
     view["counts"] = dict(view["counts"])
     view["overdue"] = _overdue(user)
     return view
+
+
+# --- documents generated in the background -------------------------------------------------------------
+
+
+def document_resolve(*, kind: str, year: int | None, object_id: int | None, user: User) -> DocumentTarget:
+    """Whether the user may have this document (the kind's roles, then its own scope rule; a refusal is
+    audited), and what it is: the year, the object and the download name."""
+    spec = document_kind(kind)
+    access.require_role(user, *spec.roles, action=f"generate {kind}")
+    return spec.resolve(user=user, year=year, object_id=object_id)
+
+
+def generated_document_get(*, user: User, pk: int) -> GeneratedDocument:
+    """A job, for a user who may have its document (a 404 when it does not exist, a 403 when not theirs)."""
+    document = get_object_or_404(GeneratedDocument.objects.select_related("requested_by"), pk=pk)
+    try:
+        document_resolve(kind=document.kind, year=document.year, object_id=document.object_id or None, user=user)
+    except DocumentRequestError:
+        pass  # the role and scope were checked; what it was made from has changed since (no plan, not re-run)
+    return document
+
+
+def generated_document_latest(*, kind: str, year: int, object_id: int, fmt: str) -> dict:
+    """For a document's panel: the newest job (pending, failed or done) and the last finished file."""
+    rows = list(GeneratedDocument.objects.filter(kind=kind, year=year, object_id=object_id, format=fmt)
+                .select_related("requested_by").order_by("-requested_at", "-pk")[:5])
+    return {"latest": rows[0] if rows else None,
+            "last_done": next((row for row in rows if row.status == GeneratedDocumentStatus.DONE), None)}

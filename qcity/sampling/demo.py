@@ -10,6 +10,12 @@ announced, not left overdue for months), publications; then the credit events an
 indicators. Samples, items and follow-ups are written in bulk for speed; plans, credit events and
 indicators go through the services. Deterministic for the seed and the day.
 
+What is sampled reads as a real sampling record: the vocabulary (data/demo_vocabulary.json) gives each
+category its products with their specifications and units (饮用纯净水 550mL/瓶 or 4.5L/桶, 熟牛肉 200g/袋 or
+散装称重 in 千克, BV 450/750V 2.5mm² wire by the 卷), the test items of each product, and the industries the
+category is sampled from: a category's samples come only from its makers (finished-goods warehouse) and its
+sellers or users (market), never from a software firm.
+
 Every act of the authorities (sampling, conclusion, service, retest, publication, follow-up steps) is
 dated on a working day (ctx.workdays for the sampling days, ctx.workday for the steps after them); the
 enterprises' retest applications and rectification reports too, the day the office receives them.
@@ -18,8 +24,12 @@ enterprises' retest applications and rectification reports too, the day the offi
 from __future__ import annotations
 
 import datetime
+import json
+import math
 from collections import defaultdict
 from decimal import Decimal
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -40,6 +50,7 @@ from .choices import (
     RetestOutcome,
     SampleStatus,
     SamplingConclusion,
+    SamplingPlace,
     SamplingPlanLevel,
 )
 from .models import Followup, ProductCategory, Sample, SamplingObjection, SamplingPlan, TestItemResult
@@ -51,50 +62,59 @@ SAMPLES_PER_ENTERPRISE = 0.3
 MIN_SAMPLES, MAX_SAMPLES = 40, 20_000
 POOL_SIZE = 60_000  # enterprises drawn from the registry to sample from (all of them at small scale)
 
-# kind → (share of samples, failure probability, industry-code prefixes of likely sampled parties)
+# kind → (share of samples, failure probability)
 KINDS = {
-    ProductKind.FOOD: (0.55, 0.018, ("13", "14", "15", "512", "521", "522", "5199", "62", "5292")),
-    ProductKind.EDIBLE_AGRICULTURAL: (0.20, 0.015, ("0", "5119", "5121", "5223", "5224", "5212", "5213")),
-    ProductKind.KEY_INDUSTRIAL: (0.15, 0.04, ("2", "3", "5165", "527", "523", "5284")),
-    ProductKind.DRUG: (0.05, 0.007, ("27", "5151", "5251")),
-    ProductKind.OTHER: (0.05, 0.05, ("5154", "5239", "5211")),
+    ProductKind.FOOD: (0.55, 0.018),
+    ProductKind.EDIBLE_AGRICULTURAL: (0.20, 0.015),
+    ProductKind.KEY_INDUSTRIAL: (0.15, 0.04),
+    ProductKind.DRUG: (0.05, 0.007),
+    ProductKind.OTHER: (0.05, 0.05),
 }
-PRODUCTS = {
-    "SP01": ["小麦粉", "挂面", "大米", "玉米粉"], "SP02": ["花生油", "大豆油", "芝麻油"], "SP03": ["酱油", "食醋", "味精"],
-    "SP04": ["火腿肠", "熟牛肉", "烧鸡"], "SP05": ["纯牛奶", "酸奶"], "SP06": ["饮用纯净水", "果汁饮料", "茶饮料"],
-    "SP07": ["方便面"], "SP10": ["速冻水饺", "速冻汤圆"], "SP11": ["月饼", "面包", "蛋糕"], "SP12": ["白酒", "啤酒"],
-    "SP16": ["瓜子", "花生"], "SP23": ["烩面", "凉皮", "卤肉"],
-    "NC01": ["猪肉", "牛肉", "鸡肉"], "NC02": ["鲤鱼", "草鱼", "基围虾"], "NC03": ["韭菜", "芹菜", "豇豆", "菠菜"],
-    "NC04": ["苹果", "香蕉", "葡萄"], "NC05": ["鸡蛋"],
-    "YP01": ["阿莫西林胶囊", "布洛芬缓释胶囊"], "YP02": ["感冒清热颗粒", "六味地黄丸"], "YP03": ["金银花", "当归"],
-    "GY01": ["聚氯乙烯绝缘电缆", "电力电缆"], "GY02": ["电热水壶", "电风扇"], "GY03": ["塑胶玩具", "儿童自行车"],
-    "GY04": ["电动自行车", "电动自行车充电器"], "GY05": ["热轧带肋钢筋"], "GY08": ["家用燃气灶具"],
-    "GY13": ["中性笔", "学生书包"], "GY15": ["转换器", "插座"],
-    "QT01": ["洗发水", "面霜"], "QT02": ["医用口罩", "血压计"],
+# kind → days between production (or purchase) and sampling: fresh produce is bought the day before,
+# drugs and industrial goods sit in stock for months
+SHELF_DAYS = {ProductKind.FOOD: (3, 60), ProductKind.EDIBLE_AGRICULTURAL: (0, 2), ProductKind.KEY_INDUSTRIAL: (20, 300),
+              ProductKind.DRUG: (30, 300), ProductKind.OTHER: (20, 300)}
+FOOD_KINDS = (ProductKind.FOOD, ProductKind.EDIBLE_AGRICULTURAL)
+DISTRICT_SHARE = 0.35  # of the food samples: the district plans' (of the sampled party's district)
+CITY_PLANS = {  # kind → (plan key, share) of the samples not in a district plan
+    ProductKind.FOOD: [("national", 0.02), ("provincial", 0.2), ("city-food", 0.78)],
+    ProductKind.EDIBLE_AGRICULTURAL: [("provincial", 0.25), ("city-food", 0.75)],
+    ProductKind.KEY_INDUSTRIAL: [("national", 0.25), ("city-industrial", 0.75)],
+    ProductKind.DRUG: [("city-drug", 1.0)],
+    ProductKind.OTHER: [("city-industrial", 1.0)],
 }
-BRANDS = ["金苑", "白象", "思念", "三全", "花花牛", "郑荣", "中原", "豫园", "黄河", "嵩山", "商都", "绿城", "少林"]
-AGENCIES = ["郑州市质量技术监督检验测试中心", "河南省食品检验研究院", "郑州市食品药品检验所", "河南省产品质量检验技术研究院"]
-# kind → [(item, standard, min, max, unit, typical low, typical high)]; text items are (item, standard, requirement)
-ITEMS = {
-    ProductKind.FOOD: [("铅（以Pb计）", "GB 2762-2022", None, "0.2", "mg/kg", 0.01, 0.08),
-                       ("苯甲酸及其钠盐（以苯甲酸计）", "GB 2760-2024", None, "1.0", "g/kg", 0.0, 0.3),
-                       ("二氧化硫残留量", "GB 2760-2024", None, "0.1", "g/kg", 0.0, 0.03),
-                       ("黄曲霉毒素B₁", "GB 2761-2017", None, "5.0", "μg/kg", 0.1, 2.0),
-                       ("菌落总数", "GB 4789.2-2022", "n=5,c=2,m=10⁴,M=10⁵ CFU/g")],
-    ProductKind.EDIBLE_AGRICULTURAL: [("毒死蜱", "GB 2763-2021", None, "0.02", "mg/kg", 0.0, 0.008),
-                                      ("克百威", "GB 2763-2021", None, "0.02", "mg/kg", 0.0, 0.005),
-                                      ("镉（以Cd计）", "GB 2762-2022", None, "0.2", "mg/kg", 0.005, 0.06),
-                                      ("氯霉素", "农业农村部公告第250号", "不得检出")],
-    ProductKind.DRUG: [("含量测定", "《中国药典》2020年版", "90.0", "110.0", "%", 96.0, 104.0),
-                       ("有关物质", "《中国药典》2020年版", None, "1.0", "%", 0.1, 0.6),
-                       ("微生物限度", "《中国药典》2020年版", "符合规定")],
-    ProductKind.KEY_INDUSTRIAL: [("导体电阻", "GB/T 5023-2008", None, "1.83", "Ω/km", 1.6, 1.8),
-                                 ("绝缘厚度", "GB/T 5023-2008", "0.7", None, "mm", 0.72, 0.9),
-                                 ("防触电保护", "GB 4706.1-2005", "符合标准要求"),
-                                 ("标志和说明", "GB 4706.1-2005", "符合标准要求")],
-    ProductKind.OTHER: [("标签标识", "产品执行标准", "符合标准要求"),
-                        ("微生物指标", "产品执行标准", None, "500", "CFU/g", 10.0, 200.0)],
-}
+BULK = "散装称重"  # a specification of goods sold by weight: no brand, bought the day before
+VOCABULARY_PATH = Path(__file__).resolve().parent / "data" / "demo_vocabulary.json"
+
+
+@cache
+def vocabulary() -> dict[str, Any]:
+    """The sampling demo's vocabulary (data/demo_vocabulary.json): per category the industries it is
+    sampled from, its products with their specifications and units, and the test items of each product."""
+    return json.loads(VOCABULARY_PATH.read_text(encoding="utf-8"))
+
+
+def _industry_matches(industry_code: str, prefixes: list[str]) -> bool:
+    return bool(prefixes) and industry_code.startswith(tuple(prefixes))
+
+
+def category_place(code: str, industry_code: str) -> str | None:
+    """Where a category's sample is taken from an enterprise of this industry: the finished-goods warehouse
+    of a maker, the market (shop, stall, canteen) of a seller or user; None if the category is not sampled
+    from such an enterprise (a software firm sells no drinking water)."""
+    entry = vocabulary()["categories"].get(code)
+    if entry is None:
+        return None
+    if _industry_matches(industry_code, entry["makers"]):
+        return SamplingPlace.WAREHOUSE
+    if _industry_matches(industry_code, entry["sellers"]):
+        return SamplingPlace.MARKET
+    return None
+
+
+# a rectification report: the maker's (sampled in its warehouse), the seller's (sampled in the market)
+REPORT_TEXTS = ("已召回同批次产品，排查不合格原因，整改生产工艺和出厂检验，提交整改报告",
+                "已下架封存同批次产品并停止销售，核查进货查验记录，通知供货商召回，提交整改报告")
 
 
 def _days(rng, low: int, high: int) -> datetime.timedelta:
@@ -115,12 +135,30 @@ def _samplers(city: OrgUnit, *, forced_password_change: bool = True) -> list[Use
     return people
 
 
-def _plans(ctx, city: OrgUnit, districts: list[OrgUnit], categories: dict[str, ProductCategory]) -> dict:
+def _planned_batches(count: int, kind_shares: dict[str, float],
+                     district_shares: dict[str, dict[int, float]]) -> dict[tuple, int]:
+    """The batches each plan sets for a year (keyed ("national",), ("district", id) …): what a year of
+    `count` samples, shared out as `generate` does, gives it, set a little above (a plan is rarely done in
+    full by December), in tens. Fixed figures would be done twenty times over at the city scale."""
+    total = sum(kind_shares.values()) or 1
+    expected: dict[tuple, float] = defaultdict(float)
+    for kind, share in kind_shares.items():
+        samples = count * share / total
+        local = DISTRICT_SHARE if kind in FOOD_KINDS else 0
+        for key, weight in CITY_PLANS[kind]:
+            expected[(key,)] += samples * (1 - local) * weight
+        for district, fraction in district_shares.get(kind, {}).items():
+            expected[("district", district)] += samples * local * fraction
+    return {key: max(10, math.ceil(value * 1.1 / 10) * 10) for key, value in expected.items()}
+
+
+def _plans(ctx, city: OrgUnit, districts: list[OrgUnit], categories: dict[str, ProductCategory],
+           planned: dict[tuple, int]) -> dict:
     """The year's plans of every level, for each calendar year the year of operations touches: keyed by
     (year, key), or (year, "district", district id)."""
 
     def kinds(*wanted):
-        return [c for c in categories.values() if c.kind in wanted and c.code in PRODUCTS]
+        return [c for c in categories.values() if c.kind in wanted and c.code in vocabulary()["categories"]]
 
     food = (ProductKind.FOOD, ProductKind.EDIBLE_AGRICULTURAL)
     plans = {}
@@ -128,20 +166,21 @@ def _plans(ctx, city: OrgUnit, districts: list[OrgUnit], categories: dict[str, P
         start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
         spec = [
             ("national", SamplingPlanLevel.NATIONAL, city, f"{year}年国家产品质量监督抽查（郑州地区）",
-             kinds(ProductKind.KEY_INDUSTRIAL) + [categories["SP05"]], 60),
-            ("provincial", SamplingPlanLevel.PROVINCIAL, city, f"{year}年河南省食品安全监督抽检计划（郑州市）", kinds(*food), 300),
-            ("city-food", SamplingPlanLevel.CITY, city, f"郑州市{year}年度食品安全监督抽检计划", kinds(*food), 900),
+             kinds(ProductKind.KEY_INDUSTRIAL) + [categories["SP05"]]),
+            ("provincial", SamplingPlanLevel.PROVINCIAL, city, f"{year}年河南省食品安全监督抽检计划（郑州市）", kinds(*food)),
+            ("city-food", SamplingPlanLevel.CITY, city, f"郑州市{year}年度食品安全监督抽检计划", kinds(*food)),
             ("city-industrial", SamplingPlanLevel.CITY, city, f"郑州市{year}年度重点工业产品质量监督抽查计划",
-             kinds(ProductKind.KEY_INDUSTRIAL, ProductKind.OTHER), 250),
-            ("city-drug", SamplingPlanLevel.CITY, city, f"郑州市{year}年度药品质量抽检计划", kinds(ProductKind.DRUG), 80),
+             kinds(ProductKind.KEY_INDUSTRIAL, ProductKind.OTHER)),
+            ("city-drug", SamplingPlanLevel.CITY, city, f"郑州市{year}年度药品质量抽检计划", kinds(ProductKind.DRUG)),
         ]
-        for key, level, unit, title, cats, batches in spec:
+        for key, level, unit, title, cats in spec:
             plans[(year, key)] = sampling_plan_create(by=None, title=title, level=level, org_unit=unit, period_start=start,
-                                             period_end=end, categories=cats, planned_batches=batches)
+                                             period_end=end, categories=cats, planned_batches=planned.get((key,), 10))
         for district in districts:
             plans[(year, "district", district.pk)] = sampling_plan_create(
                 by=None, title=f"{district.name}{year}年度食品安全监督抽检计划", level=SamplingPlanLevel.DISTRICT,
-                org_unit=district, period_start=start, period_end=end, categories=kinds(*food), planned_batches=120)
+                org_unit=district, period_start=start, period_end=end, categories=kinds(*food),
+                planned_batches=planned.get(("district", district.pk), 10))
     return plans
 
 
@@ -160,35 +199,63 @@ def _pool(rng, want: int) -> list[tuple]:
     return rows
 
 
-def _buckets(pool: list[tuple]) -> dict[str, list[tuple]]:
-    buckets = defaultdict(list)
+def _candidates(pool: list[tuple]) -> dict[str, list[tuple[tuple, str]]]:
+    """category code → [(enterprise row, sampling place)] of the enterprises the category is sampled from
+    (its makers and sellers by industry code), computed once per industry code of the pool."""
+    places: dict[str, dict[str, str]] = {}  # industry code → {category code: place}
+    out: dict[str, list[tuple[tuple, str]]] = defaultdict(list)
     for row in pool:
-        for kind, (_share, _fail, prefixes) in KINDS.items():
-            if row[3].startswith(prefixes):
-                buckets[kind].append(row)
-    return buckets
+        industry = row[3]
+        if industry not in places:
+            places[industry] = {code: place for code in vocabulary()["categories"]
+                                if (place := category_place(code, industry))}
+        for code, place in places[industry].items():
+            out[code].append((row, place))
+    return out
 
 
-def _items(rng, kind: str, fail: bool) -> list[dict]:
-    chosen = rng.sample(ITEMS[kind], k=min(len(ITEMS[kind]), rng.randint(2, 4)))
+def _items(rng, tests: str, fail: bool) -> list[dict]:
+    """Two to four of the product's test items; a failing sample fails one numeric item (out of its limit),
+    or its first text item when it has no numeric one."""
+    specs = vocabulary()["tests"][tests]
+    chosen = rng.sample(specs, k=min(len(specs), rng.randint(2, 4)))
     numeric = [i for i, spec in enumerate(chosen) if len(spec) == 7]
     failing = rng.choice(numeric) if fail and numeric else None
     items = []
     for i, spec in enumerate(chosen):
         if len(spec) == 3:
-            items.append({"item_name": spec[0], "standard": spec[1], "limit_text": spec[2], "measured_text": "符合",
-                          "conforming": True})
+            absent = spec[2].startswith("不得")  # 不得检出 / 不得使用: the lab reports 未检出
+            items.append({"item_name": spec[0], "standard": spec[1], "limit_text": spec[2],
+                          "measured_text": "未检出" if absent else "符合", "conforming": True})
             continue
         name, standard, low, high, unit, typical_low, typical_high = spec
         value = rng.uniform(typical_low, typical_high)
         if i == failing:
-            value = float(high) * rng.uniform(1.2, 3.0) if high else float(low) * rng.uniform(0.5, 0.9)
-        items.append({"item_name": name, "standard": standard, "limit_min": Decimal(low) if low else None,
-                      "limit_max": Decimal(high) if high else None, "measured_value": Decimal(f"{value:.4f}"),
-                      "unit": unit, "conforming": i != failing})
+            if high and low:  # a range (content 90–110 %): just out of it
+                value = float(high) * rng.uniform(1.02, 1.15)
+            elif high:
+                value = float(high) * rng.uniform(1.2, 3.0)
+            else:
+                value = float(low) * rng.uniform(0.8, 0.97)
+        measured = round(Decimal(str(value)), _decimals(low or high, unit))
+        item = {"item_name": name, "standard": standard, "limit_min": Decimal(low) if low else None,
+                "limit_max": Decimal(high) if high else None, "measured_value": measured, "unit": unit,
+                "conforming": i != failing}
+        if not measured and i != failing:  # below the method's detection limit: the report says so
+            item.update(measured_value=None, measured_text="未检出")
+        items.append(item)
     if fail and failing is None:  # only text items: the first one fails
-        items[0].update(measured_text="不符合", conforming=False)
+        absent = items[0]["limit_text"].startswith("不得")
+        items[0].update(measured_text="检出" if absent else "不符合", conforming=False)
     return items
+
+
+def _decimals(limit: str, unit: str) -> int:
+    """The decimals a laboratory reports a result with: one more than its limit has (铅 ≤0.2 → 0.08,
+    溴酸盐 ≤0.01 → 0.003), at least one; colony counts are whole numbers (CFU)."""
+    if unit.startswith("CFU"):
+        return 0
+    return max(1, len(limit.partition(".")[2]) + 1)
 
 
 class _RetestDeadlines(dict):
@@ -251,28 +318,34 @@ def generate(ctx) -> dict[str, Any]:
     districts = list(OrgUnit.objects.filter(parent=city).order_by("sort_order", "pk"))
     categories = {c.code: c for c in ProductCategory.objects.all()}
     samplers = _samplers(city, forced_password_change=ctx.forced_password_change)
-    plans = _plans(ctx, city, districts, categories)
     pool = _pool(rng, POOL_SIZE)
-    if not pool:
-        return {"plans": len(plans), "samples": 0}
-    buckets = _buckets(pool)
+    candidates = _candidates(pool)
     count = max(MIN_SAMPLES, min(MAX_SAMPLES, round(ctx.enterprise_count * SAMPLES_PER_ENTERPRISE)))
-    kind_list, kind_weights = list(KINDS), [KINDS[k][0] for k in KINDS]
-    cats_by_kind = defaultdict(list)
-    for code in PRODUCTS:
-        cats_by_kind[categories[code].kind].append(categories[code])
+    cats_by_kind = defaultdict(list)  # the categories some enterprise of the pool is sampled for
+    for code in vocabulary()["categories"]:
+        if candidates.get(code):
+            cats_by_kind[categories[code].kind].append(categories[code])
+    kind_list = [k for k in KINDS if cats_by_kind[k]]
+    kind_weights = [KINDS[k][0] for k in kind_list]
     unit_of = {u.pk: u for u in OrgUnit.objects.all()}
     district_of = {}
     for unit in unit_of.values():
         top = next((d for d in districts if unit.path.startswith(d.path)), None)
         district_of[unit.pk] = top
-    city_plans = {  # kind → (plan key, share)
-        ProductKind.FOOD: [("national", 0.02), ("provincial", 0.2), ("city-food", 0.78)],
-        ProductKind.EDIBLE_AGRICULTURAL: [("provincial", 0.25), ("city-food", 0.75)],
-        ProductKind.KEY_INDUSTRIAL: [("national", 0.25), ("city-industrial", 0.75)],
-        ProductKind.DRUG: [("city-drug", 1.0)],
-        ProductKind.OTHER: [("city-industrial", 1.0)],
-    }
+    district_shares: dict[str, dict[int, float]] = {}  # kind → district → its share of the kind's samples
+    for kind in FOOD_KINDS:
+        drawn_from = [c for c in cats_by_kind[kind] if kind != ProductKind.FOOD or c.code != "SP05"] or cats_by_kind[kind]
+        shares: dict[int, float] = defaultdict(float)
+        for category in drawn_from:  # a category at random, then one of its enterprises
+            rows = candidates[category.code]
+            for (_id, _name, unit_id, _industry), _place in rows:
+                if district_of.get(unit_id):
+                    shares[district_of[unit_id].pk] += 1 / len(rows) / len(drawn_from)
+        district_shares[kind] = shares
+    planned = _planned_batches(count, dict(zip(kind_list, kind_weights, strict=True)), district_shares)
+    plans = _plans(ctx, city, districts, categories, planned)
+    if not candidates:  # no enterprise of the registry makes or sells a product of the catalogue
+        return {"plans": len(plans), "samples": 0}
     sampling_days = ctx.workdays(ctx.year_start, ctx.today - datetime.timedelta(days=2))
     # the demo district's first sample was concluded on the last working day: its result is to serve today
     fresh_days = ctx.workdays(ctx.last_workday - datetime.timedelta(days=25), ctx.last_workday - datetime.timedelta(days=10))
@@ -281,45 +354,53 @@ def generate(ctx) -> dict[str, Any]:
     retest = _RetestDeadlines()
     for n in range(count):
         kind = rng.choices(kind_list, kind_weights)[0]
-        candidates = buckets.get(kind) or pool
-        ent_id, ent_name, unit_id, _industry = candidates[rng.randrange(len(candidates))]
+        # dairy is sampled by the national plan only (food plans cover the other food categories)
         category = rng.choice([c for c in cats_by_kind[kind] if kind != ProductKind.FOOD or c.code != "SP05"]
                               or cats_by_kind[kind])
+        (ent_id, ent_name, unit_id, _industry), place = rng.choice(candidates[category.code])
         district = district_of.get(unit_id)
-        if kind in (ProductKind.FOOD, ProductKind.EDIBLE_AGRICULTURAL) and district and rng.random() < 0.35:
+        if kind in FOOD_KINDS and district and rng.random() < DISTRICT_SHARE:
             key = ("district", district.pk)
         else:
-            keys, weights = zip(*city_plans[kind], strict=True)
+            keys, weights = zip(*CITY_PLANS[kind], strict=True)
             key = (rng.choices(keys, weights)[0],)
             if key == ("national",) and kind == ProductKind.FOOD:
-                category = categories["SP05"]
+                if candidates.get("SP05"):  # the national plan's food category: from a dairy maker or seller
+                    category = categories["SP05"]
+                    (ent_id, ent_name, unit_id, _industry), place = rng.choice(candidates["SP05"])
+                else:
+                    key = ("city-food",)
         concluded_on = None
         if fresh is None and district is not None and district.pk == ctx.demo_district.pk:
             fresh, concluded_on = n, ctx.last_workday
         sampled_on = rng.choice(fresh_days if concluded_on else sampling_days)
         plan = plans[(sampled_on.year, *key)]
         timeline = _Timeline(rng, ctx, sampled_on, rng.random() < KINDS[kind][1], retest, concluded_on=concluded_on)
-        rows.append((n, kind, (ent_id, ent_name), unit_id, category, plan, sampled_on, timeline, samplers))
+        rows.append((n, kind, (ent_id, ent_name), unit_id, category, place, plan, sampled_on, timeline, samplers))
     return _write(ctx, rng, rows)
 
 
 def _write(ctx, rng, rows) -> dict[str, Any]:
     with transaction.atomic():
-        samples = []
-        for n, _kind, (ent_id, _name), unit_id, category, plan, sampled_on, t, _people in rows:
+        samples, tests = [], []  # tests: the test items' vocabulary key of each row's product
+        for n, kind, (ent_id, _name), unit_id, category, place, plan, sampled_on, t, _people in rows:
             initial = ("" if t.concluded_on is None
                        else (SamplingConclusion.FAIL if (t.fail or (t.objection and t.objection[2])) else SamplingConclusion.PASS))
             final = "" if not initial else (SamplingConclusion.FAIL if t.fail else SamplingConclusion.PASS)
-            product = rng.choice(PRODUCTS[category.code])
+            product = rng.choice(vocabulary()["categories"][category.code]["products"])
+            specification = rng.choice(product["specs"])
+            bulk = specification == BULK or kind == ProductKind.EDIBLE_AGRICULTURAL
+            produced = sampled_on - _days(rng, *((0, 2) if bulk else SHELF_DAYS[kind]))
+            quantity = rng.randint(*vocabulary()["quantities"][product["unit"]])
+            tests.append(product.get("tests") or vocabulary()["categories"][category.code]["tests"])
             samples.append(Sample(
                 number=f"CY{sampled_on:%Y}D{n + 1:06d}", plan=plan, category=category, enterprise_id=ent_id,
-                org_unit_id=unit_id, product_name=product, brand=rng.choice(BRANDS), specification=rng.choice(
-                    ["500g/袋", "5kg/袋", "1L/瓶", "250mL/盒", "10粒×2板", "1.5mm²", "散装", "—"]),
-                batch_number=f"{sampled_on - _days(rng, 3, 60):%Y%m%d}{rng.choice('ABCDEFGH')}{rng.randint(1, 99):02d}",
-                production_date=sampled_on - _days(rng, 3, 60), sampling_date=sampled_on,
-                sampling_place=rng.choice(["market", "market", "warehouse"]), quantity=rng.randint(2, 8),
-                backup_quantity=rng.randint(1, 4), quantity_unit=rng.choice(["件", "袋", "瓶", "盒"]),
-                status=t.status, test_agency=rng.choice(AGENCIES) if initial else "",
+                org_unit_id=unit_id, product_name=product["name"], brand="" if bulk else rng.choice(vocabulary()["brands"][kind]),
+                specification=specification,
+                batch_number=f"{produced:%Y%m%d}{rng.choice('ABCDEFGH')}{rng.randint(1, 99):02d}",
+                production_date=produced, sampling_date=sampled_on, sampling_place=place, quantity=quantity,
+                backup_quantity=max(1, quantity // 2), quantity_unit=product["unit"],
+                status=t.status, test_agency=rng.choice(vocabulary()["agencies"]) if initial else "",
                 test_report_number=f"JC{sampled_on:%Y}{n + 1:06d}" if initial else "", conclusion=final,
                 initial_conclusion=initial, concluded_on=t.concluded_on, served_on=t.served_on,
                 published_on=t.published_on))
@@ -329,17 +410,18 @@ def _write(ctx, rng, rows) -> dict[str, Any]:
         by_number = {s.number: s for s in samples}
         items, objections, followups, links = [], [], [], []
         through = Sample.samplers.through
-        for n, kind, (_id, ent_name), _unit, _cat, _plan, sampled_on, t, people in rows:
+        for (n, _kind, (_id, ent_name), _unit, _cat, _place, _plan, sampled_on, t, people), product_tests in zip(
+                rows, tests, strict=True):
             sample = by_number[f"CY{sampled_on:%Y}D{n + 1:06d}"]
             links += [through(sample_id=sample.pk, user_id=u.pk) for u in people]
             if sample.initial_conclusion:
                 items += [TestItemResult(sample=sample, **item)
-                          for item in _items(rng, kind, sample.initial_conclusion == SamplingConclusion.FAIL)]
+                          for item in _items(rng, product_tests, sample.initial_conclusion == SamplingConclusion.FAIL)]
             if t.objection:
                 applied, retested, overturned = t.objection
                 objections.append(SamplingObjection(
                     sample=sample, applied_on=applied, applicant=ent_name[:200], reason="对检验方法和判定依据有异议，申请对备用样品复检",
-                    retested_on=retested, retest_agency=rng.choice(AGENCIES) if retested else "",
+                    retested_on=retested, retest_agency=rng.choice(vocabulary()["agencies"]) if retested else "",
                     retest_report_number=f"FJ{sampled_on:%Y}{n + 1:06d}" if retested else "",
                     retest_conclusion=sample.conclusion if retested else "",
                     outcome=(RetestOutcome.OVERTURNED if overturned else RetestOutcome.CONFIRMED) if retested else ""))
@@ -384,7 +466,7 @@ def _followup(rng, ctx, sample: Sample, final_on: datetime.date) -> Followup | N
             f.status, f.announced_on = FollowupStatus.ANNOUNCED, announced
         return f
     f.status, f.report_received_on = FollowupStatus.REPORTED, reported
-    f.report_text = "已停止销售并下架同批次产品，排查原因、整改生产工艺，提交整改报告"
+    f.report_text = (REPORT_TEXTS[0] if sample.sampling_place == SamplingPlace.WAREHOUSE else REPORT_TEXTS[1])
     reinspected = workday(reported, rng.randint(5, 14))
     if reinspected > last:
         return f

@@ -171,7 +171,7 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]  # i18n-ignore: each language in its own name
+LANGUAGES = [("zh-hans", "中文"), ("en", "English")]  # i18n-ignore: each language in its own name (the switcher)
 LOCALE_PATHS = [BASE_DIR / "qcity" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
@@ -303,3 +303,13 @@ LOGGING = {
 }
 
 QCITY_NAV_TITLE = _("质量强市")
+
+# The public portal's header and footer (government website rules: the issuing authority, a contact, the ICP
+# filing number and the government website code). The defaults are placeholders; a deployment sets the
+# environment variables (README, Configuration).
+QCITY_PORTAL = {
+    "authority": os.environ.get("QCITY_PORTAL_AUTHORITY") or _("XX市市场监督管理局"),
+    "contact": os.environ.get("QCITY_PORTAL_CONTACT") or _("（待配置）"),
+    "icp": os.environ.get("QCITY_PORTAL_ICP") or _("（待配置）"),
+    "site_code": os.environ.get("QCITY_PORTAL_SITE_CODE") or _("（待配置）"),
+}

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from qcity.core import access
 from qcity.core.downloads import attachment_response
+from qcity.core.exports import export_view, wants_export, xlsx_export
 from qcity.core.forms import service_error_text
 from qcity.core.permissions import role_required
 from qcity.core.roles import OFFICE, PROGRAMME
@@ -16,7 +17,7 @@ from qcity.core.steps import step_run
 from qcity.core.tables import table_configure
 from qcity.core.uploads import request_too_large
 
-from . import selectors, services
+from . import exports, selectors, services
 from .choices import SupervisionStatus
 from .filters import PlanTaskFilter, SupervisionFilter
 from .forms import CompleteForm, NoticeForm, ProgressForm, ResolveForm, SupervisionOpenForm
@@ -25,11 +26,15 @@ from .tables import PlanTaskTable
 
 
 @role_required(*PROGRAMME)
+@export_view
 def plan_task_list(request):
     today = timezone.localdate()
     queryset = selectors.plan_task_list(user=request.user)
     filterset = PlanTaskFilter(request.GET, queryset=queryset)
-    table = PlanTaskTable(filterset.qs if filterset.is_valid() else filterset.queryset.none(), today=today)
+    tasks = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    if wants_export(request):
+        return xlsx_export(request, exports.plan_task_columns(today), tasks.order_by("plan__code", "code", "pk"))
+    table = PlanTaskTable(tasks, today=today)
     table_configure(request, table)
     context = {"filter": filterset, "table": table,
                "overdue_count": selectors.plan_task_overdue_list(user=request.user, today=today).count()}

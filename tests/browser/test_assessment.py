@@ -29,11 +29,14 @@ def test_office_opens_last_years_ranking_and_a_breakdown_that_explains_the_score
     with page.expect_navigation():
         first.click()
 
-    # then every line has its points, and the total is the score shown at the top
+    # then every line scored has its points (the lines left out, not due or not applicable, none), and the
+    # total is the score shown at the top
     assert page.locator("h1").inner_text() == name
     lines = page.locator("#breakdown-table tbody tr")
     assert lines.count() > 10
-    points = [float(t.replace("+", "")) for t in page.locator("#breakdown-table tbody tr td:nth-child(7)").all_inner_texts()]
+    scored = page.locator("#breakdown-table tbody tr:not(.qc-left-out) td:nth-child(8)")
+    points = [float(t.replace("+", "")) for t in scored.all_inner_texts()]
+    assert all(t == "—" for t in page.locator("#breakdown-table tbody tr.qc-left-out td:nth-child(8)").all_inner_texts())
     total = float(page.locator("#breakdown-total").inner_text())
     assert abs(sum(points) - total) < 0.005
     assert page.locator("#result-score").inner_text().startswith(f"{total:.2f}")
@@ -50,7 +53,7 @@ def test_quality_index_page_draws_the_trend(page, login, screenshot):
 
 
 def test_office_runs_this_years_draft_scheme_and_gets_a_ranking(page, login, today):
-    # given this year's draft scheme the demo prepared, never run
+    # given this year's draft scheme the demo prepared (and ran once for checking)
     login(page, "office", DEMO_PASSWORD)
     page.goto("/assessment/")
     row = page.locator("#scheme-table tbody tr", has_text=f"{today.year}年度")

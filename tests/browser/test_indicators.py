@@ -1,6 +1,8 @@
 """The programme's main path in a real browser: a district reports a value, the office approves it, the
 status and ranking change; the office imports a plan document and accepts its targets."""
 
+from playwright.sync_api import expect
+
 DEMO_PASSWORD = "Qcity-2026!"
 PLAN = "zz-2014-demonstration"  # no demo values: the first approved value is the one this test reports
 
@@ -78,3 +80,34 @@ def test_office_imports_a_gbk_plan_document_and_accepts_its_targets(page, login,
     page.click("#plan-accept-form button[type=submit]")
     assert page.locator("#indicator-table tbody tr").count() == proposed
     assert page.locator("#plan-text mark").count() >= 3
+
+
+def test_value_form_searches_the_indicators_and_shows_the_last_approved_value(page, login, screenshot):
+    # given the district officer of 金水区 on the value form (their one unit chosen already)
+    login(page, "jinshui", DEMO_PASSWORD)
+    page.goto("/indicators/values/new/")
+    assert page.locator("#id_org_unit option:checked").inner_text() == "金水区"
+    # when they search the indicator select (Tom Select, vendored) and pick the first match
+    page.locator("#id_indicator + .ts-wrapper .ts-control").click()
+    page.keyboard.type("合格率")
+    options = page.locator(".ts-dropdown .option")
+    expect(options.first).to_be_visible()
+    expect(options.filter(has_not_text="合格率")).to_have_count(0)  # filtered as they type
+    with page.expect_response(lambda r: "/indicators/values/last/" in r.url):
+        options.first.click()
+    # then the original select holds the choice and the last approved value box was refreshed
+    assert page.locator("#id_indicator").input_value() != ""
+    page.locator("#last-value span").first.wait_for()
+    screenshot(page, "indicators-value-form")
+
+
+def test_the_values_queue_filters_by_unit_and_keeps_the_filter_in_the_export_link(page, login):
+    login(page, "office", DEMO_PASSWORD)
+    page.goto("/indicators/values/?status=")
+    page.select_option("#id_org_unit", label="金水区")
+    with page.expect_navigation():
+        page.click("#value-filter button[type=submit]")
+    units = page.locator("#value-table tbody tr td:nth-child(2)").all_inner_texts()
+    assert units and set(units) == {"金水区"}
+    assert "org_unit=" in page.locator("#export-link").get_attribute("href")
+    assert page.locator("#result-count").inner_text().startswith("共")

@@ -28,6 +28,9 @@ def test_officer_builds_a_plan_draws_and_enters_a_result(page, login, screenshot
     # and draw
     with page.expect_navigation():
         page.locator("#draw-button").click()
+    page.check("#id_confirm")  # the preview page: confirm the irreversible draw
+    with page.expect_navigation():
+        page.locator("#confirm-draw").click()
 
     # then the draw record and the assignments, two inspectors per target, are shown
     assert page.locator("#plan-status").inner_text() == "已抽取"
@@ -64,7 +67,7 @@ def test_public_sees_published_draw_records_and_results(page, screenshot):
     with page.expect_navigation():
         page.locator("#public-draw-table tbody tr a").first.click()
     assert page.locator("#public-draw-record").is_visible() and page.locator("#how-to-verify").is_visible()
-    assert "qcity-draw/1" in page.locator("#public-draw-record").inner_text()
+    assert "qcity-draw/2" in page.locator("#public-draw-record").inner_text()
     page.goto("/public/inspections/results/")
     assert page.locator("#public-result-table tbody tr").count() >= 1
     screenshot(page, "inspections-public-results")

@@ -17,7 +17,7 @@ def _food_pass_rate(page, year: int) -> float:
     unit = page.locator("#status-filter select[name=org_unit] option", has_text="金水区").first.get_attribute("value")
     page.goto(f"/indicators/status/?plan=zz-2021-14th-fyp&year={year}&org_unit={unit}")
     row = page.locator("#status-rows-table tbody tr", has_text="食品抽检合格率").first
-    return float(row.locator("td").nth(3).inner_text().strip())
+    return float(row.locator("td").nth(3).inner_text().strip().removesuffix("%"))
 
 
 def _credit_file(page, uscc: str) -> str:
@@ -50,6 +50,9 @@ def test_plan_draw_result_listing_class_pass_rate_and_publication(page, login, s
         page.locator("#plan-form button[type=submit]").click()
     with page.expect_navigation():
         page.locator("#draw-button").click()
+    page.check("#id_confirm")  # the preview page: confirm the irreversible draw
+    with page.expect_navigation():
+        page.locator("#confirm-draw").click()
     plan_url = page.url
 
     # and sees the assignments: every drawn target with two inspectors

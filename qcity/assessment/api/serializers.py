@@ -1,14 +1,41 @@
 from rest_framework import serializers
 
 from qcity.assessment import selectors
-from qcity.assessment.models import AssessmentResult, AssessmentScheme, SchemeItem
+from qcity.assessment.models import AssessmentResult, AssessmentScheme, SchemeGroup, SchemeItem
 from qcity.core.fields import BoundedIntegerField, CleanTextField
 
 
 class SchemeItemSerializer(serializers.ModelSerializer):
+    """`weight`: a base item's own points inside its group (null: an equal share), a bonus item's cap."""
+
     class Meta:
         model = SchemeItem
-        fields = ["id", "kind", "indicator", "name", "weight", "rule", "description", "position"]
+        fields = ["id", "kind", "group", "indicator", "name", "weight", "rule", "description", "position"]
+
+
+class SchemeGroupSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SchemeGroup
+        fields = ["id", "name", "weight", "position"]
+
+
+class SchemeWeightsSerializer(serializers.Serializer):
+    """The scheme editor's save: keys are group / item ids; the groups must still add up to 100."""
+
+    groups = serializers.DictField(child=serializers.CharField(max_length=20), required=False, default=dict)
+    items = serializers.DictField(child=serializers.CharField(max_length=20, allow_blank=True, allow_null=True),
+                                  required=False, default=dict)
+    rules = serializers.DictField(child=serializers.CharField(max_length=20), required=False, default=dict)
+    moves = serializers.DictField(child=serializers.CharField(max_length=20), required=False, default=dict,
+                                  help_text="item id → the id of the group it moves to")
+
+    def validate(self, data):
+        for name in ("groups", "items", "rules", "moves"):
+            bad = [key for key in data[name] if not str(key).isdigit()]
+            if bad:
+                raise serializers.ValidationError({name: f"{bad[0]!r}"})
+            data[name] = {int(key): value for key, value in data[name].items()}
+        return data
 
 
 class AssessmentSchemeSerializer(serializers.ModelSerializer):
@@ -19,10 +46,11 @@ class AssessmentSchemeSerializer(serializers.ModelSerializer):
 
 
 class AssessmentSchemeDetailSerializer(AssessmentSchemeSerializer):
+    groups = SchemeGroupSerializer(many=True, read_only=True)
     items = SchemeItemSerializer(many=True, read_only=True)
 
     class Meta(AssessmentSchemeSerializer.Meta):
-        fields = [*AssessmentSchemeSerializer.Meta.fields, "items"]
+        fields = [*AssessmentSchemeSerializer.Meta.fields, "groups", "items"]
 
 
 class AssessmentSchemeCreateSerializer(serializers.Serializer):

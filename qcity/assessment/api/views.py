@@ -18,6 +18,7 @@ from .serializers import (
     AssessmentSchemeDetailSerializer,
     AssessmentSchemeSerializer,
     QualityIndexRowSerializer,
+    SchemeWeightsSerializer,
 )
 
 
@@ -63,6 +64,24 @@ class AssessmentSchemeRunApi(APIView):
         scheme = selectors.scheme_get(user=request.user, pk=pk)
         results = services.assessment_run(scheme=scheme, by=request.user)
         return Response(AssessmentResultSerializer(results, many=True).data)
+
+
+class AssessmentSchemeWeightsApi(APIView):
+    """Save group weights, items' own points (null or "" for an equal share) and rules of a draft scheme, all
+    or nothing; groups that do not add up to 100 are refused with a 400 naming them and their total."""
+
+    permission_classes = [HasRole]
+    required_roles = OFFICE
+
+    @extend_schema(request=SchemeWeightsSerializer, responses={200: AssessmentSchemeDetailSerializer})
+    def post(self, request, pk):
+        scheme = selectors.scheme_get(user=request.user, pk=pk)
+        data = SchemeWeightsSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.scheme_items_update(scheme=scheme, by=request.user, groups=data.validated_data["groups"],
+                                     weights=data.validated_data["items"], rules=data.validated_data["rules"],
+                                     moves=data.validated_data["moves"])
+        return Response(AssessmentSchemeDetailSerializer(selectors.scheme_get(user=request.user, pk=pk)).data)
 
 
 class AssessmentResultListApi(generics.ListAPIView):

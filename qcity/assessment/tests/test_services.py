@@ -1,5 +1,7 @@
 """Scoring rules, adjustments and runs (the services, on the real database)."""
 
+import dataclasses
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -10,15 +12,22 @@ from qcity.assessment.choices import (
     AssessmentGrade,
     AssessmentSchemeStatus,
     AssessmentSubjectKind,
+    SchemeItemExclusion,
     SchemeItemKind,
     SchemeItemScoringRule,
 )
 from qcity.assessment.models import AssessmentResult
 from qcity.core.choices import AuditAction, Role
 from qcity.core.models import AuditEvent, Department
-from qcity.indicators.choices import IndicatorAccumulation, IndicatorComparator, ReportingPeriodKind
+from qcity.indicators.choices import (
+    IndicatorAccumulation,
+    IndicatorComparator,
+    ReportingPeriodKind,
+    TargetStatus,
+)
 from qcity.indicators.tests.factories import IndicatorFactory, ReportedValueFactory
 from qcity.workplan.selectors import PlanTaskTally
+from qcity.workplan.tests.factories import PlanTaskFactory
 
 from .factories import YEAR, make_scheme, plan_for_year, value
 
@@ -102,18 +111,21 @@ def test_a_plan_a_district_does_not_report_on_does_not_count_against_it(district
     results = services.assessment_run(scheme=scheme, by=None)
 
     assert result_for(results, other).score == Decimal("100.00")
-    assert len(result_for(results, other).breakdown) == 1
+    assert [line["kind"] for line in result_for(results, other).breakdown] == [SchemeItemKind.INDICATOR, "rescale"]
     assert result_for(results, district).score == Decimal("75.00")
 
 
-def test_district_reporting_nothing_scores_zero_and_fails(plan, district, other):
+def test_district_reporting_nothing_is_not_assessed_rather_than_scored_zero(plan, district, other):
     rate = IndicatorFactory(plan=plan, target=10)
     scheme, _ = make_scheme([(rate, 100)])
     value(rate, district, 10)
 
-    result = result_for(services.assessment_run(scheme=scheme, by=None), other)
+    results = services.assessment_run(scheme=scheme, by=None)
 
-    assert (result.score, result.grade) == (Decimal("0.00"), AssessmentGrade.FAIL)
+    result = result_for(results, other)
+    assert result.grade == AssessmentGrade.NOT_ASSESSED
+    assert result.rank == 2 and result_for(results, district).rank == 1  # after every assessed district
+    assert result.breakdown[-1]["kind"] == "none"
 
 
 def test_bonus_points_are_capped_by_the_item(plan, district):
@@ -214,18 +226,20 @@ def test_department_is_scored_on_city_values_of_its_indicators_and_on_its_tasks(
     scheme, _ = make_scheme([(rate, 40), (unrelated, 40), (SchemeItemKind.TASKS, 20)], districts=False, departments=True)
     value(rate, city, 99)
     value(unrelated, city, 0)
-    monkeypatch.setattr(services, "plan_task_tallies", lambda year: {
+    monkeypatch.setattr(services, "plan_task_tallies", lambda year, today: {
         market.pk: PlanTaskTally(total=4, completed_on_time=2, completed_late=1, open_overdue=1)})
 
     results = services.assessment_run(scheme=scheme, by=None)
 
+    # then its one indicator carries the whole indicator group (80), the tasks their 20
     result = result_for(results, market)
     assert result.subject_kind == AssessmentSubjectKind.DEPARTMENT
     assert [(line["kind"], line["max"], line["points"]) for line in result.breakdown] == [
-        (SchemeItemKind.INDICATOR, "66.67", "66.67"), (SchemeItemKind.TASKS, "33.33", "20.83")]
-    assert result.score == Decimal("87.50")
-    # a department with no indicator and no task due is not assessed
-    assert not any(r.department and r.department.code == "water" for r in results)
+        (SchemeItemKind.INDICATOR, "80.00", "80.00"), (SchemeItemKind.TASKS, "20.00", "12.50"), ("rescale", "0.00", "0.00")]
+    assert result.score == Decimal("92.50")
+    # a department with no indicator and no task in the year is not assessed
+    water = next(r for r in results if r.department and r.department.code == "water")
+    assert (water.grade, water.breakdown[-1]["kind"]) == (AssessmentGrade.NOT_ASSESSED, "none")
 
 
 def test_a_run_replaces_the_previous_results_in_one_audit_event(plan, district):
@@ -250,10 +264,14 @@ def test_default_scheme_shares_80_points_across_indicators_and_20_for_tasks(plan
 
     scheme = services.scheme_create_default(year=YEAR, by=None)
 
-    items = list(scheme.items.all())
-    assert sum(i.weight for i in items if i.kind == SchemeItemKind.INDICATOR) == Decimal(80)
-    assert [i.weight for i in items if i.kind == SchemeItemKind.TASKS] == [Decimal(20)]
+    items = list(scheme.items.select_related("group"))
+    groups = list(scheme.groups.all())
+    assert sum(g.weight for g in groups) == Decimal(100)
+    assert sum(g.weight for g in {i.group for i in items if i.kind == SchemeItemKind.INDICATOR}) == Decimal(80)
+    assert [i.group.weight for i in items if i.kind == SchemeItemKind.TASKS] == [Decimal(20)]
+    assert all(i.weight is None for i in items if i.group_id)  # equal shares of their group
     assert {i.kind for i in items} == set(SchemeItemKind.values)
+    assert services.scheme_weight_problems(scheme) == {}
 
 
 def test_default_scheme_needs_a_plan_covering_the_year():
@@ -298,3 +316,127 @@ def test_only_the_leadership_office_manages_assessments(plan, make_user, distric
         services.assessment_run(scheme=scheme, by=officer)
     assert AuditEvent.objects.filter(action=AuditAction.DENIED, actor=officer).exists()
     assert services.assessment_run(scheme=scheme, by=make_user(Role.LEADERSHIP_OFFICE))
+
+
+# --- not yet due, not applicable, not assessed ------------------------------------------------------------
+
+
+DECEMBER = datetime.date(2026, 12, 5)
+NEXT_YEAR = datetime.date(2027, 1, 10)
+
+
+def test_a_department_whose_only_task_is_not_yet_due_is_not_assessed_until_it_is(city):
+    # given market regulation's only task of 2026 due on 31 December, still open on 5 December
+    market = Department.objects.get(code="market-regulation")
+    PlanTaskFactory(lead_department=market, deadline=datetime.date(2026, 12, 31))
+    scheme, _ = make_scheme([(SchemeItemKind.TASKS, 100)], year=2026, districts=False, departments=True)
+
+    # when run in December, then it is not assessed (never 0 and 不合格), the line saying why
+    result = result_for(services.assessment_run(scheme=scheme, by=None, today=DECEMBER), market)
+    assert (result.grade, result.score) == (AssessmentGrade.NOT_ASSESSED, Decimal(0))
+    assert result.breakdown[0]["excluded"] == SchemeItemExclusion.NOT_DUE and "未到期，不计分" in result.breakdown[0]["note"]
+
+    # when run after the year, the missed task counts
+    result = result_for(services.assessment_run(scheme=scheme, by=None, today=NEXT_YEAR), market)
+    assert (result.grade, result.score) == (AssessmentGrade.FAIL, Decimal("0.00"))
+
+
+def test_an_indicator_without_a_value_is_left_out_while_the_year_runs_and_scores_zero_after(district):
+    plan = plan_for_year(2026)
+    reported = IndicatorFactory(plan=plan, target=10, domain="product")
+    missing = IndicatorFactory(plan=plan, target=10, domain="service")
+    scheme, _ = make_scheme([(reported, 50), (missing, 50)], year=2026)
+    value(reported, district, 10, year=2026)
+
+    during = result_for(services.assessment_run(scheme=scheme, by=None, today=DECEMBER), district)
+    after = result_for(services.assessment_run(scheme=scheme, by=None, today=NEXT_YEAR), district)
+
+    assert during.score == Decimal("100.00")
+    assert [line.get("excluded") for line in during.breakdown if line["kind"] == SchemeItemKind.INDICATOR] == [
+        None, SchemeItemExclusion.NOT_DUE]
+    assert "×2" in during.breakdown[-1]["note"]
+    assert after.score == Decimal("50.00")
+
+
+def test_an_indicator_not_applicable_to_a_district_is_left_out_and_the_rest_rescaled(plan, district, other, monkeypatch):
+    # given a city-only indicator (not applicable to districts) beside one every district reports
+    city_only, shared = IndicatorFactory(plan=plan, target=10), IndicatorFactory(plan=plan, target=10)
+    scheme, _ = make_scheme([(city_only, 40), (shared, 60)])
+    value(shared, district, 10)
+    value(city_only, district, 1)
+    real = services.indicator_statuses
+
+    def statuses(**kwargs):
+        return [dataclasses.replace(s, result=dataclasses.replace(s.result, status=TargetStatus.NOT_APPLICABLE))
+                if s.indicator.pk == city_only.pk else s for s in real(**kwargs)]
+
+    monkeypatch.setattr(services, "indicator_statuses", statuses)
+
+    result = result_for(services.assessment_run(scheme=scheme, by=None), district)
+
+    assert result.score == Decimal("100.00")
+    line = next(line for line in result.breakdown if line["item"] and line.get("excluded"))
+    assert line["excluded"] == SchemeItemExclusion.NOT_APPLICABLE and line["note"].startswith("不适用")
+
+
+# --- groups --------------------------------------------------------------------------------------------------
+
+
+def test_items_added_without_a_group_go_to_their_domain_group_which_weighs_their_sum(plan):
+    scheme, [a, b, tasks] = make_scheme([(IndicatorFactory(plan=plan, target=1, domain="product"), 30),
+                                         (IndicatorFactory(plan=plan, target=1, domain="product"), 40),
+                                         (SchemeItemKind.TASKS, 30)])
+
+    a.group.refresh_from_db()
+    assert a.group == b.group and a.group.weight == Decimal(70) and tasks.group.weight == Decimal(30)
+    assert services.scheme_weight_problems(scheme) == {}
+
+
+def test_group_weights_that_do_not_total_100_are_refused_naming_the_groups_and_nothing_is_saved(plan):
+    scheme, [a, tasks] = make_scheme([(IndicatorFactory(plan=plan, target=1, domain="product"), None),
+                                      (SchemeItemKind.TASKS, None)])
+    product, task_group = a.group, tasks.group
+    services.scheme_items_update(scheme=scheme, by=None, groups={product.pk: "80", task_group.pk: "20"})
+
+    with pytest.raises(ValidationError) as error:
+        services.scheme_items_update(scheme=scheme, by=None, groups={product.pk: "70"},
+                                     rules={a.pk: SchemeItemScoringRule.FULL_OR_NOTHING})
+
+    message = error.value.message_dict["groups"][0]
+    assert "90.00" in message and product.name in message and task_group.name in message
+    product.refresh_from_db()
+    a.refresh_from_db()
+    assert product.weight == Decimal(80) and a.rule == SchemeItemScoringRule.PROPORTIONAL
+
+
+def test_an_items_own_points_beyond_its_group_are_refused_naming_the_group(plan):
+    scheme, [a, tasks] = make_scheme([(IndicatorFactory(plan=plan, target=1, domain="product"), 80),
+                                      (SchemeItemKind.TASKS, 20)])
+
+    with pytest.raises(ValidationError) as error:
+        services.scheme_items_update(scheme=scheme, by=None, weights={a.pk: "90"})
+
+    assert a.group.name in error.value.message_dict[f"group_{a.group_id}"][0]
+
+
+def test_a_scheme_whose_groups_do_not_total_100_cannot_be_published(plan, district):
+    rate = IndicatorFactory(plan=plan, target=10)
+    scheme, _ = make_scheme([(rate, 90)])
+    value(rate, district, 10)
+    services.assessment_run(scheme=scheme, by=None)
+
+    with pytest.raises(ValidationError) as error:
+        services.scheme_publish(scheme=scheme, by=None)
+
+    assert "groups" in error.value.message_dict
+    scheme.refresh_from_db()
+    assert scheme.status == AssessmentSchemeStatus.DRAFT
+
+
+def test_group_weights_changed_are_audited(plan):
+    scheme, [a, tasks] = make_scheme([(IndicatorFactory(plan=plan, target=1), 80), (SchemeItemKind.TASKS, 20)])
+    services.scheme_items_update(scheme=scheme, by=None, weights={a.pk: "", tasks.pk: ""})
+
+    services.scheme_items_update(scheme=scheme, by=None, groups={a.group_id: "70", tasks.group_id: "30"})
+
+    assert AuditEvent.objects.filter(action=AuditAction.UPDATE, object_type__contains="schemegroup").count() == 2

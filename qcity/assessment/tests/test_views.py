@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 from qcity.assessment import services
 from qcity.assessment.choices import AssessmentSchemeStatus, SchemeItemKind
 from qcity.assessment.models import AssessmentResult
-from qcity.core.choices import Role
-from qcity.core.models import Department
+from qcity.core.choices import AuditAction, Role
+from qcity.core.models import AuditEvent, Department
 from qcity.indicators.tests.factories import IndicatorFactory
 
 from .factories import make_scheme, plan_for_year, value
@@ -39,6 +39,11 @@ def own_result(scheme, **subject):
     return AssessmentResult.objects.get(scheme=scheme, **subject)
 
 
+def subject_count():
+    """16 districts and every member department (those with nothing to assess as not assessed)."""
+    return 16 + Department.objects.filter(is_member_unit=True).count()
+
+
 def test_office_sees_the_ranking_and_opens_any_breakdown(published, client_for, make_user, district):
     client = client_for(make_user(Role.LEADERSHIP_OFFICE))
 
@@ -46,7 +51,7 @@ def test_office_sees_the_ranking_and_opens_any_breakdown(published, client_for, 
     detail = client.get(reverse("assessment:result-detail", args=[own_result(published, org_unit=district).pk]))
 
     assert page.status_code == 200
-    assert len(page.context["districts"]) == 16 and len(page.context["departments"]) == 1
+    assert len(page.context["districts"]) == 16 and len(page.context["departments"]) == subject_count() - 16
     assert detail.status_code == 200 and "breakdown-total" in detail.content.decode()
 
 
@@ -104,7 +109,7 @@ def test_xlsx_export_holds_the_ranking_and_the_breakdown(published, client_for, 
     ranking = [row for row in workbook["排名"].iter_rows(min_row=3, values_only=True)]
     assert response.status_code == 200
     assert ranking[0][1:4] == (1, "金水区", 100)
-    assert workbook["得分明细"].max_row == 1 + 17  # heading + one line per subject
+    assert workbook["得分明细"].max_row == 1 + sum(len(r.breakdown) for r in published.results.all())
 
 
 def test_docx_export_holds_the_ranking_and_each_breakdown(published, client_for, make_user):
@@ -114,7 +119,7 @@ def test_docx_export_holds_the_ranking_and_each_breakdown(published, client_for,
     document = Document(io.BytesIO(response.getvalue()))
     assert response.status_code == 200
     assert document.tables[0].rows[1].cells[2].text == "金水区"
-    assert len(document.tables) == 1 + 17
+    assert len(document.tables) == 1 + subject_count()
     assert any("金水区：100.00 分" in p.text for p in document.paragraphs)
 
 
@@ -167,6 +172,27 @@ def test_quality_index_page_shows_every_unit_and_the_trend(published, client_for
     assert response.context["chart"]["series"][0]["key"] == "total"
 
 
+def test_quality_index_sorts_counts_and_exports_audited(published, client_for, make_user, district):
+    # given the index of 2024 (金水区 has data, the other units none)
+    officer = make_user(Role.LEADERSHIP_OFFICE)
+    client = client_for(officer)
+    url = reverse("assessment:quality-index")
+    # when sorted by the total, descending, and by a column that does not exist
+    by_total = client.get(url, {"year": 2024, "sort": "-total"})
+    unknown = client.get(url, {"year": 2024, "sort": "nonsense"})
+    # then the unit with data comes first, the unknown sort keeps the units' order, and the count is shown
+    names = [row.record.org_unit.name for row in by_total.context["table"].page.object_list]
+    assert names[0] == "金水区" and "共 17 个单位" in by_total.content.decode()
+    assert unknown.status_code == 200 and unknown.context["table"].page.object_list[0].record.org_unit.parent_id is None
+    assert "year=2024&amp;sort=-total&amp;export=xlsx" in by_total.content.decode()
+    # and the export holds one line per unit, audited with the year
+    response = client.get(url, {"year": 2024, "export": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(response.getvalue())).active.iter_rows(values_only=True))
+    assert len(rows) == 1 + 17 and {row[0] for row in rows[1:]} == {2024}
+    event = AuditEvent.objects.get(action=AuditAction.EXPORT)
+    assert event.actor == officer and "year=2024" in event.message
+
+
 # --- API ---------------------------------------------------------------------------------------------------
 
 
@@ -175,7 +201,7 @@ def test_api_lists_results_with_breakdowns_only_for_the_callers_subject(publishe
 
     rows = client.get("/api/assessment-results/", {"scheme": published.pk}).json()["results"]
 
-    assert len(rows) == 17
+    assert len(rows) == subject_count()
     assert [r["subject"] for r in rows if r["breakdown"] is not None] == ["金水区"]
 
 
@@ -183,7 +209,7 @@ def test_api_run_is_for_the_office_only(published, client_for, make_user, distri
     assert client_for(make_user(Role.DISTRICT_OFFICER, org_unit=district)).post(
         f"/api/assessment-schemes/{published.pk}/run/").status_code == 403
     response = client_for(make_user(Role.LEADERSHIP_OFFICE)).post(f"/api/assessment-schemes/{published.pk}/run/")
-    assert response.status_code == 200 and len(response.json()) == 17
+    assert response.status_code == 200 and len(response.json()) == subject_count()
 
 
 def test_api_create_scheme_with_a_bad_year_is_400(client_for, make_user):
@@ -221,3 +247,112 @@ def test_settings_with_unordered_thresholds_answer_400(client_for, make_user):
         reverse("assessment:scheme-settings", args=[scheme.pk]),
         {"name": "x", "excellent_from": "70", "good_from": "80", "pass_from": "60", "assess_districts": "on"})
     assert response.status_code == 400 and "合格 ≤ 良好 ≤ 优秀" in response.content.decode()
+
+
+@pytest.fixture
+def grouped(db):
+    """A draft scheme of two groups, 产品质量 80 (two indicators sharing it) and 重点任务 20."""
+    plan = plan_for_year()
+    scheme, items = make_scheme([(IndicatorFactory(plan=plan, target=1, domain="product"), None),
+                                 (IndicatorFactory(plan=plan, target=2, domain="product"), None),
+                                 (SchemeItemKind.TASKS, None)])
+    services.scheme_items_update(scheme=scheme, by=None, groups={items[0].group_id: "80", items[2].group_id: "20"})
+    return scheme, items
+
+
+def test_scheme_page_lists_items_inside_collapsible_groups_with_their_weight(grouped, client_for, make_user):
+    scheme, [a, b, tasks] = grouped
+
+    page = client_for(make_user(Role.LEADERSHIP_OFFICE)).get(reverse("assessment:scheme-detail", args=[scheme.pk]))
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert html.count('<details class="mb-2 border rounded') == 2
+    assert f'name="group_{a.group_id}" value="80.00"' in html
+    assert 'placeholder="40.00"' in html  # the equal share of each of the two product items
+    assert "weight-problems" not in html
+
+
+def test_group_weights_not_totalling_100_answer_400_naming_the_group(grouped, client_for, make_user):
+    scheme, [a, _b, tasks] = grouped
+    client = client_for(make_user(Role.LEADERSHIP_OFFICE))
+
+    response = client.post(reverse("assessment:scheme-items", args=[scheme.pk]),
+                           {f"group_{a.group_id}": "70", f"group_{tasks.group_id}": "20"})
+
+    assert response.status_code == 400
+    assert "产品质量 70.00" in response.content.decode() and "90.00" in response.content.decode()
+    a.group.refresh_from_db()
+    assert a.group.weight == Decimal(80)
+    ok = client.post(reverse("assessment:scheme-items", args=[scheme.pk]),
+                     {f"group_{a.group_id}": "70", f"group_{tasks.group_id}": "30"})
+    assert ok.status_code == 302
+    a.group.refresh_from_db()
+    assert a.group.weight == Decimal(70)
+
+
+def test_group_add_form_creates_an_empty_group_and_refuses_a_duplicate(grouped, client_for, make_user):
+    scheme, _items = grouped
+    client = client_for(make_user(Role.LEADERSHIP_OFFICE))
+    url = reverse("assessment:scheme-group-add", args=[scheme.pk])
+
+    assert client.post(url, {"name": "加分项目"}).status_code == 302
+    assert scheme.groups.get(name="加分项目").weight == Decimal(0)
+    duplicate = client.post(url, {"name": "产品质量"})
+    assert duplicate.status_code == 400 and "产品质量" in duplicate.content.decode()
+    assert client.post(url, {"name": ""}).status_code == 400
+
+
+def test_api_weights_refuses_groups_not_totalling_100_and_saves_a_valid_set(grouped, client_for, make_user, district):
+    scheme, [a, b, tasks] = grouped
+    url = f"/api/assessment-schemes/{scheme.pk}/weights/"
+    office = client_for(make_user(Role.LEADERSHIP_OFFICE))
+
+    bad = office.post(url, {"groups": {str(a.group_id): "75"}}, content_type="application/json")
+    unknown = office.post(url, {"groups": {"x": "75"}}, content_type="application/json")
+    good = office.post(url, {"groups": {str(a.group_id): "75", str(tasks.group_id): "25"}, "items": {str(a.pk): "50"}},
+                       content_type="application/json")
+
+    assert bad.status_code == 400 and "产品质量" in bad.json()["groups"][0]
+    assert unknown.status_code == 400 and "groups" in unknown.json()
+    assert good.status_code == 200
+    assert {g["name"]: g["weight"] for g in good.json()["groups"]} == {"产品质量": "75.00", "重点任务": "25.00"}
+    assert {i["id"]: i["weight"] for i in good.json()["items"]}[a.pk] == "50.00"
+    assert client_for(make_user(Role.DISTRICT_OFFICER, org_unit=district)).post(
+        url, {"groups": {}}, content_type="application/json").status_code == 403
+
+
+def test_a_not_assessed_result_shows_no_score_and_says_why(client_for, make_user, district, city):
+    rate = IndicatorFactory(plan=plan_for_year(), target=10)
+    scheme, _ = make_scheme([(rate, 100)])
+    value(rate, district, 10)
+    services.assessment_run(scheme=scheme, by=None)
+    idle = own_result(scheme, org_unit=city.children.get(name="二七区"))
+
+    page = client_for(make_user(Role.LEADERSHIP_OFFICE)).get(reverse("assessment:result-detail", args=[idle.pk]))
+
+    html = page.content.decode()
+    assert page.status_code == 200 and "未参评" in html and 'id="result-score"' not in html
+    assert 'id="note-none"' in html
+
+
+def test_items_move_to_a_new_group_through_the_form_and_the_api(grouped, client_for, make_user):
+    scheme, [a, b, tasks] = grouped
+    other_scheme, [stranger, *_rest] = make_scheme([(IndicatorFactory(plan=plan_for_year(), target=1), 100)], name="另一方案")
+    brands = services.scheme_group_create(scheme=scheme, name="品牌建设", by=None)
+    office = client_for(make_user(Role.LEADERSHIP_OFFICE))
+
+    # a move to another scheme's group is refused naming the item; nothing moves
+    bad = office.post(f"/api/assessment-schemes/{scheme.pk}/weights/", {"moves": {str(b.pk): str(stranger.group_id)}},
+                      content_type="application/json")
+    assert bad.status_code == 400 and b.name in bad.json()[f"weight_{b.pk}"][0]
+
+    # the page moves b into the new group and rebalances the weights in one save
+    response = office.post(reverse("assessment:scheme-items", args=[scheme.pk]), {
+        f"move_{b.pk}": str(brands.pk), f"group_{a.group_id}": "60", f"group_{brands.pk}": "20",
+        f"group_{tasks.group_id}": "20"})
+
+    assert response.status_code == 302
+    b.refresh_from_db()
+    assert b.group == brands
+    assert services.scheme_weight_problems(scheme) == {}

@@ -3,12 +3,15 @@
 Each function returns the offending rows as readable strings (an empty list when the demo is believable),
 so a failing assertion names them. The checks are written from the rules, not from the generators'
 code: officials act on working days; the demo district's accounts find fresh work from the last working
-day; an inspection plan's name says its half-year; a progress report's wording fits its percent.
+day; an inspection plan's name says its half-year; a progress report's wording fits its percent; a sample is
+of its category's products and from its makers or sellers; an inspection item is drawn for its industries;
+a supervised task is overdue by days or weeks.
 """
 
 from __future__ import annotations
 
 import datetime
+import json
 import re
 
 from django.apps import apps
@@ -142,3 +145,55 @@ def progress_reports_contradicting() -> list[str]:
             found.append(f"{where} (down from {previous[task.pk]}%)")
         previous[task.pk] = percent
     return found
+
+
+def samples_misfit() -> list[str]:
+    """Samples whose product, specification or unit is not one of their category's in the sampling
+    vocabulary (饮用纯净水 in mm², 熟牛肉 in mL), or taken from an enterprise whose industry neither makes nor
+    sells the category (makers in their warehouse, sellers and users in the market)."""
+    path = apps.get_app_config("sampling").path + "/data/demo_vocabulary.json"
+    with open(path, encoding="utf-8") as handle:
+        categories = json.load(handle)["categories"]
+    bad = []
+    rows = apps.get_model("sampling", "Sample").objects.values_list(
+        "number", "category__code", "product_name", "specification", "quantity_unit", "sampling_place",
+        "enterprise__industry_code")
+    for number, code, product, specification, unit, place, industry in rows:
+        entry = categories.get(code)
+        if entry is None or not any(p["name"] == product and specification in p["specs"] and p["unit"] == unit
+                                    for p in entry["products"]):
+            bad.append(f"{number}: {code} {product} {specification} in {unit}")
+            continue
+        fits = {"warehouse": entry["makers"], "market": entry["makers"] + entry["sellers"]}[place]
+        if not industry.startswith(tuple(fits)) or not fits:
+            bad.append(f"{number}: {code} {product} sampled at {place} of an enterprise of industry {industry}")
+    return bad
+
+
+def inspection_items_outside_industries() -> list[str]:
+    """Drawn targets inspected on an item that does not apply to their industry (a food-safety check of a
+    software firm)."""
+    items = {pk: (code, prefixes) for pk, code, prefixes in
+             apps.get_model("inspections", "InspectionItem").objects.values_list("pk", "code", "industry_codes")}
+    bad = []
+    for draw_id, industry, item_ids in apps.get_model("inspections", "DrawnTarget").objects.values_list(
+            "draw_id", "enterprise__industry_code", "item_ids"):
+        for item_id in item_ids:
+            code, prefixes = items[item_id]
+            if prefixes and not industry.startswith(tuple(prefixes)):
+                bad.append(f"draw {draw_id}: {code} for an enterprise of industry {industry}")
+    return bad
+
+
+def supervisions_overdue_too_long(today: datetime.date, *, days: int) -> list[str]:
+    """Supervisions opened `days` or more after their task's deadline, or still open on a task overdue that
+    long today: a fresh demo supervises tasks overdue by days or weeks, not years."""
+    bad = []
+    for supervision in apps.get_model("workplan", "Supervision").objects.select_related("task"):
+        opened = timezone.localdate(supervision.opened_at)
+        late = (opened - supervision.task.deadline).days
+        if late >= days:
+            bad.append(f"{supervision.task.code}: supervised {late} days after its deadline")
+        if supervision.status == "open" and (today - supervision.task.deadline).days >= days:
+            bad.append(f"{supervision.task.code}: open, overdue {(today - supervision.task.deadline).days} days")
+    return bad

@@ -1,9 +1,23 @@
 from rest_framework import serializers
 
 from qcity.core.fields import BoundedIntegerField, CleanTextField
-from qcity.core.models import OrgUnit
-from qcity.indicators.choices import IndicatorComparator, IndicatorDomain, ReportingPeriodKind
-from qcity.indicators.models import Indicator, Plan, PlanImport, ReportedValue, Target
+from qcity.core.models import Department, OrgUnit
+from qcity.indicators.choices import (
+    IndicatorComparator,
+    IndicatorDecomposition,
+    IndicatorDomain,
+    PlanProposalKind,
+    ReportingPeriodKind,
+)
+from qcity.indicators.models import (
+    Indicator,
+    Plan,
+    PlanImport,
+    ReportedValue,
+    Target,
+    TargetDecomposition,
+    UnitTarget,
+)
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -30,7 +44,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
         model = Indicator
         fields = ["id", "plan", "code", "name", "domain", "unit", "comparator", "attribute", "accumulation",
                   "baseline_year", "baseline_value", "section", "departments", "quote", "quote_start", "source",
-                  "computed_key", "targets"]
+                  "computed_key", "decomposition", "targets"]
 
 
 class ReportedValueSerializer(serializers.ModelSerializer):
@@ -67,6 +81,7 @@ class IndicatorStatusSerializer(serializers.Serializer):
     org_unit_name = serializers.CharField(source="org_unit.name")
     year = serializers.IntegerField()
     status = serializers.CharField()
+    reason = serializers.CharField(help_text="why the status is not_applicable (a city title; no confirmed share)")
     actual = serializers.DecimalField(source="result.actual", max_digits=18, decimal_places=4, allow_null=True)
     expected = serializers.DecimalField(source="result.expected", max_digits=18, decimal_places=4, allow_null=True)
     target_year = serializers.IntegerField(source="result.milestone.year", allow_null=True, default=None)
@@ -84,6 +99,10 @@ class ProposalSerializer(serializers.Serializer):
     year = BoundedIntegerField(min_value=1990, max_value=2100)
     domain = serializers.ChoiceField(choices=IndicatorDomain.choices)
     quote = serializers.CharField(allow_blank=True, required=False, default="")
+    # a qualitative proposal (高于全省平均水平) becomes an indicator without a numeric target
+    kind = serializers.ChoiceField(choices=PlanProposalKind.choices, required=False,
+                                   default=PlanProposalKind.QUANTITATIVE)
+    qualitative = CleanTextField(max_length=100, allow_blank=True, required=False, default="")
 
 
 class PlanImportSerializer(serializers.ModelSerializer):
@@ -102,3 +121,49 @@ class PlanAcceptSerializer(serializers.Serializer):
     period_start = BoundedIntegerField(min_value=1990, max_value=2100)
     period_end = BoundedIntegerField(min_value=1990, max_value=2100)
     accepted = ProposalSerializer(many=True)
+
+
+class UnitTargetSerializer(serializers.ModelSerializer):
+    org_unit_name = serializers.CharField(source="org_unit.name", read_only=True, default=None)
+    department_name = serializers.CharField(source="department.name", read_only=True, default=None)
+
+    class Meta:
+        model = UnitTarget
+        fields = ["org_unit", "org_unit_name", "department", "department_name", "value"]
+
+
+class TargetDecompositionSerializer(serializers.ModelSerializer):
+    plan = serializers.CharField(source="indicator.plan.code", read_only=True)
+    indicator_code = serializers.CharField(source="indicator.code", read_only=True)
+    decomposition = serializers.CharField(source="indicator.decomposition", read_only=True)
+    unit_targets = UnitTargetSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = TargetDecomposition
+        fields = ["id", "plan", "indicator", "indicator_code", "decomposition", "year", "status", "note",
+                  "unit_targets", "updated_at", "confirmed_at"]
+
+
+class UnitTargetInputSerializer(serializers.Serializer):
+    org_unit = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all(), required=False, allow_null=True,
+                                                  default=None)
+    department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False,
+                                                    allow_null=True, default=None)
+    value = serializers.CharField(max_length=40, help_text="a non-negative number")
+
+
+class TargetDecompositionInputSerializer(serializers.Serializer):
+    indicator = serializers.PrimaryKeyRelatedField(queryset=Indicator.objects.select_related("plan"))
+    year = BoundedIntegerField(min_value=1990, max_value=2100)
+    targets = UnitTargetInputSerializer(many=True)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class TargetDecompositionSavedSerializer(serializers.Serializer):
+    decomposition = TargetDecompositionSerializer()
+    changed = serializers.BooleanField()
+    warnings = serializers.ListField(child=serializers.CharField())
+
+
+class IndicatorDecompositionInputSerializer(serializers.Serializer):
+    decomposition = serializers.ChoiceField(choices=IndicatorDecomposition.choices)

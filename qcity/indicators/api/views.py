@@ -12,11 +12,18 @@ from qcity.core.roles import OFFICE, PROGRAMME, STAFF
 from qcity.core.uploads import request_too_large
 from qcity.indicators import selectors, services
 from qcity.indicators.documents import PlanDocumentError
-from qcity.indicators.filters import IndicatorFilter, IndicatorStatusFilter, ReportedValueFilter
+from qcity.indicators.filters import (
+    IndicatorFilter,
+    IndicatorStatusFilter,
+    ReportedValueFilter,
+    TargetDecompositionFilter,
+)
 from qcity.indicators.models import Plan, PlanImport
+from qcity.indicators.services.decomposition import UnitTargetInput
 from qcity.indicators.services.values import Period
 
 from .serializers import (
+    IndicatorDecompositionInputSerializer,
     IndicatorSerializer,
     IndicatorStatusSerializer,
     PlanAcceptSerializer,
@@ -25,6 +32,9 @@ from .serializers import (
     ReasonSerializer,
     ReportedValueInputSerializer,
     ReportedValueSerializer,
+    TargetDecompositionInputSerializer,
+    TargetDecompositionSavedSerializer,
+    TargetDecompositionSerializer,
 )
 
 
@@ -175,7 +185,8 @@ class IndicatorStatusApi(APIView):
     required_roles = STAFF
 
     @extend_schema(parameters=[OpenApiParameter("plan", str, required=True), OpenApiParameter("year", int, required=True),
-                               OpenApiParameter("org_unit", int)],
+                               OpenApiParameter("org_unit", int), OpenApiParameter("status", str),
+                               OpenApiParameter("domain", str), OpenApiParameter("q", str)],
                    responses=IndicatorStatusSerializer(many=True))
     def get(self, request):
         filterset = IndicatorStatusFilter(request.query_params, queryset=selectors.indicator_list())
@@ -234,3 +245,87 @@ class PlanImportAcceptApi(APIView):
         data.is_valid(raise_exception=True)
         plan = services.plan_create_from_import(plan_import=record, by=request.user, **data.validated_data)
         return Response(PlanSerializer(selectors.plan_list().get(pk=plan.pk)).data, status=status.HTTP_201_CREATED)
+
+
+class TargetDecompositionListApi(generics.ListAPIView):
+    """The decompositions (指标分解) of a plan (`plan` code) and target year (`year`); POST sets one
+    indicator's unit targets for a year — saved as a draft, with the remainder as `warnings` when the
+    split does not add up (201 when created, 200 otherwise; the same set again changes nothing)."""
+
+    permission_classes = [HasRole]
+    required_roles = OFFICE
+    serializer_class = TargetDecompositionSerializer
+    filterset_class = TargetDecompositionFilter
+
+    def get_queryset(self):
+        return selectors.target_decomposition_list()
+
+    @extend_schema(request=TargetDecompositionInputSerializer,
+                   responses={201: TargetDecompositionSavedSerializer, 200: TargetDecompositionSavedSerializer})
+    def post(self, request):
+        data = TargetDecompositionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        targets = [UnitTargetInput(value=t["value"], org_unit=t["org_unit"], department=t["department"])
+                   for t in d["targets"]]
+        saved = services.target_decomposition_save(indicator=d["indicator"], year=d["year"], targets=targets,
+                                                   note=d["note"], by=request.user)
+        body = TargetDecompositionSavedSerializer({
+            "decomposition": selectors.target_decomposition_list().get(pk=saved.decomposition.pk),
+            "changed": saved.changed, "warnings": saved.warnings}).data
+        return Response(body, status=status.HTTP_201_CREATED if saved.created else status.HTTP_200_OK)
+
+
+class TargetDecompositionConfirmApi(APIView):
+    """Confirm a decomposition; 400 while it does not add up to the city target."""
+
+    permission_classes = [HasRole]
+    required_roles = OFFICE
+
+    @extend_schema(request=None, responses=TargetDecompositionSerializer)
+    def post(self, request, pk):
+        decomposition = get_object_or_404(selectors.target_decomposition_list(), pk=pk)
+        services.target_decomposition_confirm(decomposition=decomposition, by=request.user)
+        return Response(TargetDecompositionSerializer(selectors.target_decomposition_list().get(pk=pk)).data)
+
+
+class TargetDecompositionImportApi(APIView):
+    """Import the decomposition table (multipart: plan code, file) in the layout of its xlsx export; a bad
+    row (negative or non-numeric target…) → 400 listing the rows, nothing written."""
+
+    permission_classes = [HasRole]
+    required_roles = OFFICE
+    parser_classes = [NulCheckingMultiPartParser]
+
+    @extend_schema(request={"multipart/form-data": {"type": "object", "properties": {
+        "plan": {"type": "string"}, "file": {"type": "string", "format": "binary"}}}},
+        responses={200: TargetDecompositionSavedSerializer(many=True)})
+    def post(self, request):
+        if too_big := request_too_large(request):
+            return Response({"file": [too_big]}, status=status.HTTP_400_BAD_REQUEST)
+        plan = Plan.objects.filter(code=request.data.get("plan", "")).first()
+        if plan is None:
+            return Response({"plan": [_("未知规划代码")]}, status=status.HTTP_400_BAD_REQUEST)
+        upload = request.FILES.get("file")
+        if upload is None:
+            return Response({"file": [_("请上传文件")]}, status=status.HTTP_400_BAD_REQUEST)
+        saved = services.target_decompositions_import(plan=plan, data=upload.read(), by=request.user, name=upload.name)
+        return Response(TargetDecompositionSavedSerializer(
+            [{"decomposition": s.decomposition, "changed": s.changed, "warnings": s.warnings} for s in saved],
+            many=True).data)
+
+
+class IndicatorDecompositionApi(APIView):
+    """Set how an indicator is decomposed (uniform, split, city_only); its decompositions go back to draft."""
+
+    permission_classes = [HasRole]
+    required_roles = OFFICE
+
+    @extend_schema(request=IndicatorDecompositionInputSerializer, responses=IndicatorSerializer)
+    def post(self, request, pk):
+        indicator = get_object_or_404(selectors.indicator_list(), pk=pk)
+        data = IndicatorDecompositionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.indicator_decomposition_set(indicator=indicator, kind=data.validated_data["decomposition"],
+                                             by=request.user)
+        return Response(IndicatorSerializer(selectors.indicator_list().get(pk=pk)).data)

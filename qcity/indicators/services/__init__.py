@@ -1,6 +1,13 @@
 """Writes of the indicators module, split by concept: plans and their catalogue, reported values."""
 
+from .decomposition import (
+    indicator_decomposition_set,
+    target_decomposition_confirm,
+    target_decomposition_save,
+    target_decompositions_import,
+)
 from .plans import plan_create_from_import, plan_import_create, plans_load_builtin
+from .status_rule import status_rule_update
 from .values import (
     computed_indicators_refresh,
     computed_values_refresh,
@@ -18,6 +25,7 @@ from .values import (
 __all__ = [
     "computed_indicators_refresh",
     "computed_values_refresh",
+    "indicator_decomposition_set",
     "plan_create_from_import",
     "plan_import_create",
     "plans_load_builtin",
@@ -30,4 +38,8 @@ __all__ = [
     "reported_value_submit",
     "reported_values_import",
     "reported_values_import_report",
+    "status_rule_update",
+    "target_decomposition_confirm",
+    "target_decomposition_save",
+    "target_decompositions_import",
 ]

@@ -16,16 +16,18 @@ from qcity.core.choices import AuditAction
 from qcity.core.models import Department, User
 from qcity.core.roles import OFFICE
 
-from .. import computed
+from .. import computed, decomposition
 from ..choices import (
     IndicatorAccumulation,
     IndicatorAttribute,
     IndicatorComparator,
+    IndicatorDecomposition,
     IndicatorDomain,
     IndicatorSource,
 )
+from ..decomposition import UNIFORM
 from ..documents import read_plan_document
-from ..extraction import extract_targets, guess_plan_end_year
+from ..extraction import QUALITATIVE, extract_targets, guess_plan_end_year
 from ..models import Indicator, Plan, PlanImport, Target
 
 PLANS_DIR = Path(__file__).resolve().parent.parent / "data" / "plans"
@@ -62,6 +64,21 @@ def _departments_for(names: list[str], domain: str, departments: list[Department
     return found
 
 
+def _indicator_fields(item: dict, text: str, position: int) -> dict:
+    return {
+        "name": item["name"], "domain": item["domain"], "unit": item.get("unit") or "",
+        "comparator": item["comparator"],
+        "attribute": item.get("attribute") or IndicatorAttribute.UNSPECIFIED,
+        "accumulation": item.get("accumulation") or IndicatorAccumulation.LEVEL,
+        "source": IndicatorSource.COMPUTED if item.get("computed_key") else IndicatorSource.REPORTED,
+        "computed_key": item.get("computed_key") or "",
+        "baseline_year": item.get("baseline_year"), "baseline_value": _decimal(item.get("baseline_value")),
+        "section": (item.get("section") or "")[:200],
+        "departments_text": "、".join(item.get("departments") or [])[:300],
+        "quote": item["quote"], "quote_start": text.find(item["quote"]), "position": position,
+    }
+
+
 def _catalogue_errors(data: dict, text: str) -> list[str]:
     """A catalogue is shipped data, but a typo in it must fail loudly, naming the indicator."""
     errors = []
@@ -75,6 +92,8 @@ def _catalogue_errors(data: dict, text: str) -> list[str]:
             errors.append(f"{code}: unknown domain {item['domain']!r}")
         if item.get("computed_key") and item["computed_key"] not in computed.registered():
             errors.append(f"{code}: no computed indicator registered under {item['computed_key']!r}")
+        if (item.get("decomposition") or data.get("decomposition") or UNIFORM) not in IndicatorDecomposition.values:
+            errors.append(f"{code}: unknown decomposition {item.get('decomposition') or data.get('decomposition')!r}")
         if item["comparator"] not in IndicatorComparator.values:
             errors.append(f"{code}: unknown comparator {item['comparator']!r}")
         for quote in [item["quote"], *(t.get("quote") or item["quote"] for t in item["targets"])]:
@@ -100,20 +119,13 @@ def _load_catalogue(path: Path, *, by: User | None) -> Plan:
     )
     kept = []
     for position, item in enumerate(data["indicators"], start=1):
+        # the decomposition kind is set once, when the indicator is first loaded: the office may change it
+        kind = (item.get("decomposition") or data.get("decomposition")
+                or decomposition.default_kind(name=item["name"], unit=item.get("unit") or "",
+                                              accumulation=item.get("accumulation") or IndicatorAccumulation.LEVEL))
         indicator, _ = Indicator.objects.update_or_create(
-            plan=plan, code=item["code"],
-            defaults={
-                "name": item["name"], "domain": item["domain"], "unit": item.get("unit") or "",
-                "comparator": item["comparator"],
-                "attribute": item.get("attribute") or IndicatorAttribute.UNSPECIFIED,
-                "accumulation": item.get("accumulation") or IndicatorAccumulation.LEVEL,
-                "source": IndicatorSource.COMPUTED if item.get("computed_key") else IndicatorSource.REPORTED,
-                "computed_key": item.get("computed_key") or "",
-                "baseline_year": item.get("baseline_year"), "baseline_value": _decimal(item.get("baseline_value")),
-                "section": (item.get("section") or "")[:200],
-                "departments_text": "、".join(item.get("departments") or [])[:300],
-                "quote": item["quote"], "quote_start": text.find(item["quote"]), "position": position,
-            },
+            plan=plan, code=item["code"], create_defaults={"decomposition": kind, **_indicator_fields(item, text, position)},
+            defaults=_indicator_fields(item, text, position),
         )
         indicator.departments.set(_departments_for(item.get("departments") or [], item["domain"], departments))
         years = []
@@ -163,7 +175,12 @@ def _first_line(text: str) -> str:
 def plan_create_from_import(*, plan_import: PlanImport, code: str, title: str, issuing_body: str = "",
                             document_number: str = "", period_start: int, period_end: int,
                             accepted: list[dict], by: User) -> Plan:
-    """Turn the reviewed proposals into a plan. Each accepted item has been checked by a person."""
+    """Turn the reviewed proposals into a plan. Each accepted item has been checked by a person.
+
+    A qualitative item (kind "qualitative": 质量损失率 / 低于全国平均水平) becomes a qualitative
+    indicator: an indicator whose name states the relative target, with a comparator and no Target row,
+    so no progress status is computed for it (there is no number to compare a value with).
+    """
     access.require_role(by, *OFFICE, action="create plan from import")
     errors = {}
     if plan_import.plan_id:
@@ -188,13 +205,20 @@ def plan_create_from_import(*, plan_import: PlanImport, code: str, title: str, i
         for position, item in enumerate(accepted, start=1):
             quote = item.get("quote") or item["name"]
             start = plan_import.text.find(quote)
+            accumulation = item.get("accumulation") or IndicatorAccumulation.LEVEL
+            qualitative = item.get("kind") == QUALITATIVE
+            if qualitative:
+                item = {**item, "name": _qualitative_name(item)}
             indicator = Indicator.objects.create(
+                decomposition=decomposition.default_kind(name=item["name"], unit=item.get("unit") or "",
+                                                         accumulation=accumulation),
                 plan=plan, code=f"I-{position:03d}", name=item["name"], domain=item["domain"],
                 unit=item.get("unit") or "", comparator=item["comparator"], quote=quote,
-                quote_start=start if start >= 0 else None, position=position,
-                accumulation=item.get("accumulation") or IndicatorAccumulation.LEVEL,
+                quote_start=start if start >= 0 else None, position=position, accumulation=accumulation,
             )
             indicator.departments.set(_departments_for([], item["domain"], departments))
+            if qualitative:
+                continue
             is_range = item["comparator"] == IndicatorComparator.RANGE
             Target.objects.create(indicator=indicator, year=item["year"],
                                   value=None if is_range else _decimal(item.get("value")),
@@ -208,12 +232,20 @@ def plan_create_from_import(*, plan_import: PlanImport, code: str, title: str, i
     return plan
 
 
+def _qualitative_name(item: dict) -> str:
+    """质量损失率 + 低于全国平均水平 → 质量损失率低于全国平均水平 (the name is the whole target)."""
+    name, wording = item["name"].strip(), (item.get("qualitative") or "").strip()
+    return (name if wording in name else name + wording)[:200]
+
+
 def _proposal_errors(item: dict) -> list[str]:
     errors = []
     if not (item.get("name") or "").strip():
         errors.append(_("指标名称不能为空"))
     if item.get("domain") not in IndicatorDomain.values:
         errors.append(_("领域无效：%(value)s") % {"value": item.get('domain')})
+    if item.get("kind") == QUALITATIVE:
+        return errors + _qualitative_errors(item)
     comparator = item.get("comparator")
     numbers = {k: item.get(k) for k in ("value", "low", "high")}
     bad = [k for k, v in numbers.items() if v is not None and not isinstance(v, int | float)]
@@ -226,6 +258,21 @@ def _proposal_errors(item: dict) -> list[str]:
             errors.append(_("区间目标需要下限和上限，且下限不大于上限"))
     elif numbers["value"] is None:
         errors.append(_("目标值不能为空"))
-    if not isinstance(item.get("year"), int) or not 1990 <= item["year"] <= 2100:
-        errors.append(_("目标年无效：%(value)s") % {"value": item.get('year')})
+    errors.extend(_year_errors(item))
     return errors
+
+
+def _year_errors(item: dict) -> list[str]:
+    if not isinstance(item.get("year"), int) or not 1990 <= item["year"] <= 2100:
+        return [_("目标年无效：%(value)s") % {"value": item.get('year')}]
+    return []
+
+
+def _qualitative_errors(item: dict) -> list[str]:
+    errors = []
+    wording = (item.get("qualitative") or "").strip()
+    if not wording or len(wording) > 100:
+        errors.append(_("定性目标的表述不能为空，且不超过100字"))
+    if item.get("comparator") not in (IndicatorComparator.AT_LEAST, IndicatorComparator.AT_MOST):
+        errors.append(_("比较方式无效：%(comparator)s") % {"comparator": item.get("comparator")})
+    return errors + _year_errors(item)

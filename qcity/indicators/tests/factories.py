@@ -7,8 +7,17 @@ from qcity.indicators.choices import (
     IndicatorDomain,
     ReportedValueStatus,
     ReportingPeriodKind,
+    TargetDecompositionStatus,
 )
-from qcity.indicators.models import Indicator, Plan, ReportedValue, Target
+from qcity.indicators.models import (
+    Indicator,
+    Plan,
+    ReportedValue,
+    StatusRule,
+    Target,
+    TargetDecomposition,
+    UnitTarget,
+)
 
 
 class PlanFactory(factory.django.DjangoModelFactory):
@@ -54,3 +63,32 @@ class ReportedValueFactory(factory.django.DjangoModelFactory):
     year = factory.LazyAttribute(lambda o: o.indicator.plan.period_end)
     value = Decimal("98")
     status = ReportedValueStatus.APPROVED
+
+
+class TargetDecompositionFactory(factory.django.DjangoModelFactory):
+    """A decomposition straight into the table (confirmed unless told otherwise); add UnitTargetFactory rows."""
+
+    class Meta:
+        model = TargetDecomposition
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    year = factory.LazyAttribute(lambda o: o.indicator.plan.period_end)
+    status = TargetDecompositionStatus.CONFIRMED
+
+
+class UnitTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = UnitTarget
+
+    decomposition = factory.SubFactory(TargetDecompositionFactory)
+    value = Decimal("10")
+
+
+class StatusRuleFactory(factory.django.DjangoModelFactory):
+    """The office's grading parameters (one row), straight into the table."""
+
+    class Meta:
+        model = StatusRule
+
+    on_track_tolerance = Decimal("0.05")
+    at_risk_share = Decimal("0.25")

@@ -4,10 +4,13 @@ tests), so the rules stay general rather than fitted to the three built-in Zheng
 import pytest
 
 from qcity.indicators.extraction import (
+    QUALITATIVE,
+    QUANTITATIVE,
     ProposedTarget,
     classify_domain,
     extract_targets,
     guess_plan_end_year,
+    split_multiplier,
 )
 
 
@@ -30,7 +33,7 @@ def numbers(t: ProposedTarget) -> tuple:
         ("全市制造业产品质量合格率达到94%以上。", "制造业产品质量合格率", (">=", 94, None, None, "%", 2025)),
         ("规模以上企业研发投入强度不低于2.5%。", "规模以上企业研发投入强度", (">=", 2.5, None, None, "%", 2025)),
         ("新增省级以上“专精特新”企业不少于200家。", "新增省级以上“专精特新”企业", (">=", 200, None, None, "家", 2025)),
-        ("全省高新技术企业数量超过1.5万家。", "高新技术企业数量", (">=", 1.5, None, None, "万家", 2025)),
+        ("全省高新技术企业数量超过1.5万家。", "高新技术企业数量", (">=", 15000, None, None, "家", 2025)),
         ("每万人口高价值发明专利拥有量达12件。", "每万人口高价值发明专利拥有量", (">=", 12, None, None, "件", 2025)),
         ("力争培育中国质量奖获奖企业1家。", "培育中国质量奖获奖企业", (">=", 1, None, None, "家", 2025)),
         ("食品评价性抽检合格率稳定在98.5%以上。", "食品评价性抽检合格率", (">=", 98.5, None, None, "%", 2025)),
@@ -130,7 +133,7 @@ def test_respectively_gives_one_target_per_number():
 
 def test_two_clauses_two_targets_with_their_own_comparators():
     targets = extract_targets("检验检测机构营业收入≥50亿元，标准化试点示范项目≤10个。", default_year=2025)
-    assert [(t.comparator, t.value, t.unit) for t in targets] == [(">=", 50, "亿元"), ("<=", 10, "个")]
+    assert [(t.comparator, t.value, t.unit) for t in targets] == [(">=", 5_000_000_000, "元"), ("<=", 10, "个")]
 
 
 def test_list_of_counts_after_one_verb():
@@ -337,3 +340,111 @@ def test_quote_offsets_point_into_the_text_and_as_dict_has_the_catalogue_fields(
         "quote": "药品抽检合格率 99.5%",
     }
     assert isinstance(targets[0].as_dict()["value"], int)
+
+
+# --- Chinese numerals and the 万/亿 multipliers -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("新增市场主体3.5万户。", (">=", 35000, None, None, "户")),
+        ("技术合同交易额达到1.2亿元。", (">=", 120_000_000, None, None, "元")),
+        ("力争新增两项国家标准。", (">=", 2, None, None, "项")),
+        ("建成十二个质量提升示范区。", (">=", 12, None, None, "个")),
+        ("培育一百五十家质量标杆企业。", (">=", 150, None, None, "家")),
+        ("新增省级以上专精特新企业三至五家。", ("range", None, 3, 5, "家")),
+        ("新增绿色建筑面积超过 9000 万平方米。", (">=", 90_000_000, None, None, "平方米")),
+        ("年接待游客达到 2.5 万人次。", (">=", 25000, None, None, "人次")),
+        ("社会消费品零售总额突破 5000 亿。", (">=", 500_000_000_000, None, None, "")),
+        ("建设高标准农田 1-1.5 万亩。", ("range", None, 10000, 15000, "亩")),
+        ("新增就业十万人。", (">=", 100_000, None, None, "人")),
+    ],
+)
+def test_chinese_numerals_and_multipliers_give_plain_numbers_and_units(sentence, expected):
+    # given a count written in Chinese numerals or with 万/亿 / when extracting / then the number is plain
+    target = only(sentence)
+    assert (target.comparator, target.value, target.low, target.high, target.unit) == expected
+    assert target.kind == QUANTITATIVE
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "构建知识产权司法保护、行政保护、社会保护三张网。",  # no cue, no action verb
+        "形成产品质量、工程质量、服务质量、环境质量等四个方面。",  # counts a list
+        "实施一批示范性地方标准，打造一流营商环境，进一步提升质量。",  # 一批 / 一流 / 进一步
+        "千家万户受益，百强企业带动。",  # 千家 / 百强
+        "“十四五”期间，建成三四个示范区。",  # 十四五 and “three or four” are no numbers
+    ],
+)
+def test_chinese_numerals_in_idioms_are_not_targets(sentence):
+    assert [t for t in extract_targets(sentence, default_year=2025) if t.kind == QUANTITATIVE] == []
+
+
+@pytest.mark.parametrize(
+    ("number", "unit", "expected"),
+    [(3.5, "万户", (35000, "户")), (1.2, "亿元", (120_000_000, "元")), (0.35, "万元", (3500, "元")),
+     (2.25, "万", (22500, "")), (98, "%", (98, "%")), (None, "万户", (None, "户")), (12, "", (12, ""))],
+)
+def test_split_multiplier_is_exact(number, unit, expected):
+    assert split_multiplier(number, unit) == expected
+
+
+# --- one sentence, several indicators ----------------------------------------------------------------
+
+
+def test_one_target_for_two_indicators_is_split():
+    # given a sentence that sets one target for 食品 and 药品 / when extracting
+    targets = extract_targets("到2025年，食品和药品抽检合格率均达98%以上。", default_year=2025)
+    # then two targets, each with the shared part of the name and the same numbers and quote
+    assert [(t.name, t.comparator, t.value, t.unit, t.year) for t in targets] == [
+        ("食品抽检合格率", ">=", 98, "%", 2025),
+        ("药品抽检合格率", ">=", 98, "%", 2025),
+    ]
+    assert targets[0].quote == targets[1].quote and "均达98%以上" in targets[0].quote
+    assert {t.domain for t in targets} == {"product"}
+
+
+def test_three_subjects_with_a_shared_target_are_split():
+    targets = extract_targets("农产品、食品和药品质量安全抽检合格率都稳定在98.5%以上。", default_year=2025)
+    assert [t.name for t in targets] == ["农产品质量安全抽检合格率", "食品质量安全抽检合格率", "药品质量安全抽检合格率"]
+    assert {t.value for t in targets} == {98.5}
+
+
+def test_without_jun_a_joined_name_stays_one_target():
+    target = only("城乡居民收入和经济增长同步，城镇调查失业率控制在5.5%以内。")
+    assert target.name == "城镇调查失业率"
+    assert only("农产品质量安全和食品抽检合格率达到98%。").name == "农产品质量安全和食品抽检合格率"
+
+
+# --- relative targets: proposed as qualitative ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "wording", "comparator"),
+    [
+        ("质量损失率低于全国平均水平，", "质量损失率", "低于全国平均水平", "<="),
+        ("城市质量竞争力指数高于全省平均水平。", "城市质量竞争力指数", "高于全省平均水平", ">="),
+        ("单位地区生产总值能耗下降完成省下达目标。", "单位地区生产总值能耗下降", "完成省下达目标", ">="),
+        ("制造业质量竞争力指数位居全省前列。", "制造业质量竞争力指数", "位居全省前列", ">="),
+        ("2025年食品质量安全监管达到国内先进水平。", "食品质量安全监管", "达到国内先进水平", ">="),
+    ],
+)
+def test_relative_targets_are_proposed_as_qualitative(sentence, name, wording, comparator):
+    # given a target the extractor cannot quantify / when extracting / then a qualitative proposal
+    target = only(sentence)
+    assert (target.kind, target.name, target.qualitative, target.comparator) == (QUALITATIVE, name, wording, comparator)
+    assert (target.value, target.low, target.high, target.unit, target.year) == (None, None, None, "", 2025)
+    assert target.as_dict()["kind"] == QUALITATIVE and target.as_dict()["qualitative"] == wording
+
+
+def test_relative_wording_inside_a_clause_or_in_the_past_is_not_proposed():
+    text = ("某政〔2022〕3号\n\n一、“十三五”时期主要成效\n\n质量损失率低于全国平均水平。\n\n二、主要目标\n\n"
+            "建成一批达到国内先进水平的检验检测机构。目前质量竞争力指数已高于全省平均水平。")
+    assert extract_targets(text, default_year=2025) == []
+
+
+def test_quantified_and_qualitative_targets_side_by_side():
+    targets = extract_targets("食品抽检合格率达到98%以上，质量损失率低于全国平均水平。", default_year=2025)
+    assert [(t.kind, t.name) for t in targets] == [(QUANTITATIVE, "食品抽检合格率"), (QUALITATIVE, "质量损失率")]

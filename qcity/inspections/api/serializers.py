@@ -32,7 +32,7 @@ class InspectionItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = InspectionItem
         fields = ["id", "code", "name", "legal_basis", "org_unit", "org_unit_name", "department", "department_code",
-                  "method", "published", "published_on"]
+                  "method", "industry_codes", "published", "published_on"]
 
 
 class InspectionItemInputSerializer(serializers.Serializer):
@@ -43,6 +43,7 @@ class InspectionItemInputSerializer(serializers.Serializer):
     department = serializers.SlugRelatedField(slug_field="code", queryset=Department.objects.all(), required=False,
                                               allow_null=True)
     method = CleanTextField(max_length=100, required=False, allow_blank=True)
+    industry_codes = serializers.ListField(child=serializers.CharField(max_length=5), required=False, max_length=50)
 
 
 class InspectionItemUpdateSerializer(serializers.Serializer):
@@ -51,6 +52,7 @@ class InspectionItemUpdateSerializer(serializers.Serializer):
     department = serializers.SlugRelatedField(slug_field="code", queryset=Department.objects.all(), required=False,
                                               allow_null=True)
     method = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    industry_codes = serializers.ListField(child=serializers.CharField(max_length=5), required=False, max_length=50)
 
 
 class InspectorSerializer(serializers.ModelSerializer):

@@ -13,7 +13,15 @@ from .directories import (
     pool_enterprises,
     pool_snapshot_build,
 )
-from .plans import MIN_INSPECTORS, draw_publish, draw_run, inspection_plan_create, plan_sample_sizes
+from .plans import (
+    MIN_INSPECTORS,
+    DrawPreview,
+    draw_preview,
+    draw_publish,
+    draw_run,
+    inspection_plan_create,
+    plan_sample_sizes,
+)
 from .results import (
     PUBLICATION_DURATION,
     plan_results_publish,
@@ -24,9 +32,11 @@ from .results import (
 
 __all__ = [
     "MIN_INSPECTORS",
+    "DrawPreview",
     "PUBLICATION_DURATION",
     "conflict_declare",
     "conflict_withdraw",
+    "draw_preview",
     "draw_publish",
     "draw_run",
     "inspector_create",

@@ -29,11 +29,23 @@ from ..models import InspectionItem, Inspector, InspectorConflict, PoolSnapshot,
 # --- inspection items -----------------------------------------------------------------------------------
 
 
+def _industry_codes(codes: Sequence[str]) -> list[str]:
+    return [c.strip().upper() for c in codes if c and c.strip()]
+
+
+def _bad_industry_codes(codes: list[str]) -> dict:
+    bad = [c for c in codes if not (isinstance(c, str) and c.isalnum() and 1 <= len(c) <= 5)]
+    return {"industry_codes": [_("行业代码格式错误：%(bad)s") % {"bad": ", ".join(map(str, bad))}]} if bad else {}
+
+
 def item_create(*, by: User | None, code: str, name: str, legal_basis: str, org_unit: OrgUnit,
-                department: Department | None = None, method: str = "") -> InspectionItem:
+                department: Department | None = None, method: str = "",
+                industry_codes: Sequence[str] = ()) -> InspectionItem:
+    """An item of the list; `industry_codes` (GB/T 4754 prefixes) limits the enterprises it is drawn for."""
     require_scope(by, org_unit, roles=MARKET_MANAGERS, action="create inspection item")
     code, name = (code or "").strip(), (name or "").strip()
-    errors = {}
+    industry_codes = _industry_codes(industry_codes)
+    errors = _bad_industry_codes(industry_codes)
     if not code:
         errors["code"] = [_("请填写事项编号")]
     elif InspectionItem.objects.filter(code=code).exists():
@@ -47,7 +59,8 @@ def item_create(*, by: User | None, code: str, name: str, legal_basis: str, org_
     try:
         with transaction.atomic():
             item = InspectionItem.objects.create(code=code, name=name, legal_basis=legal_basis.strip(),
-                                                 org_unit=org_unit, department=department, method=method.strip())
+                                                 org_unit=org_unit, department=department, method=method.strip(),
+                                                 industry_codes=industry_codes)
             audit_record(action=AuditAction.CREATE, by=by, obj=item, org_unit=org_unit, after=snapshot(item))
     except IntegrityError as exc:
         raise ValidationError({"code": [_("事项编号 %(code)s 已存在") % {"code": code}]}) from exc
@@ -55,10 +68,14 @@ def item_create(*, by: User | None, code: str, name: str, legal_basis: str, org_
 
 
 def item_update(*, item: InspectionItem, by: User | None, **fields) -> InspectionItem:
-    allowed = {"name", "legal_basis", "department", "method"}
+    allowed = {"name", "legal_basis", "department", "method", "industry_codes"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError({name: [_("该字段不可修改")] for name in unknown})
+    if "industry_codes" in fields:
+        fields["industry_codes"] = _industry_codes(fields["industry_codes"])
+        if errors := _bad_industry_codes(fields["industry_codes"]):
+            raise ValidationError(errors)
     require_scope(by, item.org_unit, roles=MARKET_MANAGERS, action="update inspection item", obj=item)
     before = snapshot(item)
     for name, value in fields.items():
@@ -171,9 +188,7 @@ def _check_pool_filters(org_unit, filter_org_units, industry_codes, entity_types
     outside = [u.name for u in filter_org_units if not u.path.startswith(org_unit.path)]
     if outside:
         errors["filter_org_units"] = [_("不在管理单位辖区内：%(outside)s") % {"outside": '、'.join(outside)}]
-    bad = [c for c in industry_codes if not (isinstance(c, str) and c.isalnum() and 1 <= len(c) <= 5)]
-    if bad:
-        errors["industry_codes"] = [_("行业代码格式错误：%(bad)s") % {"bad": ', '.join(map(str, bad))}]
+    errors.update(_bad_industry_codes(industry_codes))
     bad = [t for t in entity_types if t not in EntityType.values]
     if bad:
         errors["entity_types"] = [_("未知主体类型：%(bad)s") % {"bad": ', '.join(map(str, bad))}]

@@ -6,6 +6,7 @@ import datetime
 import json
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -180,6 +181,56 @@ def draw_run(*, plan: InspectionPlan, by: User | None, seed: str | None = None,
     return draw
 
 
+@dataclass(frozen=True)
+class DrawPreview:
+    """What `draw_run` would draw for a plan now, computed without drawing: per risk class the pool size
+    and the number drawn (`plan_sample_sizes`, as the draw does), the inspector assignments (targets ×
+    inspectors per target), the inspectors eligible for them, and the reasons the draw would be refused."""
+
+    stratum_sizes: dict[str, int]
+    sample_sizes: dict[str, int]
+    inspectors_per_target: int
+    eligible_inspectors: int
+    problems: list[str]
+
+    @property
+    def targets(self) -> int:
+        return sum(self.sample_sizes.values())
+
+    @property
+    def assignments(self) -> int:
+        return self.targets * self.inspectors_per_target
+
+    @property
+    def strata(self) -> list[tuple[str, str, int, int]]:
+        """(stratum, label, pool size, drawn) in class order, for the confirmation page."""
+        return [(s, DrawStratum(s).label, self.stratum_sizes.get(s, 0), self.sample_sizes.get(s, 0))
+                for s in algorithm.STRATA]
+
+
+def draw_preview(*, plan: InspectionPlan) -> DrawPreview | None:
+    """The counts of the confirmation step before the irreversible draw (None: the pool has no snapshot).
+    The same snapshot and sample rule as `draw_run`; which enterprises and inspectors are drawn is only
+    known from the seed, at the draw."""
+    pool_snapshot = plan.pool.snapshots.order_by("-id").first()
+    if pool_snapshot is None:
+        return None
+    members = algorithm.snapshot_decode(algorithm.canonical_bytes(bytes(pool_snapshot.data)))
+    sizes = {s: len(members[s]) for s in algorithm.STRATA}
+    wanted = plan_sample_sizes(plan, sizes)
+    problems = [_("%(label)s：名录库只有 %(sizes)s 户，少于计划抽取的 %(wanted)s 户")
+                % {"label": DrawStratum(s).label, "sizes": sizes[s], "wanted": wanted[s]}
+                for s in algorithm.STRATA if wanted[s] > sizes[s]]
+    if not sum(wanted.values()):
+        problems.append(_("按计划的抽查比例抽不到任何对象"))
+    item_codes = {pi.item_id: pi.item.code for pi in plan.plan_items.select_related("item")}
+    eligible = [row for row in _inspector_snapshot(plan, [], item_codes)["inspectors"] if row["items"]]
+    if len(eligible) < plan.inspectors_per_target:
+        problems.append(_("有资格的检查人员只有 %(count)s 名，少于每户 %(per)s 名")
+                        % {"count": len(eligible), "per": plan.inspectors_per_target})
+    return DrawPreview(sizes, wanted, plan.inspectors_per_target, len(eligible), problems)
+
+
 def _draw(plan: InspectionPlan, *, by: User | None, seed: str, at: datetime.datetime) -> Draw:
     pool_snapshot = plan.pool.snapshots.order_by("-id").first()
     if pool_snapshot is None:
@@ -204,8 +255,12 @@ def _draw(plan: InspectionPlan, *, by: User | None, seed: str, at: datetime.date
     plan_items = list(plan.plan_items.select_related("item"))
     item_codes = {pi.item_id: pi.item.code for pi in plan_items}
     code_ids = {code: pk for pk, code in item_codes.items()}
-    item_ratios = [[pi.item.code, str(pi.ratio)] for pi in sorted(plan_items, key=lambda p: p.item.code)]
-    items = algorithm.draw_items(targets, item_ratios, seed)
+    # qcity-draw/2: an item is drawn only among the targets of the industries it applies to
+    item_ratios = [[pi.item.code, str(pi.ratio), list(pi.item.industry_codes)]
+                   for pi in sorted(plan_items, key=lambda p: p.item.code)]
+    industries = dict(_select_in(f"SELECT id, industry_code FROM {Enterprise._meta.db_table} WHERE {{condition}}",
+                                 "id", targets))
+    items = algorithm.draw_items(targets, item_ratios, seed, industries)
     inspectors = _inspector_snapshot(plan, targets, item_codes)
     teams, short = algorithm.draw_inspectors(items, inspectors, plan.inspectors_per_target, seed)
     if short:
@@ -215,7 +270,7 @@ def _draw(plan: InspectionPlan, *, by: User | None, seed: str, at: datetime.date
         algorithm_version=algorithm.ALGORITHM_VERSION, stratum_sizes=sizes, sample_sizes=wanted,
         item_ratios=item_ratios, inspectors_per_target=plan.inspectors_per_target, inspector_snapshot=inspectors,
         inspector_snapshot_sha256=algorithm.sha256_hex(algorithm.json_canonical(inspectors)), drawn_at=at,
-        drawn_by=by)
+        drawn_by=by, target_industries={str(t): industries.get(t, "") for t in targets})
     count = _write_selection(draw, drawn, items, teams, code_ids)
     InspectionPlan.objects.filter(pk=plan.pk).update(status=InspectionPlanStatus.DRAWN)
     plan.status = InspectionPlanStatus.DRAWN

@@ -161,6 +161,13 @@ def test_items_conflicts_pools_endpoints(world, district, city, make_user, api_f
     assert api.post(f"/api/inspection-items/{item.json()['id']}/publish/").json()["published"] is True
     assert api.post("/api/inspection-items/", {"code": "NEW-1", "name": "重复", "legal_basis": "x",
                                                "org_unit": city.pk}, format="json").status_code == 400
+    # an item for some industries only: stored as prefixes; a malformed code is a 400 naming the field
+    food = api.post("/api/inspection-items/", {"code": "NEW-2", "name": "食品经营检查", "legal_basis": "食品安全法",
+                                               "org_unit": city.pk, "industry_codes": ["52", "62"]}, format="json")
+    assert food.status_code == 201 and food.json()["industry_codes"] == ["52", "62"]
+    bad = api.post("/api/inspection-items/", {"code": "NEW-3", "name": "x", "legal_basis": "x", "org_unit": city.pk,
+                                              "industry_codes": ["5-2"]}, format="json")
+    assert bad.status_code == 400 and "industry_codes" in bad.json()
     conflict = api.post("/api/inspector-conflicts/", {"inspector": world["team"][0].pk,
                                                       "enterprise": world["firms"][0].uscc, "reason": "亲属"},
                         format="json")

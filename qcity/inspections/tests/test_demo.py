@@ -43,7 +43,19 @@ def test_demo_year_of_plans_draws_results_and_publication(ctx):
     assert Draw.objects.filter(published_on__isnull=False).count() == outcome["plans"]
     assert all(draw_verify(d).ok for d in Draw.objects.all()[:3])
     assert InspectionResult.objects.filter(is_case_lead=True).exists() or outcome["results"] < 20
-    # deterministic: same seed, same draws
+    # items are drawn only for the industries they apply to; what was found fits the item and the entity
+    assert demo_invariants.inspection_items_outside_industries() == []
+    food = InspectionResult.objects.filter(item__code="SJ-SP-01").values_list("target__enterprise__industry_code", flat=True)
+    assert all(code.startswith(tuple(demo.FOOD_BUSINESS)) for code in food)
+    for result in InspectionResult.objects.exclude(findings="").select_related("item", "target__enterprise"):
+        if result.outcome == "problems_found":
+            assert result.findings in demo.findings_for(result.item.code, result.target.enterprise.entity_type)
+        if result.target.enterprise.entity_type == "individual_business":
+            assert "股东" not in result.findings and "法定代表人" not in result.findings
+    # an enterprise not found has that result on every item it was to be inspected on
+    for target in DrawnTarget.objects.filter(results__outcome__in=["not_reachable", "closed_down"]).distinct():
+        assert len({r.outcome for r in target.results.all()}) == 1
+    # deterministic: same seed, same draws (the results too, once credit is reset: tests/test_demo.py)
     seeds = sorted(Draw.objects.values_list("seed", flat=True))
     assert demo.generate(ctx) == {"skipped": 1}
     demo.reset(ctx)

@@ -125,3 +125,38 @@ def test_sample_size_rounds_up_and_counts_override():
     assert algorithm.sample_size(3, ratio="5", count=None) == 1
     assert algorithm.sample_size(0, ratio="50", count=None) == 0
     assert algorithm.sample_size(10, ratio="50", count=7) == 7
+
+
+def test_an_item_is_drawn_only_among_the_targets_of_its_industries():
+    # given 40 drawn targets, half food shops (5223) and half software firms (6513), and a food-safety item
+    # at 50 % that applies to food businesses only, beside an item for everyone at 100 %
+    targets = list(range(1, 41))
+    industries = {t: "5223" if t % 2 else "6513" for t in targets}
+    items = algorithm.draw_items(targets, [("FOOD", "50", ["52", "62"]), ("ALL", "100", [])], "industries", industries)
+    # then every target has the item for everyone; the food item went to half of the food shops, no software firm
+    assert all("ALL" in codes for codes in items.values())
+    food = [t for t, codes in items.items() if "FOOD" in codes]
+    assert food and all(industries[t] == "5223" for t in food)
+    assert len(food) == 10  # ceil(50 % × 20 eligible), not of all 40
+    # and an item whose industries no target has is drawn for none
+    none = algorithm.draw_items(targets, [("SE", "100", ["7020"])], "industries", industries)
+    assert not any(none.values())
+
+
+def test_items_without_industries_draw_as_version_1_did():
+    # a published qcity-draw/1 record keeps verifying: the same items for (code, ratio) pairs
+    targets = list(range(100, 130))
+    old = algorithm.draw_items(targets, [("A", "30"), ("B", "100")], "v1")
+    new = algorithm.draw_items(targets, [("A", "30", []), ("B", "100", [])], "v1", {t: "6513" for t in targets})
+    assert old == new
+    assert sorted(t for t, codes in old.items() if "A" in codes) == KNOWN_ITEMS_ANSWER
+
+
+KNOWN_ITEMS_ANSWER = [102, 106, 111, 113, 115, 117, 123, 125, 127]
+
+
+def test_item_applies_by_industry_prefix():
+    assert algorithm.item_applies("1499", ["14", "15"])
+    assert not algorithm.item_applies("6513", ["14", "15"])
+    assert algorithm.item_applies("6513", [])
+    assert not algorithm.item_applies("", ["14"])

@@ -53,13 +53,13 @@ def test_officer_builds_plan_draws_sees_assignments_and_enters_a_result(client, 
         "ratio_a": 0, "ratio_b": 50, "ratio_c": 0, "ratio_d": 100, "inspectors_per_target": 2})
     plan = InspectionPlan.objects.get(name="金水区年度抽查")
     assert response.status_code == 302
-    response = client.post(reverse("inspections:plan-draw", args=[plan.pk]))
+    response = client.post(reverse("inspections:plan-draw", args=[plan.pk]), {"confirm": "on"})
     assert response.status_code == 302
     draw = Draw.objects.get(plan=plan)
     assert draw.sample_sizes == {"a": 0, "b": 4, "c": 0, "d": 3}
     page = client.get(reverse("inspections:inspection-plan-detail", args=[plan.pk])).content.decode()
     assert page.count('class="target-row"') == 7 and draw.seed in page and "检查0号" in page + "检查1号检查2号"
-    again = client.post(reverse("inspections:plan-draw", args=[plan.pk]))
+    again = client.post(reverse("inspections:plan-draw", args=[plan.pk]), {"confirm": "on"})
     assert again.status_code == 400 and "只能抽取一次" in again.content.decode()
     target = DrawnTarget.objects.filter(draw=draw).first()
     response = client.post(reverse("inspections:result-enter", args=[target.pk]), {
@@ -79,7 +79,7 @@ def test_pool_smaller_than_sample_shows_the_stratum(client, world, district, tod
                                 period_end=datetime.date(today.year, 12, 31), pool=world["pool"],
                                 items=[(world["item"], 100)], counts={"d": 5})
     client.force_login(world["officer"])
-    response = client.post(reverse("inspections:plan-draw", args=[plan.pk]))
+    response = client.post(reverse("inspections:plan-draw", args=[plan.pk]), {"confirm": "on"})
     assert response.status_code == 400 and "D类" in response.content.decode()
 
 
@@ -138,7 +138,7 @@ def test_public_pages_show_published_only_without_classes(client, world, distric
     page = client.get(reverse("portal:inspection-results")).content.decode()
     assert target.enterprise.name in page and "未发现问题" in page
     listing = client.get(reverse("portal:inspection-draws")).content.decode()
-    assert f"<td>{draw.target_count}</td>" in listing and draw.target_count == 3
+    assert f'">{draw.target_count}</td></tr>' in listing and draw.target_count == 3  # the last column: targets drawn
 
 
 def test_inspector_list_sorts_by_a_column_and_ignores_an_unknown_one(client, world):
@@ -176,3 +176,69 @@ def test_plan_and_result_tables_show_the_rows_with_their_marks(client, world, di
     assert 'id="plan-table"' in plans and "表格计划" in plans and "GS-01" in plans
     assert 'id="result-table"' in results and 'class="result-row' in results and target.enterprise.name in results
     assert reverse("inspections:result-publish", args=[InspectionResult.objects.get().pk]) in results
+
+
+# --- the draw's confirmation step -----------------------------------------------------------------------
+
+
+def _draft_plan(world, district, today, **kw):
+    return services.inspection_plan_create(
+        by=None, name="预览计划", org_unit=district, year=today.year, period_start=datetime.date(today.year, 1, 1),
+        period_end=datetime.date(today.year, 12, 31), pool=world["pool"], items=[(world["item"], 100)],
+        ratios={"a": 0, "b": 50, "c": 0, "d": 100}, **kw)
+
+
+def test_draw_preview_counts_equal_the_real_draws_counts(client, world, district, today):
+    # given a draft plan (B 50 % of 7, D 100 % of 3, two inspectors per target)
+    plan = _draft_plan(world, district, today)
+    client.force_login(world["officer"])
+    # when the officer opens the draw step
+    page = client.get(reverse("inspections:plan-draw", args=[plan.pk]))
+    preview = page.context["preview"]
+    # then the preview shows the counts per risk class and the assignments, and nothing is drawn yet
+    assert page.status_code == 200 and not Draw.objects.filter(plan=plan).exists()
+    assert preview.sample_sizes == {"a": 0, "b": 4, "c": 0, "d": 3} and preview.targets == 7
+    assert preview.assignments == 14 and preview.eligible_inspectors == 3 and not preview.problems
+    assert 'id="preview-targets">7<' in page.content.decode()
+    # and the confirmed draw draws exactly those numbers
+    response = client.post(reverse("inspections:plan-draw", args=[plan.pk]), {"confirm": "on"})
+    draw = Draw.objects.get(plan=plan)
+    assert response.status_code == 302 and draw.sample_sizes == preview.sample_sizes
+    assert DrawnTarget.objects.filter(draw=draw).count() == preview.targets
+    assert sum(t.assignments.count() for t in DrawnTarget.objects.filter(draw=draw)) == preview.assignments
+
+
+def test_draw_is_refused_without_confirmation(client, world, district, today):
+    # given a draft plan
+    plan = _draft_plan(world, district, today)
+    client.force_login(world["officer"])
+    # when the draw is posted without ticking the confirmation
+    response = client.post(reverse("inspections:plan-draw", args=[plan.pk]))
+    # then nothing is drawn, and the confirmation page says why, with the preview
+    assert response.status_code == 400 and not Draw.objects.filter(plan=plan).exists()
+    assert "请先核对预览并勾选确认" in response.content.decode() and response.context["preview"].targets == 7
+    plan.refresh_from_db()
+    assert plan.status == "draft"
+
+
+def test_draw_preview_names_what_would_refuse_the_draw(client, world, district, today):
+    # given a plan asking for more D-class firms than the pool holds
+    plan = services.inspection_plan_create(
+        by=None, name="过大", org_unit=district, year=today.year, period_start=datetime.date(today.year, 1, 1),
+        period_end=datetime.date(today.year, 12, 31), pool=world["pool"], items=[(world["item"], 100)],
+        counts={"d": 5})
+    client.force_login(world["officer"])
+    # when the draw step is opened / then the preview shows the shortfall before any draw
+    page = client.get(reverse("inspections:plan-draw", args=[plan.pk]))
+    assert "D类" in " ".join(page.context["preview"].problems)
+    assert 'id="preview-problems"' in page.content.decode()
+
+
+def test_draw_step_of_a_drawn_plan_or_for_an_inspector_goes_back_to_the_plan(client, world, district, today):
+    plan = _draft_plan(world, district, today)
+    client.force_login(world["team"][0].user)
+    assert client.get(reverse("inspections:plan-draw", args=[plan.pk])).status_code == 403
+    client.force_login(world["officer"])
+    client.post(reverse("inspections:plan-draw", args=[plan.pk]), {"confirm": "on"})
+    response = client.get(reverse("inspections:plan-draw", args=[plan.pk]))
+    assert response.status_code == 302 and response.url == reverse("inspections:inspection-plan-detail", args=[plan.pk])

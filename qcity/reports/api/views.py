@@ -6,12 +6,14 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from qcity.core.document_kinds import DocumentRequestError, document_kind
 from qcity.core.downloads import attachment_response
 from qcity.core.filters import query_parameters
 from qcity.core.permissions import HasRole
 from qcity.core.roles import OFFICE, PROGRAMME
 from qcity.indicators.models import Plan
 from qcity.reports import selectors, services
+from qcity.reports.api.serializers import GeneratedDocumentRequestSerializer, GeneratedDocumentSerializer
 from qcity.reports.filters import CockpitFilter
 from qcity.reports.selectors import CockpitError
 
@@ -90,3 +92,58 @@ class MidtermEvaluationApi(APIView):
         except services.ReportError as exc:
             return _bad(str(exc))
         return _file(content, fmt, f"midterm-evaluation-{plan.code}-{year}")
+
+
+class GeneratedDocumentCreateApi(APIView):
+    """Ask for a document to be generated in the background: 202 with the job (a job already queued or running
+    for the same document is returned instead of a second one). Poll `generated-documents/<id>/`; when its
+    status is `done`, `download` gives the file. Kinds: `white-paper` (`year`, format docx or pdf) and
+    `assessment-results` (`object`: the scheme, docx). Leadership office; audited."""
+
+    permission_classes = [HasRole]
+    required_roles = OFFICE
+
+    @extend_schema(request=GeneratedDocumentRequestSerializer, responses={202: GeneratedDocumentSerializer})
+    def post(self, request):
+        serializer = GeneratedDocumentRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            params = services.document_request_parse({"kind": data["kind"], "format": data.get("format") or ""})
+            document, _created = services.document_request(
+                kind=params["kind"], year=data.get("year"), object_id=data.get("object"), fmt=params["fmt"],
+                by=request.user)
+        except DocumentRequestError as exc:
+            return _bad(str(exc))
+        document.refresh_from_db()  # an eager run has finished it already
+        return Response(GeneratedDocumentSerializer(document).data, status=status.HTTP_202_ACCEPTED)
+
+
+class GeneratedDocumentDetailApi(APIView):
+    """A generation job: status (queued, running, done, failed), progress 0–100, the error of a failure."""
+
+    permission_classes = [HasRole]
+    required_roles = OFFICE
+
+    @extend_schema(responses=GeneratedDocumentSerializer)
+    def get(self, request, pk: int):
+        document = selectors.generated_document_get(user=request.user, pk=pk)
+        return Response(GeneratedDocumentSerializer(document).data)
+
+
+class GeneratedDocumentDownloadApi(APIView):
+    """The generated file (audited as an export); 400 while the job is not done."""
+
+    permission_classes = [HasRole]
+    required_roles = OFFICE
+    content_negotiation_class = FirstRenderer
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request, pk: int):
+        document = selectors.generated_document_get(user=request.user, pk=pk)
+        try:
+            services.generated_document_download(document=document, by=request.user)
+        except DocumentRequestError as exc:
+            return _bad(str(exc))
+        content_type = document_kind(document.kind).content_types[document.format]
+        return attachment_response(document.file, document.download_name, content_type=content_type)

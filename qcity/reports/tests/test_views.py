@@ -1,8 +1,14 @@
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from qcity.core.choices import AuditAction, Role
 from qcity.core.models import AuditEvent
+from qcity.reports import services, tasks
+from qcity.reports.choices import GeneratedDocumentStatus
+from qcity.reports.models import GeneratedDocument
+
+from .factories import GeneratedDocumentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +98,133 @@ def test_only_the_office_issues_reports(client, make_user, programme, district, 
     assert client.get("/reports/white-paper/", {"year": 2023}).status_code == 403
     assert api_for(user).get("/api/white-papers/", {"year": 2023}).status_code == 403
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+# --- documents generated in the background -------------------------------------------------------------
+
+
+@pytest.fixture
+def small_render(monkeypatch):
+    monkeypatch.setattr(services, "white_paper_render", lambda **kw: b"%PDF-1.4 small white paper")
+
+
+PANEL = "/reports/generated-documents/panel/"
+
+
+def test_the_report_page_loads_a_panel_per_year_and_format(client, make_user, programme):
+    client.force_login(make_user(Role.LEADERSHIP_OFFICE))
+    years = services.white_paper_years()
+    html = client.get("/reports/").content.decode()
+    assert years and all(f"panel/?kind=white-paper&year={year}&format={fmt}" in html
+                         for year in years for fmt in ("docx", "pdf"))
+
+
+def test_the_panel_offers_generate_then_polls_then_downloads(client, make_user, programme):
+    client.force_login(make_user(Role.LEADERSHIP_OFFICE))
+    params = {"kind": "white-paper", "year": 2023, "format": "pdf"}
+    # nothing generated yet: the button only
+    html = client.get(PANEL, params, HTTP_HX_REQUEST="true").content.decode()
+    assert "生成 PDF" in html and "hx-trigger" not in html and "下载" not in html
+    # a running job: its progress, polled every second, and no second button
+    job = GeneratedDocumentFactory(status=GeneratedDocumentStatus.RUNNING, progress=40)
+    html = client.get(PANEL, params, HTTP_HX_REQUEST="true").content.decode()
+    assert 'hx-trigger="every 1s"' in html and 'value="40"' in html and "生成 PDF" not in html
+    # done: the download and the time it was made
+    GeneratedDocument.objects.filter(pk=job.pk).update(status=GeneratedDocumentStatus.DONE, progress=100,
+                                                       finished_at=timezone.now())
+    html = client.get(PANEL, params, HTTP_HX_REQUEST="true").content.decode()
+    assert f"/reports/generated-documents/{job.pk}/download/" in html and "hx-trigger" not in html
+    assert timezone.localtime().strftime("%Y-%m-%d") in html
+
+
+def test_the_panel_shows_a_failure(client, make_user, programme):
+    client.force_login(make_user(Role.LEADERSHIP_OFFICE))
+    GeneratedDocumentFactory(status=GeneratedDocumentStatus.FAILED, error="RuntimeError: font missing")
+    html = client.get(PANEL, {"kind": "white-paper", "year": 2023, "format": "pdf"}).content.decode()
+    assert "font missing" in html and "生成 PDF" in html
+
+
+def test_generate_runs_eagerly_and_answers_the_panel_with_the_download(
+        client, make_user, programme, small_render, django_capture_on_commit_callbacks):
+    office = make_user(Role.LEADERSHIP_OFFICE)
+    client.force_login(office)
+    with django_capture_on_commit_callbacks(execute=True):  # the test's transaction: the job runs at the end
+        response = client.post("/reports/generated-documents/",
+                               {"kind": "white-paper", "year": 2023, "format": "pdf"}, HTTP_HX_REQUEST="true")
+    document = GeneratedDocument.objects.get()
+    assert response.status_code == 200 and 'hx-trigger="every 1s"' in response.content.decode()
+    assert document.status == GeneratedDocumentStatus.DONE
+    panel = client.get(PANEL, {"kind": "white-paper", "year": 2023, "format": "pdf"}, HTTP_HX_REQUEST="true")
+    assert f"/reports/generated-documents/{document.pk}/download/" in panel.content.decode()
+    # and the download is the stored file, an audited attachment
+    download = client.get(f"/reports/generated-documents/{document.pk}/download/")
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    assert "attachment" in download["Content-Disposition"]
+    assert AuditEvent.objects.filter(action=AuditAction.EXPORT, actor=office, object_id=str(document.pk)).count() == 1
+
+
+def test_generate_without_htmx_returns_to_the_page_and_bad_input_is_400(client, make_user, programme, small_render):
+    client.force_login(make_user(Role.LEADERSHIP_OFFICE))
+    response = client.post("/reports/generated-documents/", {"kind": "white-paper", "year": 2023, "format": "pdf",
+                                                             "next": "https://evil.example/"})
+    assert response.status_code == 302 and response.url == "/reports/"
+    bad = client.post("/reports/generated-documents/", {"kind": "white-paper", "year": "x"})
+    assert bad.status_code == 400 and b"year" in bad.content
+    assert client.get(PANEL, {"kind": "nope"}).status_code == 400
+
+
+def test_a_pending_document_cannot_be_downloaded(client, make_user, programme):
+    client.force_login(make_user(Role.LEADERSHIP_OFFICE))
+    job = GeneratedDocumentFactory(status=GeneratedDocumentStatus.RUNNING)
+    assert client.get(f"/reports/generated-documents/{job.pk}/download/").status_code == 400
+    assert client.get("/reports/generated-documents/999999/download/").status_code == 404
+
+
+@pytest.mark.parametrize("role", [Role.DISTRICT_OFFICER, Role.ENTERPRISE_USER])
+def test_others_cannot_generate_or_download_and_are_audited(client, make_user, district, programme, role, api_for):
+    user = make_user(role, org_unit=district if role == Role.DISTRICT_OFFICER else None)
+    job = GeneratedDocumentFactory(status=GeneratedDocumentStatus.DONE)
+    client.force_login(user)
+    assert client.get(f"/reports/generated-documents/{job.pk}/download/").status_code == 403
+    assert client.post("/reports/generated-documents/", {"kind": "white-paper", "year": 2023}).status_code == 403
+    assert client.get(PANEL, {"kind": "white-paper", "year": 2023}).status_code == 403
+    api = api_for(user)
+    assert api.get(f"/api/generated-documents/{job.pk}/download/").status_code == 403
+    assert api.post("/api/generated-documents/", {"kind": "white-paper", "year": 2023}).status_code == 403
+    assert AuditEvent.objects.filter(action=AuditAction.DENIED, actor=user).count() == 5
+    assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+def test_api_request_is_202_with_the_job_then_status_then_download(
+        make_user, programme, small_render, api_for, django_capture_on_commit_callbacks):
+    office = make_user(Role.LEADERSHIP_OFFICE)
+    api = api_for(office)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post("/api/generated-documents/", {"kind": "white-paper", "year": 2023, "format": "pdf"},
+                            format="json")
+    assert response.status_code == 202
+    body = response.json()
+    assert body["status"] == "queued" and body["year"] == 2023  # the job ran when the test's transaction "committed"
+    status = api.get(f"/api/generated-documents/{body['id']}/").json()
+    assert status["status"] == "done" and status["progress"] == 100
+    assert status["download"] == f"/api/generated-documents/{body['id']}/download/"
+    download = api.get(status["download"])
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+
+
+def test_api_a_second_request_returns_the_queued_job(make_user, programme, api_for, monkeypatch):
+    monkeypatch.setattr(tasks.generated_document_build_task, "delay", lambda pk: None)
+    api = api_for(make_user(Role.LEADERSHIP_OFFICE))
+    first = api.post("/api/generated-documents/", {"kind": "white-paper", "year": 2023}, format="json")
+    second = api.post("/api/generated-documents/", {"kind": "white-paper", "year": 2023}, format="json")
+    assert first.status_code == second.status_code == 202
+    assert first.json()["id"] == second.json()["id"] and first.json()["status"] == "queued"
+    assert first.json()["format"] == "docx" and first.json()["download"] is None
+
+
+def test_api_bad_input_names_the_field(make_user, programme, api_for):
+    api = api_for(make_user(Role.LEADERSHIP_OFFICE))
+    assert "kind" in api.post("/api/generated-documents/", {"kind": "nope"}, format="json").json()
+    assert "year" in api.post("/api/generated-documents/", {"kind": "white-paper", "year": 1}, format="json").json()
+    assert "year" in api.post("/api/generated-documents/", {"kind": "white-paper"}, format="json").json()

@@ -8,7 +8,7 @@ from qcity.core.tests import demo_invariants
 from qcity.enterprises.tests.factories import EnterpriseFactory
 from qcity.sampling import demo
 from qcity.sampling.choices import SampleStatus, SamplingConclusion
-from qcity.sampling.models import Followup, Sample, SamplingObjection, SamplingPlan
+from qcity.sampling.models import Followup, Sample, SamplingObjection, SamplingPlan, TestItemResult
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 3, 10)
@@ -45,13 +45,16 @@ def test_demo_generates_a_year_of_sampling_deterministically(ctx, city, django_c
     assert outcome["indicator_values"] > 0
     assert all(s.samplers.count() == 2 for s in samples[:10])
 
-    numbers = list(samples.order_by("number").values_list("number", "conclusion", "sampling_date"))
+    numbers = list(samples.order_by("number").values_list(
+        "number", "conclusion", "sampling_date", "enterprise_id", "product_name", "specification", "quantity_unit"))
     demo.reset(ctx)
     assert not Sample.objects.exists() and not SamplingPlan.objects.exists()
     assert not SamplingObjection.objects.exists() and not Followup.objects.exists()
     CreditEvent.objects.filter(source_ref__startswith="sampling:").delete()
     demo.generate(ctx)
-    assert list(Sample.objects.order_by("number").values_list("number", "conclusion", "sampling_date")) == numbers
+    assert list(Sample.objects.order_by("number").values_list(
+        "number", "conclusion", "sampling_date", "enterprise_id", "product_name", "specification",
+        "quantity_unit")) == numbers
 
 
 def test_the_pipeline_stops_yesterday_with_work_left_for_today(ctx):
@@ -81,3 +84,34 @@ def test_every_step_falls_on_a_working_day_and_the_demo_district_has_a_result_to
     # and a result of the demo district, concluded on the last working day, waits to be served
     assert Sample.objects.filter(org_unit__name="金水区", concluded_on=ctx.last_workday,
                                  status=SampleStatus.CONCLUDED).exists()
+
+
+def test_samples_are_of_their_categorys_products_and_from_its_makers_or_sellers(ctx, district):
+    # given a registry of food makers (the fixture's), software firms, pharmacies, cable makers and fruit shops
+    for n in range(10):
+        EnterpriseFactory(org_unit=district, name=f"郑州测试软件{n}有限公司", industry_code="6513")
+        EnterpriseFactory(org_unit=district, name=f"郑州测试大药房{n}有限公司", industry_code="5251")
+        EnterpriseFactory(org_unit=district, name=f"郑州测试电缆{n}有限公司", industry_code="3831")
+        EnterpriseFactory(org_unit=district, name=f"郑州测试水果店{n}", industry_code="5223")
+    # when the sampling demo runs
+    demo.generate(ctx)
+    samples = Sample.objects.select_related("category", "enterprise")
+    # then no sample comes from a software firm; each is a product of its category with the category's
+    # specification and unit, taken in the warehouse of a maker or the market of a seller
+    assert not samples.filter(enterprise__industry_code="6513").exists()
+    assert demo_invariants.samples_misfit() == []
+    assert {s.sampling_place for s in samples.filter(enterprise__industry_code="3831")} == {"warehouse"}
+    assert set(samples.filter(enterprise__industry_code="3831").values_list("category__code", flat=True)) == {"GY01"}
+    assert set(samples.filter(enterprise__industry_code="5251").values_list("category__kind", flat=True)) <= {
+        "drug", "other"}
+    water = samples.filter(product_name="饮用纯净水")
+    assert all(s.quantity_unit in {"瓶", "桶"} and s.specification.endswith(("/瓶", "/桶")) for s in water)
+    # and test items are the product's: no conductor resistance of a drug, no pesticide of a cable
+    cable_items = set(TestItemResult.objects.filter(sample__category__code="GY01").values_list("item_name", flat=True))
+    assert cable_items and not cable_items & {"毒死蜱", "含量测定", "铅（以Pb计）"}
+    for sample in samples.filter(initial_conclusion=SamplingConclusion.FAIL):
+        assert sample.items.filter(conforming=False).exists()
+    # results are written as a laboratory reports them: colony counts whole, nothing below detection as 0
+    counts = TestItemResult.objects.filter(unit__startswith="CFU", measured_value__isnull=False)
+    assert all(i.measured_value == i.measured_value.to_integral_value() for i in counts)
+    assert not TestItemResult.objects.filter(measured_value=0, conforming=True).exists()

@@ -86,3 +86,64 @@ def test_commands_load_and_supervise_as_of_a_day():
     assert Supervision.objects.filter(respond_by__year=2099, respond_by_provisional_year=2099).exists()
     with pytest.raises(CommandError):
         call_command("workplan", "supervise", "--today", "2099-13-05")
+
+
+AIRPORT = Path(__file__).resolve().parents[1] / "data" / "zz-airport-2021-tasks.json"
+
+
+def _airport_tasks():
+    return json.loads(AIRPORT.read_text(encoding="utf-8"))["tasks"]
+
+
+def test_airport_tasks_are_the_numbered_items_of_the_plans_boxes():
+    # every 专栏 item from box 2 on (box 一 is the indicator table) is one task, quoted exactly once
+    text = (PLANS / "zz-airport-2021.txt").read_text(encoding="utf-8")
+    tasks = _airport_tasks()
+    assert len(tasks) == 52
+    codes = {d[0] for d in json.loads(CORE.read_text(encoding="utf-8"))["departments"]}
+    for task in tasks:
+        assert text.count(task["quote"]) == 1, task["code"]
+        assert "专栏" in task["section"] and task["title"] and task["deliverable"], task["code"]
+        assert task["lead_department"] in codes, task["code"]
+        assert set(task["supporting_departments"]) <= codes - {task["lead_department"]}, task["code"]
+        deadline = datetime.date.fromisoformat(task["deadline"])
+        assert (deadline.month, deadline.day) == (12, 31) and 2022 <= deadline.year <= 2025, task["code"]
+    assert len({t["code"] for t in tasks}) == len(tasks)
+
+
+@pytest.mark.django_db
+def test_airport_plan_tasks_load_with_departments_and_reload_idempotently():
+    # given the built-in plans, when the airport plan's tasks are loaded
+    plan = next(p for p in plans_load_builtin(by=None) if p.code == "zz-airport-2021")
+    tasks = plan_tasks_load_builtin(plan=plan, by=None)
+    # then one task per box item, a named task with its departments and its anchor in the plan text
+    assert len(tasks) == PlanTask.objects.filter(plan=plan, is_builtin=True).count() == 52
+    sludge = PlanTask.objects.get(plan=plan, code="Z3.6")
+    assert sludge.title == "建设1个大型污泥处理厂"
+    assert sludge.lead_department.code == "urban-management"
+    assert set(sludge.supporting_departments.values_list("code", flat=True)) == {"ecology-environment",
+                                                                                "housing-construction"}
+    assert sludge.deadline == datetime.date(2025, 12, 31)
+    assert plan.text[sludge.quote_start:].startswith(sludge.quote)
+    talent = PlanTask.objects.get(plan=plan, code="Z10.5")
+    assert (talent.title, talent.lead_department.code) == ("实施“质量人才培训工程”", "market-regulation")
+    plan_task_progress_report(task=sludge, by=None, percent=30, text="已完成选址")
+
+    # when loaded again: nothing is duplicated and progress is kept
+    plan_tasks_load_builtin(plan=plan, by=None)
+    assert PlanTask.objects.filter(plan=plan).count() == 52
+    sludge.refresh_from_db()
+    assert sludge.progress == 30 and sludge.progress_reports.count() == 1
+
+
+@pytest.mark.django_db
+def test_workplan_load_command_loads_the_airport_tasks_too():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("workplan", "load", stdout=out)
+    call_command("workplan", "load", stdout=out)
+    assert out.getvalue().count("zz-airport-2021: 52 tasks") == 2
+    assert PlanTask.objects.filter(plan__code="zz-airport-2021").count() == 52

@@ -1,6 +1,9 @@
 import datetime
+import re
+import zoneinfo
 
 import pytest
+from django.utils import timezone
 
 from qcity.core.demo import DemoContext
 from qcity.core.tests import demo_invariants
@@ -87,3 +90,37 @@ def test_the_wording_follows_the_percent_band_and_the_delay():
     assert "基本完成" in demo.progress_text(85, late=False)
     assert "滞后" in demo.progress_text(50, late=True)
     assert "基本完成" in demo.progress_text(95, late=True) and "未能按期" in demo.progress_text(95, late=True)
+
+
+@pytest.mark.parametrize("today", [datetime.date(2026, 12, 5), datetime.date(2027, 3, 15), datetime.date(2027, 1, 4)],
+                         ids=str)
+def test_supervisions_are_of_tasks_overdue_by_days_or_weeks_whatever_the_day(tmp_path, settings, time_machine, today):
+    # given the workplan demo generated on `today`, on a clock showing that day
+    settings.MEDIA_ROOT = tmp_path
+    time_machine.move_to(datetime.datetime(today.year, today.month, today.day, 10,
+                                           tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai")), tick=False)
+    demo.generate(_ctx(today))
+    supervisions = list(Supervision.objects.select_related("task"))
+    assert supervisions
+    # then every supervision was opened days or weeks after its task's deadline, and says so
+    for supervision in supervisions:
+        late = (timezone.localdate(supervision.opened_at) - supervision.task.deadline).days
+        assert 0 < late < demo.OVERDUE_WINDOW, (supervision.task.code, late)
+        said = re.search(r"已逾期 (\d+) 天", supervision.reason)
+        assert said and int(said.group(1)) == late
+        assert timezone.localdate(supervision.opened_at) < today
+        if supervision.status == SupervisionStatus.RESOLVED:
+            assert supervision.opened_at <= supervision.resolved_at
+            assert timezone.localdate(supervision.resolved_at) < today
+    # the open ones are of tasks overdue today by less than the window, and answered or escalated lately
+    open_ones = [s for s in supervisions if s.status == SupervisionStatus.OPEN]
+    assert open_ones
+    for supervision in open_ones:
+        assert supervision.task.is_open
+        assert 0 < supervision.task.days_late(today) < demo.OVERDUE_WINDOW
+        assert supervision.respond_by >= today - datetime.timedelta(days=14)
+    # the open tasks: a few overdue, some due soon, none due in a year already gone
+    open_tasks = PlanTask.objects.exclude(status=PlanTaskStatus.COMPLETED)
+    assert 1 <= open_tasks.filter(deadline__lt=today).count() <= demo.OVERDUE_COUNT
+    assert open_tasks.filter(deadline__gte=today, deadline__lte=today + datetime.timedelta(days=45)).exists()
+    assert not open_tasks.filter(deadline__lt=today - datetime.timedelta(days=demo.OVERDUE_WINDOW)).exists()

@@ -1,4 +1,5 @@
 import datetime
+from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -6,8 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
-from qcity.core.choices import Role
+from qcity.core.choices import AuditAction, Role
+from qcity.core.models import AuditEvent
 from qcity.workplan.models import Notice, Supervision
 from qcity.workplan.services import supervision_open
 
@@ -122,3 +125,24 @@ def test_the_plan_page_anchors_the_sentence_a_task_quotes(client, make_user):
     page = client.get(reverse("indicators:plan-detail", args=[task.plan.code])).content.decode()
     # then the task's sentence is marked with the anchor the task page links to
     assert f'<mark id="q{task.quote_start}">{task.quote}</mark>' in page
+
+
+def test_task_list_sorts_counts_and_exports_the_filtered_tasks_audited(client, make_user):
+    # given an overdue task and one not yet due
+    late = PlanTaskFactory(code="T-B", title="逾期的任务", deadline=_past(5))
+    PlanTaskFactory(code="T-A", title="未到期的任务", deadline=_past(-30))
+    office = make_user(Role.LEADERSHIP_OFFICE)
+    client.force_login(office)
+    # when the list is sorted by code, by an unknown column, and filtered
+    by_code = client.get(reverse("workplan:plan-task-list"), {"sort": "code"}).content.decode()
+    unknown = client.get(reverse("workplan:plan-task-list"), {"sort": "nonsense"})
+    overdue = client.get(reverse("workplan:plan-task-list"), {"overdue": "yes"}, HTTP_HX_REQUEST="true").content.decode()
+    # then the sort is honoured, the unknown one ignored, the count shown, and the export link keeps the filter
+    assert by_code.index("T-A") < by_code.index("T-B") and unknown.status_code == 200
+    assert "共 2 项" in by_code and "共 1 项" in overdue and "overdue=yes&amp;export=xlsx" in overdue
+    # and the export holds the filtered tasks, audited with the filter
+    response = client.get(reverse("workplan:plan-task-list"), {"overdue": "yes", "export": "xlsx"})
+    rows = list(load_workbook(BytesIO(response.getvalue())).active.iter_rows(values_only=True))
+    assert [row[1] for row in rows[1:]] == [late.code] and rows[1][-1] == 5
+    event = AuditEvent.objects.get(action=AuditAction.EXPORT)
+    assert event.actor == office and "overdue=yes" in event.message

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from qcity.core.choices import AuditAction, Role
 from qcity.core.models import AuditEvent
 from qcity.indicators.models import Indicator, Plan, PlanImport, Target
-from qcity.indicators.services import plan_create_from_import, plans_load_builtin
+from qcity.indicators.services import plan_create_from_import, plan_import_create, plans_load_builtin
 from qcity.indicators.services.plans import PLANS_DIR
 
 
@@ -104,3 +104,50 @@ def test_only_the_leadership_office_creates_plans(make_user, district):
         plan_create_from_import(plan_import=_import(officer), code="p", title="x", period_start=2021,
                                 period_end=2025, accepted=PROPOSALS, by=officer)
     assert AuditEvent.objects.filter(action=AuditAction.DENIED, actor=officer).exists()
+
+
+QUALITATIVE_PROPOSAL = {"kind": "qualitative", "name": "质量损失率", "qualitative": "低于全国平均水平",
+                        "comparator": "<=", "unit": "", "year": 2025, "domain": "product",
+                        "quote": "质量损失率低于全国平均水平"}
+
+
+@pytest.mark.django_db
+def test_an_accepted_qualitative_proposal_becomes_an_indicator_without_a_numeric_target(make_user):
+    # given an import whose text states a relative target
+    office = make_user(Role.LEADERSHIP_OFFICE)
+    record = _import(office, text="到2025年，食品抽检合格率达到98%以上。质量损失率低于全国平均水平。")
+    # when the reviewer accepts it beside a quantified one
+    plan = plan_create_from_import(plan_import=record, code="qual-plan", title="x", period_start=2021,
+                                   period_end=2025, accepted=[PROPOSALS[0], QUALITATIVE_PROPOSAL], by=office)
+    # then it is a qualitative indicator: the name states the target, a comparator, no Target row
+    food, loss = plan.indicators.order_by("position")
+    assert food.targets.count() == 1
+    assert (loss.name, loss.comparator, loss.unit, loss.targets.count()) == ("质量损失率低于全国平均水平", "<=", "", 0)
+    assert plan.text[loss.quote_start:].startswith("质量损失率低于全国平均水平")
+
+
+@pytest.mark.django_db
+def test_a_qualitative_proposal_without_wording_or_with_a_range_is_refused(make_user):
+    office = make_user(Role.LEADERSHIP_OFFICE)
+    bad = [dict(QUALITATIVE_PROPOSAL, qualitative=" "), dict(QUALITATIVE_PROPOSAL, comparator="range", year="x")]
+    with pytest.raises(ValidationError) as caught:
+        plan_create_from_import(plan_import=_import(office), code="bad-qual", title="x", period_start=2021,
+                                period_end=2025, accepted=bad, by=office)
+    errors = caught.value.message_dict
+    assert set(errors) == {"accepted[1]", "accepted[2]"}
+    assert len(errors["accepted[2]"]) == 2  # the comparator and the year
+    assert not Plan.objects.filter(code="bad-qual").exists()
+
+
+@pytest.mark.django_db
+def test_an_uploaded_plan_proposes_converted_numbers_split_targets_and_qualitative_ones(make_user):
+    office = make_user(Role.LEADERSHIP_OFFICE)
+    text = "到2025年，新增市场主体3.5万户，食品和药品抽检合格率均达98%以上，质量损失率低于全国平均水平。"
+    record = plan_import_create(name="plan.txt", data=text.encode(), by=office)
+    assert [(p["name"], p["value"], p["unit"], p.get("kind")) for p in record.proposals] == [
+        ("新增市场主体", 35000, "户", None),
+        ("食品抽检合格率", 98, "%", None),
+        ("药品抽检合格率", 98, "%", None),
+        ("质量损失率", None, "", "qualitative"),
+    ]
+    assert record.proposals[3]["qualitative"] == "低于全国平均水平"

@@ -97,6 +97,41 @@ def test_no_snapshot_is_a_clear_error(setting, district):
         services.draw_run(plan=plan, by=None)
 
 
+def test_an_item_is_drawn_only_for_targets_of_the_industries_it_applies_to(setting, district, city, make_plan):
+    # given half the pool food shops and half software firms, and a food-safety item for food businesses only
+    for n, firm in enumerate(setting["firms"]):
+        firm.industry_code = "5223" if n % 2 else "6513"
+        firm.save(update_fields=["industry_code"])
+    food = make_inspection_item(org_unit=city, code="SP-09", name="食品经营者监督检查", industry_codes=["52", "62"])
+    for inspector in [*setting["local"], setting["city_inspector"]]:
+        inspector.qualifications.add(food)
+    basic, _product = setting["items"]
+    plan = make_inspection_plan(org_unit=district, pool=setting["pool"], items=[(basic, Decimal(100)), (food, Decimal(100))],
+                                counts={"a": 4, "b": 4, "c": 2, "d": 2})
+    # when it is drawn
+    draw = services.draw_run(plan=plan, by=None, seed="industries")
+    # then every target is inspected on the item for everyone, the food item only at the food shops, all of them
+    targets = list(DrawnTarget.objects.filter(draw=draw).select_related("enterprise"))
+    assert all(basic.pk in t.item_ids for t in targets)
+    assert {t.enterprise.industry_code for t in targets} == {"5223", "6513"}
+    assert all((food.pk in t.item_ids) == (t.enterprise.industry_code == "5223") for t in targets)
+    # and the record freezes the targets' industries, so it verifies after the register changes, and only then
+    assert draw.algorithm_version == algorithm.ALGORITHM_VERSION == "qcity-draw/2"
+    setting["firms"][0].__class__.objects.update(industry_code="1499")
+    record, snapshot = draw_record(draw, full=True), bytes(draw.snapshot.data)
+    assert algorithm.verify(record, snapshot).ok and algorithm.verify(draw_record(draw, full=False), snapshot).ok
+    software = next(k for k, v in record["target_industries"].items() if v == "6513")
+    record["target_industries"][software] = "5223"
+    assert not algorithm.verify(record, snapshot).ok
+
+
+def test_an_item_of_unknown_industry_codes_is_refused(city):
+    with pytest.raises(ValidationError) as error:
+        services.item_create(by=None, code="X-1", name="检查", legal_basis="依据", org_unit=city,
+                             industry_codes=["52", "5-2"])
+    assert "industry_codes" in error.value.message_dict
+
+
 # --- reproducibility -----------------------------------------------------------------------------------
 
 
