@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db.models import Count, Exists, Max, OuterRef
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from qcity.core import access
@@ -150,7 +151,7 @@ def _city_view(plan: Plan, year: int) -> dict:
     """Everything that depends only on approved values and the grading rule: cached by plan, year, approval
     marker and the office's status parameters (a changed rule shows at once)."""
     rule = indicator_selectors.status_rule_get()
-    key = (f"reports:cockpit:v1:{plan.pk}:{year}:{approval_marker(plan)}"
+    key = (f"reports:cockpit:v1:{get_language()}:{plan.pk}:{year}:{approval_marker(plan)}"  # labels are translated
            f":{rule.on_track_tolerance}:{rule.at_risk_share}:{indicator_selectors.decomposition_marker(plan)}")
     cached = cache.get(key)
     if cached is not None:

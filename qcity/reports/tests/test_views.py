@@ -50,6 +50,18 @@ def test_cockpit_query_count_is_bounded(client, make_user, programme, django_ass
         assert client.get("/reports/cockpit/", {"plan": "test-programme", "year": 2023}).status_code == 200
 
 
+def test_the_cached_cockpit_answers_each_reader_in_their_language(client, make_user, programme, settings):
+    # given the cockpit computed once (and cached) for a Chinese reader
+    client.force_login(make_user(Role.LEADERSHIP_OFFICE))
+    chinese = "产品质量".encode("unicode_escape").decode()  # as json_script writes it
+    assert chinese in client.get("/reports/cockpit/").content.decode()
+    # when an English reader opens it next
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/reports/cockpit/").content.decode()
+    # then the domains come in English, not from the Chinese reader's cache entry
+    assert "Product quality" in page and chinese not in page
+
+
 def test_cockpit_bad_year_is_400(client, make_user, programme, api_for):
     office = make_user(Role.LEADERSHIP_OFFICE)
     client.force_login(office)

@@ -14,7 +14,7 @@ document.addEventListener("DOMContentLoaded", function () {
     window.addEventListener("resize", function () { c.resize(); });
   }
   chart("chart-domains", {
-    tooltip: {trigger: "axis"}, grid: {left: 110, right: 55, top: 10, bottom: 30},
+    tooltip: {trigger: "axis"}, grid: {left: 10, right: 55, top: 10, bottom: 30, containLabel: true},  // labels take what they need: English domain names are longer
     xAxis: {type: "value", max: 100, axisLabel: {formatter: "{value}%"}},
     yAxis: {type: "category", inverse: true, data: data.domains.map(function (d) { return d.label; })},
     series: [{type: "bar", data: data.domains.map(function (d) { return d.attainment; }), itemStyle: {color: "#b3261e"},
