@@ -61,9 +61,9 @@ def reported_value_list(*, user: User) -> QuerySet[ReportedValue]:
 
 
 def reporter_may_report(*, user: User, indicator: Indicator, org_unit: OrgUnit) -> bool:
-    """The reporter rule of `services.values.reported_value_submit`, as a read (no audit): a district
-    for its district, a department reporter for its department's indicators, the office anywhere.
-    Reads `indicator.departments` (prefetch it for a list)."""
+    """Who may report a value (the one rule: the services refuse and audit when it says no, the pages
+    offer "resubmit" when it says yes): a district for its district, a department reporter for its
+    department's indicators, the office anywhere. Reads `indicator.departments` (prefetch it for a list)."""
     if not access.covers(user, org_unit, PROGRAMME):
         return False
     if access.roles_of(user) & {Role.LEADERSHIP_OFFICE, Role.DISTRICT_OFFICER}:

@@ -397,7 +397,7 @@ def _decomposition_plan_year(request) -> tuple[Plan, int, list[int]]:
     plans = list(selectors.plan_list())
     params = IndicatorStatusFilter.for_page(request.GET, queryset=Plan.objects.none()).form.cleaned_data
     plan = next((p for p in plans if p.code == params.get("plan")), None) or next(
-        (p for p in plans if p.code == "zz-2021-14th-fyp"), plans[0] if plans else None)
+        (p for p in plans if p.code == DEFAULT_PLAN), plans[0] if plans else None)
     if plan is None:
         raise Http404("no plans loaded")
     years = selectors.decomposition_years(plan=plan)

@@ -310,8 +310,9 @@ class TargetDecompositionImportApi(APIView):
         if upload is None:
             return Response({"file": [_("请上传文件")]}, status=status.HTTP_400_BAD_REQUEST)
         saved = services.target_decompositions_import(plan=plan, data=upload.read(), by=request.user, name=upload.name)
+        read = selectors.target_decomposition_list().in_bulk([s.decomposition.pk for s in saved])
         return Response(TargetDecompositionSavedSerializer(
-            [{"decomposition": s.decomposition, "changed": s.changed, "warnings": s.warnings} for s in saved],
+            [{"decomposition": read[s.decomposition.pk], "changed": s.changed, "warnings": s.warnings} for s in saved],
             many=True).data)
 
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,15 +21,14 @@ from qcity.core.audit import audit_record
 from qcity.core.choices import AuditAction
 from qcity.core.models import Department, OrgUnit, User
 from qcity.core.roles import OFFICE
-from qcity.core.sheets import SheetReadError, first_sheet_rows
 from qcity.core.text import normalize_number
 from qcity.core.units import is_count
-from qcity.core.uploads import XLSX_TYPES, validate_upload
 
 from .. import decomposition as rule
 from ..choices import IndicatorComparator, IndicatorDecomposition, TargetDecompositionStatus
 from ..decomposition import decomposition_warnings, fmt_decimal
 from ..models import VALUE_DIGITS, Indicator, Plan, Target, TargetDecomposition, UnitTarget
+from .values import xlsx_upload_rows
 
 
 @dataclass(frozen=True)
@@ -209,24 +207,6 @@ FIXED_HEADERS = ("指标编号", "指标名称", "分解方式", "计量单位",
 TRAILING_HEADERS = ("尚余未分解", "状态")  # i18n-ignore: sheet headings the import ignores
 
 
-def _cell(value):
-    if value == "" or value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-def _sheet_rows(data: bytes, name: str) -> list[tuple]:
-    validate_upload(ContentFile(data, name=name), field="file", allowed=XLSX_TYPES, label=_("xlsx 文件"))
-    try:
-        return [tuple(map(_cell, row)) for row in first_sheet_rows(data)]
-    except SheetReadError as exc:
-        if exc.reason == "unreadable":
-            raise ValidationError({"file": [_("不是有效的 xlsx 文件")]}) from None
-        raise ValidationError({"file": [exc.user_message()]}) from None
-
-
 def _unit_columns(header: tuple) -> tuple[dict[int, OrgUnit | Department], list[str]]:
     """The unit columns after the fixed ones: a district's or a department's name (full or short)."""
     districts = {}
@@ -259,7 +239,7 @@ def target_decompositions_import(*, plan: Plan, data: bytes, by: User, name: str
     is listed with its row number and nothing is written. A row that does not add up is saved as a draft
     and its warning returned."""
     access.require_role(by, *OFFICE, action="import target decomposition")
-    rows = _sheet_rows(data, name)
+    rows = xlsx_upload_rows(data, name)
     if not rows:
         raise ValidationError({"file": [_("文件为空")]})
     header = tuple(str(c).strip() if c is not None else "" for c in rows[0])

@@ -19,15 +19,15 @@ from django.utils.translation import pgettext
 
 from qcity.core import access
 from qcity.core.audit import audit_record, changed, snapshot
-from qcity.core.choices import AuditAction, Role
+from qcity.core.choices import AuditAction
 from qcity.core.models import OrgUnit, User
-from qcity.core.roles import OFFICE, PROGRAMME
+from qcity.core.roles import OFFICE
 from qcity.core.selectors import city_and_districts
 from qcity.core.sheets import SheetReadError, first_sheet_rows
 from qcity.core.text import normalize_number
 from qcity.core.uploads import ATTACHMENT_TYPES, XLSX_TYPES, validate_upload
 
-from .. import computed
+from .. import computed, selectors
 from ..choices import IndicatorSource, ReportedValueStatus, ReportingPeriodKind
 from ..models import VALUE_DIGITS, Indicator, Plan, ReportedValue, ValueEvidence
 
@@ -45,15 +45,9 @@ class Period:
 def _require_reporter(by: User, indicator: Indicator, org_unit: OrgUnit) -> None:
     """A district reports for its district; a department reporter only for indicators its department
     is responsible for; the leadership office anywhere. Refusals are audited."""
-    action = f"report value of {indicator.code} for {org_unit}"
-    if not access.covers(by, org_unit, PROGRAMME):
-        raise access.deny(by, action=action, obj=indicator, org_unit=org_unit)
-    roles = access.roles_of(by)
-    if roles & {Role.LEADERSHIP_OFFICE, Role.DISTRICT_OFFICER}:
-        return
-    responsible = {d.pk for d in indicator.departments.all()}
-    if responsible and by.department_id not in responsible:
-        raise access.deny(by, action=action, obj=indicator, org_unit=org_unit)
+    if not selectors.reporter_may_report(user=by, indicator=indicator, org_unit=org_unit):
+        raise access.deny(by, action=f"report value of {indicator.code} for {org_unit}", obj=indicator,
+                          org_unit=org_unit)
 
 
 def _require_approver(by: User, value: ReportedValue, action: str) -> None:
@@ -281,7 +275,7 @@ def _cell(value):
     return value
 
 
-def _xlsx_rows(data: bytes, name: str) -> list[tuple]:
+def xlsx_upload_rows(data: bytes, name: str) -> list[tuple]:
     """The sheet's rows, after the upload checks (type, zip bomb); a large file is read in a capped child."""
     validate_upload(ContentFile(data, name=name), field="file", allowed=XLSX_TYPES, label=_("xlsx 文件"))
     try:
@@ -304,7 +298,7 @@ def reported_values_import(*, plan: Plan, data: bytes, by: User, name: str = "va
 def reported_values_import_report(*, plan: Plan, data: bytes, by: User, name: str = "values.xlsx") -> tuple[int, int]:
     """`reported_values_import`, answering (rows imported, rows created): a resent sheet updates the same
     rows, and the API answers 201 only when a row was created."""
-    rows = _xlsx_rows(data, name)
+    rows = xlsx_upload_rows(data, name)
     if not rows:
         raise ValidationError({"file": [_("文件为空")]})
     header = tuple(str(c).strip() if c is not None else "" for c in rows[0][:len(IMPORT_HEADERS)])
