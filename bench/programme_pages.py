@@ -10,7 +10,8 @@ fractional count).
     .venv/bin/python bench/programme_pages.py                       # SQLite, var/bench/programme.sqlite3
     .venv/bin/python bench/programme_pages.py --database-url postgres://postgres@127.0.0.1:5432/qcity_bench_programme
 
-Prints a table: figure, target, measured, result (p95 ≤ 300 ms per page).
+Prints a table: figure, target, measured, result (p95 ≤ 300 ms per page); then, for the pages cached under
+the data marker (status board, cockpit, quality index), the first request after a change (cache emptied).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from bench.programme_data import build, drop  # noqa: E402
 from bench.reporting import percentile, print_report  # noqa: E402
 
 TARGET_MS = 300
+COLD_REQUESTS = 5
 YEAR = 2025
 SCHEME_NAME = "基准测试考核方案"
 FRACTIONAL_COUNT = re.compile(r"\d+\.\d+\s*(?:件|个|家|户|项)(?![/\w])")
@@ -125,6 +127,19 @@ def main() -> None:
             rows.append((label, f"p95 ≤ {TARGET_MS} ms",
                          f"p95 {p95:.1f} ms (p50 {percentile(times, 50):.1f}, max {max(times):.1f}, n={len(times)})",
                          "PASS" if p95 <= TARGET_MS else "FAIL"))
+        # The board, the index and the cockpit are cached under the data marker: the first reader after an
+        # approval (or any change of targets, decompositions, the rule) computes them again.
+        cold = ("status board, whole city (office)", "status board, own district (jinshui)", "cockpit (office)",
+                "quality index (office)")
+        for label, client, url, must in pages:
+            if label not in cold:
+                continue
+            times = []
+            for _ in range(COLD_REQUESTS):
+                cache.clear()
+                times.append(_get(client, url, must))
+            rows.append((f"{label}, first after a change", "—",
+                         f"p50 {percentile(times, 50):.1f} ms, max {max(times):.1f} (n={len(times)})", ""))
         print_report(rows, f"programme pages — {connection.vendor}, {data.value_count:,} values, "
                            f"{data.indicator_count} indicators, {split} totals newly split, {os.cpu_count()} CPUs, "
                            f"Python {platform.python_version()}")

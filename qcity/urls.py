@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from qcity.core import views as core_views
+from qcity.enterprises.urls import registration_patterns
 
 # Swagger UI and Redoc (drf-spectacular's templates) start with an inline script, and Redoc injects its
 # styles and runs a blob: worker: these two pages, for logged-in users only, relax the CSP for themselves.
@@ -28,6 +29,7 @@ api_patterns = [
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("accounts/", include("qcity.core.auth_urls")),
+    path("accounts/", include(registration_patterns)),  # enterprise self-registration, invitations
     path("i18n/", include("django.conf.urls.i18n")),
     path("core/", include("qcity.core.urls")),
     path("enterprises/", include("qcity.enterprises.urls")),

@@ -31,16 +31,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 ROLES = ("anonymous", "office", "jinshui", "inspector", "enterprise")
-# One API token per demo account. The demo accounts must change their initial password before using the
+# One API token per demo account (hashed knox tokens: the key exists only in this output). The demo accounts must change their initial password before using the
 # platform (the API answers 403 until then); the fuzzing accounts are marked as having done so.
 TOKENS_SCRIPT = """
-import json
-from rest_framework.authtoken.models import Token
-from qcity.core.models import User
+import datetime, json
+from qcity.core.models import ApiToken, User
 users = User.objects.filter(username__in=%(roles)r)
 if any(f.name == "must_change_password" for f in User._meta.fields):
     users.update(must_change_password=False)
-print(json.dumps({u.username: Token.objects.get_or_create(user=u)[0].key for u in users}))
+print(json.dumps({u.username: ApiToken.objects.create(user=u, expiry=datetime.timedelta(days=1), name="fuzz")[1]
+                  for u in users}))
 """
 LOG_LINE = re.compile(r'^(?P<role>\S+) (?P<status>\d{3}) "(?P<method>[A-Z]+) (?P<path>\S+)')
 

@@ -17,14 +17,15 @@ from django.urls import reverse
 
 from qcity.assessment.models import AssessmentScheme
 from qcity.core import workdays
-from qcity.core.models import User
+from qcity.core.choices import DeliveryStatus, NotificationKind
+from qcity.core.models import Notification, NotificationDelivery, User
 from qcity.core.tests import demo_invariants
 from qcity.core.units import COUNT_UNITS, is_count
 from qcity.credit.models import CreditEvent, CreditObjection, CreditRepair
 from qcity.enterprises.models import Enterprise
 from qcity.indicators.choices import IndicatorSource, ReportedValueStatus, ReportingPeriodKind
 from qcity.indicators.models import Indicator, Plan, ReportedValue
-from qcity.inspections.models import DrawnTarget, InspectionPlan, InspectionResult
+from qcity.inspections.models import Draw, DrawnTarget, InspectionPlan, InspectionResult
 from qcity.sampling.models import Followup, Sample
 from qcity.workplan.models import PlanTask, Supervision
 
@@ -201,3 +202,55 @@ def test_the_cockpit_and_the_status_board_show_no_fractional_count(load_demo, cl
         assert response.status_code == 200
         html = ratio_rows.sub("", response.content.decode()) if ratios else response.content.decode()
         assert not FRACTIONAL_COUNT.findall(html), FRACTIONAL_COUNT.search(html).group(0)
+
+
+def _messages():
+    """Each demo message as its recipient sees it (keys name rows by pk, which a reset does not reuse). The
+    inspectors a draw picks depend on their ids, which a reset renews: of the draws' messages, what they say."""
+    draws = Notification.objects.filter(key__startswith="inspection-draw:")
+    return (sorted(Notification.objects.exclude(pk__in=draws).values_list(
+                "recipient__username", "kind", "title", "body", "created_at", "read_at")),
+            sorted(set(draws.values_list("title", "body", "created_at"))))
+
+
+def test_the_demos_messages_are_dated_at_their_events_and_the_same_for_the_same_seed_and_day(load_demo):
+    # given the demo loaded on a day
+    day = datetime.date(2026, 12, 4)
+    load_demo(day)
+    now = datetime.datetime.combine(day, datetime.time(10), tzinfo=SHANGHAI)
+    week_ago = now - datetime.timedelta(days=7)
+    messages = Notification.objects.all()
+
+    # then every message is dated at its event, before now, and read if it is more than a week old (soon after
+    # it arrived), unread if newer
+    assert messages.filter(created_at__lt=week_ago).exists() and messages.filter(created_at__gte=week_ago).exists()
+    assert not messages.filter(created_at__gte=now).exists()  # one left undated has the (frozen) clock's time
+    assert not messages.filter(created_at__lt=week_ago, read_at__isnull=True).exists()
+    assert not messages.filter(created_at__gte=week_ago, read_at__isnull=False).exists()
+    for message in messages.filter(read_at__isnull=False):
+        assert datetime.timedelta(0) < message.read_at - message.created_at < datetime.timedelta(hours=4)
+    # an inspector's draw message carries the moment of the draw
+    for message in messages.filter(key__startswith="inspection-draw:"):
+        draw = Draw.objects.get(pk=message.key.split(":")[1])
+        assert message.created_at == draw.drawn_at
+    # the demo enterprise had a failed result served on it by the district officer the last working day,
+    # with its SMS (the proof of service) recorded as sent, and a retest window still open on its home page
+    enterprise = User.objects.get(username="enterprise")
+    served = Notification.objects.get(recipient=enterprise, kind=NotificationKind.SAMPLING_RESULT_SERVED)
+    sample = Sample.objects.get(pk=served.key.split(":")[1])
+    assert sample.served_on == workdays.add_working_days(day, -1) == served.created_at.astimezone(SHANGHAI).date()
+    assert sample.retest_deadline >= day and served.read_at is None
+    assert served.deliveries.get(channel="sms").status == DeliveryStatus.SENT
+    assert not NotificationDelivery.objects.exclude(status=DeliveryStatus.SENT).exists()  # nothing printed
+    # the daily reminder job ran on each of the last two weeks' days: officers have deadline messages, each
+    # dated at the job's hour
+    reminders = messages.filter(kind__in=[NotificationKind.DEADLINE_SOON, NotificationKind.DEADLINE_OVERDUE])
+    assert reminders.exists()
+    for created_at in reminders.values_list("created_at", flat=True):
+        local = created_at.astimezone(SHANGHAI)
+        assert local.time() == datetime.time(7, 30) and day - datetime.timedelta(days=14) <= local.date() <= day
+
+    # when the demo is loaded again from scratch with the same seed and day, then the messages are the same
+    first = _messages()
+    load_demo(day, reset=True)
+    assert _messages() == first

@@ -18,10 +18,11 @@ import itertools
 import json
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import import_module
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
 from django.utils import timezone
@@ -44,7 +45,7 @@ class Example:
     # Twins without a key answer 400 or 200, only the one that created answers 201. Not yet so for the
     # holiday import, whose service returns the year without saying whether this request wrote it.
     one_created_answer: bool = True
-    token: str = field(default="", init=False)
+    session: bool = False  # called from a logged-in session (creating API tokens), not with a token
 
 
 # --- the create endpoints ------------------------------------------------------------------------
@@ -57,15 +58,14 @@ def _create_paths() -> list[str]:
 
 
 def _user(role, org_unit, **kw):
-    from rest_framework.authtoken.models import Token
-
+    from qcity.core.models import ApiToken
     from qcity.core.services import role_grant, user_create
 
     user = user_create(username=f"burst-{role or 'user'}-{next(_n)}", password=PASSWORD, org_unit=org_unit, by=None,
                        **kw)
     if role:
         role_grant(user=user, role=role, org_unit=org_unit, by=None)
-    Token.objects.get_or_create(user=user)
+    _token, user.api_key = ApiToken.objects.create(user=user, expiry=None, name="burst")
     return user
 
 
@@ -158,6 +158,7 @@ def _credit_repairs(w: World, n: int) -> Example:
     from rest_framework.test import APIClient
 
     from qcity.credit.models import CreditRepair
+    from qcity.credit.tests.factories import repair_documents
 
     firm = w.firm()
     owner = _user("enterprise_user", w.district, enterprise=firm)
@@ -169,7 +170,7 @@ def _credit_repairs(w: World, n: int) -> Example:
     assert entry.status_code == 201, entry.content
     body = {"kind": "abnormal_list_removal", "list_entry": entry.json()["id"], "compliance_proof": "已变更住所",
             "commitment_letter": "承诺"}
-    return Example(owner, _json(body), CreditRepair.objects.count)
+    return Example(owner, lambda: {**body, **repair_documents()}, CreditRepair.objects.count, format="multipart")
 
 
 def _credit_scoring_models(w: World, n: int) -> Example:
@@ -394,7 +395,38 @@ def _tasks(w: World, n: int) -> Example:
     return Example(w.office, _json(body), PlanTask.objects.count, natural_key=True)
 
 
+def _api_tokens(w: World, n: int) -> Example:
+    from qcity.core.models import ApiToken
+
+    # tokens are created from a session only; the key is never stored, so a twin is a 409, not a replay
+    return Example(w.officer, _json({"name": f"并发令牌{n}", "days": 30}), ApiToken.objects.count, session=True)
+
+
+def _service_accounts(w: World, n: int) -> Example:
+    from qcity.core.models import ServiceAccount
+
+    body = {"username": f"feed-{n}", "purpose": "数据报送", "allowed_paths": ["/api/reported-values/"],
+            "rate": "60/min", "org_unit": w.district.pk}
+    return Example(w.admin, _json(body), ServiceAccount.objects.count, natural_key=True)
+
+
+def _notifications_read_all(w: World, n: int) -> Example:
+    from qcity.core.choices import NotificationKind
+    from qcity.core.models import Notification
+    from qcity.core.notifications import notify
+
+    reader = _user("district_officer", w.district)
+    for k in range(3):
+        notify(recipients=[reader], kind=NotificationKind.ASSIGNMENT, key=f"burst:{n}:{k}", title=f"待办{k}")
+    # marking read is a state, not a row: one execution marks the three, twins find nothing left to mark
+    return Example(reader, _json({}), Notification.objects.filter(recipient=reader, read_at__isnull=False).count,
+                   created=3, natural_key=True, one_created_answer=False)
+
+
 EXAMPLES: dict[str, Callable[[World, int], Example]] = {
+    "/api/notifications/read-all/": _notifications_read_all,
+    "/api/api-tokens/": _api_tokens,
+    "/api/service-accounts/": _service_accounts,
     "/api/assessment-schemes/": _assessment_schemes,
     "/api/credit-events/": _credit_events,
     "/api/credit-list-entries/": _credit_list_entries,
@@ -473,16 +505,22 @@ def committed(transactional_db):
 
 def _burst(path: str, example: Example, key: str | None) -> list[tuple]:
     """N threads, each with its own client and connection, released together by a barrier."""
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
-    token = Token.objects.get(user=example.user).key
+    token = example.user.api_key
+    if example.session:
+        login = APIClient()
+        login.force_login(example.user)
+        cookie = login.cookies[settings.SESSION_COOKIE_NAME].value
     barrier, results = threading.Barrier(N), [None] * N
 
     def run(i):
         try:
             api = APIClient()
-            api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+            if example.session:
+                api.cookies[settings.SESSION_COOKIE_NAME] = cookie
+            else:
+                api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
             body = example.body()
             headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
             barrier.wait(timeout=30)

@@ -19,6 +19,7 @@ from qcity.core.services import holiday_calendar_year_set
 from qcity.core.tests.schedules import first_working_day_of, last_official_year, official_schedule
 from qcity.credit import services as credit
 from qcity.credit.choices import CreditListEntryReason, CreditRepairKind
+from qcity.credit.tests.factories import repair_documents
 from qcity.enterprises.tests.factories import EnterpriseFactory
 from qcity.inspections import services as inspections
 from qcity.inspections.choices import InspectionOutcome
@@ -79,7 +80,8 @@ def year_end_work(last_year, on_day, district, city, make_user):
                                            published_on=dec(18), by=None)
     objection = credit.credit_objection_file(credit_event=published, grounds="处罚已被复议撤销", by=None)
     repair = credit.credit_repair_apply(enterprise=firm, kind=CreditRepairKind.ABNORMAL_LIST_REMOVAL, list_entry=listing,
-                                 compliance_proof="已补报年度报告", commitment_letter="信用承诺书", by=None)
+                                 compliance_proof="已补报年度报告", commitment_letter="信用承诺书", by=None,
+                                 **repair_documents())
 
     firms = EnterpriseFactory.create_batch(4, org_unit=district, numbered=True)
     pool = make_pool_with_snapshot(district, {"b": [f.pk for f in firms]})

@@ -6,7 +6,6 @@ department reporters read published rankings and their own breakdown (rules in s
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Max, Min
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -22,9 +21,6 @@ from qcity.core.models import OrgUnit
 from qcity.core.permissions import role_required
 from qcity.core.roles import OFFICE, PROGRAMME
 from qcity.core.tables import table_configure
-from qcity.indicators.choices import ReportedValueStatus
-from qcity.indicators.models import ReportedValue
-from qcity.indicators.quality_index import quality_index, quality_index_trend
 
 from . import exports, scoring, selectors, services
 from .choices import AssessmentSchemeStatus, AssessmentSubjectKind, SchemeItemKind, SchemeItemScoringRule
@@ -242,30 +238,23 @@ def result_detail(request, pk):
 
 def index_years() -> range:
     """The years with approved values (at most the last ten), for the year picker and the trend."""
-    bounds = ReportedValue.objects.filter(status=ReportedValueStatus.APPROVED).aggregate(lo=Min("year"), hi=Max("year"))
-    if bounds["hi"] is None:
-        return range(0)
-    return range(max(bounds["lo"], bounds["hi"] - 9), bounds["hi"] + 1)
+    return selectors.quality_index_years()
 
 
 @role_required(*PROGRAMME)
 @export_view
 def quality_index_page(request):
-    years = index_years()
     city = OrgUnit.objects.get(parent__isnull=True)
     units = [city, *OrgUnit.objects.filter(parent=city).order_by("sort_order", "pk")]
     params = QualityIndexFilter.for_page(request.GET, queryset=OrgUnit.objects.none()).form.cleaned_data
-    year = params.get("year") or (years[-1] if years else 0)
-    if years and year not in years:
-        year = years[-1]
     own = next((u for u in units if u.parent_id and access.covers(request.user, u, [Role.DISTRICT_OFFICER])), None)
     unit_id = params.get("org_unit") or (own or city).pk
     unit = next((u for u in units if u.pk == unit_id), city)
-    rows = quality_index(year=year, org_units=units) if years else []
+    index = selectors.quality_index_view(year=params.get("year"), units=units, unit=unit)
+    years, year, rows, trend = index.years, index.year, index.rows, index.trend
     if wants_export(request):
         return xlsx_export(request, exports.QUALITY_INDEX, rows)
     table = table_configure(request, QualityIndexTable(rows, highlight=unit.pk))
-    trend = quality_index_trend(years=years, org_unit=unit) if years else []
     chart = {
         "unit": unit.name, "years": list(years),
         "series": [{"key": key, "name": str(label), "values": [_float(getattr(r, key)) for r in trend]}

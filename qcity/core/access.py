@@ -100,9 +100,18 @@ def scope_condition(*, user: User | None, roles: Iterable[str], field: str = "or
         return Q(pk__in=[])
     if org_unit_scope(user, roles) is None:
         return None
-    # The org-unit table is small: resolve the subtree to ids so the big table is hit on its index.
-    ids = list(covered_org_units(user, roles).values_list("id", flat=True))
-    return Q(**{f"{field}_id__in": ids})
+    return Q(**{f"{field}_id__in": _covered_ids(user, roles)})
+
+
+def _covered_ids(user: User, roles: frozenset[str]) -> list[int]:
+    """The ids of the org units the user covers with `roles`. The org-unit table is small: the subtree is
+    resolved to ids so the big table is hit on its index; kept on the user object for the request (like
+    `assignments`), as a page asks for the same scope many times (the home page's to-do sources)."""
+    prefixes = tuple(org_unit_scope(user, roles) or ())
+    memo = user.__dict__.setdefault("_qcity_covered_ids", {})
+    if prefixes not in memo:
+        memo[prefixes] = list(covered_org_units(user, roles).values_list("id", flat=True))
+    return memo[prefixes]
 
 
 def scope_filter(queryset: QuerySet, *, user: User | None, roles: Iterable[str], field: str = "org_unit") -> QuerySet:

@@ -17,3 +17,10 @@ class CoreConfig(AppConfig):
         from .demo import generate, register_demo, reset
 
         register_demo("core", generate, reset=reset)  # the demo accounts, used by every later generator
+        from .notifications import demo_notifications_reset, demo_reminders_generate
+
+        # the daily reminder job's runs up to the demo's day, once every other generator left its deadlines
+        # (all named: one left out would run after it; core/tests/test_demo_registry.py checks it runs last)
+        register_demo("reminders", demo_reminders_generate, reset=demo_notifications_reset, after=(
+            "enterprises", "enterprise_accounts", "workplan", "indicators", "assessment", "credit", "sampling",
+            "credit-classify", "inspections"))

@@ -46,3 +46,28 @@ class DurationUnit(models.TextChoices):
     WORKING_DAYS = "working_days", _("工作日")
     MONTHS = "months", _("月")
     YEARS = "years", _("年")
+
+
+class NotificationKind(models.TextChoices):
+    """What a message is about; each user chooses the channels per kind (in-app is always on)."""
+
+    DEADLINE_SOON = "deadline_soon", _("期限临近")
+    DEADLINE_OVERDUE = "deadline_overdue", _("已逾期")
+    VALUE_RETURNED = "value_returned", _("填报被退回")
+    ASSIGNMENT = "assignment", _("任务分派")
+    DECISION = "decision", _("异议与修复决定")
+    SAMPLING_RESULT_SERVED = "sampling_result_served", _("抽检结果送达")
+    ACCOUNT = "account", _("账号与邀请")
+
+
+class NotificationChannel(models.TextChoices):
+    IN_APP = "in_app", _("站内消息")
+    EMAIL = "email", _("电子邮件")
+    SMS = "sms", _("短信")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    SENDING = "sending", _("发送中")  # claimed by one sender (a stale claim is released by the sweep)
+    SENT = "sent", _("已发送")
+    FAILED = "failed", _("发送失败")

@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
 from django_filters.utils import translate_validation
 
-from .choices import AuditAction
+from .choices import AuditAction, DeliveryStatus, NotificationChannel, NotificationKind
 from .fields import BoundedDateFilter, BoundedIntegerFilter, IdFilter
 from .forms import style_widgets
-from .models import AuditEvent, OrgUnit
+from .models import AuditEvent, Notification, NotificationDelivery, OrgUnit
 
 YES_NO = (("yes", _("是")), ("no", _("否")))
 
@@ -102,3 +102,33 @@ class AuditEventFilter(StyledFilterSet):
     class Meta:
         model = AuditEvent
         fields = ["actor", "action", "object_type", "object_id", "since", "until"]
+
+
+class NotificationFilter(StyledFilterSet):
+    """The message centre (page and API `notifications/`): unread only, one kind."""
+
+    unread = django_filters.ChoiceFilter(label=_("未读"), choices=YES_NO, method="filter_unread",
+                                         empty_label=_("全部"))
+    kind = django_filters.ChoiceFilter(label=_("类别"), choices=NotificationKind.choices, empty_label=_("全部"))
+
+    class Meta:
+        model = Notification
+        fields = ["unread", "kind"]
+
+    def filter_unread(self, queryset, name, value):
+        return queryset.filter(read_at__isnull=value == "yes")
+
+
+class NotificationDeliveryFilter(StyledFilterSet):
+    """The system administrator's list of failed and long-pending deliveries."""
+
+    status = django_filters.ChoiceFilter(label=_("状态"), empty_label=_("全部"),
+                                         choices=[(DeliveryStatus.FAILED, DeliveryStatus.FAILED.label),
+                                                  (DeliveryStatus.PENDING, DeliveryStatus.PENDING.label)])
+    channel = django_filters.ChoiceFilter(label=_("渠道"), empty_label=_("全部"),
+                                          choices=[c for c in NotificationChannel.choices
+                                                   if c[0] != NotificationChannel.IN_APP])
+
+    class Meta:
+        model = NotificationDelivery
+        fields = ["status", "channel"]

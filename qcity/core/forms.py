@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import holiday_schedule
-from .choices import Role
+from .choices import NotificationKind, Role
 from .fields import BoundedIntegerFormField, CleanTextFormField
 from .models import Department, LegalDuration, OrgUnit
 
@@ -117,3 +117,25 @@ class HolidayYearForm(StyledForm):
             return data
         data["parsed_days"] = parsed
         return data
+
+
+class NotificationPreferenceForm(forms.Form):
+    """Per kind of message, e-mail and SMS on or off (`<kind>-email`, `<kind>-sms`); in-app is always on."""
+
+    def __init__(self, *args, rows: list[tuple[str, str, bool, bool]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for kind, label, email, text in rows:
+            self.fields[f"{kind}-email"] = forms.BooleanField(label=_("%(kind)s：电子邮件") % {"kind": label},
+                                                              required=False, initial=email)
+            self.fields[f"{kind}-sms"] = forms.BooleanField(label=_("%(kind)s：短信") % {"kind": label},
+                                                            required=False, initial=text)
+        style_widgets(self)
+
+    def choices(self) -> dict[str, tuple[bool, bool]]:
+        data = self.cleaned_data
+        return {kind: (data[f"{kind}-email"], data[f"{kind}-sms"]) for kind in NotificationKind.values}
+
+    def kind_fields(self):
+        """(label, e-mail field, SMS field) per kind, for the table on the page."""
+        return [(label, self[f"{kind}-email"], self[f"{kind}-sms"]) for kind, label, _email, _sms in self.rows]

@@ -3,8 +3,17 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
 
-from .choices import AuditAction, DurationUnit, OrgUnitKind, Role
+from .choices import (
+    AuditAction,
+    DeliveryStatus,
+    DurationUnit,
+    NotificationChannel,
+    NotificationKind,
+    OrgUnitKind,
+    Role,
+)
 from .roles import ADMINS
 
 
@@ -294,3 +303,123 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.key} {self.method} {self.path}"
+
+
+class Notification(models.Model):
+    """A message to one user in the in-app message centre. `read_at` is the proof that it was read (送达);
+    `key` names what it is about, so the same event notifies a user once however often it is raised."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("收件人"), on_delete=models.CASCADE,
+                                  related_name="notifications")
+    kind = models.CharField(_("类别"), max_length=30, choices=NotificationKind.choices)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=500, blank=True)
+    key = models.CharField(_("事由标识"), max_length=200)
+    created_at = models.DateTimeField(_("发出时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("消息")
+        verbose_name_plural = _("消息")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_key")]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NotificationDelivery(models.Model):
+    """One message sent on one outside channel (e-mail, SMS), by a background job with retries. A delivery
+    that still fails is kept as failed, visible to the system administrator, never dropped."""
+
+    notification = models.ForeignKey(Notification, verbose_name=_("消息"), on_delete=models.CASCADE,
+                                     related_name="deliveries")
+    channel = models.CharField(_("渠道"), max_length=10, choices=NotificationChannel.choices)
+    address = models.CharField(_("地址"), max_length=254)
+    status = models.CharField(_("状态"), max_length=10, choices=DeliveryStatus.choices,
+                              default=DeliveryStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    last_error = models.CharField(_("最后错误"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("领取时间"), null=True, blank=True)  # when SENDING began
+
+    class Meta:
+        verbose_name = _("消息投递")
+        verbose_name_plural = _("消息投递")
+        constraints = [models.UniqueConstraint(fields=["notification", "channel"], name="delivery_once_per_channel")]
+        indexes = [models.Index(fields=["status", "created_at"], name="delivery_status")]
+
+    def __str__(self) -> str:
+        return f"{self.notification} · {self.get_channel_display()} · {self.get_status_display()}"
+
+
+class NotificationPreference(models.Model):
+    """The outside channels a user wants for one kind of message; without a row the kind's default applies
+    (`qcity.core.notifications.DEFAULT_CHANNELS`)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE,
+                             related_name="notification_preferences")
+    kind = models.CharField(_("类别"), max_length=30, choices=NotificationKind.choices)
+    email = models.BooleanField(_("电子邮件"), default=False)
+    sms = models.BooleanField(_("短信"), default=False)
+
+    class Meta:
+        verbose_name = _("消息订阅")
+        verbose_name_plural = _("消息订阅")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_kind_display()}"
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token (django-rest-knox, swapped in by `KNOX_TOKEN_MODEL`): only the SHA-512 digest of the key
+    and its first 15 characters (`token_key`, shown as the prefix) are stored, so a database dump yields no
+    usable key. A personal token acts with its user's roles; a service account's token also obeys the
+    account's endpoints and rate. Revoking deletes the row (knox's way); the audit log keeps the trail."""
+
+    id = models.BigAutoField(primary_key=True)  # knox keys on the digest; pages and URLs use this id instead
+    digest = models.CharField(max_length=128, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    last_used_at = models.DateTimeField(_("最近使用时间"), null=True, blank=True)
+    # SHA-256 of the Idempotency-Key of an API create: a repeat finds the token instead of making a second
+    # one (the key itself is shown once, so the answer cannot be replayed from the idempotency table).
+    request_key = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "request_key"], condition=~Q(request_key=""),
+                                    name="api_token_once_per_request_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.token_key[:8]}…)"
+
+
+class ServiceAccount(models.Model):
+    """A system-to-system client (a department's data feed, a supplier's trace system): a user without a
+    password, who calls the API only with tokens, only under `allowed_paths`, at most `rate` calls. Its data
+    scope is its role assignments (granted by the security administrator like any user's) and its enterprise."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("账号"), on_delete=models.CASCADE,
+                                related_name="service_account")
+    purpose = models.CharField(_("用途"), max_length=200)
+    allowed_paths = models.JSONField(_("可调用的接口"), default=list,
+                                     help_text=_("接口路径前缀，如 /api/reported-values/"))
+    rate = models.CharField(_("调用频率上限"), max_length=20, default="120/min",
+                            help_text=_("如 120/min、5000/hour、10000/day"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("服务账号")
+        verbose_name_plural = _("服务账号")
+        ordering = ["user__username"]
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -46,6 +46,7 @@ def view_roles(url_name: str) -> frozenset[str]:
 
 MENU = [
     MenuItem(_("首页"), "home"),
+    MenuItem(_("消息"), "core:notifications"),
     MenuItem(_("驾驶舱"), "reports:cockpit"),
     MenuItem(_("规划与指标"), "indicators:plan-list"),
     MenuItem(_("目标进展"), "indicators:status"),
@@ -56,6 +57,8 @@ MENU = [
     MenuItem(_("大质量指数"), "assessment:quality-index"),
     MenuItem(_("报告"), "reports:report-list"),
     MenuItem(_("市场主体"), "enterprises:list"),
+    MenuItem(_("企业账号"), "enterprises:account-list"),
+    MenuItem(_("本企业账号"), "enterprises:account-mine"),
     # Each market-supervision module has its own tabs (lists, queues, pools, pass rates…) on its pages.
     MenuItem(_("信用监管"), "credit:file-search"),
     MenuItem(_("双随机抽查"), "inspections:inspection-plan-list"),
@@ -69,6 +72,8 @@ MENU = [
     MenuItem(_("用户与角色"), "core:users"),
     MenuItem(_("登录锁定"), "core:login-lockouts"),
     MenuItem(_("审计日志"), "core:audit-log"),
+    MenuItem(_("接口令牌"), "api-token-list"),
+    MenuItem(_("服务账号"), "core:service-accounts"),
 ]
 
 

@@ -15,6 +15,9 @@ ADMINS = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 BUSINESS = EVERYONE - ADMINS
 # Government staff: the business roles without the enterprise users.
 STAFF = BUSINESS - {Role.ENTERPRISE_USER}
+# Staff plus the separated administrators: everyone but the enterprise users, who see only their enterprise's
+# pages (the platform's reference tables — org units, departments, legal durations, holidays — are internal).
+STAFF_AND_ADMINS = STAFF | ADMINS
 # Staff plus the system administrator, who enters the holiday schedule that moves their deadlines.
 STAFF_AND_SYSTEM_ADMIN = STAFF | {Role.SYSTEM_ADMIN}
 # The leadership office (质量强市办) alone: plans, approvals, assessment schemes, reports.

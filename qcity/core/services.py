@@ -14,10 +14,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework.authtoken.models import Token
 
 from . import deadlines, holiday_schedule, workdays
 from .access import require_role
+from .api_tokens import api_tokens_revoke_all, service_account_of
 from .audit import audit_record, changed, snapshot
 from .choices import AuditAction, DurationUnit, OrgUnitKind, Role
 from .holiday_schedule import ScheduleDay
@@ -108,6 +108,8 @@ def role_grant(*, user: User, role: str, org_unit: OrgUnit, by: User | None) -> 
         held = set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
         if role in ADMINS and held - {role}:
             raise ValidationError({"role": _("管理员角色不能与其他任何角色兼任 (an administrator role excludes every other role)")})
+        if role in ADMINS and service_account_of(user) is not None:
+            raise ValidationError({"role": _("服务账号只能授予业务角色")})
         if role not in ADMINS and held & ADMINS:
             raise ValidationError({"role": _("该账号是管理员，不能再授予业务角色 (administrators hold no business role)")})
         assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role, org_unit=org_unit)
@@ -151,6 +153,7 @@ def user_password_change(*, user: User, password: str) -> User:
         user.save(update_fields=["password", "must_change_password"])
         audit_record(action=AuditAction.PASSWORD_CHANGE, by=user, obj=user, org_unit=user.org_unit,
                      message="password changed by the user")
+        api_tokens_revoke_all(user=user, by=user, reason="password changed")
     return user
 
 
@@ -158,7 +161,7 @@ def user_password_reset(*, user: User, by: User | None) -> str:
     """The system administrator gives a user a random one-time password, shown once and never stored in clear.
 
     The user must change it at the next login; their sessions end (the password hash changed) and their API
-    token is deleted, so whoever held the old password is out. Administrators change their own password on
+    tokens are revoked, so whoever held the old password is out. Administrators change their own password on
     the change page instead, so no one resets their own account unseen.
     """
     if by is not None:
@@ -167,15 +170,17 @@ def user_password_reset(*, user: User, by: User | None) -> str:
             raise ValidationError({"user": _("不能重置自己的密码，请使用“修改密码” (use the change page for your own password)")})
     if not user.is_active:
         raise ValidationError({"user": _("账号已停用，不能重置密码 (the account is inactive)")})
+    if service_account_of(user) is not None:
+        raise ValidationError({"user": _("服务账号没有密码，只用令牌调用接口")})
     password = one_time_password()
     with transaction.atomic():
         user.set_password(password)
         user.must_change_password = True
         user.save(update_fields=["password", "must_change_password"])
-        tokens = Token.objects.filter(user=user).delete()[0]
+        tokens = api_tokens_revoke_all(user=user, by=by, reason="password reset")
         audit_record(action=AuditAction.PASSWORD_RESET, by=by, obj=user, org_unit=user.org_unit,
                      message=f"password reset to a one-time password; change required at next login"
-                             f"{'; API token revoked' if tokens else ''}")
+                             f"{f'; {tokens} API token(s) revoked' if tokens else ''}")
     return password
 
 

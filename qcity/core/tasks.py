@@ -4,10 +4,11 @@ import datetime
 import logging
 
 from celery import shared_task
+from celery.exceptions import MaxRetriesExceededError
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from . import workdays
+from . import notifications, workdays
 from .idempotency import idempotency_records_purge
 from .models import User
 from .services import deadlines_recompute
@@ -52,3 +53,30 @@ def deadlines_recompute_task(*, year: int, by_id: int | None, trigger: str) -> d
 def idempotency_records_purge_task() -> int:
     """Hourly: forget Idempotency-Keys and form tokens older than 24 hours."""
     return idempotency_records_purge()
+
+
+@shared_task(bind=True, max_retries=5)
+def notification_deliveries_send_task(self, delivery_ids: list[int]) -> int:
+    """Send the queued e-mail and SMS deliveries; retry the failed ones with backoff (1, 2, 4, 8, 16
+    minutes). Run eagerly (inside a web request) it tries once: the sweep retries later, so a gateway that
+    is down never holds up the user's request."""
+    pending = notifications.notification_deliveries_send(delivery_ids)
+    if pending and not self.request.is_eager:
+        try:
+            raise self.retry(args=[pending], countdown=60 * 2 ** self.request.retries)
+        except MaxRetriesExceededError:
+            logger.warning("notification deliveries %s…: retries used up, left to the sweep", pending[0])
+    return len(pending)
+
+
+@shared_task
+def notification_deliveries_retry_task() -> int:
+    """Every 15 minutes: try again the deliveries still pending an hour after they were queued."""
+    return notifications.notification_deliveries_sweep()
+
+
+@shared_task
+def deadline_reminders_send_task() -> dict:
+    """Daily: the deadline reminders (3 working days ahead, and overdue since yesterday), in bulk."""
+    run = notifications.deadline_reminders_send(today=timezone.localdate())
+    return {"reminders": run.reminders, "notifications": run.notifications, "deliveries": run.deliveries}

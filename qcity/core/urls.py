@@ -1,9 +1,12 @@
 from django.urls import path
 
 from . import views
+from .views import api_tokens
+from .views import notifications as notification_views
 
 app_name = "core"
 urlpatterns = [
+    path("todo-badges/", views.todo_badges, name="todo-badges"),
     path("org-units/", views.org_unit_list, name="org-units"),
     path("departments/", views.department_list, name="departments"),
     path("legal-durations/", views.legal_duration_list, name="legal-durations"),
@@ -18,4 +21,19 @@ urlpatterns = [
     path("login-lockouts/", views.login_lockouts, name="login-lockouts"),
     path("login-lockouts/release/", views.login_lockout_release, name="login-lockout-release"),
     path("audit-log/", views.audit_log, name="audit-log"),
+    path("service-accounts/", api_tokens.service_account_list, name="service-accounts"),
+    path("service-accounts/<int:pk>/", api_tokens.service_account_detail, name="service-account-detail"),
+    path("service-accounts/<int:pk>/api-tokens/", api_tokens.service_account_token_issue,
+         name="service-account-token-issue"),
+    path("service-accounts/<int:pk>/api-tokens/<int:token_pk>/revoke/", api_tokens.service_account_token_revoke,
+         name="service-account-token-revoke"),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/open/", notification_views.notification_open, name="notification-open"),
+    path("notifications/read-all/", notification_views.notification_read_all, name="notification-read-all"),
+    path("notifications/preferences/", notification_views.notification_preferences,
+         name="notification-preferences"),
+    path("notifications/failed-deliveries/", notification_views.notification_delivery_list,
+         name="notification-deliveries"),
+    path("notifications/failed-deliveries/<int:pk>/retry/", notification_views.notification_delivery_retry,
+         name="notification-delivery-retry"),
 ]

@@ -118,3 +118,11 @@ class CreditObjectionStatus(models.TextChoices):
     SUBMITTED = "submitted", _("待处理")
     UPHELD = "upheld", _("异议成立")
     DISMISSED = "dismissed", _("异议不成立")
+
+
+class CreditAttachmentKind(models.TextChoices):
+    """The documents a repair application must carry and an objection may carry (DOMAIN §2.4)."""
+
+    COMPLIANCE_PROOF = "compliance_proof", _("已履行义务、纠正失信行为的证明")
+    COMMITMENT_LETTER = "commitment_letter", _("信用承诺书")
+    OBJECTION_EVIDENCE = "objection_evidence", _("异议证明材料")

@@ -20,12 +20,15 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from django.utils import timezone
 
 from qcity.core import deadlines
 from qcity.core.audit import audit_record
 from qcity.core.choices import AuditAction
 from qcity.core.deadlines import Deadline, deadline
+from qcity.core.notifications import demo_notifications_date
 from qcity.enterprises.models import Enterprise
 
 from .choices import (
@@ -36,6 +39,7 @@ from .choices import (
     CreditListKind,
 )
 from .models import (
+    CreditAttachment,
     CreditClassChange,
     CreditClassification,
     CreditEvent,
@@ -301,7 +305,7 @@ def _workflows(ctx) -> dict[str, int]:
             applied, accepted, approved = repairs[n]
             day = workdays_ago(applied)
             application = credit_repair_apply(enterprise=enterprise, kind="abnormal_list_removal", list_entry=entry,
-                                       by=None, today=day, **proof)
+                                       by=None, today=day, **proof, **placeholder_documents())
             counts["repairs"] += 1
             if accepted is not None:
                 application = credit_repair_accept(application=application, accept=accepted,
@@ -323,7 +327,57 @@ def _workflows(ctx) -> dict[str, int]:
                 credit_objection_decide(objection=objection, upheld=upheld,
                                  note="经核实复议已撤销原处罚决定" if upheld else "经核实处罚决定合法有效", by=None,
                                  today=workdays_ago(decided))
+    demo_notifications_date(_workflow_times(), today=today)
     return counts
+
+
+def _workflow_times() -> dict[str, datetime.datetime]:
+    """When the services' messages of the objections and repairs were raised: a filing in the morning of its
+    day, the acceptance refused or the decision in the afternoon of its day."""
+    def at(day: datetime.date, hour: int) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+    times = {}
+    for pk, submitted, accepted, decided in CreditRepair.objects.values_list(
+            "pk", "submitted_on", "accepted_on", "decided_on"):
+        times[f"credit-repair:{pk}:filed"] = at(submitted, 10)
+        if decided or accepted:
+            times[f"credit-repair:{pk}:decided"] = at(decided or accepted, 15)
+    for pk, submitted, decided in CreditObjection.objects.values_list("pk", "submitted_on", "decided_on"):
+        times[f"credit-objection:{pk}:filed"] = at(submitted, 10)
+        if decided:
+            times[f"credit-objection:{pk}:decided"] = at(decided, 15)
+    return times
+
+
+def placeholder_pdf(name: str, text: str = "Demo placeholder document") -> ContentFile:
+    """A one-page PDF (about 600 bytes) standing in for a scanned document in the demo: repair applications
+    need a proof of compliance and a credit commitment letter (DOMAIN §2.4), and the demo's go through the
+    service like real ones, so they carry these."""
+    stream = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode("ascii")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%EOF\n" % (len(objects) + 1, xref)
+    return ContentFile(bytes(out), name=name)
+
+
+def placeholder_documents() -> dict[str, ContentFile]:
+    """The two documents of a repair application, as placeholders."""
+    return {"compliance_proof_file": placeholder_pdf("compliance-proof.pdf", "Proof of compliance (demo)"),
+            "commitment_letter_file": placeholder_pdf("commitment-letter.pdf", "Credit commitment letter (demo)")}
 
 
 def generate(ctx) -> dict[str, Any]:
@@ -371,7 +425,8 @@ def reset(ctx) -> dict[str, Any]:
     model versions stay. Raw deletes, in dependency order, because the city scale has ~100,000 rows."""
     counts = {}
     with transaction.atomic(), connection.cursor() as cursor:
-        for model in (CreditObjection, CreditRepair, CreditClassChange, CreditClassification):
+        # the stored files of the attachments stay in MEDIA_ROOT (a demo reset does not walk the storage)
+        for model in (CreditAttachment, CreditObjection, CreditRepair, CreditClassChange, CreditClassification):
             cursor.execute(f"DELETE FROM {model._meta.db_table}")
             counts[model._meta.model_name] = cursor.rowcount
         table = CreditListEntry._meta.db_table

@@ -71,17 +71,27 @@ class ListRemoveForm(StyledForm):
     note = forms.CharField(label=_("移出说明"), max_length=300)
 
 
+# The documents are checked (type by content, size, required) by the services, which name the field.
+DOCUMENT_ACCEPT = {"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}
+
+
 class CreditRepairForm(StyledForm):
     kind = forms.ChoiceField(label=_("修复类别"), choices=CreditRepairKind.choices)
     target = forms.CharField(widget=forms.HiddenInput)  # "entry:<pk>" or "event:<pk>"
     compliance_proof = forms.CharField(label=_("已履行义务、纠正失信行为的证明"), widget=forms.Textarea(attrs={"rows": 3}))
+    compliance_proof_file = forms.FileField(label=_("证明文件（PDF、JPG 或 PNG，必传）"), required=False,
+                                            widget=forms.ClearableFileInput(attrs=DOCUMENT_ACCEPT))
     commitment_letter = forms.CharField(label=_("信用承诺书"), widget=forms.Textarea(attrs={"rows": 3}))
+    commitment_letter_file = forms.FileField(label=_("签章的信用承诺书（PDF、JPG 或 PNG，必传）"), required=False,
+                                             widget=forms.ClearableFileInput(attrs=DOCUMENT_ACCEPT))
 
 
 class CreditObjectionForm(StyledForm):
     target = forms.CharField(widget=forms.HiddenInput)  # "entry:<pk>" or "event:<pk>"
     grounds = forms.CharField(label=_("异议理由"), widget=forms.Textarea(attrs={"rows": 3}))
     evidence = forms.CharField(label=_("证明材料"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    evidence_file = forms.FileField(label=_("证明材料文件（PDF、JPG 或 PNG，可选）"), required=False,
+                                    widget=forms.ClearableFileInput(attrs=DOCUMENT_ACCEPT))
 
 
 class DecideForm(StyledForm):

@@ -9,6 +9,7 @@ from qcity.enterprises.models import Enterprise
 
 from . import publication
 from .choices import (
+    CreditAttachmentKind,
     CreditEventKind,
     CreditEventStatus,
     CreditListEntryReason,
@@ -198,6 +199,9 @@ class CreditListEntry(models.Model):
         indexes = [
             models.Index(fields=["list_kind", "status", "-decided_on"], name="credit_list_kind_status"),
             models.Index(fields=["status", "ends_on"], name="credit_list_ends"),
+            # the to-do of entries still to publish (credit/todos.py)
+            models.Index(fields=["publication_due_on"], condition=Q(status="listed", published_on__isnull=True),
+                         name="credit_list_to_publish"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "list_kind"], condition=Q(status="listed"),
@@ -293,3 +297,35 @@ class CreditObjection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise_id}（{self.get_status_display()}）"
+
+
+class CreditAttachment(models.Model):
+    """A document filed with a repair application (proof of compliance, credit commitment letter) or an
+    objection (evidence): PDF, JPEG or PNG, checked by content on upload, downloaded only by the enterprise
+    itself and the officers over its org unit."""
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE,
+                                   related_name="credit_attachments")
+    repair = models.ForeignKey(CreditRepair, verbose_name=_("信用修复申请"), null=True, blank=True,
+                               on_delete=models.CASCADE, related_name="attachments")
+    objection = models.ForeignKey(CreditObjection, verbose_name=_("信用异议"), null=True, blank=True,
+                                  on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(_("材料类别"), max_length=30, choices=CreditAttachmentKind.choices)
+    file = models.FileField(_("文件"), upload_to="credit/attachments/%Y/")
+    original_name = models.CharField(_("文件名"), max_length=200)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("信用材料")
+        verbose_name_plural = _("信用材料")
+        ordering = ["kind", "id"]
+        constraints = [
+            models.CheckConstraint(condition=(Q(repair__isnull=False, objection__isnull=True)
+                                              | Q(repair__isnull=True, objection__isnull=False)),
+                                   name="credit_attachment_one_owner"),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name

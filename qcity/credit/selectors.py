@@ -29,6 +29,7 @@ from .choices import (
     CreditRepairStatus,
 )
 from .models import (
+    CreditAttachment,
     CreditClassChange,
     CreditClassification,
     CreditEvent,
@@ -129,6 +130,16 @@ def credit_objection_list(*, user: User) -> QuerySet[CreditObjection]:
 
 def credit_objection_get(*, user: User, pk: int) -> CreditObjection:
     return get_object_or_404(credit_objection_list(user=user), pk=pk)
+
+
+def credit_attachment_list(*, user: User) -> QuerySet[CreditAttachment]:
+    """Documents of repair applications and objections: the enterprise's own, or those of enterprises in
+    the officer's units."""
+    return _scoped(CreditAttachment.objects.select_related("enterprise"), user)
+
+
+def credit_attachment_get(*, user: User, pk: int) -> CreditAttachment:
+    return get_object_or_404(credit_attachment_list(user=user), pk=pk)
 
 
 def overdue_publication_q(today: datetime.date) -> Q:

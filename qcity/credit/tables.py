@@ -91,7 +91,8 @@ class CreditObjectionTable(_QueueTable):
         '{% if record.credit_event %}{{ record.credit_event.get_kind_display }} {{ record.credit_event.occurred_on|date:"Y-m-d" }}'
         "{% else %}{{ record.list_entry.get_list_kind_display }}{% endif %}", verbose_name=_("异议对象"), orderable=False)
     grounds = TemplateColumn(
-        '{{ record.grounds }}{% if record.evidence %}<div class="qc-muted">{{ record.evidence }}</div>{% endif %}',
+        '{{ record.grounds }}{% if record.evidence %}<div class="qc-muted">{{ record.evidence }}</div>{% endif %}'
+        '{% include "credit/partials/attachment_links.html" %}',
         verbose_name=_("异议理由"))
     reply_due_on = TemplateColumn(template_name="credit/partials/objection_due.html", verbose_name=_("答复期限"))
     actions = TemplateColumn(template_name="credit/partials/objection_actions.html", verbose_name="",
@@ -107,7 +108,8 @@ class CreditObjectionTable(_QueueTable):
 class CreditRepairTable(_QueueTable):
     kind = tables.Column(verbose_name=_("修复类别"))
     compliance_proof = TemplateColumn(
-        '{{ record.compliance_proof }}<div class="qc-muted">{{ record.commitment_letter|truncatechars:80 }}</div>',
+        '{{ record.compliance_proof }}<div class="qc-muted">{{ record.commitment_letter|truncatechars:80 }}</div>'
+        '{% include "credit/partials/attachment_links.html" %}',
         verbose_name=_("证明材料与信用承诺书"), orderable=False)
     due = TemplateColumn(template_name="credit/partials/repair_due.html", verbose_name=_("期限"),
                                 orderable=False)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("repairs/", queues.repair_queue, name="repair-queue"),
     path("repairs/<int:pk>/accept/", queues.credit_repair_accept, name="repair-accept"),
     path("repairs/<int:pk>/decide/", queues.credit_repair_decide, name="repair-decide"),
+    path("attachments/<int:pk>/", files.attachment_download, name="attachment-download"),
     path("scoring-model/", scoring.scoring_model, name="scoring-model"),
     path("scoring-model/reclassify/", scoring.reclassify, name="reclassify"),
 ]

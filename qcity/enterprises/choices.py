@@ -48,3 +48,23 @@ class EnterpriseImportStatus(models.TextChoices):
     REJECTED = "rejected", _("有错误，未导入")
     IMPORTED = "imported", _("已导入")
     FAILED = "failed", _("文件无法读取")
+
+
+# --- enterprise accounts ---------------------------------------------------------------------------
+
+
+class EnterpriseAccountRole(models.TextChoices):
+    ADMIN = "admin", _("企业管理员")
+    CHIEF_QUALITY_OFFICER = "chief_quality_officer", _("首席质量官")
+    STAFF = "staff", _("企业员工")
+
+
+class EnterpriseAccountStatus(models.TextChoices):
+    UNCONFIRMED = "unconfirmed", _("待区县确认")
+    CONFIRMED = "confirmed", _("已确认")
+    REVOKED = "revoked", _("已撤销")
+    REMOVED = "removed", _("已移除")
+
+
+class PhoneVerificationPurpose(models.TextChoices):
+    REGISTRATION = "registration", _("企业账号注册")

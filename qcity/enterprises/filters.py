@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from qcity.core.filters import StyledFilterSet, in_org_unit
 from qcity.core.models import OrgUnit
 
-from .choices import EnterpriseStatus, EntityType
-from .models import Enterprise
+from .choices import EnterpriseAccountRole, EnterpriseAccountStatus, EnterpriseStatus, EntityType
+from .models import Enterprise, EnterpriseAccount
 from .search import filter_by_text
 
 
@@ -36,3 +36,23 @@ class EnterpriseFilter(StyledFilterSet):
 
     def filter_industry(self, queryset, name, value):
         return queryset.filter(industry_code__startswith=value.strip().upper())
+
+
+class EnterpriseAccountFilter(StyledFilterSet):
+    """The district's list of enterprise accounts."""
+
+    status = django_filters.ChoiceFilter(label=_("账号状态"), choices=EnterpriseAccountStatus.choices,
+                                         empty_label=_("全部"))
+    role = django_filters.ChoiceFilter(label=_("企业内角色"), choices=EnterpriseAccountRole.choices,
+                                       empty_label=_("全部"))
+    q = django_filters.CharFilter(label=_("代码/企业名称"), method="filter_q")
+
+    class Meta:
+        model = EnterpriseAccount
+        fields = ["status", "role", "q"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if len(value) == 18 and value.isalnum():
+            return queryset.filter(enterprise__uscc=value.upper())
+        return queryset.filter(enterprise__name__icontains=value)

@@ -5,7 +5,16 @@ from django.utils.translation import gettext_lazy as _
 
 from qcity.core.models import OrgUnit
 
-from .choices import CertificationKind, EnterpriseImportStatus, EnterpriseStatus, EntityType, LicenceKind
+from .choices import (
+    CertificationKind,
+    EnterpriseAccountRole,
+    EnterpriseAccountStatus,
+    EnterpriseImportStatus,
+    EnterpriseStatus,
+    EntityType,
+    LicenceKind,
+    PhoneVerificationPurpose,
+)
 
 
 class Enterprise(models.Model):
@@ -133,3 +142,97 @@ class EnterpriseImport(models.Model):
     @property
     def bad_row_count(self) -> int:
         return len({e["row"] for e in self.errors if e.get("row")})
+
+
+# --- enterprise accounts ---------------------------------------------------------------------------
+
+
+class EnterpriseAccount(models.Model):
+    """A user who acts for an enterprise: its administrator (the first, self-registered account), its chief
+    quality officer or a member of staff. The district confirms or revokes it (services in `accounts`)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE,
+                                related_name="enterprise_account")
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT,
+                                   related_name="accounts")
+    role = models.CharField(_("企业内角色"), max_length=30, choices=EnterpriseAccountRole.choices)
+    status = models.CharField(_("账号状态"), max_length=20, choices=EnterpriseAccountStatus.choices,
+                              default=EnterpriseAccountStatus.UNCONFIRMED)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("邀请人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("确认人"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    revoked_reason = models.CharField(_("撤销原因"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("企业账号")
+        verbose_name_plural = _("企业账号")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["enterprise", "status"], name="enterprise_account_status"),
+            # the to-do "accounts to confirm" (qcity/enterprises/todos.py): the few of a status, oldest first
+            models.Index(fields=["status", "created_at"], name="enterprise_account_queue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.enterprise}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (EnterpriseAccountStatus.UNCONFIRMED, EnterpriseAccountStatus.CONFIRMED)
+
+
+class PhoneVerification(models.Model):
+    """One SMS code sent to a mobile number. The code itself is never stored: only its HMAC, keyed with the
+    SECRET_KEY and a random per-row salt, so neither the table nor a log reveals it."""
+
+    phone = models.CharField(_("手机号"), max_length=20)
+    purpose = models.CharField(_("用途"), max_length=30, choices=PhoneVerificationPurpose.choices)
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), null=True, blank=True,
+                                   on_delete=models.CASCADE, related_name="+")
+    code_hash = models.CharField(_("验证码摘要"), max_length=128)
+    salt = models.CharField(max_length=32)
+    client_ip = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
+    created_at = models.DateTimeField(_("发送时间"))
+    expires_at = models.DateTimeField(_("失效时间"))
+    attempts = models.PositiveSmallIntegerField(_("错误次数"), default=0)
+    consumed_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("手机验证码")
+        verbose_name_plural = _("手机验证码")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["phone", "purpose", "-created_at"], name="phone_verification_recent"),
+                   models.Index(fields=["client_ip", "-created_at"], name="phone_verification_by_ip")]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} {self.phone[:3]}****{self.phone[-4:]}"
+
+
+class EnterpriseInvitation(models.Model):
+    """An enterprise administrator's invitation of a colleague: a one-time link whose token is stored only as
+    its SHA-256, valid for INVITATION_DAYS."""
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE,
+                                   related_name="invitations")
+    email = models.EmailField(_("电子邮箱"))
+    full_name = models.CharField(_("姓名"), max_length=50)
+    role = models.CharField(_("企业内角色"), max_length=30, choices=EnterpriseAccountRole.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("邀请人"), on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("邀请时间"))
+    expires_at = models.DateTimeField(_("失效时间"))
+    accepted_at = models.DateTimeField(_("接受时间"), null=True, blank=True)
+    account = models.OneToOneField(EnterpriseAccount, verbose_name=_("账号"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="invitation")
+
+    class Meta:
+        verbose_name = _("企业账号邀请")
+        verbose_name_plural = _("企业账号邀请")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} · {self.enterprise}"

@@ -10,7 +10,8 @@ class IndicatorsConfig(AppConfig):
     def ready(self):
         from qcity.core.demo import register_demo
 
-        from . import demo
+        from . import demo, todos
 
+        todos.register()  # values to report, to resubmit, to review (core.todos)
         # after workplan: once the built-in plans end, it imports each year's work points, which get values too
         register_demo("indicators", demo.generate, reset=demo.reset, after=("workplan",))

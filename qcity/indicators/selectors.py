@@ -8,13 +8,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import CharField, Count, Max, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Cast
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from qcity.core import access
 from qcity.core.choices import Role
-from qcity.core.models import OrgUnit, User
+from qcity.core.models import AuditEvent, OrgUnit, User
 from qcity.core.roles import PROGRAMME
 
 from .choices import (
@@ -239,6 +242,79 @@ def decomposition_marker(plan: Plan) -> str:
     return f"{hashlib.sha1(kinds.encode()).hexdigest()[:12]}:{latest['confirmed']}:{changed}"
 
 
+# --- the data marker of status caches -----------------------------------------------------------------------
+#
+# Statuses, rankings and the quality index are computed from approved values, targets, decompositions, the
+# indicators' settings, the plans and the office's StatusRule. Pages cache them under `status_data_marker()`,
+# which changes with any of these:
+# 1. at once, on every audited write of the indicators app (every service writes an `indicators.*` audit
+#    event in its transaction): the latest such event among the last AUDIT_WINDOW–2×AUDIT_WINDOW audit events,
+#    a short range of the primary key (the audit log is append-only), so ~1 ms whatever the log's size;
+#    and on any new value, target or decomposition row, even one written without a service;
+# 2. within MARKER_SECONDS, on a write that bypassed the services (the admin, a script): the number and
+#    latest time of approved values, and fingerprints of targets, indicators and decompositions — these
+#    scan every value (~150 ms on 720,000 rows), so they are computed at most once per MARKER_SECONDS.
+
+STATUS_CACHE_SECONDS = 3600
+MARKER_SECONDS = 30
+AUDIT_WINDOW = 1000
+_SLOW_MARKER_KEY = "indicators:status-marker:slow"
+
+
+def _audited_write_marker() -> str:
+    """Changes whenever an `indicators.*` audit event is written (see above; the window start moves every
+    AUDIT_WINDOW events, so an event that left the window changed the marker when it came in), and whenever
+    a value, target, share or decomposition row is added (the highest primary keys: index probes). One query."""
+    audit = AuditEvent._meta.db_table
+    tops = [f"(SELECT MAX(id) FROM {model._meta.db_table})"
+            for model in (AuditEvent, ReportedValue, Target, UnitTarget, TargetDecomposition, StatusRule)]
+    latest = (f"(SELECT MAX(id) FROM {audit} WHERE object_type LIKE %s"
+              f" AND id > ((SELECT MAX(id) FROM {audit}) / {AUDIT_WINDOW} - 1) * {AUDIT_WINDOW})")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {latest}, {', '.join(tops)}", ["indicators.%"])
+        latest_id, *tops = cursor.fetchone()
+    start = max((tops[0] or 0) // AUDIT_WINDOW - 1, 0) * AUDIT_WINDOW
+    return f"{start}:{latest_id or 0}:" + ",".join(str(t or 0) for t in tops[1:])
+
+
+def approval_marker() -> str:
+    """Changes whenever a value is approved, reopened or deleted: the latest approval time and the number of
+    approved values (a scan of every value: only in the cached slow part of `status_data_marker`)."""
+    row = ReportedValue.objects.filter(status=ReportedValueStatus.APPROVED).aggregate(
+        latest=Max("approved_at"), count=Count("id"))
+    return f"{row['latest'].timestamp() if row['latest'] else 0}:{row['count']}"
+
+
+def _slow_marker() -> str:
+    marker = cache.get(_SLOW_MARKER_KEY)
+    if marker is None:
+        sums = {Target: "COUNT(*), MAX(id), SUM(value), SUM(low), SUM(high)",
+                UnitTarget: "COUNT(*), MAX(id), SUM(value)",
+                TargetDecomposition: f"COUNT(*), MAX(updated_at),"
+                                     f" SUM(CASE WHEN status = '{TargetDecompositionStatus.CONFIRMED}' THEN 1 END)",
+                Plan: "COUNT(*), SUM(id * period_start + period_end)"}
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(f"(SELECT {column} FROM {model._meta.db_table})"
+                                                 for model, columns in sums.items()
+                                                 for column in columns.split(", ")))
+            totals = cursor.fetchone()
+        settings = Indicator.objects.order_by("pk").values_list(
+            "pk", "plan_id", "comparator", "accumulation", "baseline_year", "baseline_value", "decomposition",
+            "domain", "unit")
+        fingerprint = hashlib.sha1(f"{totals}{list(settings)}".encode()).hexdigest()[:16]
+        marker = f"{approval_marker()}:{fingerprint}"
+        cache.set(_SLOW_MARKER_KEY, marker, MARKER_SECONDS)
+    return marker
+
+
+def status_data_marker(*, refresh: bool = False) -> str:
+    """The key part of every cache of statuses (board, ranking, quality index, cockpit): see above.
+    `refresh` recomputes the slow part now (after a write that bypassed the services)."""
+    if refresh:
+        cache.delete(_SLOW_MARKER_KEY)
+    return f"{_audited_write_marker()}:{_slow_marker()}"
+
+
 def status_rule_get() -> StatusParameters:
     """The office's grading parameters (the `StatusRule` row), or the defaults while none is saved."""
     row = StatusRule.objects.order_by("pk").values("on_track_tolerance", "at_risk_share").first()
@@ -425,6 +501,43 @@ def status_board_rows(*, statuses: Iterable[IndicatorStatus], org_unit: OrgUnit,
     history = indicator_value_history(indicators=[s.indicator for s in items], org_units=[org_unit],
                                       years=history_years(plans=[s.indicator.plan for s in items], year=year))
     return [StatusBoardRow(s, history.get((s.indicator.pk, org_unit.pk), [])) for s in items]
+
+
+@dataclass(frozen=True)
+class StatusBoard:
+    """The status board of one unit and year: every indicator of the plan for the unit (plan order, with its
+    recent history) and the ranking of the districts among `units`, the viewer's scope."""
+
+    rows: list[StatusBoardRow]
+    ranking: list[UnitStanding]
+
+
+def status_board_get(*, plan: Plan, year: int, units: list[OrgUnit], unit: OrgUnit,
+                     rule: StatusParameters | None = None) -> StatusBoard:
+    """`StatusBoard` for `unit` (one of `units`), cached under `status_data_marker()`: the ranking per scope
+    (a district officer ranks only their own districts), the rows per unit; the language is in the key (a
+    not-applicable row's reason is translated). Equal to the uncached computation at every marker."""
+    rule = rule if rule is not None else status_rule_get()
+    base = (f"{get_language()}:{plan.pk}:{year}:{rule.on_track_tolerance}:{rule.at_risk_share}"
+            f":{status_data_marker()}")
+    ranking_key = f"indicators:status-ranking:v1:{base}:{','.join(str(u.pk) for u in units)}"
+    rows_key = f"indicators:status-rows:v1:{base}:{unit.pk}"
+    found = cache.get_many([ranking_key, rows_key])
+    ranking, rows = found.get(ranking_key), found.get(rows_key)
+    if ranking is None or rows is None:
+        indicators = list(indicator_list(plan=plan))
+        statuses = indicator_statuses(indicators=indicators, org_units=units if ranking is None else [unit],
+                                      year=year, rule=rule)
+        if ranking is None:
+            ranking = unit_ranking([s for s in statuses if s.org_unit.parent_id is not None])
+            cache.set(ranking_key, ranking, STATUS_CACHE_SECONDS)
+        if rows is None:
+            rows = status_board_rows(statuses=statuses, org_unit=unit, year=year)
+            for row in rows:  # the cached copy is read on every request: no targets, departments, plan text
+                row.indicator.__dict__.pop("_prefetched_objects_cache", None)
+                row.indicator.plan = plan
+            cache.set(rows_key, rows, STATUS_CACHE_SECONDS)
+    return StatusBoard(rows, ranking)
 
 
 @dataclass(frozen=True)

@@ -155,22 +155,19 @@ def status_board(request):
     units = _scope_units(request.user)
     unit = next((u for u in units if u.pk == params.get("org_unit")), units[0])
     rule = selectors.status_rule_get()
-    indicators = list(selectors.indicator_list(plan=plan))
-    statuses = selectors.indicator_statuses(indicators=indicators, org_units=units, year=year, rule=rule)
-    ranking = selectors.unit_ranking([s for s in statuses if s.org_unit.parent_id is not None])
+    board = selectors.status_board_get(plan=plan, year=year, units=units, unit=unit, rule=rule)
     shown = set(filterset.qs.prefetch_related(None).values_list("pk", flat=True))
-    mine = [s for s in statuses if s.org_unit.pk == unit.pk and s.indicator.pk in shown]
+    mine = [row for row in board.rows if row.indicator.pk in shown]
     wanted_status = params.get("status") or ""
-    rows = selectors.status_board_rows(statuses=[s for s in mine if not wanted_status or s.status == wanted_status],
-                                       org_unit=unit, year=year)
+    rows = [row for row in mine if not wanted_status or row.status == wanted_status]
     if wants_export(request):
         return xlsx_export(request, exports.STATUS_BOARD, rows)
     table = table_configure(request, StatusBoardTable(rows), per_page=100)
     context = {
         "plans": plans, "plan": plan, "year": year, "years": range(plan.period_start, plan.period_end + 1),
-        "units": units, "unit": unit, "table": table, "ranking": ranking, "statuses": TargetStatus.choices,
+        "units": units, "unit": unit, "table": table, "ranking": board.ranking, "statuses": TargetStatus.choices,
         "wanted_status": wanted_status, "filter": filterset, "rule": rule, "domains": IndicatorDomain.choices,
-        "counts": selectors.status_counts(mine), "total": len(rows),
+        "counts": selectors.status_counts(row.item for row in mine), "total": len(rows),
         "can_edit_rule": access.has_role(request.user, *OFFICE),
     }
     template = "indicators/partials/status_rows.html" if request.htmx else "indicators/status_board.html"

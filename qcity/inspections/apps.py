@@ -12,7 +12,9 @@ class InspectionsConfig(AppConfig):
 
         from . import demo
         from .deadlines import register
+        from .todos import register as register_todos
 
         register()
+        register_todos()
         # last: its results go through the services, which reclassify each enterprise at once
         register_demo("inspections", demo.generate, reset=demo.reset, after=("credit",))

@@ -32,6 +32,7 @@ from django.utils import timezone
 from qcity.core.choices import Role
 from qcity.core.demo import DEMO_PASSWORD
 from qcity.core.models import OrgUnit, RoleAssignment, User
+from qcity.core.notifications import demo_notifications_date
 from qcity.core.services import role_grant, user_create
 from qcity.enterprises.models import Enterprise
 
@@ -273,6 +274,8 @@ def generate(ctx) -> dict[str, Any]:
                 draw = services.draw_run(plan=plan, by=None, seed=f"demo-{ctx.seed}-{district.pk}-{number}",
                                          at=_at(drawn_on, 9))
                 services.draw_publish(draw=draw, by=None, on=workday(drawn_on, 1))
+                # the drawn inspectors heard of it when it was drawn (read since, unless it is this week's)
+                demo_notifications_date({f"inspection-draw:{draw.pk}:assigned": draw.drawn_at}, today=today)
                 counts["plans"] += 1
                 counts["targets"] += sum(draw.sample_sizes.values())
                 # the demo district's work of the day is in the plan running on the last working day

@@ -1,7 +1,7 @@
 """Reads for the cockpit: one JSON-ready dict per (user, plan, year), shared by the page and the API.
 
 The heavy part (indicator status for the city and every district) depends only on approved values, so
-it is cached under a key that changes whenever an approval changes (see `approval_marker`); the
+it is cached under a key that changes whenever the data changes (see `approval_marker`); the
 per-user parts (highlighted district, overdue tasks in the user's scope) are added on every request.
 """
 
@@ -11,7 +11,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, Max, OuterRef
+from django.db.models import Count, Exists, OuterRef
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -34,7 +34,6 @@ MAIN_DOMAINS = (IndicatorDomain.PRODUCT, IndicatorDomain.ENGINEERING, IndicatorD
 WARNING_LIMIT = 10
 OVERDUE_LIMIT = 10
 CACHE_SECONDS = 3600
-MARKER_SECONDS = 30  # how stale the cockpit may be after an approval; the marker query scans every value
 STATUS_ORDER = {TargetStatus.OFF_TRACK: 0, TargetStatus.AT_RISK: 1}
 
 
@@ -68,22 +67,15 @@ def latest_approved_year(plan: Plan) -> int:
 
 
 def approval_marker(plan: Plan) -> str:
-    """Changes whenever a value of the plan is approved, reopened or deleted: latest approval time and
-    the number of approved values. It scans the plan's values (~150 ms on 720,000 rows), so it is itself
-    cached for MARKER_SECONDS: warm cockpit requests then run no aggregate at all."""
-    key = f"reports:cockpit:marker:{plan.pk}"
-    marker = cache.get(key)
-    if marker is None:
-        row = ReportedValue.objects.filter(indicator__plan=plan, status=ReportedValueStatus.APPROVED).aggregate(
-            latest=Max("approved_at"), count=Count("id"))
-        marker = f"{row['latest'].timestamp() if row['latest'] else 0}:{row['count']}"
-        cache.set(key, marker, MARKER_SECONDS)
-    return marker
+    """The data marker of the reports' caches: `indicators.selectors.status_data_marker`, which changes at
+    once on an approval, a target, a decomposition, the grading rule or a plan (all plans: the marker is
+    shared by the status board, the quality index and the cockpit)."""
+    return indicator_selectors.status_data_marker()
 
 
 def cockpit_refresh(*, plan: Plan, year: int) -> None:
     """Recompute the cached city view now (e.g. from a job after an approval), so no viewer waits."""
-    cache.delete(f"reports:cockpit:marker:{plan.pk}")
+    indicator_selectors.status_data_marker(refresh=True)
     _city_view(plan, year)
 
 
@@ -151,8 +143,8 @@ def _city_view(plan: Plan, year: int) -> dict:
     """Everything that depends only on approved values and the grading rule: cached by plan, year, approval
     marker and the office's status parameters (a changed rule shows at once)."""
     rule = indicator_selectors.status_rule_get()
-    key = (f"reports:cockpit:v1:{get_language()}:{plan.pk}:{year}:{approval_marker(plan)}"  # labels are translated
-           f":{rule.on_track_tolerance}:{rule.at_risk_share}:{indicator_selectors.decomposition_marker(plan)}")
+    key = (f"reports:cockpit:v2:{get_language()}:{plan.pk}:{year}:{approval_marker(plan)}"  # labels are translated
+           f":{rule.on_track_tolerance}:{rule.at_risk_share}")
     cached = cache.get(key)
     if cached is not None:
         return cached

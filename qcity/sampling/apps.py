@@ -21,9 +21,11 @@ class SamplingConfig(AppConfig):
         from . import demo
         from .deadlines import register
         from .pass_rates import register_indicators
+        from .todos import register as register_todos
 
         # loads its credit events in bulk, unclassified (credit-classify runs after it)
         register_demo("sampling", demo.generate, reset=demo.reset, after=("credit",))
         register_indicators()
         register()
+        register_todos()
         post_migrate.connect(_load_categories, sender=self, dispatch_uid="sampling-product-categories")

@@ -33,12 +33,14 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from qcity.core import deadlines
 from qcity.core.choices import Role
 from qcity.core.deadlines import Deadline, deadline
 from qcity.core.demo import DEMO_PASSWORD
 from qcity.core.models import OrgUnit, User
+from qcity.core.notifications import demo_notifications_date
 from qcity.core.services import role_grant, user_create
 from qcity.credit.services import credit_events_load
 from qcity.enterprises.models import Enterprise
@@ -55,8 +57,8 @@ from .choices import (
 )
 from .models import Followup, ProductCategory, Sample, SamplingObjection, SamplingPlan, TestItemResult
 from .pass_rates import INDICATORS
-from .services import feeds, product_categories_load, sampling_plan_create
-from .services.samples import RETEST_CODE
+from .services import feeds, product_categories_load, sample_serve, sampling_plan_create
+from .services.samples import RETEST_CODE, served_key
 
 SAMPLES_PER_ENTERPRISE = 0.3
 MIN_SAMPLES, MAX_SAMPLES = 40, 20_000
@@ -377,7 +379,55 @@ def generate(ctx) -> dict[str, Any]:
         plan = plans[(sampled_on.year, *key)]
         timeline = _Timeline(rng, ctx, sampled_on, rng.random() < KINDS[kind][1], retest, concluded_on=concluded_on)
         rows.append((n, kind, (ent_id, ent_name), unit_id, category, place, plan, sampled_on, timeline, samplers))
+    _demo_enterprise_sample(ctx, plans, samplers, len(rows))
     return _write(ctx, rng, rows)
+
+
+def _demo_enterprise_sample(ctx, plans: dict, samplers: list[User], n: int) -> Sample | None:
+    """The demo enterprise's own result (its home page and message centre): a product of its category taken
+    from its warehouse three weeks ago, failed, and served on it by the district officer (`jinshui`) on the
+    last working day through the service — the message and its SMS (the proof of service), the retest
+    window open. Its own rng, so the rest of the sampling history is the same with or without it."""
+    enterprise = ctx.results.get("demo_enterprise")
+    officer = User.objects.filter(username="jinshui").first()
+    if enterprise is None or officer is None or not enterprise.org_unit.path.startswith(ctx.demo_district.path):
+        return None  # (a tiny registry may have no enterprise in the officer's district to be the demo's)
+    code = next((c for c in vocabulary()["categories"] if category_place(c, enterprise.industry_code)), None)
+    category = ProductCategory.objects.filter(code=code).first()
+    if category is None:
+        return None
+    kind = category.kind
+    key = "city-industrial" if kind in (ProductKind.KEY_INDUSTRIAL, ProductKind.OTHER) else (
+        "city-drug" if kind == ProductKind.DRUG else "city-food")
+    rng = ctx.rng("sampling-demo-enterprise")
+    served_on = ctx.last_workday
+    concluded_on = ctx.workday(served_on, -2)
+    sampled_on = ctx.workday(concluded_on, -12)
+    plan = plans.get((sampled_on.year, key))
+    if plan is None:
+        return None
+    product = rng.choice(vocabulary()["categories"][code]["products"])
+    specification = rng.choice(product["specs"])
+    produced = sampled_on - _days(rng, *SHELF_DAYS[kind])
+    quantity = rng.randint(*vocabulary()["quantities"][product["unit"]])
+    with transaction.atomic():
+        sample = Sample.objects.create(
+            number=f"CY{sampled_on:%Y}D{n + 1:06d}", plan=plan, category=category, enterprise=enterprise,
+            org_unit_id=enterprise.org_unit_id, product_name=product["name"],
+            brand="" if specification == BULK else rng.choice(vocabulary()["brands"][kind]), specification=specification,
+            batch_number=f"{produced:%Y%m%d}{rng.choice('ABCDEFGH')}{rng.randint(1, 99):02d}",
+            production_date=produced, sampling_date=sampled_on,
+            sampling_place=category_place(code, enterprise.industry_code), quantity=quantity,
+            backup_quantity=max(1, quantity // 2), quantity_unit=product["unit"], status=SampleStatus.CONCLUDED,
+            test_agency=rng.choice(vocabulary()["agencies"]), test_report_number=f"JC{sampled_on:%Y}{n + 1:06d}",
+            conclusion=SamplingConclusion.FAIL, initial_conclusion=SamplingConclusion.FAIL, concluded_on=concluded_on)
+        sample.samplers.set(samplers)
+        tests = product.get("tests") or vocabulary()["categories"][code]["tests"]
+        TestItemResult.objects.bulk_create([TestItemResult(sample=sample, **item) for item in _items(rng, tests, True)])
+        sample = sample_serve(sample=sample, served_on=served_on, by=officer, today=ctx.today)
+        at = timezone.make_aware(datetime.datetime.combine(served_on, datetime.time(10, 30)))
+        demo_notifications_date({served_key(sample): at}, today=ctx.today)
+    return sample
 
 
 def _write(ctx, rng, rows) -> dict[str, Any]:

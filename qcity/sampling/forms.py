@@ -13,10 +13,12 @@ from qcity.core.fields import (
 from qcity.core.forms import DateInput, StyledForm
 from qcity.core.models import RoleAssignment, User
 from qcity.core.roles import MARKET_OFFICERS
+from qcity.core.uploads import UploadValidator
 from qcity.enterprises.models import Enterprise
 
 from .choices import SamplingConclusion, SamplingPlace, SamplingPlanLevel
 from .models import ProductCategory
+from .services.retests import EVIDENCE_TYPES
 
 DATE = DateInput()
 VERDICTS = (("", _("按限量自动判定")), ("yes", _("合格")), ("no", _("不合格")))
@@ -111,10 +113,28 @@ class ServeForm(StyledForm):
     served_on = BoundedDateFormField(label=_("送达日期"), widget=DATE)
 
 
+class _MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class _EvidenceField(forms.FileField):
+    """Several files in one input; each is checked by content and size (`core.uploads`)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", _MultipleFileInput(attrs={"accept": ",".join(EVIDENCE_TYPES)}))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(_EvidenceField, self).clean(f, initial) for f in files if f]
+
+
 class SamplingObjectionForm(StyledForm):
     applied_on = BoundedDateFormField(label=_("申请日期"), widget=DATE)
     reason = forms.CharField(label=_("异议理由"), widget=forms.Textarea(attrs={"rows": 2}))
     applicant = CleanTextFormField(label=_("申请人"), max_length=200, required=False)
+    evidence = _EvidenceField(label=_("证据材料（PDF/JPG/PNG，可多选）"), required=False,
+                              validators=[UploadValidator(EVIDENCE_TYPES)])
 
 
 class RetestForm(StyledForm):

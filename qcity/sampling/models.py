@@ -127,6 +127,8 @@ class Sample(models.Model):
             models.Index(fields=["org_unit", "sampling_date"], name="sample_unit_date"),
             models.Index(fields=["sampling_date", "conclusion"], name="sample_date_conclusion"),
             models.Index(fields=["enterprise", "-sampling_date"], name="sample_enterprise_recent"),
+            # the to-do counts: samples of a status in the officer's units (qcity/sampling/todos.py)
+            models.Index(fields=["status", "org_unit"], name="sample_status_unit"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(backup_quantity__gte=0) & Q(quantity__gte=1),
@@ -234,6 +236,27 @@ class SamplingObjection(models.Model):
 
     def __str__(self) -> str:
         return _("%(number)s 复检") % {"number": self.sample.number}
+
+
+class SamplingObjectionEvidence(models.Model):
+    """A file (PDF, JPEG, PNG) the objecting party submits with its retest application; downloaded only by
+    the party itself and the officers covering the sample."""
+
+    objection = models.ForeignKey(SamplingObjection, verbose_name=_("异议复检"), on_delete=models.CASCADE,
+                                  related_name="evidence")
+    file = models.FileField(_("文件"), upload_to="sampling/objection-evidence/%Y/")
+    original_name = models.CharField(_("文件名"), max_length=200)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("异议证据材料")
+        verbose_name_plural = _("异议证据材料")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class Followup(models.Model):

@@ -8,18 +8,26 @@ plan is carried out in every district). An enterprise user sees only its own sam
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from qcity.core import access
-from qcity.core.choices import Role
-from qcity.core.models import OrgUnit, User
+from qcity.core.choices import DeliveryStatus, NotificationChannel, Role
+from qcity.core.models import Notification, NotificationDelivery, OrgUnit, User
 from qcity.core.roles import MARKET_OFFICERS
 
 from .choices import FollowupStatus, SampleStatus, SamplingConclusion
-from .models import Followup, ProductCategory, Sample, SamplingPlan, TestItemResult
+from .models import (
+    Followup,
+    ProductCategory,
+    Sample,
+    SamplingObjectionEvidence,
+    SamplingPlan,
+    TestItemResult,
+)
 
 
 def product_category_list() -> QuerySet[ProductCategory]:
@@ -79,7 +87,7 @@ def sample_list(*, user: User | None = None) -> QuerySet[Sample]:
 
 def sample_get(*, user: User, pk: int) -> Sample:
     queryset = sample_list(user=user).prefetch_related(
-        Prefetch("items", queryset=TestItemResult.objects.order_by("id")), "samplers")
+        Prefetch("items", queryset=TestItemResult.objects.order_by("id")), "samplers", "objection__evidence")
     return get_object_or_404(queryset, pk=pk)
 
 
@@ -143,3 +151,71 @@ def sample_published_get(*, pk: int) -> Sample:
     queryset = sample_published_list().prefetch_related(
         Prefetch("items", queryset=TestItemResult.objects.order_by("id")))
     return get_object_or_404(queryset, pk=pk)
+
+
+@dataclass(frozen=True)
+class ServiceProof:
+    """Proof of service (送达) of a sampling result to one enterprise account: when the message reached the
+    message centre, when the SMS went out (or why not), and when the account read it."""
+
+    recipient: str
+    delivered_at: datetime.datetime
+    sms_status: str  # DeliveryStatus value, or "" when no SMS was queued (no phone, or turned off)
+    sms_status_label: str
+    sms_sent_at: datetime.datetime | None
+    read_at: datetime.datetime | None
+
+
+def _own_enterprise_only(user: User) -> int | None:
+    """The enterprise an enterprise user's view of a sample's parties is cut to (the sampled party and the
+    manufacturer each see only their own people and files); None for an officer, who sees every party."""
+    if access.has_role(user, *MARKET_OFFICERS):
+        return None
+    return user.enterprise_id or 0
+
+
+def sample_service_proof(*, sample: Sample, user: User) -> list[ServiceProof]:
+    """Per recipient of the served notification (`sample:<pk>:served`), oldest first; two queries. The
+    caller has read the sample through `sample_get`, so the scope was applied; an enterprise user sees only
+    the rows of its own enterprise's accounts (the other party's people are not its business)."""
+    notifications = (Notification.objects.filter(key=f"sample:{sample.pk}:served")
+                     .select_related("recipient").order_by("created_at", "pk")
+                     .prefetch_related(Prefetch("deliveries", to_attr="sms",
+                                                queryset=NotificationDelivery.objects.filter(
+                                                    channel=NotificationChannel.SMS))))
+    own = _own_enterprise_only(user)
+    if own is not None:
+        notifications = notifications.filter(recipient__enterprise_id=own)
+    rows = []
+    for n in notifications:
+        sms = n.sms[0] if n.sms else None
+        rows.append(ServiceProof(
+            recipient=n.recipient.display_name, delivered_at=n.created_at,
+            sms_status=sms.status if sms else "",
+            sms_status_label=str(DeliveryStatus(sms.status).label) if sms else "",
+            sms_sent_at=sms.sent_at if sms else None, read_at=n.read_at))
+    return rows
+
+
+def _objection_evidence_scoped(user: User) -> QuerySet[SamplingObjectionEvidence]:
+    queryset = SamplingObjectionEvidence.objects.select_related("objection__sample").filter(
+        objection__sample__in=sample_list(user=user).values("pk"))
+    own = _own_enterprise_only(user)
+    return queryset if own is None else queryset.filter(uploaded_by__enterprise_id=own)
+
+
+def objection_evidence_list(*, user: User, sample: Sample) -> list[SamplingObjectionEvidence]:
+    """The evidence files of `sample`'s objection the user may download, in upload order."""
+    return list(_objection_evidence_scoped(user).filter(objection__sample=sample).order_by("uploaded_at", "pk"))
+
+
+def objection_evidence_get(*, user: User, pk: int) -> SamplingObjectionEvidence:
+    """An evidence file of an objection on a sample the user may read: officers in scope, and an enterprise
+    user only for files uploaded by its own enterprise (the manufacturer does not get the sampled party's
+    files, nor the other way round)."""
+    return get_object_or_404(_objection_evidence_scoped(user), pk=pk)
+
+
+def sample_unread_service(*, user: User, sample: Sample) -> Notification | None:
+    """The user's unread message serving `sample`'s result on them, if any (opening the sample reads it)."""
+    return Notification.objects.filter(recipient=user, key=f"sample:{sample.pk}:served", read_at__isnull=True).first()

@@ -14,6 +14,7 @@ urlpatterns = [
     path("samples/<int:pk>/serve/", views.sample_serve, name="sample-serve"),
     path("samples/<int:pk>/objection/", views.sample_objection, name="sample-objection"),
     path("samples/<int:pk>/retest/", views.sample_retest, name="sample-retest"),
+    path("objection-evidence/<int:pk>/", views.objection_evidence_download, name="objection-evidence-download"),
     path("samples/<int:pk>/publish/", views.sample_publish, name="sample-publish"),
     path("samples/<int:pk>/followup/", views.followup_order, name="followup-order"),
     path("followups/<int:pk>/<str:step>/", views.followup_step, name="followup-step"),

@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qcity.core import access
+from qcity.core.downloads import attachment_response
 from qcity.core.exports import export_view, wants_export, xlsx_export
 from qcity.core.forms import add_service_errors
+from qcity.core.notifications import notification_open, request_reads
 from qcity.core.permissions import role_required
 from qcity.core.roles import MARKET_OFFICERS, MARKET_OFFICERS_AND_ENTERPRISES
 from qcity.core.steps import button_step_run, step_run
@@ -107,13 +109,22 @@ def _detail(request, sample, *, forms=None, status=200):
     action_forms = {key: forms.get(key) or make() for key, make in defaults.items() if key in steps or key in forms}
     context = {"sample": sample, "today": today, "can_act": can_act, "followup": followup, "objection": objection,
                "is_final": final, "expected": expected, "forms": action_forms,
-               "followup_overdue": followup is not None and followup.is_overdue(today)}
+               "followup_overdue": followup is not None and followup.is_overdue(today),
+               "evidence": selectors.objection_evidence_list(user=request.user, sample=sample) if objection else [],
+               "service_proof": (selectors.sample_service_proof(sample=sample, user=request.user)
+                                 if sample.served_on else [])}
     return render(request, "sampling/sample_detail.html", context, status=status)
 
 
 @role_required(*MARKET_OFFICERS_AND_ENTERPRISES)
 def sample_detail(request, pk):
-    return _detail(request, selectors.sample_get(user=request.user, pk=pk))
+    sample = selectors.sample_get(user=request.user, pk=pk)
+    served = selectors.sample_unread_service(user=request.user, sample=sample)
+    # opening the served result is reading it (the proof of service shows when); not a prefetch, nor a
+    # request another site caused
+    if served is not None and request_reads(request):
+        notification_open(notification=served, by=request.user)
+    return _detail(request, sample)
 
 
 def _act(request, pk, key, form_class, call, success):
@@ -157,8 +168,20 @@ def sample_serve(request, pk):
 @role_required(*MARKET_OFFICERS_AND_ENTERPRISES)
 @require_POST
 def sample_objection(request, pk):
-    return _act(request, pk, "objection", SamplingObjectionForm, lambda s, f: services.sampling_objection_apply(
-        sample=s, by=request.user, **f.cleaned_data), _("已提交复检申请"))
+    """The retest application, with its evidence files (multipart)."""
+    sample = selectors.sample_get(user=request.user, pk=pk)
+    form = SamplingObjectionForm(request.POST, request.FILES, prefix="objection")
+    return step_run(request, form, lambda f: services.sampling_objection_apply(
+        sample=sample, by=request.user, **f.cleaned_data), success=_("已提交复检申请"),
+        done=reverse("sampling:sample-detail", args=[sample.pk]),
+        detail=lambda f: _detail(request, selectors.sample_get(user=request.user, pk=pk), forms={"objection": f}))
+
+
+@role_required(*MARKET_OFFICERS_AND_ENTERPRISES)
+def objection_evidence_download(request, pk):
+    """An objection's evidence file: the objecting enterprise and the officers covering the sample."""
+    evidence = selectors.objection_evidence_get(user=request.user, pk=pk)
+    return attachment_response(evidence.file, evidence.original_name)
 
 
 @role_required(*MARKET_OFFICERS)

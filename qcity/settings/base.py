@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -38,7 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # hashed API tokens; the model is core.ApiToken (KNOX_TOKEN_MODEL below)
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -94,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "qcity.core.context_processors.navigation",
+                "qcity.core.context_processors.notification_badge",
             ],
             "builtins": ["qcity.core.templatetags.form_tokens"],  # {% form_token %} in every POST form
         },
@@ -207,9 +209,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # `Authorization: Token <key>`: hashed knox tokens with expiry, scope, last use (qcity/core/authentication.py)
+        "qcity.core.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    # Only service accounts are throttled, each at its own rate; people and the fuzz run are not.
+    "DEFAULT_THROTTLE_CLASSES": ["qcity.core.authentication.ServiceAccountRateThrottle"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "qcity.core.pagination.StandardPagination",
@@ -224,6 +229,15 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "qcity.core.api.exception_handler",
 }
 
+# API tokens (django-rest-knox 5): our model core.ApiToken adds a name and the last use; knox's own AuthToken is
+# swapped out, so its migrations (which would create an unused table) are switched off.
+KNOX_TOKEN_MODEL = "core.ApiToken"
+REST_KNOX = {
+    "TOKEN_TTL": None,  # each token gets its own expiry (30/90/365 days), set by qcity.core.api_tokens
+    "AUTH_HEADER_PREFIX": "Token",
+}
+MIGRATION_MODULES = {"knox": None}
+
 
 def _enum_name_overrides() -> dict[str, str]:
     # lazy: imported when the schema is built: the settings load before the apps they walk.
@@ -237,7 +251,15 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "REST API of the qcity quality-strong-city platform.\n\n"
         "This schema (`/api/schema/`, browsable at `/api/docs/`) is readable by every logged-in user, with a "
-        "token (`Authorization: Token <key>`) or a session; what each role may call is stated per operation.\n\n"
+        "token or a session; what each role may call is stated per operation.\n\n"
+        "Authentication: create a personal token on `/accounts/api-tokens/` (a name and an expiry of 30, 90 or "
+        "365 days; the key is shown once), or ask the system administrator for a service account "
+        "(`/core/service-accounts/`), whose tokens may call only the endpoints listed for it, at its own rate "
+        "(over it: 429 with Retry-After). Send the key on every call as `Authorization: Token <key>`, e.g. "
+        "`curl -H 'Authorization: Token <key>' https://<host>/api/org-units/`. An unknown, expired or revoked "
+        "token is a 401; a service-account token outside its endpoints is a 403 (and audited). Tokens are "
+        "created and revoked from a logged-in session only (`api-tokens/` refuses a create made with a token); "
+        "changing or resetting the password revokes all of a user's tokens.\n\n"
         "Input limits (a 400 naming the field, never a 500): years 1900–2100; dates 1900-01-01 to 2100-12-31; "
         "ids 1 to 2^63-1; counts within 32 bits; decimals that would round to 0 are refused; full-width digits "
         "are read after NFKC normalisation; names and codes may not contain bidi-override, zero-width or "
@@ -281,7 +303,41 @@ CELERY_BEAT_SCHEDULE = {
         "task": "qcity.credit.tasks.credit_reclassify_task",
         "schedule": timedelta(days=1),
     },
+    "deadline-reminders": {  # messages 3 working days before a deadline and the day after it passed
+        "task": "qcity.core.tasks.deadline_reminders_send_task",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    "notification-deliveries-retry": {  # e-mail/SMS deliveries left pending by a failed eager send
+        "task": "qcity.core.tasks.notification_deliveries_retry_task",
+        "schedule": timedelta(minutes=15),
+    },
 }
+
+# Notifications (qcity.core.notifications): e-mail through Django's backends, SMTP when EMAIL_HOST is set,
+# else printed on the console (the embedded set-up); SMS through qcity.core.sms (see its docstring).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend" if os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", VAR_DIR / "mail"))  # for the filebased backend
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "qcity@localhost")
+# The site's address for the links in e-mails and SMS (https://qcity.example.gov.cn); empty: paths only.
+QCITY_SITE_URL = os.environ.get("QCITY_SITE_URL", "").rstrip("/")
+QCITY_SMS_BACKEND = os.environ.get("QCITY_SMS_BACKEND", "qcity.core.sms.ConsoleSmsBackend")
+QCITY_SMS_FILE_PATH = Path(os.environ.get("QCITY_SMS_FILE_PATH", VAR_DIR / "sms"))
+QCITY_SMS_GATEWAY_URL = os.environ.get("QCITY_SMS_GATEWAY_URL", "")
+QCITY_SMS_GATEWAY_APP_ID = os.environ.get("QCITY_SMS_GATEWAY_APP_ID", "")
+QCITY_SMS_GATEWAY_APP_SECRET = os.environ.get("QCITY_SMS_GATEWAY_APP_SECRET", "")
+QCITY_SMS_GATEWAY_TIMEOUT = float(os.environ.get("QCITY_SMS_GATEWAY_TIMEOUT", "5"))
+QCITY_SMS_SIGN = os.environ.get("QCITY_SMS_SIGN", "")  # the registered signature, shown as 【…】
+# Tries of one e-mail/SMS delivery (the first and the retries) before it is recorded as failed.
+QCITY_NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("QCITY_NOTIFICATION_MAX_ATTEMPTS", "6"))
 
 CACHES = {
     "default": (
@@ -303,6 +359,8 @@ LOGGING = {
 }
 
 QCITY_NAV_TITLE = _("质量强市")
+# The menu's to-do badges are cached per user this many seconds (qcity/core/todos.py); 0: counted per page.
+QCITY_TODO_COUNT_SECONDS = int(os.environ.get("QCITY_TODO_COUNT_SECONDS", "60"))
 
 # The public portal's header and footer (government website rules: the issuing authority, a contact, the ICP
 # filing number and the government website code). The defaults are placeholders; a deployment sets the

@@ -6,6 +6,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = "memory://"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+QCITY_TODO_COUNT_SECONDS = 0  # tests see the menu's to-do badges fresh
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+QCITY_SMS_BACKEND = "qcity.core.sms.LocmemSmsBackend"  # qcity.core.sms.outbox
 
 import tempfile  # noqa: E402
 

@@ -29,10 +29,12 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from qcity.core.demo import demo_accounts_create
-from qcity.core.models import Department, OrgUnit, User
+from qcity.core.models import Department, Notification, OrgUnit, User
+from qcity.core.notifications import demo_notifications_date
 from qcity.indicators.choices import IndicatorAccumulation, IndicatorComparator, IndicatorSource
 from qcity.indicators.demo import builtin_plans_ensure
 from qcity.indicators.models import Plan, PlanImport
@@ -276,8 +278,18 @@ def _events(ctx, rng, tasks: list[PlanTask], done: dict, fyp: Plan) -> list[tupl
             report(task, ctx.workday(min(day, last)), min(95, percent + 5))
         if finished is not None:
             events.append((finished, 2, lambda t=task, d=finished: plan_task_complete(task=t, by=None, at=_at(d))))
-    events += [(day, 3, lambda d=day: plan_tasks_supervise(today=d)) for day in _supervision_days(ctx, fyp, tasks, done)]
+    events += [(day, 3, lambda d=day: _supervise(ctx, d)) for day in _supervision_days(ctx, fyp, tasks, done)]
     return sorted(events, key=lambda e: (e[0], e[1]))
+
+
+def _supervise(ctx, day: datetime.date) -> None:
+    """The daily job's run of `day`; the supervisions it opened or raised were announced then (09:00, as the
+    job records them), and the responsible units read those of more than a week ago."""
+    before = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    with transaction.atomic():
+        plan_tasks_supervise(today=day)
+        keys = Notification.objects.filter(pk__gt=before, key__startswith="supervision:").values_list("key", flat=True)
+        demo_notifications_date(dict.fromkeys(keys, _at(day, 9)), today=ctx.today)
 
 
 def generate(ctx) -> dict[str, Any]:

@@ -142,3 +142,17 @@ def supervision_open_for(*, task: PlanTask) -> Supervision | None:
 def notice_list() -> QuerySet[Notice]:
     """Notices are circulated to every member unit, so every viewer role reads all of them."""
     return Notice.objects.select_related("issued_by").prefetch_related("tasks")
+
+
+def plan_task_responsible_users(*, task: PlanTask, supporting: bool = False) -> QuerySet[User]:
+    """Who answers for a task: the reporters of its lead department (and of its supporting departments
+    when `supporting`) and the district officers covering the district that carries it out — those who
+    see it in their scope (`_scope`). One query."""
+    departments = [task.lead_department_id]
+    if supporting:
+        departments += list(task.supporting_departments.values_list("pk", flat=True))
+    who = Q(role_assignments__role=Role.DEPARTMENT_REPORTER, department_id__in=departments)
+    if task.org_unit_id is not None:
+        ancestors = [int(pk) for pk in task.org_unit.path.strip("/").split("/") if pk]
+        who |= Q(role_assignments__role=Role.DISTRICT_OFFICER, role_assignments__org_unit_id__in=ancestors)
+    return User.objects.filter(who, is_active=True).distinct().order_by("pk")

@@ -100,6 +100,9 @@ def browser_database_url(tmp_path_factory):
     recreate(create=False)
 
 
+server_workdirs: dict[str, Path] = {}
+
+
 @pytest.fixture(scope="session")
 def server_url(browser_database_url, tmp_path_factory, today):
     """Base URL (no trailing slash) of a qcity runserver with DEBUG on, its own database, the
@@ -117,6 +120,11 @@ def server_url(browser_database_url, tmp_path_factory, today):
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "CSRF_TRUSTED_ORIGINS": url,
         "PYTHONUNBUFFERED": "1",
+        # SMS and e-mail land in files under the workdir, where tests read them (the `outbox` fixture)
+        "QCITY_SMS_BACKEND": "qcity.core.sms.FileSmsBackend",
+        "QCITY_SMS_FILE_PATH": str(workdir / "sms"),
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(workdir / "mail"),
     }
     _qcity("migrate", "--noinput", env=env, log=log)
     _qcity("seed", env=env, log=log)
@@ -148,6 +156,7 @@ def server_url(browser_database_url, tmp_path_factory, today):
                     pytest.fail(f"qcity server not up after {SERVER_START_TIMEOUT}s:\n{_tail(log)}",
                                 pytrace=False)
                 time.sleep(0.2)
+        server_workdirs[url] = workdir
         yield url
     finally:
         server.terminate()
@@ -224,3 +233,15 @@ def screenshot(request):
         return path
 
     return take
+
+
+@pytest.fixture
+def outbox(server_url):
+    """The browser server's outboxes: `outbox.sms` and `outbox.mail` are its SMS and e-mail directories
+    (the file backends write one file per message)."""
+
+    class Outbox:
+        sms = server_workdirs[server_url] / "sms"
+        mail = server_workdirs[server_url] / "mail"
+
+    return Outbox

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import api_tokens, notifications, views
 
 urlpatterns = [
     path("org-units/", views.OrgUnitListApi.as_view(), name="api-org-units"),
@@ -13,4 +13,17 @@ urlpatterns = [
     path("holiday-calendar-years/import/", views.HolidayCalendarYearImportApi.as_view(),
          name="api-holiday-calendar-year-import"),
     path("deadline-changes/", views.DeadlineChangeListApi.as_view(), name="api-deadline-changes"),
+    path("notifications/", notifications.NotificationListApi.as_view(), name="api-notifications"),
+    path("notifications/<int:pk>/read/", notifications.NotificationReadApi.as_view(), name="api-notification-read"),
+    path("notifications/read-all/", notifications.NotificationReadAllApi.as_view(), name="api-notification-read-all"),
+    path("notification-preferences/", notifications.NotificationPreferenceApi.as_view(),
+         name="api-notification-preferences"),
+    path("api-tokens/", api_tokens.ApiTokenListApi.as_view(), name="api-api-tokens"),
+    path("api-tokens/<int:pk>/", api_tokens.ApiTokenDetailApi.as_view(), name="api-api-token"),
+    path("service-accounts/", api_tokens.ServiceAccountListApi.as_view(), name="api-service-accounts"),
+    path("service-accounts/<int:pk>/", api_tokens.ServiceAccountDetailApi.as_view(), name="api-service-account"),
+    path("service-accounts/<int:pk>/api-tokens/", api_tokens.ServiceAccountApiTokenListApi.as_view(),
+         name="api-service-account-api-tokens"),
+    path("service-accounts/<int:pk>/api-tokens/<int:token_pk>/", api_tokens.ServiceAccountApiTokenDetailApi.as_view(),
+         name="api-service-account-api-token"),
 ]

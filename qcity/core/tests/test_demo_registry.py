@@ -43,7 +43,9 @@ def test_a_name_is_registered_once(registry):
 
 def test_the_apps_register_their_generators_in_the_order_the_demo_needs():
     # the order `qcity demo` ran before the registry: the same seed and day give the same rows
+    # (the reminder job last: every deadline of the demo is in place when it runs)
     assert [g.name for g in demo.demo_generators()] == [
-        "enterprises", "core", "workplan", "indicators", "assessment", "credit", "sampling", "credit-classify",
-        "inspections"]
+        "enterprises", "core", "enterprise_accounts", "workplan", "indicators", "assessment", "credit", "sampling",
+        "credit-classify", "inspections", "reminders"]
     assert all(g.reset is not None for g in demo.demo_generators() if g.name != "credit-classify")
+

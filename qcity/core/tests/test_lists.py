@@ -34,7 +34,7 @@ HAND_READ_SITES = {  # (file, parameter): why it is not a FilterSet (yet)
     ("reports/api/views.py", "plan"): "report downloads: year/plan parsed by reports.services",
     ("indicators/views.py", "indicator"): "the initial value of an entry form, not a filter",
     ("inspections/api/views.py", "public"): "a representation switch of one record, not a filter",
-    ("core/views.py", "year"): "the holiday calendar's year picker (one calendar, not a list)",
+    ("core/views/__init__.py", "year"): "the holiday calendar's year picker (one calendar, not a list)",
     ("portal/views/credit.py", "q"): "the public lookup: a credit code redirects to the file",
 }
 READ = re.compile(r"""(?:request\.GET|query_params)(?:\.get\(|\[)\s*["'](\w+)["']""")

@@ -4,11 +4,10 @@ import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
 from django.utils.html import escape
-from rest_framework.authtoken.models import Token
 
 from qcity.core.choices import AuditAction, Role
 from qcity.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_create
-from qcity.core.models import AuditEvent, IdempotencyRecord, User
+from qcity.core.models import ApiToken, AuditEvent, IdempotencyRecord, User
 from qcity.core.services import one_time_password, user_password_reset
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +53,7 @@ def test_one_time_passwords_pass_the_password_rules():
 def test_the_system_administrator_resets_a_password_shown_once(client_for, make_user):
     # given a user with an API token, and the system administrator
     user = make_user(Role.INSPECTOR)
-    Token.objects.create(user=user)
+    ApiToken.objects.create(user=user, expiry=None, name="script")
     admin = make_user(Role.SYSTEM_ADMIN)
     # when the administrator resets the user's password
     client = client_for(admin)
@@ -68,7 +67,7 @@ def test_the_system_administrator_resets_a_password_shown_once(client_for, make_
     assert escape(password) in response.content.decode()  # one-time passwords may hold "&"
     user.refresh_from_db()
     assert user.check_password(password) and user.must_change_password
-    assert not Token.objects.filter(user=user).exists()
+    assert not ApiToken.objects.filter(user=user).exists()
     # and the audit log records the reset without the password
     event = AuditEvent.objects.get(action=AuditAction.PASSWORD_RESET)
     assert event.actor == admin and event.object_id == str(user.pk)

@@ -1,14 +1,17 @@
+from collections import Counter
 from datetime import date
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from qcity.core import workdays
+from qcity.core import todos, workdays
 from qcity.core.choices import AuditAction, Role
 from qcity.core.models import AuditEvent, HolidayCalendarDay, HolidayCalendarYear, LegalDuration, User
 from qcity.core.navigation import menu_for
 from qcity.core.tests.schedules import drop_official_year, official_schedule
+from qcity.core.tests.todo_sources import fake_source, only_sources
+from qcity.core.tests.todo_sources import item as todo_item
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Test-pass-123!"
@@ -178,3 +181,151 @@ def test_logins_and_failures_are_audited(client, make_user):
     actions = list(AuditEvent.objects.filter(object_repr=user.username).values_list("action", flat=True))
     assert AuditAction.LOGIN_FAILED in actions
     assert AuditEvent.objects.filter(action=AuditAction.LOGIN, actor=user).exists()
+
+
+# --- the home page: each role's to-dos (sources faked: qcity/core/tests/todo_sources.py) -------------------
+
+
+@pytest.fixture
+def register_todos():
+    """register_todos(*sources): the test's to-do sources, alone in the registry until the test ends."""
+    with only_sources():
+        yield lambda *sources: [todos.register(source) for source in sources]
+
+
+def test_home_lists_each_group_nearest_deadline_first_with_its_countdown(client_for, make_user, register_todos,
+                                                                           today):
+    # given a district officer with values to report: overdue, due today, soon, later, provisional, returned
+    officer = make_user(Role.DISTRICT_OFFICER)
+    register_todos(fake_source("t.values", label="待填报的指标", roles={Role.DISTRICT_OFFICER},
+                               list_url="indicators:value-list", items=[
+        todo_item("later", date(2026, 6, 29)), todo_item("overdue", date(2026, 6, 11)),
+        todo_item("today", today), todo_item("soon", date(2026, 6, 18)),
+        todo_item("returned", date(2026, 6, 30), detail="退回原因：数据与上月不一致", provisional=True)]))
+    # when they open the home page (Monday 15 June)
+    page = client_for(officer).get("/").content.decode()
+    # then the group shows its count, its list page and the items nearest first, each with its countdown
+    assert 'id="todo-t-values"' in page and "待填报的指标" in page and 'href="/indicators/values/"' in page
+    assert [page.index(f"/todo/{t}/") for t in ("overdue", "today", "soon", "later", "returned")] == sorted(
+        page.index(f"/todo/{t}/") for t in ("overdue", "today", "soon", "later", "returned"))
+    assert "逾期2个工作日" in page and "今天到期" in page and "剩3个工作日" in page and "剩9个工作日" in page
+    assert 'text-bg-danger" data-countdown="-2"' in page and 'text-bg-warning" data-countdown="3"' in page
+    assert 'text-bg-secondary" data-countdown="9"' in page
+    # and the returned value shows its reason, its provisional deadline is marked
+    assert "退回原因：数据与上月不一致" in page and "暂定" in page
+    assert 'id="todo-empty"' not in page
+
+
+def test_home_says_nothing_is_due_and_offers_the_roles_pages(client_for, make_user, register_todos):
+    # given a district officer with nothing due
+    register_todos(fake_source("t.values", roles={Role.DISTRICT_OFFICER}, items=[]))
+    # when they open the home page
+    page = client_for(make_user(Role.DISTRICT_OFFICER)).get("/").content.decode()
+    # then it says so, and offers their main pages (not the reference pages)
+    assert 'id="todo-empty"' in page and "目前没有需要您处理的待办事项" in page
+    entries = page[page.index('id="entry-points"'):]
+    assert 'href="/indicators/values/"' in entries and 'href="/core/org-units/"' not in entries
+
+
+def test_the_office_lands_on_its_todo_home_with_the_cockpit_first(client_for, make_user, register_todos):
+    # given the office with a decomposition to confirm
+    register_todos(fake_source("t.office", label="待确认的分解", roles={Role.LEADERSHIP_OFFICE},
+                               items=[todo_item("split", date(2026, 6, 16))]))
+    # when it opens the home page
+    response = client_for(make_user(Role.LEADERSHIP_OFFICE)).get("/")
+    # then it is not sent to the cockpit, but sees its to-dos below a cockpit card
+    page = response.content.decode()
+    assert response.status_code == 200 and "待确认的分解" in page
+    assert 'id="cockpit-card"' in page and page.index('id="cockpit-card"') < page.index('id="todo-section"')
+
+
+def test_the_enterprise_user_sees_only_enterprise_things(client_for, make_user, register_todos, district):
+    # given a government source and an enterprise one
+    register_todos(fake_source("t.values", label="待填报的指标", roles={Role.DISTRICT_OFFICER},
+                               items=[todo_item("report")]),
+                   fake_source("t.rectify", label="待整改的问题", roles={Role.ENTERPRISE_USER},
+                               items=[todo_item("rectify", date(2026, 6, 19))]))
+    # when the enterprise user opens the home page
+    page = client_for(make_user(Role.ENTERPRISE_USER, org_unit=district)).get("/").content.decode()
+    # then only the enterprise's to-do is there, no cockpit, and only pages it may open
+    assert "待整改的问题" in page and "待填报的指标" not in page and 'id="cockpit-card"' not in page
+    assert "/indicators/" not in page and "/reports/" not in page
+
+
+def test_the_system_administrator_keeps_the_roles_card(client_for, make_user, register_todos):
+    page = client_for(make_user(Role.SYSTEM_ADMIN)).get("/").content.decode()
+    assert 'id="my-roles"' in page and "系统管理员" in page and 'id="todo-empty"' in page
+
+
+def test_the_menu_shows_todo_counts_and_home_the_total(client_for, make_user, register_todos):
+    # given 2 values to report (behind 指标填报) and 1 plan task (behind 任务督办)
+    register_todos(
+        fake_source("t.values", roles={Role.DISTRICT_OFFICER}, menu="indicators:value-list",
+                    items=[todo_item("a"), todo_item("b")]),
+        fake_source("t.tasks", roles={Role.DISTRICT_OFFICER}, menu="workplan:plan-task-list",
+                    items=[todo_item("c")]))
+    # when the officer opens any page with the menu, which then fetches its badges
+    client = client_for(make_user(Role.DISTRICT_OFFICER))
+    page = client.get("/core/holiday-calendar/").content.decode()
+    menu = page[page.index('id="qc-menu"'):page.index("</aside>")]
+    assert 'hx-get="/core/todo-badges/"' in menu and "data-todo-count" not in menu
+    menu = client.get("/core/todo-badges/", headers={"HX-Request": "true"}).content.decode()
+    # then each entry shows its count (swapped in by id) and home the total
+    assert 'id="todo-badge-home" hx-swap-oob="true"' in menu
+    assert 'data-todo-count="home">3<' in menu
+    assert 'data-todo-count="indicators:value-list">2<' in menu
+    assert 'data-todo-count="workplan:plan-task-list">1<' in menu
+
+
+def test_pages_without_the_menu_do_not_count(client_for, api_for, make_user, register_todos):
+    # given a source counting its calls
+    calls = Counter()
+    officer = make_user(Role.DISTRICT_OFFICER)
+    register_todos(fake_source("t.values", roles={Role.DISTRICT_OFFICER}, items=[todo_item("a")], calls=calls))
+    # when the officer calls the API, opens a public portal page and an HTMX partial
+    assert api_for(officer).get("/api/org-units/").status_code == 200
+    client = client_for(officer)
+    assert client.get("/public/").status_code == 200
+    assert client.get("/enterprises/", headers={"HX-Request": "true"}).status_code == 200
+    # then nothing was counted; nor by a page that fetches its badges later; the home page counts once
+    client.get("/core/holiday-calendar/")
+    assert calls["t.values"] == 0
+    client.get("/")
+    assert calls["t.values"] == 1
+
+
+def test_home_query_count_is_bounded_and_does_not_grow_with_the_items(client_for, make_user, register_todos,
+                                                                      django_assert_max_num_queries):
+    # given a source reading one count and one page of items from the database, as a real source does
+    officer = make_user(Role.DISTRICT_OFFICER)
+    items = []
+
+    def read(user, today, limit):
+        list(User.objects.filter(pk=user.pk))
+        return items[:limit]
+
+    register_todos(todos.TodoSource(key="t.values", label="t", roles=frozenset({Role.DISTRICT_OFFICER}),
+                                    items=read, count=lambda user, today: User.objects.filter(pk=user.pk).count()
+                                    and len(items), menu="indicators:value-list"))
+    client = client_for(officer)
+    workdays.schedule()  # the holiday schedule's process cache, loaded once a minute, not per page
+    queries = []
+    for n in (2, 40):
+        items[:] = [todo_item(f"v{i}", date(2026, 6, 16 + i % 10)) for i in range(n)]
+        # when the officer opens the home page with n items due
+        with django_assert_max_num_queries(12) as captured:
+            assert 'id="todo-t-values"' in client.get("/").content.decode()
+        queries.append(len(captured.captured_queries))
+    # then it takes the same few queries for 2 items as for 40
+    assert queries[0] == queries[1]
+
+
+def test_the_password_change_page_does_not_fetch_badges(client_for, make_user, register_todos):
+    # given an officer whose password was reset by an administrator
+    officer = make_user(Role.DISTRICT_OFFICER)
+    officer.must_change_password = True
+    officer.save(update_fields=["must_change_password"])
+    # when they open the page they are held on
+    page = client_for(officer).get("/accounts/password/").content.decode()
+    # then the menu asks for no badges (that request would be sent back to this page, reloading it)
+    assert 'id="qc-menu"' in page and "todo-badges" not in page

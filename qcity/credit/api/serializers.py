@@ -1,9 +1,11 @@
+from django.urls import reverse
 from rest_framework import serializers
 
 from qcity.core.api.serializers import ProvisionalField
 from qcity.core.fields import BoundedDateField, CleanTextField, IdField
 from qcity.credit.choices import CreditEventKind, CreditListEntryReason, CreditListKind, CreditRepairKind
 from qcity.credit.models import (
+    CreditAttachment,
     CreditClassChange,
     CreditClassification,
     CreditEvent,
@@ -108,22 +110,44 @@ class CreditListRemoveInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=300)
 
 
+class CreditAttachmentSerializer(serializers.ModelSerializer):
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CreditAttachment
+        fields = ["id", "kind", "original_name", "uploaded_at", "download"]
+
+    def get_download(self, attachment) -> str:
+        return reverse("api-credit-attachment-download", args=[attachment.pk])
+
+
 class CreditRepairSerializer(serializers.ModelSerializer):
     acceptance_due_on_provisional = ProvisionalField("acceptance_due_on")
     decision_due_on_provisional = ProvisionalField("decision_due_on")
+    attachments = CreditAttachmentSerializer(many=True, read_only=True)
+
     class Meta:
         model = CreditRepair
         fields = ["id", "enterprise", "kind", "list_entry", "credit_event", "compliance_proof", "commitment_letter",
                   "submitted_on", "acceptance_due_on", "acceptance_due_on_provisional", "acceptance_due_on_provisional_year", "accepted_on", "decision_due_on", "decision_due_on_provisional", "decision_due_on_provisional_year", "decided_on", "status",
-                  "decision_note"]
+                  "decision_note", "attachments"]
+
+
+# The documents are checked (type by content, size, required) by the service, which names the field.
+_DOCUMENT = {"required": False, "allow_null": True, "default": None, "allow_empty_file": True,
+             "help_text": "multipart: PDF, JPEG or PNG"}
 
 
 class CreditRepairInputSerializer(serializers.Serializer):
+    """multipart/form-data: both documents are required (proof of compliance, signed commitment letter)."""
+
     kind = serializers.ChoiceField(choices=CreditRepairKind.choices)
     list_entry = IdField(required=False, allow_null=True, default=None)
     credit_event = IdField(required=False, allow_null=True, default=None)
     compliance_proof = serializers.CharField(allow_blank=True)
     commitment_letter = serializers.CharField(allow_blank=True)
+    compliance_proof_file = serializers.FileField(**_DOCUMENT)
+    commitment_letter_file = serializers.FileField(**_DOCUMENT)
 
 
 class CreditRepairAcceptInputSerializer(serializers.Serializer):
@@ -138,10 +162,13 @@ class CreditRepairDecideInputSerializer(serializers.Serializer):
 
 class CreditObjectionSerializer(serializers.ModelSerializer):
     reply_due_on_provisional = ProvisionalField("reply_due_on")
+    attachments = CreditAttachmentSerializer(many=True, read_only=True)
+
     class Meta:
         model = CreditObjection
         fields = ["id", "enterprise", "credit_event", "list_entry", "grounds", "evidence", "submitted_on",
-                  "reply_due_on", "reply_due_on_provisional", "reply_due_on_provisional_year", "status", "decision_note", "decided_on"]
+                  "reply_due_on", "reply_due_on_provisional", "reply_due_on_provisional_year", "status", "decision_note", "decided_on",
+                  "attachments"]
 
 
 class CreditObjectionInputSerializer(serializers.Serializer):
@@ -149,6 +176,7 @@ class CreditObjectionInputSerializer(serializers.Serializer):
     list_entry = IdField(required=False, allow_null=True, default=None)
     grounds = serializers.CharField(allow_blank=True)
     evidence = serializers.CharField(required=False, allow_blank=True, default="")
+    evidence_file = serializers.FileField(**_DOCUMENT)
 
 
 class CreditObjectionDecideInputSerializer(serializers.Serializer):

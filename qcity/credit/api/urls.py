@@ -18,6 +18,8 @@ urlpatterns = [
     path("credit-repairs/<int:pk>/decide/", views.CreditRepairDecideApi.as_view(), name="api-credit-repair-decide"),
     path("credit-objections/", views.CreditObjectionListApi.as_view(), name="api-credit-objections"),
     path("credit-objections/<int:pk>/decide/", views.CreditObjectionDecideApi.as_view(), name="api-credit-objection-decide"),
+    path("credit-attachments/<int:pk>/download/", views.CreditAttachmentDownloadApi.as_view(),
+         name="api-credit-attachment-download"),
     path("credit-scoring-models/", views.CreditScoringModelListApi.as_view(), name="api-credit-scoring-models"),
     path("credit-classifications/reclassify/", views.ReclassifyApi.as_view(), name="api-credit-reclassify"),
 ]

@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny
@@ -8,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from qcity.core.access import require_scope
+from qcity.core.downloads import attachment_response
 from qcity.core.masking import mask_person_name
 from qcity.core.permissions import HasRole
 from qcity.core.roles import MARKET_OFFICERS, MARKET_OFFICERS_AND_ENTERPRISES, OFFICE
@@ -115,8 +117,10 @@ class CreditFileApi(APIView):
             "class_history": selectors.credit_class_change_list(enterprise) if officer else None,
             "events": selectors.credit_event_list(user=user).filter(enterprise=enterprise),
             "list_entries": selectors.credit_list_entry_list(user=user).filter(enterprise=enterprise),
-            "repairs": selectors.credit_repair_list(user=user).filter(enterprise=enterprise),
-            "objections": selectors.credit_objection_list(user=user).filter(enterprise=enterprise),
+            "repairs": selectors.credit_repair_list(user=user).filter(enterprise=enterprise).prefetch_related(
+                "attachments"),
+            "objections": selectors.credit_objection_list(user=user).filter(enterprise=enterprise).prefetch_related(
+                "attachments"),
         }
         context = {"today": _today(), "parameters": services.scoring_model_in_force().parameters, "officer": officer}
         return Response(CreditFileSerializer(data, context=context).data)
@@ -239,7 +243,7 @@ class CreditRepairListApi(generics.ListAPIView):
     filterset_class = CreditRepairFilter
 
     def get_queryset(self):
-        return selectors.credit_repair_list(user=self.request.user)
+        return selectors.credit_repair_list(user=self.request.user).prefetch_related("attachments")
 
     @extend_schema(request=CreditRepairInputSerializer, responses={201: CreditRepairSerializer})
     def post(self, request):
@@ -291,7 +295,7 @@ class CreditObjectionListApi(generics.ListAPIView):
     filterset_class = CreditObjectionFilter
 
     def get_queryset(self):
-        return selectors.credit_objection_list(user=self.request.user)
+        return selectors.credit_objection_list(user=self.request.user).prefetch_related("attachments")
 
     @extend_schema(request=CreditObjectionInputSerializer, responses={201: CreditObjectionSerializer})
     def post(self, request):
@@ -315,6 +319,18 @@ class CreditObjectionDecideApi(APIView):
         objection = services.credit_objection_decide(objection=objection, by=request.user,
                                               **_input(CreditObjectionDecideInputSerializer, request))
         return Response(CreditObjectionSerializer(objection).data)
+
+
+class CreditAttachmentDownloadApi(APIView):
+    """A repair or objection document: the enterprise itself and the officers over its unit (others 404)."""
+
+    permission_classes = [HasRole]
+    required_roles = MARKET_OFFICERS_AND_ENTERPRISES
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request, pk):
+        attachment = selectors.credit_attachment_get(user=request.user, pk=pk)
+        return attachment_response(attachment.file, attachment.original_name)
 
 
 class CreditScoringModelListApi(generics.ListAPIView):

@@ -8,20 +8,28 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qcity.core import deadlines
 from qcity.core.access import require_scope
 from qcity.core.audit import audit_record, snapshot
-from qcity.core.choices import AuditAction
+from qcity.core.choices import AuditAction, NotificationKind
 from qcity.core.deadlines import Deadline, deadline
 from qcity.core.models import User
+from qcity.core.notifications import notify
 from qcity.core.roles import MARKET_OFFICERS
 
-from ..choices import CreditListEntryStatus, CreditListRemovalReason, CreditObjectionStatus
+from ..choices import (
+    CreditAttachmentKind,
+    CreditListEntryStatus,
+    CreditListRemovalReason,
+    CreditObjectionStatus,
+)
 from ..models import CreditEvent, CreditListEntry, CreditObjection
-from .access import require_officer_or_own
+from .access import deciders_of, enterprise_users, require_officer_or_own
+from .attachments import attachments_atomic, attachments_check, attachments_store
 from .events import credit_event_withdraw_item
 from .lists import list_entry_remove
 
@@ -34,15 +42,19 @@ def reply_due_on(objection: CreditObjection) -> Deadline:
     return deadline(REPLY_CODE, objection.submitted_on)
 
 
-@transaction.atomic
+@attachments_atomic()  # the evidence file goes when the objection rolls back
 def credit_objection_file(*, grounds: str, evidence: str = "", credit_event: CreditEvent | None = None,
-                   list_entry: CreditListEntry | None = None, by: User | None,
+                   list_entry: CreditListEntry | None = None, evidence_file=None, by: User | None,
                    today: datetime.date | None = None) -> CreditObjection:
+    """File an objection, with an optional evidence document (PDF/JPEG/PNG); the deciders are told."""
     today = today or timezone.localdate()
     if (credit_event is None) == (list_entry is None):
         raise ValidationError({"credit_event": [_("请选择一项信用事项或名录名单记录")]})
     if not (grounds or "").strip():
         raise ValidationError({"grounds": [_("请填写异议理由")]})
+    uploads = {CreditAttachmentKind.OBJECTION_EVIDENCE: evidence_file}
+    if errors := attachments_check(uploads):
+        raise ValidationError(errors)
     enterprise = (credit_event or list_entry).enterprise
     require_officer_or_own(by, enterprise, action="file a credit objection")
     # Only what the public can see can be objected to; an unpublished item is not yet a finding.
@@ -59,9 +71,26 @@ def credit_objection_file(*, grounds: str, evidence: str = "", credit_event: Cre
         evidence=(evidence or "").strip(), submitted_on=today, submitted_by=by)
     deadlines.assign(objection, "reply_due_on", reply_due_on(objection))
     objection.save()
+    attachments_store(owner=objection, uploads=uploads, by=by)
     audit_record(action=AuditAction.CREATE, by=by, obj=objection, org_unit=enterprise.org_unit,
                  message="credit objection filed", after=snapshot(objection, AUDITED))
+    notify(recipients=deciders_of(enterprise), kind=NotificationKind.ASSIGNMENT,
+           key=f"credit-objection:{objection.pk}:filed",
+           title=_("新的信用异议待处理：%(enterprise)s") % {"enterprise": enterprise.name},
+           body=_("答复期限 %(due)s") % {"due": format(objection.reply_due_on, "%Y-%m-%d")},
+           url=reverse("credit:objection-queue"))
     return objection
+
+
+def _notify_decided(objection: CreditObjection) -> None:
+    """The enterprise's accounts and whoever filed the objection hear the decision, once."""
+    notify(recipients=[*enterprise_users(objection.enterprise), objection.submitted_by],
+           kind=NotificationKind.DECISION, key=f"credit-objection:{objection.pk}:decided",
+           title=_("信用异议处理结果：%(result)s") % {"result": objection.get_status_display()},
+           body=_("%(enterprise)s %(submitted_on)s 提出的异议已处理。处理意见：%(note)s") % {
+               "enterprise": objection.enterprise.name, "submitted_on": format(objection.submitted_on, "%Y-%m-%d"),
+               "note": objection.decision_note},
+           url=reverse("credit:file", args=[objection.enterprise_id]))
 
 
 @transaction.atomic
@@ -69,7 +98,8 @@ def credit_objection_decide(*, objection: CreditObjection, upheld: bool, note: s
                      today: datetime.date | None = None) -> CreditObjection:
     today = today or timezone.localdate()
     objection = (CreditObjection.objects.select_for_update(of=("self",))
-                 .select_related("enterprise__org_unit", "credit_event", "list_entry").get(pk=objection.pk))
+                 .select_related("enterprise__org_unit", "credit_event", "list_entry", "submitted_by")
+                 .get(pk=objection.pk))
     require_scope(by, objection.enterprise.org_unit, roles=MARKET_OFFICERS, action="decide a credit objection")
     if objection.status != CreditObjectionStatus.SUBMITTED:
         raise ValidationError({"status": [_("该异议已处理")]})
@@ -89,4 +119,5 @@ def credit_objection_decide(*, objection: CreditObjection, upheld: bool, note: s
     audit_record(action=AuditAction.UPDATE, by=by, obj=objection, org_unit=objection.enterprise.org_unit,
                  message=f"credit objection {'upheld' if upheld else 'dismissed'}", before=before,
                  after=snapshot(objection, AUDITED))
+    _notify_decided(objection)
     return objection

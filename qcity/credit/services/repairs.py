@@ -8,19 +8,22 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qcity.core import deadlines
 from qcity.core.access import require_scope
 from qcity.core.audit import audit_record, snapshot
-from qcity.core.choices import AuditAction
+from qcity.core.choices import AuditAction, NotificationKind
 from qcity.core.deadlines import Deadline, deadline
 from qcity.core.models import User
+from qcity.core.notifications import notify
 from qcity.core.roles import MARKET_OFFICERS
 from qcity.enterprises.models import Enterprise
 
 from ..choices import (
+    CreditAttachmentKind,
     CreditEventKind,
     CreditEventStatus,
     CreditListEntryStatus,
@@ -31,7 +34,8 @@ from ..choices import (
 )
 from ..models import CreditEvent, CreditListEntry, CreditRepair
 from ..periods import period_end, rule_in_force
-from .access import require_officer_or_own
+from .access import deciders_of, enterprise_users, require_officer_or_own
+from .attachments import attachments_atomic, attachments_check, attachments_store
 from .lists import list_entry_remove
 
 AUDITED = ["kind", "status", "submitted_on", "acceptance_due_on", "acceptance_due_on_provisional_year", "accepted_on",
@@ -96,12 +100,17 @@ def _check_penalty_target(event: CreditEvent | None, enterprise: Enterprise, tod
         raise ValidationError({"credit_event": [_("企业在经营异常名录或严重违法失信名单中，不能申请提前停止公示")]})
 
 
-@transaction.atomic
+@attachments_atomic()  # the documents' files go when the application rolls back
 def credit_repair_apply(*, enterprise: Enterprise, kind: str, compliance_proof: str, commitment_letter: str,
                  list_entry: CreditListEntry | None = None, credit_event: CreditEvent | None = None,
+                 compliance_proof_file=None, commitment_letter_file=None,
                  by: User | None, today: datetime.date | None = None) -> CreditRepair:
+    """Apply for repair. Both documents are required (PDF/JPEG/PNG): the proof of compliance and the signed
+    credit commitment letter; the text fields describe them. The deciders are told."""
     today = today or timezone.localdate()
-    errors: dict[str, list[str]] = {}
+    uploads = {CreditAttachmentKind.COMPLIANCE_PROOF: compliance_proof_file,
+               CreditAttachmentKind.COMMITMENT_LETTER: commitment_letter_file}
+    errors: dict[str, list[str]] = attachments_check(uploads, required=tuple(uploads))
     if kind not in CreditRepairKind.values:
         errors["kind"] = [_("未知的修复类别")]
     if not (compliance_proof or "").strip():
@@ -127,14 +136,34 @@ def credit_repair_apply(*, enterprise: Enterprise, kind: str, compliance_proof: 
         submitted_by=by)
     deadlines.assign(application, "acceptance_due_on", acceptance_due_on(application))
     application.save()
+    attachments_store(owner=application, uploads=uploads, by=by)
     audit_record(action=AuditAction.CREATE, by=by, obj=application, org_unit=enterprise.org_unit,
                  message=f"credit repair applied for: {kind}", after=snapshot(application, AUDITED))
+    notify(recipients=deciders_of(enterprise), kind=NotificationKind.ASSIGNMENT,
+           key=f"credit-repair:{application.pk}:filed",
+           title=_("新的信用修复申请待受理：%(enterprise)s") % {"enterprise": enterprise.name},
+           body=_("%(kind)s；受理期限 %(due)s") % {"kind": application.get_kind_display(),
+                                               "due": format(application.acceptance_due_on, "%Y-%m-%d")},
+           url=reverse("credit:repair-queue"))
     return application
 
 
+def _notify_decided(application: CreditRepair) -> None:
+    """The enterprise's accounts and whoever applied hear the outcome (not accepted, approved, rejected), once."""
+    body = _("%(enterprise)s %(submitted_on)s 提交的%(kind)s申请：%(result)s") % {
+        "enterprise": application.enterprise.name, "submitted_on": format(application.submitted_on, "%Y-%m-%d"),
+        "kind": application.get_kind_display(), "result": application.get_status_display()}
+    if application.decision_note:
+        body += _("。处理意见：%(note)s") % {"note": application.decision_note}
+    notify(recipients=[*enterprise_users(application.enterprise), application.submitted_by],
+           kind=NotificationKind.DECISION, key=f"credit-repair:{application.pk}:decided",
+           title=_("信用修复申请结果：%(result)s") % {"result": application.get_status_display()}, body=body,
+           url=reverse("credit:file", args=[application.enterprise_id]))
+
+
 def _locked(application: CreditRepair) -> CreditRepair:
-    return (CreditRepair.objects.select_for_update(of=("self",)).select_related("enterprise__org_unit", "list_entry",
-                                                                          "credit_event").get(pk=application.pk))
+    return (CreditRepair.objects.select_for_update(of=("self",))
+            .select_related("enterprise__org_unit", "list_entry", "credit_event", "submitted_by").get(pk=application.pk))
 
 
 @transaction.atomic
@@ -160,6 +189,8 @@ def credit_repair_accept(*, application: CreditRepair, accept: bool = True, note
     audit_record(action=AuditAction.UPDATE, by=by, obj=application, org_unit=application.enterprise.org_unit,
                  message=f"credit repair {'accepted' if accept else 'not accepted'}", before=before,
                  after=snapshot(application, AUDITED))
+    if not accept:
+        _notify_decided(application)
     return application
 
 
@@ -194,4 +225,5 @@ def credit_repair_decide(*, application: CreditRepair, approve: bool, note: str 
     audit_record(action=AuditAction.UPDATE, by=by, obj=application, org_unit=application.enterprise.org_unit,
                  message=f"credit repair {'approved' if approve else 'rejected'}", before=before,
                  after=snapshot(application, AUDITED))
+    _notify_decided(application)
     return application

@@ -1,12 +1,15 @@
 import datetime
 
 import pytest
+from django.core.files.base import ContentFile
 
 from qcity.core.choices import Role
+from qcity.core.models import OrgUnit
+from qcity.credit.demo import placeholder_pdf
 from qcity.credit.models import CreditEvent, CreditListEntry, CreditObjection, CreditRepair
 from qcity.enterprises.tests.factories import EnterpriseFactory
 
-from .factories import make_credit_event
+from .factories import make_credit_event, repair_documents
 
 pytestmark = pytest.mark.django_db
 
@@ -123,7 +126,7 @@ def test_repair_before_minimum_period_is_400_naming_the_field(api_for, owner, of
     entry = response.json()["id"]
     response = api_for(owner).post("/api/credit-repairs/", {
         "kind": "serious_list_early_removal", "list_entry": entry, "compliance_proof": "已整改",
-        "commitment_letter": "承诺"}, format="json")
+        "commitment_letter": "承诺", **repair_documents()}, format="multipart")
     assert response.status_code == 400 and "list_entry" in response.json()
     assert not CreditRepair.objects.exists()
 
@@ -139,9 +142,12 @@ def test_abnormal_repair_flow_via_api(api_for, owner, officer, enterprise, today
                                                           "compliance_proof": "已变更住所", "commitment_letter": ""},
                                   format="json")
     assert missing.status_code == 400 and "commitment_letter" in missing.json()
+    assert {"compliance_proof_file", "commitment_letter_file"} <= set(missing.json())
     response = api_for(owner).post("/api/credit-repairs/", {"kind": "abnormal_list_removal", "list_entry": entry,
-                                                           "compliance_proof": "已变更住所", "commitment_letter": "承诺"},
-                                   format="json")
+                                                           "compliance_proof": "已变更住所", "commitment_letter": "承诺",
+                                                           **repair_documents()}, format="multipart")
+    assert response.status_code == 201, response.content
+    assert sorted(a["kind"] for a in response.json()["attachments"]) == ["commitment_letter", "compliance_proof"]
     pk = response.json()["id"]
     assert office_api.post(f"/api/credit-repairs/{pk}/decide/", {"approve": True}, format="json").status_code == 400
     assert office_api.post(f"/api/credit-repairs/{pk}/accept/", {"accept": True}, format="json").status_code == 200
@@ -194,3 +200,28 @@ def test_public_api_shows_published_items_only_masked_and_no_class(client, enter
     assert "risk_class" not in str(body) and "score" not in body
     assert client.get("/api/public/credit-files/91410000XXXXXXXXXX/").status_code == 404
     assert client.get("/api/public/credit-list-entries/abnormal_operations/").status_code == 200
+
+
+def test_objection_with_evidence_via_api_and_its_download_in_scope_only(api_for, make_user, owner, officer, enterprise,
+                                                                        today):
+    # given a published penalty and an officer of another district
+    event = _event(enterprise, today, published_on=today)
+    far = make_user(Role.DISTRICT_OFFICER, org_unit=OrgUnit.objects.exclude(pk=enterprise.org_unit_id).filter(
+        kind="district")[0])
+    # when the enterprise objects with an empty file, then 400 naming the field, nothing written
+    empty = api_for(owner).post("/api/credit-objections/", {
+        "credit_event": event.pk, "grounds": "数额有误", "evidence_file": ContentFile(b"", name="e.pdf")},
+        format="multipart")
+    assert empty.status_code == 400 and "evidence_file" in empty.json()
+    assert not CreditObjection.objects.exists()
+    # when it objects with a PDF, then the objection lists the document with its download address
+    response = api_for(owner).post("/api/credit-objections/", {
+        "credit_event": event.pk, "grounds": "数额有误", "evidence_file": placeholder_pdf("复议决定书.pdf")},
+        format="multipart")
+    assert response.status_code == 201, response.content
+    [document] = response.json()["attachments"]
+    assert document["kind"] == "objection_evidence" and document["original_name"] == "复议决定书.pdf"
+    # and the enterprise and the officer over it download it; the other district's officer gets 404
+    assert api_for(owner).get(document["download"]).status_code == 200
+    assert api_for(officer).get(document["download"]).status_code == 200
+    assert api_for(far).get(document["download"]).status_code == 404

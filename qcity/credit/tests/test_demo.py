@@ -38,6 +38,9 @@ def test_demo_generator_at_a_tiny_count_is_deterministic_and_resets():
     assert {r.status for r in CreditRepair.objects.all()} == {"submitted", "accepted", "approved", "rejected",
                                                                   "not_accepted"}
     assert {o.status for o in CreditObjection.objects.all()} == {"submitted", "upheld", "dismissed"}
+    # every demo repair went through the service, so it carries its two documents (placeholder PDFs)
+    assert {tuple(sorted(r.attachments.values_list("kind", flat=True))) for r in CreditRepair.objects.all()} == {
+        ("commitment_letter", "compliance_proof")}
     assert outcome["escalated"] >= 1
     assert demo.classify(ctx)["classified"] == CreditClassification.objects.count() == 400
     # every text the public credit files show was written for publication: no personal data in any

@@ -23,7 +23,7 @@ from qcity.credit.services import (
 )
 from qcity.enterprises.tests.factories import EnterpriseFactory
 
-from .factories import CreditEventFactory
+from .factories import CreditEventFactory, repair_documents
 
 pytestmark = pytest.mark.django_db
 
@@ -253,7 +253,8 @@ def test_a_list_entry_or_repair_before_its_rule_is_400_not_500(enterprise, time_
     # serious list by a decision of before Order 44
     with pytest.raises(ValidationError) as refused:
         credit_repair_apply(enterprise=enterprise, kind="penalty_publication_stop", credit_event=penalty,
-                     compliance_proof="已缴纳罚款", commitment_letter="承诺", by=None, today=today)
+                     compliance_proof="已缴纳罚款", commitment_letter="承诺", by=None, today=today,
+                     **repair_documents())
     assert "credit_event" in refused.value.message_dict
     heavier = credit_event_record(enterprise=enterprise, kind="heavier_penalty", occurred_on=datetime.date(2021, 8, 2),
                                   source_authority="局", summary=CLEAN, by=None, today=today)

@@ -2,15 +2,23 @@ import datetime
 import io
 
 import pytest
+from django.core.files.base import ContentFile
 from openpyxl import load_workbook
 
 from qcity.core.choices import Role
 from qcity.core.models import AuditEvent, OrgUnit
-from qcity.credit.models import CreditEvent, CreditListEntry, CreditObjection, ScoringModel
+from qcity.credit.models import (
+    CreditAttachment,
+    CreditEvent,
+    CreditListEntry,
+    CreditObjection,
+    CreditRepair,
+    ScoringModel,
+)
 from qcity.credit.services import abnormal_list_enter, credit_objection_file, credit_repair_apply
 from qcity.enterprises.tests.factories import EnterpriseFactory
 
-from .factories import make_credit_event
+from .factories import make_credit_event, repair_documents
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +114,7 @@ def test_objection_and_repair_queues(client_for, make_user, officer, enterprise,
     assert bad.status_code == 400
     assert own.post(f"/credit/files/{enterprise.pk}/repairs/new/", {
         "kind": "abnormal_list_removal", "target": f"entry:{entry.pk}", "compliance_proof": "已变更住所",
-        "commitment_letter": "承诺"}).status_code == 302
+        "commitment_letter": "承诺", **repair_documents()}).status_code == 302
     client = client_for(officer)
     assert "有误" in client.get("/credit/objections/").content.decode()
     objection = CreditObjection.objects.get()
@@ -164,7 +172,7 @@ def test_file_search_and_queues_export_xlsx_in_scope_and_audited(client_for, mak
     entry = abnormal_list_enter(enterprise=enterprise, reason="unreachable", decided_on=today,
                                 decision_authority="局", by=None, today=today)
     credit_repair_apply(enterprise=enterprise, kind="abnormal_list_removal", list_entry=entry, compliance_proof="已变更住所",
-                 commitment_letter="承诺", by=owner, today=today)
+                 commitment_letter="承诺", by=owner, today=today, **repair_documents())
     client = client_for(officer)
     exports = AuditEvent.objects.filter(action="export").count()
 
@@ -195,3 +203,39 @@ def test_overdue_publications_page_lists_items_past_their_deadline(client_for, o
     # then only the late one is there, with its deadline
     assert late.summary not in page and enterprise.name in page and str(late.publication_due_on) in page
     assert [(row[0], row[6]) for row in rows[1:]] == [(enterprise.uscc, "逾期未公示的处罚")]
+
+
+def test_repair_page_upload_and_document_download_in_scope_only(client_for, make_user, officer, enterprise, today):
+    # given an abnormal listing of the enterprise, its account, an officer of another district, another
+    # enterprise's account and a department reporter
+    entry = abnormal_list_enter(enterprise=enterprise, reason="unreachable", decided_on=today,
+                                decision_authority="局", by=None, today=today)
+    owner = make_user(Role.ENTERPRISE_USER, org_unit=enterprise.org_unit, enterprise=enterprise)
+    elsewhere = OrgUnit.objects.exclude(pk=enterprise.org_unit_id).filter(kind="district")[0]
+    far_officer = make_user(Role.DISTRICT_OFFICER, org_unit=elsewhere)
+    other = EnterpriseFactory(org_unit=enterprise.org_unit)
+    stranger = make_user(Role.ENTERPRISE_USER, org_unit=enterprise.org_unit, enterprise=other)
+    reporter = make_user(Role.DEPARTMENT_REPORTER)
+    form = {"kind": "abnormal_list_removal", "target": f"entry:{entry.pk}", "compliance_proof": "已变更住所",
+            "commitment_letter": "承诺"}
+    own = client_for(owner)
+    # when the enterprise sends an executable renamed .pdf as its letter
+    bad = own.post(f"/credit/files/{enterprise.pk}/repairs/new/", {
+        **form, **repair_documents(), "commitment_letter_file": ContentFile(b"MZ\x90\x00" * 40, name="承诺书.pdf")})
+    # then the page answers 400 naming the document, and nothing is written
+    assert bad.status_code == 400 and "信用承诺书：" in bad.content.decode()
+    assert not CreditRepair.objects.exists()
+    # when it sends both documents, then the application is made and the file page links them
+    assert own.post(f"/credit/files/{enterprise.pk}/repairs/new/", {**form, **repair_documents()}).status_code == 302
+    document = CreditAttachment.objects.get(kind="commitment_letter")
+    url = f"/credit/attachments/{document.pk}/"
+    assert url in own.get(f"/credit/files/{enterprise.pk}/").content.decode()
+    assert url in client_for(officer).get("/credit/repairs/").content.decode()  # beside the decision
+    # and the enterprise and the officer in scope download it as an attachment; others cannot
+    for user in (owner, officer):
+        response = client_for(user).get(url)
+        assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+        assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert client_for(far_officer).get(url).status_code == 404
+    assert client_for(stranger).get(url).status_code == 404
+    assert client_for(reporter).get(url).status_code == 403

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qcity.core.access import require_scope
+from qcity.core.downloads import attachment_response
 from qcity.core.exports import export_view, wants_export, xlsx_export
 from qcity.core.fields import parse_int
 from qcity.core.forms import add_service_errors, service_error_text
@@ -77,8 +78,9 @@ def _file(request, enterprise, *, forms=None, status=200, error=""):
         "enterprise": enterprise, "today": today, "officer": officer, "error": error,
         "events": [(e, e.is_public_on(today), e.is_publication_overdue(today)) for e in events],
         "entries": entries,
-        "repairs": selectors.credit_repair_list(user=user).filter(enterprise=enterprise),
-        "objections": selectors.credit_objection_list(user=user).filter(enterprise=enterprise),
+        "repairs": selectors.credit_repair_list(user=user).filter(enterprise=enterprise).prefetch_related("attachments"),
+        "objections": selectors.credit_objection_list(user=user).filter(enterprise=enterprise).prefetch_related(
+            "attachments"),
         "publish_form": PublishForm(initial={"published_on": today}),
         "withdraw_form": WithdrawForm(),
         "repair_form": (forms or {}).get("repair") or CreditRepairForm(),
@@ -188,12 +190,13 @@ def _target(user, value: str):
 @require_POST
 def objection_create(request, pk):
     enterprise = selectors.credit_file_get(user=request.user, pk=pk)
-    form = CreditObjectionForm(request.POST)
+    form = CreditObjectionForm(request.POST, request.FILES)
     if form.is_valid():
         entry, event = _target(request.user, form.cleaned_data["target"])
         try:
             services.credit_objection_file(list_entry=entry, credit_event=event, grounds=form.cleaned_data["grounds"],
-                                    evidence=form.cleaned_data["evidence"], by=request.user)
+                                    evidence=form.cleaned_data["evidence"],
+                                    evidence_file=form.cleaned_data["evidence_file"], by=request.user)
         except ValidationError as exc:
             return _file(request, enterprise, status=400, error=service_error_text(exc), forms={"objection": form})
         messages.success(request, _("已提出异议"))
@@ -205,15 +208,24 @@ def objection_create(request, pk):
 @require_POST
 def repair_create(request, pk):
     enterprise = selectors.credit_file_get(user=request.user, pk=pk)
-    form = CreditRepairForm(request.POST)
+    form = CreditRepairForm(request.POST, request.FILES)
     if form.is_valid():
         entry, event = _target(request.user, form.cleaned_data["target"])
         try:
             services.credit_repair_apply(enterprise=enterprise, kind=form.cleaned_data["kind"], list_entry=entry,
                                   credit_event=event, compliance_proof=form.cleaned_data["compliance_proof"],
-                                  commitment_letter=form.cleaned_data["commitment_letter"], by=request.user)
+                                  commitment_letter=form.cleaned_data["commitment_letter"],
+                                  compliance_proof_file=form.cleaned_data["compliance_proof_file"],
+                                  commitment_letter_file=form.cleaned_data["commitment_letter_file"], by=request.user)
         except ValidationError as exc:
             return _file(request, enterprise, status=400, error=service_error_text(exc), forms={"repair": form})
         messages.success(request, _("已提交信用修复申请"))
         return redirect("credit:file", pk=enterprise.pk)
     return _file(request, enterprise, status=400, error=_("请提交证明材料和信用承诺书"), forms={"repair": form})
+
+
+@role_required(*MARKET_OFFICERS_AND_ENTERPRISES)
+def attachment_download(request, pk):
+    """A repair or objection document: the enterprise itself and the officers over its unit (others 404)."""
+    attachment = selectors.credit_attachment_get(user=request.user, pk=pk)
+    return attachment_response(attachment.file, attachment.original_name)

@@ -33,12 +33,12 @@ def _queue(request, template, filterset_class, table_class, queryset, *, status=
 
 def _objections(request, **kw):
     return _queue(request, "credit/objection_queue.html", CreditObjectionFilter, CreditObjectionTable,
-                  selectors.credit_objection_list(user=request.user), **kw)
+                  selectors.credit_objection_list(user=request.user).prefetch_related("attachments"), **kw)
 
 
 def _repairs(request, **kw):
     return _queue(request, "credit/repair_queue.html", CreditRepairFilter, CreditRepairTable,
-                  selectors.credit_repair_list(user=request.user), **kw)
+                  selectors.credit_repair_list(user=request.user).prefetch_related("attachments"), **kw)
 
 
 @role_required(*MARKET_OFFICERS)

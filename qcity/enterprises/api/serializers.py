@@ -3,7 +3,14 @@ from rest_framework import serializers
 from qcity.core.fields import BoundedDateField, BoundedDecimalField, CleanTextField
 from qcity.core.models import OrgUnit
 from qcity.enterprises.choices import EnterpriseStatus, EntityType
-from qcity.enterprises.models import Certification, ChiefQualityOfficer, Enterprise, EnterpriseImport, Licence
+from qcity.enterprises.models import (
+    Certification,
+    ChiefQualityOfficer,
+    Enterprise,
+    EnterpriseAccount,
+    EnterpriseImport,
+    Licence,
+)
 
 
 class LicenceSerializer(serializers.ModelSerializer):
@@ -70,3 +77,22 @@ class EnterpriseImportSerializer(serializers.ModelSerializer):
         model = EnterpriseImport
         fields = ["id", "file_name", "status", "skip_bad_rows", "total_rows", "imported_rows", "errors",
                   "created_at"]
+
+
+# --- enterprise accounts (the district's list and its confirm / revoke steps) ---------------------------
+
+
+class EnterpriseAccountSerializer(serializers.ModelSerializer):
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    uscc = serializers.CharField(source="enterprise.uscc", read_only=True)
+    username = serializers.CharField(source="user.username", read_only=True)
+    full_name = serializers.CharField(source="user.full_name", read_only=True)
+
+    class Meta:
+        model = EnterpriseAccount
+        fields = ["id", "enterprise", "enterprise_name", "uscc", "username", "full_name", "role", "status",
+                  "created_at", "confirmed_at", "revoked_reason"]
+
+
+class EnterpriseAccountRevokeInputSerializer(serializers.Serializer):
+    reason = CleanTextField(max_length=200)

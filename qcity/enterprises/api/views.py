@@ -7,14 +7,16 @@ from rest_framework.views import APIView
 
 from qcity.core.parsers import NulCheckingMultiPartParser
 from qcity.core.permissions import HasRole
-from qcity.core.roles import MARKET_OFFICERS, STAFF
+from qcity.core.roles import MARKET_MANAGERS, MARKET_OFFICERS, STAFF
 from qcity.core.uploads import request_too_large
-from qcity.enterprises import imports, selectors, services
+from qcity.enterprises import accounts, imports, selectors, services
 from qcity.enterprises.choices import EnterpriseImportStatus
-from qcity.enterprises.filters import EnterpriseFilter
+from qcity.enterprises.filters import EnterpriseAccountFilter, EnterpriseFilter
 from qcity.enterprises.models import EnterpriseImport
 
 from .serializers import (
+    EnterpriseAccountRevokeInputSerializer,
+    EnterpriseAccountSerializer,
     EnterpriseDetailSerializer,
     EnterpriseImportSerializer,
     EnterpriseInputSerializer,
@@ -108,3 +110,46 @@ def _import_response(record: EnterpriseImport) -> Response:
     code = {EnterpriseImportStatus.IMPORTED: status.HTTP_201_CREATED, EnterpriseImportStatus.QUEUED: status.HTTP_202_ACCEPTED,
             EnterpriseImportStatus.RUNNING: status.HTTP_202_ACCEPTED}.get(record.status, status.HTTP_400_BAD_REQUEST)
     return Response(EnterpriseImportSerializer(record).data, status=code)
+
+
+# --- enterprise accounts ---------------------------------------------------------------------------
+
+
+class EnterpriseAccountListApi(generics.ListAPIView):
+    """Accounts of enterprises in the caller's unit (district officers, the office); filter by `status`."""
+
+    permission_classes = [HasRole]
+    required_roles = MARKET_MANAGERS
+    serializer_class = EnterpriseAccountSerializer
+    filterset_class = EnterpriseAccountFilter
+
+    def get_queryset(self):
+        return accounts.enterprise_account_list(user=self.request.user)
+
+
+class EnterpriseAccountConfirmApi(APIView):
+    """Confirm an enterprise account (待区县确认 → 已确认); a repeat changes nothing."""
+
+    permission_classes = [HasRole]
+    required_roles = MARKET_MANAGERS
+
+    @extend_schema(request=None, responses=EnterpriseAccountSerializer)
+    def post(self, request, pk):
+        account = accounts.enterprise_account_get(user=request.user, pk=pk)
+        return Response(EnterpriseAccountSerializer(
+            accounts.enterprise_account_confirm(account=account, by=request.user)).data)
+
+
+class EnterpriseAccountRevokeApi(APIView):
+    """Revoke an enterprise account with a reason: its user can no longer log in and loses the role."""
+
+    permission_classes = [HasRole]
+    required_roles = MARKET_MANAGERS
+
+    @extend_schema(request=EnterpriseAccountRevokeInputSerializer, responses=EnterpriseAccountSerializer)
+    def post(self, request, pk):
+        account = accounts.enterprise_account_get(user=request.user, pk=pk)
+        data = EnterpriseAccountRevokeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(EnterpriseAccountSerializer(
+            accounts.enterprise_account_revoke(account=account, by=request.user, **data.validated_data)).data)

@@ -7,7 +7,7 @@ import itertools
 import factory
 from stdnum.cn import uscc as uscc_std
 
-from qcity.enterprises.models import Certification, Enterprise, Licence
+from qcity.enterprises.models import Certification, Enterprise, EnterpriseAccount, Licence
 from qcity.enterprises.search import name_initials
 
 _serial = itertools.count(1)
@@ -80,3 +80,14 @@ def import_row(uscc=None, name="郑州导入测试有限公司", org_unit="金�
            "registered_capital": 100, "established_on": "2015-03-02", "status": "存续"}
     row.update(overrides)
     return list(row.values())
+
+
+class EnterpriseAccountFactory(factory.django.DjangoModelFactory):
+    """EnterpriseAccountFactory(user=..., enterprise=...): the row only; the user's role and enterprise link are
+    the test's (make_enterprise_user in test_accounts does both)."""
+
+    class Meta:
+        model = EnterpriseAccount
+
+    role = "admin"
+    status = "unconfirmed"

@@ -13,21 +13,23 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from qcity.core import access
 from qcity.core.audit import audit_record, changed, snapshot
-from qcity.core.choices import AuditAction
+from qcity.core.choices import AuditAction, NotificationKind
 from qcity.core.models import OrgUnit, User
+from qcity.core.notifications import notify
 from qcity.core.roles import OFFICE
 from qcity.core.selectors import city_and_districts
 from qcity.core.sheets import SheetReadError, first_sheet_rows
 from qcity.core.text import normalize_number
 from qcity.core.uploads import ATTACHMENT_TYPES, XLSX_TYPES, validate_upload
 
-from .. import computed, selectors
+from .. import computed, selectors, todos
 from ..choices import IndicatorSource, ReportedValueStatus, ReportingPeriodKind
 from ..models import VALUE_DIGITS, Indicator, Plan, ReportedValue, ValueEvidence
 
@@ -199,8 +201,25 @@ def reported_value_return(*, value: ReportedValue, reason: str, by: User) -> Rep
     _require_approver(by, value, "return value")
     if not reason.strip():
         raise ValidationError({"reason": [_("退回须说明理由")]})
-    return _transition(value, allowed=(ReportedValueStatus.SUBMITTED, ReportedValueStatus.REVIEWED), to=ReportedValueStatus.RETURNED,
-                       by=by, note=reason, verb=pgettext("verb", "退回"))
+    with transaction.atomic():
+        row = _transition(value, allowed=(ReportedValueStatus.SUBMITTED, ReportedValueStatus.REVIEWED),
+                          to=ReportedValueStatus.RETURNED, by=by, note=reason, verb=pgettext("verb", "退回"))
+        _notify_returned(row)
+    return row
+
+
+def _notify_returned(value: ReportedValue) -> None:
+    """The reporters of record are told, with the reason; the key names the submission returned, so a
+    submission is announced as returned once (a resubmission returned again is a new event)."""
+    submitted = int(value.submitted_at.timestamp()) if value.submitted_at else 0
+    period = todos.reporting_period(value.period_kind, value.year, value.period_number)
+    notify(recipients=todos.reported_value_reporters(value=value), kind=NotificationKind.VALUE_RETURNED,
+           key=f"reported-value:{value.pk}:returned:{submitted}",
+           title=_("指标值被退回：%(indicator)s · %(unit)s · %(period)s") % {
+               "indicator": value.indicator.name, "unit": value.org_unit.short_name or value.org_unit.name,
+               "period": period.label},
+           body=_("退回理由：%(reason)s。请修改后重新提交。") % {"reason": value.status_note},
+           url=reverse("indicators:value-resubmit", args=[value.pk]))
 
 
 def reported_value_reopen(*, value: ReportedValue, reason: str, by: User) -> ReportedValue:

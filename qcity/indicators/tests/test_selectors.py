@@ -1,16 +1,31 @@
 """Status reads each unit's own target (指标分解): `selectors.indicator_statuses` and the ranking."""
 
+import datetime
 from decimal import Decimal as D
 
 import pytest
+import time_machine
 
+from qcity.core.choices import Role
 from qcity.indicators.choices import (
     IndicatorAccumulation,
     IndicatorDecomposition,
+    ReportedValueStatus,
     TargetDecompositionStatus,
     TargetStatus,
 )
-from qcity.indicators.selectors import indicator_list, indicator_statuses, status_counts, unit_ranking
+from qcity.indicators.models import Target
+from qcity.indicators.selectors import (
+    MARKER_SECONDS,
+    indicator_list,
+    indicator_statuses,
+    status_board_get,
+    status_counts,
+    unit_ranking,
+)
+from qcity.indicators.services.decomposition import target_decomposition_confirm
+from qcity.indicators.services.status_rule import status_rule_update
+from qcity.indicators.services.values import reported_value_approve
 
 from .factories import (
     IndicatorFactory,
@@ -124,3 +139,106 @@ def test_unit_targets_are_read_in_one_query_for_many_units(city, district, djang
 
     assert len(statuses) == 4 * 6
     assert {s.result.milestone.value for s in statuses if s.org_unit.parent_id} == {D(20)}
+
+
+# --- the cached status board (`status_board_get`) and its data marker ------------------------------------
+
+
+@pytest.fixture
+def board_plan(city, district):
+    """A rate with a district value waiting for approval and a count with an approved one."""
+    plan = PlanFactory(period_start=2021, period_end=2025)
+    rate = IndicatorFactory(plan=plan, name="食品抽检合格率", target=98, position=1)
+    count = IndicatorFactory(plan=plan, name="新增绿色食品认证", unit="个", target=50, position=2)
+    ReportedValueFactory(indicator=count, org_unit=district, value=D(60))
+    ReportedValueFactory(indicator=rate, org_unit=city, value=D(97.9))
+    waiting = ReportedValueFactory(indicator=rate, org_unit=district, value=D(99), status=ReportedValueStatus.REVIEWED)
+    return {"plan": plan, "rate": rate, "count": count, "waiting": waiting}
+
+
+def _board(plan, units, unit):
+    return status_board_get(plan=plan, year=2025, units=units, unit=unit)
+
+
+def _rate_status(board, rate):
+    return next(row.status for row in board.rows if row.indicator.pk == rate.pk)
+
+
+def test_the_cached_board_equals_the_uncached_computation(board_plan, city, district):
+    # given the board computed once (and cached)
+    plan, units = board_plan["plan"], [city, district]
+    _board(plan, units, district)
+    # when it is read again
+    board = _board(plan, units, district)
+    # then it equals the computation without a cache, row by row and in the ranking
+    statuses = indicator_statuses(indicators=indicator_list(plan=plan), org_units=units, year=2025)
+    mine = [s for s in statuses if s.org_unit.pk == district.pk]
+    assert [(r.indicator.pk, r.status, r.result, r.item.reason) for r in board.rows] == [
+        (s.indicator.pk, s.status, s.result, s.reason) for s in mine]
+    assert [(s.org_unit.pk, s.attainment, s.counts, s.rank) for s in board.ranking] == [
+        (s.org_unit.pk, s.attainment, s.counts, s.rank) for s in unit_ranking([s for s in statuses if s.org_unit.parent_id])]
+    assert [r.history for r in board.rows] == [[], [(2025, D(60))]]
+
+
+def test_a_cached_board_changes_at_once_when_a_value_is_approved(board_plan, city, district, make_user):
+    # given a cached board where the district's rate has no approved value yet
+    plan, units = board_plan["plan"], [city, district]
+    assert _rate_status(_board(plan, units, district), board_plan["rate"]) == TargetStatus.NO_DATA
+    # when the office approves the waiting value (an update of the row: no new primary key)
+    reported_value_approve(value=board_plan["waiting"], by=make_user(Role.LEADERSHIP_OFFICE))
+    # then the next read shows it, without waiting for the marker's slow part
+    assert _rate_status(_board(plan, units, district), board_plan["rate"]) == TargetStatus.ACHIEVED
+
+
+def test_a_cached_board_changes_at_once_when_the_rule_changes(board_plan, city, make_user):
+    # given a city rate of 97.9 against 98 (a lag of 0.1 on a floor way of 1.96: on track by default)
+    plan = board_plan["plan"]
+    before = _rate_status(_board(plan, [city], city), board_plan["rate"])
+    # when the office tightens the tolerance to nothing and the at-risk share to 1 %
+    status_rule_update(on_track_tolerance=D("0"), at_risk_share=D("0.01"), by=make_user(Role.LEADERSHIP_OFFICE))
+    # then the board grades it again
+    after = _rate_status(_board(plan, [city], city), board_plan["rate"])
+    assert before != after
+    assert after == TargetStatus.OFF_TRACK
+
+
+def test_a_cached_board_changes_at_once_when_a_decomposition_is_confirmed(board_plan, city, district, make_user):
+    # given a count split among the districts, still a draft: not applicable to the district
+    count = board_plan["count"]
+    count.decomposition = IndicatorDecomposition.SPLIT
+    count.save()
+    draft = TargetDecompositionFactory(indicator=count, status=TargetDecompositionStatus.DRAFT)
+    UnitTargetFactory(decomposition=draft, org_unit=district, value=D(50))
+    plan = board_plan["plan"]
+    status_rule_update(on_track_tolerance=D("0.05"), at_risk_share=D("0.25"), by=make_user(Role.LEADERSHIP_OFFICE))
+    assert _rate_status(_board(plan, [city, district], district), count) == TargetStatus.NOT_APPLICABLE
+    # when the office confirms the split (the district owes 50 and reported 60)
+    target_decomposition_confirm(decomposition=draft, by=make_user(Role.LEADERSHIP_OFFICE))
+    # then the district is graded against its share
+    assert _rate_status(_board(plan, [city, district], district), count) == TargetStatus.ACHIEVED
+
+
+def test_a_target_changed_outside_the_services_shows_within_the_marker_seconds(board_plan, city, district):
+    # given a cached board where the district's count (60 against 50) is achieved
+    plan, count = board_plan["plan"], board_plan["count"]
+    with time_machine.travel("2026-12-05 10:00:00+08:00", tick=False) as clock:
+        assert _rate_status(_board(plan, [city, district], district), count) == TargetStatus.ACHIEVED
+        # when the target is raised to 80 in the table directly (an admin edit, no audit event, no new row)
+        Target.objects.filter(indicator=count).update(value=D(80))
+        # then the board shows it once the marker's slow part is due again
+        clock.shift(datetime.timedelta(seconds=MARKER_SECONDS + 1))
+        assert _rate_status(_board(plan, [city, district], district), count) != TargetStatus.ACHIEVED
+
+
+def test_the_ranking_is_cached_per_scope(board_plan, city, district):
+    # given two districts with values, the office's scope holding both and an officer's only one
+    other = city.children.exclude(pk=district.pk).first()
+    ReportedValueFactory(indicator=board_plan["count"], org_unit=other, value=D(10))
+    plan = board_plan["plan"]
+    # when the office's board is cached and then the officer opens theirs
+    office = _board(plan, [city, district, other], district)
+    officer = _board(plan, [district], district)
+    # then the officer's ranking lists only their district, and the office's both
+    assert [s.org_unit.pk for s in officer.ranking] == [district.pk]
+    assert {s.org_unit.pk for s in office.ranking} == {district.pk, other.pk}
+    assert officer.rows == office.rows

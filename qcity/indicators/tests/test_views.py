@@ -431,3 +431,34 @@ def test_the_status_api_filters_by_domain_and_keeps_full_precision(client_for, m
     assert [(r["indicator"], r["actual"], r["expected"]) for r in rows] == [(count.pk, "21.9900", "40.0000")]
     assert client.get("/api/indicator-statuses/", {"plan": "board-plan", "year": 2024,
                                                    "domain": "nope"}).status_code == 400
+
+
+@pytest.mark.django_db
+def test_a_cached_status_board_page_changes_right_after_an_approval(client_for, make_user, board, district):
+    from decimal import Decimal
+
+    from qcity.indicators.services.values import reported_value_approve
+
+    from .factories import ReportedValueFactory
+
+    # given the office's board of the district, cached, and the district's 2024 rate waiting for approval
+    _, rate, _count = board
+    office = make_user(Role.LEADERSHIP_OFFICE)
+    client = client_for(office)
+    waiting = ReportedValueFactory(indicator=rate, org_unit=district, year=2024, value=Decimal("98.5"),
+                                   status=ReportedValueStatus.REVIEWED)
+    rows = {r.indicator.pk: r for r in _board(client, org_unit=district.pk).context["table"].data}
+    assert rows[rate.pk].status == "no_data"
+    # when the office approves it
+    reported_value_approve(value=waiting, by=office)
+    # then the next page shows it achieved, written in its row
+    response = _board(client, org_unit=district.pk)
+    rows = {r.indicator.pk: r for r in response.context["table"].data}
+    assert rows[rate.pk].status == "achieved"
+    assert "98.5%" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_status_board_without_matching_rows_says_so(client_for, make_user, board):
+    html = _board(client_for(make_user(Role.LEADERSHIP_OFFICE)), q="没有这个指标").content.decode()
+    assert "暂无指标" in html and 'id="status-rows-table"' in html

@@ -11,13 +11,15 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qcity.core.access import require_scope
 from qcity.core.audit import audit_record, snapshot
-from qcity.core.choices import AuditAction, Role
+from qcity.core.choices import AuditAction, NotificationKind, Role
 from qcity.core.models import OrgUnit, RoleAssignment, User
+from qcity.core.notifications import notify
 from qcity.core.roles import MARKET_MANAGERS
 from qcity.enterprises.models import Enterprise
 
@@ -277,7 +279,18 @@ def _draw(plan: InspectionPlan, *, by: User | None, seed: str, at: datetime.date
     audit_record(action=AuditAction.CREATE, by=by, obj=draw, org_unit=plan.org_unit,
                  message=f"draw of plan {plan.pk}: {count} targets from {sum(sizes.values())} "
                          f"(sample {wanted}), seed {seed}, snapshot {pool_snapshot.sha256[:16]}")
+    _assignments_notify(draw, {i for team in teams.values() for i in team})
     return draw
+
+
+def _assignments_notify(draw: Draw, inspector_ids: set[int]) -> None:
+    """Each drawn inspector hears once per draw (not once per target: a city-wide draw has thousands)."""
+    plan = draw.plan
+    users = [i.user for i in Inspector.objects.filter(pk__in=inspector_ids).select_related("user")]
+    notify(recipients=users, kind=NotificationKind.ASSIGNMENT, key=f"inspection-draw:{draw.pk}:assigned",
+           title=_("您被随机抽派参加双随机抽查：%(plan)s") % {"plan": plan.name},
+           body=_("请在 %(end)s 前完成检查并录入结果，检查对象见“我的检查任务”。") % {"end": plan.period_end},
+           url=reverse("inspections:my-assignments"))
 
 
 def _insert(cursor, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:

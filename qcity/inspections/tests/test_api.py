@@ -6,6 +6,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from qcity.core.choices import Role
+from qcity.core.models import ApiToken
 from qcity.enterprises.tests.factories import EnterpriseFactory
 from qcity.inspections import draw as algorithm
 from qcity.inspections import services
@@ -36,10 +37,8 @@ def _plan_payload(world, district, **counts):
 def test_anonymous_401_enterprise_user_403(make_user, district):
     assert APIClient().get("/api/inspection-plans/").status_code == 401
     enterprise_user = make_user(Role.ENTERPRISE_USER, org_unit=district)
-    from rest_framework.authtoken.models import Token
-
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=enterprise_user).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {ApiToken.objects.create(user=enterprise_user, expiry=None)[1]}")
     for url in ("/api/inspection-plans/", "/api/inspection-items/", "/api/inspectors/", "/api/inspection-results/"):
         assert api.get(url).status_code == 403
 

@@ -5,6 +5,7 @@ import pytest
 from django.utils import timezone
 
 from qcity.core.demo import DemoContext
+from qcity.core.models import Notification
 from qcity.core.tests import demo_invariants
 from qcity.core.workdays import add_working_days
 from qcity.enterprises import demo as enterprises_demo
@@ -100,3 +101,16 @@ def test_plans_are_named_after_their_half_year_and_acts_fall_on_working_days(tim
                                             inspected_on=context.last_workday, published_on__isnull=True)
     assert fresh.exists()
     assert all(result.publish_by == add_working_days(context.last_workday, 20) for result in fresh)
+
+
+def test_the_drawn_inspectors_heard_of_each_draw_when_it_was_drawn_and_read_the_old_news(ctx):
+    # when the generator runs (last half-year's draw and this one's, both months ago on TODAY)
+    demo.generate(ctx)
+    # then each drawn inspector's message carries the moment of its draw, not the moment the demo ran, and
+    # was read within hours of arriving
+    messages = Notification.objects.filter(key__startswith="inspection-draw:")
+    assert messages.exists()
+    drawn_at = dict(Draw.objects.values_list("pk", "drawn_at"))
+    for message in messages:
+        assert message.created_at == drawn_at[int(message.key.split(":")[1])]
+        assert datetime.timedelta(0) < message.read_at - message.created_at < datetime.timedelta(hours=4)

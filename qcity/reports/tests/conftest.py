@@ -2,7 +2,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from qcity.indicators.choices import (
@@ -13,14 +12,6 @@ from qcity.indicators.choices import (
     ReportingPeriodKind,
 )
 from qcity.indicators.tests.factories import IndicatorFactory, PlanFactory, ReportedValueFactory
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    """The cockpit and the reports cache by plan id, and ids repeat across rolled-back tests."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def approve(indicator, unit, year, value, *, kind=ReportingPeriodKind.YEAR, number=0, status=ReportedValueStatus.APPROVED):

@@ -1,3 +1,5 @@
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from qcity.core.api.serializers import ProvisionalField
@@ -9,16 +11,20 @@ from qcity.core.fields import (
     IdField,
 )
 from qcity.core.models import User
+from qcity.core.uploads import UploadValidator
 from qcity.enterprises.models import Enterprise
+from qcity.sampling import selectors
 from qcity.sampling.choices import PassRateGroup, SamplingConclusion, SamplingPlace, SamplingPlanLevel
 from qcity.sampling.models import (
     Followup,
     ProductCategory,
     Sample,
     SamplingObjection,
+    SamplingObjectionEvidence,
     SamplingPlan,
     TestItemResult,
 )
+from qcity.sampling.services.retests import EVIDENCE_TYPES
 
 
 class ProductCategorySerializer(serializers.ModelSerializer):
@@ -55,11 +61,40 @@ class TestItemResultSerializer(serializers.ModelSerializer):
                   "measured_text", "unit", "conforming"]
 
 
+class SamplingObjectionEvidenceSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SamplingObjectionEvidence
+        fields = ["id", "original_name", "uploaded_at", "download_url"]
+
+    def get_download_url(self, evidence) -> str:
+        return reverse("api-sampling-objection-evidence-download", args=[evidence.pk])
+
+
 class SamplingObjectionSerializer(serializers.ModelSerializer):
+    evidence = serializers.SerializerMethodField()
+
     class Meta:
         model = SamplingObjection
         fields = ["applied_on", "applicant", "reason", "retested_on", "retest_agency", "retest_report_number",
-                  "retest_conclusion", "outcome"]
+                  "retest_conclusion", "outcome", "evidence"]
+
+    @extend_schema_field(SamplingObjectionEvidenceSerializer(many=True))
+    def get_evidence(self, objection) -> list[dict]:
+        """Only the files the caller may download (an enterprise user: its own enterprise's)."""
+        files = selectors.objection_evidence_list(user=self.context["request"].user, sample=objection.sample)
+        return SamplingObjectionEvidenceSerializer(files, many=True).data
+
+
+class ServiceProofSerializer(serializers.Serializer):
+    """Proof of service per recipient account: message-centre delivery, SMS sending, reading."""
+
+    recipient = serializers.CharField()
+    delivered_at = serializers.DateTimeField()
+    sms_status = serializers.CharField()
+    sms_sent_at = serializers.DateTimeField(allow_null=True)
+    read_at = serializers.DateTimeField(allow_null=True)
 
 
 class FollowupSerializer(serializers.ModelSerializer):
@@ -100,16 +135,23 @@ class SampleDetailSerializer(SampleSerializer):
     samplers = serializers.SerializerMethodField()
     objection = serializers.SerializerMethodField()
     followup = serializers.SerializerMethodField()
+    service_proof = serializers.SerializerMethodField()
 
     class Meta(SampleSerializer.Meta):
-        fields = [*SampleSerializer.Meta.fields, "samplers", "items", "objection", "followup"]
+        fields = [*SampleSerializer.Meta.fields, "samplers", "items", "objection", "followup", "service_proof"]
+
+    @extend_schema_field(ServiceProofSerializer(many=True))
+    def get_service_proof(self, sample) -> list[dict]:
+        user = self.context["request"].user
+        rows = selectors.sample_service_proof(sample=sample, user=user) if sample.served_on else []
+        return ServiceProofSerializer(rows, many=True).data
 
     def get_samplers(self, sample) -> list[str]:
         return [u.username for u in sample.samplers.all()]
 
     def get_objection(self, sample) -> dict | None:
         objection = getattr(sample, "objection", None)
-        return SamplingObjectionSerializer(objection).data if objection else None
+        return SamplingObjectionSerializer(objection, context=self.context).data if objection else None
 
     def get_followup(self, sample) -> dict | None:
         followup = getattr(sample, "followup", None)
@@ -175,6 +217,9 @@ class SamplingObjectionInputSerializer(serializers.Serializer):
     applied_on = BoundedDateField()
     reason = serializers.CharField()
     applicant = CleanTextField(max_length=200, required=False, allow_blank=True)
+    evidence = serializers.ListField(child=serializers.FileField(validators=[UploadValidator(EVIDENCE_TYPES)]),
+                                     required=False, max_length=10,
+                                     help_text="PDF/JPEG/PNG files, multipart/form-data")
 
 
 class RetestInputSerializer(serializers.Serializer):

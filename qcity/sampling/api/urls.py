@@ -15,6 +15,8 @@ urlpatterns = [
     path("samples/<int:pk>/retest/", views.SampleRetestApi.as_view(), name="api-sample-retest"),
     path("samples/<int:pk>/publish/", views.SamplePublishApi.as_view(), name="api-sample-publish"),
     path("samples/<int:pk>/followup/", views.SampleFollowupApi.as_view(), name="api-sample-followup"),
+    path("sampling-objection-evidences/<int:pk>/download/", views.SamplingObjectionEvidenceDownloadApi.as_view(),
+         name="api-sampling-objection-evidence-download"),
     path("followups/", views.FollowupListApi.as_view(), name="api-followups"),
     path("followups/<int:pk>/report/", views.FollowupReportApi.as_view(), name="api-followup-report"),
     path("followups/<int:pk>/reinspect/", views.FollowupReinspectApi.as_view(),

@@ -1,6 +1,7 @@
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
@@ -8,6 +9,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from qcity.core.downloads import attachment_response
 from qcity.core.models import OrgUnit
 from qcity.core.permissions import HasRole
 from qcity.core.roles import MARKET_OFFICERS, MARKET_OFFICERS_AND_ENTERPRISES
@@ -227,6 +229,19 @@ class SampleFollowupApi(_SampleAction):
         """Order rectification of a final failure by a deadline (产品质量法 art. 17)."""
         followup = services.followup_order(sample=self.sample(pk), by=request.user, **self.values())
         return Response(FollowupSerializer(followup, context=_context(self)).data, status=status.HTTP_201_CREATED)
+
+
+class SamplingObjectionEvidenceDownloadApi(APIView):
+    """An objection's evidence file: officers covering the sample, and the enterprise that uploaded it
+    (the other party of the sample and everyone else get 404)."""
+
+    permission_classes = [HasRole]
+    required_roles = MARKET_OFFICERS_AND_ENTERPRISES
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request, pk):
+        evidence = selectors.objection_evidence_get(user=request.user, pk=pk)
+        return attachment_response(evidence.file, evidence.original_name)
 
 
 class FollowupListApi(generics.ListAPIView):

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
@@ -16,10 +17,11 @@ from django.utils.translation import gettext as _
 from qcity.core import access, deadlines
 from qcity.core.access import require_scope
 from qcity.core.audit import audit_record, snapshot
-from qcity.core.choices import AuditAction
+from qcity.core.choices import AuditAction, NotificationKind, Role
 from qcity.core.deadlines import Deadline, deadline
 from qcity.core.messages import not_in_future
 from qcity.core.models import User
+from qcity.core.notifications import notify
 from qcity.core.roles import MARKET_OFFICERS
 from qcity.enterprises.models import Enterprise
 
@@ -35,6 +37,46 @@ def retest_deadline(sample: Sample) -> Deadline | None:
     (a last day off work moves to the next working day)."""
     return deadline(RETEST_CODE, sample.served_on) if sample.served_on else None
 MIN_SAMPLERS = 2
+
+
+def served_key(sample: Sample) -> str:
+    """The notification key of a result's service on the enterprise: its proof of service reads it back."""
+    return f"sample:{sample.pk}:served"
+
+
+def enterprise_users(sample: Sample) -> list[User]:
+    """The active accounts of the sampled enterprise and of the named manufacturer in the city (Order 18:
+    the report is served on both)."""
+    ids = [i for i in (sample.enterprise_id, sample.manufacturer_id) if i]
+    return list(User.objects.filter(is_active=True, enterprise_id__in=ids,
+                                     role_assignments__role=Role.ENTERPRISE_USER).distinct())
+
+
+def sample_url(sample: Sample) -> str:
+    return reverse("sampling:sample-detail", args=[sample.pk])
+
+
+def _samplers_notify(sample: Sample, samplers: list[User], *, by: User | None) -> None:
+    others = [u for u in samplers if by is None or u.pk != by.pk]
+    notify(recipients=others, kind=NotificationKind.ASSIGNMENT, key=f"sample:{sample.pk}:samplers",
+           title=_("您被登记为抽样人员：%(number)s %(product)s") % {"number": sample.number,
+                                                           "product": sample.product_name},
+           body=_("抽样日期 %(date)s，被抽样单位 %(enterprise)s。") % {"date": sample.sampling_date,
+                                                           "enterprise": sample.enterprise.name},
+           url=sample_url(sample))
+
+
+def _served_notify(sample: Sample) -> None:
+    conclusion = sample.get_conclusion_display()
+    body = _("检验结论：%(conclusion)s。") % {"conclusion": conclusion}
+    if sample.conclusion == SamplingConclusion.FAIL:
+        body += _("对检验结果有异议的，可自收到之日起15日内（截止 %(deadline)s）申请复检。") % {
+            "deadline": sample.retest_deadline}
+    notify(recipients=enterprise_users(sample), kind=NotificationKind.SAMPLING_RESULT_SERVED,
+           key=served_key(sample),
+           title=_("监督抽检结果送达：%(product)s（%(number)s）") % {"product": sample.product_name,
+                                                          "number": sample.number},
+           body=body, url=sample_url(sample))
 
 
 def _norm(text: str) -> str:
@@ -130,6 +172,7 @@ def sample_create(*, by: User | None, plan: SamplingPlan, category: ProductCateg
             sample.samplers.set(samplers)
             audit_record(action=AuditAction.CREATE, by=by, obj=sample, org_unit=sample.org_unit,
                          after=snapshot(sample) | {"samplers": sorted(u.pk for u in samplers)})
+            _samplers_notify(sample, samplers, by=by)
     except IntegrityError as exc:  # a concurrent insert of the same sheet number
         raise ValidationError({"number": [_number_taken(number)]}) from exc
     return sample
@@ -301,6 +344,7 @@ def sample_serve(*, sample: Sample, served_on: datetime.date, by: User | None,
         audit_record(action=AuditAction.UPDATE, by=by, obj=sample, org_unit=sample.org_unit,
                      message=f"result served on {served_on}; retest window until {window.on}"
                              + (" (provisional)" if window.provisional else ""))
+        _served_notify(sample)
     return sample
 
 

@@ -3,9 +3,11 @@
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from qcity.core.choices import Role
 from qcity.enterprises.tests.factories import EnterpriseFactory
+from qcity.sampling import services
 from qcity.sampling.choices import SamplingConclusion
 from qcity.sampling.models import Sample
 
@@ -136,3 +138,68 @@ def test_public_api_shows_published_results_only_without_samplers(client, city_p
     assert "samplers" not in row and "张三" not in str(body)
     assert client.get(f"/api/public/samples/{published.pk}/").status_code == 200
     assert client.get("/api/public/samples/?product=不存在").json()["count"] == 0
+
+
+# --- proof of service, objection evidence ----------------------------------------------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_the_sample_api_gives_the_proof_of_service(api_for, make_user, district, city_plan, enterprise, samplers,
+                                                   inspector):
+    owner = make_user(Role.ENTERPRISE_USER, org_unit=district, enterprise=enterprise, full_name="王经理")
+    sample = concluded(make_sample(city_plan, enterprise, samplers), served=False)
+    assert api_for(inspector).get(f"/api/samples/{sample.pk}/").json()["service_proof"] == []
+    services.sample_serve(sample=sample, served_on=datetime.date(2025, 4, 1), by=None, today=TODAY)
+    [row] = api_for(owner).get(f"/api/samples/{sample.pk}/").json()["service_proof"]
+    assert row["recipient"] == "王经理" and row["delivered_at"] and row["read_at"] is None
+    assert set(row) == {"recipient", "delivered_at", "sms_status", "sms_sent_at", "read_at"}
+
+
+def test_an_objection_through_the_api_takes_evidence_files_and_refuses_bad_ones(
+        api_for, make_user, district, city_plan, enterprise, samplers, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    sample = concluded(make_sample(city_plan, enterprise, samplers), fail=True)
+    Sample.objects.filter(pk=sample.pk).update(retest_deadline=datetime.date(2999, 1, 1))
+    api = api_for(make_user(Role.ENTERPRISE_USER, org_unit=district, enterprise=enterprise))
+    url = f"/api/samples/{sample.pk}/objection/"
+    bad = api.post(url, {"applied_on": "2025-04-05", "reason": "方法有误",
+                         "evidence": [SimpleUploadedFile("a.pdf", b"GIF89a not a pdf")]}, format="multipart")
+    assert bad.status_code == 400 and "evidence" in bad.json()
+    good = api.post(url, {"applied_on": "2025-04-05", "reason": "方法有误",
+                          "evidence": [SimpleUploadedFile("a.pdf", PDF), SimpleUploadedFile("b.pdf", PDF)]},
+                    format="multipart")
+    assert good.status_code == 200, good.content
+    files = good.json()["objection"]["evidence"]
+    assert [f["original_name"] for f in files] == ["a.pdf", "b.pdf"]
+    assert files[0]["download_url"] == f"/api/sampling-objection-evidences/{files[0]['id']}/download/"
+
+
+def test_evidence_downloads_through_the_api_for_its_uploader_and_officers_only(
+        api_for, make_user, district, city, city_plan, enterprise, samplers, settings, tmp_path, inspector):
+    # given an objection with evidence filed by the sampled enterprise on a sample the manufacturer shares
+    settings.MEDIA_ROOT = tmp_path
+    maker = EnterpriseFactory(org_unit=district)
+    seller = api_for(make_user(Role.ENTERPRISE_USER, org_unit=district, enterprise=enterprise, full_name="王经理"))
+    producer_user = make_user(Role.ENTERPRISE_USER, org_unit=district, enterprise=maker, full_name="赵厂长")
+    sample = concluded(make_sample(city_plan, enterprise, samplers, manufacturer=maker), fail=True)
+    Sample.objects.filter(pk=sample.pk).update(retest_deadline=datetime.date(2999, 1, 1))
+    answer = seller.post(f"/api/samples/{sample.pk}/objection/", {
+        "applied_on": "2025-04-05", "reason": "方法有误", "evidence": [SimpleUploadedFile("a.pdf", PDF)]},
+        format="multipart").json()
+    [link] = [f["download_url"] for f in answer["objection"]["evidence"]]
+    # when the uploader and the officer download it through the API, they get the file (a token can)
+    response = seller.get(link)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
+    assert response["Content-Disposition"].startswith("attachment")
+    assert api_for(inspector).get(link).status_code == 200
+    # the manufacturer neither downloads it nor sees it listed; nor the seller's account in the proof
+    producer = api_for(producer_user)
+    assert producer.get(link).status_code == 404
+    detail = producer.get(f"/api/samples/{sample.pk}/").json()
+    assert detail["objection"]["evidence"] == []
+    assert [row["recipient"] for row in detail["service_proof"]] == ["赵厂长"]
+    # an officer elsewhere gets 404, a role without sampling 403
+    elsewhere = make_user(Role.INSPECTOR, org_unit=city.children.exclude(pk=district.pk).first())
+    assert api_for(elsewhere).get(link).status_code == 404
+    assert api_for(make_user(Role.DEPARTMENT_REPORTER)).get(link).status_code == 403

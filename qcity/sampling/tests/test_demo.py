@@ -2,13 +2,17 @@ import dataclasses
 import datetime
 
 import pytest
+from django.utils import timezone
 
+from qcity.core.choices import DeliveryStatus, NotificationChannel, NotificationKind, Role
 from qcity.core.demo import DemoContext
+from qcity.core.models import Notification, User
 from qcity.core.tests import demo_invariants
 from qcity.enterprises.tests.factories import EnterpriseFactory
 from qcity.sampling import demo
 from qcity.sampling.choices import SampleStatus, SamplingConclusion
 from qcity.sampling.models import Followup, Sample, SamplingObjection, SamplingPlan, TestItemResult
+from qcity.sampling.services.samples import served_key
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 3, 10)
@@ -115,3 +119,26 @@ def test_samples_are_of_their_categorys_products_and_from_its_makers_or_sellers(
     counts = TestItemResult.objects.filter(unit__startswith="CFU", measured_value__isnull=False)
     assert all(i.measured_value == i.measured_value.to_integral_value() for i in counts)
     assert not TestItemResult.objects.filter(measured_value=0, conforming=True).exists()
+
+
+def test_the_demo_enterprise_has_a_failed_result_served_on_it_with_its_sms(ctx, district, make_user):
+    # given the demo enterprise, a maker of auto parts in the demo district, its account with a mobile number,
+    # and the district officer
+    enterprise = EnterpriseFactory(org_unit=district, name="郑州测试汽车配件有限公司", industry_code="3670")
+    ctx.results["demo_enterprise"] = enterprise
+    account = make_user(Role.ENTERPRISE_USER, district, username="enterprise", enterprise=enterprise)
+    User.objects.filter(pk=account.pk).update(phone="13900000000")
+    make_user(Role.DISTRICT_OFFICER, district, username="jinshui")
+    # when the sampling demo runs
+    demo.generate(ctx)
+    # then its account was served one result through the service (the history's samples are written in bulk):
+    # a failure, served on the last working day, its retest window open
+    message = Notification.objects.get(recipient=account, kind=NotificationKind.SAMPLING_RESULT_SERVED)
+    sample = next(s for s in Sample.objects.filter(enterprise=enterprise) if served_key(s) == message.key)
+    assert sample.status == SampleStatus.SERVED and sample.served_on == ctx.last_workday and message.read_at is None
+    assert sample.conclusion == SamplingConclusion.FAIL and sample.items.filter(conforming=False).exists()
+    assert sample.retest_deadline > TODAY
+    # dated at the service, with the SMS (the proof of service) recorded as sent then
+    assert timezone.localdate(message.created_at) == ctx.last_workday
+    sms = message.deliveries.get(channel=NotificationChannel.SMS)
+    assert sms.status == DeliveryStatus.SENT and sms.address == "13900000000" and sms.sent_at > message.created_at

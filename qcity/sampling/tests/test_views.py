@@ -3,12 +3,14 @@
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from qcity.core.choices import Role
+from qcity.core.models import Notification
 from qcity.enterprises.tests.factories import EnterpriseFactory
 from qcity.sampling import services
-from qcity.sampling.models import Sample
+from qcity.sampling.models import Sample, SamplingObjectionEvidence
 
 from .factories import TODAY, concluded, make_sample
 
@@ -137,3 +139,114 @@ def test_enterprise_applies_for_a_retest_on_its_page(client_for, make_user, dist
     assert response.status_code == 302
     sample.refresh_from_db()
     assert sample.status == "retesting"
+
+
+# --- proof of service, objection evidence ---------------------------------------------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000")
+
+
+def test_the_sample_page_shows_the_proof_of_service_to_officers_and_the_enterprise(
+        client_for, inspector, make_user, district, city_plan, enterprise, samplers):
+    owner = make_user(Role.ENTERPRISE_USER, org_unit=district, enterprise=enterprise, full_name="王经理")
+    sample = concluded(make_sample(city_plan, enterprise, samplers), served=False)
+    services.sample_serve(sample=sample, served_on=datetime.date(2025, 4, 1), by=None, today=TODAY)
+    url = reverse("sampling:sample-detail", args=[sample.pk])
+    # the officer sees the account, not yet read
+    page = client_for(inspector).get(url).content.decode()
+    assert 'id="service-proof"' in page and "王经理" in page and "未读" in page
+    # the enterprise opening the page reads it, which the officer then sees
+    assert "王经理" in client_for(owner).get(url).content.decode()
+    page = client_for(inspector).get(url).content.decode()
+    assert "未读" not in page.split('id="service-proof"')[1].split("</table>")[0]
+
+
+def test_the_manufacturer_sees_neither_the_sampled_partys_accounts_nor_its_evidence(
+        client_for, inspector, make_user, district, city_plan, enterprise, samplers, settings, tmp_path):
+    # given a failed sample served on the sampled enterprise and on the manufacturer, and evidence the
+    # sampled enterprise filed with its retest application
+    settings.MEDIA_ROOT = tmp_path
+    maker = EnterpriseFactory(org_unit=district)
+    seller = make_user(Role.ENTERPRISE_USER, org_unit=district, enterprise=enterprise, full_name="王经理")
+    producer = make_user(Role.ENTERPRISE_USER, org_unit=district, enterprise=maker, full_name="赵厂长")
+    sample = concluded(make_sample(city_plan, enterprise, samplers, manufacturer=maker), fail=True)
+    Sample.objects.filter(pk=sample.pk).update(retest_deadline=datetime.date(2999, 1, 1))
+    assert _object(client_for(seller), sample, SimpleUploadedFile("检测说明.pdf", PDF)).status_code == 302
+    download = reverse("sampling:objection-evidence-download", args=[SamplingObjectionEvidence.objects.get().pk])
+    url = reverse("sampling:sample-detail", args=[sample.pk])
+    # when the manufacturer opens the sample: only its own account in the proof, no link to the evidence
+    page = client_for(producer).get(url).content.decode()
+    proof = page.split('id="service-proof"')[1].split("</table>")[0]
+    assert "赵厂长" in proof and "王经理" not in proof and download not in page
+    assert client_for(producer).get(download).status_code == 404
+    # while the officer sees both accounts and the file
+    page = client_for(inspector).get(url).content.decode()
+    assert "赵厂长" in page and "王经理" in page and download in page
+
+
+@pytest.mark.parametrize("headers", [{"Sec-Fetch-Site": "cross-site"}, {"Sec-Purpose": "prefetch"},
+                                     {"Purpose": "prefetch"}])
+def test_a_cross_site_or_prefetch_request_of_the_sample_page_does_not_read_the_result(
+        client_for, make_user, district, city_plan, enterprise, samplers, headers):
+    # given a result served on the enterprise's account
+    owner = make_user(Role.ENTERPRISE_USER, org_unit=district, enterprise=enterprise)
+    sample = concluded(make_sample(city_plan, enterprise, samplers))
+    url = reverse("sampling:sample-detail", args=[sample.pk])
+    # when another site (or a prefetch) makes the browser request the page, the page shows but nothing is read
+    assert client_for(owner).get(url, headers=headers).status_code == 200
+    assert Notification.objects.get(key=f"sample:{sample.pk}:served", recipient=owner).read_at is None
+    # and opening it from this site reads it
+    client_for(owner).get(url, headers={"Sec-Fetch-Site": "same-origin"})
+    assert Notification.objects.get(key=f"sample:{sample.pk}:served", recipient=owner).read_at is not None
+
+
+@pytest.fixture
+def objecting(client_for, make_user, district, city_plan, enterprise, samplers, settings, tmp_path):
+    """(the enterprise's client, the sample) with the retest window open."""
+    settings.MEDIA_ROOT = tmp_path
+    sample = concluded(make_sample(city_plan, enterprise, samplers), fail=True)
+    Sample.objects.filter(pk=sample.pk).update(retest_deadline=datetime.date(2999, 1, 1))
+    return client_for(make_user(Role.ENTERPRISE_USER, org_unit=district, enterprise=enterprise)), sample
+
+
+def _object(client, sample, *files):
+    return client.post(reverse("sampling:sample-objection", args=[sample.pk]), {
+        "objection-applied_on": "2025-04-05", "objection-reason": "检测方法有误", "objection-evidence": list(files)})
+
+
+def test_enterprise_objects_with_evidence_which_only_it_and_officers_in_scope_download(
+        objecting, client_for, inspector, make_user, city, district):
+    client, sample = objecting
+    response = _object(client, sample, SimpleUploadedFile("检测说明.pdf", PDF),
+                       SimpleUploadedFile("照片.png", PNG))
+    assert response.status_code == 302
+    evidence = list(SamplingObjectionEvidence.objects.filter(objection__sample=sample).order_by("pk"))
+    assert [e.original_name for e in evidence] == ["检测说明.pdf", "照片.png"]
+    download = reverse("sampling:objection-evidence-download", args=[evidence[0].pk])
+    assert download in client.get(reverse("sampling:sample-detail", args=[sample.pk])).content.decode()
+    response = client.get(download)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
+    assert response["Content-Disposition"].startswith("attachment")
+    assert client_for(inspector).get(download).status_code == 200
+    other_district = city.children.get(name="二七区")
+    assert client_for(make_user(Role.INSPECTOR, org_unit=other_district)).get(download).status_code == 404
+    stranger = make_user(Role.ENTERPRISE_USER, org_unit=district, enterprise=EnterpriseFactory(org_unit=district))
+    assert client_for(stranger).get(download).status_code == 404
+    assert client_for(make_user(Role.DEPARTMENT_REPORTER)).get(download).status_code == 403
+
+
+@pytest.mark.parametrize("name, content, limit", [
+    ("说明.pdf", b"<html><script>x</script></html>", None),
+    ("说明.exe", b"MZ\x90\x00", None),
+    ("说明.pdf", PDF, 16),
+])
+def test_bad_evidence_on_the_page_is_a_400_naming_the_field(objecting, settings, name, content, limit):
+    client, sample = objecting
+    if limit:
+        settings.QCITY_MAX_UPLOAD_BYTES = limit
+    response = _object(client, sample, SimpleUploadedFile(name, content))
+    assert response.status_code == 400
+    assert response.context["forms"]["objection"].errors.keys() == {"evidence"}
+    sample.refresh_from_db()
+    assert sample.status == "served" and not SamplingObjectionEvidence.objects.exists()

@@ -7,19 +7,21 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qcity.core import access, deadlines
 from qcity.core.audit import audit_record
-from qcity.core.choices import AuditAction
+from qcity.core.choices import AuditAction, NotificationKind
 from qcity.core.deadlines import Deadline, deadline
 from qcity.core.models import User
+from qcity.core.notifications import notify
 from qcity.core.roles import OFFICE
 
 from ..choices import SupervisionLevel, SupervisionStatus
 from ..models import PlanTask, Supervision
-from ..selectors import plan_task_overdue_list
+from ..selectors import plan_task_overdue_list, plan_task_responsible_users
 
 RESPONSE_CODE = "supervision-response"  # platform rule: a written answer within 5 working days
 
@@ -45,6 +47,19 @@ def _overdue_reason(task: PlanTask, today: datetime.date) -> str:
     return _("任务“%(title)s”完成时限为 %(deadline)s，已逾期 %(days)s 天未完成，请%(department)s在回复期限内书面报告进展。") % {
         "title": task.title, "deadline": f"{task.deadline:%Y-%m-%d}", "days": task.days_late(today),
         "department": task.lead_department.short_name}
+
+
+def _notify_assigned(supervision: Supervision) -> None:
+    """The task's lead department and district are told of a supervision opened or raised; the key names
+    the supervision and its level, so each rung is announced once."""
+    task = supervision.task
+    notify(recipients=plan_task_responsible_users(task=task), kind=NotificationKind.ASSIGNMENT,
+           key=f"supervision:{supervision.pk}:level:{supervision.level}",
+           title=_("%(level)s：%(code)s %(title)s") % {"level": SupervisionLevel(supervision.level).label,
+                                                      "code": task.code, "title": task.title},
+           body=_("%(reason)s 回复期限：%(respond_by)s。") % {"reason": supervision.reason,
+                                                       "respond_by": f"{supervision.respond_by:%Y-%m-%d}"},
+           url=reverse("workplan:plan-task-detail", args=[task.pk]))
 
 
 def supervision_open(*, task: PlanTask, by: User | None, reason: str = "", level: int = SupervisionLevel.OFFICE,
@@ -74,6 +89,7 @@ def supervision_open(*, task: PlanTask, by: User | None, reason: str = "", level
             supervision.save()
             audit_record(action=AuditAction.CREATE, by=by, obj=supervision, org_unit=task.org_unit,
                          message=f"{SupervisionLevel(level).label} of task {task.code}, answer by {supervision.respond_by}")
+            _notify_assigned(supervision)
     except IntegrityError as exc:  # another run opened one at the same moment
         raise ValidationError({"task": [_("该任务已有未办结的督办")]}) from exc
     return supervision
@@ -98,6 +114,7 @@ def supervision_escalate(*, supervision: Supervision, by: User | None,
         audit_record(action=AuditAction.UPDATE, by=by, obj=supervision, org_unit=supervision.task.org_unit,
                      before=before, after={"level": supervision.level, "respond_by": supervision.respond_by.isoformat()},
                      message=f"supervision of {supervision.task.code} escalated to {supervision.get_level_display()}")
+        _notify_assigned(supervision)
     return supervision
 
 

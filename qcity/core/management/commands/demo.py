@@ -82,6 +82,8 @@ class Command(BaseCommand):
         for generator in generators:
             outcome = generator.generate(ctx)
             ctx.progress(f"{generator.generate.__module__}: " + ", ".join(f"{k} {v:,}" for k, v in outcome.items()))
+        core_demo.demo_analyze()  # planner statistics for the tables the generators filled
+        ctx.progress("analyzed")
         self.stdout.write(self.style.SUCCESS(
             f"demo data ({scale}, seed {seed}, today {today}, {count:,} enterprises) loaded in "
             f"{time.monotonic() - started:.1f} s"))

@@ -1,3 +1,4 @@
+import datetime
 import io
 from decimal import Decimal
 
@@ -204,3 +205,45 @@ def test_a_concurrent_first_report_of_the_same_period_becomes_an_update(indicato
     # then it updates the same row instead of failing
     assert len(calls) == 2 and mine.pk == other.pk and mine.value == Decimal("98")
     assert ReportedValue.objects.filter(indicator=indicator).count() == 1
+
+
+# --- the returned value is announced to its reporters ------------------------------------------------------
+
+
+def test_a_returned_value_notifies_its_districts_reporters_once_with_the_reason(indicator, officer, office, district,
+                                                                                 make_user):
+    from qcity.core.choices import NotificationKind
+    from qcity.core.models import Notification
+    from qcity.indicators.services import reported_value_return
+
+    # given a value reported by the district, a second officer of the district and one of another district
+    colleague = make_user(Role.DISTRICT_OFFICER, district)
+    stranger = make_user(Role.DISTRICT_OFFICER, district.parent.children.get(name="二七区"))
+    value = reported_value_submit(indicator=indicator, org_unit=district, period=Y2024, value="97", by=officer)
+    # when the office returns it, and the request is sent again
+    reported_value_return(value=value, reason="口径有误", by=office)
+    with pytest.raises(ValidationError):
+        reported_value_return(value=value, reason="口径有误", by=office)
+    # then each reporter of the district has one message with the reason and the form's address
+    sent = Notification.objects.filter(kind=NotificationKind.VALUE_RETURNED)
+    assert sorted(sent.values_list("recipient_id", flat=True)) == sorted([officer.pk, colleague.pk])
+    assert stranger.pk not in sent.values_list("recipient_id", flat=True)
+    message = sent.first()
+    assert "口径有误" in message.body
+    assert message.url.endswith(f"/values/{value.pk}/resubmit/")
+    assert message.key.startswith(f"reported-value:{value.pk}:returned:")
+
+
+def test_a_value_returned_again_after_a_resubmission_is_a_new_message(indicator, officer, office, district,
+                                                                     time_machine):
+    from django.utils import timezone
+
+    from qcity.core.models import Notification
+    from qcity.indicators.services import reported_value_return
+
+    value = reported_value_submit(indicator=indicator, org_unit=district, period=Y2024, value="97", by=officer)
+    reported_value_return(value=value, reason="口径有误", by=office)
+    time_machine.move_to(timezone.now() + datetime.timedelta(minutes=5))
+    value = reported_value_submit(indicator=indicator, org_unit=district, period=Y2024, value="97.5", by=officer)
+    reported_value_return(value=value, reason="仍有误", by=office)
+    assert Notification.objects.filter(recipient=officer).count() == 2

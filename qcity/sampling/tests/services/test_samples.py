@@ -5,7 +5,8 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from qcity.core.choices import Role
+from qcity.core.choices import NotificationChannel, NotificationKind, Role
+from qcity.core.models import Notification, NotificationDelivery, User
 from qcity.enterprises.tests.factories import EnterpriseFactory
 from qcity.sampling import services
 from qcity.sampling.choices import SampleStatus, SamplingConclusion, SamplingPlanLevel
@@ -196,3 +197,40 @@ def test_only_final_conclusions_are_published_once(city_plan, enterprise, sample
     unserved = concluded(make_sample(city_plan, enterprise, samplers, batch="2"), served=False)
     with pytest.raises(ValidationError):
         services.sample_publish(sample=unserved, by=None, today=TODAY)
+
+
+# --- notifications: samplers' assignment, service on the enterprise ------------------------------------------
+
+def test_recording_a_sample_tells_its_samplers_but_not_the_officer_who_recorded_it(city_plan, enterprise, samplers):
+    # given the first sampler records the sample
+    sample = services.sample_create(
+        by=samplers[0], plan=city_plan, category=category("SP01"), enterprise=enterprise, product_name="小麦粉",
+        batch_number="N1", sampling_date=datetime.date(2025, 3, 10), sampling_place="market", samplers=samplers,
+        quantity=4, backup_quantity=2, today=TODAY)
+    # then the other sampler has an assignment message about it
+    notices = Notification.objects.filter(key=f"sample:{sample.pk}:samplers")
+    assert [(n.recipient_id, n.kind) for n in notices] == [(samplers[1].pk, NotificationKind.ASSIGNMENT)]
+
+
+def test_serving_a_result_notifies_each_active_account_of_the_enterprise_once_with_an_sms(
+        city_plan, enterprise, samplers, make_user, district):
+    # given two accounts of the enterprise (one inactive) and one of another enterprise
+    owner = make_user(Role.ENTERPRISE_USER, org_unit=district, enterprise=enterprise)
+    gone = make_user(Role.ENTERPRISE_USER, org_unit=district, enterprise=enterprise)
+    User.objects.filter(pk=owner.pk).update(phone="13800000000")
+    User.objects.filter(pk=gone.pk).update(is_active=False)
+    make_user(Role.ENTERPRISE_USER, org_unit=district, enterprise=EnterpriseFactory(org_unit=district))
+    sample = concluded(make_sample(city_plan, enterprise, samplers), fail=True, served=False)
+    # when the result is served
+    services.sample_serve(sample=sample, served_on=SERVED_ON, by=None, today=TODAY)
+    # then the active account has the message, with an SMS queued (on by default for this kind)
+    [notice] = Notification.objects.filter(key=f"sample:{sample.pk}:served")
+    assert (notice.recipient_id, notice.kind) == (owner.pk, NotificationKind.SAMPLING_RESULT_SERVED)
+    assert "15日" in notice.body and "13800000000" not in notice.title + notice.body
+    [sms] = NotificationDelivery.objects.filter(notification=notice)
+    assert (sms.channel, sms.address) == (NotificationChannel.SMS, "13800000000")
+    # and serving again is refused without a second message
+    with pytest.raises(ValidationError):
+        services.sample_serve(sample=sample, served_on=SERVED_ON, by=None, today=TODAY)
+    assert Notification.objects.filter(key=f"sample:{sample.pk}:served").count() == 1
+    assert NotificationDelivery.objects.filter(notification__key=f"sample:{sample.pk}:served").count() == 1

@@ -101,3 +101,30 @@ def test_manual_supervision_rules(office, make_user):
     assert supervision.status == SupervisionStatus.RESOLVED
     with pytest.raises(ValidationError):
         supervision_escalate(supervision=supervision, by=office)
+
+
+# --- supervision is announced to those who answer for the task ---------------------------------------------
+
+
+def test_opening_and_escalating_a_supervision_notifies_the_lead_department_and_district_once_per_level(
+        office, make_user, district):
+    from qcity.core.choices import NotificationKind
+    from qcity.core.models import Notification
+
+    # given a district task led by market regulation, its reporter, the district's officer and a bystander
+    reporter = make_user(Role.DEPARTMENT_REPORTER, department=department("market-regulation"))
+    officer = make_user(Role.DISTRICT_OFFICER, district)
+    bystander = make_user(Role.DEPARTMENT_REPORTER, department=department("statistics"))
+    task = PlanTaskFactory(deadline=D(2026, 5, 29), org_unit=district)
+    # when the office opens a supervision, and the daily job runs twice
+    supervision = supervision_open(task=task, by=office)
+    plan_tasks_supervise()
+    sent = Notification.objects.filter(kind=NotificationKind.ASSIGNMENT)
+    assert sorted(sent.values_list("recipient_id", flat=True)) == sorted([reporter.pk, officer.pk])
+    assert bystander.pk not in sent.values_list("recipient_id", flat=True)
+    assert sent.first().url == f"/workplan/tasks/{task.pk}/"
+    assert "回复期限" in sent.first().body
+    # when it is escalated, each is told again, once
+    supervision_escalate(supervision=supervision, by=office)
+    assert sent.filter(key=f"supervision:{supervision.pk}:level:2").count() == 2
+    assert sent.count() == 4

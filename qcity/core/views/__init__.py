@@ -11,12 +11,12 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import access, selectors, services, workdays
-from .choices import Role
-from .exports import AUDIT_EVENTS, export_view, wants_export, xlsx_export
-from .fields import parse_year
-from .filters import AuditEventFilter
-from .forms import (
+from .. import access, selectors, services, todos, workdays
+from ..choices import Role
+from ..exports import AUDIT_EVENTS, export_view, wants_export, xlsx_export
+from ..fields import parse_year
+from ..filters import AuditEventFilter
+from ..forms import (
     HolidayYearForm,
     LegalDurationForm,
     LockoutReleaseForm,
@@ -26,37 +26,58 @@ from .forms import (
     service_error_text,
     style_widgets,
 )
-from .models import LegalDuration, RoleAssignment, User
-from .permissions import login_page, role_required
-from .roles import BUSINESS, EVERYONE, STAFF_AND_SYSTEM_ADMIN
-from .tasks import holiday_calendar_coverage
-from .uploads import request_too_large
+from ..models import LegalDuration, RoleAssignment, User
+from ..navigation import menu_for
+from ..permissions import login_page, role_required
+from ..roles import STAFF_AND_ADMINS, STAFF_AND_SYSTEM_ADMIN
+from ..tasks import holiday_calendar_coverage
+from ..uploads import request_too_large
+
+HOME_TODO_ITEMS = 5  # per group on the home page: the nearest few (a phone screen stays short); the list has all
 
 
 @login_page
 def home(request):
-    roles = access.roles_of(request.user)
-    if Role.LEADERSHIP_OFFICE in roles:  # the office starts its day on the cockpit
-        return redirect("reports:cockpit")
+    """Every role lands here on what needs it: its to-do groups, nearest deadline first, and its main pages.
+    The office finds the cockpit as the first card (it used to be redirected there and lost its to-dos)."""
+    user = request.user
+    roles = access.roles_of(user)
+    is_admin = bool(roles) and access.is_admin(user)
+    groups = todos.todo_list(user, limit=HOME_TODO_ITEMS)
+    # the role's main pages: the menu without home, and without the reference pages unless an administrator
+    entries = [item for item in menu_for(user) if item.url_name != "home"
+               and (is_admin or not item.url_name.startswith("core:"))]
     return render(request, "core/home.html", {
-        "assignments": access.assignments(request.user),
-        "is_admin": bool(roles) and access.is_admin(request.user),
-        "has_business_role": bool(roles & BUSINESS),
+        "groups": groups,
+        "todo_total": sum(group.count for group in groups),
+        "entries": entries,
+        "show_cockpit": Role.LEADERSHIP_OFFICE in roles,
+        "assignments": access.assignments(user),
+        "is_admin": is_admin,
         "calendar_warning": holiday_calendar_coverage() if Role.SYSTEM_ADMIN in roles else "",
     })
 
 
-@role_required(*EVERYONE)
+@login_page
+def todo_badges(request):
+    """The menu's to-do counts, fetched by every page after it loaded (base.html), as out-of-band swaps of
+    the badges; from the short per-user cache of `todos.menu_counts`."""
+    counts = todos.menu_counts(request.user)
+    badges = [(item, counts.get(item.url_name, 0)) for item in menu_for(request.user)]
+    return render(request, "core/partials/todo_badges.html", {"badges": badges})
+
+
+@role_required(*STAFF_AND_ADMINS)
 def org_unit_list(request):
     return render(request, "core/org_unit_list.html", {"org_units": selectors.org_unit_list()})
 
 
-@role_required(*EVERYONE)
+@role_required(*STAFF_AND_ADMINS)
 def department_list(request):
     return render(request, "core/department_list.html", {"departments": selectors.department_list()})
 
 
-@role_required(*EVERYONE)
+@role_required(*STAFF_AND_ADMINS)
 def legal_duration_list(request):
     return render(request, "core/legal_duration_list.html", {
         "durations": selectors.legal_duration_list(),
@@ -82,7 +103,7 @@ def legal_duration_edit(request, pk):
                   status=400 if form.errors else 200)
 
 
-@role_required(*EVERYONE)
+@role_required(*STAFF_AND_ADMINS)
 def holiday_calendar(request):
     today = timezone.localdate()
     years = selectors.holiday_calendar_years(today)
