@@ -25,6 +25,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from . import todos
 from .forms import add_service_errors, service_error_text
 
 Outcome = str | Callable[[Any], str]
@@ -32,6 +33,13 @@ Outcome = str | Callable[[Any], str]
 
 def _outcome(value: Outcome, result) -> str:
     return value(result) if callable(value) else value
+
+
+def _badges_forget(request) -> None:
+    """A step done usually changes what its user has to do: the menu's cached counts start afresh."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        todos.menu_counts_forget(user)
 
 
 def step_run(request, form: forms.BaseForm, call: Callable[[forms.BaseForm], Any], *, success: Outcome,
@@ -45,6 +53,7 @@ def step_run(request, form: forms.BaseForm, call: Callable[[forms.BaseForm], Any
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
+            _badges_forget(request)
             messages.success(request, _outcome(success, result))
             return redirect(_outcome(done, result))
     response = detail(form)
@@ -60,6 +69,7 @@ def button_step_run(request, call: Callable[[], Any], *, success: Outcome | None
     except ValidationError as exc:
         messages.error(request, service_error_text(exc))
     else:
+        _badges_forget(request)
         if success is not None:
             messages.success(request, _outcome(success, result))
     return redirect(done)

@@ -4,9 +4,13 @@ from django import forms
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.signed_cookies import SessionStore
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.utils import timezone
 
+from qcity.core import todos
+from qcity.core.choices import Role
 from qcity.core.steps import button_step_run, step_run
 
 
@@ -70,3 +74,17 @@ def test_button_step_shows_the_refusal_as_an_error_message(rf):
     response = button_step_run(request, refuse, success="published", done="/back/")
     assert response.status_code == 302 and response["Location"] == "/back/"
     assert [str(m) for m in get_messages(request)] == ["already published"]
+
+
+def test_a_step_done_starts_the_menu_badges_afresh(rf, make_user, settings):
+    # given an officer whose badge counts are cached
+    settings.QCITY_TODO_COUNT_SECONDS = 60
+    officer = make_user(Role.DISTRICT_OFFICER)
+    todos.menu_counts(officer)
+    assert cache.get(todos._cache_key(officer, timezone.localdate())) is not None
+    # when they complete a step
+    request = _post(rf, {"reason": "late"})
+    request.user = officer
+    step_run(request, ReasonForm(request.POST), lambda form: None, success="done", done="/after/", detail=_detail)
+    # then their cached counts are gone: the next page counts afresh
+    assert cache.get(todos._cache_key(officer, timezone.localdate())) is None
