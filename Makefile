@@ -86,7 +86,7 @@ lint: $(VENV)/.installed-test
 
 # Each benchmark prints its own table, on SQLite and then on PostgreSQL (BENCH_PG= to skip PostgreSQL).
 # BENCH_ARGS go to bench/foundation.py, e.g. make bench BENCH_ARGS="--scale small".
-BENCHES  ?= bench/foundation.py bench/assessment.py bench/cockpit.py bench/white_paper.py bench/credit.py bench/inspections.py bench/sampling.py bench/programme_pages.py bench/home.py bench/notifications.py
+BENCHES  ?= bench/foundation.py bench/assessment.py bench/cockpit.py bench/white_paper.py bench/credit.py bench/inspections.py bench/sampling.py bench/programme_pages.py bench/home.py bench/notifications.py bench/complaint_overdue.py
 BENCH_PG ?= postgres://postgres@127.0.0.1:5432
 bench: $(VENV)/.installed-test
 	@mkdir -p var
@@ -101,6 +101,11 @@ bench: $(VENV)/.installed-test
 	    echo "== $$f on PostgreSQL"; \
 	    $(PY) "$$f" $$args --database-url "$(BENCH_PG)/qcity_bench_$$(basename "$$f" .py)"; \
 	done
+	@# the intake API under gunicorn: PostgreSQL only (a production server's database)
+	@if [ -n "$(BENCH_PG)" ] && pg_isready -q -d "$(BENCH_PG)/postgres" 2>/dev/null; then \
+	    echo "== bench/complaint_intake.py on PostgreSQL"; \
+	    $(PY) bench/complaint_intake.py --database-url "$(BENCH_PG)/qcity_bench_intake"; \
+	else echo "== bench/complaint_intake.py: skipped, PostgreSQL not reachable"; fi
 
 # --- cleaning ------------------------------------------------------------------------------------
 

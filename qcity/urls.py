@@ -2,6 +2,7 @@ from csp.decorators import csp_update
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from qcity.complaints.urls import public_patterns as complaints_public_patterns
 from qcity.core import views as core_views
 from qcity.enterprises.urls import registration_patterns
 
@@ -19,6 +20,7 @@ api_patterns = [
     path("", include("qcity.credit.api.urls")),
     path("", include("qcity.inspections.api.urls")),
     path("", include("qcity.sampling.api.urls")),
+    path("", include("qcity.complaints.api.urls")),
     path("", include("qcity.reports.api.urls")),
     path("", include("qcity.portal.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -39,6 +41,8 @@ urlpatterns = [
     path("credit/", include("qcity.credit.urls")),
     path("inspections/", include("qcity.inspections.urls")),
     path("sampling/", include("qcity.sampling.urls")),
+    path("complaints/", include("qcity.complaints.urls")),
+    path("public/complaints/", include((complaints_public_patterns, "complaints-public"))),
     path("reports/", include("qcity.reports.urls")),
     path("public/", include("qcity.portal.urls")),
     path("api/", include(api_patterns)),

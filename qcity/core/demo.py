@@ -227,6 +227,7 @@ DEMO_ACCOUNTS = [
     DemoAccount("jinshui", "张金水", Role.DISTRICT_OFFICER, "金水区"),
     DemoAccount("inspector", "赵执法", Role.INSPECTOR, "金水区"),
     DemoAccount("handler", "陈受理", Role.COMPLAINT_HANDLER, "city"),
+    DemoAccount("jinshui-handler", "孙调解", Role.COMPLAINT_HANDLER, "金水区"),
     DemoAccount("enterprise", "刘企业", Role.ENTERPRISE_USER, "enterprise"),
 ]
 

@@ -34,3 +34,8 @@ MARKET_OFFICERS_AND_ENTERPRISES = MARKET_OFFICERS | {Role.ENTERPRISE_USER}
 MARKET_MANAGERS_AND_AUDITOR = MARKET_MANAGERS | {Role.AUDIT_ADMIN}
 # Market officers plus the audit administrator, who may re-check a published draw.
 MARKET_OFFICERS_AND_AUDITOR = MARKET_OFFICERS | {Role.AUDIT_ADMIN}
+# Those who handle complaints and reports (12315) in their unit and see the complainant's personal data: the
+# complaint handlers, the district officers over them and the office city-wide (DOMAIN §9).
+COMPLAINT_HANDLERS = frozenset({Role.COMPLAINT_HANDLER, Role.DISTRICT_OFFICER, Role.LEADERSHIP_OFFICE})
+# Complaint handlers plus the enterprise users, who answer the complaints sent to them for direct settlement.
+COMPLAINT_HANDLERS_AND_ENTERPRISES = COMPLAINT_HANDLERS | {Role.ENTERPRISE_USER}

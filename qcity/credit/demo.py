@@ -66,9 +66,9 @@ ABNORMAL_RATE = 0.01
 SERIOUS_RATE = 0.0005
 RED_RATE = 0.0002
 BATCH = 5000
-# credit's own kinds (inspection and sampling results come from those modules' demos)
+# credit's own kinds (inspection, sampling and substantiated complaints come from those modules' demos)
 KIND_WEIGHTS = [
-    (CreditEventKind.ADMINISTRATIVE_PENALTY, 35), (CreditEventKind.SUBSTANTIATED_COMPLAINT, 30),
+    (CreditEventKind.ADMINISTRATIVE_PENALTY, 35),
     (CreditEventKind.CERTIFICATION, 20), (CreditEventKind.QUALITY_AWARD, 3), (CreditEventKind.HEAVIER_PENALTY, 8),
     (CreditEventKind.LICENCE_REVOKED, 4),
 ]
@@ -77,7 +77,6 @@ PENALTY_TEXTS = ["销售不合格产品，责令改正并处罚款", "未按规�
                  "生产经营标签不符合食品安全标准的食品，没收违法所得并处罚款"]
 HEAVY_TEXTS = ["生产销售不合格产品，货值金额较大，处以较重罚款", "未取得许可从事食品生产，责令停产停业",
                "特种设备未经检验擅自使用，情节严重，吊销许可证"]
-COMPLAINT_TEXTS = ["消费者投诉商品质量问题，经核查属实", "消费者投诉价格欺诈，经核查属实", "举报无证经营，经核查属实"]
 
 
 def _day(rng, ctx, start: datetime.date, end: datetime.date) -> datetime.date:
@@ -158,8 +157,6 @@ def _events(ctx, due: _Due, rows: list[tuple]) -> list[CreditEvent]:
                 event.published_on, event.status = published, CreditEventStatus.PUBLISHED
                 code = "penalty-publication-period-minor" if event.minor_penalty else "penalty-publication-period"
                 event.publication_ends_on = due.period_end(code, published)
-        elif kind == CreditEventKind.SUBSTANTIATED_COMPLAINT:
-            event.summary = rng.choice(COMPLAINT_TEXTS)
         elif kind == CreditEventKind.QUALITY_AWARD:
             event.summary, event.source_authority = "获郑州市市长质量奖", "郑州市人民政府"
             event.published_on, event.status = occurred, CreditEventStatus.PUBLISHED

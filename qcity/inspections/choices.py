@@ -28,3 +28,10 @@ class InspectionOutcome(models.TextChoices):
 # Outcomes that go into the credit file as a nonconformity; NO_PROBLEM as a conformity; the rest
 # (closed down) record nothing.
 NONCONFORMING_OUTCOMES = frozenset({InspectionOutcome.PROBLEMS_FOUND, InspectionOutcome.NOT_REACHABLE, InspectionOutcome.REFUSED})
+
+
+class CaseLeadStatus(models.TextChoices):
+    """A case lead (案件线索) handed to the inspectors: open until they close it (case opened or not pursued)."""
+
+    OPEN = "open", _("待处理")
+    CLOSED = "closed", _("已处理")

@@ -88,3 +88,12 @@ MY_ASSIGNMENTS = _columns(
                        gettext_lazy("所属区域"), gettext_lazy("检查人员"), gettext_lazy("已录入结果数")],
     lambda t: [t.draw.plan.name, t.enterprise.uscc, t.enterprise.name, t.enterprise.org_unit.name,
                "、".join(a.inspector.user.full_name for a in t.assignments.all()), len(t.results.all())])
+
+
+CASE_LEADS = XlsxColumns(
+    name="case-leads", sheet=gettext_lazy("案件线索"), object_type="inspections.caselead",
+    headings=[gettext_lazy("来源编号"), gettext_lazy("企业"), gettext_lazy("统一社会信用代码"), gettext_lazy("承办单位"),
+              gettext_lazy("线索摘要"), gettext_lazy("状态"), gettext_lazy("移送日期"), gettext_lazy("处理日期"),
+              gettext_lazy("处理结果")],
+    row=lambda c: [c.source_ref, c.enterprise.name if c.enterprise else "", c.enterprise.uscc if c.enterprise else "",
+                   c.org_unit.name, c.summary, c.get_status_display(), c.created_on, c.closed_on, c.closing_note])

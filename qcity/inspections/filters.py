@@ -7,8 +7,8 @@ from qcity.core.fields import IdFilter, YearFilter
 from qcity.core.filters import YES_NO, StyledFilterSet
 from qcity.core.models import OrgUnit
 
-from .choices import InspectionOutcome, InspectionPlanStatus
-from .models import InspectionItem, InspectionPlan, InspectionResult
+from .choices import CaseLeadStatus, InspectionOutcome, InspectionPlanStatus
+from .models import CaseLead, InspectionItem, InspectionPlan, InspectionResult
 
 
 class InspectionItemFilter(StyledFilterSet):
@@ -77,3 +77,16 @@ class PublicResultFilter(StyledFilterSet):
         if len(value) == 18 and value.isalnum():
             return queryset.filter(target__enterprise__uscc=value.upper())
         return queryset.filter(target__enterprise__name__contains=value)
+
+
+class CaseLeadFilter(StyledFilterSet):
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=CaseLeadStatus.choices, empty_label=_("全部"))
+    q = django_filters.CharFilter(label=_("来源编号/企业"), method="filter_q")
+
+    class Meta:
+        model = CaseLead
+        fields = ["status", "q"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(source_ref__icontains=value) | Q(enterprise__name__icontains=value)) if value else queryset

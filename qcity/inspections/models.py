@@ -10,7 +10,7 @@ from qcity.core.deadlines import provisional_year_field
 from qcity.core.models import Department, OrgUnit
 from qcity.enterprises.models import Enterprise
 
-from .choices import DrawStratum, InspectionOutcome, InspectionPlanStatus
+from .choices import CaseLeadStatus, DrawStratum, InspectionOutcome, InspectionPlanStatus
 
 
 class InspectionItem(models.Model):
@@ -306,3 +306,35 @@ class InspectionResult(models.Model):
 
     def is_overdue(self, today) -> bool:
         return self.published_on is None and self.publish_by < today
+
+
+class CaseLead(models.Model):
+    """案件线索: a suspected violation handed to the market officers of a unit for the penalty procedure — from
+    a report whose case was opened (complaints), or an inspection that found problems. Another module creates
+    it by a reference of its own (`source_ref`, unique), so handing the same thing over twice makes one lead."""
+
+    source_ref = models.CharField(_("来源编号"), max_length=100, unique=True)
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="case_leads")
+    org_unit = models.ForeignKey(OrgUnit, verbose_name=_("承办单位"), on_delete=models.PROTECT,
+                                 related_name="case_leads")
+    summary = models.TextField(_("线索摘要"), max_length=2000)
+    status = models.CharField(_("状态"), max_length=10, choices=CaseLeadStatus.choices, default=CaseLeadStatus.OPEN)
+    created_on = models.DateField(_("移送日期"))
+    closed_on = models.DateField(_("处理日期"), null=True, blank=True)
+    closing_note = models.CharField(_("处理结果"), max_length=500, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("移送人"), null=True, blank=True,
+                           on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("案件线索")
+        verbose_name_plural = _("案件线索")
+        ordering = ["-created_on", "-id"]
+        indexes = [models.Index(fields=["org_unit", "status"], name="case_lead_unit_status")]
+        constraints = [
+            models.CheckConstraint(condition=Q(status=CaseLeadStatus.OPEN) | Q(closed_on__isnull=False),
+                                   name="case_lead_closed_has_date"),
+        ]
+
+    def __str__(self) -> str:
+        return self.source_ref

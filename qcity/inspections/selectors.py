@@ -20,6 +20,7 @@ from qcity.core.roles import MARKET_MANAGERS, MARKET_OFFICERS
 
 from .models import (
     Assignment,
+    CaseLead,
     Draw,
     DrawnTarget,
     InspectionItem,
@@ -163,3 +164,13 @@ def plan_progress(*, plan: InspectionPlan, today: datetime.date | None = None) -
     pending = results.filter(published_on__isnull=True).order_by("publish_by").values_list("publish_by", flat=True)
     return {"targets": len(item_lists), "due": sum(len(i) for i in item_lists), **counts,
             "next_deadline": pending.first()}
+
+
+def case_lead_list(*, user: User | None = None) -> QuerySet[CaseLead]:
+    """Case leads of the units the market officer covers, newest first."""
+    return access.scope_filter(CaseLead.objects.select_related("org_unit", "enterprise"), user=user,
+                               roles=MARKET_OFFICERS)
+
+
+def case_lead_get(*, user: User, pk: int) -> CaseLead:
+    return get_object_or_404(case_lead_list(user=user), pk=pk)

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from qcity.core.tables import TABLE_CLASS, QcityTable, TemplateColumn
 
+from .models import CaseLead
+
 
 class InspectionItemTable(QcityTable):
     """The publish button reads `is_manager` from the page's context."""
@@ -111,3 +113,25 @@ class TargetPoolTable(QcityTable):
     class Meta(QcityTable.Meta):
         attrs = {"class": TABLE_CLASS, "id": "pool-table"}
         empty_text = _("还没有名录库")
+
+
+class CaseLeadTable(QcityTable):
+    """The close form is in every open row: any market officer over the unit may record the outcome."""
+
+    source_ref = tables.Column(attrs={"td": {"class": "font-monospace text-nowrap"}})
+    enterprise = tables.Column(default="—")
+    org_unit = tables.Column(order_by=("org_unit__path",))
+    summary = tables.Column(orderable=False)
+    status = tables.Column()
+    created_on = tables.DateColumn(format="Y-m-d")
+    closed_on = tables.DateColumn(format="Y-m-d")
+    actions = TemplateColumn(verbose_name="", orderable=False, template_name="inspections/partials/case_lead_close.html")
+
+    class Meta(QcityTable.Meta):
+        model = CaseLead
+        fields = ("source_ref", "enterprise", "org_unit", "summary", "status", "created_on", "closed_on", "actions")
+        attrs = {"class": TABLE_CLASS, "id": "case-lead-table"}
+        empty_text = _("暂无案件线索")
+
+    def render_org_unit(self, value):
+        return value.short_name or value.name

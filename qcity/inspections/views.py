@@ -29,7 +29,7 @@ from qcity.core.tables import table_configure
 
 from . import exports, selectors, services
 from .draw import canonical_bytes
-from .filters import InspectionItemFilter, InspectionPlanFilter, InspectionResultFilter
+from .filters import CaseLeadFilter, InspectionItemFilter, InspectionPlanFilter, InspectionResultFilter
 from .forms import (
     ConflictForm,
     DrawConfirmForm,
@@ -43,6 +43,7 @@ from .forms import (
 from .models import InspectionItem, PoolSnapshot
 from .records import draw_record, draw_verify
 from .tables import (
+    CaseLeadTable,
     InspectionItemTable,
     InspectionPlanTable,
     InspectionResultTable,
@@ -437,3 +438,26 @@ def my_assignments(request):
     if wants_export(request):
         return xlsx_export(request, exports.MY_ASSIGNMENTS, targets)
     return render(request, "inspections/my_assignments.html", {"targets": _page(request, targets)})
+
+
+# --- case leads -------------------------------------------------------------------------------------------
+
+
+@role_required(*MARKET_OFFICERS)
+@export_view
+def case_lead_list(request):
+    filterset = CaseLeadFilter.for_page(request.GET, queryset=selectors.case_lead_list(user=request.user))
+    if wants_export(request):
+        return xlsx_export(request, exports.CASE_LEADS, filterset.qs)
+    return render(request, "inspections/case_lead_list.html",
+                  {"filter": filterset, "table": table_configure(request, CaseLeadTable(filterset.qs)),
+                   "is_manager": _is_manager(request.user)})
+
+
+@role_required(*MARKET_OFFICERS)
+@require_POST
+def case_lead_close(request, pk):
+    lead = selectors.case_lead_get(user=request.user, pk=pk)
+    return button_step_run(request, lambda: services.case_lead_close(
+        case_lead=lead, note=request.POST.get("note", ""), by=request.user),
+        success=_("已登记线索处理结果"), done=next_url(request, "inspections:case-lead-list"))

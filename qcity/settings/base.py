@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "qcity.credit",
     "qcity.inspections",
     "qcity.sampling",
+    "qcity.complaints",
     "qcity.reports",
     "qcity.portal",
 ]
@@ -307,6 +308,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "qcity.core.tasks.deadline_reminders_send_task",
         "schedule": crontab(hour=7, minute=30),
     },
+    "complaints-anonymise": {  # blank the personal data of complaints finished before the retention period
+        "task": "qcity.complaints.tasks.complaints_anonymise_task",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    "complaint-settlements-lapse": {  # direct settlements past their window go back to the regulator
+        "task": "qcity.complaints.tasks.settlements_lapse_task",
+        "schedule": crontab(hour=0, minute=20),
+    },
+    "complaints-overdue-escalate": {  # escalate open complaints past a deadline, tell the officers per unit
+        "task": "qcity.complaints.tasks.complaints_overdue_escalate_task",
+        "schedule": crontab(hour=0, minute=40),
+    },
     "notification-deliveries-retry": {  # e-mail/SMS deliveries left pending by a failed eager send
         "task": "qcity.core.tasks.notification_deliveries_retry_task",
         "schedule": timedelta(minutes=15),
@@ -359,6 +372,9 @@ LOGGING = {
 }
 
 QCITY_NAV_TITLE = _("质量强市")
+# Days a finished complaint keeps the complainant's personal data before the nightly job anonymises it
+# (qcity/complaints/services/retention.py; PIPL): 3 years, the limitation period of a consumer claim.
+QCITY_COMPLAINT_RETENTION_DAYS = int(os.environ.get("QCITY_COMPLAINT_RETENTION_DAYS", "1095"))
 # The menu's to-do badges are cached per user this many seconds (qcity/core/todos.py); 0: counted per page.
 QCITY_TODO_COUNT_SECONDS = int(os.environ.get("QCITY_TODO_COUNT_SECONDS", "60"))
 

@@ -39,6 +39,10 @@ OFFICIAL_ACTS: list[tuple[str, tuple[str, ...], dict]] = [
     ("workplan.Supervision", ("opened_at", "escalated_at", "resolved_at"), {}),
     ("workplan.Notice", ("issued_at",), {}),
     ("indicators.ReportedValue", ("submitted_at", "reviewed_at", "approved_at"), {"source": "reported"}),
+    ("complaints.Complaint", ("accepted_on", "tip_decided_on", "reporter_notified_on", "clue_verified_on"), {}),
+    ("complaints.ComplaintEscalation", ("escalated_at",), {}),
+    ("complaints.Complaint", ("closed_on",), {"status__in": ("declined", "terminated", "closed")}),
+    ("complaints.Reward", ("proposed_on", "decided_on", "paid_on"), {}),
 ]
 DEMO_DISTRICT = "金水区"  # the scope of the demo accounts `jinshui` and `inspector`
 
@@ -196,4 +200,67 @@ def supervisions_overdue_too_long(today: datetime.date, *, days: int) -> list[st
             bad.append(f"{supervision.task.code}: supervised {late} days after its deadline")
         if supervision.status == "open" and (today - supervision.task.deadline).days >= days:
             bad.append(f"{supervision.task.code}: open, overdue {(today - supervision.task.deadline).days} days")
+    return bad
+
+
+# What each status of a complaint or report needs (set) and must not have (unset) yet.
+COMPLAINT_STATUS_FIELDS = {
+    "triage": ((), ("org_unit", "acceptance_clock_from", "accepted_on", "tip_decided_on", "closed_on")),
+    "direct_settlement": (("org_unit", "settlement_started_on", "settlement_deadline"),
+                          ("acceptance_clock_from", "accepted_on", "closed_on")),
+    "received": (("org_unit", "acceptance_clock_from", "acceptance_deadline"),
+                 ("accepted_on", "tip_decided_on", "closed_on")),
+    "accepted": (("accepted_on", "mediation_deadline"), ("mediation_mode", "closed_on")),
+    "mediating": (("accepted_on", "mediation_deadline", "mediation_mode"), ("closed_on",)),
+    "verifying": (("acceptance_deadline",), ("tip_decided_on", "closed_on")),
+    "case_opened": (("tip_decided_on", "case_number"), ("closed_on",)),
+    "settled": (("settlement_answer", "closed_on"), ("accepted_on",)),
+    "declined": (("decline_ground", "closed_on"), ("accepted_on",)),
+    "terminated": (("accepted_on", "termination_ground", "closed_on"), ("outcome",)),
+    "closed": (("closed_on",), ("termination_ground", "decline_ground")),
+}
+COMPLAINT_ONLY = {"direct_settlement", "accepted", "mediating", "settled", "declined", "terminated"}
+REPORT_ONLY = {"verifying", "case_opened"}
+
+
+def complaints_inconsistent(today: datetime.date) -> list[str]:
+    """Complaints and reports whose status does not fit their dates: a step recorded that the status has not
+    reached (or one it needs missing), a status of the other kind, dates out of order or not before today,
+    a rating before the end, a stored deadline that differs from the one computed from the row."""
+    from qcity.complaints import deadlines as complaint_deadlines
+    from qcity.complaints.models import Complaint
+
+    bad = []
+    order = ("received_on", "acceptance_clock_from", "accepted_on", "tip_decided_on", "closed_on")
+    for c in Complaint.objects.select_related("org_unit"):
+        where = f"{c.tracking_number} {c.kind} {c.status}"
+        needed, unset = COMPLAINT_STATUS_FIELDS[c.status]
+        bad += [f"{where}: no {name}" for name in needed if getattr(c, name) in (None, "")]
+        bad += [f"{where}: has {name}" for name in unset if getattr(c, name) not in (None, "")]
+        if (c.status in COMPLAINT_ONLY and c.kind != "complaint") or (c.status in REPORT_ONLY and c.kind != "report_tip"):
+            bad.append(f"{where}: not a status of its kind")
+        if c.status == "closed" and c.kind == "complaint" and not (c.outcome and c.accepted_on):
+            bad.append(f"{where}: closed without a mediation outcome")
+        days = [getattr(c, name) for name in order if getattr(c, name) is not None]
+        if days != sorted(days) or days[-1] >= today or timezone.localdate(c.received_at) != c.received_on:
+            bad.append(f"{where}: dates {days}")
+        if c.satisfaction is not None and c.closed_on is None:
+            bad.append(f"{where}: rated before its end")
+        stored = {name: getattr(c, name) for name in complaint_deadlines.COMPUTE}
+        complaint_deadlines.refresh(c)
+        if stored != {name: getattr(c, name) for name in complaint_deadlines.COMPUTE}:
+            bad.append(f"{where}: deadlines {stored}")
+    return bad
+
+
+def complaint_notes_with_personal_data() -> list[str]:
+    """History notes that name the complainant or reporter or give their phone: the history is shown to the
+    complainant and audited, and the person's data stays in its masked columns."""
+    from qcity.complaints.models import ComplaintEvent
+
+    bad = []
+    for note, name, phone, number in ComplaintEvent.objects.exclude(note="").values_list(
+            "note", "complaint__person_name", "complaint__person_phone", "complaint__tracking_number"):
+        if (name and name in note) or (phone and phone in note):
+            bad.append(f"{number}: {note}")
     return bad

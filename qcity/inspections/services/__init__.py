@@ -1,6 +1,7 @@
 """Writes of the inspections module, split by concept: the list and the directories, plans and the
 draw, results and publication."""
 
+from .case_leads import case_lead_close, case_lead_create
 from .directories import (
     conflict_declare,
     conflict_withdraw,
@@ -34,6 +35,8 @@ __all__ = [
     "MIN_INSPECTORS",
     "DrawPreview",
     "PUBLICATION_DURATION",
+    "case_lead_close",
+    "case_lead_create",
     "conflict_declare",
     "conflict_withdraw",
     "draw_preview",

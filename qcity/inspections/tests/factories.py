@@ -13,7 +13,7 @@ from qcity.core.choices import Role
 from qcity.core.models import OrgUnit
 from qcity.inspections import draw as algorithm
 from qcity.inspections import services
-from qcity.inspections.models import InspectionItem, PoolSnapshot, TargetPool
+from qcity.inspections.models import CaseLead, InspectionItem, PoolSnapshot, TargetPool
 
 _n = itertools.count(1)
 
@@ -70,3 +70,14 @@ def make_inspection_plan(*, org_unit: OrgUnit, pool: TargetPool, items, ratios=N
         period_end=kw.pop("period_end", datetime.date(today.year, 12, 31)), pool=pool,
         items=[(i, Decimal(100)) if isinstance(i, InspectionItem) else i for i in items],
         ratios=ratios or {}, counts=counts or {}, **kw)
+
+
+class CaseLeadFactory(factory.django.DjangoModelFactory):
+    """CaseLeadFactory(org_unit=district): an open lead handed over on the pinned day."""
+
+    class Meta:
+        model = CaseLead
+
+    source_ref = factory.Sequence(lambda n: f"test:{n}")
+    summary = "举报立案：无证经营"
+    created_on = factory.LazyFunction(timezone.localdate)

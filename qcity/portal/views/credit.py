@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from qcity.complaints.disclosure import complaint_received_count
 from qcity.core.masking import mask_person_name
 from qcity.core.pagination import page_number
 from qcity.core.permissions import public_page
@@ -38,7 +39,7 @@ def credit_file(request, uscc):
     events = list(selectors.credit_event_public_list(enterprise, today))
     context = {"enterprise": enterprise, "legal_representative": mask_person_name(enterprise.legal_representative),
                "events": events, "entries": list(selectors.credit_list_entry_public_list(enterprise=enterprise)),
-               "today": today}
+               "today": today, "complaints_received": complaint_received_count(enterprise=enterprise, today=today)}
     return render(request, "portal/credit/file.html", context)
 
 
