@@ -423,7 +423,18 @@ def _notifications_read_all(w: World, n: int) -> Example:
                    created=3, natural_key=True, one_created_answer=False)
 
 
+def _complaints_intake(w: World, n: int) -> Example:
+    from qcity.complaints.models import Complaint
+    from qcity.core.choices import Role
+
+    body = {"source_ref": f"12315-burst-{n}", "kind": "complaint", "person_name": "王并发",
+            "person_phone": "13800001234", "respondent_name": w.enterprise.name, "respondent_uscc": w.enterprise.uscc,
+            "subject": "并发转办的投诉", "facts": "买到的牛奶已过保质期。"}
+    return Example(_user(Role.COMPLAINT_HANDLER, w.district), _json(body), Complaint.objects.count, natural_key=True)
+
+
 EXAMPLES: dict[str, Callable[[World, int], Example]] = {
+    "/api/complaints/intake/": _complaints_intake,
     "/api/notifications/read-all/": _notifications_read_all,
     "/api/api-tokens/": _api_tokens,
     "/api/service-accounts/": _service_accounts,

@@ -212,9 +212,10 @@ def test_enterprise_users_menu_holds_only_enterprise_pages(admin_client):
     assert "enterprises:account-mine" in names
     assert names.isdisjoint({"core:org-units", "core:departments", "core:legal-durations",
                              "core:holiday-calendar", "enterprises:list", "enterprises:account-list"})
-    # the home page, their messages and token, and their own enterprise's credit file, samples and accounts
+    # the home page, their messages and token, and their own enterprise's credit file, samples, accounts and
+    # the complaints against it (direct settlement)
     assert names <= {"home", "core:notifications", "api-token-list", "credit:file-search", "sampling:sample-list",
-                     "enterprises:account-mine"}
+                     "enterprises:account-mine", "complaints:complaint-list", "complaints:settlement-list"}
     for url_name in ("core:org-units", "core:departments", "core:legal-durations", "core:holiday-calendar"):
         assert admin_client.get(reverse(url_name)).status_code == 403
 
