@@ -117,7 +117,7 @@ def reward_decide(*, reward: Reward, approve: bool, note: str = "", amount: Deci
     require_role(by, *OFFICE, action="decide report reward")
     note = (note or "").strip()
     with transaction.atomic():
-        reward = Reward.objects.select_for_update().select_related("complaint").get(pk=reward.pk)
+        reward = Reward.objects.select_for_update(of=("self",)).select_related("complaint").get(pk=reward.pk)
         if reward.status != RewardStatus.PROPOSED:
             raise ValidationError(_("该奖励已审批"))
         if approve and amount is not None:
@@ -152,7 +152,7 @@ def reward_pay(*, reward: Reward, paid_on: datetime.date, payment_ref: str, by: 
     require_role(by, *OFFICE, action="pay report reward")
     payment_ref = (payment_ref or "").strip()
     with transaction.atomic():
-        reward = Reward.objects.select_for_update().select_related("complaint").get(pk=reward.pk)
+        reward = Reward.objects.select_for_update(of=("self",)).select_related("complaint").get(pk=reward.pk)
         if reward.status != RewardStatus.APPROVED:
             raise ValidationError(_("只有已批准的奖励可以登记发放"))
         errors: dict[str, list[str]] = {}
@@ -192,7 +192,7 @@ def reward_reporter_notify(*, reward: Reward, by: User | None) -> Reward:
     require_scope(by, reward.complaint.org_unit, roles=COMPLAINT_HANDLERS, action="record reward notice",
                   obj=reward.complaint)
     with transaction.atomic():
-        reward = Reward.objects.select_for_update().select_related("complaint").get(pk=reward.pk)
+        reward = Reward.objects.select_for_update(of=("self",)).select_related("complaint").get(pk=reward.pk)
         if reward.status != RewardStatus.PAID or reward.complaint.reporter_channel != ReporterChannel.PHONE:
             raise ValidationError(_("只有已发放且举报人选择电话告知的奖励需要登记电话告知"))
         if reward.reporter_notified_at is not None:

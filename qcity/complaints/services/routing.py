@@ -154,7 +154,7 @@ def complaint_transfer(*, complaint: Complaint, to_unit: OrgUnit | None, reason:
     access.require_scope(by, complaint.org_unit, roles=COMPLAINT_HANDLERS, action="transfer complaint", obj=complaint)
     with transaction.atomic():
         seen_unit_id = complaint.org_unit_id
-        complaint = Complaint.objects.select_for_update().select_related("org_unit").get(pk=complaint.pk)
+        complaint = Complaint.objects.select_for_update(of=("self",)).select_related("org_unit").get(pk=complaint.pk)
         if complaint.org_unit_id != seen_unit_id:
             raise ValidationError({"to_unit": [_("该投诉举报已被移送，请刷新后重试")]})
         if complaint.status not in TRANSFERABLE:
@@ -187,7 +187,7 @@ def complaint_transfer(*, complaint: Complaint, to_unit: OrgUnit | None, reason:
 # --- direct settlement ----------------------------------------------------------------------------------------
 
 def _locked_in_settlement(complaint: Complaint) -> Complaint:
-    complaint = Complaint.objects.select_for_update().select_related("org_unit", "respondent").get(pk=complaint.pk)
+    complaint = Complaint.objects.select_for_update(of=("self",)).select_related("org_unit", "respondent").get(pk=complaint.pk)
     if complaint.status != ComplaintStatus.DIRECT_SETTLEMENT:
         raise ValidationError({"status": [_("该投诉不在在线和解阶段（当前状态：%(status)s）") % {
             "status": complaint.get_status_display()}]})
@@ -262,7 +262,7 @@ def settlements_lapse(*, today: datetime.date | None = None) -> int:
     for pk in Complaint.objects.filter(status=ComplaintStatus.DIRECT_SETTLEMENT,
                                        settlement_deadline__lt=today).values_list("pk", flat=True):
         with transaction.atomic():
-            complaint = Complaint.objects.select_for_update().select_related("org_unit").get(pk=pk)
+            complaint = Complaint.objects.select_for_update(of=("self",)).select_related("org_unit").get(pk=pk)
             if complaint.status != ComplaintStatus.DIRECT_SETTLEMENT:
                 continue
             before = complaint_snapshot(complaint)
