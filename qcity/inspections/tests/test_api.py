@@ -10,7 +10,7 @@ from qcity.core.models import ApiToken
 from qcity.enterprises.tests.factories import EnterpriseFactory
 from qcity.inspections import draw as algorithm
 from qcity.inspections import services
-from qcity.inspections.models import DrawnTarget
+from qcity.inspections.models import Assignment, DrawnTarget
 
 from .factories import make_inspection_item, make_inspector, make_pool_with_snapshot
 
@@ -118,7 +118,9 @@ def test_inspector_sees_own_assignments_and_enters_results(world, district, api_
                                 period_end=datetime.date(today.year, 12, 31), pool=world["pool"],
                                 items=[(world["item"], 100)], counts={"a": 3, "b": 3})
     services.draw_run(plan=plan, by=None)
-    inspector = world["team"][0]
+    # an inspector the draw assigned (the draw is random: a team member may be left out)
+    inspector = next(member for member in world["team"]
+                     if Assignment.objects.filter(inspector=member, target__draw__plan=plan).exists())
     mine = api_for(inspector.user).get("/api/my-assignments/").json()["results"]
     assert mine and all(inspector.pk in [i["inspector"] for i in t["inspectors"]] for t in mine)
     response = api_for(inspector.user).post(f"/api/inspection-plans/{plan.pk}/results/", {
