@@ -126,11 +126,12 @@ def test_a_complaint_against_a_member_goes_to_the_enterprise_first(make_user, di
 
 
 @pytest.mark.parametrize("case", ["unconfirmed account", "report", "left"])
-def test_no_direct_settlement_without_a_confirmed_account_for_a_report_or_after_leaving(case, make_user, district):
+def test_no_direct_settlement_without_a_confirmed_account_for_a_report_or_after_leaving(case, make_user, district,
+                                                                                        today):
     respondent = EnterpriseFactory(org_unit=district)
     _member(make_user, respondent, confirmed=case != "unconfirmed account")
     if case == "left":
-        DirectSettlementMembership.objects.filter(enterprise=respondent).update(left_on=datetime.date(2026, 6, 15))
+        DirectSettlementMembership.objects.filter(enterprise=respondent).update(left_on=today)
     kind = ComplaintKind.REPORT_TIP if case == "report" else ComplaintKind.COMPLAINT
     complaint = routing.complaint_route(complaint=_new(respondent=respondent, kind=kind), by=None)
     assert complaint.status == ComplaintStatus.RECEIVED
