@@ -43,8 +43,8 @@ TOP = 3
 # few enough to train in well under two seconds.
 CONFIRMED_CAP = 2000
 # Only the beginning of a long text is read: the category and the problem are stated early, and a
-# 5,000-character complaint must not cost more than a short one.
-TEXT_LIMIT = 1500
+# 5,000-character complaint must not cost more than a short one (the subject and its first lines).
+TEXT_LIMIT = 200
 RANDOM_STATE = 0
 RETRAIN_AFTER_SECONDS = 24 * 3600
 CALIBRATION_FOLDS = 3

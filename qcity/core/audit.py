@@ -35,7 +35,7 @@ def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, An
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
-def audit_record(
+def audit_event(
     *,
     action: AuditAction,
     by: User | None,
@@ -48,12 +48,14 @@ def audit_record(
     before: dict | None = None,
     after: dict | None = None,
 ) -> AuditEvent:
+    """The audit record of one write, not yet saved: `audit_record` saves it, a bulk writer collects them for
+    `audit_records_save`."""
     context = request_context.current()
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=by if by is not None and by.pk else None,
         actor_name=(by.get_username() if by is not None else "system")[:150],
         source_ip=context.source_ip,
@@ -67,3 +69,15 @@ def audit_record(
         before=before,
         after=after,
     )
+
+
+def audit_record(**fields: Any) -> AuditEvent:
+    """Record one write (the arguments of `audit_event`)."""
+    event = audit_event(**fields)
+    event.save()
+    return event
+
+
+def audit_records_save(events: list[AuditEvent]) -> None:
+    """Save the records of a bulk write in one insert."""
+    AuditEvent.objects.bulk_create(events, batch_size=500)

@@ -15,6 +15,7 @@ transcription and the national 12315 platform's hand-over all end here.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import logging
 import os
@@ -44,11 +45,10 @@ from qcity.enterprises.validators import validate_uscc
 
 from .. import classification
 from ..choices import ComplaintChannel, ComplaintEventKind, ComplaintKind, ComplaintStatus, ReporterChannel
-from ..deadlines import refresh as deadlines_refresh
 from ..models import Complaint, ComplaintAttachment, ComplaintCategory, ProblemType
-from .events import complaint_event_add
+from .events import complaint_event_new, complaint_events_save
 from .gazetteer import city_map_memoized
-from .routing import complaint_route
+from .routing import complaint_routed_steps, complaints_place
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ ATTACHMENT_TYPES = (*PDF_TYPES, ".jpg", ".jpeg", ".png")
 ATTACHMENT_MAX_FILES = 5
 ATTACHMENT_MAX_BYTES = 10 * MB
 TRACKING_PREFIX = "TS"
-TRACKING_ATTEMPTS = 10
+WRITE_ATTEMPTS = 3  # a tracking number drawn twice, or a twin submission committed first
 BATCH_MAX = 100  # work orders in one hand-over (the national platform transfers them in batches)
 # The fields of one submission with their defaults (those without a default are required).
 FIELD_DEFAULTS = dict(person_name="", person_phone="", person_id_number="", person_address="", anonymous=False,
@@ -266,27 +266,6 @@ def _existing_many(source_refs) -> dict[str, Submission]:
     return {ref: Submission([first, *splits.get(first.pk, [])], created=False) for ref, first in firsts.items()}
 
 
-def _row_save(complaint: Complaint, *, savepoint: bool = True) -> None:
-    """Insert with a fresh random tracking number, drawing again on the (rare) collision: the unique
-    constraint decides (in a savepoint), no query beforehand. A batch saves without the savepoint (two round
-    trips a row): a collision fails its transaction, and the batch is tried again with new numbers."""
-    if not savepoint:
-        complaint.tracking_number = tracking_number_new(complaint.received_on)
-        complaint.save()
-        return
-    for _attempt in range(TRACKING_ATTEMPTS):
-        complaint.tracking_number = tracking_number_new(complaint.received_on)
-        try:
-            with transaction.atomic():
-                complaint.save()
-            return
-        except IntegrityError:
-            if Complaint.objects.filter(tracking_number=complaint.tracking_number).exists():
-                continue
-            raise
-    raise RuntimeError("no free tracking number")  # 10 collisions in a row: the random source is broken
-
-
 def _attachments_store(complaint: Complaint, uploads, written: list) -> None:
     """Store the checked files under the complaint, each row its own copy (a split complaint and report are
     handled, and their personal data anonymised, separately); `written` collects them for a rollback."""
@@ -331,21 +310,26 @@ def complaint_submit(*, kind: str, channel: str, person_name: str = "", person_p
     existing = _existing(source_ref=source_ref, form_token=form_token)
     if existing is not None:
         return existing
-    written: list = []
-    try:
-        with memoized(), city_map_memoized(), transaction.atomic():
-            rows = _create(data, kind=kind, channel=channel, source_ref=source_ref, form_token=form_token,
-                           uploads=uploads, written=written, by=by, lookups=_Lookups([data]))
-    except IntegrityError:
-        _files_delete(written)
-        existing = _existing(source_ref=source_ref, form_token=form_token)  # a twin got there first
-        if existing is None:
+    suggestion = classification.suggest_many([f"{data['subject']}\n{data['facts']}"])[0]
+    entry = _Entry(data=data, kind=kind, source_ref=source_ref, form_token=form_token, uploads=uploads,
+                   suggestion=suggestion)
+    for _attempt in range(WRITE_ATTEMPTS):
+        written: list = []
+        try:
+            with memoized(), city_map_memoized(), transaction.atomic():
+                [rows] = _create([entry], channel=channel, by=by, lookups=_Lookups([data]), written=written)
+            return Submission(rows, created=True)
+        except IntegrityError:
+            _files_delete(written)
+            existing = _existing(source_ref=source_ref, form_token=form_token)  # a twin got there first
+            if existing is not None:
+                return existing
+            if _attempt == WRITE_ATTEMPTS - 1:
+                raise
+        except BaseException:
+            _files_delete(written)
             raise
-        return existing
-    except BaseException:
-        _files_delete(written)
-        raise
-    return Submission(rows, created=True)
+    raise AssertionError("unreachable")
 
 
 def complaints_submit_batch(*, work_orders: list[dict], channel: str, by: User) -> list[Submission]:
@@ -372,23 +356,24 @@ def complaints_submit_batch(*, work_orders: list[dict], channel: str, by: User) 
         checked.append((source_ref, kind, data))
     if errors:
         raise ValidationError(errors)
-    for _attempt in range(3):  # a twin batch committed first (its rows are then the existing ones), or a
-        # tracking number drawn twice (new ones are drawn)
+    for _attempt in range(WRITE_ATTEMPTS):
         existing = _existing_many(ref for ref, _kind, _data in checked)
         new = [(ref, kind, data) for ref, kind, data in checked if ref not in existing]
         suggestions = classification.suggest_many([f"{data['subject']}\n{data['facts']}" for _r, _k, data in new])
+        entries = [_Entry(data=data, kind=kind, source_ref=ref, form_token=None, uploads=(), suggestion=suggestion)
+                   for (ref, kind, data), suggestion in zip(new, suggestions, strict=True)]
         try:
             with memoized(), city_map_memoized(), transaction.atomic():
-                lookups = _Lookups([data for _ref, _kind, data in new])
-                for (ref, kind, data), suggestion in zip(new, suggestions, strict=True):
-                    existing[ref] = Submission(_create(data, kind=kind, channel=channel, source_ref=ref,
-                                                       form_token=None, uploads=(), written=[], by=by,
-                                                       lookups=lookups, suggestion=suggestion, savepoint=False),
-                                               created=True)
+                created = _create(entries, channel=channel, by=by, lookups=_Lookups([e.data for e in entries]),
+                                  written=[])
         except IntegrityError:
+            if _attempt == WRITE_ATTEMPTS - 1:
+                raise
             continue
+        existing.update((entry.source_ref, Submission(rows, created=True))
+                        for entry, rows in zip(entries, created, strict=True))
         return [existing[ref] for ref, _kind, _data in checked]
-    raise RuntimeError("batch conflicted three times")  # neither a twin nor chance: another constraint
+    raise AssertionError("unreachable")
 
 
 def _batch_item(item, *, channel: str, by: User, today: datetime.date) -> tuple[str, str, dict]:
@@ -409,45 +394,64 @@ def _batch_item(item, *, channel: str, by: User, today: datetime.date) -> tuple[
     return data.pop("source_ref"), kind, data
 
 
-def _create(data: dict, *, kind, channel, source_ref, form_token, uploads, written, by, lookups: _Lookups,
-            suggestion: classification.Suggestion | None = None, savepoint: bool = True) -> list[Complaint]:
+@dataclasses.dataclass
+class _Entry:
+    """One checked submission to write."""
+
+    data: dict
+    kind: str
+    source_ref: str | None
+    form_token: str | None
+    uploads: list | tuple
+    suggestion: classification.Suggestion
+
+
+def _create(entries: list[_Entry], *, channel, by, lookups: _Lookups, written: list) -> list[list[Complaint]]:
+    """Write the rows of the submissions (a mixed one as a complaint and a report split from it), routed
+    before they are written, with their history and audit records: a handful of inserts for a whole batch.
+    Tracking numbers are drawn at random and the unique constraint decides: a collision (about one in 10^7
+    per batch) fails the transaction and the caller tries again with new numbers."""
     now = timezone.now()
     received_on = timezone.localdate(now)
-    respondent = lookups.enterprise(uscc=data["respondent_uscc"], name=data["respondent_name"])
-    platform = lookups.enterprise(uscc="", name=data["platform_name"])
-    if suggestion is None:
-        suggestion = classification.suggest(f"{data['subject']}\n{data['facts']}")
-    category = lookups.first_active(ComplaintCategory, suggestion.category_codes)
-    problem_type = lookups.first_active(ProblemType, suggestion.problem_type_codes)
-    kinds = [ComplaintKind.COMPLAINT, ComplaintKind.REPORT_TIP] if kind == BOTH else [kind]
-    rows: list[Complaint] = []
-    for row_kind in kinds:
-        first = rows[0] if rows else None
-        complaint = Complaint(
+    groups: list[list[Complaint]] = []
+    for entry in entries:
+        data = entry.data
+        kinds = [ComplaintKind.COMPLAINT, ComplaintKind.REPORT_TIP] if entry.kind == BOTH else [entry.kind]
+        group = [Complaint(
             kind=row_kind, channel=channel, status=ComplaintStatus.TRIAGE,
-            # an anonymous reporter's phone serves tracking only: its last four digits are all that is kept
-            source_ref=None if first else source_ref, form_token=None if first else form_token, split_from=first,
+            source_ref=None if index else entry.source_ref, form_token=None if index else entry.form_token,
             received_at=now, received_on=received_on, registered_by=by, phone_last4=phone_last4(data["person_phone"]),
-            respondent=respondent, platform=platform, suggested_category=category,
-            suggested_problem_type=problem_type, acceptance_clock_from=received_on,
-            **data)
-        if complaint.anonymous:
-            complaint.person_phone = ""
-        deadlines_refresh(complaint)
-        _row_save(complaint, savepoint=savepoint)
-        _attachments_store(complaint, uploads, written)
-        complaint_event_add(complaint=complaint, kind=ComplaintEventKind.RECEIVED, by=by,
-                            note=str(ComplaintChannel(channel).label), action=AuditAction.CREATE)
-        rows.append(complaint)
-    if len(rows) == 2:
-        complaint_rows = {ComplaintKind.COMPLAINT: rows[0], ComplaintKind.REPORT_TIP: rows[1]}
-        for row in rows:
-            other = complaint_rows[ComplaintKind.REPORT_TIP if row.kind == ComplaintKind.COMPLAINT
-                                   else ComplaintKind.COMPLAINT]
-            # not public: the respondent reads the complaint's history and must not learn of the report
-            complaint_event_add(complaint=row, kind=ComplaintEventKind.SPLIT, by=by, public=False,
-                                note=_("%(kind)s：%(number)s") % {"kind": other.get_kind_display(),
-                                                                  "number": other.tracking_number})
-    for row in rows:
-        complaint_route(complaint=row, by=by)
-    return rows
+            respondent=lookups.enterprise(uscc=data["respondent_uscc"], name=data["respondent_name"]),
+            platform=lookups.enterprise(uscc="", name=data["platform_name"]),
+            suggested_category=lookups.first_active(ComplaintCategory, entry.suggestion.category_codes),
+            suggested_problem_type=lookups.first_active(ProblemType, entry.suggestion.problem_type_codes),
+            tracking_number=tracking_number_new(received_on), **data)
+            for index, row_kind in enumerate(kinds)]
+        for row in group:
+            if row.anonymous:  # an anonymous reporter's phone serves tracking only: its last four digits are kept
+                row.person_phone = ""
+        groups.append(group)
+    rows = [row for group in groups for row in group]
+    befores = dict(zip(map(id, rows), complaints_place(rows, today=received_on), strict=True))
+    Complaint.objects.bulk_create([group[0] for group in groups])
+    pairs = [group for group in groups if len(group) == 2]
+    for complaint, report in pairs:
+        report.split_from = complaint
+    Complaint.objects.bulk_create([report for _complaint, report in pairs])
+    steps = []
+    for entry, group in zip(entries, groups, strict=True):
+        for row in group:
+            _attachments_store(row, entry.uploads, written)
+            steps.append(complaint_event_new(complaint=row, kind=ComplaintEventKind.RECEIVED, by=by,
+                                             note=str(ComplaintChannel(channel).label), action=AuditAction.CREATE))
+        if len(group) == 2:
+            for row, other in ((group[0], group[1]), (group[1], group[0])):
+                # not public: the respondent reads the complaint's history and must not learn of the report
+                steps.append(complaint_event_new(complaint=row, kind=ComplaintEventKind.SPLIT, by=by, public=False,
+                                                 note=_("%(kind)s：%(number)s") % {
+                                                     "kind": ComplaintKind(other.kind).label,
+                                                     "number": other.tracking_number}))
+        for row in group:
+            steps.extend(complaint_routed_steps(row, befores[id(row)], by=by))
+    complaint_events_save(steps)
+    return groups

@@ -32,7 +32,13 @@ from .. import deadlines as complaint_deadlines
 from .. import routing
 from ..choices import ComplaintEventKind, ComplaintKind, ComplaintStatus, RoutingMethod, SettlementAnswer
 from ..models import Complaint, DirectSettlementMembership
-from .events import complaint_event_add, complaint_snapshot
+from .events import (
+    complaint_event_add,
+    complaint_event_new,
+    complaint_events_save,
+    complaint_save,
+    complaint_snapshot,
+)
 from .feedback import complaint_indicators_refresh_on_commit
 from .gazetteer import city_map
 
@@ -42,46 +48,50 @@ TRANSFERABLE = (ComplaintStatus.RECEIVED, ComplaintStatus.TRIAGE)
 
 # --- jurisdiction -------------------------------------------------------------------------------------------
 
-def _address_placement(address: str) -> tuple[OrgUnit, str, str] | None:
+def _address_placement(address: str, units: dict[int, OrgUnit]) -> tuple[OrgUnit, str, str] | None:
     placement = routing.place(address, city_map()) if address.strip() else None
     if placement is None:
         return None
     label = _("地址解析：%(name)s") if placement.method == RoutingMethod.ADDRESS else _("地名库：%(name)s")
-    return OrgUnit.objects.get(pk=placement.org_unit_id), placement.method, label % {"name": placement.matched}
+    return units[placement.org_unit_id], placement.method, label % {"name": placement.matched}
 
 
-def jurisdiction(complaint: Complaint) -> tuple[OrgUnit | None, str, str]:
-    """(unit, RoutingMethod, note) by the rules of DOMAIN §9; (None, TRIAGE, note) when nothing places it."""
+def jurisdiction(complaint: Complaint, units: dict[int, OrgUnit]) -> tuple[OrgUnit | None, str, str]:
+    """(unit, RoutingMethod, note) by the rules of DOMAIN §9; (None, TRIAGE, note) when nothing places it.
+    `units`: every org unit by id, read once for a batch."""
     respondent = complaint.respondent
     if respondent is not None:
-        return respondent.org_unit, RoutingMethod.REGISTRY, _("被投诉举报企业登记住所")
+        return units[respondent.org_unit_id], RoutingMethod.REGISTRY, _("被投诉举报企业登记住所")
     if complaint.platform_name or complaint.platform_id:
-        seller = _address_placement(complaint.respondent_address)
+        seller = _address_placement(complaint.respondent_address, units)
         if seller is not None:
             return seller
         platform = complaint.platform or Enterprise.objects.filter(name=complaint.platform_name.strip()).first()
         if platform is not None:
             complaint.platform = platform
-            return platform.org_unit, RoutingMethod.PLATFORM, _("平台经营者住所：%(name)s") % {"name": platform.name}
+            return (units[platform.org_unit_id], RoutingMethod.PLATFORM,
+                    _("平台经营者住所：%(name)s") % {"name": platform.name})
     else:
-        placed = _address_placement(complaint.respondent_address)
+        placed = _address_placement(complaint.respondent_address, units)
         if placed is not None:
             return placed
     return None, RoutingMethod.TRIAGE, _("无法确定管辖地，由市级分派")
 
 
-def settlement_member(enterprise: Enterprise | None, on: datetime.date) -> bool:
-    """Joined direct settlement on that day and has at least one confirmed account to answer with."""
-    if enterprise is None:
-        return False
-    joined = DirectSettlementMembership.objects.filter(enterprise=enterprise, joined_on__lte=on,
-                                                       left_on__isnull=True).exists()
-    return joined and _enterprise_users(enterprise).exists()
+def settlement_members(enterprise_ids, on: datetime.date) -> set[int]:
+    """Those of the enterprises that had joined direct settlement on that day and have at least one confirmed
+    account to answer with (one query)."""
+    if not enterprise_ids:
+        return set()
+    joined = DirectSettlementMembership.objects.filter(enterprise_id__in=list(enterprise_ids), joined_on__lte=on,
+                                                       left_on__isnull=True).values("enterprise_id")
+    return set(_enterprise_users(joined).values_list("enterprise_account__enterprise_id", flat=True))
 
 
-def _enterprise_users(enterprise: Enterprise):
-    return User.objects.filter(is_active=True, enterprise_account__enterprise=enterprise,
-                               enterprise_account__status=EnterpriseAccountStatus.CONFIRMED)
+def _enterprise_users(enterprises):
+    """The active users with a confirmed account of one of the enterprises (ids or a subquery of ids)."""
+    return User.objects.filter(is_active=True, enterprise_account__status=EnterpriseAccountStatus.CONFIRMED,
+                               enterprise_account__enterprise__in=enterprises)
 
 
 def _unit_handlers(unit: OrgUnit):
@@ -94,11 +104,6 @@ def _detail_url(complaint: Complaint) -> str:
     return reverse("complaints:complaint-detail", args=[complaint.pk])
 
 
-def _save(complaint: Complaint, fields: list[str]) -> None:
-    fields = [*fields, *complaint_deadlines.refresh(complaint)]
-    complaint.save(update_fields=[*dict.fromkeys(fields), "updated_at"])
-
-
 def _start_acceptance(complaint: Complaint, clock_from: datetime.date) -> None:
     complaint.status = ComplaintStatus.RECEIVED
     complaint.acceptance_clock_from = clock_from
@@ -106,38 +111,60 @@ def _start_acceptance(complaint: Complaint, clock_from: datetime.date) -> None:
 
 # --- routing ------------------------------------------------------------------------------------------------
 
-def complaint_route(*, complaint: Complaint, by: User | None) -> Complaint:
-    """Find the handling unit of a new complaint (called by intake in its transaction); send a complaint against
-    a direct-settlement member to the enterprise first, otherwise start the acceptance clock on the day of
-    receipt. The triage queue's clock runs from receipt too: the city received it."""
-    today = timezone.localdate()
-    # no savepoint: a failure fails the whole intake anyway, and two round trips a row count in a batch
-    with transaction.atomic(savepoint=False):
-        before = complaint_snapshot(complaint)
-        unit, method, note = jurisdiction(complaint)
+ROUTED_FIELDS = ["org_unit", "routing_method", "routing_note", "status", "acceptance_clock_from", "platform",
+                 "settlement_started_on"]
+
+
+def complaints_place(complaints: list[Complaint], *, today: datetime.date) -> list[dict]:
+    """Route new complaints in memory, reading what a whole batch needs at once (intake writes them after):
+    the unit by `jurisdiction`; a complaint against a direct-settlement member goes to the enterprise first,
+    anything else starts the acceptance clock on the day of receipt. The triage queue's clock runs from
+    receipt too: the city received it. Returns each row's state before routing, for its ROUTED record."""
+    units = {unit.pk: unit for unit in OrgUnit.objects.all()}
+    members = settlement_members({c.respondent_id for c in complaints
+                                  if c.kind == ComplaintKind.COMPLAINT and c.respondent_id}, today)
+    routing.place_many([c.respondent_address for c in complaints if c.respondent_id is None], city_map())
+    befores = []
+    for complaint in complaints:
+        befores.append(complaint_snapshot(complaint))
+        unit, method, note = jurisdiction(complaint, units)
         complaint.org_unit, complaint.routing_method, complaint.routing_note = unit, method, note[:200]
-        fields = ["org_unit", "routing_method", "routing_note", "status", "acceptance_clock_from", "platform"]
         if unit is None:
             complaint.status = ComplaintStatus.TRIAGE
             complaint.acceptance_clock_from = complaint.received_on
-        elif complaint.kind == ComplaintKind.COMPLAINT and settlement_member(complaint.respondent, today):
+        elif complaint.kind == ComplaintKind.COMPLAINT and complaint.respondent_id in members:
             complaint.status = ComplaintStatus.DIRECT_SETTLEMENT
             complaint.settlement_started_on = today
             complaint.acceptance_clock_from = None
-            fields.append("settlement_started_on")
         else:
             _start_acceptance(complaint, complaint.received_on)
-        _save(complaint, fields)
-        complaint_event_add(complaint=complaint, kind=ComplaintEventKind.ROUTED, by=by, to_unit=unit,
-                            note=note, before=before)
-        if complaint.status == ComplaintStatus.DIRECT_SETTLEMENT:
-            complaint_event_add(complaint=complaint, kind=ComplaintEventKind.SETTLEMENT_STARTED, by=by,
-                                note=_("企业须在 %(day)s 前答复和解结果") % {"day": complaint.settlement_deadline})
-            notify(recipients=_enterprise_users(complaint.respondent), kind=NotificationKind.ASSIGNMENT,
-                   key=f"complaint-settlement:{complaint.pk}",
-                   title=_("收到消费者投诉，请在线和解：%(number)s") % {"number": complaint.tracking_number},
-                   body=_("请于 %(day)s 前与消费者协商和解并答复结果。") % {"day": complaint.settlement_deadline},
-                   url=reverse("complaints:settlement-list"))
+        complaint_deadlines.refresh(complaint)
+    return befores
+
+
+def complaint_routed_steps(complaint: Complaint, before: dict, *, by: User | None) -> list:
+    """Once a placed complaint is written: the ROUTED step of its history (and the start of direct
+    settlement), audited, unsaved (`complaint_events_save`); the enterprise is told of a settlement."""
+    steps = [complaint_event_new(complaint=complaint, kind=ComplaintEventKind.ROUTED, by=by,
+                                 to_unit=complaint.org_unit, note=complaint.routing_note, before=before)]
+    if complaint.status == ComplaintStatus.DIRECT_SETTLEMENT:
+        steps.append(complaint_event_new(
+            complaint=complaint, kind=ComplaintEventKind.SETTLEMENT_STARTED, by=by,
+            note=_("企业须在 %(day)s 前答复和解结果") % {"day": complaint.settlement_deadline}))
+        notify(recipients=_enterprise_users([complaint.respondent_id]), kind=NotificationKind.ASSIGNMENT,
+               key=f"complaint-settlement:{complaint.pk}",
+               title=_("收到消费者投诉，请在线和解：%(number)s") % {"number": complaint.tracking_number},
+               body=_("请于 %(day)s 前与消费者协商和解并答复结果。") % {"day": complaint.settlement_deadline},
+               url=reverse("complaints:settlement-list"))
+    return steps
+
+
+def complaint_route(*, complaint: Complaint, by: User | None) -> Complaint:
+    """Route one complaint already written without a unit (intake routes its rows before writing them)."""
+    with transaction.atomic():
+        [before] = complaints_place([complaint], today=timezone.localdate())
+        complaint_save(complaint, ROUTED_FIELDS, refresh=True)
+        complaint_events_save(complaint_routed_steps(complaint, before, by=by))
     return complaint
 
 
@@ -172,7 +199,8 @@ def complaint_transfer(*, complaint: Complaint, to_unit: OrgUnit | None, reason:
         complaint.routing_method = RoutingMethod.TRIAGE if from_triage else RoutingMethod.TRANSFER
         complaint.routing_note = reason[:200]
         _start_acceptance(complaint, (complaint.acceptance_clock_from or today) if from_triage else today)
-        _save(complaint, ["org_unit", "handler", "routing_method", "routing_note", "status", "acceptance_clock_from"])
+        complaint_save(complaint, ["org_unit", "handler", "routing_method", "routing_note", "status",
+                                   "acceptance_clock_from"], refresh=True)
         complaint_event_add(complaint=complaint, kind=ComplaintEventKind.ROUTED if from_triage
                             else ComplaintEventKind.TRANSFERRED, by=by, from_unit=from_unit, to_unit=to_unit,
                             note=reason, before=before)
@@ -197,7 +225,7 @@ def _locked_in_settlement(complaint: Complaint) -> Complaint:
 def _back_to_regulator(complaint: Complaint, *, clock_from: datetime.date, kind: str, note: str,
                        by: User | None, before: dict) -> None:
     _start_acceptance(complaint, clock_from)
-    _save(complaint, ["status", "acceptance_clock_from"])
+    complaint_save(complaint, ["status", "acceptance_clock_from"], refresh=True)
     complaint_event_add(complaint=complaint, kind=kind, by=by, note=note, before=before)
     notify(recipients=_unit_handlers(complaint.org_unit), kind=NotificationKind.ASSIGNMENT,
            key=f"complaint-settlement-back:{complaint.pk}",
@@ -247,7 +275,7 @@ def settlement_confirm(*, complaint: Complaint, settled: bool, by: User | None =
                                note=_("投诉人表示未能和解，转回市场监管部门受理"), before=before)
             return complaint
         complaint.status, complaint.closed_on = ComplaintStatus.SETTLED, today
-        _save(complaint, ["status", "closed_on"])
+        complaint_save(complaint, ["status", "closed_on"], refresh=True)
         complaint_indicators_refresh_on_commit(year=today.year)
         complaint_event_add(complaint=complaint, kind=ComplaintEventKind.SETTLEMENT_CONFIRMED, by=by,
                             note=_("投诉人确认已和解"), before=before)

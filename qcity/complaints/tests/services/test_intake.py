@@ -180,10 +180,10 @@ def test_at_most_five_files():
 def test_a_failure_after_the_files_were_written_leaves_no_row_and_no_file(monkeypatch):
     before = stored_files()
 
-    def broken_route(*, complaint, by):
+    def broken_route(complaint, before, *, by):
         raise RuntimeError("routing failed")
 
-    monkeypatch.setattr(intake, "complaint_route", broken_route)
+    monkeypatch.setattr(intake, "complaint_routed_steps", broken_route)
     with pytest.raises(RuntimeError):
         submit(kind="both", attachments=[placeholder_pdf("发票.pdf")])
     assert not Complaint.objects.exists() and not ComplaintAttachment.objects.exists()
@@ -194,8 +194,8 @@ def test_the_suggested_classification_is_the_first_active_code(monkeypatch):
     ComplaintCategory.objects.create(code="test-old", name="旧类", group="goods", active=False)
     food = ComplaintCategory.objects.create(code="test-food", name="测试食品", group="goods")
     quality = ProblemType.objects.create(code="test-quality", name="测试质量")
-    monkeypatch.setattr(classification, "suggest",
-                        lambda text: classification.Suggestion(("test-old", "test-food"), ("unknown", "test-quality")))
+    monkeypatch.setattr(classification, "suggest_many", lambda texts: [
+        classification.Suggestion(("test-old", "test-food"), ("unknown", "test-quality")) for _text in texts])
     [complaint] = submit()
     assert complaint.suggested_category == food and complaint.suggested_problem_type == quality
 
