@@ -181,7 +181,7 @@ def test_a_day_after_the_clocks_or_before_the_rules_is_refused_before_anything_i
 FRACTIONAL_COUNT = re.compile(r"\d+\.\d+\s*(件|个|家|户|项)")  # i18n-ignore: the count units
 
 
-def test_the_cockpit_and_the_status_board_show_no_fractional_count(load_demo, client):
+def test_the_cockpit_the_status_board_and_the_assessment_show_no_fractional_count(load_demo, client):
     # given the demo, whose count indicators carry fractional sums and means (1.99件, 643.0家)
     load_demo(DAYS[0])
     fractional = (ReportedValue.objects.filter(indicator__unit__in=COUNT_UNITS, status=ReportedValueStatus.APPROVED)
@@ -193,6 +193,13 @@ def test_the_cockpit_and_the_status_board_show_no_fractional_count(load_demo, cl
     pages = [client.get(reverse("reports:cockpit"))]
     pages += [client.get(reverse("indicators:status"), {"plan": code})
               for code in Plan.objects.values_list("code", flat=True)]
+    # and every demo assessment: the scheme (its items), the results and each subject's breakdown
+    schemes = list(AssessmentScheme.objects.prefetch_related("results"))
+    assert schemes and all(scheme.results.all() for scheme in schemes)
+    for scheme in schemes:
+        pages += [client.get(reverse("assessment:scheme-detail", args=[scheme.pk])),
+                  client.get(reverse("assessment:scheme-results", args=[scheme.pk]))]
+        pages += [client.get(reverse("assessment:result-detail", args=[result.pk])) for result in scheme.results.all()]
     # then every count is a whole number (a ratio in a count unit, 每万人…个, keeps its decimals: its rows are left out)
     ratios = [re.escape(name) for name, unit in Indicator.objects.values_list("name", "unit")
               if unit in COUNT_UNITS and not is_count(unit=unit, name=name)]

@@ -5,7 +5,9 @@ every page those pages link to (one URL per route), the way a user clicks throug
 `?export=` (or leading to a view marked `@export_view`) is an export: fetched, it must be an attachment
 of the type its file name says, and leave exactly one audit event of the export kind naming the user.
 A link with `?export=` to an unmarked view fails, a marked view no account reaches fails (its link is
-missing), and any attachment must come from `qcity.core.downloads.attachment_response`.
+missing), and any attachment must come from `qcity.core.downloads.attachment_response`. A list over
+`EXPORT_BACKGROUND_ROWS` answers with its background job's page: the walk runs the job (eager) and takes the
+file the page offers, which must meet the same rules.
 """
 
 import html
@@ -20,11 +22,13 @@ from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.exceptions import Resolver404
 
-from qcity.core.choices import AuditAction
+from qcity.core import exports
+from qcity.core.choices import AuditAction, ExportJobStatus, Role
 from qcity.core.demo import DEMO_ACCOUNTS
 from qcity.core.downloads import SANDBOX_CSP, attachment_response
 from qcity.core.exports import EXPORT_PARAM, XLSX_CONTENT_TYPE, XlsxColumns, xlsx_export
-from qcity.core.models import AuditEvent, User
+from qcity.core.models import AuditEvent, ExportJob, User
+from qcity.enterprises.tests.factories import EnterpriseFactory
 from qcity.indicators.models import ReportedValue, ValueEvidence
 from qcity.inspections.models import Draw, PoolSnapshot
 from qcity.reports import services as reports
@@ -96,7 +100,26 @@ def demo(settings, tmp_path, today):
     return {a.username: User.objects.get(username=a.username) for a in DEMO_ACCOUNTS}
 
 
-def test_every_export_link_is_marked_audited_and_an_attachment(client, demo):
+def _background_download(client, response):
+    """An export sent to its background job's page: the page offers the file, and the file is the answer."""
+    if response.status_code != 302:
+        return response
+    try:
+        match = resolve(urlsplit(response.url).path)
+    except Resolver404:
+        return response
+    if match.view_name != "core:export-job":
+        return response
+    pk = match.kwargs["pk"]
+    page = client.get(response.url)
+    download_url = reverse("core:export-job-download", args=[pk])
+    assert page.status_code == 200 and download_url in page.content.decode(), page.content.decode()[:2000]
+    return client.get(download_url)
+
+
+def test_every_export_link_is_marked_audited_and_an_attachment(client, demo,
+                                                               django_capture_on_commit_callbacks):
+    capture_on_commit = django_capture_on_commit_callbacks
     # given every demo account and the views marked as exports
     marked = _export_views()
     assert marked, "no view is marked @export_view"
@@ -128,7 +151,12 @@ def test_every_export_link_is_marked_audited_and_an_attachment(client, demo):
             seen.add(key)
             before = AuditEvent.objects.filter(action=AuditAction.EXPORT).count()
             try:
-                response = client.get(url)
+                if wants_export:  # a list over EXPORT_BACKGROUND_ROWS queues a job, run (eager) at the commit
+                    with capture_on_commit(execute=True):
+                        response = client.get(url)
+                    response = _background_download(client, response)
+                else:
+                    response = client.get(url)
             except Exception as exc:  # noqa: BLE001  a page that breaks is reported, the walk goes on
                 problems.append(f"{username}: {url} raised {exc!r}")
                 continue
@@ -229,3 +257,29 @@ def test_an_export_above_the_cap_is_refused_with_a_message_and_not_audited(rf, m
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
     assert xlsx_export(request, columns, [1, 2], limit=2).status_code == 200
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT, actor=request.user).count() == 1
+
+
+def test_a_large_export_is_rebuilt_in_the_background_with_the_asker_s_scope(
+        client, make_user, city, district, monkeypatch, django_capture_on_commit_callbacks):
+    # given 6 enterprises in the officer's district and 3 in another, and a background threshold of 5
+    other = city.children.exclude(pk=district.pk).first()
+    EnterpriseFactory.create_batch(6, org_unit=district, numbered=True)
+    EnterpriseFactory.create_batch(3, org_unit=other, numbered=True)
+    monkeypatch.setattr(exports, "EXPORT_BACKGROUND_ROWS", 5)
+    officer = make_user(Role.DISTRICT_OFFICER, org_unit=district)
+    client.force_login(officer)
+
+    # when the district officer exports the enterprise list
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("enterprises:list"), {"export": "xlsx"})
+
+    # then a job built it, as them: their district's six enterprises, not the other three
+    job = ExportJob.objects.get(requested_by=officer)
+    assert response.status_code == 302 and response.url == reverse("core:export-job", args=[job.pk])
+    assert (job.status, job.rows) == (ExportJobStatus.DONE, 6)
+    download = client.get(reverse("core:export-job-download", args=[job.pk]))
+    assert download.status_code == 200 and _filename(download).startswith("enterprises-")
+    assert [e.actor_id for e in AuditEvent.objects.filter(action=AuditAction.EXPORT)] == [officer.pk]
+    # and nobody else gets it, whatever their roles
+    client.force_login(make_user(Role.LEADERSHIP_OFFICE))
+    assert client.get(reverse("core:export-job-download", args=[job.pk])).status_code == 404

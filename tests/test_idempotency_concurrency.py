@@ -42,8 +42,8 @@ class Example:
     format: str = "json"
     created: int = 1  # rows one execution adds to `count`
     natural_key: bool = False  # a twin without a key is refused (or updates the row): still `created` rows
-    # Twins without a key answer 400 or 200, only the one that created answers 201. Not yet so for the
-    # holiday import, whose service returns the year without saying whether this request wrote it.
+    # Twins without a key answer 400 or 200, only the one that created answers 201. Not so for an import
+    # that answers 200 with what each row did, or a state change (marking read).
     one_created_answer: bool = True
     session: bool = False  # called from a logged-in session (creating API tokens), not with a token
 
@@ -205,7 +205,7 @@ def _holiday_years_import(w: World, n: int) -> Example:
     drop_official_year(year)
     days = [{"date": d.date.isoformat(), "type": "休", "name": d.name} for d in official_schedule(year)]
     return Example(w.admin, _json({"year": year, "source": "国办发明电", "days": days}),
-                   HolidayCalendarYear.objects.filter(year=year).count, natural_key=True, one_created_answer=False)
+                   HolidayCalendarYear.objects.filter(year=year).count, natural_key=True)
 
 
 def _inspection_items(w: World, n: int) -> Example:

@@ -10,17 +10,23 @@ import datetime
 import zoneinfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from qcity.core import deadlines, workdays
+from qcity.core import deadlines, holiday_law, workdays
 from qcity.core.choices import Role
+from qcity.core.holiday_schedule import ScheduleDay
 from qcity.core.models import AuditEvent, DeadlineChange, DeadlineRecomputation
-from qcity.core.services import holiday_calendar_year_set
+from qcity.core.services import deadlines_recompute, holiday_calendar_year_set
 from qcity.core.tests.schedules import first_working_day_of, last_official_year, official_schedule
+from qcity.credit import selectors as credit_selectors
 from qcity.credit import services as credit
 from qcity.credit.choices import CreditListEntryReason, CreditRepairKind
+from qcity.credit.models import CreditEvent
 from qcity.credit.tests.factories import repair_documents
 from qcity.enterprises.tests.factories import EnterpriseFactory
+from qcity.inspections import selectors as inspection_selectors
 from qcity.inspections import services as inspections
 from qcity.inspections.choices import InspectionOutcome
 from qcity.inspections.models import DrawnTarget
@@ -216,3 +222,78 @@ def test_the_change_list_shows_each_holder_their_own_and_a_second_run_moves_noth
     # running the job again finds the deadlines already right
     again = deadlines_recompute(year=next_year, by=None, trigger="again")
     assert again.moved == 0 and DeadlineChange.objects.count() == moved
+
+
+def _first_saturday_at_work(year: int) -> datetime.date:
+    """The first Saturday of January that is no statutory holiday: a day a notice may make an adjusted workday."""
+    day = datetime.date(year, 1, 1)
+    while day.weekday() != 5 or day in dict(holiday_law.statutory_holidays(year)):
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def _overdue(key: str, obj, day: datetime.date) -> bool:
+    """The overdue flag the lists and to-dos read, from the stored deadline (DOMAIN §2.3, §5)."""
+    if key == "penalty":
+        return CreditEvent.objects.filter(credit_selectors.overdue_publication_q(day), pk=obj.pk).exists()
+    return inspection_selectors.result_overdue_list(today=day).filter(pk=obj.pk).exists()
+
+
+@pytest.mark.parametrize("notice", ["bridge day off", "working Saturday"])
+def test_overdue_flags_follow_the_recomputed_deadline(year_end_work, make_user, django_capture_on_commit_callbacks,
+                                                      notice):
+    # given the unpublished penalty and inspection result, each with a provisional deadline in next year
+    next_year = year_end_work["next_year"]
+    watched = {key: year_end_work[key] for key in ("penalty", "result")}
+    old = {}
+    for key, obj in watched.items():
+        obj.refresh_from_db()
+        old[key] = getattr(obj, dict(CROSSING)[key])
+    # the day after each old deadline (overdue then) for a notice that moves it later, and the old deadline
+    # itself (due that day, not overdue) for one that moves it earlier
+    later = notice == "bridge day off"
+    day = {key: old[key] + datetime.timedelta(days=1) if later else old[key] for key in watched}
+    assert all(_overdue(key, watched[key], day[key]) == later for key in watched)
+    # when the notice is entered: a bridge day off, or an adjusted working Saturday, early in January
+    days = (official_schedule(next_year, extra_rest=(first_working_day_of(next_year),)) if later else
+            [*official_schedule(next_year), ScheduleDay("调休上班", _first_saturday_at_work(next_year), True, "调休上班")])
+    with django_capture_on_commit_callbacks(execute=True):
+        holiday_calendar_year_set(year=next_year, days=days, source="通知", by=make_user(Role.SYSTEM_ADMIN))
+    # then each deadline moved that way, and its overdue flag on the same day turned over
+    for key, obj in watched.items():
+        obj.refresh_from_db()
+        new = getattr(obj, dict(CROSSING)[key])
+        assert (new > old[key]) if later else (new < old[key]), key
+        assert _overdue(key, obj, day[key]) != later, f"{key}: overdue flag did not follow {old[key]} → {new}"
+
+
+def _provisional_rows(n: int, *, day: datetime.date, district) -> None:
+    """n credit events and n supervisions whose deadlines run from `day` into the next year."""
+    firm = EnterpriseFactory(org_unit=district)
+    for k in range(n):
+        credit.credit_event_record(enterprise=firm, kind="administrative_penalty", occurred_on=day,
+                                   source_authority="金水区市场监督管理局", summary=f"第{k}项", by=None)
+        supervision_open(task=PlanTaskFactory(deadline=day - datetime.timedelta(days=20), org_unit=district), by=None)
+
+
+def test_recomputing_a_year_costs_queries_per_registered_field_not_per_row(
+        last_year, on_day, district, django_assert_max_num_queries):
+    # given 3 rows of each of two modules counted across next year, which the notice (a bridge day) moves
+    next_year = last_year + 1
+    on_day(datetime.date(last_year, 12, 28))
+    bridge = (first_working_day_of(next_year),)
+    _provisional_rows(3, day=datetime.date(last_year, 12, 18), district=district)
+    holiday_calendar_year_set(year=next_year, days=official_schedule(next_year, extra_rest=bridge), source="通知",
+                              by=None)  # the job after the commit never runs inside the test: it is called below
+    with CaptureQueriesContext(connection) as few:
+        run = deadlines_recompute(year=next_year, by=None, trigger="3 rows")
+    assert run.moved == 6
+    # and then 30 of each, which a corrected notice (no bridge day) moves back
+    _provisional_rows(27, day=datetime.date(last_year, 12, 18), district=district)
+    holiday_calendar_year_set(year=next_year, days=official_schedule(next_year), source="更正通知", by=None,
+                              correction=True)
+    # then recomputing 10 times the rows takes no more queries: a few per registered deadline field
+    with django_assert_max_num_queries(len(few)):
+        run = deadlines_recompute(year=next_year, by=None, trigger="30 rows")
+    assert run.moved == 60
+    assert len(few) <= 6 * len(deadlines.registered()) + 10, [q["sql"][:120] for q in few.captured_queries]

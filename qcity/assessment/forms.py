@@ -9,6 +9,7 @@ from qcity.core.models import Department, OrgUnit
 from .choices import SchemeItemKind
 
 SELECT = {"class": "form-select form-select-sm"}
+SEARCHABLE = {**SELECT, "data-searchable": ""}  # a long select (searchable.js)
 INPUT = {"class": "form-control form-control-sm"}
 
 
@@ -38,8 +39,8 @@ class SchemeGroupForm(forms.Form):
 class AdjustmentForm(forms.Form):
     """A bonus or veto: the subject is one select of districts and departments ("unit:3", "department:5")."""
 
-    item = forms.ModelChoiceField(label=_("考核项"), queryset=None, widget=forms.Select(attrs=SELECT))
-    subject = forms.ChoiceField(label=_("考核对象"), widget=forms.Select(attrs=SELECT))
+    item = forms.ModelChoiceField(label=_("考核项"), queryset=None, widget=forms.Select(attrs=SEARCHABLE))
+    subject = forms.ChoiceField(label=_("考核对象"), widget=forms.Select(attrs=SEARCHABLE))
     points = BoundedDecimalFormField(label=_("加分"), max_digits=7, decimal_places=2, min_value=0, required=False,
                                      help_text=_("一票否决项不填"), widget=forms.NumberInput(attrs=INPUT))
     reason = forms.CharField(label=_("事由"), max_length=300, widget=forms.TextInput(attrs=INPUT))

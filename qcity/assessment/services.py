@@ -25,7 +25,7 @@ from qcity.core.roles import OFFICE
 from qcity.indicators.choices import IndicatorDomain
 from qcity.indicators.models import Indicator
 from qcity.indicators.quality_index import plans_covering
-from qcity.indicators.selectors import indicator_statuses
+from qcity.indicators.selectors import department_statuses, indicator_statuses
 from qcity.workplan.selectors import plan_task_tallies
 
 from . import scoring
@@ -437,7 +437,9 @@ def assessment_run(*, scheme: AssessmentScheme, by: User | None, today: datetime
     """Score every district and department of the scheme; replaces the previous run's results.
 
     The items not yet due (the year still running) or not applicable to a subject are left out and the
-    rest rescaled (`scoring`); a subject with nothing assessable is recorded as not assessed (未参评)."""
+    rest rescaled (`scoring`); a subject with nothing assessable is recorded as not assessed (未参评). Each
+    subject is held to its own confirmed target (指标分解): a district's share or stricter rate, a department's
+    share or stricter rate of the city's figure (`department_statuses`)."""
     _check(by, "run assessment")
     items = list(scheme.items.select_related("indicator__plan", "group")
                  .prefetch_related("indicator__targets", "indicator__departments"))
@@ -475,23 +477,29 @@ def assessment_run(*, scheme: AssessmentScheme, by: User | None, today: datetime
                   if i.kind == SchemeItemKind.VETO and adjustments.get((i.pk, *key))]
         return bonuses, vetoes
 
-    def indicator_base(unit, applies) -> tuple[list, int]:
+    # A department answers for the city's figure, held to its own confirmed target (指标分解) where it has one.
+    department_status = department_statuses(
+        indicators=[i.indicator for i in indicator_items], departments=departments, city=city, year=scheme.year,
+        city_statuses=statuses) if departments else {}
+
+    def indicator_base(unit, applies, status_of) -> tuple[list, int]:
         """Lines of the items applicable to the unit, and how many were left out without a line."""
-        base = [(item, *scoring.indicator_line(item, statuses[(item.indicator_id, unit.pk)],
-                                               period_closed=period_closed))
+        base = [(item, *scoring.indicator_line(item, status_of(item), period_closed=period_closed))
                 for item in indicator_items if item.indicator.plan_id in reported_plans[unit.pk] and applies(item)]
         return base, len(indicator_items) - len(base)
 
     scored_districts = []
     for unit in districts:
-        base, omitted = indicator_base(unit, lambda item: True)
+        base, omitted = indicator_base(unit, lambda item: True,
+                                       lambda item, u=unit.pk: statuses[(item.indicator_id, u)])
         bonuses, vetoes = extras(("unit", unit.pk))
         scored_districts.append(scoring.score_subject(subject=unit, kind=AssessmentSubjectKind.DISTRICT, base=base,
                                                       bonuses=bonuses, vetoes=vetoes, points=points, omitted=omitted))
     responsible = {item.pk: {d.pk for d in item.indicator.departments.all()} for item in indicator_items}
     scored_departments = []
     for department in departments:
-        base, omitted = indicator_base(city, lambda item, d=department.pk: d in responsible[item.pk])
+        base, omitted = indicator_base(city, lambda item, d=department.pk: d in responsible[item.pk],
+                                       lambda item, d=department.pk: department_status[(item.indicator_id, d)])
         if task_item is not None and tallies is not None:
             base.append((task_item, *scoring.task_line(tallies.get(department.pk))))
         bonuses, vetoes = extras(("department", department.pk))

@@ -31,3 +31,26 @@ class QualityIndexTable(QcityTable):
     def __init__(self, *args, highlight: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.highlight = highlight
+
+
+def _number(label):
+    return tables.Column(verbose_name=label, attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}})
+
+
+class SchemeTable(QcityTable):
+    """The schemes (one or two a year, so one page, no filter): `selectors.scheme_list` annotates the counts."""
+
+    year = tables.Column(verbose_name=_("年度"))
+    name = tables.Column(verbose_name=_("方案名称"), linkify=("assessment:scheme-detail", {"pk": tables.A("pk")}))
+    status = TemplateColumn(
+        '<span class="badge {% if record.status == "published" %}bg-success{% else %}bg-secondary{% endif %}">'
+        '{{ record.get_status_display }}</span>', verbose_name=_("状态"), order_by=("status",))
+    item_count = _number(_("考核项"))
+    result_count = _number(_("结果"))
+    ranking = TemplateColumn(
+        '{% load i18n %}{% if record.result_count %}<a href="{% url "assessment:scheme-results" record.pk %}">'
+        '{% translate "排名" %}</a>{% endif %}', verbose_name="", orderable=False)
+
+    class Meta(QcityTable.Meta):
+        attrs = {"class": TABLE_CLASS + " mb-0", "id": "scheme-table"}
+        empty_text = _("暂无考核方案")

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,6 +21,7 @@ from qcity.core.forms import service_error_text
 from qcity.core.models import OrgUnit
 from qcity.core.permissions import role_required
 from qcity.core.roles import OFFICE, PROGRAMME
+from qcity.core.steps import step_run
 from qcity.core.tables import table_configure
 
 from . import exports, scoring, selectors, services
@@ -27,33 +29,29 @@ from .choices import AssessmentSchemeStatus, AssessmentSubjectKind, SchemeItemKi
 from .filters import QualityIndexFilter
 from .forms import AdjustmentForm, SchemeCreateForm, SchemeGroupForm, SchemeSettingsForm
 from .models import Adjustment
-from .tables import QualityIndexTable
+from .tables import QualityIndexTable, SchemeTable
+
+
+def _scheme_list_page(request, form):
+    table = table_configure(request, SchemeTable(selectors.scheme_list(user=request.user)))
+    return render(request, "assessment/scheme_list.html", {
+        "table": table, "can_manage": selectors.is_manager(request.user), "form": form or SchemeCreateForm()})
 
 
 @role_required(*PROGRAMME)
 def scheme_list(request):
-    return render(request, "assessment/scheme_list.html", {
-        "schemes": selectors.scheme_list(user=request.user),
-        "can_manage": selectors.is_manager(request.user),
-        "form": SchemeCreateForm(),
-    })
+    return _scheme_list_page(request, None)
 
 
 @role_required(*OFFICE)
 @require_POST
 def scheme_create(request):
-    form = SchemeCreateForm(request.POST)
-    if form.is_valid():
-        try:
-            scheme = services.scheme_create_default(year=form.cleaned_data["year"], name=form.cleaned_data["name"],
-                                                    by=request.user)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("已生成考核方案：%(name)s") % {"name": scheme.name})
-            return redirect("assessment:scheme-detail", pk=scheme.pk)
-    return render(request, "assessment/scheme_list.html", {
-        "schemes": selectors.scheme_list(user=request.user), "can_manage": True, "form": form}, status=400)
+    return step_run(request, SchemeCreateForm(request.POST),
+                    lambda form: services.scheme_create_default(year=form.cleaned_data["year"],
+                                                                name=form.cleaned_data["name"], by=request.user),
+                    success=lambda scheme: _("已生成考核方案：%(name)s") % {"name": scheme.name},
+                    done=lambda scheme: reverse("assessment:scheme-detail", args=[scheme.pk]),
+                    detail=lambda form: _scheme_list_page(request, form))
 
 
 def _detail(request, scheme, *, adjustment_form=None, settings_form=None, errors=None, status=200):

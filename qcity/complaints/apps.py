@@ -31,6 +31,7 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self):
         from qcity.core.demo import register_demo
+        from qcity.core.signals import reference_data_loaded
 
         from . import demo
         from .deadlines import register as register_deadlines
@@ -42,6 +43,7 @@ class ComplaintsConfig(AppConfig):
         register_indicators()
         post_migrate.connect(_load_reward_rules, sender=self, dispatch_uid="complaints-reward-rules")
         post_migrate.connect(_load_gazetteer, sender=self, dispatch_uid="complaints-gazetteer")
+        reference_data_loaded.connect(_load_gazetteer, dispatch_uid="complaints-gazetteer-seed")
         post_migrate.connect(_load_classification, sender=self, dispatch_uid="complaints-classification")
         # on the registry, the accounts and the credit demo (which loads only into an empty credit file);
         # before the classification, which counts the substantiated complaints' credit events

@@ -52,3 +52,10 @@ REWARDS = XlsxColumns(
     row=lambda r: [r.complaint.tracking_number, _unit(r.complaint), r.get_grade_display(), r.fine_amount,
                    r.penalty_decision_number, r.amount, r.get_status_display(), r.proposed_on, r.decided_on,
                    r.paid_on, r.payment_ref])
+
+
+# the gazetteer (地名库): reference data, no personal data
+GAZETTEER = XlsxColumns(
+    name="gazetteer", sheet=_("地名库"), object_type="complaints.gazetteerentry",
+    headings=[_("地名"), _("类别"), _("所属区域"), _("说明"), _("启用")],
+    row=lambda e: [e.name, e.get_kind_display(), e.org_unit.name, e.note, gettext("是") if e.active else gettext("否")])

@@ -16,9 +16,10 @@ from .choices import (
     ComplaintEventKind,
     ComplaintKind,
     ComplaintStatus,
+    GazetteerKind,
     RewardStatus,
 )
-from .models import Complaint, ComplaintCategory, ComplaintEvent, ProblemType, Reward
+from .models import Complaint, ComplaintCategory, ComplaintEvent, GazetteerEntry, ProblemType, Reward
 from .selectors import overdue_condition
 
 
@@ -108,3 +109,28 @@ class RewardFilter(StyledFilterSet):
 
     def filter_org_unit(self, queryset, name, value):
         return in_org_unit(queryset, value, field=name)
+
+
+class GazetteerEntryFilter(StyledFilterSet):
+    """The gazetteer page (地名库) and its export: a place name (or its note), its kind, its unit, switched on."""
+
+    q = django_filters.CharFilter(label=_("地名"), method="filter_q")
+    kind = django_filters.ChoiceFilter(label=_("类别"), choices=GazetteerKind.choices, empty_label=_("全部"))
+    org_unit = django_filters.ModelChoiceFilter(label=_("所属区域"), queryset=OrgUnit.objects.all(),
+                                                empty_label=_("全部"), method="filter_org_unit")
+    active = django_filters.ChoiceFilter(label=_("启用"), choices=YES_NO, empty_label=_("全部"),
+                                         method="filter_active")
+
+    class Meta:
+        model = GazetteerEntry
+        fields = ["q", "kind", "org_unit", "active"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(name__icontains=value) | Q(note__icontains=value)) if value else queryset
+
+    def filter_org_unit(self, queryset, name, value):
+        return in_org_unit(queryset, value)
+
+    def filter_active(self, queryset, name, value):
+        return queryset.filter(active=value == "yes")

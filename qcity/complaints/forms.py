@@ -32,6 +32,7 @@ from .services.intake import BOTH as INTAKE_BOTH
 
 DATE = DateInput()
 NOTE = forms.Textarea(attrs={"rows": 3})
+SEARCHABLE_SELECT = forms.Select(attrs={"data-searchable": ""})  # a district's officers: a long list (searchable.js)
 
 # --- handling steps (services/handling.py) -------------------------------------------------------------------
 
@@ -59,12 +60,13 @@ class StepForm(StyledForm):
 
 class AssignForm(StepForm):
     officer_fields = ("handler",)
-    handler = forms.ModelChoiceField(label=_("承办人"), queryset=User.objects.none())
+    handler = forms.ModelChoiceField(label=_("承办人"), queryset=User.objects.none(), widget=SEARCHABLE_SELECT)
 
 
 class AcceptForm(StepForm):
     officer_fields = ("handler",)
-    handler = forms.ModelChoiceField(label=_("承办人"), queryset=User.objects.none(), required=False)
+    handler = forms.ModelChoiceField(label=_("承办人"), queryset=User.objects.none(), required=False,
+                                     widget=SEARCHABLE_SELECT)
     accepted_on = BoundedDateFormField(label=_("受理日期"), widget=DATE, required=False,
                                        help_text=_("不填为今天"))
 
@@ -77,13 +79,14 @@ class DeclineForm(StepForm):
 class MediationStartForm(StepForm):
     officer_fields = ("mediator",)
     mode = forms.ChoiceField(label=_("调解方式"), choices=MediationMode.choices)
-    mediator = forms.ModelChoiceField(label=_("调解人员"), queryset=User.objects.none())
+    mediator = forms.ModelChoiceField(label=_("调解人员"), queryset=User.objects.none(), widget=SEARCHABLE_SELECT)
 
 
 class RecusalForm(StepForm):
     officer_fields = ("new_mediator",)
     reason = forms.CharField(label=_("回避理由"), max_length=500, widget=NOTE)
     new_mediator = forms.ModelChoiceField(label=_("新的调解人员"), queryset=User.objects.none(), required=False,
+                                          widget=SEARCHABLE_SELECT,
                                           help_text=_("暂未确定的，调解中止至指定新的调解人员"))
 
 

@@ -36,7 +36,7 @@ from django.utils.crypto import constant_time_compare
 
 from qcity.core import access
 from qcity.core.choices import Role
-from qcity.core.masking import mask_person_name, mask_text
+from qcity.core.masking import mask_id_number, mask_person_name, mask_phone, mask_text
 from qcity.core.models import User
 from qcity.core.roles import COMPLAINT_HANDLERS, OFFICE
 
@@ -160,14 +160,6 @@ def personal_data_visible(*, user: User | None, complaint: Complaint) -> bool:
     return access.covers(user, complaint.org_unit, COMPLAINT_HANDLERS)
 
 
-def mask_phone(phone: str) -> str:
-    """13812345678 → 138****5678; a number of seven digits or fewer keeps only its last two."""
-    phone = (phone or "").strip()
-    if len(phone) > 7:
-        return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
-    return "*" * max(len(phone) - 2, 0) + phone[-2:]
-
-
 def person_shown(*, user: User | None, complaint: Complaint) -> dict[str, str]:
     """The person as this user may see it: in full for the handling scope, masked for everyone else (an
     anonymous report shows no person at all)."""
@@ -183,9 +175,8 @@ def person_masked(complaint: Complaint) -> dict[str, str]:
     """What lists, exports, other roles and messages show of the person."""
     if complaint.anonymous:
         return {"name": "", "phone": "", "id_number": "", "address": ""}
-    id_number = complaint.person_id_number
     return {"name": mask_person_name(complaint.person_name), "phone": mask_phone(complaint.person_phone),
-            "id_number": (id_number[:1] + "*" * (len(id_number) - 2) + id_number[-1:]) if id_number else "",
+            "id_number": mask_id_number(complaint.person_id_number),
             "address": ""}
 
 

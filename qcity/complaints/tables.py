@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from qcity.core.tables import TABLE_CLASS, QcityTable
 from qcity.core.todos import TodoEntry, countdown
 
-from .models import Complaint, Reward, RewardRule
+from .models import Complaint, GazetteerEntry, Reward, RewardRule
 from .selectors import person_masked
 
 DETAIL = ("complaints:complaint-detail", {"pk": tables.A("pk")})
@@ -101,3 +101,28 @@ class RewardRuleTable(QcityTable):
 
     def render_edit(self):
         return _("修改")
+
+
+class GazetteerEntryTable(QcityTable):
+    """The gazetteer (地名库): a switched-off entry is greyed."""
+
+    name = tables.Column()
+    kind = tables.Column()
+    org_unit = tables.Column(order_by=("org_unit__path",))
+    note = tables.Column(attrs={"td": {"class": "small"}}, default="")
+    active = tables.BooleanColumn(yesno=(_("是"), _("否")))
+    edit = tables.Column(verbose_name="", orderable=False, empty_values=(),
+                         linkify=("complaints:gazetteer-edit", {"pk": tables.A("pk")}), attrs={"a": {"class": "small"}})
+
+    class Meta(QcityTable.Meta):
+        model = GazetteerEntry
+        fields = ("name", "kind", "org_unit", "note", "active", "edit")
+        attrs = {"class": TABLE_CLASS, "id": "gazetteer-table"}
+        row_attrs = {"class": lambda record: "gazetteer-entry" if record.active else "gazetteer-entry qc-muted"}
+        empty_text = _("地名库为空")
+
+    def render_org_unit(self, value):
+        return value.name
+
+    def render_edit(self):
+        return _("编辑")

@@ -71,3 +71,16 @@ class DeliveryStatus(models.TextChoices):
     SENDING = "sending", _("发送中")  # claimed by one sender (a stale claim is released by the sweep)
     SENT = "sent", _("已发送")
     FAILED = "failed", _("发送失败")
+
+
+class ExportJobStatus(models.TextChoices):
+    """A large list export built in the background (`core.export_jobs`): the states of the reports' generated
+    documents (`reports.GeneratedDocumentStatus`, same values), named for an export."""
+
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("导出中")
+    DONE = "done", _("可下载")
+    FAILED = "failed", _("导出失败")
+
+
+EXPORT_JOB_PENDING = (ExportJobStatus.QUEUED, ExportJobStatus.RUNNING)

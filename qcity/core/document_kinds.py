@@ -4,6 +4,11 @@ The job itself (`reports.GeneratedDocument`, its service, task, pages and API) l
 same tier (`assessment`) cannot import `reports`, so each app registers its kinds here from `AppConfig.ready()`
 and `reports` looks them up by name. A kind says who may ask for it (roles), how a request is read and
 checked against the caller's scope (`resolve`), and how the file is built (`build`, run by the worker).
+
+A document here is shared (the last white paper of a year, for every office member). A list export too large
+for the request is the same kind of job for one user and one set of filters: `core.export_jobs` (its model
+`core.ExportJob`, queued by `core.exports.xlsx_export`), with the same states, expiry of a lost job, joining of
+a double click and progress partial (`core/partials/job_progress.html`).
 """
 
 from __future__ import annotations

@@ -28,6 +28,19 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, errors)
 
 
+def form_error_text(form: forms.BaseForm) -> str:
+    """A refused step's errors as one line for the page's banner, for a form that sits in a table row (the
+    same small form in every row) where the errors cannot be shown beside its fields. A field's own check
+    names the field; a service's message (no error code) already says what is wrong and stands as it is."""
+    parts = []
+    for name, errors in form.errors.as_data().items():
+        label = form.fields[name].label if name in form.fields else None
+        for error in errors:
+            text = "；".join(error.messages)
+            parts.append(f"{label}：{text}" if label and error.code else text)
+    return "；".join(parts)
+
+
 def service_error_text(exc: ValidationError) -> str:
     """A service's ValidationError as one line for a flash message or a page's error banner."""
     return "；".join(exc.messages)

@@ -47,15 +47,29 @@ def _mask_digits(value: str, *, keep_start: int, keep_end: int) -> str:
     return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + value[len(value) - keep_end:]
 
 
+def mask_phone(phone: str) -> str:
+    """A phone number as stored (13812345678, 0371-67891234) → 138****5678, 037******1234; a number of seven
+    characters or fewer keeps only its last two."""
+    phone = (phone or "").strip()
+    if len(phone) > 7:
+        return _mask_digits(phone, keep_start=3, keep_end=4)
+    return _mask_digits(phone, keep_start=0, keep_end=min(2, len(phone)))
+
+
+def mask_id_number(id_number: str) -> str:
+    """A resident ID number → its first four and last four characters (4101**********1234)."""
+    id_number = (id_number or "").strip().upper()
+    return _mask_digits(id_number, keep_start=4, keep_end=4) if len(id_number) > 8 else "*" * len(id_number)
+
+
 def mask_finding(finding: Finding) -> str:
     text = finding.text
     if finding.kind == NAME:
         return mask_person_name(text)
     if finding.kind == ID_NUMBER:
-        return _mask_digits(text.upper(), keep_start=4, keep_end=4)
+        return mask_id_number(text)
     if finding.kind == MOBILE:
-        digits = re.sub(r"\D", "", text)[-11:]
-        return _mask_digits(digits, keep_start=3, keep_end=4)
+        return mask_phone(re.sub(r"\D", "", text)[-11:])
     if finding.kind == LANDLINE:
         set_off = re.match(r"[（(]?(0\d{2,3})[）)]?[ -]?(?=\d)", text)
         digits = re.sub(r"\D", "", text.split("转")[0].split("ext")[0])  # i18n-ignore: parses "转" (extension)

@@ -9,6 +9,7 @@ from .choices import (
     AuditAction,
     DeliveryStatus,
     DurationUnit,
+    ExportJobStatus,
     NotificationChannel,
     NotificationKind,
     OrgUnitKind,
@@ -423,3 +424,48 @@ class ServiceAccount(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class ExportJob(models.Model):
+    """A list export too large to build while the user waits (`core.export_jobs`): the list's URL and filters
+    and who asked are stored, not the rows; the worker opens the list again as that user and keeps the file
+    for them alone. At most one job per (user, list, filters) is queued or running (a double click joins it)."""
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.CASCADE,
+                                     related_name="+")
+    path = models.CharField(_("列表地址"), max_length=500)
+    query = models.TextField(_("筛选条件"), blank=True)  # the list's query string, with export=xlsx
+    key = models.CharField(max_length=64)  # SHA-256 of path and query: the list and filters a double click repeats
+    host = models.CharField(max_length=255, blank=True)  # the Host the list was asked on (the rebuilt request's)
+    language = models.CharField(max_length=16, blank=True)  # the headings are in the asker's language
+    what = models.CharField(_("导出内容"), max_length=200)
+    object_type = models.CharField(max_length=100, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=ExportJobStatus.choices,
+                              default=ExportJobStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    rows = models.PositiveIntegerField(_("行数"), default=0)
+    filename = models.CharField(_("文件名"), max_length=200, blank=True)
+    file = models.FileField(_("文件"), upload_to="exports/%Y/", blank=True)
+    size = models.PositiveBigIntegerField(_("大小"), default=0)
+    error = models.TextField(_("错误"), blank=True)
+    requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("后台导出")
+        verbose_name_plural = _("后台导出")
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["requested_by", "-requested_at"], name="export_job_user_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["requested_by", "key"],
+                                    condition=Q(status__in=["queued", "running"]), name="export_job_one_pending"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="export_job_progress_max"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.what} ({self.status})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (ExportJobStatus.QUEUED, ExportJobStatus.RUNNING)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from . import deadlines, holiday_schedule, workdays
 from .access import require_role
 from .api_tokens import api_tokens_revoke_all, service_account_of
-from .audit import audit_record, changed, snapshot
+from .audit import audit_event, audit_record, audit_records_save, changed, snapshot
 from .choices import AuditAction, DurationUnit, OrgUnitKind, Role
 from .holiday_schedule import ScheduleDay
 from .models import (
@@ -33,6 +33,7 @@ from .models import (
     User,
 )
 from .roles import ADMINS
+from .signals import reference_data_loaded
 
 # --- org units -----------------------------------------------------------------------------------
 
@@ -110,6 +111,10 @@ def role_grant(*, user: User, role: str, org_unit: OrgUnit, by: User | None) -> 
             raise ValidationError({"role": _("管理员角色不能与其他任何角色兼任 (an administrator role excludes every other role)")})
         if role in ADMINS and service_account_of(user) is not None:
             raise ValidationError({"role": _("服务账号只能授予业务角色")})
+        # an enterprise's own account (a person or its system) acts for that enterprise only: a staff role
+        # would open other enterprises' data to it
+        if user.enterprise_id is not None and role != Role.ENTERPRISE_USER:
+            raise ValidationError({"role": _("企业账号只能授予企业用户角色")})
         if role not in ADMINS and held & ADMINS:
             raise ValidationError({"role": _("该账号是管理员，不能再授予业务角色 (administrators hold no business role)")})
         assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role, org_unit=org_unit)
@@ -254,6 +259,8 @@ def holiday_calendar_year_set(*, year: int, days: list[ScheduleDay], source: str
 
     The whole year is checked first (`holiday_schedule.validate`): nothing is written if any line is wrong.
     A year that already has an official schedule is only replaced as an explicit, audited correction.
+    The returned year's `written` says whether this call wrote anything: False for the same notice sent
+    again (a double click, a resent request), which changes nothing (the API answers 200, not 201).
     """
     if by is not None:
         require_role(by, Role.SYSTEM_ADMIN, action="edit holiday schedule")
@@ -280,7 +287,8 @@ def _holiday_year_write(year: int, days: list[ScheduleDay], source: str, by: Use
     if not created:
         submitted = sorted((d.date, d.is_workday) for d in days)
         if submitted == before and cal_year.source == source[:200]:
-            return cal_year  # the same notice sent again (a double click, a resent request): nothing to do
+            cal_year.written = False  # the same notice sent again (a double click, a resent request)
+            return cal_year
         if not correction:
             raise ValidationError({"year": [_("%(year)s年已有正式节假日安排（来源：%(source)s）；如需更正，请确认“更正已有安排”") % {"year": year, "source": cal_year.source}]})
     HolidayCalendarDay.objects.filter(date__year=year).delete()
@@ -299,6 +307,7 @@ def _holiday_year_write(year: int, days: list[ScheduleDay], source: str, by: Use
     trigger = (_("%(year)s年正式节假日安排已更正（%(source)s）") if kind == "corrected"
                else _("%(year)s年正式节假日安排已录入（%(source)s）")) % {"year": year, "source": source}
     _recompute_on_commit(year, by, trigger)
+    cal_year.written = True
     return cal_year
 
 
@@ -327,7 +336,7 @@ def deadlines_recompute(*, year: int, by: User | None, trigger: str) -> Deadline
     with deadlines.memoized():
         for entry in deadlines.registered().values():
             with transaction.atomic():
-                changes, updated = [], []
+                changes, updated, audits = [], [], []
                 for obj in entry.rows_touching(year).select_for_update(of=("self",)).iterator(chunk_size=2000):
                     old_on, old_year = getattr(obj, entry.field), getattr(obj, entry.provisional_field)
                     new = entry.compute(obj) if old_on is not None else None
@@ -348,13 +357,15 @@ def deadlines_recompute(*, year: int, by: User | None, trigger: str) -> Deadline
                         object_type=obj._meta.label_lower, object_id=str(obj.pk), object_repr=entry.describe(obj)[:200],
                         object_url=entry.url_of(obj)[:300], org_unit=unit, old_on=old_on, new_on=new.on,
                         old_provisional_year=old_year, new_provisional_year=new.provisional_year))
-                    audit_record(action=AuditAction.UPDATE, by=by, obj=obj, org_unit=unit,
-                                 before={entry.field: old_on.isoformat(), entry.provisional_field: old_year},
-                                 after={entry.field: new.on.isoformat(), entry.provisional_field: new.provisional_year},
-                                 message=f"{entry.label} recomputed on the {year} holiday schedule: {old_on} → {new.on}")
+                    audits.append(audit_event(
+                        action=AuditAction.UPDATE, by=by, obj=obj, org_unit=unit,
+                        before={entry.field: old_on.isoformat(), entry.provisional_field: old_year},
+                        after={entry.field: new.on.isoformat(), entry.provisional_field: new.provisional_year},
+                        message=f"{entry.label} recomputed on the {year} holiday schedule: {old_on} → {new.on}"))
                 entry.model._default_manager.bulk_update(updated, [entry.field, entry.provisional_field],
                                                          batch_size=1000)
                 DeadlineChange.objects.bulk_create(changes, batch_size=1000)
+                audit_records_save(audits)
     run.checked, run.moved, run.finished_at = checked, moved, timezone.now()
     with transaction.atomic():
         run.save(update_fields=["checked", "moved", "finished_at"])
@@ -435,4 +446,5 @@ def reference_data_load(*, by: User | None = None) -> dict[str, int]:
             )
             counts["legal_durations"] += created
         holiday_calendar_load_from_library(by=by)  # adds only years a newer chinesecalendar brings
+        reference_data_loaded.send(sender=OrgUnit)
     return counts

@@ -1,14 +1,20 @@
-"""Logins and failed logins go to the audit log.
+"""Logins and failed logins go to the audit log; and the signal an app listens to for reference data of its
+own that needs the city's org units.
 
 Django's auth signals are the only hook for these events; every business write is audited by its
 service instead.
 """
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from .audit import audit_record
 from .choices import AuditAction
+
+# Sent by `services.reference_data_load` once the city and its units exist (`qcity seed`): an app whose
+# shipped data names units (the complaints gazetteer) loads it then, as a fresh install migrates before it
+# has any unit.
+reference_data_loaded = Signal()
 
 
 @receiver(user_logged_in)

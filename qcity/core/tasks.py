@@ -8,7 +8,7 @@ from celery.exceptions import MaxRetriesExceededError
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from . import notifications, workdays
+from . import export_jobs, notifications, workdays
 from .idempotency import idempotency_records_purge
 from .models import User
 from .services import deadlines_recompute
@@ -80,3 +80,10 @@ def deadline_reminders_send_task() -> dict:
     """Daily: the deadline reminders (3 working days ahead, and overdue since yesterday), in bulk."""
     run = notifications.deadline_reminders_send(today=timezone.localdate())
     return {"reminders": run.reminders, "notifications": run.notifications, "deliveries": run.deliveries}
+
+
+@shared_task
+def export_job_build_task(job_id: int) -> str:
+    """A list export too large for the request (`core.export_jobs`)."""
+    job = export_jobs.export_job_build(job_id=job_id)
+    return job.status if job is not None else "skipped"

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views import api_tokens
+from .views import api_tokens, export_jobs
 from .views import notifications as notification_views
 
 app_name = "core"
@@ -27,6 +27,8 @@ urlpatterns = [
          name="service-account-token-issue"),
     path("service-accounts/<int:pk>/api-tokens/<int:token_pk>/revoke/", api_tokens.service_account_token_revoke,
          name="service-account-token-revoke"),
+    path("export-jobs/<int:pk>/", export_jobs.export_job, name="export-job"),
+    path("export-jobs/<int:pk>/download/", export_jobs.export_job_download, name="export-job-download"),
     path("notifications/", notification_views.notification_list, name="notifications"),
     path("notifications/<int:pk>/open/", notification_views.notification_open, name="notification-open"),
     path("notifications/read-all/", notification_views.notification_read_all, name="notification-read-all"),

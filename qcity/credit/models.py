@@ -88,6 +88,13 @@ class CreditEvent(models.Model):
         """What the public and the enterprise read: the public summary, masked again (publication.py)."""
         return publication.public_text(self)
 
+    @cached_property
+    def not_published_reason(self) -> str:
+        """Why a recorded item is never published (formed before any publication rule); '' otherwise."""
+        if self.status != CreditEventStatus.RECORDED or self.publication_due_on is not None:
+            return ""
+        return publication.unpublishable_reason(self.kind, self.occurred_on)
+
     def is_public_on(self, day) -> bool:
         """Published, not withdrawn, and `day` inside the publication period."""
         return (self.status == CreditEventStatus.PUBLISHED and self.published_on is not None

@@ -17,10 +17,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from qcity.core.deadlines import DurationNotDefined, legal_duration_in_force
 from qcity.core.masking import mask_finding, mask_text
 from qcity.core.personal_data import NAME, Finding, find_personal_data
 
-from .choices import PENALTY_KINDS, CreditEventKind
+from .choices import PENALTY_KINDS, PUBLICATION_DEADLINE_CODES, CreditEventKind
 
 KIND_LABELS = {
     "id_number": gettext_lazy("身份证号"),
@@ -82,3 +83,17 @@ def public_text(event) -> str:
 def masked_summary(summary: str, enterprise) -> str:
     """A public summary for a row that is published without an officer (bulk loads, old rows)."""
     return mask_text(summary or "", known_names=known_names(enterprise), public_names=[enterprise.name])
+
+
+def unpublishable_reason(kind: str, occurred_on) -> str:
+    """Why an item the rules publish is not published: it was formed before any publication rule was in
+    force — a penalty decided before 2014-10-01, when the first one (工商总局令第71号) came in (DOMAIN §2.3).
+    Such a back-entry is recorded, audited and kept in the file, never published; '' when a rule applies."""
+    code = PUBLICATION_DEADLINE_CODES.get(kind)
+    if not code or occurred_on is None:
+        return ""
+    try:
+        legal_duration_in_force(code, occurred_on)
+    except DurationNotDefined:
+        return _("形成日期 %(day)s 时尚无信息公示规定，此信用事项只登记、不公示") % {"day": occurred_on}
+    return ""

@@ -58,6 +58,10 @@ from .validators import validate_uscc
 CODE_LENGTH = 6
 CODE_VALIDITY = datetime.timedelta(minutes=10)
 CODE_MAX_ATTEMPTS = 5
+# After a code dies of CODE_MAX_ATTEMPTS wrong tries the number gets no new code for this long: without it a
+# script could ask for a fresh code at once and go on guessing (five guesses per code, five codes an hour).
+# The moment the code died is its `expires_at` (set to that moment by the killing attempt).
+CODE_LOCKOUT = datetime.timedelta(minutes=30)
 # One code per number per minute and five per hour; twenty per client address per hour (an office behind
 # one address may register several enterprises, a script trying numbers may not).
 PHONE_MIN_INTERVAL = datetime.timedelta(seconds=60)
@@ -128,7 +132,23 @@ def _wait_text(seconds: int) -> str:
     return _("%(n)s 分钟") % {"n": math.ceil(seconds / 60)}
 
 
+def _lockout_wait(*, phone: str, purpose: str, now: datetime.datetime) -> int:
+    """Seconds left of the cool-down after a code of this number died of too many wrong tries (0: none)."""
+    killed_at = (PhoneVerification.objects
+                 .filter(phone=phone, purpose=purpose, attempts__gte=CODE_MAX_ATTEMPTS,
+                         expires_at__gt=now - CODE_LOCKOUT)
+                 .order_by("-expires_at").values_list("expires_at", flat=True).first())
+    return max(0, math.ceil((killed_at + CODE_LOCKOUT - now).total_seconds())) if killed_at else 0
+
+
+def _lockout_message(wait: int) -> str:
+    return _("验证码错误次数过多，已失效，请 %(wait)s后重新获取") % {"wait": _wait_text(wait)}
+
+
 def _throttle(*, phone: str, purpose: str, client_ip: str | None, now: datetime.datetime) -> None:
+    wait = _lockout_wait(phone=phone, purpose=purpose, now=now)
+    if wait:
+        raise PhoneVerificationThrottled(_lockout_message(wait), wait_seconds=wait)
     recent = PhoneVerification.objects.filter(phone=phone, purpose=purpose, created_at__gt=now - datetime.timedelta(hours=1))
     times = sorted(recent.values_list("created_at", flat=True))
     if times and now - times[-1] < PHONE_MIN_INTERVAL:
@@ -180,23 +200,29 @@ def phone_verification_send(*, phone: str, purpose: str, text: str, enterprise: 
 
 def _verification_check(*, phone: str, purpose: str, code: str, enterprise: Enterprise | None) -> PhoneVerification:
     """Check `code` against the newest live code for the number; a wrong code counts as an attempt (committed
-    even though the caller's request fails), the fifth kills the code. Returns the row, unconsumed."""
+    even though the caller's request fails), the fifth kills the code: it expires at once, and for
+    CODE_LOCKOUT from then the number gets no new code (`_throttle`). Returns the row, unconsumed."""
     now = timezone.now()
     with transaction.atomic():
         verification = (PhoneVerification.objects.select_for_update()
                         .filter(phone=phone, purpose=purpose, consumed_at__isnull=True).first())
         if verification is None or (enterprise is not None and verification.enterprise_id != enterprise.pk):
             error = _("请先获取短信验证码")
+        elif verification.attempts >= CODE_MAX_ATTEMPTS:  # before the expiry: a killed code expired when it died
+            wait = _lockout_wait(phone=phone, purpose=purpose, now=now)
+            error = _lockout_message(wait) if wait else _("验证码错误次数过多，已失效，请重新获取")
         elif verification.expires_at <= now:
             error = _("验证码已过期，请重新获取")
-        elif verification.attempts >= CODE_MAX_ATTEMPTS:
-            error = _("验证码错误次数过多，已失效，请重新获取")
         elif not constant_time_compare(verification.code_hash, _code_digest(verification, (code or "").strip())):
             verification.attempts += 1
-            verification.save(update_fields=["attempts"])
+            fields = ["attempts"]
             left = CODE_MAX_ATTEMPTS - verification.attempts
+            if not left:  # the code dies now; the cool-down counts from here
+                verification.expires_at = now
+                fields.append("expires_at")
+            verification.save(update_fields=fields)
             error = (_("验证码错误，还可尝试%(n)s次") % {"n": left} if left
-                     else _("验证码错误次数过多，已失效，请重新获取"))
+                     else _lockout_message(math.ceil(CODE_LOCKOUT.total_seconds())))
         else:
             return verification
     raise ValidationError({"code": [error]})

@@ -24,7 +24,9 @@ Target decomposition (指标分解), confirmed by the office before the values: 
 among the districts by a plausible weight (their economic size: enterprises and population), in whole
 numbers for counts, so the shares add up to the city target exactly (a district whose share rounds to
 zero gets none); two large districts are held to stricter values on a few uniform rates; city titles
-(city_only) are reported by the city alone. A district's values move towards its OWN target, and the
+(city_only) are reported by the city alone. A total or a city title that a single department answers for
+is also assigned to that department whole (the department's column of the decomposition table: what the
+assessment holds it to). A district's values move towards its OWN target, and the
 city's value of a split total is the sum of the districts'. Counts (件, 个, 家…) are whole numbers.
 """
 
@@ -184,7 +186,8 @@ def _split(total: Decimal, weights: list[int], *, whole: bool) -> list[Decimal]:
 
 def _decompose(plans: list[Plan], districts: list[OrgUnit]) -> dict[tuple[int, int], tuple[float, int]]:
     """Confirmed decompositions of the split totals (shares by DISTRICT_WEIGHTS) and of a few uniform rates
-    (stricter values for two large districts); answers each district's own goal per (indicator, unit)."""
+    (stricter values for two large districts), and the totals and titles one department answers for assigned
+    to it whole; answers each district's own goal per (indicator, unit)."""
     weights = [DISTRICT_WEIGHTS.get(d.name, 5) for d in districts]
     goals: dict[tuple[int, int], tuple[float, int]] = {}
     decompositions, parts = [], []
@@ -193,10 +196,14 @@ def _decompose(plans: list[Plan], districts: list[OrgUnit]) -> dict[tuple[int, i
     for plan in plans:
         # the office confirms the decomposition once the plan is issued, in its first spring
         when = timezone.make_aware(datetime.datetime(plan.period_start, 3, 31, 10))
-        for indicator in plan.indicators.prefetch_related("targets").order_by("position", "pk"):
+        for indicator in plan.indicators.prefetch_related("targets", "departments").order_by("position", "pk"):
             targets = sorted(indicator.targets.all(), key=lambda t: t.year)
             if not targets:
                 continue
+            # a total or a title that one department answers for is assigned to it whole (its column of the table)
+            responsible = list(indicator.departments.all())
+            assigned = ({t.year: t.value if t.value is not None else t.low for t in targets}
+                        if indicator.decomposition != IndicatorDecomposition.UNIFORM and len(responsible) == 1 else {})
             shares_by_year: dict[int, list[tuple[OrgUnit, Decimal]]] = {}
             if indicator.decomposition == IndicatorDecomposition.SPLIT:
                 for target in targets:
@@ -208,18 +215,23 @@ def _decompose(plans: list[Plan], districts: list[OrgUnit]) -> dict[tuple[int, i
                   and targets[-1].value is not None and targets[-1].value <= 97):
                 tightened += 1
                 shares_by_year = {t.year: [(d, t.value + 1) for d in stricter] for t in targets if t.value is not None}
-            for year, shares in shares_by_year.items():
+            for year in sorted({*shares_by_year, *assigned}):
+                shares = shares_by_year.get(year, [])
                 decomposition = TargetDecomposition(indicator=indicator, year=year, note=DEMO_NOTE,
                                                     status=TargetDecompositionStatus.CONFIRMED, confirmed_at=when)
                 decompositions.append(decomposition)
                 parts.extend(UnitTarget(decomposition=decomposition, org_unit=d, value=v) for d, v in shares)
+                if year in assigned:
+                    parts.append(UnitTarget(decomposition=decomposition, department=responsible[0], value=assigned[year]))
                 if year == targets[-1].year:
                     goals.update({(indicator.pk, d.pk): (float(v), year) for d, v in shares})
     TargetDecomposition.objects.bulk_create(decompositions)
     UnitTarget.objects.bulk_create(parts, batch_size=2000)
+    departmental = sum(1 for p in parts if p.department_id)
     audit_record(action=AuditAction.IMPORT, by=None, object_type="indicators.targetdecomposition",
                  object_repr="demo target decompositions",
-                 message=f"demo: {len(decompositions)} confirmed decompositions, {len(parts)} unit targets")
+                 message=f"demo: {len(decompositions)} confirmed decompositions, {len(parts)} unit targets "
+                         f"({departmental} of departments)")
     return goals
 
 

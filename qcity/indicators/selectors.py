@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from qcity.core import access
 from qcity.core.choices import Role
-from qcity.core.models import AuditEvent, OrgUnit, User
+from qcity.core.models import AuditEvent, Department, OrgUnit, User
 from qcity.core.roles import PROGRAMME
 
 from .choices import (
@@ -172,6 +172,7 @@ class IndicatorStatus:
     year: int
     result: StatusResult
     reason: str = ""  # why a status is not applicable (指标分解: a city title, a total not yet split)
+    department: Department | None = None  # a department's status (`department_statuses`): org_unit is the city
 
     @property
     def status(self) -> str:
@@ -230,6 +231,90 @@ def _unit_milestones(indicator: Indicator, unit: OrgUnit, city: list[Milestone],
         else:
             shares.append(Milestone(m.year, None, share, max(share, m.high)))
     return (shares, "") if shares else (None, _("本区县没有已确认的分解目标"))
+
+
+def confirmed_department_targets(*, indicators: Iterable[Indicator]
+                                 ) -> tuple[dict[tuple[int, int], dict[int, Decimal]], set[int]]:
+    """The confirmed department targets, {(indicator id, department id): {target year: value}}, and the ids
+    of the indicators whose confirmed decompositions assign a share of the target to departments; one query."""
+    indicator_ids = [i.pk for i in indicators]
+    if not indicator_ids:
+        return {}, set()
+    rows = (UnitTarget.objects.filter(decomposition__indicator_id__in=indicator_ids, department__isnull=False,
+                                      decomposition__status=TargetDecompositionStatus.CONFIRMED)
+            .order_by().values_list("decomposition__indicator_id", "department_id", "decomposition__year", "value"))
+    found: dict[tuple[int, int], dict[int, Decimal]] = defaultdict(dict)
+    for indicator_id, department_id, target_year, value in rows:
+        found[(indicator_id, department_id)][target_year] = value
+    return found, {indicator_id for indicator_id, _department in found}
+
+
+def _department_milestones(indicator: Indicator, city: list[Milestone], own: dict[int, Decimal],
+                           shared: bool) -> tuple[list[Milestone] | None, str]:
+    """The milestones a department is held to (指标分解), or None and the reason when it is not assessed.
+
+    Read as a district's are: a rate (uniform) → the city's value, or the department's own stricter
+    confirmed value; a total or a city title assigned to departments → the department's confirmed share of
+    each target year (a range: the share is the floor, the city's upper bound the ceiling); a total shared
+    among other departments but not this one → not applicable. Without any department share the department
+    answers for the city's target, as before decomposition."""
+    kind = indicator.decomposition
+    if kind == IndicatorDecomposition.UNIFORM or not own:
+        if kind != IndicatorDecomposition.UNIFORM and shared:
+            return None, _("本部门没有已确认的分解目标")
+        return [Milestone(m.year, own.get(m.year, m.value), m.low, m.high) if m.value is not None else m
+                for m in city], ""
+    shares = []
+    for m in city:
+        if m.year not in own:
+            continue
+        share = own[m.year]
+        shares.append(Milestone(m.year, share) if m.value is not None
+                      else Milestone(m.year, None, share, max(share, m.high)))
+    return (shares, "") if shares else (None, _("本部门没有已确认的分解目标"))
+
+
+def department_statuses(*, indicators: Iterable[Indicator], departments: Iterable[Department], city: OrgUnit,
+                        year: int, city_statuses: dict[tuple[int, int], IndicatorStatus] | None = None,
+                        rule: StatusParameters | None = None) -> dict[tuple[int, int], IndicatorStatus]:
+    """Each department's status on each indicator, {(indicator id, department id): status}.
+
+    The platform records values per unit, and the city's departments report the city's: a department's
+    figure is the city's figure, held to the department's own confirmed target (`_department_milestones`)
+    where the decomposition gives it one, else to the city's. There is no per-department figure: when a total
+    is shared among several departments, each one's share is compared with the whole city's figure (lenient;
+    the demo assigns a total only to a department that answers for it alone). `city_statuses` (keyed by
+    (indicator id, city id)) saves recomputing the city's; two queries more for the departments' targets and
+    start points."""
+    rule = rule if rule is not None else status_rule_get()
+    indicators = list(indicators)
+    departments = list(departments)
+    if city_statuses is None:
+        city_statuses = {(s.indicator.pk, s.org_unit.pk): s
+                         for s in indicator_statuses(indicators=indicators, org_units=[city], year=year, rule=rule)}
+    own_targets, shared = confirmed_department_targets(indicators=indicators)
+    affected = [i for i in indicators if i.pk in shared or any((i.pk, d.pk) in own_targets for d in departments)]
+    starts = _first_values(affected, [city], year) if affected else {}
+    affected_ids = {i.pk for i in affected}
+    out = {}
+    for indicator in indicators:
+        city_status = city_statuses[(indicator.pk, city.pk)]
+        city_milestones = _milestones(indicator) if indicator.pk in affected_ids else []
+        for department in departments:
+            own = own_targets.get((indicator.pk, department.pk), {})
+            if indicator.pk not in affected_ids:
+                out[(indicator.pk, department.pk)] = replace(city_status, department=department)
+                continue
+            milestones, reason = _department_milestones(indicator, city_milestones, own, indicator.pk in shared)
+            actual = city_status.result.actual
+            if milestones is None:
+                result = StatusResult(TargetStatus.NOT_APPLICABLE, None, None, actual)
+                out[(indicator.pk, department.pk)] = IndicatorStatus(indicator, city, year, result, reason, department)
+                continue
+            result = _graded(indicator, city, milestones, year=year, actual=actual, starts=starts, rule=rule,
+                             own_start=False)
+            out[(indicator.pk, department.pk)] = IndicatorStatus(indicator, city, year, result, "", department)
+    return out
 
 
 def decomposition_marker(plan: Plan) -> str:
@@ -343,15 +428,24 @@ def indicator_statuses(*, indicators: Iterable[Indicator], org_units: Iterable[O
                 continue
             # the plan's baseline is the city's: a district's share of a total starts from its own first value
             own_start = indicator.decomposition == IndicatorDecomposition.SPLIT and unit.parent_id is not None
-            if indicator.baseline_year is not None and indicator.baseline_value is not None and not own_start:
-                start = (indicator.baseline_year, indicator.baseline_value)
-            else:
-                start = starts.get((indicator.pk, unit.pk))
-            result = target_status(comparator=indicator.comparator, accumulation=indicator.accumulation,
-                                   milestones=milestones, year=year, actual=current.get((indicator.pk, unit.pk)),
-                                   start=start, plan_start=indicator.plan.period_start, rule=rule)
+            result = _graded(indicator, unit, milestones, year=year, actual=current.get((indicator.pk, unit.pk)),
+                             starts=starts, rule=rule, own_start=own_start)
             out.append(IndicatorStatus(indicator, unit, year, result))
     return out
+
+
+def _graded(indicator: Indicator, unit: OrgUnit, milestones: list[Milestone], *, year: int, actual: Decimal | None,
+            starts: dict[tuple[int, int], tuple[int, Decimal]], rule: StatusParameters, own_start: bool
+            ) -> StatusResult:
+    """`target_status` of the unit's figure against `milestones`, from the plan's baseline (or, without one
+    or with `own_start`, from the unit's first value in `starts`)."""
+    if indicator.baseline_year is not None and indicator.baseline_value is not None and not own_start:
+        start = (indicator.baseline_year, indicator.baseline_value)
+    else:
+        start = starts.get((indicator.pk, unit.pk))
+    return target_status(comparator=indicator.comparator, accumulation=indicator.accumulation,
+                         milestones=milestones, year=year, actual=actual, start=start,
+                         plan_start=indicator.plan.period_start, rule=rule)
 
 
 def _first_values(indicators: list[Indicator], org_units: list[OrgUnit], year: int

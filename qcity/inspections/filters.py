@@ -8,10 +8,13 @@ from qcity.core.filters import YES_NO, StyledFilterSet
 from qcity.core.models import OrgUnit
 
 from .choices import CaseLeadStatus, InspectionOutcome, InspectionPlanStatus
-from .models import CaseLead, InspectionItem, InspectionPlan, InspectionResult
+from .models import CaseLead, DrawnTarget, InspectionItem, InspectionPlan, InspectionResult
+from .todos import _incomplete as incomplete_targets  # the one "results not all entered" rule
 
 
 class InspectionItemFilter(StyledFilterSet):
+    """Shared by the item list page (and its export) and GET /api/inspection-items/."""
+
     q = django_filters.CharFilter(label=_("编号/名称"), method="filter_q")
     published = django_filters.BooleanFilter(label=_("已公开"))
 
@@ -25,6 +28,8 @@ class InspectionItemFilter(StyledFilterSet):
 
 
 class InspectionPlanFilter(StyledFilterSet):
+    """Shared by the plan list page (and its export) and GET /api/inspection-plans/."""
+
     year = YearFilter(label=_("年度"))
     status = django_filters.ChoiceFilter(label=_("状态"), choices=InspectionPlanStatus.choices, empty_label=_("全部"))
     org_unit = django_filters.ModelChoiceFilter(label=_("实施单位"), queryset=OrgUnit.objects.all(), empty_label=_("全部"))
@@ -59,6 +64,32 @@ class InspectionResultFilter(StyledFilterSet):
 
     def filter_case_lead(self, queryset, name, value):
         return queryset.filter(is_case_lead=value == "yes")
+
+
+ASSIGNMENT_STATES = (("open", _("待录入")), ("done", _("已完成")))
+
+
+class MyAssignmentFilter(StyledFilterSet):
+    """An inspector's own targets (page, export, GET /api/my-assignments/): one of the plans they were drawn
+    for, and whether the results of every drawn item are entered."""
+
+    plan = django_filters.ModelChoiceFilter(label=_("计划"), field_name="draw__plan", empty_label=_("全部"),
+                                            queryset=InspectionPlan.objects.all())
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=ASSIGNMENT_STATES, empty_label=_("全部"),
+                                         method="filter_status")
+
+    class Meta:
+        model = DrawnTarget
+        fields = ["plan", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["plan"].queryset = InspectionPlan.objects.filter(
+            pk__in=self.queryset.order_by().values("draw__plan_id")).order_by("-year", "name")
+
+    def filter_status(self, queryset, name, value):
+        open_ids = incomplete_targets(DrawnTarget.objects.filter(pk__in=queryset.order_by().values("pk"))).values("pk")
+        return queryset.filter(pk__in=open_ids) if value == "open" else queryset.exclude(pk__in=open_ids)
 
 
 class PublicResultFilter(StyledFilterSet):

@@ -44,7 +44,8 @@ class InspectorForm(StyledForm):
     badge_number = CleanTextFormField(label=_("执法证号"), max_length=40)
     org_unit = forms.ModelChoiceField(label=_("所属单位"), queryset=OrgUnit.objects.none())
     qualifications = forms.ModelMultipleChoiceField(label=_("可检查事项"), queryset=InspectionItem.objects.all(),
-                                                    required=False, widget=forms.SelectMultiple(attrs={"size": 6}))
+                                                    required=False,
+                                                    widget=forms.SelectMultiple(attrs={"size": 6, "data-searchable": ""}))
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,7 +61,8 @@ class InspectorForm(StyledForm):
 class InspectorUpdateForm(StyledForm):
     active = forms.BooleanField(label=_("在岗"), required=False)
     qualifications = forms.ModelMultipleChoiceField(label=_("可检查事项"), queryset=InspectionItem.objects.all(),
-                                                    required=False, widget=forms.SelectMultiple(attrs={"size": 6}))
+                                                    required=False,
+                                                    widget=forms.SelectMultiple(attrs={"size": 6, "data-searchable": ""}))
 
 
 class ConflictForm(StyledForm):
@@ -101,7 +103,8 @@ class InspectionPlanForm(StyledForm):
     period_start = BoundedDateFormField(label=_("检查开始"), widget=DATE)
     period_end = BoundedDateFormField(label=_("检查结束"), widget=DATE)
     pool = forms.ModelChoiceField(label=_("检查对象名录库"), queryset=TargetPool.objects.none())
-    items = forms.ModelMultipleChoiceField(label=_("抽查事项（仅已公开）"), widget=forms.SelectMultiple(attrs={"size": 6}),
+    items = forms.ModelMultipleChoiceField(label=_("抽查事项（仅已公开）"),
+                                           widget=forms.SelectMultiple(attrs={"size": 6, "data-searchable": ""}),
                                            queryset=InspectionItem.objects.filter(published=True))
     item_ratios = forms.CharField(label=_("事项检查比例（每行：事项编号 比例%，未列出的为100%）"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 2}),
@@ -155,7 +158,8 @@ class DrawConfirmForm(StyledForm):
 
 
 class ResultForm(StyledForm):
-    item = forms.ModelChoiceField(label=_("抽查事项"), queryset=InspectionItem.objects.none())
+    item = forms.ModelChoiceField(label=_("抽查事项"), queryset=InspectionItem.objects.none(),
+                                  widget=forms.Select(attrs={"data-searchable": ""}))
     outcome = forms.ChoiceField(label=_("检查结果"), choices=InspectionOutcome.choices)
     inspected_on = BoundedDateFormField(label=_("检查完成日期"), widget=DATE)
     findings = forms.CharField(label=_("检查情况"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

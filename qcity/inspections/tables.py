@@ -135,3 +135,24 @@ class CaseLeadTable(QcityTable):
 
     def render_org_unit(self, value):
         return value.short_name or value.name
+
+
+class MyAssignmentTable(QcityTable):
+    """An inspector's own drawn targets: entered results against drawn items (rows prefetch both)."""
+
+    plan = tables.Column(verbose_name=_("计划"), accessor="draw__plan__name", attrs={"td": {"class": "small"}})
+    enterprise = tables.Column(verbose_name=_("企业"), accessor="enterprise__name",
+                               linkify=("inspections:target-detail", {"pk": tables.A("pk")}))
+    org_unit = tables.Column(verbose_name=_("所属区域"), accessor="enterprise__org_unit__name",
+                             order_by=("enterprise__org_unit__path",))
+    period_end = tables.DateColumn(verbose_name=_("检查结束"), accessor="draw__plan__period_end", format="Y-m-d")
+    inspectors = TemplateColumn(
+        '{% for a in record.assignments.all %}{{ a.inspector.user.full_name|default:a.inspector.user.username }}'
+        '{% if not forloop.last %}、{% endif %}{% endfor %}', verbose_name=_("检查人员"), orderable=False,
+        attrs={"td": {"class": "small"}})
+    entered = TemplateColumn('{{ record.results.all|length }}/{{ record.item_ids|length }}', verbose_name=_("已录入"),
+                             orderable=False)
+
+    class Meta(QcityTable.Meta):
+        attrs = {"class": TABLE_CLASS, "id": "assignment-table"}
+        empty_text = _("没有分派给您的检查任务")

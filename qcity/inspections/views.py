@@ -3,7 +3,6 @@ results, and an inspector's own assignments. Every list exports to xlsx with ?ex
 
 import json
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +14,6 @@ from qcity.core import access
 from qcity.core.choices import Role
 from qcity.core.downloads import attachment_response
 from qcity.core.exports import export_view, wants_export, xlsx_export
-from qcity.core.forms import add_service_errors
 from qcity.core.pagination import CappedPaginator
 from qcity.core.permissions import role_required
 from qcity.core.roles import (
@@ -29,7 +27,13 @@ from qcity.core.tables import table_configure
 
 from . import exports, selectors, services
 from .draw import canonical_bytes
-from .filters import CaseLeadFilter, InspectionItemFilter, InspectionPlanFilter, InspectionResultFilter
+from .filters import (
+    CaseLeadFilter,
+    InspectionItemFilter,
+    InspectionPlanFilter,
+    InspectionResultFilter,
+    MyAssignmentFilter,
+)
 from .forms import (
     ConflictForm,
     DrawConfirmForm,
@@ -48,6 +52,7 @@ from .tables import (
     InspectionPlanTable,
     InspectionResultTable,
     InspectorTable,
+    MyAssignmentTable,
     TargetPoolTable,
 )
 
@@ -62,6 +67,13 @@ def _is_manager(user) -> bool:
 
 def _page(request, queryset, per_page=50):
     return CappedPaginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def _on_fields(exc: ValidationError, **fields: str) -> ValidationError:
+    """A service's error on the form field that holds its input (the service's `user` is the form's `username`)."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    return ValidationError({fields.get(name, name): errors for name, errors in exc.message_dict.items()})
 
 
 # --- items ---------------------------------------------------------------------------------------------
@@ -123,21 +135,18 @@ def inspector_list(request):
 @role_required(*MARKET_MANAGERS)
 @require_POST
 def inspector_create(request):
-    form = InspectorForm(request.POST, units=_units(request.user))
-    if form.is_valid():
+    def create(form):
         data = form.cleaned_data
         try:
-            inspector = services.inspector_create(by=request.user, user=data["username"],
-                                                  badge_number=data["badge_number"], org_unit=data["org_unit"],
-                                                  qualifications=list(data["qualifications"]))
+            return services.inspector_create(by=request.user, user=data["username"], badge_number=data["badge_number"],
+                                             org_unit=data["org_unit"], qualifications=list(data["qualifications"]))
         except ValidationError as exc:
-            add_service_errors(form, exc)
-            if "user" in exc.message_dict:
-                form.add_error("username", exc.message_dict["user"])
-        else:
-            messages.success(request, _("已加入名录库：%(name)s") % {"name": inspector})
-            return redirect("inspections:inspector-detail", pk=inspector.pk)
-    return _inspector_page(request, form=form, status=400)
+            raise _on_fields(exc, user="username") from exc
+
+    return step_run(request, InspectorForm(request.POST, units=_units(request.user)), create,
+                    success=lambda inspector: _("已加入名录库：%(name)s") % {"name": inspector},
+                    done=lambda inspector: reverse("inspections:inspector-detail", args=[inspector.pk]),
+                    detail=lambda form: _inspector_page(request, form=form))
 
 
 def _inspector_detail(request, inspector, *, forms=None, status=200):
@@ -176,19 +185,17 @@ def inspector_update(request, pk):
 @require_POST
 def conflict_declare(request, pk):
     inspector = selectors.inspector_get(user=request.user, pk=pk)
-    form = ConflictForm(request.POST)
-    if form.is_valid():
+
+    def declare(form):
         try:
-            services.conflict_declare(inspector=inspector, enterprise=form.cleaned_data["uscc"],
-                                      reason=form.cleaned_data["reason"], by=request.user)
+            return services.conflict_declare(inspector=inspector, enterprise=form.cleaned_data["uscc"],
+                                             reason=form.cleaned_data["reason"], by=request.user)
         except ValidationError as exc:
-            add_service_errors(form, exc)
-            if "enterprise" in exc.message_dict:
-                form.add_error("uscc", exc.message_dict["enterprise"])
-        else:
-            messages.success(request, _("已登记回避"))
-            return redirect("inspections:inspector-detail", pk=pk)
-    return _inspector_detail(request, inspector, forms={"conflict": form}, status=400)
+            raise _on_fields(exc, enterprise="uscc") from exc
+
+    return step_run(request, ConflictForm(request.POST), declare, success=_("已登记回避"),
+                    done=reverse("inspections:inspector-detail", args=[pk]),
+                    detail=lambda form: _inspector_detail(request, inspector, forms={"conflict": form}))
 
 
 @role_required(*MARKET_MANAGERS)
@@ -223,21 +230,16 @@ def pool_list(request):
 @role_required(*MARKET_MANAGERS)
 @require_POST
 def pool_create(request):
-    form = PoolForm(request.POST, units=_units(request.user))
-    if form.is_valid():
+    def create(form):
         data = form.cleaned_data
-        try:
-            pool = services.pool_create(by=request.user, name=data["name"], org_unit=data["org_unit"],
-                                        filter_org_units=list(data["filter_org_units"]),
-                                        industry_codes=data["industry_codes"], entity_types=data["entity_types"],
-                                        statuses=data["statuses"])
-            services.pool_snapshot_build(pool=pool, by=request.user)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已建立名录库并生成快照"))
-            return redirect("inspections:pool-list")
-    return _pool_page(request, form=form, status=400)
+        pool = services.pool_create(by=request.user, name=data["name"], org_unit=data["org_unit"],
+                                    filter_org_units=list(data["filter_org_units"]), industry_codes=data["industry_codes"],
+                                    entity_types=data["entity_types"], statuses=data["statuses"])
+        return services.pool_snapshot_build(pool=pool, by=request.user)
+
+    return step_run(request, PoolForm(request.POST, units=_units(request.user)), create,
+                    success=_("已建立名录库并生成快照"), done=reverse("inspections:pool-list"),
+                    detail=lambda form: _pool_page(request, form=form))
 
 
 @role_required(*MARKET_MANAGERS)
@@ -277,22 +279,20 @@ def _plan_form_page(request, form, status=200):
 
 
 @role_required(*MARKET_MANAGERS)
+@require_http_methods(["GET", "POST"])
 def inspection_plan_create(request):
+    """GET: the plan form; POST: save the draft plan. The irreversible draw is a later step with its own
+    preview and confirmation (`plan_draw`)."""
     units, pools = _units(request.user), selectors.pool_list(user=request.user)
     if request.method != "POST":
         today = timezone.localdate()
         return _plan_form_page(request, InspectionPlanForm(units=units, pools=pools, initial={
             "year": today.year, "period_start": today, "period_end": today.replace(month=12, day=31)}))
-    form = InspectionPlanForm(request.POST, units=units, pools=pools)
-    if form.is_valid():
-        try:
-            plan = services.inspection_plan_create(by=request.user, **form.service_kwargs())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已建立抽查计划"))
-            return redirect("inspections:inspection-plan-detail", pk=plan.pk)
-    return _plan_form_page(request, form, status=400)
+    return step_run(request, InspectionPlanForm(request.POST, units=units, pools=pools),
+                    lambda form: services.inspection_plan_create(by=request.user, **form.service_kwargs()),
+                    success=_("已建立抽查计划"),
+                    done=lambda plan: reverse("inspections:inspection-plan-detail", args=[plan.pk]),
+                    detail=lambda form: _plan_form_page(request, form))
 
 
 def _inspection_plan_detail(request, plan, *, status=200, error=""):
@@ -434,10 +434,11 @@ def result_case_lead(request, pk):
 @role_required(Role.INSPECTOR)
 @export_view
 def my_assignments(request):
-    targets = selectors.my_assignments(user=request.user)
+    filterset = MyAssignmentFilter.for_page(request.GET, queryset=selectors.my_assignments(user=request.user))
     if wants_export(request):
-        return xlsx_export(request, exports.MY_ASSIGNMENTS, targets)
-    return render(request, "inspections/my_assignments.html", {"targets": _page(request, targets)})
+        return xlsx_export(request, exports.MY_ASSIGNMENTS, filterset.qs)
+    return render(request, "inspections/my_assignments.html",
+                  {"filter": filterset, "table": table_configure(request, MyAssignmentTable(filterset.qs))})
 
 
 # --- case leads -------------------------------------------------------------------------------------------

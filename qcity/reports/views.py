@@ -13,11 +13,13 @@ from qcity.core.exports import export_view
 from qcity.core.permissions import role_required
 from qcity.core.roles import OFFICE, PROGRAMME
 from qcity.core.steps import next_url
+from qcity.core.tables import table_configure
 from qcity.indicators.models import Plan
 
 from . import selectors, services
 from .filters import CockpitFilter
 from .selectors import CockpitError
+from .tables import MidtermPlanTable, WhitePaperYearTable
 
 
 @role_required(*PROGRAMME)
@@ -35,11 +37,10 @@ def cockpit(request):
 
 @role_required(*OFFICE)
 def report_list(request):
-    plans = services.report_plans()
+    years = WhitePaperYearTable([{"year": year} for year in services.white_paper_years()], prefix="year-")
+    plans = MidtermPlanTable(services.report_plans(), prefix="plan-")
     return render(request, "reports/report_list.html", {
-        "white_paper_years": services.white_paper_years(), "plans": plans,
-        "formats": services.FORMATS,
-    })
+        "white_paper_table": table_configure(request, years), "plan_table": table_configure(request, plans)})
 
 
 def _download(request, build, name: str, **kwargs):

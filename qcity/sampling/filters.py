@@ -48,17 +48,25 @@ class SampleFilter(StyledFilterSet):
 
 
 class SamplingPlanFilter(StyledFilterSet):
+    """Shared by the plan list page, its export and the API."""
+
+    q = django_filters.CharFilter(label=_("计划名称"), field_name="title", lookup_expr="icontains")
     level = django_filters.ChoiceFilter(label=_("计划层级"), choices=SamplingPlanLevel.choices, empty_label=_("全部"))
+    org_unit = django_filters.ModelChoiceFilter(label=_("组织实施单位"), queryset=OrgUnit.objects.all(),
+                                                empty_label=_("全部"))
     year = YearFilter(label=_("年度"), field_name="period_start", lookup_expr="year")
     category = django_filters.ModelChoiceFilter(label=_("产品类别"), queryset=ProductCategory.objects.all(),
                                                 empty_label=_("全部"), field_name="categories")
 
     class Meta:
         model = SamplingPlan
-        fields = ["level", "year", "category"]
+        fields = ["q", "level", "org_unit", "year", "category"]
 
 
 class FollowupFilter(StyledFilterSet):
+    """The follow-up list page and its export (no API list)."""
+
+    q = django_filters.CharFilter(label=_("抽样单/产品/企业"), method="filter_q")
     status = django_filters.ChoiceFilter(label=_("后处理状态"), choices=FollowupStatus.choices, empty_label=_("全部"))
     overdue = django_filters.ChoiceFilter(label=_("逾期未整改"), choices=YES_NO, empty_label=_("全部"),
                                           method="filter_overdue")
@@ -68,7 +76,14 @@ class FollowupFilter(StyledFilterSet):
 
     class Meta:
         model = Followup
-        fields = ["status", "overdue", "org_unit"]
+        fields = ["q", "status", "overdue", "org_unit"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(sample__number__icontains=value) | Q(sample__product_name__icontains=value)
+                               | Q(sample__enterprise__name__icontains=value))
 
     def filter_overdue(self, queryset, name, value):
         overdue = Q(status=FollowupStatus.ORDERED, rectification_deadline__lt=timezone.localdate())

@@ -31,7 +31,7 @@ class SamplingPlanForm(StyledForm):
     period_start = BoundedDateFormField(label=_("开始日期"), widget=DATE)
     period_end = BoundedDateFormField(label=_("结束日期"), widget=DATE)
     categories = forms.ModelMultipleChoiceField(label=_("产品类别"), queryset=ProductCategory.objects.all(),
-                                                widget=forms.SelectMultiple(attrs={"size": 8}))
+                                                widget=forms.SelectMultiple(attrs={"size": 8, "data-searchable": ""}))
     planned_batches = BoundedIntegerFormField(label=_("计划批次"), min_value=1)
 
     def __init__(self, *args, user, **kwargs):
@@ -59,7 +59,8 @@ class _EnterpriseByCode(forms.CharField):
 
 class SampleForm(StyledForm):
     plan = forms.ModelChoiceField(label=_("抽检计划"), queryset=None)
-    category = forms.ModelChoiceField(label=_("产品类别"), queryset=ProductCategory.objects.all())
+    category = forms.ModelChoiceField(label=_("产品类别"), queryset=ProductCategory.objects.all(),
+                                      widget=forms.Select(attrs={"data-searchable": ""}))
     enterprise = _EnterpriseByCode(label=_("被抽样单位（统一社会信用代码）"), max_length=18)
     manufacturer = _EnterpriseByCode(label=_("标称生产企业（本市，信用代码）"), max_length=18, required=False)
     manufacturer_name = CleanTextFormField(label=_("标称生产企业（外地，名称）"), max_length=200, required=False)
@@ -71,7 +72,7 @@ class SampleForm(StyledForm):
     sampling_date = BoundedDateFormField(label=_("抽样日期"), widget=DATE)
     sampling_place = forms.ChoiceField(label=_("抽样场所"), choices=SamplingPlace.choices)
     samplers = forms.ModelMultipleChoiceField(label=_("抽样人员（至少2名）"), queryset=None,
-                                              widget=forms.SelectMultiple(attrs={"size": 5}))
+                                              widget=forms.SelectMultiple(attrs={"size": 5, "data-searchable": ""}))
     quantity = BoundedIntegerFormField(label=_("抽样数量"), min_value=1)
     backup_quantity = BoundedIntegerFormField(label=_("备用样品数量"), min_value=0)
     quantity_unit = CleanTextFormField(label=_("计量单位"), max_length=20, initial="件")  # i18n-ignore: stored unit, shown through core.units

@@ -42,7 +42,7 @@ from .forms import (
 from .models import TestItemResult
 from .pass_rates import PassRateRow, pass_rates
 from .services.samples import computed_conclusion
-from .tables import SampleTable
+from .tables import FollowupTable, PassRateTable, SampleTable, SamplingPlanTable
 
 # --- samples -----------------------------------------------------------------------------------------
 
@@ -227,48 +227,42 @@ def followup_step(request, pk, step):
 # --- plans, follow-ups, pass rates -------------------------------------------------------------------
 
 def _plans(request):
-    filterset = SamplingPlanFilter(request.GET, queryset=selectors.sampling_plan_list(user=request.user))
-    return filterset, (filterset.qs if filterset.is_valid() else filterset.queryset.none())
+    return SamplingPlanFilter.for_page(request.GET, queryset=selectors.sampling_plan_list(user=request.user))
+
+
+def _plan_page(request, form):
+    filterset = _plans(request)
+    return render(request, "sampling/plan_list.html", {
+        "filter": filterset, "table": table_configure(request, SamplingPlanTable(filterset.qs)),
+        "form": form or SamplingPlanForm(user=request.user)})
 
 
 @role_required(*MARKET_OFFICERS)
 @export_view
 def sampling_plan_list(request):
     if wants_export(request):
-        return xlsx_export(request, exports.SAMPLING_PLANS, _plans(request)[1])
-    form = None
-    status = 200
+        return xlsx_export(request, exports.SAMPLING_PLANS, _plans(request).qs)
     if request.method == "POST":
-        form = SamplingPlanForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                plan = services.sampling_plan_create(by=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("已创建抽检计划：%(title)s") % {"title": plan.title})
-                return redirect("sampling:sampling-plan-list")
-        status = 400
-    filterset, plans = _plans(request)
-    return render(request, "sampling/plan_list.html", {
-        "filter": filterset, "plans": plans[:300], "form": form or SamplingPlanForm(user=request.user)}, status=status)
-
+        return step_run(request, SamplingPlanForm(request.POST, user=request.user),
+                        lambda form: services.sampling_plan_create(by=request.user, **form.cleaned_data),
+                        success=lambda plan: _("已创建抽检计划：%(title)s") % {"title": plan.title},
+                        done=reverse("sampling:sampling-plan-list"), detail=lambda form: _plan_page(request, form))
+    return _plan_page(request, None)
 
 
 def _followups(request):
-    filterset = FollowupFilter(request.GET, queryset=selectors.followup_list(user=request.user))
-    return filterset, (filterset.qs if filterset.is_valid() else filterset.queryset.none())
+    return FollowupFilter.for_page(request.GET, queryset=selectors.followup_list(user=request.user))
 
 
 @role_required(*MARKET_OFFICERS)
 @export_view
 def followup_list(request):
-    filterset, followups = _followups(request)
+    today = timezone.localdate()
+    filterset = _followups(request)
     if wants_export(request):
-        return xlsx_export(request, exports.followup_columns(timezone.localdate()), followups)
+        return xlsx_export(request, exports.followup_columns(today), filterset.qs)
     return render(request, "sampling/followup_list.html",
-                  {"filter": filterset, "followups": followups[:500], "today": timezone.localdate()})
-
+                  {"filter": filterset, "table": table_configure(request, FollowupTable(filterset.qs, today=today))})
 
 
 def _rates(request):
@@ -288,7 +282,7 @@ def pass_rate_list(request):
         return xlsx_export(request, exports.pass_rate_columns(str(PassRateGroup(group).label)), rows)
     total = sum(r.total for r in rows)
     failed = sum(r.failed for r in rows)
-    overall = PassRateRow(key="", label="", total=total, passed=total - failed, failed=failed)
-    return render(request, "sampling/pass_rates.html", {
-        "form": form, "rows": rows, "group_label": PassRateGroup(group).label, "overall": overall})
+    overall = PassRateRow(key="", label="", total=total, passed=total - failed, failed=failed) if rows else None
+    table = PassRateTable(rows, group_label=PassRateGroup(group).label, overall=overall)
+    return render(request, "sampling/pass_rates.html", {"form": form, "table": table_configure(request, table)})
 

@@ -35,7 +35,7 @@ class ResolveForm(StyledForm):
 class NoticeForm(StyledForm):
     kind = forms.ChoiceField(label=_("类别"), choices=NoticeKind.choices)
     tasks = forms.ModelMultipleChoiceField(label=_("涉及任务"), queryset=PlanTask.objects.none(),
-                                           widget=forms.SelectMultiple(attrs={"size": 10}))
+                                           widget=forms.SelectMultiple(attrs={"size": 10, "data-searchable": ""}))
     title = CleanTextFormField(label=_("标题"), required=False, max_length=200, help_text=_("留空按类别生成"))
     body = forms.CharField(label=_("正文"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                            help_text=_("留空按所选任务生成"))

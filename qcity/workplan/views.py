@@ -1,7 +1,5 @@
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,19 +8,19 @@ from django.views.decorators.http import require_POST
 from qcity.core import access
 from qcity.core.downloads import attachment_response
 from qcity.core.exports import export_view, wants_export, xlsx_export
-from qcity.core.forms import service_error_text
+from qcity.core.forms import form_error_text
 from qcity.core.permissions import role_required
 from qcity.core.roles import OFFICE, PROGRAMME
-from qcity.core.steps import step_run
+from qcity.core.steps import button_step_run, step_run
 from qcity.core.tables import table_configure
 from qcity.core.uploads import request_too_large
 
 from . import exports, selectors, services
 from .choices import SupervisionStatus
-from .filters import PlanTaskFilter, SupervisionFilter
+from .filters import NoticeFilter, PlanTaskFilter, SupervisionFilter
 from .forms import CompleteForm, NoticeForm, ProgressForm, ResolveForm, SupervisionOpenForm
 from .models import TaskProgress
-from .tables import PlanTaskTable
+from .tables import NoticeTable, PlanTaskTable, SupervisionTable
 
 
 @role_required(*PROGRAMME)
@@ -84,15 +82,10 @@ def plan_task_progress(request, pk):
 @require_POST
 def plan_task_complete(request, pk):
     task = selectors.plan_task_get(user=request.user, pk=pk)
-    form = CompleteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.plan_task_complete(task=task, by=request.user, note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            return _detail(request, task, status=400, error=service_error_text(exc))
-        messages.success(request, _("任务已标记为完成"))
-        return redirect("workplan:plan-task-detail", pk=task.pk)
-    return _detail(request, task, forms={"complete": form}, status=400)
+    return step_run(request, CompleteForm(request.POST),
+                    lambda form: services.plan_task_complete(task=task, by=request.user, note=form.cleaned_data["note"]),
+                    success=_("任务已标记为完成"), done=reverse("workplan:plan-task-detail", args=[task.pk]),
+                    detail=lambda form: _detail(request, task, forms={"complete": form}))
 
 
 @role_required(*OFFICE)
@@ -114,22 +107,27 @@ def progress_attachment(request, pk):
     return attachment_response(report.attachment, report.attachment.name.rsplit("/", 1)[-1])
 
 
-def _supervision_page(request, *, status=200, error="", forms=None):
-    queryset = selectors.supervision_list(user=request.user)
-    data = request.GET.copy()
-    if not request.GET:
-        data["status"] = SupervisionStatus.OPEN
-    filterset = SupervisionFilter(data, queryset=queryset)
-    supervisions = filterset.qs if filterset.is_valid() else queryset.none()
-    context = {"filter": filterset, "supervisions": supervisions[:500], "today": timezone.localdate(),
-               "is_office": access.has_role(request.user, *OFFICE), "error": error,
-               "resolve_form": ResolveForm(), "forms": forms or {}}
+def _supervision_filter(request):
+    """The list's filter and the supervisions it keeps: the open ones when the query names no status (a bare
+    `?export=xlsx` exports what the bare page shows; "全部" is an explicit empty status)."""
+    filterset = SupervisionFilter.for_page(request.GET, defaults={"status": SupervisionStatus.OPEN},
+                                           queryset=selectors.supervision_list(user=request.user))
+    return filterset, filterset.qs
+
+
+def _supervision_page(request, *, error=""):
+    filterset, supervisions = _supervision_filter(request)
+    table = SupervisionTable(supervisions, today=timezone.localdate(), is_office=access.has_role(request.user, *OFFICE))
+    context = {"filter": filterset, "table": table_configure(request, table), "error": error}
     template = "workplan/partials/supervision_table.html" if request.htmx else "workplan/supervision_list.html"
-    return render(request, template, context, status=status)
+    return render(request, template, context)
 
 
 @role_required(*PROGRAMME)
+@export_view
 def supervision_list(request):
+    if wants_export(request):
+        return xlsx_export(request, exports.supervision_columns(timezone.localdate()), _supervision_filter(request)[1])
     return _supervision_page(request)
 
 
@@ -141,41 +139,43 @@ def _supervision(request, pk):
 @require_POST
 def supervision_escalate(request, pk):
     supervision = _supervision(request, pk)
-    try:
-        services.supervision_escalate(supervision=supervision, by=request.user)
-    except ValidationError as exc:
-        return _supervision_page(request, status=400, error=f"{supervision.task.code}: {service_error_text(exc)}")
-    messages.success(request, _("已升级为%(level)s") % {"level": supervision.get_level_display()})
-    return redirect("workplan:supervision-list")
+    return button_step_run(request, lambda: services.supervision_escalate(supervision=supervision, by=request.user),
+                           success=lambda s: _("已升级为%(level)s") % {"level": s.get_level_display()},
+                           done=reverse("workplan:supervision-list"))
 
 
 @role_required(*OFFICE)
 @require_POST
 def supervision_resolve(request, pk):
     supervision = _supervision(request, pk)
-    form = ResolveForm(request.POST)
-    if not form.is_valid():
-        return _supervision_page(request, status=400,
-                                 error=f"{supervision.task.code}: " + _("请填写办结情况"))
-    try:
-        services.supervision_resolve(supervision=supervision, by=request.user, **form.cleaned_data)
-    except ValidationError as exc:
-        return _supervision_page(request, status=400, error=f"{supervision.task.code}: {service_error_text(exc)}")
-    messages.success(request, _("督办已办结"))
-    return redirect("workplan:supervision-list")
+    return step_run(request, ResolveForm(request.POST),
+                    lambda form: services.supervision_resolve(supervision=supervision, by=request.user,
+                                                              **form.cleaned_data),
+                    success=_("督办已办结"), done=reverse("workplan:supervision-list"),
+                    detail=lambda form: _supervision_page(
+                        request, error=f"{supervision.task.code}: {form_error_text(form)}"))
 
 
-def _notice_page(request, *, form=None, status=200):
+def _notices(request):
+    return NoticeFilter.for_page(request.GET, queryset=selectors.notice_list())
+
+
+def _notice_page(request, *, form=None):
     is_office = access.has_role(request.user, *OFFICE)
     if is_office and form is None:
         form = NoticeForm(tasks=selectors.plan_task_list(user=request.user).order_by("deadline", "code"),
                           initial={"tasks": list(selectors.plan_task_overdue_list(user=request.user))})
-    return render(request, "workplan/notice_list.html",
-                  {"notices": selectors.notice_list()[:200], "form": form, "is_office": is_office}, status=status)
+    filterset = _notices(request)
+    return render(request, "workplan/notice_list.html", {
+        "filter": filterset, "table": table_configure(request, NoticeTable(filterset.qs)), "form": form,
+        "is_office": is_office})
 
 
 @role_required(*PROGRAMME)
+@export_view
 def notice_list(request):
+    if wants_export(request):
+        return xlsx_export(request, exports.NOTICES, _notices(request).qs)
     return _notice_page(request)
 
 

@@ -50,6 +50,14 @@ def _draw_url(page):
     return href
 
 
+def _complaint_disclosure_url(page):
+    """An enterprise's complaint disclosure: the link on its public credit file."""
+    page.goto(_credit_file_url(page))
+    href = _first_link(page, "#complaint-disclosure-link a")
+    assert href, "the public credit file has no link to the enterprise's complaint disclosure"
+    return href
+
+
 PAGES = {
     "home": lambda page: "/public/",
     "credit-lookup": lambda page: f"/public/credit/?q={quote('公司')}",
@@ -61,6 +69,10 @@ PAGES = {
     "inspection-draw-detail": _draw_url,
     "sampling-results": lambda page: "/public/sampling/",
     "sampling-result-detail": _sampling_result_url,
+    "complaint-new": lambda page: "/public/complaints/new/",
+    "complaint-track": lambda page: "/public/complaints/track/",
+    "complaint-disclosure": _complaint_disclosure_url,
+    "complaint-statistics": lambda page: "/public/complaints/statistics/",
 }
 
 

@@ -22,10 +22,16 @@ from qcity.core.models import AuditEvent, Department
 from qcity.indicators.choices import (
     IndicatorAccumulation,
     IndicatorComparator,
+    IndicatorDecomposition,
     ReportingPeriodKind,
     TargetStatus,
 )
-from qcity.indicators.tests.factories import IndicatorFactory, ReportedValueFactory
+from qcity.indicators.tests.factories import (
+    IndicatorFactory,
+    ReportedValueFactory,
+    TargetDecompositionFactory,
+    UnitTargetFactory,
+)
 from qcity.workplan.selectors import PlanTaskTally
 from qcity.workplan.tests.factories import PlanTaskFactory
 
@@ -440,3 +446,50 @@ def test_group_weights_changed_are_audited(plan):
     services.scheme_items_update(scheme=scheme, by=None, groups={a.group_id: "70", tasks.group_id: "30"})
 
     assert AuditEvent.objects.filter(action=AuditAction.UPDATE, object_type__contains="schemegroup").count() == 2
+
+
+def test_a_department_is_scored_against_its_own_confirmed_target(plan, city):
+    # given the city's food pass rate at 98.5 % against 98 %, and market regulation held to a stricter 99 %
+    market = Department.objects.get(code="market-regulation")
+    quality = Department.objects.exclude(pk=market.pk).first()
+    rate = IndicatorFactory(plan=plan, target=98)
+    rate.departments.add(market, quality)
+    scheme, _ = make_scheme([(rate, 100, SchemeItemScoringRule.FULL_OR_NOTHING)], districts=False, departments=True)
+    value(rate, city, 98.5)
+    UnitTargetFactory(decomposition=TargetDecompositionFactory(indicator=rate, year=YEAR), department=market,
+                      value=Decimal(99))
+
+    results = services.assessment_run(scheme=scheme, by=None)
+
+    # then market regulation misses its own 99 %, and the breakdown says so; the other department meets the city's
+    [strict] = [line for line in result_for(results, market).breakdown if line["kind"] == SchemeItemKind.INDICATOR]
+    [other] = [line for line in result_for(results, quality).breakdown if line["kind"] == SchemeItemKind.INDICATOR]
+    assert (strict["target"], strict["value"], strict["points"]) == (f"≥ 99（{YEAR}）", "98.5", "0.00")
+    assert (other["target"], other["value"], other["points"]) == (f"≥ 98（{YEAR}）", "98.5", "100.00")
+
+
+def test_a_department_is_scored_on_its_share_of_a_total_and_not_on_a_total_shared_by_others(plan, city):
+    # given 10 new famous marks assigned 6 to market regulation and 4 to a second department, 7 reached
+    market = Department.objects.get(code="market-regulation")
+    second, third = Department.objects.exclude(pk=market.pk)[:2]
+    total = IndicatorFactory(plan=plan, name="新增驰名商标", unit="件", target=10,
+                             decomposition=IndicatorDecomposition.SPLIT)
+    rate = IndicatorFactory(plan=plan, target=98)
+    total.departments.add(market, second, third)
+    rate.departments.add(third)
+    scheme, _ = make_scheme([(total, 50), (rate, 50)], districts=False, departments=True)
+    decomposition = TargetDecompositionFactory(indicator=total, year=YEAR)
+    UnitTargetFactory(decomposition=decomposition, department=market, value=Decimal(6))
+    UnitTargetFactory(decomposition=decomposition, department=second, value=Decimal(4))
+    value(total, city, 7)
+    value(rate, city, 99)
+
+    results = services.assessment_run(scheme=scheme, by=None)
+
+    # then market regulation is held to its 6, not the city's 10
+    [line] = [x for x in result_for(results, market).breakdown if x["kind"] == SchemeItemKind.INDICATOR]
+    assert (line["target"], line["value"], line["status"]) == (f"≥ 6（{YEAR}）", "7", TargetStatus.ACHIEVED)
+    # and a responsible department given no share of it has the item left out, not scored 0
+    [left_out] = [x for x in result_for(results, third).breakdown if x.get("item") and x["name"] == total.name]
+    assert left_out["excluded"] == SchemeItemExclusion.NOT_APPLICABLE
+    assert result_for(results, third).score == Decimal("100.00")

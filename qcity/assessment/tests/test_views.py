@@ -83,7 +83,7 @@ def test_drafts_are_hidden_from_districts(published, client_for, make_user, dist
     client = client_for(make_user(Role.DISTRICT_OFFICER, org_unit=district))
 
     assert client.get(reverse("assessment:scheme-results", args=[published.pk])).status_code == 404
-    assert client.get(reverse("assessment:scheme-list")).context["schemes"].count() == 0
+    assert client.get(reverse("assessment:scheme-list")).context["table"].paginator.count == 0
 
 
 def test_only_the_office_can_run_edit_and_export(published, client_for, make_user, district):
@@ -161,6 +161,8 @@ def test_office_creates_a_default_scheme_from_the_list_page(client_for, make_use
 
     assert response.status_code == 302
     assert again.status_code == 400 and "同名方案" in again.content.decode()
+    listing = client.get(reverse("assessment:scheme-list"), {"sort": "-year"}).content.decode()
+    assert 'id="scheme-table"' in listing and "共 1 条" in listing and "sort=year" in listing  # sortable, counted
 
 
 def test_quality_index_page_shows_every_unit_and_the_trend(published, client_for, make_user, district):

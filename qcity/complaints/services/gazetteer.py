@@ -34,7 +34,7 @@ _memo: ContextVar[dict | None] = ContextVar("complaints_city_map", default=None)
 def gazetteer_load(*, using: str = "default") -> int:
     """Create the shipped entries whose name is missing (by name: an entry an officer moved to another unit
     or switched off stays as it is). Entries whose unit does not exist yet are skipped: the org units are
-    loaded by `qcity seed`, which may run after the first migrate; the next migrate adds them.
+    loaded by `qcity seed` after the first migrate, which then loads them (`reference_data_loaded`).
     Conflict-safe: concurrent first requests may load at once (`city_map`); a row another process inserted
     meanwhile is skipped by the unique constraint instead of failing the request."""
     rows = json.loads(DATA_FILE.read_text("utf-8"))

@@ -31,7 +31,6 @@ from qcity.core.notifications import notify
 from qcity.core.roles import COMPLAINT_HANDLERS
 from qcity.inspections.services.case_leads import case_lead_create
 
-from .. import deadlines as complaint_deadlines
 from ..choices import (
     DECLINE_GROUND_ARTICLES,
     FINISHED_STATUSES,
@@ -49,7 +48,7 @@ from ..choices import (
     TerminationGround,
 )
 from ..models import Complaint
-from .events import complaint_event_add, complaint_snapshot
+from .events import complaint_event_add, complaint_save, complaint_snapshot
 from .feedback import complaint_feedback_record, complaint_indicators_refresh_on_commit
 
 # An extension of the mediation period, in working days: at least one, and at most 45 in all (the period
@@ -112,12 +111,6 @@ def _require_not_suspended(complaint: Complaint, step: str) -> None:
             "reason": complaint.get_suspension_reason_display(), "step": step}]})
 
 
-def _save(complaint: Complaint, fields: list[str], *, refresh: bool = False) -> None:
-    if refresh:
-        fields = [*fields, *complaint_deadlines.refresh(complaint)]
-    complaint.save(update_fields=[*dict.fromkeys(fields), "updated_at"])
-
-
 def _note(*parts: str) -> str:
     return "；".join(str(p) for p in parts if p)
 
@@ -159,7 +152,7 @@ def complaint_assign(*, complaint: Complaint, handler: User, by: User | None) ->
     with transaction.atomic():
         before = complaint_snapshot(complaint)
         complaint.handler = handler
-        _save(complaint, ["handler"])
+        complaint_save(complaint, ["handler"])
         complaint_event_add(complaint=complaint, kind=ComplaintEventKind.ASSIGNED, by=by, public=False,
                             before=before)
         _tell(handler, complaint, by, key=f"handler:{handler.pk}", title=_("您被指定为投诉举报承办人"))
@@ -195,7 +188,7 @@ def complaint_accept(*, complaint: Complaint, handler: User | None = None, accep
         complaint.status, complaint.accepted_on = ComplaintStatus.ACCEPTED, accepted_on
         if handler is not None:
             complaint.handler = handler
-        _save(complaint, ["status", "accepted_on", "handler"], refresh=True)
+        complaint_save(complaint, ["status", "accepted_on", "handler"], refresh=True)
         late = complaint.acceptance_deadline is not None and accepted_on > complaint.acceptance_deadline
         note = _note(_("逾期受理") if late else "",
                      _("调解期限：%(deadline)s") % {"deadline": _deadline_text(
@@ -219,7 +212,7 @@ def complaint_decline(*, complaint: Complaint, ground: str, note: str = "", by: 
         fields = ["decline_ground", "decision_note", *_finish(complaint, ComplaintStatus.DECLINED)]
         late = complaint.acceptance_deadline is not None and complaint.closed_on > complaint.acceptance_deadline
         complaint.closed_late = late
-        _save(complaint, [*fields, "closed_late"])
+        complaint_save(complaint, [*fields, "closed_late"])
         reason = f"{DeclineGround(ground).label}（{DECLINE_GROUND_ARTICLES[DeclineGround(ground)]}）"
         complaint_event_add(complaint=complaint, kind=ComplaintEventKind.DECLINED, by=by, before=before,
                             note=_note(reason, note, _("逾期作出决定") if late else ""))
@@ -238,7 +231,7 @@ def complaint_mediation_start(*, complaint: Complaint, mode: str, mediator: User
     with transaction.atomic():
         before = complaint_snapshot(complaint)
         complaint.status, complaint.mediation_mode, complaint.mediator = ComplaintStatus.MEDIATING, mode, mediator
-        _save(complaint, ["status", "mediation_mode", "mediator"])
+        complaint_save(complaint, ["status", "mediation_mode", "mediator"])
         complaint_event_add(complaint=complaint, kind=ComplaintEventKind.MEDIATION_STARTED, by=by, before=before,
                             note=MediationMode(mode).label)
         _tell(mediator, complaint, by, key=f"mediator:{mediator.pk}", title=_("您被指定为调解人员"))
@@ -248,7 +241,7 @@ def complaint_mediation_start(*, complaint: Complaint, mode: str, mediator: User
 def _suspend(complaint: Complaint, reason: str, on: datetime.date, note: str, by: User | None) -> None:
     before = complaint_snapshot(complaint)
     complaint.suspended_since, complaint.suspension_reason = on, reason
-    _save(complaint, ["suspended_since", "suspension_reason"])
+    complaint_save(complaint, ["suspended_since", "suspension_reason"])
     complaint_event_add(complaint=complaint, kind=ComplaintEventKind.SUSPENDED, by=by, before=before,
                         note=_note(SuspensionReason(reason).label, note))
 
@@ -259,7 +252,7 @@ def _resume(complaint: Complaint, on: datetime.date, by: User | None) -> None:
     days = workdays.working_days_between(complaint.suspended_since, on)
     complaint.suspended_working_days += days
     complaint.suspended_since, complaint.suspension_reason = None, ""
-    _save(complaint, ["suspended_working_days", "suspended_since", "suspension_reason"], refresh=True)
+    complaint_save(complaint, ["suspended_working_days", "suspended_since", "suspension_reason"], refresh=True)
     complaint_event_add(complaint=complaint, kind=ComplaintEventKind.RESUMED, by=by, before=before,
                         note=_("中止%(days)s个工作日，调解期限顺延至%(deadline)s") % {
                             "days": days, "deadline": _deadline_text(
@@ -321,7 +314,7 @@ def complaint_recusal(*, complaint: Complaint, reason: str, new_mediator: User |
         before = complaint_snapshot(complaint)
         if new_mediator is not None:
             complaint.mediator = new_mediator
-            _save(complaint, ["mediator"])
+            complaint_save(complaint, ["mediator"])
         complaint_event_add(complaint=complaint, kind=ComplaintEventKind.RECUSAL, by=by, before=before,
                             note=reason, public=False)
         if new_mediator is not None:
@@ -344,7 +337,7 @@ def complaint_extend(*, complaint: Complaint, working_days: int, reason: str, by
         before = complaint_snapshot(complaint)
         complaint.extended_working_days += working_days
         complaint.extension_reason = reason[:300]
-        _save(complaint, ["extended_working_days", "extension_reason"], refresh=True)
+        complaint_save(complaint, ["extended_working_days", "extension_reason"], refresh=True)
         complaint_event_add(complaint=complaint, kind=ComplaintEventKind.EXTENDED, by=by, before=before,
                             note=_("延长%(days)s个工作日至%(deadline)s：%(reason)s") % {
                                 "days": working_days, "reason": complaint.extension_reason,
@@ -366,7 +359,7 @@ def complaint_clue_record(*, complaint: Complaint, note: str, by: User | None) -
     with transaction.atomic():
         before = complaint_snapshot(complaint)
         complaint.clue_found_on = timezone.localdate()
-        _save(complaint, ["clue_found_on"], refresh=True)
+        complaint_save(complaint, ["clue_found_on"], refresh=True)
         complaint_event_add(complaint=complaint, kind=ComplaintEventKind.CLUE_FOUND, by=by, before=before,
                             public=False, note=_note(note, _("核查期限：%(deadline)s") % {"deadline": _deadline_text(
                                 complaint.clue_verification_deadline,
@@ -390,7 +383,7 @@ def complaint_clue_extend(*, complaint: Complaint, reason: str, by: User | None)
     with transaction.atomic():
         before = complaint_snapshot(complaint)
         complaint.clue_extended = True
-        _save(complaint, ["clue_extended"], refresh=True)
+        complaint_save(complaint, ["clue_extended"], refresh=True)
         complaint_event_add(complaint=complaint, kind=ComplaintEventKind.EXTENDED, by=by, before=before,
                             public=False, note=_("线索核查期限延长至%(deadline)s：%(reason)s") % {
                                 "reason": reason, "deadline": _deadline_text(
@@ -408,7 +401,7 @@ def complaint_clue_verify(*, complaint: Complaint, substantiated: bool, note: st
     with transaction.atomic():
         before = complaint_snapshot(complaint)
         complaint.clue_verified_on = timezone.localdate()
-        _save(complaint, ["clue_verified_on"])
+        complaint_save(complaint, ["clue_verified_on"])
         late = (complaint.clue_verification_deadline is not None
                 and complaint.clue_verified_on > complaint.clue_verification_deadline)
         complaint_event_add(complaint=complaint, kind=ComplaintEventKind.CLUE_VERIFIED, by=by, before=before,
@@ -439,7 +432,7 @@ def complaint_close(*, complaint: Complaint, outcome: str, remedy: str, amount_r
         complaint.substantiated = bool(substantiated)
         fields = ["outcome", "remedy", "amount_recovered", "substantiated", *_finish(complaint, ComplaintStatus.CLOSED)]
         complaint.closed_late = complaint.mediation_deadline is not None and complaint.closed_on > complaint.mediation_deadline
-        _save(complaint, [*fields, "closed_late"])
+        complaint_save(complaint, [*fields, "closed_late"])
         complaint_event_add(complaint=complaint, kind=ComplaintEventKind.CLOSED, by=by, before=before,
                             note=_note(MediationOutcome(outcome).label, Remedy(remedy).label, (note or "").strip(),
                                        _("超期办结") if complaint.closed_late else ""))
@@ -464,7 +457,7 @@ def complaint_terminate(*, complaint: Complaint, ground: str, note: str = "", by
     with transaction.atomic():
         before = complaint_snapshot(complaint)
         complaint.termination_ground = ground
-        _save(complaint, ["termination_ground", *_finish(complaint, ComplaintStatus.TERMINATED)])
+        complaint_save(complaint, ["termination_ground", *_finish(complaint, ComplaintStatus.TERMINATED)])
         complaint_event_add(complaint=complaint, kind=ComplaintEventKind.TERMINATED, by=by, before=before,
                             note=_note(TerminationGround(ground).label, (note or "").strip(),
                                        _("应于%(deadline)s前告知双方当事人") % {
@@ -488,7 +481,7 @@ def complaint_rate(*, complaint: Complaint, satisfaction: int, comment: str = ""
     with transaction.atomic():
         before = complaint_snapshot(complaint)
         complaint.satisfaction, complaint.satisfaction_comment = satisfaction, comment
-        _save(complaint, ["satisfaction", "satisfaction_comment"])
+        complaint_save(complaint, ["satisfaction", "satisfaction_comment"])
         complaint_event_add(complaint=complaint, kind=ComplaintEventKind.RATED, by=by, before=before,
                             note=_("满意度：%(value)s") % {"value": satisfaction})
         if complaint.closed_on is not None:
@@ -506,7 +499,7 @@ def report_tip_verify_start(*, complaint: Complaint, by: User | None) -> Complai
     with transaction.atomic():
         before = complaint_snapshot(complaint)
         complaint.status = ComplaintStatus.VERIFYING
-        _save(complaint, ["status"])
+        complaint_save(complaint, ["status"])
         complaint_event_add(complaint=complaint, kind=ComplaintEventKind.VERIFICATION_STARTED, by=by, before=before)
     return complaint
 
@@ -522,7 +515,7 @@ def report_tip_check_extend(*, complaint: Complaint, reason: str, by: User | Non
     with transaction.atomic():
         before = complaint_snapshot(complaint)
         complaint.tip_check_extended = True
-        _save(complaint, ["tip_check_extended"], refresh=True)
+        complaint_save(complaint, ["tip_check_extended"], refresh=True)
         complaint_event_add(complaint=complaint, kind=ComplaintEventKind.EXTENDED, by=by, before=before,
                             public=False, note=_("立案核查期限延长至%(deadline)s：%(reason)s") % {
                                 "reason": reason, "deadline": _deadline_text(
@@ -564,7 +557,7 @@ def report_tip_decide(*, complaint: Complaint, decision: str, case_number: str =
         if not opened:
             complaint.closed_late = late
             fields.append("closed_late")
-        _save(complaint, fields, refresh=True)
+        complaint_save(complaint, fields, refresh=True)
         notice = (_("应于%(deadline)s前告知举报人") % {"deadline": _deadline_text(
             complaint.reporter_notice_deadline, complaint.reporter_notice_deadline_provisional_year)}
             if complaint.reporter_notice_deadline else "")
@@ -599,7 +592,7 @@ def report_tip_reporter_notify(*, complaint: Complaint, by: User | None) -> Comp
     with transaction.atomic():
         before = complaint_snapshot(complaint)
         complaint.reporter_notified_on = timezone.localdate()
-        _save(complaint, ["reporter_notified_on"])
+        complaint_save(complaint, ["reporter_notified_on"])
         late = (complaint.reporter_notice_deadline is not None
                 and complaint.reporter_notified_on > complaint.reporter_notice_deadline)
         complaint_event_add(complaint=complaint, kind=ComplaintEventKind.REPORTER_NOTIFIED, by=by, before=before,
@@ -620,7 +613,7 @@ def report_tip_close(*, complaint: Complaint, substantiated: bool, note: str = "
     with transaction.atomic():
         before = complaint_snapshot(complaint)
         complaint.substantiated = bool(substantiated)
-        _save(complaint, ["substantiated", *_finish(complaint, ComplaintStatus.CLOSED)])
+        complaint_save(complaint, ["substantiated", *_finish(complaint, ComplaintStatus.CLOSED)])
         complaint_event_add(complaint=complaint, kind=ComplaintEventKind.CLOSED, by=by, before=before,
                             note=_note(_("查证属实") if substantiated else _("查证不属实"), (note or "").strip()))
         if complaint.substantiated:

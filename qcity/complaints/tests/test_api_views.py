@@ -47,7 +47,7 @@ def report(district, respondent):
     return ComplaintFactory(org_unit=district, respondent=respondent, report=True)
 
 
-MASKED = {"name": "王*明", "phone": "138****5678", "id_number": "4****************4", "address": ""}
+MASKED = {"name": "王*明", "phone": "138****5678", "id_number": "4101**********1234", "address": ""}
 
 
 def test_list_is_scoped_and_always_masked(api_for, handler, complaint, report, city):

@@ -1,11 +1,15 @@
 """Pages of routing and direct settlement: wiring, permissions, what each user sees."""
 
+import io
+
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from qcity.complaints.choices import ComplaintStatus, SettlementAnswer
 from qcity.complaints.models import DirectSettlementMembership, GazetteerEntry
 from qcity.core.choices import Role
+from qcity.core.models import AuditEvent
 from qcity.enterprises.tests.factories import EnterpriseFactory
 
 from .factories import ComplaintFactory
@@ -111,3 +115,25 @@ def test_the_gazetteer_pages_are_the_city_levels(client_for, make_user, city, di
     assert refused.status_code == 403
     assert client_for(make_user(Role.INSPECTOR, district)).get(reverse("complaints:gazetteer-list")).status_code == 403
 
+
+
+def test_the_gazetteer_list_sorts_filters_counts_and_exports(client_for, make_user, city, units):
+    # given two entries in two districts, one switched off
+    GazetteerEntry.objects.create(name="测试甲路", kind="road", org_unit=units["金水区"], note="东段")
+    GazetteerEntry.objects.create(name="测试乙片区", kind="area", org_unit=units["二七区"], active=False)
+    client = client_for(make_user(Role.LEADERSHIP_OFFICE, city))
+    url = reverse("complaints:gazetteer-list")
+    # when the office filters by unit and by name
+    page = client.get(url, {"org_unit": units["金水区"].pk, "q": "测试"}).content.decode()
+    # then only the district's entry is listed, with the count
+    assert "测试甲路" in page and "测试乙片区" not in page and 'id="result-count"' in page and "共 1 条" in page
+    # and the list sorts by its columns (an unknown sort is ignored), greying the switched-off entry
+    up, down = (client.get(url, {"q": "测试", "sort": sort}).content.decode() for sort in ("name", "-name"))
+    assert up.index("测试乙片区") < up.index("测试甲路") and down.index("测试甲路") < down.index("测试乙片区")
+    assert "gazetteer-entry qc-muted" in up
+    assert client.get(url, {"sort": "password", "active": "maybe"}).status_code == 200
+    # and the export holds the filtered rows, audited
+    response = client.get(url, {"q": "测试", "kind": "area", "export": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.values)
+    assert rows[1:] == [("测试乙片区", "片区", "二七区", None, "否")]
+    assert AuditEvent.objects.filter(action="export", object_type="complaints.gazetteerentry").exists()

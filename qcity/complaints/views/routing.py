@@ -6,15 +6,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from qcity.core.exports import export_view, wants_export, xlsx_export
 from qcity.core.forms import add_service_errors
 from qcity.core.permissions import role_required
 from qcity.core.roles import COMPLAINT_HANDLERS
 from qcity.core.steps import step_run
+from qcity.core.tables import table_configure
 
-from .. import selectors
+from .. import exports, selectors
+from ..filters import GazetteerEntryFilter
 from ..forms import GazetteerEntryForm, TransferForm
 from ..services import gazetteer as gazetteer_services
 from ..services.routing import complaint_transfer
+from ..tables import GazetteerEntryTable
 from .lists import complaint_detail_render
 
 
@@ -41,8 +45,13 @@ def complaint_transfer_page(request, pk):
 
 
 @role_required(*COMPLAINT_HANDLERS)
+@export_view
 def gazetteer_list(request):
-    return render(request, "complaints/gazetteer_list.html", {"entries": selectors.gazetteer_entry_list()})
+    filterset = GazetteerEntryFilter.for_page(request.GET, queryset=selectors.gazetteer_entry_list())
+    if wants_export(request):
+        return xlsx_export(request, exports.GAZETTEER, filterset.qs)
+    return render(request, "complaints/gazetteer_list.html",
+                  {"filter": filterset, "table": table_configure(request, GazetteerEntryTable(filterset.qs))})
 
 
 def _entry_form_page(request, *, entry=None):

@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics
+from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -144,13 +144,14 @@ class HolidayCalendarYearImportApi(APIView):
     """Enter a year's official schedule (system administrator) as JSON, or upload the notice as an xlsx or
     JSON `file` (multipart). The whole year is checked and nothing is written on any error (400 naming the
     line); a year that is already official needs `correction: true`. The stored deadlines it moves are
-    recomputed and listed at /api/deadline-changes/."""
+    recomputed and listed at /api/deadline-changes/. 201 when the schedule was written; 200 when the same
+    notice was already entered (a resent request changes nothing)."""
 
     permission_classes = [HasRole]
     required_roles = frozenset({Role.SYSTEM_ADMIN})
     parser_classes = [DepthLimitedJSONParser, NulCheckingMultiPartParser]
 
-    @extend_schema(request=HolidayScheduleSerializer, responses={201: HolidayYearSerializer})
+    @extend_schema(request=HolidayScheduleSerializer, responses={201: HolidayYearSerializer, 200: HolidayYearSerializer})
     def post(self, request):
         too_large = request_too_large(request)
         if too_large:
@@ -171,7 +172,8 @@ class HolidayCalendarYearImportApi(APIView):
             raise ValidationError({"year": [_("文件中的年份 %(file_year)s 与 year %(year)s 不一致") % {"file_year": file_year, "year": values['year']}]})
         cal_year = services.holiday_calendar_year_set(year=values["year"], days=days, source=values["source"],
                                                       correction=values["correction"], by=request.user)
-        return Response(HolidayYearSerializer(_year_payload(cal_year.year, cal_year)).data, status=201)
+        return Response(HolidayYearSerializer(_year_payload(cal_year.year, cal_year)).data,
+                        status=status.HTTP_201_CREATED if cal_year.written else status.HTTP_200_OK)
 
 
 def _with_field(field: str, parse):

@@ -92,6 +92,28 @@ def test_holiday_year_import_by_json_and_file_with_errors_naming_the_line(make_u
         workdays.invalidate()
 
 
+def test_holiday_year_import_answers_201_when_written_and_200_when_resent(make_user):
+    drop_official_year(2027)
+    try:
+        admin = APIClient()
+        admin.force_authenticate(make_user(Role.SYSTEM_ADMIN))
+        days = [{"date": d.date.isoformat(), "type": "休", "name": d.name} for d in official_schedule(2027)]
+        body = {"year": 2027, "source": "国办发明电", "days": days}
+        first = admin.post("/api/holiday-calendar-years/import/", body, format="json")
+        assert first.status_code == 201 and first.json()["official"] is True
+        loaded_at = HolidayCalendarYear.objects.get(year=2027).loaded_at
+        # the same notice sent again writes nothing: 200 with the same year, not a second 201
+        again = admin.post("/api/holiday-calendar-years/import/", body, format="json")
+        assert again.status_code == 200 and again.json() == first.json()
+        assert HolidayCalendarYear.objects.get(year=2027).loaded_at == loaded_at
+        # a correction writes: 201 again
+        corrected = admin.post("/api/holiday-calendar-years/import/",
+                               {**body, "source": "国办发明电（更正）", "correction": True}, format="json")
+        assert corrected.status_code == 201 and corrected.json()["source"] == "国办发明电（更正）"
+    finally:
+        workdays.invalidate()
+
+
 def test_holiday_year_import_is_for_the_system_administrator_only(api):
     response = api.post("/api/holiday-calendar-years/import/", {"year": 2027, "source": "x", "days": []}, format="json")
     assert response.status_code == 403

@@ -140,3 +140,80 @@ def test_a_table_ignores_per_page_and_unknown_sorts_and_breaks_ties_by_key():
     assert list(table.data.data.query.order_by) == ["object_type", "pk"]
     html = table.as_html(request)
     assert "sort=object_type" in html and "page=3" in html  # the core pager keeps the sort
+
+
+# --- hand-written tables ----------------------------------------------------------------------------------
+
+# Templates (relative to qcity/) that may still write a <table> by hand, and why. A list — rows of records a
+# user browses, sorts, filters, counts and exports — renders `{% render_table table %}` on a QcityTable
+# (core/tables.py) instead. Remove a template's line when its list is converted: a line whose template has
+# no <table> left fails, so the set only shrinks.
+HAND_WRITTEN_TABLES = {
+    # -- not lists: one record's parts on its detail page, key/value tables, grids, forms laid out as rows --
+    "assessment/templates/assessment/result_detail.html",  # one result's score breakdown
+    "assessment/templates/assessment/scheme_detail.html",  # one scheme's item editor (grouped) and adjustments
+    "assessment/templates/assessment/partials/ranking_table.html",  # a ranking: its order is the result
+    "complaints/templates/complaints/public/disclosure_figures.html",  # one row of monthly figures
+    "core/templates/core/holiday_calendar.html",  # one year's holiday schedule, in date order
+    "core/templates/core/notification_preferences.html",  # a form: one row of checkboxes per kind
+    "core/templates/core/service_account_detail.html",  # one service account's tokens
+    "credit/templates/credit/file.html",  # one enterprise's credit file: entries, events, objections, repairs
+    "credit/templates/credit/partials/classification.html",  # one classification's reasons
+    "credit/templates/credit/scoring_model.html",  # thresholds (key/value) and the model's versions
+    "enterprises/templates/enterprises/account_mine.html",  # one enterprise's own accounts
+    "enterprises/templates/enterprises/enterprise_detail.html",  # one enterprise's licences and certifications
+    "enterprises/templates/enterprises/partials/import_result.html",  # one import's rejected rows
+    "indicators/templates/indicators/decomposition_table.html",  # the decomposition grid (a form)
+    "indicators/templates/indicators/indicator_detail.html",  # one indicator's status and values
+    "indicators/templates/indicators/plan_detail.html",  # one plan's indicators, in the plan's order
+    "indicators/templates/indicators/plan_import_review.html",  # the import review (a form)
+    "indicators/templates/indicators/status_board.html",  # the board's ranking panel
+    "inspections/templates/inspections/draw_confirm.html",  # the draw preview figures
+    "inspections/templates/inspections/draw_verify.html",  # the verification checks of one draw
+    "inspections/templates/inspections/inspector_detail.html",  # one inspector's declared conflicts
+    "inspections/templates/inspections/target_detail.html",  # one target's results
+    "reports/templates/reports/cockpit.html",  # dashboard panels (top ranking, warnings, overdue)
+    "reports/templates/reports/pdf/report.html",  # a printed document (white paper PDF)
+    "sampling/templates/sampling/sample_detail.html",  # one sample's test items and proof of service
+    "workplan/templates/workplan/task_detail.html",  # one task's progress reports
+    # -- the public portal: cells stacked into cards on a phone (qc-stack, a data-label per cell) --
+    "portal/templates/portal/credit/file.html",
+    "portal/templates/portal/credit/list.html",
+    "portal/templates/portal/inspections/draw_detail.html",
+    "portal/templates/portal/inspections/draw_list.html",
+    "portal/templates/portal/inspections/result_list.html",
+    "portal/templates/portal/sampling/result_detail.html",
+    "portal/templates/portal/sampling/result_list.html",
+    # -- lists still hand-written: to convert to a QcityTable (then remove the line) --
+    "complaints/templates/complaints/classification_list.html",
+    "complaints/templates/complaints/direct_settlement_members.html",
+    "core/templates/core/api_token_list.html",
+    "core/templates/core/deadline_changes.html",
+    "core/templates/core/department_list.html",
+    "core/templates/core/legal_duration_list.html",
+    "core/templates/core/login_lockouts.html",
+    "core/templates/core/org_unit_list.html",
+    "core/templates/core/partials/audit_table.html",
+    "core/templates/core/partials/notification_delivery_table.html",
+    "core/templates/core/service_account_list.html",
+    "core/templates/core/user_list.html",
+    "inspections/templates/inspections/plan_detail.html",  # the drawn targets of a plan
+}
+HAND_TABLE = re.compile(r"<table\b", re.IGNORECASE)
+
+
+def _templates_with_a_table() -> set[str]:
+    return {path.relative_to(QCITY).as_posix() for path in QCITY.rglob("*.html")
+            if "templates" in path.relative_to(QCITY).parts and HAND_TABLE.search(path.read_text())}
+
+
+def test_lists_render_through_the_one_table_base():
+    # given every template under qcity/ that writes a <table> itself
+    found = _templates_with_a_table()
+    # then each is a table that is not a list, or a list still waiting for its conversion, named above
+    strays = sorted(found - HAND_WRITTEN_TABLES)
+    assert not strays, ("render a list with {% render_table table %} on a QcityTable (core/tables.py), or, for a "
+                        "table that is not a list, add it to HAND_WRITTEN_TABLES saying why:\n" + "\n".join(strays))
+    # and the allow-list names no template that has been converted (or removed) since
+    stale = sorted(HAND_WRITTEN_TABLES - found)
+    assert not stale, "no hand-written <table> left: remove from HAND_WRITTEN_TABLES:\n" + "\n".join(stale)

@@ -23,12 +23,16 @@ class CreditEventSerializer(serializers.ModelSerializer):
     enterprise_uscc = serializers.CharField(source="enterprise.uscc", read_only=True)
     is_public = serializers.SerializerMethodField()
     is_publication_overdue = serializers.SerializerMethodField()
+    not_published_reason = serializers.CharField(
+        read_only=True, help_text="why a recorded item is never published (formed before any publication rule); "
+                                  "empty otherwise")
 
     class Meta:
         model = CreditEvent
         fields = ["id", "enterprise", "enterprise_uscc", "kind", "occurred_on", "source_authority", "summary",
                   "public_summary", "confirmed_names", "decision_number", "source_ref", "minor_penalty", "publication_due_on", "publication_due_on_provisional", "publication_due_on_provisional_year", "published_on", "publication_ends_on",
-                  "status", "withdrawn_on", "withdrawal_reason", "is_public", "is_publication_overdue"]
+                  "status", "withdrawn_on", "withdrawal_reason", "not_published_reason", "is_public",
+                  "is_publication_overdue"]
 
     def get_is_public(self, event) -> bool:
         return event.is_public_on(self.context["today"])

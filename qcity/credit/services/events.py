@@ -21,7 +21,7 @@ from qcity.enterprises.models import Enterprise
 from ..choices import PENALTY_KINDS, PUBLICATION_DEADLINE_CODES, CreditEventKind, CreditEventStatus
 from ..models import CreditEvent
 from ..periods import period_end
-from ..publication import check_public_summary, masked_summary
+from ..publication import check_public_summary, masked_summary, unpublishable_reason
 from .classification import enterprise_reclassify
 
 AUDITED = ["kind", "occurred_on", "source_authority", "summary", "public_summary", "confirmed_names",
@@ -47,16 +47,15 @@ def publication_due_on(kind: str, occurred_on: datetime.date) -> Deadline | None
     """DOMAIN §2.3 / 总局令第45号 art. 9: publish a penalty within 20 working days of the decision; the
     same 20 working days for a serious-list entry (§2.2) and a random-inspection result (§5). A decision
     from before 2021-09-01 falls under the 2014 rules (工商总局令第71号, rows marked unconfirmed); one from
-    before any publication rule cannot be recorded as a publishable item: a 400 on `occurred_on`."""
+    before any publication rule has no deadline: it is recorded and never published
+    (`publication.unpublishable_reason` says why, to the officer and in the audit)."""
     code = PUBLICATION_DEADLINE_CODES.get(kind)
     if not code:
         return None
     try:
         return deadline(code, occurred_on)
-    except DurationNotDefined as error:
-        raise ValidationError({"occurred_on": [
-            _("形成日期 %(day)s 时没有有效的公示期限规定（%(code)s），不能登记为应公示的信用事项")
-            % {"day": occurred_on, "code": code}]}) from error
+    except DurationNotDefined:
+        return None
 
 
 def _check(*, enterprise, kind, occurred_on, source_authority, summary, source_ref, published_on, today,
@@ -87,6 +86,8 @@ def _check(*, enterprise, kind, occurred_on, source_authority, summary, source_r
             errors["published_on"] = [_("公示日期不能早于形成日期")]
         elif published_on > today:
             errors["published_on"] = [not_in_future(_("公示日期"))]
+        elif isinstance(occurred_on, datetime.date) and (reason := unpublishable_reason(kind, occurred_on)):
+            errors["published_on"] = [reason]  # formed before any publication rule: recorded, never published
     if errors:
         raise ValidationError(errors)
 
@@ -157,7 +158,9 @@ def credit_event_record(*, enterprise: Enterprise, kind: str, occurred_on: datet
     audit_record(action=AuditAction.CREATE if before is None else AuditAction.UPDATE, by=by, obj=event,
                  org_unit=enterprise.org_unit,
                  message=f"credit event {kind} recorded for {enterprise.uscc}"
-                         + (f" ({source_ref})" if source_ref else ""),
+                         + (f" ({source_ref})" if source_ref else "")
+                         + ("; not published: formed before any publication rule" if event.not_published_reason
+                            else ""),
                  before=before, after=after)
     # cycle: taking an entry off a list records a credit event (lists imports events)
     from .lists import on_event_recorded
@@ -198,6 +201,8 @@ def _publish(event: CreditEvent, published_on, by: User | None, today: datetime.
         raise ValidationError({"published_on": [_("公示日期不能早于形成日期")]})
     if published_on > today:
         raise ValidationError({"published_on": [not_in_future(_("公示日期"))]})
+    if event.not_published_reason:
+        raise ValidationError({"published_on": [event.not_published_reason]})
     before = snapshot(event, AUDITED)
     if (public_summary or "").strip():
         event.public_summary = public_summary.strip()
@@ -291,6 +296,10 @@ def credit_events_load(*, rows: list[dict], by: User | None, note: str) -> int:
         else:
             event.status = CreditEventStatus.RECORDED
         deadlines.assign(event, "publication_due_on", publication_due_on(event.kind, event.occurred_on))
+        reason = event.published_on and event.publication_due_on is None and \
+            unpublishable_reason(event.kind, event.occurred_on)
+        if reason:  # formed before any publication rule: never published
+            raise ValidationError({"published_on": [reason]})
         event.publication_ends_on = _publication_ends_on(event)
         events.append(event)
     CreditEvent.objects.bulk_create(events, batch_size=2000)

@@ -1,6 +1,7 @@
 """Publishing a credit event: personal data stays out of the public summary (blocked, allowed, a legal
 representative's name confirmed and audited), the public file shows the public summary only, old rows are
-masked by the migration, every penalty date has a publication rule, and a decision number is recorded once."""
+masked by the migration, every penalty date has a publication rule (or, before any, is recorded unpublished
+with the reason), and a decision number is recorded once."""
 
 import datetime
 import importlib
@@ -206,11 +207,34 @@ def test_penalty_before_order_45_follows_the_2014_rules(api_for, officer, enterp
     assert api.get("/api/credit-events/").status_code == 200
 
 
-def test_penalty_before_any_publication_rule_is_400_on_occurred_on(api_for, officer, enterprise, today):
-    response = api_for(officer).post("/api/credit-events/", {
-        "enterprise": enterprise.pk, "kind": "administrative_penalty", "occurred_on": "2013-05-10",
-        "source_authority": "局", "summary": "罚款"}, format="json")
-    assert response.status_code == 400 and "occurred_on" in response.json()
+def test_penalty_before_any_publication_rule_is_recorded_not_published_with_the_reason(
+        api_for, client, client_for, officer, enterprise, today):
+    # given a back-entry of a penalty decided in 2013, before the first publication rule (2014-10-01)
+    api = api_for(officer)
+    body = {"enterprise": enterprise.pk, "kind": "administrative_penalty", "occurred_on": "2013-05-10",
+            "source_authority": "金水区工商行政管理局", "summary": "销售不合格产品，罚款5000元"}
+    # when it is recorded as published, it is refused on published_on, saying why
+    refused = api.post("/api/credit-events/", {**body, "published_on": "2015-01-05"}, format="json")
+    assert refused.status_code == 400 and "尚无信息公示规定" in str(refused.json()["published_on"])
+    # when it is recorded: kept in the file, unpublished, with no deadline and the reason (audited)
+    response = api.post("/api/credit-events/", body, format="json")
+    assert response.status_code == 201, response.content
+    event = response.json()
+    assert event["status"] == "recorded" and event["publication_due_on"] is None
+    assert not event["is_publication_overdue"] and "2013-05-10" in event["not_published_reason"]
+    audit = AuditEvent.objects.filter(object_type="credit.creditevent", object_id=str(event["id"])).latest("id")
+    assert "not published: formed before any publication rule" in audit.message
+    # then publishing it is refused on published_on with the reason, and it stays unpublished
+    publish = api.post(f"/api/credit-events/{event['id']}/publish/",
+                       {"published_on": str(today), "public_summary": CLEAN}, format="json")
+    assert publish.status_code == 400 and "尚无信息公示规定" in str(publish.json()["published_on"])
+    assert CreditEvent.objects.get(pk=event["id"]).status == "recorded"
+    # the officer's file shows why (and no publish button); the public file does not show it
+    page = client_for(officer).get(f"/credit/files/{enterprise.pk}/").content.decode()
+    assert 'class="qc-muted not-published-reason"' in page and 'class="d-inline-flex gap-1 publish-form"' not in page
+    for public in (client.get(f"/public/credit/{enterprise.uscc}/"),
+                   client.get(f"/api/public/credit-files/{enterprise.uscc}/")):
+        assert public.status_code == 200 and "罚款5000元" not in public.content.decode()
 
 
 # --- natural duplicates (finding 7) ----------------------------------------------------------------------

@@ -15,7 +15,12 @@ from qcity.credit.models import (
     CreditRepair,
     ScoringModel,
 )
-from qcity.credit.services import abnormal_list_enter, credit_objection_file, credit_repair_apply
+from qcity.credit.services import (
+    abnormal_list_enter,
+    credit_objection_file,
+    credit_repair_apply,
+    serious_list_enter,
+)
 from qcity.enterprises.tests.factories import EnterpriseFactory
 
 from .factories import make_credit_event, repair_documents
@@ -98,6 +103,24 @@ def test_list_page_entry_and_xlsx_export(client_for, officer, enterprise, today)
     assert rows[0][0] == "统一社会信用代码" and rows[1][0] == enterprise.uscc
     assert client.get("/credit/lists/nonsense/").status_code == 404
     assert client.get("/credit/lists/red/").status_code == 200
+
+
+def test_row_steps_publish_a_listing_and_name_the_missing_field_in_the_banner(client_for, officer, enterprise,
+                                                                              today):
+    # given a serious-violation listing and a recorded event
+    penalty = make_credit_event(enterprise, kind="heavier_penalty", today=today, occurred_on=today)
+    entry = serious_list_enter(enterprise=enterprise, penalty_event=penalty, decided_on=today,
+                               decision_authority="局", by=None, today=today)
+    client = client_for(officer)
+    # when the officer publishes the listing from its row without a date, then the list says which field
+    bad = client.post(f"/credit/list-entries/{entry.pk}/publish/", {"published_on": ""})
+    assert bad.status_code == 400 and 'id="list-error"' in bad.content.decode() and "公示日期：" in bad.content.decode()
+    # and with the date, the listing is published (the row form carries the date only)
+    done = client.post(f"/credit/list-entries/{entry.pk}/publish/", {"published_on": str(today)})
+    assert done.status_code == 302 and CreditListEntry.objects.get(pk=entry.pk).published_on == today
+    # and a withdrawal without a reason names the reason
+    refused = client.post(f"/credit/events/{penalty.pk}/withdraw/", {"reason": ""})
+    assert refused.status_code == 400 and "撤销原因：" in refused.content.decode()
 
 
 def test_objection_and_repair_queues(client_for, make_user, officer, enterprise, today):

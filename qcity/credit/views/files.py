@@ -1,7 +1,5 @@
 """Credit files: search, one enterprise's file, the panel on the enterprise page, event entry."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +11,7 @@ from qcity.core.access import require_scope
 from qcity.core.downloads import attachment_response
 from qcity.core.exports import export_view, wants_export, xlsx_export
 from qcity.core.fields import parse_int
-from qcity.core.forms import add_service_errors, service_error_text
+from qcity.core.forms import form_error_text
 from qcity.core.permissions import role_required
 from qcity.core.roles import MARKET_OFFICERS, MARKET_OFFICERS_AND_ENTERPRISES, STAFF
 from qcity.core.steps import step_run
@@ -131,6 +129,15 @@ def _confirmed(enterprise, confirm: bool) -> list[str]:
     return [enterprise.legal_representative] if confirm and enterprise.legal_representative else []
 
 
+def _publish_page(request, event, form):
+    """The publication form; a refused one (sent from the file page's row, with a date only) shows the
+    event's current public summary to edit."""
+    if form.is_bound and not form.data.get("public_summary"):
+        form.data = form.data.copy()
+        form.data["public_summary"] = event.public_summary
+    return render(request, "credit/event_publish.html", {"event": event, "form": form})
+
+
 @role_required(*MARKET_OFFICERS)
 def event_publish(request, pk):
     """GET: the publication form (public summary, confirmation); POST: publish. A refusal (personal data in
@@ -138,23 +145,17 @@ def event_publish(request, pk):
     event = selectors.credit_event_get(user=request.user, pk=pk)
     require_scope(request.user, event.enterprise.org_unit, roles=MARKET_OFFICERS, action="publish a credit event")
     if request.method != "POST":
-        form = PublishForm(initial={"published_on": timezone.localdate(), "public_summary": event.public_summary})
-        return render(request, "credit/event_publish.html", {"event": event, "form": form})
-    form = PublishForm(request.POST)
-    if form.is_valid():
+        return _publish_page(request, event, PublishForm(initial={"published_on": timezone.localdate(),
+                                                                  "public_summary": event.public_summary}))
+
+    def publish(form):
         data = dict(form.cleaned_data)
         data["confirm_names"] = _confirmed(event.enterprise, data.pop("confirm_legal_representative"))
-        try:
-            services.credit_event_publish_item(event=event, by=request.user, **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已公示"))
-            return redirect("credit:file", pk=event.enterprise_id)
-    if not form.data.get("public_summary"):
-        form.data = form.data.copy()
-        form.data["public_summary"] = event.public_summary
-    return render(request, "credit/event_publish.html", {"event": event, "form": form}, status=400)
+        return services.credit_event_publish_item(event=event, by=request.user, **data)
+
+    return step_run(request, PublishForm(request.POST), publish, success=_("已公示"),
+                    done=reverse("credit:file", args=[event.enterprise_id]),
+                    detail=lambda form: _publish_page(request, event, form))
 
 
 @role_required(*MARKET_OFFICERS)
@@ -162,15 +163,10 @@ def event_publish(request, pk):
 def event_withdraw(request, pk):
     event = selectors.credit_event_get(user=request.user, pk=pk)
     require_scope(request.user, event.enterprise.org_unit, roles=MARKET_OFFICERS, action="withdraw a credit event")
-    form = WithdrawForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError({"reason": [_("请填写撤销原因")]})
-        services.credit_event_withdraw_item(event=event, by=request.user, **form.cleaned_data)
-    except ValidationError as exc:
-        return _file(request, event.enterprise, status=400, error=service_error_text(exc))
-    messages.success(request, _("已撤销"))
-    return redirect("credit:file", pk=event.enterprise_id)
+    return step_run(request, WithdrawForm(request.POST),
+                    lambda form: services.credit_event_withdraw_item(event=event, by=request.user, **form.cleaned_data),
+                    success=_("已撤销"), done=reverse("credit:file", args=[event.enterprise_id]),
+                    detail=lambda form: _file(request, event.enterprise, error=form_error_text(form)))
 
 
 def _target(user, value: str):
@@ -190,38 +186,36 @@ def _target(user, value: str):
 @require_POST
 def objection_create(request, pk):
     enterprise = selectors.credit_file_get(user=request.user, pk=pk)
-    form = CreditObjectionForm(request.POST, request.FILES)
-    if form.is_valid():
-        entry, event = _target(request.user, form.cleaned_data["target"])
-        try:
-            services.credit_objection_file(list_entry=entry, credit_event=event, grounds=form.cleaned_data["grounds"],
-                                    evidence=form.cleaned_data["evidence"],
-                                    evidence_file=form.cleaned_data["evidence_file"], by=request.user)
-        except ValidationError as exc:
-            return _file(request, enterprise, status=400, error=service_error_text(exc), forms={"objection": form})
-        messages.success(request, _("已提出异议"))
-        return redirect("credit:file", pk=enterprise.pk)
-    return _file(request, enterprise, status=400, error=_("请填写异议理由"), forms={"objection": form})
+
+    def file_objection(form):
+        data = form.cleaned_data
+        entry, event = _target(request.user, data["target"])
+        return services.credit_objection_file(list_entry=entry, credit_event=event, grounds=data["grounds"],
+                                              evidence=data["evidence"], evidence_file=data["evidence_file"],
+                                              by=request.user)
+
+    return step_run(request, CreditObjectionForm(request.POST, request.FILES), file_objection,
+                    success=_("已提出异议"), done=reverse("credit:file", args=[enterprise.pk]),
+                    detail=lambda form: _file(request, enterprise, error=form_error_text(form), forms={"objection": form}))
 
 
 @role_required(*MARKET_OFFICERS_AND_ENTERPRISES)
 @require_POST
 def repair_create(request, pk):
     enterprise = selectors.credit_file_get(user=request.user, pk=pk)
-    form = CreditRepairForm(request.POST, request.FILES)
-    if form.is_valid():
-        entry, event = _target(request.user, form.cleaned_data["target"])
-        try:
-            services.credit_repair_apply(enterprise=enterprise, kind=form.cleaned_data["kind"], list_entry=entry,
-                                  credit_event=event, compliance_proof=form.cleaned_data["compliance_proof"],
-                                  commitment_letter=form.cleaned_data["commitment_letter"],
-                                  compliance_proof_file=form.cleaned_data["compliance_proof_file"],
-                                  commitment_letter_file=form.cleaned_data["commitment_letter_file"], by=request.user)
-        except ValidationError as exc:
-            return _file(request, enterprise, status=400, error=service_error_text(exc), forms={"repair": form})
-        messages.success(request, _("已提交信用修复申请"))
-        return redirect("credit:file", pk=enterprise.pk)
-    return _file(request, enterprise, status=400, error=_("请提交证明材料和信用承诺书"), forms={"repair": form})
+
+    def apply(form):
+        data = form.cleaned_data
+        entry, event = _target(request.user, data["target"])
+        return services.credit_repair_apply(enterprise=enterprise, kind=data["kind"], list_entry=entry,
+                                            credit_event=event, compliance_proof=data["compliance_proof"],
+                                            commitment_letter=data["commitment_letter"],
+                                            compliance_proof_file=data["compliance_proof_file"],
+                                            commitment_letter_file=data["commitment_letter_file"], by=request.user)
+
+    return step_run(request, CreditRepairForm(request.POST, request.FILES), apply,
+                    success=_("已提交信用修复申请"), done=reverse("credit:file", args=[enterprise.pk]),
+                    detail=lambda form: _file(request, enterprise, error=form_error_text(form), forms={"repair": form}))
 
 
 @role_required(*MARKET_OFFICERS_AND_ENTERPRISES)

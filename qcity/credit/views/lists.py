@@ -1,9 +1,8 @@
 """The abnormal-operations list, the serious-violation list and the red list (officers, in scope)."""
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from qcity.core import access
 from qcity.core.exports import export_view, wants_export, xlsx_export
-from qcity.core.forms import service_error_text
+from qcity.core.forms import form_error_text
 from qcity.core.permissions import role_required
 from qcity.core.roles import MARKET_OFFICERS, OFFICE
 from qcity.core.steps import step_run
@@ -85,26 +84,18 @@ def list_entry_create(request, list_kind):
 @require_POST
 def list_entry_publish(request, pk):
     entry = selectors.credit_list_entry_get(user=request.user, pk=pk)
-    form = PublishForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError({"published_on": [_("请填写公示日期")]})
-        services.list_entry_publish(entry=entry, by=request.user, **form.cleaned_data)
-    except ValidationError as exc:
-        return _list(request, entry.list_kind, status=400, error=service_error_text(exc))
-    messages.success(request, _("已公示"))
-    return redirect("credit:list", list_kind=entry.list_kind)
+    return step_run(request, PublishForm(request.POST),
+                    lambda form: services.list_entry_publish(entry=entry, by=request.user,
+                                                             published_on=form.cleaned_data["published_on"]),
+                    success=_("已公示"), done=reverse("credit:list", kwargs={"list_kind": entry.list_kind}),
+                    detail=lambda form: _list(request, entry.list_kind, error=form_error_text(form)))
 
 
 @role_required(*OFFICE)
 @require_POST
 def list_entry_remove(request, pk):
     entry = selectors.credit_list_entry_get(user=request.user, pk=pk)
-    form = ListRemoveForm(request.POST)
-    try:
-        services.red_list_remove(entry=entry, note=request.POST.get("note", "") if form.is_valid() else "",
-                                 by=request.user)
-    except ValidationError as exc:
-        return _list(request, entry.list_kind, status=400, error=service_error_text(exc))
-    messages.success(request, _("已移出"))
-    return redirect("credit:list", list_kind=entry.list_kind)
+    return step_run(request, ListRemoveForm(request.POST),
+                    lambda form: services.red_list_remove(entry=entry, note=form.cleaned_data["note"], by=request.user),
+                    success=_("已移出"), done=reverse("credit:list", kwargs={"list_kind": entry.list_kind}),
+                    detail=lambda form: _list(request, entry.list_kind, error=form_error_text(form)))

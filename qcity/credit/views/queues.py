@@ -1,16 +1,16 @@
 """The objection queue and the credit-repair queue (officers, in scope)."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qcity.core.exports import export_view, wants_export, xlsx_export
-from qcity.core.forms import service_error_text
+from qcity.core.forms import form_error_text
 from qcity.core.permissions import role_required
 from qcity.core.roles import MARKET_OFFICERS
+from qcity.core.steps import step_run
 from qcity.core.tables import table_configure
 
 from .. import exports, selectors, services
@@ -54,15 +54,11 @@ def objection_queue(request):
 @require_POST
 def credit_objection_decide(request, pk):
     objection = selectors.credit_objection_get(user=request.user, pk=pk)
-    form = DecideForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError({"decision": [_("请选择决定")]})
-        services.credit_objection_decide(objection=objection, upheld=form.yes, note=form.cleaned_data["note"], by=request.user)
-    except ValidationError as exc:
-        return _objections(request, status=400, error=service_error_text(exc))
-    messages.success(request, _("异议已处理"))
-    return redirect("credit:objection-queue")
+    return step_run(request, DecideForm(request.POST),
+                    lambda form: services.credit_objection_decide(objection=objection, upheld=form.yes,
+                                                                  note=form.cleaned_data["note"], by=request.user),
+                    success=_("异议已处理"), done=reverse("credit:objection-queue"),
+                    detail=lambda form: _objections(request, error=form_error_text(form)))
 
 
 @role_required(*MARKET_OFFICERS)
@@ -78,29 +74,19 @@ def repair_queue(request):
 @require_POST
 def credit_repair_accept(request, pk):
     application = selectors.credit_repair_get(user=request.user, pk=pk)
-    form = DecideForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError({"decision": [_("请选择决定")]})
-        services.credit_repair_accept(application=application, accept=form.yes, note=form.cleaned_data["note"],
-                               by=request.user)
-    except ValidationError as exc:
-        return _repairs(request, status=400, error=service_error_text(exc))
-    messages.success(request, _("已处理受理"))
-    return redirect("credit:repair-queue")
+    return step_run(request, DecideForm(request.POST),
+                    lambda form: services.credit_repair_accept(application=application, accept=form.yes,
+                                                               note=form.cleaned_data["note"], by=request.user),
+                    success=_("已处理受理"), done=reverse("credit:repair-queue"),
+                    detail=lambda form: _repairs(request, error=form_error_text(form)))
 
 
 @role_required(*MARKET_OFFICERS)
 @require_POST
 def credit_repair_decide(request, pk):
     application = selectors.credit_repair_get(user=request.user, pk=pk)
-    form = DecideForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError({"decision": [_("请选择决定")]})
-        services.credit_repair_decide(application=application, approve=form.yes, note=form.cleaned_data["note"],
-                               by=request.user)
-    except ValidationError as exc:
-        return _repairs(request, status=400, error=service_error_text(exc))
-    messages.success(request, _("已作出修复决定"))
-    return redirect("credit:repair-queue")
+    return step_run(request, DecideForm(request.POST),
+                    lambda form: services.credit_repair_decide(application=application, approve=form.yes,
+                                                               note=form.cleaned_data["note"], by=request.user),
+                    success=_("已作出修复决定"), done=reverse("credit:repair-queue"),
+                    detail=lambda form: _repairs(request, error=form_error_text(form)))

@@ -184,13 +184,82 @@ def test_wrong_code_five_times_kills_the_code(sms, enterprise, django_capture_on
         with pytest.raises(ValidationError) as exc_info:
             register(enterprise, wrong)
         assert field_errors(exc_info, "code") == [f"验证码错误，还可尝试{left}次"]
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as exc_info:
         register(enterprise, wrong)
+    assert field_errors(exc_info, "code") == ["验证码错误次数过多，已失效，请 30 分钟后重新获取"]
     # then even the right code is dead
     with pytest.raises(ValidationError) as exc_info:
         register(enterprise, right)
     assert "已失效" in field_errors(exc_info, "code")[0]
     assert PhoneVerification.objects.get().attempts == 5 and not EnterpriseAccount.objects.exists()
+
+
+def kill_code(sms, enterprise) -> None:
+    """CODE_MAX_ATTEMPTS wrong tries on the number's live code."""
+    wrong = "000000" if sent_code(sms) != "000000" else "111111"
+    for _ in range(accounts.CODE_MAX_ATTEMPTS):
+        with pytest.raises(ValidationError):
+            register(enterprise, wrong)
+
+
+def test_a_code_killed_by_wrong_tries_bars_new_codes_for_the_cool_down(sms, enterprise,
+                                                                          django_capture_on_commit_callbacks):
+    # given a code asked for at 10:00 and killed by five wrong tries at 10:05
+    start = timezone.now()
+    with time_machine.travel(start, tick=False), django_capture_on_commit_callbacks(execute=True):
+        request_code(sms, enterprise)
+    with time_machine.travel(start + datetime.timedelta(minutes=5), tick=False):
+        kill_code(sms, enterprise)
+    # when a new code is asked for at once, and a minute before the cool-down ends
+    for after, wait, wait_text in ((datetime.timedelta(minutes=5, seconds=1), 30 * 60 - 1, "30 分钟"),
+                                   (datetime.timedelta(minutes=34), 60, "60 秒")):
+        with time_machine.travel(start + after, tick=False):
+            with pytest.raises(accounts.PhoneVerificationThrottled) as exc_info:
+                request_code(sms, enterprise)
+        # then it is refused like a flood, with the wait, and nothing is sent
+        assert exc_info.value.wait_seconds == wait
+        assert field_errors(exc_info, "phone") == [f"验证码错误次数过多，已失效，请 {wait_text}后重新获取"]
+    assert len(sms) == 1 and PhoneVerification.objects.count() == 1
+    # and the dead code keeps saying how long is left
+    with time_machine.travel(start + datetime.timedelta(minutes=34), tick=False):
+        with pytest.raises(ValidationError) as exc_info:
+            register(enterprise, sent_code(sms))
+    assert field_errors(exc_info, "code") == ["验证码错误次数过多，已失效，请 60 秒后重新获取"]
+    # once the cool-down is over a new code comes and works
+    with time_machine.travel(start + datetime.timedelta(minutes=35), tick=False), \
+            django_capture_on_commit_callbacks(execute=True):
+        request_code(sms, enterprise)
+        account = register(enterprise, sent_code(sms))
+    assert len(sms) == 2 and account.role == EnterpriseAccountRole.ADMIN
+
+
+def test_the_cool_down_holds_only_the_number_whose_code_died(sms, enterprise, django_capture_on_commit_callbacks):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False), django_capture_on_commit_callbacks(execute=True):
+        request_code(sms, enterprise)
+        kill_code(sms, enterprise)
+    with time_machine.travel(start + datetime.timedelta(minutes=1), tick=False), \
+            django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(accounts.PhoneVerificationThrottled):
+            request_code(sms, enterprise)
+        request_code(sms, enterprise, phone="13912345678")  # another number, from the same address
+    assert [to for to, _ in sms] == [PHONE, "13912345678"]
+
+
+def test_wrong_tries_short_of_the_limit_and_an_expired_code_bar_nothing(sms, enterprise,
+                                                                         django_capture_on_commit_callbacks):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False), django_capture_on_commit_callbacks(execute=True):
+        request_code(sms, enterprise)
+        wrong = "000000" if sent_code(sms) != "000000" else "111111"
+        for _ in range(accounts.CODE_MAX_ATTEMPTS - 1):
+            with pytest.raises(ValidationError):
+                register(enterprise, wrong)
+    # the code expires unused after ten minutes; a new one comes at eleven
+    with time_machine.travel(start + datetime.timedelta(minutes=11), tick=False), \
+            django_capture_on_commit_callbacks(execute=True):
+        request_code(sms, enterprise)
+    assert len(sms) == 2
 
 
 def test_expired_code_is_refused(sms, enterprise, django_capture_on_commit_callbacks):

@@ -5,9 +5,11 @@ permissions, status codes; the rules are tested in test_accounts.py)."""
 import re
 
 import pytest
+import time_machine
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from qcity.core.choices import AuditAction, Role
 from qcity.core.models import AuditEvent
@@ -102,6 +104,26 @@ def test_code_flood_is_429_with_the_wait(client, sms, enterprise, django_capture
     response = client.post(reverse("enterprise-registration-code"), code_post(enterprise))
     assert response.status_code == 429 and 0 < int(response["Retry-After"]) <= 60
     assert "秒后再试" in response.content.decode() and len(sms) == 1
+
+
+def test_new_code_after_too_many_wrong_tries_is_429_with_the_cool_down(client, sms, enterprise,
+                                                                       django_capture_on_commit_callbacks):
+    # given a code killed by five wrong submits, on a clock that stands still
+    with time_machine.travel(timezone.now(), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("enterprise-registration-code"), code_post(enterprise))
+        wrong = "000000" if sent_code(sms) != "000000" else "111111"
+        for _ in range(accounts.CODE_MAX_ATTEMPTS):
+            response = client.post(reverse("enterprise-registration"), register_post(enterprise, wrong))
+            assert response.status_code == 400
+        assert "请 30 分钟后重新获取" in response.content.decode()
+        # when a new code is asked for at once
+        response = client.post(reverse("enterprise-registration-code"), code_post(enterprise))
+    # then the page answers 429 naming the wait, on the phone field, and sends nothing
+    page = response.content.decode()
+    assert response.status_code == 429 and int(response["Retry-After"]) == accounts.CODE_LOCKOUT.total_seconds()
+    assert 'data-field="phone"' in page and "验证码错误次数过多，已失效，请 30 分钟后重新获取" in page
+    assert len(sms) == 1
 
 
 def test_already_registered_enterprise_is_sent_to_its_administrator(admin_client, client, enterprise):

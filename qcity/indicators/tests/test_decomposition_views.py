@@ -12,9 +12,14 @@ from qcity.core.models import AuditEvent
 from qcity.core.selectors import city_and_districts
 from qcity.indicators.choices import IndicatorAccumulation, IndicatorDecomposition, TargetDecompositionStatus
 from qcity.indicators.models import TargetDecomposition, UnitTarget
-from qcity.indicators.services.decomposition import FIXED_HEADERS
+from qcity.indicators.services.decomposition import (
+    FIXED_HEADERS,
+    UnitTargetInput,
+    target_decomposition_confirm,
+    target_decomposition_save,
+)
 
-from .factories import IndicatorFactory
+from .factories import IndicatorFactory, PlanFactory, ReportedValueFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +182,40 @@ def test_the_api_import_lists_bad_rows_with_400_and_writes_nothing(api_for, offi
         format="multipart")
     assert response.status_code == 400 and "第 2 行" in response.data["file"][0]
     assert not TargetDecomposition.objects.exists()
+
+
+def test_a_district_officer_sees_their_own_share_of_a_split_total_on_the_board_and_the_cockpit(
+        client_for, make_user, office, districts):
+    # given a city total of 9000 (万㎡ of green buildings by 2025) that the office splits and confirms:
+    # 金水区 owes 600, another district the other 8400; 金水区 reports 650
+    jinshui = next(d for d in districts if d.name == "金水区")
+    other = next(d for d in districts if d.name != "金水区")
+    plan = PlanFactory(code="green-plan", period_start=2021, period_end=2025)
+    total = IndicatorFactory(plan=plan, name="绿色建筑面积", unit="万平方米", target=9000,
+                             decomposition=IndicatorDecomposition.SPLIT)
+    saved = target_decomposition_save(indicator=total, year=2025, by=office, targets=[
+        UnitTargetInput(value="600", org_unit=jinshui), UnitTargetInput(value="8400", org_unit=other)])
+    target_decomposition_confirm(decomposition=saved.decomposition, by=office)
+    ReportedValueFactory(indicator=total, org_unit=jinshui, year=2025, value=Decimal(650))
+    officer = client_for(make_user(Role.DISTRICT_OFFICER, jinshui))
+
+    # when the district officer opens the status board
+    board = officer.get(reverse("indicators:status"), {"plan": plan.code, "year": 2025})
+
+    # then it is their district's board, holding them to their own 600, achieved — not the city's 9000
+    assert board.status_code == 200 and board.context["unit"] == jinshui
+    [row] = board.context["table"].data
+    assert row.result.milestone.value == Decimal(600) and row.status == "achieved"
+    html = board.content.decode()
+    table = html.split('id="status-rows-table"')[1].split("</table>")[0]
+    assert "2025：≥ 600万平方米" in table and "9000" not in table
+    assert "已达标" in table
+
+    # and on the cockpit (the city's view) their district is marked, ranked on its own share: 100 %, 1 achieved
+    cockpit = officer.get(reverse("reports:cockpit"), {"plan": plan.code, "year": 2025})
+    assert cockpit.status_code == 200
+    mine = next(r for r in cockpit.context["data"]["ranking"] if r["highlight"])
+    assert (mine["name"], mine["attainment"], mine["counts"]["achieved"]) == ("金水区", 100.0, 1)
+    ranking = cockpit.content.decode().split('id="ranking-table"')[1].split("</table>")[0]
+    highlighted = ranking.split('class="table-warning fw-semibold">')[1].split("</tr>")[0]
+    assert "金水区" in highlighted and "100.0%" in highlighted

@@ -37,12 +37,22 @@ def test_the_demo_splits_totals_that_add_up_and_reports_whole_counts_around_own_
     for decomposition in split:
         target = targets[(decomposition.indicator_id, decomposition.year)]
         city = target.value if target.value is not None else target.low
-        shares = list(decomposition.unit_targets.values_list("value", flat=True))
+        shares = list(decomposition.unit_targets.filter(org_unit__isnull=False).values_list("value", flat=True))
         assert max(shares) <= city
         assert sum(shares, Decimal(0)) == city
     # no district target for a city title
     assert not UnitTarget.objects.filter(decomposition__indicator__decomposition=IndicatorDecomposition.CITY_ONLY,
                                          org_unit__isnull=False).exists()
+    # a total or a title that one department answers for is assigned to it, whole, and confirmed
+    assigned = UnitTarget.objects.filter(department__isnull=False).select_related("decomposition__indicator")
+    kinds = {u.decomposition.indicator.decomposition for u in assigned}
+    assert kinds == {IndicatorDecomposition.SPLIT, IndicatorDecomposition.CITY_ONLY}
+    for unit_target in assigned:
+        decomposition = unit_target.decomposition
+        target = targets[(decomposition.indicator_id, decomposition.year)]
+        assert decomposition.status == TargetDecompositionStatus.CONFIRMED
+        assert unit_target.value == (target.value if target.value is not None else target.low)
+        assert list(decomposition.indicator.departments.all()) == [unit_target.department]
 
     # counts (件, 个, 家…) are whole numbers, everywhere
     fractional = [(v.indicator.name, v.value) for v in ReportedValue.objects.select_related("indicator")

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 
 from qcity.core.choices import Role
+from qcity.core.models import Department
 from qcity.indicators.choices import (
     IndicatorAccumulation,
     IndicatorDecomposition,
@@ -17,6 +18,7 @@ from qcity.indicators.choices import (
 from qcity.indicators.models import Target
 from qcity.indicators.selectors import (
     MARKER_SECONDS,
+    department_statuses,
     indicator_list,
     indicator_statuses,
     status_board_get,
@@ -119,6 +121,85 @@ def test_not_applicable_counts_neither_as_lagging_nor_in_the_ranking(city, distr
     assert counts[TargetStatus.ACHIEVED] == 1
     assert counts[TargetStatus.OFF_TRACK] == counts[TargetStatus.AT_RISK] == 0
     assert standing.attainment == D(1)
+
+
+def _department_status(indicator, city, *departments, year=2025):
+    found = department_statuses(indicators=[indicator], departments=departments, city=city, year=year)
+    return [found[(indicator.pk, d.pk)] for d in departments]
+
+
+def test_a_department_is_held_to_its_own_stricter_rate_on_the_citys_figure(city):
+    # given the city's food pass rate at 98.5 % against 98 %, and market regulation held to a stricter 99 %
+    market, health = Department.objects.get(code="market-regulation"), Department.objects.exclude(
+        code="market-regulation").first()
+    plan = PlanFactory(period_start=2021, period_end=2025)
+    rate = IndicatorFactory(plan=plan, target=98, decomposition=IndicatorDecomposition.UNIFORM)
+    ReportedValueFactory(indicator=rate, org_unit=city, year=2025, value=D("98.5"))
+    UnitTargetFactory(decomposition=TargetDecompositionFactory(indicator=rate, year=2025), department=market,
+                      value=D(99))
+
+    strict, other = _department_status(rate, city, market, health)
+
+    # then market regulation has not met its own 99 %, while a department without one answers for the city's 98 %
+    assert (strict.department, strict.org_unit) == (market, city)
+    assert strict.result.milestone.value == D(99) and strict.result.actual == D("98.5")
+    assert strict.status != TargetStatus.ACHIEVED
+    assert other.result.milestone.value == D(98) and other.status == TargetStatus.ACHIEVED
+
+
+def test_a_department_is_held_to_its_share_of_a_total_assigned_to_departments(city):
+    # given a city total of 10 marks assigned 6 to market regulation and 4 to another department
+    market, science = Department.objects.get(code="market-regulation"), Department.objects.exclude(
+        code="market-regulation").first()
+    third = Department.objects.exclude(pk__in=[market.pk, science.pk]).first()
+    plan = PlanFactory(period_start=2021, period_end=2025)
+    total = IndicatorFactory(plan=plan, name="新增驰名商标", unit="件", target=10,
+                             decomposition=IndicatorDecomposition.SPLIT)
+    decomposition = TargetDecompositionFactory(indicator=total, year=2025)
+    UnitTargetFactory(decomposition=decomposition, department=market, value=D(6))
+    UnitTargetFactory(decomposition=decomposition, department=science, value=D(4))
+    ReportedValueFactory(indicator=total, org_unit=city, year=2025, value=D(7))
+
+    own, shared, none = _department_status(total, city, market, science, third)
+
+    # then each is held to its own share, not to the whole city's 10
+    assert own.result.milestone.value == D(6) and own.status == TargetStatus.ACHIEVED
+    assert shared.result.milestone.value == D(4)
+    # and a department that was given no share of a total shared among departments is not graded on it
+    assert none.status == TargetStatus.NOT_APPLICABLE and none.reason
+
+
+def test_a_draft_department_target_is_not_read(city):
+    market = Department.objects.get(code="market-regulation")
+    plan = PlanFactory(period_start=2021, period_end=2025)
+    total = IndicatorFactory(plan=plan, name="新增驰名商标", unit="件", target=10,
+                             decomposition=IndicatorDecomposition.SPLIT)
+    draft = TargetDecompositionFactory(indicator=total, year=2025, status=TargetDecompositionStatus.DRAFT)
+    UnitTargetFactory(decomposition=draft, department=market, value=D(6))
+    ReportedValueFactory(indicator=total, org_unit=city, year=2025, value=D(7))
+
+    (item,) = _department_status(total, city, market)
+
+    # then market regulation still answers for the city's 10
+    assert item.result.milestone.value == D(10) and item.status != TargetStatus.ACHIEVED
+
+
+def test_department_statuses_read_their_targets_in_one_query(city, django_assert_max_num_queries):
+    departments = list(Department.objects.all())
+    plan = PlanFactory(period_start=2021, period_end=2025)
+    indicators = [IndicatorFactory(plan=plan, decomposition=IndicatorDecomposition.SPLIT, unit="家", target=100)
+                  for _ in range(5)]
+    for indicator in indicators:
+        decomposition = TargetDecompositionFactory(indicator=indicator, year=2025)
+        UnitTargetFactory(decomposition=decomposition, department=departments[0], value=D(100))
+    indicators = list(indicator_list(plan=plan))
+    city_statuses = {(s.indicator.pk, s.org_unit.pk): s
+                     for s in indicator_statuses(indicators=indicators, org_units=[city], year=2025)}
+
+    with django_assert_max_num_queries(3):  # the targets, the start points, the grading rule
+        found = department_statuses(indicators=indicators, departments=departments, city=city, year=2025,
+                                    city_statuses=city_statuses)
+    assert len(found) == len(indicators) * len(departments)
 
 
 def test_unit_targets_are_read_in_one_query_for_many_units(city, district, django_assert_max_num_queries):

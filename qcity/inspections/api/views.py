@@ -23,8 +23,21 @@ from qcity.core.roles import (
 )
 from qcity.inspections import selectors, services
 from qcity.inspections.draw import canonical_bytes
-from qcity.inspections.filters import InspectionResultFilter, PublicResultFilter
-from qcity.inspections.models import DrawnTarget, InspectionResult, InspectorConflict, PoolSnapshot
+from qcity.inspections.filters import (
+    InspectionItemFilter,
+    InspectionPlanFilter,
+    InspectionResultFilter,
+    MyAssignmentFilter,
+    PublicResultFilter,
+)
+from qcity.inspections.models import (
+    DrawnTarget,
+    InspectionItem,
+    InspectionPlan,
+    InspectionResult,
+    InspectorConflict,
+    PoolSnapshot,
+)
 from qcity.inspections.records import draw_record, draw_verify
 
 from . import serializers as s
@@ -47,11 +60,15 @@ def _today_context(view):
 
 
 class InspectionItemListApi(_ReadViewersWriteManagers, generics.ListAPIView):
-    """The inspection item list (抽查事项清单); POST adds an item (officers of its unit)."""
+    """The inspection item list (抽查事项清单); POST adds an item (officers of its unit). Filters: q (code or
+    name), published (the page's filter)."""
 
     serializer_class = s.InspectionItemSerializer
+    filterset_class = InspectionItemFilter
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return InspectionItem.objects.none()
         return selectors.item_list(user=self.request.user)
 
     @extend_schema(request=s.InspectionItemInputSerializer, responses={201: s.InspectionItemSerializer})
@@ -221,11 +238,15 @@ class PoolSnapshotDownloadApi(APIView):
 
 
 class InspectionPlanListApi(_ReadViewersWriteManagers, generics.ListAPIView):
-    """Inspection plans in the caller's units; POST creates one (officers)."""
+    """Inspection plans in the caller's units; POST creates one (officers). Filters: year, status, org_unit
+    (the page's filter)."""
 
     serializer_class = s.InspectionPlanSerializer
+    filterset_class = InspectionPlanFilter
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return InspectionPlan.objects.none()
         return selectors.inspection_plan_list(user=self.request.user)
 
     @extend_schema(request=s.InspectionPlanInputSerializer, responses={201: s.InspectionPlanSerializer})
@@ -420,11 +441,12 @@ class InspectionResultCaseLeadApi(_ResultAction):
 
 
 class MyAssignmentsApi(generics.ListAPIView):
-    """The targets the calling inspector was drawn for."""
+    """The targets the calling inspector was drawn for. Filters: plan, status=open|done (the page's filter)."""
 
     permission_classes = [HasRole]
     required_roles = (Role.INSPECTOR,)
     serializer_class = s.DrawnTargetSerializer
+    filterset_class = MyAssignmentFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -129,6 +129,32 @@ def test_inspector_sees_own_assignments_and_enters_results(world, district, api_
     assert response.status_code == 201
 
 
+def test_item_plan_and_assignment_lists_filter_as_their_pages(world, district, api_for, today):
+    # given a drawn plan and a draft one
+    drawn = services.inspection_plan_create(by=None, name="已抽计划", org_unit=district, year=today.year,
+                                            period_start=datetime.date(today.year, 1, 1),
+                                            period_end=datetime.date(today.year, 12, 31), pool=world["pool"],
+                                            items=[(world["item"], 100)], counts={"a": 3, "b": 3},
+                                            inspectors_per_target=3)
+    services.draw_run(plan=drawn, by=None)
+    services.inspection_plan_create(by=None, name="草稿计划", org_unit=district, year=today.year,
+                                    period_start=datetime.date(today.year, 1, 1),
+                                    period_end=datetime.date(today.year, 12, 31), pool=world["pool"],
+                                    items=[(world["item"], 100)], counts={"a": 1})
+    officer = api_for(world["officer"])
+    # then the plan and item lists take the pages' filters, and a bad value is a 400 naming it
+    plans = officer.get("/api/inspection-plans/", {"status": "drawn"}).json()["results"]
+    assert [p["name"] for p in plans] == ["已抽计划"]
+    assert "status" in officer.get("/api/inspection-plans/", {"status": "nonsense"}).json()
+    assert [i["code"] for i in officer.get("/api/inspection-items/", {"q": "gs-01"}).json()["results"]] == ["GS-01"]
+    assert officer.get("/api/inspection-items/", {"q": "none-such"}).json()["results"] == []
+    # and an inspector's assignments filter by plan and by status
+    inspector = api_for(world["team"][0].user)
+    assert len(inspector.get("/api/my-assignments/", {"plan": drawn.pk, "status": "open"}).json()["results"]) == 6
+    assert inspector.get("/api/my-assignments/", {"status": "done"}).json()["results"] == []
+    assert "plan" in inspector.get("/api/my-assignments/", {"plan": 10**12}).json()
+
+
 def test_public_endpoints_show_published_only_and_no_classes(world, district, api_for, today):
     plan = services.inspection_plan_create(by=None, name="公开计划", org_unit=district, year=today.year,
                                 period_start=datetime.date(today.year, 1, 1),

@@ -106,6 +106,40 @@ def test_inspector_sees_own_assignments_page(client, world, district, today):
     assert mine.exists() and all(t.enterprise.name in page for t in mine)
 
 
+def test_inspector_assignments_filter_by_plan_and_status_sort_count_and_export(client, world, district, today):
+    # given two drawn plans (the whole pool, so that the first team member is drawn for targets of both)
+    plans = []
+    for name in ("甲计划", "乙计划"):
+        plan = services.inspection_plan_create(by=None, name=name, org_unit=district, year=today.year,
+                                               period_start=datetime.date(today.year, 1, 1),
+                                               period_end=datetime.date(today.year, 12, 31), pool=world["pool"],
+                                               items=[(world["item"], 100)], counts={"b": 7, "d": 3},
+                                               inspectors_per_target=3)
+        services.draw_run(plan=plan, by=None)
+        plans.append(plan)
+    inspector = world["team"][0]
+    mine = DrawnTarget.objects.filter(assignments__inspector=inspector, draw__plan=plans[0])
+    done = mine.order_by("pk").first()
+    services.result_enter(plan=plans[0], enterprise=done.enterprise, item=world["item"], outcome="no_problem",
+                          inspected_on=today, by=None)
+    client.force_login(inspector.user)
+    url = reverse("inspections:my-assignments")
+    # when the inspector filters by one plan, then only its targets are listed, counted
+    page = client.get(url, {"plan": plans[0].pk}).content.decode()
+    assert 'id="assignment-table"' in page and f"共 {mine.count()} 条" in page and "乙计划</td>" not in page
+    # and the status filter separates the target whose results are all entered from the open ones
+    finished = client.get(url, {"plan": plans[0].pk, "status": "done"}).content.decode()
+    assert "共 1 条" in finished and done.enterprise.name in finished
+    still_open = client.get(url, {"plan": plans[0].pk, "status": "open"}).content.decode()
+    assert f"共 {mine.count() - 1} 条" in still_open
+    # and the list sorts by its columns, ignoring an unknown sort and a bad plan
+    assert client.get(url, {"sort": "-enterprise"}).status_code == 200
+    assert f"共 {2 * mine.count()} 条" in client.get(url, {"sort": "password", "plan": "x"}).content.decode()
+    # and the export holds the filtered rows
+    export = client.get(url, {"plan": plans[0].pk, "status": "done", "export": "xlsx"})
+    assert export.status_code == 200 and export["Content-Disposition"].startswith("attachment")
+
+
 def test_inspector_directory_and_conflicts_pages(client, world, district):
     client.force_login(world["officer"])
     inspector = world["team"][0]

@@ -240,3 +240,16 @@ def test_api_bad_input_names_the_field(make_user, programme, api_for):
     assert "kind" in api.post("/api/generated-documents/", {"kind": "nope"}, format="json").json()
     assert "year" in api.post("/api/generated-documents/", {"kind": "white-paper", "year": 1}, format="json").json()
     assert "year" in api.post("/api/generated-documents/", {"kind": "white-paper"}, format="json").json()
+
+
+def test_the_report_page_lists_years_and_plans_counted_and_sortable(client, make_user, programme):
+    # given the office on the report page
+    client.force_login(make_user(Role.LEADERSHIP_OFFICE))
+    years = services.white_paper_years()
+    # when it sorts the years oldest first
+    html = client.get("/reports/", {"year-sort": "year"}).content.decode()
+    # then both short lists are tables of the one base, counted, the years in the order asked
+    assert 'id="white-paper-table"' in html and 'id="midterm-table"' in html
+    assert f"共 {len(years)} 条" in html
+    positions = [html.index(f"year={year}&") for year in sorted(years)]
+    assert positions == sorted(positions)

@@ -12,7 +12,7 @@ from qcity.enterprises.tests.factories import EnterpriseFactory
 from qcity.sampling import services
 from qcity.sampling.models import Sample, SamplingObjectionEvidence
 
-from .factories import TODAY, concluded, make_sample
+from .factories import TODAY, concluded, make_plan, make_sample
 
 pytestmark = pytest.mark.django_db
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -98,10 +98,46 @@ def test_lists_pages_and_exports(client_for, inspector, city_plan, enterprise, s
     assert "overdue-flag" in client.get(reverse("sampling:followup-list")).content.decode()
     page = client.get(reverse("sampling:pass-rates") + "?group=kind").content.decode()
     assert 'id="overall-rate">50.0' in page
+    by_rate = client.get(reverse("sampling:pass-rates"), {"group": "district", "sort": "-pass_rate"}).content.decode()
+    assert 'id="overall-rate">50.0' in by_rate and "共 1 条" in by_rate  # sortable, counted, the overall line kept
     assert city_plan.title in client.get(reverse("sampling:sampling-plan-list")).content.decode()
     for name in ("sample-list", "sampling-plan-list", "followup-list", "pass-rates"):
         response = client.get(reverse(f"sampling:{name}"), {"export": "xlsx"})
         assert response.status_code == 200 and response["Content-Type"] == XLSX, name
+
+
+def test_followup_list_pages_sorts_counts_and_filters(client_for, inspector, city_plan, enterprise, samplers):
+    # given two follow-ups with different deadlines
+    flour = concluded(make_sample(city_plan, enterprise, samplers, batch="1", product="小麦粉"), fail=True)
+    rice = concluded(make_sample(city_plan, enterprise, samplers, batch="2", product="大米"), fail=True)
+    for sample, deadline in ((flour, datetime.date(2025, 5, 20)), (rice, datetime.date(2025, 6, 20))):
+        services.followup_order(sample=sample, ordered_on=datetime.date(2025, 4, 20),
+                                rectification_deadline=deadline, by=None, today=TODAY)
+    client = client_for(inspector)
+    url = reverse("sampling:followup-list")
+    # when the officer sorts by deadline, latest first
+    response = client.get(url, {"sort": "-rectification_deadline"})
+    page = response.content.decode()
+    # then every row is on a page of the one pager (no cut), counted, in that order
+    assert response.context["table"].paginator.per_page == 50 and "共 2 条" in page
+    assert page.index(rice.number) < page.index(flour.number)
+    # and the product narrows the list
+    narrowed = client.get(url, {"q": "大米"}).content.decode()
+    assert "共 1 条" in narrowed and rice.number in narrowed and flour.number not in narrowed
+
+
+def test_plan_list_sorts_counts_and_filters_by_unit_and_title(client_for, inspector, city, district, city_plan):
+    # given a city plan and a district plan
+    own = make_plan(district, level="district", title="金水区专项抽检")
+    client = client_for(inspector)
+    url = reverse("sampling:sampling-plan-list")
+    # when the officer sorts by title and filters
+    page = client.get(url, {"sort": "-title"}).content.decode()
+    assert "共 2 条" in page and page.index(own.title) < page.index(city_plan.title)
+    by_unit = client.get(url, {"org_unit": district.pk}).content.decode()
+    by_title = client.get(url, {"q": "专项"}).content.decode()
+    # then each filter keeps the district's plan only
+    assert all("共 1 条" in p and own.title in p and city_plan.title not in p for p in (by_unit, by_title))
 
 
 def test_plan_page_creates_a_plan_and_shows_errors(client_for, make_user, district):

@@ -15,7 +15,7 @@ from qcity.core.permissions import HasRole
 from qcity.core.roles import OFFICE, PROGRAMME
 from qcity.core.uploads import request_too_large
 from qcity.workplan import selectors, services
-from qcity.workplan.filters import PlanTaskFilter, SupervisionFilter
+from qcity.workplan.filters import NoticeFilter, PlanTaskFilter, SupervisionFilter
 from qcity.workplan.models import TaskProgress
 
 from .serializers import (
@@ -193,6 +193,7 @@ class NoticeListApi(_ReadAllWriteOffice, generics.ListAPIView):
     """Notices (通报); POST generates one as DOCX (leadership office)."""
 
     serializer_class = NoticeSerializer
+    filterset_class = NoticeFilter
 
     def get_queryset(self):
         return selectors.notice_list()

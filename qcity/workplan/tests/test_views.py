@@ -146,3 +146,67 @@ def test_task_list_sorts_counts_and_exports_the_filtered_tasks_audited(client, m
     assert [row[1] for row in rows[1:]] == [late.code] and rows[1][-1] == 5
     event = AuditEvent.objects.get(action=AuditAction.EXPORT)
     assert event.actor == office and "overdue=yes" in event.message
+
+
+def test_completing_a_task_twice_shows_the_refusal_on_the_form(client, make_user):
+    # given a task its lead department has completed
+    task = PlanTaskFactory(deadline=_past(-10))
+    client.force_login(make_user(Role.DEPARTMENT_REPORTER, department=department("market-regulation")))
+    assert client.post(reverse("workplan:plan-task-complete", args=[task.pk]), {"note": "已完成"}).status_code == 302
+    # when it is completed again
+    refused = client.post(reverse("workplan:plan-task-complete", args=[task.pk]), {"note": ""})
+    # then the step answers 400 with the service's reason on the task page
+    assert refused.status_code == 400 and "任务已经完成" in refused.content.decode()
+
+
+def test_supervision_list_sorts_counts_filters_and_keeps_the_open_ones_by_default(client, make_user):
+    # given three supervisions at levels 1, 2 and 3 and a resolved one
+    office = make_user(Role.LEADERSHIP_OFFICE)
+    first, second, third, done = (supervision_open(task=PlanTaskFactory(deadline=_past(9 + n), title=f"任务{n}"),
+                                                   by=office) for n in range(4))
+    client.force_login(office)
+    for supervision in (second, third, third):
+        assert client.post(reverse("workplan:supervision-escalate", args=[supervision.pk])).status_code == 302
+    assert client.post(reverse("workplan:supervision-resolve", args=[done.pk]), {"resolution": "已办结"}).status_code == 302
+    url = reverse("workplan:supervision-list")
+    # when the office sorts by level, highest first
+    page = client.get(url, {"sort": "-level"}).content.decode()
+    # then the open ones only, counted, level 3 on top, each with its steps
+    assert page.index('data-level="3"') < page.index('data-level="2"') < page.index('data-level="1"')
+    assert "共 3 项" in page and done.task.title not in page and "/resolve/" in page
+    # and "全部" (an explicit empty status) brings the resolved one back; the task name narrows the list
+    assert "共 4 项" in client.get(url, {"status": ""}).content.decode()
+    narrowed = client.get(url, {"q": first.task.code}, HTTP_HX_REQUEST="true").content.decode()
+    assert "共 1 项" in narrowed and first.task.title in narrowed and "<html" not in narrowed
+    # and a resolution left empty is refused on the list, naming the task
+    refused = client.post(reverse("workplan:supervision-resolve", args=[first.pk]), {"resolution": ""})
+    assert refused.status_code == 400 and first.task.code in refused.content.decode()
+    # and a department reporter sees the list without the office's steps
+    client.force_login(make_user(Role.DEPARTMENT_REPORTER, department=department("market-regulation")))
+    assert "/escalate/" not in client.get(url).content.decode()
+
+
+def test_notice_list_filters_sorts_counts_and_exports_audited(client, make_user, api_for):
+    # given two notices of two kinds
+    office = make_user(Role.LEADERSHIP_OFFICE)
+    task = PlanTaskFactory(deadline=_past(20))
+    for number, kind, title in (("质强办〔2026〕1号", "criticism", "关于逾期任务的通报"),
+                                ("质强办〔2026〕2号", "commendation", "关于按期完成任务的通报")):
+        notice = Notice.objects.create(kind=kind, number=number, title=title, year=2026, body="正文",
+                                       issued_by=office, issued_at=timezone.now())
+        notice.tasks.set([task])
+    client.force_login(office)
+    url = reverse("workplan:notice-list")
+    # when the office sorts by number, last first, and filters by kind
+    page = client.get(url, {"sort": "-number"}).content.decode()
+    assert "共 2 条" in page and page.index("〔2026〕2号") < page.index("〔2026〕1号")
+    criticism = client.get(url, {"kind": "criticism"}).content.decode()
+    assert "共 1 条" in criticism and "按期完成" not in criticism
+    # then the export holds the filtered rows and is audited
+    export = client.get(url, {"kind": "criticism", "export": "xlsx"})
+    rows = list(load_workbook(BytesIO(export.getvalue())).active.values)
+    assert len(rows) == 2 and rows[1][0] == "质强办〔2026〕1号" and rows[1][4] == task.code
+    assert AuditEvent.objects.filter(action=AuditAction.EXPORT, object_type="workplan.notice").count() == 1
+    # and the API takes the same filter
+    body = api_for(office).get("/api/notices/", {"kind": "commendation"}).json()
+    assert [n["number"] for n in body["results"]] == ["质强办〔2026〕2号"]

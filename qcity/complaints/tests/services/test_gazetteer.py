@@ -9,6 +9,7 @@ from qcity.complaints.models import GazetteerEntry
 from qcity.complaints.services import gazetteer
 from qcity.core.choices import AuditAction, Role
 from qcity.core.models import AuditEvent
+from qcity.core.services import reference_data_load
 
 
 @pytest.fixture
@@ -26,6 +27,16 @@ def test_the_shipped_gazetteer_loads_once_and_keeps_an_officers_edit(units):
     assert gazetteer.gazetteer_load() == 0
     assert GazetteerEntry.objects.get(name="花园路").org_unit == units["惠济区"]
     assert not GazetteerEntry.objects.get(name="二七塔").active
+
+
+def test_seeding_the_city_loads_the_gazetteer_a_first_migrate_could_not(units):
+    # given an install whose first migrate ran before the org units existed: no entry was loadable
+    GazetteerEntry.objects.all().delete()
+    # when `qcity seed` loads the reference data (the units exist already: nothing of core's is new)
+    reference_data_load(by=None)
+    # then the complaints app has loaded its gazetteer on the signal
+    assert GazetteerEntry.objects.filter(name="花园路", org_unit=units["金水区"]).exists()
+    assert GazetteerEntry.objects.count() == len(json.loads(gazetteer.DATA_FILE.read_text("utf-8")))
 
 
 def test_the_city_level_adds_and_edits_an_entry_audited(make_user, city, units):
