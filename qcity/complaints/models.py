@@ -267,6 +267,17 @@ class Complaint(models.Model):
             # it off the years of finished complaints
             models.Index(fields=["status"], name="complaint_open", condition=~Q(status__in=sorted(FINISHED_STATUSES))),
             models.Index(fields=["split_from"], name="complaint_split_from", condition=Q(split_from__isnull=False)),
+            # the two duties with no status to lead an index (todos.DUTIES): the few rows waiting on them, in
+            # deadline order for the city level and by unit for a unit, so neither the home page nor the overdue
+            # scan reads every complaint (IS NULL terms only: SQLite uses a partial index only for terms
+            # without a bound value)
+            *[models.Index(fields=[*lead, field], name=f"complaint_{key}_{suffix}", condition=condition)
+              for key, field, condition in (
+                  ("clue", "clue_verification_deadline",
+                   Q(clue_found_on__isnull=False, clue_verified_on__isnull=True)),
+                  ("notice", "reporter_notice_deadline",
+                   Q(tip_decided_on__isnull=False, reporter_notified_on__isnull=True)))
+              for lead, suffix in (((), "open"), (("org_unit",), "unit"))],
         ]
         constraints = [
             # unique constraints rather than `unique=True`: the same unique index, without the second

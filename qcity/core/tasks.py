@@ -5,10 +5,12 @@ import logging
 
 from celery import shared_task
 from celery.exceptions import MaxRetriesExceededError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from . import export_jobs, notifications, workdays
+from .choices import NotificationKind, Role
 from .idempotency import idempotency_records_purge
 from .models import User
 from .services import deadlines_recompute
@@ -19,12 +21,15 @@ logger = logging.getLogger(__name__)
 WARN_FROM_MONTH = 11  # the State Council publishes next year's schedule in November or December
 
 
+def _years_missing(today: datetime.date) -> list[int]:
+    years = [today.year] + ([today.year + 1] if today.month >= WARN_FROM_MONTH else [])
+    return [year for year in years if not workdays.is_official(year)]
+
+
 def holiday_calendar_coverage(today: datetime.date | None = None) -> str:
     """For the system administrator: the years, this one or (from 1 November) the next, whose official
     holiday schedule is missing, and how to enter it. Empty when nothing is missing."""
-    today = today or timezone.localdate()
-    years = [today.year] + ([today.year + 1] if today.month >= WARN_FROM_MONTH else [])
-    missing = [year for year in years if not workdays.is_official(year)]
+    missing = _years_missing(today or timezone.localdate())
     if not missing:
         return ""
     listed = "、".join(gettext("%(year)s年") % {"year": year} for year in missing)
@@ -35,9 +40,17 @@ def holiday_calendar_coverage(today: datetime.date | None = None) -> str:
 
 @shared_task
 def check_holiday_calendar_coverage() -> str:
-    message = holiday_calendar_coverage()
+    """Daily: log the warning and tell the system administrators once per set of missing years (the message
+    centre, and their chosen channels)."""
+    today = timezone.localdate()
+    message = holiday_calendar_coverage(today)
     if message:
         logger.warning(message)
+        missing = _years_missing(today)
+        notifications.notify(
+            recipients=User.objects.filter(is_active=True, role_assignments__role=Role.SYSTEM_ADMIN).distinct(),
+            kind=NotificationKind.DEADLINE_SOON, key="holiday-schedule-missing:" + ",".join(map(str, missing)),
+            title=gettext("法定节假日安排尚未录入"), body=message, url=reverse("core:holiday-calendar"))
     return message
 
 

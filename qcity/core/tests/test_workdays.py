@@ -1,13 +1,16 @@
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 
 from qcity.core import deadlines, workdays
-from qcity.core.choices import DurationUnit
+from qcity.core.choices import DurationUnit, Role
 from qcity.core.holiday_schedule import ScheduleDay
-from qcity.core.models import HolidayCalendarDay, HolidayCalendarYear, LegalDuration
+from qcity.core.models import HolidayCalendarDay, HolidayCalendarYear, LegalDuration, Notification
 from qcity.core.services import holiday_calendar_year_set, legal_duration_supersede
+from qcity.core.tasks import check_holiday_calendar_coverage
 from qcity.core.tests.schedules import drop_official_year, official_schedule
 
 pytestmark = pytest.mark.django_db
@@ -183,6 +186,21 @@ def test_daily_job_warns_about_next_year_from_november_and_about_this_year_alway
     assert holiday_calendar_coverage(date(2026, 10, 31)) == ""
     assert holiday_calendar_coverage(date(2026, 11, 1)).startswith("2027年法定节假日安排尚未录入")
     assert holiday_calendar_coverage(date(2027, 3, 1)).startswith("2027年")  # the year itself, any month
+
+
+@time_machine.travel(datetime(2026, 12, 6, 8, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
+def test_daily_job_tells_the_system_administrators_once(no_2027, make_user, city):
+    # given a system administrator and an office user, on 6 December with 2027 missing
+    admin = make_user(Role.SYSTEM_ADMIN, city)
+    office = make_user(Role.LEADERSHIP_OFFICE, city)
+    # when the daily job runs twice
+    check_holiday_calendar_coverage()
+    check_holiday_calendar_coverage()
+    # then the administrator has one message leading to the holiday-calendar page, the office none
+    [message] = Notification.objects.filter(recipient=admin)
+    assert message.title == "法定节假日安排尚未录入" and message.url == "/core/holiday-calendar/"
+    assert "2027年" in message.body
+    assert not Notification.objects.filter(recipient=office).exists()
 
 
 def test_loading_a_newer_chinesecalendar_recomputes_the_years_it_adds(django_capture_on_commit_callbacks):
