@@ -219,18 +219,23 @@ def _unit_milestones(indicator: Indicator, unit: OrgUnit, city: list[Milestone],
     if kind == IndicatorDecomposition.CITY_ONLY:
         return None, _("仅考核全市")
     if kind == IndicatorDecomposition.UNIFORM:
-        return [Milestone(m.year, own.get(m.year, m.value), m.low, m.high) if m.value is not None else m
-                for m in city], ""
-    shares = []
-    for m in city:
-        if m.year not in own:
-            continue
-        share = own[m.year]
-        if m.value is not None:
-            shares.append(Milestone(m.year, share))
-        else:
-            shares.append(Milestone(m.year, None, share, max(share, m.high)))
+        return _uniform(city, own), ""
+    shares = _shares(city, own)
     return (shares, "") if shares else (None, _("本区县没有已确认的分解目标"))
+
+
+def _uniform(city: list[Milestone], own: dict[int, Decimal]) -> list[Milestone]:
+    """A rate or ratio: the city's value, or the unit's own (stricter) confirmed value for that year."""
+    return [Milestone(m.year, own.get(m.year, m.value), m.low, m.high) if m.value is not None else m
+            for m in city]
+
+
+def _shares(city: list[Milestone], own: dict[int, Decimal]) -> list[Milestone]:
+    """A total split among units: the unit's confirmed share of each target year it has one for (a range:
+    the share is the floor, the city's upper bound the ceiling)."""
+    return [Milestone(m.year, own[m.year]) if m.value is not None
+            else Milestone(m.year, None, own[m.year], max(own[m.year], m.high))
+            for m in city if m.year in own]
 
 
 def confirmed_department_targets(*, indicators: Iterable[Indicator]
@@ -262,15 +267,8 @@ def _department_milestones(indicator: Indicator, city: list[Milestone], own: dic
     if kind == IndicatorDecomposition.UNIFORM or not own:
         if kind != IndicatorDecomposition.UNIFORM and shared:
             return None, _("本部门没有已确认的分解目标")
-        return [Milestone(m.year, own.get(m.year, m.value), m.low, m.high) if m.value is not None else m
-                for m in city], ""
-    shares = []
-    for m in city:
-        if m.year not in own:
-            continue
-        share = own[m.year]
-        shares.append(Milestone(m.year, share) if m.value is not None
-                      else Milestone(m.year, None, share, max(share, m.high)))
+        return _uniform(city, own), ""
+    shares = _shares(city, own)
     return (shares, "") if shares else (None, _("本部门没有已确认的分解目标"))
 
 
