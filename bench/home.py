@@ -69,6 +69,19 @@ def analyze() -> None:
     demo_analyze()
 
 
+def vacuum() -> bool:
+    """PostgreSQL: VACUUM ANALYZE, what autovacuum does to a live database soon after a bulk load. The
+    PostgreSQL of this machine runs with autovacuum off, so a freshly generated demo has no visibility map
+    and every index-only scan (the to-do counts) fetches each row from the table as well."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE)")
+    return True
+
+
 def _get(client, must: str) -> float:
     started = time.perf_counter()
     response = client.get("/")
@@ -122,6 +135,8 @@ def main() -> None:
     if args.analyze:
         data += ", analyzed"
         analyze()
+    if vacuum():
+        data += ", vacuumed"
 
     from django.core.cache import cache
     from django.db import connection

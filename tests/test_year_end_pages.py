@@ -61,7 +61,7 @@ def _marked(cell_html: str, day: datetime.date) -> bool:
 
 
 def _change_rows(page: str) -> list[str]:
-    return re.findall(r'<tr class="deadline-change">(.*?)</tr>', page, flags=re.S)
+    return re.findall(r'<tr class="deadline-change[^"]*">(.*?)</tr>', page, flags=re.S)  # the table adds even/odd
 
 
 def test_the_pages_file_record_and_enter_with_provisional_deadlines_and_list_them_once_recomputed(

@@ -39,6 +39,8 @@ FINISHED_STATUSES = frozenset({ComplaintStatus.SETTLED, ComplaintStatus.DECLINED
                                ComplaintStatus.CLOSED})
 
 
+# Statuses in which the acceptance decision (a complaint) or the case-opening check (a report) is pending.
+ACCEPTANCE_OPEN = (ComplaintStatus.RECEIVED, ComplaintStatus.VERIFYING)
 # Statuses in which a complaint is under mediation (accepted, mediating): the 45-working-day period runs.
 MEDIATION_OPEN = (ComplaintStatus.ACCEPTED, ComplaintStatus.MEDIATING)
 

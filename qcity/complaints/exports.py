@@ -59,3 +59,26 @@ GAZETTEER = XlsxColumns(
     name="gazetteer", sheet=_("地名库"), object_type="complaints.gazetteerentry",
     headings=[_("地名"), _("类别"), _("所属区域"), _("说明"), _("启用")],
     row=lambda e: [e.name, e.get_kind_display(), e.org_unit.name, e.note, gettext("是") if e.active else gettext("否")])
+
+
+def _yes_no(value: bool) -> str:
+    return gettext("是") if value else gettext("否")
+
+
+# the office's reference lists, as on their pages: reference data, no personal data
+COMPLAINT_CATEGORIES = XlsxColumns(
+    name="complaint-categories", sheet=_("商品或服务类别"), object_type="complaints.complaintcategory",
+    headings=[_("名称"), _("代码"), _("大类"), _("排序"), _("启用"), _("投诉举报（件）")],
+    row=lambda c: [c.name, c.code, c.get_group_display(), c.sort_order, _yes_no(c.active), c.complaint_count])
+
+PROBLEM_TYPES = XlsxColumns(
+    name="problem-types", sheet=_("问题类型"), object_type="complaints.problemtype",
+    headings=[_("名称"), _("代码"), _("排序"), _("启用"), _("投诉举报（件）")],
+    row=lambda p: [p.name, p.code, p.sort_order, _yes_no(p.active), p.complaint_count])
+
+# the enterprises in direct settlement (在线纠纷解决), as on the page
+DIRECT_SETTLEMENT_MEMBERSHIPS = XlsxColumns(
+    name="direct-settlement-members", sheet=_("在线纠纷解决企业"), object_type="complaints.directsettlementmembership",
+    headings=[_("企业"), _("统一社会信用代码"), _("所属区域"), _("加入日期"), _("退出日期")],
+    row=lambda m: [m.enterprise.name, m.enterprise.uscc, m.enterprise.org_unit.name if m.enterprise.org_unit else "",
+                   m.joined_on, m.left_on])

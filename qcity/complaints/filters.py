@@ -12,6 +12,7 @@ from qcity.core.models import OrgUnit
 
 from .choices import (
     CaseGrade,
+    CategoryGroup,
     ComplaintChannel,
     ComplaintEventKind,
     ComplaintKind,
@@ -19,7 +20,15 @@ from .choices import (
     GazetteerKind,
     RewardStatus,
 )
-from .models import Complaint, ComplaintCategory, ComplaintEvent, GazetteerEntry, ProblemType, Reward
+from .models import (
+    Complaint,
+    ComplaintCategory,
+    ComplaintEvent,
+    DirectSettlementMembership,
+    GazetteerEntry,
+    ProblemType,
+    Reward,
+)
 from .selectors import overdue_condition
 
 
@@ -134,3 +143,54 @@ class GazetteerEntryFilter(StyledFilterSet):
 
     def filter_active(self, queryset, name, value):
         return queryset.filter(active=value == "yes")
+
+
+class ProblemTypeFilter(StyledFilterSet):
+    """The problem-type list (and its export): a name or code, switched on."""
+
+    q = django_filters.CharFilter(label=_("名称/代码"), method="filter_q")
+    active = django_filters.ChoiceFilter(label=_("启用"), choices=YES_NO, empty_label=_("全部"),
+                                         method="filter_active")
+
+    class Meta:
+        model = ProblemType
+        fields = ["q", "active"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value)) if value else queryset
+
+    def filter_active(self, queryset, name, value):
+        return queryset.filter(active=value == "yes")
+
+
+class ComplaintCategoryFilter(ProblemTypeFilter):
+    """The category list (and its export): a name or code, its group, switched on."""
+
+    group = django_filters.ChoiceFilter(label=_("大类"), choices=CategoryGroup.choices, empty_label=_("全部"))
+
+    class Meta:
+        model = ComplaintCategory
+        fields = ["q", "group", "active"]
+
+
+class DirectSettlementMembershipFilter(StyledFilterSet):
+    """The direct-settlement enterprises (and their export): an enterprise's name or credit code, its unit."""
+
+    q = django_filters.CharFilter(label=_("统一社会信用代码或企业名称"), method="filter_q")
+    org_unit = django_filters.ModelChoiceFilter(label=_("所属区域"), queryset=OrgUnit.objects.all(),
+                                                field_name="enterprise__org_unit", empty_label=_("全部"),
+                                                method="filter_org_unit")
+
+    class Meta:
+        model = DirectSettlementMembership
+        fields = ["q", "org_unit"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(enterprise__name__icontains=value) | Q(enterprise__uscc=value.upper()))
+
+    def filter_org_unit(self, queryset, name, value):
+        return in_org_unit(queryset, value, field=name)

@@ -6,10 +6,18 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qcity.core.tables import TABLE_CLASS, QcityTable
+from qcity.core.tables import TABLE_CLASS, QcityTable, TemplateColumn
 from qcity.core.todos import TodoEntry, countdown
 
-from .models import Complaint, GazetteerEntry, Reward, RewardRule
+from .models import (
+    Complaint,
+    ComplaintCategory,
+    DirectSettlementMembership,
+    GazetteerEntry,
+    ProblemType,
+    Reward,
+    RewardRule,
+)
 from .selectors import person_masked
 
 DETAIL = ("complaints:complaint-detail", {"pk": tables.A("pk")})
@@ -126,3 +134,61 @@ class GazetteerEntryTable(QcityTable):
 
     def render_edit(self):
         return _("编辑")
+
+
+class _ClassificationTable(QcityTable):
+    """The two reference lists the office keeps (categories, problem types): a switched-off row is greyed, the
+    edit link is the office's only (`can_edit`)."""
+
+    name = tables.Column()
+    code = TemplateColumn("<code>{{ record.code }}</code>", verbose_name=_("代码"), order_by=("code",))
+    sort_order = tables.Column()
+    active = tables.BooleanColumn(yesno=(_("是"), _("否")))
+    complaint_count = tables.Column(verbose_name=_("投诉举报（件）"))
+
+    class Meta(QcityTable.Meta):
+        attrs = {"class": TABLE_CLASS, "id": "classification-table"}
+        row_attrs = {"class": lambda record: "classification-row" if record.active else "classification-row qc-muted"}
+        empty_text = _("暂无条目")
+
+    def __init__(self, *args, can_edit: bool, **kwargs):
+        super().__init__(*args, exclude=() if can_edit else ("edit",), **kwargs)
+
+    def render_edit(self):
+        return _("编辑")
+
+
+class ComplaintCategoryTable(_ClassificationTable):
+    edit = tables.Column(verbose_name="", orderable=False, empty_values=(), attrs={"a": {"class": "small"}},
+                         linkify=("complaints:category-edit", {"pk": tables.A("pk")}))
+
+    class Meta(_ClassificationTable.Meta):
+        model = ComplaintCategory
+        fields = ("name", "code", "group", "sort_order", "active", "complaint_count", "edit")
+
+
+class ProblemTypeTable(_ClassificationTable):
+    edit = tables.Column(verbose_name="", orderable=False, empty_values=(), attrs={"a": {"class": "small"}},
+                         linkify=("complaints:problem-type-edit", {"pk": tables.A("pk")}))
+
+    class Meta(_ClassificationTable.Meta):
+        model = ProblemType
+        fields = ("name", "code", "sort_order", "active", "complaint_count", "edit")
+
+
+class DirectSettlementMembershipTable(QcityTable):
+    """The enterprises that joined direct settlement (and those that left), in the officer's units."""
+
+    enterprise = tables.Column(verbose_name=_("企业"), accessor="enterprise__name")
+    uscc = tables.Column(verbose_name=_("统一社会信用代码"), accessor="enterprise__uscc")
+    org_unit = tables.Column(verbose_name=_("所属区域"), accessor="enterprise__org_unit__name",
+                             order_by=("enterprise__org_unit__path",))
+    joined_on = tables.DateColumn(format="Y-m-d")
+    left_on = tables.DateColumn(format="Y-m-d", default="—")
+
+    class Meta(QcityTable.Meta):
+        model = DirectSettlementMembership
+        fields = ("enterprise", "uscc", "org_unit", "joined_on", "left_on")
+        attrs = {"class": TABLE_CLASS, "id": "direct-settlement-members"}
+        row_attrs = {"class": "direct-settlement-member"}
+        empty_text = _("暂无企业加入")

@@ -31,12 +31,15 @@ from qcity.core.models import RoleAssignment, User
 from qcity.core.roles import COMPLAINT_HANDLERS, OFFICE
 from qcity.core.todos import Reminder, TodoItem, TodoSource
 
-from .choices import MEDIATION_OPEN, ComplaintKind, ComplaintStatus, ReporterChannel, RewardStatus
+from .choices import (
+    ACCEPTANCE_OPEN,
+    MEDIATION_OPEN,
+    ComplaintKind,
+    ComplaintStatus,
+    ReporterChannel,
+    RewardStatus,
+)
 from .models import Complaint, Reward
-
-# Statuses in which the acceptance decision (a complaint) or the case-opening check (a report) is pending.
-ACCEPTANCE_OPEN = (ComplaintStatus.RECEIVED, ComplaintStatus.VERIFYING)
-# Statuses in which an accepted complaint is being mediated towards its 45-working-day limit.
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from openpyxl import Workbook
 from .audit import audit_record
 from .choices import AuditAction
 from .downloads import attachment_response
+from .masking import mask_text
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_PARAM = "export"
@@ -190,3 +191,67 @@ AUDIT_EVENTS = XlsxColumns(
     row=lambda e: [timezone.localtime(e.at).replace(tzinfo=None), e.actor_name, e.source_ip, e.channel,
                    e.get_action_display(), e.object_type, e.object_id, e.object_repr, e.message,
                    str(e.before) if e.before is not None else "", str(e.after) if e.after is not None else ""])
+
+
+# the system administrator's failed and long-pending deliveries, as on the page: the address masked, the
+# message by kind and number only (its title may name a person)
+NOTIFICATION_DELIVERIES = XlsxColumns(
+    name="notification-deliveries", sheet=gettext_lazy("发送失败的消息"), object_type="core.notificationdelivery",
+    headings=[gettext_lazy("创建时间"), gettext_lazy("渠道"), gettext_lazy("地址"), gettext_lazy("消息"),
+              gettext_lazy("状态"), gettext_lazy("尝试次数"), gettext_lazy("最后错误")],
+    row=lambda d: [timezone.localtime(d.created_at).replace(tzinfo=None), d.get_channel_display(),
+                   mask_text(d.address), f"{d.notification.get_kind_display()} #{d.notification_id}",
+                   d.get_status_display(), d.attempts, d.last_error])
+
+
+# --- back-office lists (core/views/__init__.py), as on their pages
+
+
+def _yes(value: bool) -> str:
+    return _("是") if value else ""
+
+
+def _local(moment):
+    """A timestamp as the city reads it (xlsx cells hold no time zone)."""
+    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
+
+
+ORG_UNITS = XlsxColumns(
+    name="org-units", sheet=gettext_lazy("行政区划"), object_type="core.orgunit",
+    headings=[gettext_lazy("名称"), gettext_lazy("简称"), gettext_lazy("类别"), gettext_lazy("行政区划代码"),
+              gettext_lazy("上级")],
+    row=lambda u: [u.name, u.short_name, u.get_kind_display(), u.division_code or "",
+                   u.parent.name if u.parent else ""])
+
+DEPARTMENTS = XlsxColumns(
+    name="departments", sheet=gettext_lazy("成员单位"), object_type="core.department",
+    headings=[gettext_lazy("名称"), gettext_lazy("简称"), gettext_lazy("代码"), gettext_lazy("所属行政单元"),
+              gettext_lazy("领导小组成员单位")],
+    row=lambda d: [d.name, d.short_name, d.code, d.org_unit.name, _yes(d.is_member_unit)])
+
+LEGAL_DURATIONS = XlsxColumns(
+    name="legal-durations", sheet=gettext_lazy("法定期限"), object_type="core.legalduration",
+    headings=[gettext_lazy("代码"), gettext_lazy("名称"), gettext_lazy("数值"), gettext_lazy("单位"),
+              gettext_lazy("法律依据"), gettext_lazy("生效日期"), gettext_lazy("失效日期"), gettext_lazy("已核实")],
+    row=lambda d: [d.code, d.name, d.value, d.get_unit_display(), d.legal_source, d.effective_from,
+                   d.effective_to, _yes(d.confirmed)])
+
+DEADLINE_CHANGES = XlsxColumns(
+    name="deadline-changes", sheet=gettext_lazy("期限变动"), object_type="core.deadlinechange",
+    headings=[gettext_lazy("事项"), gettext_lazy("期限"), gettext_lazy("行政单元"), gettext_lazy("原期限"),
+              gettext_lazy("原暂定依据年度"), gettext_lazy("新期限"), gettext_lazy("新暂定依据年度"),
+              gettext_lazy("起因"), gettext_lazy("开始时间")],
+    row=lambda c: [c.object_repr, c.field_label, c.org_unit.name if c.org_unit else "", c.old_on,
+                   c.old_provisional_year, c.new_on, c.new_provisional_year, c.recomputation.trigger,
+                   _local(c.recomputation.started_at)])
+
+# no password, phone or login data: who holds which role over which unit
+USERS = XlsxColumns(
+    name="users", sheet=gettext_lazy("用户"), object_type="core.user",
+    headings=[gettext_lazy("用户名"), gettext_lazy("姓名"), gettext_lazy("所属行政单元"), gettext_lazy("所属部门"),
+              gettext_lazy("角色"), gettext_lazy("须修改密码")],
+    row=lambda u: [u.username, u.full_name, u.org_unit.name if u.org_unit else "",
+                   u.department.short_name if u.department else "",
+                   "；".join(f"{a.get_role_display()} · {a.org_unit.short_name or a.org_unit.name}"
+                            for a in u.role_assignments.all()),
+                   _yes(u.must_change_password)])

@@ -9,15 +9,28 @@ too: `for_page` on the page, `query_parameters` on the API.
 """
 
 import django_filters
+from axes.models import AccessAttempt
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
 from django_filters.utils import translate_validation
 
-from .choices import AuditAction, DeliveryStatus, NotificationChannel, NotificationKind
+from .choices import AuditAction, DeliveryStatus, NotificationChannel, NotificationKind, OrgUnitKind, Role
 from .fields import BoundedDateFilter, BoundedIntegerFilter, IdFilter
 from .forms import style_widgets
-from .models import AuditEvent, Notification, NotificationDelivery, OrgUnit
+from .models import (
+    ApiToken,
+    AuditEvent,
+    DeadlineChange,
+    Department,
+    LegalDuration,
+    Notification,
+    NotificationDelivery,
+    OrgUnit,
+    RoleAssignment,
+    ServiceAccount,
+    User,
+)
 
 YES_NO = (("yes", _("是")), ("no", _("否")))
 
@@ -98,10 +111,15 @@ class AuditEventFilter(StyledFilterSet):
     object_id = django_filters.CharFilter(label=_("对象标识"))
     since = BoundedDateFilter(label=_("起始日期"), field_name="at", lookup_expr="date__gte")
     until = BoundedDateFilter(label=_("截止日期"), field_name="at", lookup_expr="date__lte")
+    org_unit = django_filters.ModelChoiceFilter(label=_("行政单元"), queryset=OrgUnit.objects.order_by("path"),
+                                                empty_label=_("全部"), method="filter_org_unit")
 
     class Meta:
         model = AuditEvent
-        fields = ["actor", "action", "object_type", "object_id", "since", "until"]
+        fields = ["actor", "action", "object_type", "object_id", "since", "until", "org_unit"]
+
+    def filter_org_unit(self, queryset, name, value):
+        return in_org_unit(queryset, value)
 
 
 class NotificationFilter(StyledFilterSet):
@@ -128,7 +146,166 @@ class NotificationDeliveryFilter(StyledFilterSet):
     channel = django_filters.ChoiceFilter(label=_("渠道"), empty_label=_("全部"),
                                           choices=[c for c in NotificationChannel.choices
                                                    if c[0] != NotificationChannel.IN_APP])
+    # the error text, not the recipient, address or message: the page shows no more than these (masked)
+    q = django_filters.CharFilter(label=_("最后错误"), field_name="last_error", lookup_expr="icontains")
 
     class Meta:
         model = NotificationDelivery
-        fields = ["status", "channel"]
+        fields = ["status", "channel", "q"]
+
+
+# --- API tokens, service accounts
+
+
+class ApiTokenFilter(StyledFilterSet):
+    """A user's own tokens, by name."""
+
+    q = django_filters.CharFilter(label=_("名称"), field_name="name", lookup_expr="icontains")
+
+    class Meta:
+        model = ApiToken
+        fields = ["q"]
+
+
+class ServiceAccountFilter(StyledFilterSet):
+    """The system administrator's service accounts: account name, name or purpose; the account's unit."""
+
+    q = django_filters.CharFilter(label=_("账号名/名称/用途"), method="filter_q")
+    org_unit = django_filters.ModelChoiceFilter(label=_("所属行政单元"), queryset=OrgUnit.objects.all(),
+                                                field_name="user__org_unit", empty_label=_("全部"),
+                                                method="filter_org_unit")
+
+    class Meta:
+        model = ServiceAccount
+        fields = ["q", "org_unit"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(models.Q(user__username__icontains=value) | models.Q(user__full_name__icontains=value)
+                               | models.Q(purpose__icontains=value))
+
+    def filter_org_unit(self, queryset, name, value):
+        return in_org_unit(queryset, value, field=name)
+
+
+# --- back-office lists (core/views/__init__.py)
+
+
+def _contains_any(queryset, value: str, *fields: str):
+    """The rows where one of `fields` contains `value`; a blank value keeps every row."""
+    value = value.strip()
+    if not value:
+        return queryset
+    condition = models.Q()
+    for field in fields:
+        condition |= models.Q(**{f"{field}__icontains": value})
+    return queryset.filter(condition)
+
+
+class OrgUnitFilter(StyledFilterSet):
+    """The org-unit page and GET /api/org-units/."""
+
+    q = django_filters.CharFilter(label=_("名称/代码"), method="filter_q", max_length=100)
+    kind = django_filters.ChoiceFilter(label=_("类别"), choices=OrgUnitKind.choices, empty_label=_("全部"))
+
+    class Meta:
+        model = OrgUnit
+        fields = ["q", "kind"]
+
+    def filter_q(self, queryset, name, value):
+        return _contains_any(queryset, value, "name", "short_name", "division_code")
+
+
+class DepartmentFilter(StyledFilterSet):
+    """The member-unit page and GET /api/departments/; `org_unit` takes the unit and the units below it."""
+
+    q = django_filters.CharFilter(label=_("名称/代码"), method="filter_q", max_length=100)
+    org_unit = django_filters.ModelChoiceFilter(label=_("所属行政单元"), queryset=OrgUnit.objects.order_by("path"),
+                                                empty_label=_("全部"), method="filter_org_unit")
+
+    class Meta:
+        model = Department
+        fields = ["q", "org_unit"]
+
+    def filter_q(self, queryset, name, value):
+        return _contains_any(queryset, value, "name", "short_name", "code")
+
+    def filter_org_unit(self, queryset, name, value):
+        return in_org_unit(queryset, value)
+
+
+class LegalDurationFilter(StyledFilterSet):
+    """The legal-durations page and GET /api/legal-durations/."""
+
+    q = django_filters.CharFilter(label=_("名称/代码"), method="filter_q", max_length=100)
+    confirmed = django_filters.ChoiceFilter(label=_("已核实"), choices=YES_NO, empty_label=_("全部"),
+                                            method="filter_confirmed")
+
+    class Meta:
+        model = LegalDuration
+        fields = ["q", "confirmed"]
+
+    def filter_q(self, queryset, name, value):
+        return _contains_any(queryset, value, "name", "code", "legal_source")
+
+    def filter_confirmed(self, queryset, name, value):
+        return queryset.filter(confirmed=value == "yes")
+
+
+class DeadlineChangeFilter(StyledFilterSet):
+    """The deadline-changes page and GET /api/deadline-changes/: the object (or the deadline's name) and the
+    holder's unit with the units below it."""
+
+    q = django_filters.CharFilter(label=_("事项"), method="filter_q", max_length=100)
+    org_unit = django_filters.ModelChoiceFilter(label=_("行政单元"), queryset=OrgUnit.objects.order_by("path"),
+                                                empty_label=_("全部"), method="filter_org_unit")
+
+    class Meta:
+        model = DeadlineChange
+        fields = ["q", "org_unit"]
+
+    def filter_q(self, queryset, name, value):
+        return _contains_any(queryset, value, "object_repr", "field_label")
+
+    def filter_org_unit(self, queryset, name, value):
+        return in_org_unit(queryset, value)
+
+
+class UserFilter(StyledFilterSet):
+    """The user page: user name or name, a role held (over any unit), the user's own unit and those below."""
+
+    q = django_filters.CharFilter(label=_("用户名/姓名"), method="filter_q", max_length=150)
+    role = django_filters.ChoiceFilter(label=_("角色"), choices=Role.choices, empty_label=_("全部"),
+                                       method="filter_role")
+    org_unit = django_filters.ModelChoiceFilter(label=_("所属行政单元"), queryset=OrgUnit.objects.order_by("path"),
+                                                empty_label=_("全部"), method="filter_org_unit")
+
+    class Meta:
+        model = User
+        fields = ["q", "role", "org_unit"]
+
+    def filter_q(self, queryset, name, value):
+        return _contains_any(queryset, value, "username", "full_name")
+
+    def filter_role(self, queryset, name, value):
+        return queryset.filter(pk__in=RoleAssignment.objects.filter(role=value).values("user_id"))
+
+    def filter_org_unit(self, queryset, name, value):
+        return in_org_unit(queryset, value)
+
+
+class LoginLockoutFilter(StyledFilterSet):
+    """The login-lockouts page. The locks are computed from axes' attempts (`selectors.login_lockout_list`),
+    not rows of a table, so the validated user name narrows the computed rows (`rows`)."""
+
+    username = django_filters.CharFilter(label=_("用户名"), method="parameter", max_length=150)
+
+    class Meta:
+        model = AccessAttempt
+        fields = ["username"]
+
+    def rows(self, lockouts: list[dict]) -> list[dict]:
+        value = (self.form.cleaned_data.get("username") or "").strip().casefold()
+        return [row for row in lockouts if value in row["username"].casefold()]

@@ -11,7 +11,12 @@ import django_tables2 as tables
 from django.core.paginator import EmptyPage
 from django.db.models import QuerySet
 from django.template import Context, Template
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from .masking import mask_text
+from .models import AuditEvent, DeadlineChange, Department, LegalDuration, OrgUnit, User
 from .pagination import CappedPaginator, page_number
 
 TABLE_CLASS = "table table-sm table-hover align-middle"
@@ -70,3 +75,249 @@ def table_configure(request, table: tables.Table, *, per_page: int = 50) -> tabl
     except EmptyPage:
         table.page = table.paginator.page(table.paginator.num_pages)
     return table
+
+
+# --- API tokens, service accounts, notification deliveries
+
+
+class ApiTokenTable(QcityTable):
+    """A user's own tokens: the key's prefix only (the key itself is never stored), a revoke form per row."""
+
+    name = tables.Column(verbose_name=_("名称"))
+    prefix = TemplateColumn('<code>{{ record.token_key|slice:":8" }}…</code>', verbose_name=_("前缀"),
+                            orderable=False)
+    created = tables.DateTimeColumn(verbose_name=_("创建时间"), format="Y-m-d H:i")
+    expiry = TemplateColumn(
+        '{% load i18n %}{{ value|date:"Y-m-d" }}{% if value and value <= now %} '
+        '<span class="badge text-bg-secondary">{% translate "已过期" %}</span>{% endif %}',
+        verbose_name=_("到期时间"), extra_context=lambda table: {"now": table.now})
+    last_used_at = tables.DateTimeColumn(verbose_name=_("最近使用时间"), format="Y-m-d H:i", default="—")
+    revoke = TemplateColumn(
+        '{% load i18n %}<form method="post" action="{% url "api-token-revoke" record.pk %}">{% csrf_token %}'
+        '{% form_token %}<button class="btn btn-link btn-sm p-0 text-danger" type="submit" data-confirm="'
+        '{% translate "确定撤销该令牌？使用它的程序将立即无法调用接口。" %}">{% translate "撤销" %}</button></form>',
+        verbose_name="", orderable=False)
+
+    class Meta(QcityTable.Meta):
+        attrs = {"class": TABLE_CLASS + " text-nowrap mb-0", "id": "api-token-table"}
+        empty_text = _("还没有令牌")
+
+    def __init__(self, *args, now, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.now = now
+
+
+class ServiceAccountTable(QcityTable):
+    username = tables.Column(verbose_name=_("账号名"), accessor="user__username",
+                             linkify=("core:service-account-detail", {"pk": tables.A("pk")}))
+    full_name = tables.Column(verbose_name=_("名称"), accessor="user__full_name")
+    purpose = tables.Column(verbose_name=_("用途"))
+    rate = tables.Column(verbose_name=_("调用频率上限"))
+    status = TemplateColumn(
+        '{% load i18n %}{% if record.user.is_active %}{% translate "启用" %}{% else %}'
+        '<span class="badge text-bg-secondary">{% translate "停用" %}</span>{% endif %}',
+        verbose_name=_("状态"), order_by=("-user__is_active",))
+
+    class Meta(QcityTable.Meta):
+        attrs = {"class": TABLE_CLASS + " mb-0", "id": "service-account-table"}
+        empty_text = _("还没有服务账号")
+
+
+class NotificationDeliveryTable(QcityTable):
+    """Failed and long-pending deliveries: the address masked (also not sortable, so its order tells nothing),
+    the message by kind and number only, a retry form per row."""
+
+    created_at = tables.DateTimeColumn(verbose_name=_("创建时间"), format="Y-m-d H:i",
+                                       attrs={"td": {"class": "text-nowrap"}})
+    channel = tables.Column(verbose_name=_("渠道"))
+    address = tables.Column(verbose_name=_("地址"), orderable=False)
+    notification = TemplateColumn('{{ record.notification.get_kind_display }} #{{ record.notification_id }}',
+                                  verbose_name=_("消息"), order_by=("notification__kind", "notification_id"),
+                                  attrs={"td": {"class": "small"}})
+    status = tables.Column(verbose_name=_("状态"))
+    attempts = tables.Column(verbose_name=_("尝试次数"))
+    last_error = tables.Column(verbose_name=_("最后错误"), attrs={"td": {"class": "small"}})
+    retry = TemplateColumn(
+        '{% load i18n %}<form method="post" action="{% url "core:notification-delivery-retry" record.pk %}">'
+        '{% csrf_token %}{% form_token %}<button class="btn btn-sm btn-outline-danger" type="submit">'
+        '{% translate "重新发送" %}</button></form>', verbose_name="", orderable=False)
+
+    class Meta(QcityTable.Meta):
+        attrs = {"class": TABLE_CLASS + " mb-2", "id": "delivery-table"}
+        row_attrs = {"data-delivery": lambda record: record.pk}
+        empty_text = _("无记录")
+
+    def render_address(self, value):
+        return mask_text(value)
+
+
+# --- back-office lists (core/views/__init__.py)
+
+
+class OrgUnitTable(QcityTable):
+    """The org units in tree order (the selector's `path`) until a column is sorted."""
+
+    name = tables.Column()
+    kind = tables.Column()
+    division_code = tables.Column(default="—")
+    parent = tables.Column(order_by=("parent__name",), default="—")
+
+    class Meta(QcityTable.Meta):
+        model = OrgUnit
+        fields = ("name", "kind", "division_code", "parent")
+        attrs = {"class": TABLE_CLASS + " mb-0", "id": "org-unit-table"}
+        empty_text = _("无记录")
+
+    def render_name(self, record, value):
+        return format_html("&nbsp;&nbsp;└ {}", value) if record.parent_id else value
+
+
+class DepartmentTable(QcityTable):
+    name = tables.Column()
+    short_name = tables.Column()
+    code = tables.Column()
+
+    class Meta(QcityTable.Meta):
+        model = Department
+        fields = ("name", "short_name", "code")
+        attrs = {"class": TABLE_CLASS + " mb-0", "id": "department-table"}
+        empty_text = _("无记录")
+
+    def render_code(self, value):
+        return format_html("<code>{}</code>", value)
+
+
+class LegalDurationTable(QcityTable):
+    """The edit link is the system administrator's (`can_edit`)."""
+
+    name = tables.Column()
+    value = tables.Column(verbose_name=_("期限"), order_by=("unit", "value"))
+    legal_source = tables.Column(attrs={"td": {"class": "small"}})
+    effective_from = tables.DateColumn(verbose_name=_("生效"), format="Y-m-d")
+    effective_to = tables.DateColumn(verbose_name=_("失效"), format="Y-m-d", default="—")
+    confirmed = tables.Column(verbose_name=_("核实"))
+    edit = TemplateColumn('{% load i18n %}<a href="{% url "core:legal-duration-edit" record.pk %}">'
+                          '{% translate "编辑" %}</a>', verbose_name="", orderable=False)
+
+    class Meta(QcityTable.Meta):
+        model = LegalDuration
+        fields = ("name", "value", "legal_source", "effective_from", "effective_to", "confirmed", "edit")
+        attrs = {"class": TABLE_CLASS + " mb-0", "id": "legal-duration-table"}
+        empty_text = _("无记录")
+
+    def __init__(self, *args, can_edit: bool, **kwargs):
+        super().__init__(*args, exclude=() if can_edit else ("edit",), **kwargs)
+
+    def render_name(self, record):
+        return format_html('{}<div class="small qc-muted"><code>{}</code></div>', record.name, record.code)
+
+    def render_value(self, record):
+        return f"{record.value} {record.get_unit_display()}"
+
+    def render_confirmed(self, value):
+        if value:
+            return format_html('<span class="badge text-bg-success">{}</span>', _("已核实"))
+        return format_html('<span class="badge text-bg-warning">{}</span>', _("待核实"))
+
+
+class DeadlineChangeTable(QcityTable):
+    """Deadlines a recomputation moved, newest run first (the selector's order) until a column is sorted."""
+
+    object_repr = tables.Column(verbose_name=_("事项"))
+    field_label = tables.Column(attrs={"td": {"class": "text-nowrap"}})
+    org_unit = tables.Column(order_by=("org_unit__path",), default="—", attrs={"td": {"class": "text-nowrap"}})
+    change = TemplateColumn(
+        '{% load i18n %}<span class="text-decoration-line-through qc-muted">{{ record.old_on|date:"Y-m-d" }}</span>'
+        '{% if record.old_provisional_year %} <span class="badge text-bg-warning">{% translate "暂定" %}</span>'
+        '{% endif %} → <strong>{{ record.new_on|date:"Y-m-d" }}</strong>{% if record.new_provisional_year %} '
+        '<span class="badge text-bg-warning">{% translate "暂定" %}</span>{% endif %}',
+        verbose_name=_("原期限 → 新期限"), order_by=("new_on",),
+        attrs={"th": {"class": "text-nowrap"}, "td": {"class": "text-nowrap"}})
+    recomputation = TemplateColumn(
+        '{{ record.recomputation.trigger }}<div class="small qc-muted text-nowrap">'
+        '{{ record.recomputation.started_at|date:"Y-m-d H:i" }}</div>',
+        verbose_name=_("起因"), order_by=("recomputation__started_at",))
+
+    class Meta(QcityTable.Meta):
+        model = DeadlineChange
+        fields = ("object_repr", "field_label", "org_unit", "change", "recomputation")
+        attrs = {"class": TABLE_CLASS + " mb-0", "id": "deadline-change-table"}
+        row_attrs = {"class": "deadline-change"}
+        empty_text = _("没有因节假日安排而变动的期限")
+
+    def render_object_repr(self, record, value):
+        return format_html('<a href="{}">{}</a>', record.object_url, value) if record.object_url else value
+
+
+class UserTable(QcityTable):
+    """Users with their roles; the security administrator's grant and revoke forms (`can_grant`), the system
+    administrator's password reset (`can_reset_password`). The page's `grant_form` gives the choices."""
+
+    username = tables.Column(verbose_name=_("用户名"))
+    full_name = tables.Column()
+    roles = TemplateColumn(template_name="core/partials/user_roles.html", verbose_name=_("角色"),
+                           orderable=False)
+    grant = TemplateColumn(template_name="core/partials/user_role_grant.html", verbose_name=_("授予角色"),
+                           orderable=False)
+    password = TemplateColumn(template_name="core/partials/user_password.html", verbose_name=_("密码"),
+                              orderable=False)
+
+    class Meta(QcityTable.Meta):
+        model = User
+        fields = ("username", "full_name", "roles", "grant", "password")
+        attrs = {"class": TABLE_CLASS + " mb-0", "id": "user-table"}
+        empty_text = _("无记录")
+
+    def __init__(self, *args, can_grant: bool, can_reset_password: bool, **kwargs):
+        exclude = [name for name, shown in (("grant", can_grant), ("password", can_reset_password)) if not shown]
+        super().__init__(*args, exclude=exclude, **kwargs)
+
+
+class LoginLockoutTable(QcityTable):
+    """Computed rows (`selectors.login_lockout_list`, dicts), sorted in memory; a release form per row."""
+
+    username = tables.Column(verbose_name=_("用户名"))
+    kind = tables.Column(verbose_name=_("锁定范围"), order_by=("kind", "ip_address"))
+    failures = tables.Column(verbose_name=_("失败次数"), attrs={"th": {"class": "text-end"}, "td": {"class": "text-end"}})
+    last = TemplateColumn('{{ record.last|date:"Y-m-d H:i" }}', verbose_name=_("最近失败"), order_by=("last",))
+    until = TemplateColumn('{{ record.until|date:"Y-m-d H:i"|default:"—" }}', verbose_name=_("自动解除"),
+                           order_by=("until",))
+    release = TemplateColumn(template_name="core/partials/login_lockout_release.html", verbose_name="",
+                             orderable=False)
+
+    class Meta(QcityTable.Meta):
+        attrs = {"class": TABLE_CLASS + " mb-0", "id": "lockout-table"}
+        empty_text = _("当前没有被锁定的登录")
+
+    def render_kind(self, record):
+        if record["kind"] != "username":
+            return record["ip_address"]
+        n = record["addresses"]
+        return format_html('<span class="badge text-bg-danger">{}</span> {}', _("用户名（所有地址）"),
+                           ngettext("%(n)s 个地址", "%(n)s 个地址", n) % {"n": n})
+
+
+class AuditEventTable(QcityTable):
+    """Sortable on the time, the actor, the action and the object (the message and the changes are not: a
+    sort over millions of long texts)."""
+
+    at = TemplateColumn('{{ record.at|date:"Y-m-d H:i:s" }}', verbose_name=_("时间"), order_by=("at",),
+                        attrs={"td": {"class": "text-nowrap"}})
+    actor_name = tables.Column(verbose_name=_("操作人"))
+    source = TemplateColumn('{{ record.source_ip|default:"" }} {{ record.channel }}', verbose_name=_("来源"),
+                            orderable=False, attrs={"td": {"class": "small"}})
+    action = tables.Column()
+    object = TemplateColumn('{{ record.object_type }} #{{ record.object_id }}<br>{{ record.object_repr }}',
+                            verbose_name=_("对象"), order_by=("object_type", "object_id"),
+                            attrs={"td": {"class": "small"}})
+    message = tables.Column(orderable=False, attrs={"td": {"class": "small"}})
+    change = TemplateColumn(
+        '{% if record.before %}<div class="text-danger">− {{ record.before }}</div>{% endif %}'
+        '{% if record.after %}<div class="text-success">+ {{ record.after }}</div>{% endif %}',
+        verbose_name=_("变更"), orderable=False, attrs={"td": {"class": "small"}})
+
+    class Meta(QcityTable.Meta):
+        model = AuditEvent
+        fields = ("at", "actor_name", "source", "action", "object", "message", "change")
+        attrs = {"class": TABLE_CLASS + " mb-2", "id": "audit-table"}
+        empty_text = _("无记录")

@@ -34,7 +34,7 @@ from qcity.core.models import RoleAssignment, User
 from qcity.core.roles import MARKET_MANAGERS
 
 from . import selectors
-from .choices import CreditEventStatus, CreditListEntryStatus, CreditObjectionStatus, CreditRepairStatus
+from .choices import CreditListEntryStatus, CreditObjectionStatus, CreditRepairStatus
 from .models import CreditEvent, CreditListEntry, CreditObjection, CreditRepair
 
 # ---- querysets: the open items of each source, in the user's scope (user=None: everyone's) ----
@@ -60,12 +60,7 @@ def _repairs(user: User | None) -> QuerySet[CreditRepair]:
 
 
 def _events(user: User | None) -> QuerySet[CreditEvent]:
-    queryset = CreditEvent.objects.select_related("enterprise__org_unit")
-    if user is not None:
-        queryset = selectors.credit_event_list(user=user)
-    return queryset.filter(status=CreditEventStatus.RECORDED, publication_due_on__isnull=False).annotate(
-        due=F("publication_due_on")
-    )
+    return selectors.credit_event_to_publish_list(user=user).annotate(due=F("publication_due_on"))
 
 
 def _entries(user: User | None) -> QuerySet[CreditListEntry]:

@@ -221,11 +221,16 @@ def _report_item(missing: _Missing, units: dict[int, str]) -> todos.TodoItem:
 
 
 def _user_missing(user: User, today: datetime.date) -> list[_Missing]:
-    """One item per (indicator, unit, period): a user who is the reporter of a unit twice counts it once."""
-    found: dict[tuple, _Missing] = {}
-    for m in _missing(_user_entries(user), reporting_periods(today)):
-        found.setdefault((m.indicator_id, m.entry.unit_id, m.period.key), m)
-    return sorted(found.values(), key=lambda m: (m.period.due_on, m.entry.unit_id, m.indicator_id))
+    """One item per (indicator, unit, period): a user who is the reporter of a unit twice counts it once.
+    Computed once per pass of the registry: the count and the items read the same list."""
+
+    def compute() -> list[_Missing]:
+        found: dict[tuple, _Missing] = {}
+        for m in _missing(_user_entries(user), reporting_periods(today)):
+            found.setdefault((m.indicator_id, m.entry.unit_id, m.period.key), m)
+        return sorted(found.values(), key=lambda m: (m.period.due_on, m.entry.unit_id, m.indicator_id))
+
+    return todos.shared(user, f"indicators.missing:{today.isoformat()}", compute)
 
 
 def values_to_report(user: User, today: datetime.date, limit: int) -> list[todos.TodoItem]:

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qcity.core.fields import IdFilter, YearFilter
-from qcity.core.filters import YES_NO, StyledFilterSet
+from qcity.core.filters import YES_NO, StyledFilterSet, in_org_unit
 from qcity.core.models import OrgUnit
 
 from .choices import CaseLeadStatus, InspectionOutcome, InspectionPlanStatus
@@ -121,3 +121,26 @@ class CaseLeadFilter(StyledFilterSet):
     def filter_q(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(Q(source_ref__icontains=value) | Q(enterprise__name__icontains=value)) if value else queryset
+
+
+class DrawnTargetFilter(StyledFilterSet):
+    """A plan's drawn targets (its detail page, the export there, GET /api/inspection-plans/<pk>/targets/): an
+    enterprise's name or credit code, its unit."""
+
+    q = django_filters.CharFilter(label=_("统一社会信用代码或企业名称"), method="filter_q")
+    org_unit = django_filters.ModelChoiceFilter(label=_("所属区域"), queryset=OrgUnit.objects.all(),
+                                                field_name="enterprise__org_unit", empty_label=_("全部"),
+                                                method="filter_org_unit")
+
+    class Meta:
+        model = DrawnTarget
+        fields = ["q", "org_unit"]
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(enterprise__name__icontains=value) | Q(enterprise__uscc=value.upper()))
+
+    def filter_org_unit(self, queryset, name, value):
+        return in_org_unit(queryset, value, field=name)

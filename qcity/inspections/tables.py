@@ -156,3 +156,35 @@ class MyAssignmentTable(QcityTable):
     class Meta(QcityTable.Meta):
         attrs = {"class": TABLE_CLASS, "id": "assignment-table"}
         empty_text = _("没有分派给您的检查任务")
+
+
+class DrawnTargetTable(QcityTable):
+    """A plan's drawn targets on its detail page: the drawn items by code (`item_codes`, the plan's), the
+    inspectors with their badge numbers, the results entered against the items drawn."""
+
+    enterprise = TemplateColumn(
+        '<a href="{% url "inspections:target-detail" record.pk %}">{{ record.enterprise.name }}</a>'
+        '<div class="small qc-muted">{{ record.enterprise.uscc }}</div>',
+        verbose_name=_("企业"), order_by=("enterprise__name",))
+    org_unit = tables.Column(verbose_name=_("所属区域"), accessor="enterprise__org_unit__name",
+                             order_by=("enterprise__org_unit__path",))
+    items = tables.Column(verbose_name=_("检查事项"), accessor="item_ids", orderable=False,
+                          attrs={"td": {"class": "small"}})
+    inspectors = TemplateColumn(
+        '{% for a in record.assignments.all %}{{ a.inspector.user.full_name|default:a.inspector.user.username }}'
+        '（{{ a.inspector.badge_number }}）{% if not forloop.last %}、{% endif %}{% endfor %}',
+        verbose_name=_("检查人员"), orderable=False, attrs={"td": {"class": "small assigned-inspectors"}})
+    entered = TemplateColumn('{{ record.results.all|length }}/{{ record.item_ids|length }}', verbose_name=_("已录入"),
+                             orderable=False)
+
+    class Meta(QcityTable.Meta):
+        attrs = {"class": TABLE_CLASS, "id": "target-table"}
+        row_attrs = {"class": "target-row"}
+        empty_text = _("没有可见的抽中对象")
+
+    def __init__(self, *args, item_codes: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.item_codes = item_codes
+
+    def render_items(self, value):
+        return " ".join(self.item_codes[i] for i in value if i in self.item_codes)

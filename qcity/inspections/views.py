@@ -14,7 +14,6 @@ from qcity.core import access
 from qcity.core.choices import Role
 from qcity.core.downloads import attachment_response
 from qcity.core.exports import export_view, wants_export, xlsx_export
-from qcity.core.pagination import CappedPaginator
 from qcity.core.permissions import role_required
 from qcity.core.roles import (
     MARKET_MANAGERS,
@@ -29,6 +28,7 @@ from . import exports, selectors, services
 from .draw import canonical_bytes
 from .filters import (
     CaseLeadFilter,
+    DrawnTargetFilter,
     InspectionItemFilter,
     InspectionPlanFilter,
     InspectionResultFilter,
@@ -48,6 +48,7 @@ from .models import InspectionItem, PoolSnapshot
 from .records import draw_record, draw_verify
 from .tables import (
     CaseLeadTable,
+    DrawnTargetTable,
     InspectionItemTable,
     InspectionPlanTable,
     InspectionResultTable,
@@ -63,10 +64,6 @@ def _units(user):
 
 def _is_manager(user) -> bool:
     return access.has_role(user, *MARKET_MANAGERS)
-
-
-def _page(request, queryset, per_page=50):
-    return CappedPaginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 def _on_fields(exc: ValidationError, **fields: str) -> ValidationError:
@@ -299,9 +296,11 @@ def _inspection_plan_detail(request, plan, *, status=200, error=""):
     draw = getattr(plan, "draw", None) if hasattr(plan, "draw") else None
     targets = selectors.target_list(user=request.user, draw=draw).order_by("enterprise_id") if draw else []
     item_codes = {pi.item_id: pi.item.code for pi in plan.plan_items.all()}
+    filterset = DrawnTargetFilter.for_page(request.GET, queryset=targets) if draw else None
     if wants_export(request):
-        return xlsx_export(request, exports.assignment_columns(item_codes), targets)
-    context = {"plan": plan, "draw": draw, "targets": _page(request, targets) if draw else None,
+        return xlsx_export(request, exports.assignment_columns(item_codes), filterset.qs if draw else targets)
+    table = table_configure(request, DrawnTargetTable(filterset.qs, item_codes=item_codes)) if draw else None
+    context = {"plan": plan, "draw": draw, "filter": filterset, "table": table,
                "item_codes": item_codes, "progress": selectors.plan_progress(plan=plan),
                "is_manager": selectors.may_manage(request.user, plan.org_unit),
                "may_download": access.has_role(request.user, *MARKET_MANAGERS_AND_AUDITOR), "error": error,

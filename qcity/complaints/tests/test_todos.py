@@ -6,6 +6,7 @@ import pytest
 
 from qcity.complaints import todos
 from qcity.complaints.choices import ComplaintStatus, RewardStatus
+from qcity.complaints.models import Complaint
 from qcity.core import todos as core_todos
 from qcity.core import workdays
 from qcity.core.choices import Role
@@ -110,3 +111,14 @@ def test_reminders_go_to_the_assigned_handler_else_to_the_units_handlers(make_us
 
 def test_the_to_do_duties_are_what_the_scan_escalates():
     assert {d.key for d in todos.ESCALATED_DUTIES} == {"acceptance", "mediation", "clue", "reporter-notice"}
+
+
+def test_each_duty_index_covers_the_rows_its_to_do_reads():
+    # given the partial indexes of the complaint table and the duties the to-dos read
+    conditions = {index.name: index.condition for index in Complaint._meta.indexes if index.condition is not None}
+    # then the mediation duty's rows are exactly those of its index (a status or kind added to one and not the
+    # other would leave the home page reading every complaint in mediation through the status composite)
+    duty = todos.DUTIES["mediation"]
+    assert conditions["complaint_mediate_open"] == conditions["complaint_mediate_unit"] == duty.condition
+    assert {f for index in Complaint._meta.indexes if index.name.startswith("complaint_mediate_")
+            for f in index.fields[-1:]} == {duty.field}

@@ -9,15 +9,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qcity.core import access
+from qcity.core.exports import export_view, wants_export, xlsx_export
 from qcity.core.forms import add_service_errors
 from qcity.core.permissions import role_required
 from qcity.core.roles import COMPLAINT_HANDLERS, OFFICE
 from qcity.core.steps import button_step_run, step_run
+from qcity.core.tables import table_configure
 
-from .. import classification, selectors
+from .. import classification, exports, selectors
+from ..filters import ComplaintCategoryFilter, ProblemTypeFilter
 from ..forms import ClassifyForm, ComplaintCategoryForm, ProblemTypeForm
 from ..models import ComplaintCategory, ProblemType
 from ..services import classification as services
+from ..tables import ComplaintCategoryTable, ProblemTypeTable
 from .lists import complaint_detail_render
 
 
@@ -54,13 +58,17 @@ def complaint_classify(request, pk):
 
 # --- reference lists ----------------------------------------------------------------------------------------
 
-# One set of pages for both lists: (model, form, selector, create, update, delete, list URL, title).
+# One set of pages for both lists: (model, form, selector, filter, table, export columns, create, update,
+# delete, list URL, title).
 KINDS = {
     "category": dict(model=ComplaintCategory, form=ComplaintCategoryForm, rows=selectors.complaint_category_list,
+                     filter=ComplaintCategoryFilter, table=ComplaintCategoryTable,
+                     columns=exports.COMPLAINT_CATEGORIES,
                      create=services.complaint_category_create, update=services.complaint_category_update,
                      delete=services.complaint_category_delete, arg="category", url="complaints:category-list",
                      title=_("商品或服务类别")),
     "problem-type": dict(model=ProblemType, form=ProblemTypeForm, rows=selectors.problem_type_list,
+                         filter=ProblemTypeFilter, table=ProblemTypeTable, columns=exports.PROBLEM_TYPES,
                          create=services.problem_type_create, update=services.problem_type_update,
                          delete=services.problem_type_delete, arg="problem_type", url="complaints:problem-type-list",
                          title=_("问题类型")),
@@ -69,9 +77,13 @@ KINDS = {
 
 def _list(request, kind: str):
     spec = KINDS[kind]
+    filterset = spec["filter"].for_page(request.GET, queryset=spec["rows"]())
+    if wants_export(request):
+        return xlsx_export(request, spec["columns"], filterset.qs)
+    can_edit = access.has_role(request.user, *OFFICE)
     return render(request, "complaints/classification_list.html", {
-        "kind": kind, "title": spec["title"], "rows": spec["rows"](), "grouped": kind == "category",
-        "can_edit": access.has_role(request.user, *OFFICE),
+        "kind": kind, "title": spec["title"], "filter": filterset, "can_edit": can_edit,
+        "table": table_configure(request, spec["table"](filterset.qs, can_edit=can_edit)),
     })
 
 
@@ -108,6 +120,7 @@ def _delete(request, kind: str, pk: int):
 
 
 @role_required(*COMPLAINT_HANDLERS)
+@export_view
 def category_list(request):
     return _list(request, "category")
 
@@ -129,6 +142,7 @@ def category_delete(request, pk):
 
 
 @role_required(*COMPLAINT_HANDLERS)
+@export_view
 def problem_type_list(request):
     return _list(request, "problem-type")
 

@@ -8,14 +8,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qcity.core.choices import Role
+from qcity.core.exports import export_view, wants_export, xlsx_export
 from qcity.core.permissions import role_required
 from qcity.core.roles import COMPLAINT_HANDLERS
 from qcity.core.steps import button_step_run, step_run
+from qcity.core.tables import table_configure
 
-from .. import selectors
+from .. import exports, selectors
 from ..choices import ComplaintStatus
+from ..filters import DirectSettlementMembershipFilter
 from ..forms import SettlementAnswerForm
 from ..services import routing as services
+from ..tables import DirectSettlementMembershipTable
 
 
 def _settlement_page(request, *, forms=None, status=200):
@@ -66,6 +70,11 @@ def direct_settlement_leave(request):
 
 
 @role_required(*COMPLAINT_HANDLERS)
+@export_view
 def direct_settlement_members(request):
-    return render(request, "complaints/direct_settlement_members.html",
-                  {"memberships": selectors.direct_settlement_membership_list(user=request.user)})
+    filterset = DirectSettlementMembershipFilter.for_page(
+        request.GET, queryset=selectors.direct_settlement_membership_list(user=request.user))
+    if wants_export(request):
+        return xlsx_export(request, exports.DIRECT_SETTLEMENT_MEMBERSHIPS, filterset.qs)
+    return render(request, "complaints/direct_settlement_members.html", {
+        "filter": filterset, "table": table_configure(request, DirectSettlementMembershipTable(filterset.qs))})

@@ -9,7 +9,13 @@ from rest_framework.views import APIView
 
 from qcity.core import deadlines, holiday_schedule, selectors, services, workdays
 from qcity.core.choices import Role
-from qcity.core.filters import AuditEventFilter
+from qcity.core.filters import (
+    AuditEventFilter,
+    DeadlineChangeFilter,
+    DepartmentFilter,
+    LegalDurationFilter,
+    OrgUnitFilter,
+)
 from qcity.core.parsers import DepthLimitedJSONParser, NulCheckingMultiPartParser
 from qcity.core.permissions import HasRole
 from qcity.core.roles import EVERYONE, STAFF_AND_SYSTEM_ADMIN
@@ -37,6 +43,7 @@ class OrgUnitListApi(generics.ListAPIView):
     required_roles = EVERYONE
     serializer_class = OrgUnitSerializer
     pagination_class = None
+    filterset_class = OrgUnitFilter
 
     def get_queryset(self):
         return selectors.org_unit_list()
@@ -47,6 +54,7 @@ class DepartmentListApi(generics.ListAPIView):
     required_roles = EVERYONE
     serializer_class = DepartmentSerializer
     pagination_class = None
+    filterset_class = DepartmentFilter
 
     def get_queryset(self):
         return selectors.department_list()
@@ -71,6 +79,7 @@ class LegalDurationListApi(generics.ListAPIView):
     required_roles = EVERYONE
     serializer_class = LegalDurationSerializer
     pagination_class = None
+    filterset_class = LegalDurationFilter
 
     def get_queryset(self):
         return selectors.legal_duration_list()
@@ -190,6 +199,7 @@ class DeadlineChangeListApi(generics.ListAPIView):
     permission_classes = [HasRole]
     required_roles = STAFF_AND_SYSTEM_ADMIN
     serializer_class = DeadlineChangeSerializer
+    filterset_class = DeadlineChangeFilter
 
     def get_queryset(self):
         return selectors.deadline_change_list(user=self.request.user)

@@ -184,20 +184,6 @@ HAND_WRITTEN_TABLES = {
     "portal/templates/portal/inspections/result_list.html",
     "portal/templates/portal/sampling/result_detail.html",
     "portal/templates/portal/sampling/result_list.html",
-    # -- lists still hand-written: to convert to a QcityTable (then remove the line) --
-    "complaints/templates/complaints/classification_list.html",
-    "complaints/templates/complaints/direct_settlement_members.html",
-    "core/templates/core/api_token_list.html",
-    "core/templates/core/deadline_changes.html",
-    "core/templates/core/department_list.html",
-    "core/templates/core/legal_duration_list.html",
-    "core/templates/core/login_lockouts.html",
-    "core/templates/core/org_unit_list.html",
-    "core/templates/core/partials/audit_table.html",
-    "core/templates/core/partials/notification_delivery_table.html",
-    "core/templates/core/service_account_list.html",
-    "core/templates/core/user_list.html",
-    "inspections/templates/inspections/plan_detail.html",  # the drawn targets of a plan
 }
 HAND_TABLE = re.compile(r"<table\b", re.IGNORECASE)
 

@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -13,9 +12,27 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import access, selectors, services, todos, workdays
 from ..choices import Role
-from ..exports import AUDIT_EVENTS, export_view, wants_export, xlsx_export
+from ..exports import (
+    AUDIT_EVENTS,
+    DEADLINE_CHANGES,
+    DEPARTMENTS,
+    LEGAL_DURATIONS,
+    ORG_UNITS,
+    USERS,
+    export_view,
+    wants_export,
+    xlsx_export,
+)
 from ..fields import parse_year
-from ..filters import AuditEventFilter
+from ..filters import (
+    AuditEventFilter,
+    DeadlineChangeFilter,
+    DepartmentFilter,
+    LegalDurationFilter,
+    LoginLockoutFilter,
+    OrgUnitFilter,
+    UserFilter,
+)
 from ..forms import (
     HolidayYearForm,
     LegalDurationForm,
@@ -30,6 +47,16 @@ from ..models import LegalDuration, RoleAssignment, User
 from ..navigation import menu_for
 from ..permissions import login_page, role_required
 from ..roles import STAFF_AND_ADMINS, STAFF_AND_SYSTEM_ADMIN
+from ..tables import (
+    AuditEventTable,
+    DeadlineChangeTable,
+    DepartmentTable,
+    LegalDurationTable,
+    LoginLockoutTable,
+    OrgUnitTable,
+    UserTable,
+    table_configure,
+)
 from ..tasks import holiday_calendar_coverage
 from ..uploads import request_too_large
 
@@ -68,21 +95,34 @@ def todo_badges(request):
 
 
 @role_required(*STAFF_AND_ADMINS)
+@export_view
 def org_unit_list(request):
-    return render(request, "core/org_unit_list.html", {"org_units": selectors.org_unit_list()})
+    filterset = OrgUnitFilter.for_page(request.GET, queryset=selectors.org_unit_list())
+    if wants_export(request):
+        return xlsx_export(request, ORG_UNITS, filterset.qs)
+    table = table_configure(request, OrgUnitTable(filterset.qs))
+    return render(request, "core/org_unit_list.html", {"filter": filterset, "table": table})
 
 
 @role_required(*STAFF_AND_ADMINS)
+@export_view
 def department_list(request):
-    return render(request, "core/department_list.html", {"departments": selectors.department_list()})
+    filterset = DepartmentFilter.for_page(request.GET, queryset=selectors.department_list())
+    if wants_export(request):
+        return xlsx_export(request, DEPARTMENTS, filterset.qs)
+    table = table_configure(request, DepartmentTable(filterset.qs))
+    return render(request, "core/department_list.html", {"filter": filterset, "table": table})
 
 
 @role_required(*STAFF_AND_ADMINS)
+@export_view
 def legal_duration_list(request):
-    return render(request, "core/legal_duration_list.html", {
-        "durations": selectors.legal_duration_list(),
-        "can_edit": access.has_role(request.user, Role.SYSTEM_ADMIN),
-    })
+    filterset = LegalDurationFilter.for_page(request.GET, queryset=selectors.legal_duration_list())
+    if wants_export(request):
+        return xlsx_export(request, LEGAL_DURATIONS, filterset.qs)
+    table = LegalDurationTable(filterset.qs, can_edit=access.has_role(request.user, Role.SYSTEM_ADMIN))
+    return render(request, "core/legal_duration_list.html", {"filter": filterset,
+                                                             "table": table_configure(request, table)})
 
 
 @role_required(Role.SYSTEM_ADMIN)
@@ -144,16 +184,23 @@ def holiday_calendar_year_edit(request):
 
 
 @role_required(*STAFF_AND_SYSTEM_ADMIN)
+@export_view
 def deadline_changes(request):
     """Deadlines that moved when an official holiday schedule was entered: object, old → new."""
-    changes = selectors.deadline_change_list(user=request.user)
-    return render(request, "core/deadline_changes.html", {
-        "page": Paginator(changes, 50).get_page(request.GET.get("page"))})
+    filterset = DeadlineChangeFilter.for_page(request.GET, queryset=selectors.deadline_change_list(user=request.user))
+    if wants_export(request):
+        return xlsx_export(request, DEADLINE_CHANGES, filterset.qs)
+    table = table_configure(request, DeadlineChangeTable(filterset.qs))
+    return render(request, "core/deadline_changes.html", {"filter": filterset, "table": table})
 
 
 @role_required(Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN)
+@export_view
 @require_http_methods(["GET", "POST"])
 def user_list(request):
+    filterset = UserFilter.for_page(request.GET, queryset=selectors.user_list())
+    if wants_export(request):
+        return xlsx_export(request, USERS, filterset.qs)
     can_create = access.has_role(request.user, Role.SYSTEM_ADMIN)
     form = UserCreateForm(request.POST or None) if can_create else None
     if request.method == "POST":
@@ -167,10 +214,10 @@ def user_list(request):
             else:
                 messages.success(request, _("已创建用户 %(u)s") % {"u": form.cleaned_data["username"]})
                 return redirect("core:users")
+    grant_form = RoleGrantForm() if access.has_role(request.user, Role.SECURITY_ADMIN) else None
+    table = UserTable(filterset.qs, can_grant=grant_form is not None, can_reset_password=can_create)
     return render(request, "core/user_list.html", {
-        "users": selectors.user_list(), "form": form,
-        "grant_form": RoleGrantForm() if access.has_role(request.user, Role.SECURITY_ADMIN) else None,
-        "can_reset_password": can_create,
+        "filter": filterset, "table": table_configure(request, table), "form": form, "grant_form": grant_form,
     }, status=400 if form is not None and form.errors else 200)
 
 
@@ -252,8 +299,10 @@ password_change = login_page(PasswordChangeView.as_view())
 
 @role_required(Role.SECURITY_ADMIN)
 def login_lockouts(request):
+    filterset = LoginLockoutFilter.for_page(request.GET)
+    table = LoginLockoutTable(filterset.rows(selectors.login_lockout_list()))
     return render(request, "core/login_lockouts.html", {
-        "lockouts": selectors.login_lockout_list(),
+        "filter": filterset, "table": table_configure(request, table),
         "failure_limit": settings.AXES_FAILURE_LIMIT,
         "ceiling": settings.QCITY_LOGIN_USERNAME_CEILING,
     })
@@ -282,7 +331,7 @@ def audit_log(request):
     queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     if wants_export(request):
         return xlsx_export(request, AUDIT_EVENTS, queryset)
-    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    table = table_configure(request, AuditEventTable(queryset))
     template = "core/partials/audit_table.html" if request.htmx else "core/audit_log.html"
-    return render(request, template, {"filter": filterset, "page": page})
+    return render(request, template, {"filter": filterset, "table": table})
 

@@ -21,11 +21,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from .. import api_tokens
 from ..choices import Role
 from ..fields import CleanTextFormField
+from ..filters import ApiTokenFilter, ServiceAccountFilter
 from ..forms import StyledForm, add_service_errors
 from ..idempotency import idempotency_complete
 from ..models import Department, OrgUnit, User
 from ..permissions import role_required
 from ..roles import BUSINESS
+from ..tables import ApiTokenTable, ServiceAccountTable, table_configure
 
 # --- forms (used by these pages only) --------------------------------------------------------------
 
@@ -92,9 +94,10 @@ def api_token_list(request):
             add_service_errors(form, exc)
         else:
             return _new_key_page(request, key=key, back=reverse("api-token-list"), template_context={})
-    return render(request, "core/api_token_list.html", {
-        "tokens": api_tokens.api_token_list(user=request.user), "form": form, "now": timezone.now(),
-    }, status=400 if form.errors else 200)
+    filterset = ApiTokenFilter.for_page(request.GET, queryset=api_tokens.api_token_list(user=request.user))
+    table = table_configure(request, ApiTokenTable(filterset.qs, now=timezone.now()))
+    return render(request, "core/api_token_list.html", {"filter": filterset, "table": table, "form": form},
+                  status=400 if form.errors else 200)
 
 
 def _new_key_page(request, *, key: str, back: str, template_context: dict):
@@ -138,8 +141,9 @@ def service_account_list(request):
             messages.success(request, _("已创建服务账号 %(u)s；请安全管理员在“用户与角色”中授予其业务角色")
                              % {"u": account.user.username})
             return redirect("core:service-account-detail", pk=account.pk)
+    filterset = ServiceAccountFilter.for_page(request.GET, queryset=api_tokens.service_account_list())
     return render(request, "core/service_account_list.html", {
-        "accounts": api_tokens.service_account_list(), "form": form,
+        "filter": filterset, "table": table_configure(request, ServiceAccountTable(filterset.qs)), "form": form,
     }, status=400 if form.errors else 200)
 
 

@@ -10,12 +10,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import notifications
 from ..choices import Role
+from ..exports import NOTIFICATION_DELIVERIES, export_view, wants_export, xlsx_export
 from ..filters import NotificationDeliveryFilter, NotificationFilter
 from ..forms import NotificationPreferenceForm
-from ..masking import mask_text
 from ..models import NotificationDelivery
 from ..permissions import login_page, role_required
 from ..steps import button_step_run
+from ..tables import NotificationDeliveryTable, table_configure
 
 PER_PAGE = 30
 
@@ -66,15 +67,17 @@ def notification_preferences(request):
 
 
 @role_required(Role.SYSTEM_ADMIN)
+@export_view
 def notification_delivery_list(request):
     """Failed and long-pending e-mail/SMS deliveries, addresses masked, each with a retry button."""
     filterset = NotificationDeliveryFilter.for_page(request.GET,
                                                     queryset=notifications.notification_delivery_problem_list())
-    page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
-    rows = [(delivery, mask_text(delivery.address)) for delivery in page]
+    if wants_export(request):
+        return xlsx_export(request, NOTIFICATION_DELIVERIES, filterset.qs)
+    table = table_configure(request, NotificationDeliveryTable(filterset.qs), per_page=PER_PAGE)
     template = ("core/partials/notification_delivery_table.html" if request.htmx
                 else "core/notification_delivery_list.html")
-    return render(request, template, {"filter": filterset, "page": page, "rows": rows})
+    return render(request, template, {"filter": filterset, "table": table})
 
 
 @role_required(Role.SYSTEM_ADMIN)

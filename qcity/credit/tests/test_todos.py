@@ -11,7 +11,7 @@ from qcity.core import todos as core_todos
 from qcity.core import workdays
 from qcity.core.choices import Role
 from qcity.core.models import OrgUnit
-from qcity.credit import todos
+from qcity.credit import selectors, todos
 from qcity.enterprises.tests.factories import EnterpriseFactory
 
 from .factories import (
@@ -134,6 +134,24 @@ def test_items_to_publish_are_unpublished_events_and_listings_with_a_deadline(ma
     ]
     assert [(i.due_on, i.url) for i in entries] == [(entry.publication_due_on, f"/credit/files/{firm.pk}/")]
     assert (todos.EVENTS.count(officer, TODAY), todos.ENTRIES.count(officer, TODAY)) == (1, 1)
+
+
+def test_events_to_publish_are_scoped_to_the_enterprises_unit(make_user, city, district, firm, outsider):
+    # given penalties to publish in the officer's district and in another one
+    own = CreditEventFactory(enterprise=firm, publication_due_on=_day(5))
+    other = CreditEventFactory(enterprise=outsider, publication_due_on=_day(3))
+    officer = make_user(Role.DISTRICT_OFFICER, org_unit=district)
+    office = make_user(Role.LEADERSHIP_OFFICE, org_unit=city)
+    owner = make_user(Role.ENTERPRISE_USER, org_unit=district, enterprise=outsider)
+    # when each reads the events to publish (the district's scope read through each event's enterprise key)
+    seen = {user: sorted(e.pk for e in selectors.credit_event_to_publish_list(user=user))
+            for user in (officer, office, owner)}
+    # then the officer sees their district's, the office the city's, an enterprise user only its own
+    assert seen[officer] == [own.pk]
+    assert seen[office] == sorted([own.pk, other.pk])
+    assert seen[owner] == [other.pk]
+    assert (todos.EVENTS.count(officer, TODAY), todos.EVENTS.count(office, TODAY)) == (1, 2)
+    assert [i.url for i in todos.EVENTS.items(officer, TODAY, 5)] == [f"/credit/events/{own.pk}/publish/"]
 
 
 def test_reminders_go_to_the_units_district_officers_three_working_days_ahead_and_the_day_after(

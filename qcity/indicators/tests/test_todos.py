@@ -146,6 +146,22 @@ def test_count_and_items_take_a_fixed_number_of_queries(plan, officer, district)
     assert few <= 12
 
 
+def test_the_home_page_pass_finds_the_missing_values_once_for_count_and_items(plan, officer, district, monkeypatch):
+    # given a district with values to report, and the finder of missing values counted
+    IndicatorFactory(plan=plan)
+    calls = []
+    finder = todos._missing
+    monkeypatch.setattr(todos, "_missing", lambda *args: calls.append(1) or finder(*args))
+    # when the registry builds the officer's to-do list (counts, then items)
+    groups = core_todos.todo_list(officer, today=TODAY)
+    # then the group is there, and the values were looked for once, not once for the count and once for the items
+    assert any(g.source.key == "indicators.values-to-report" and g.count and g.items for g in groups)
+    assert len(calls) == 1
+    # and outside a pass each call looks again (never stale)
+    todos.values_to_report_count(officer, TODAY)
+    assert len(calls) == 2
+
+
 def test_a_returned_value_is_to_resubmit_with_its_reason_for_its_district_only(plan, officer, other_officer, district):
     value = ReportedValueFactory(indicator=IndicatorFactory(plan=plan), org_unit=district, year=2025,
                                  status=ReportedValueStatus.RETURNED, status_note="口径与统计年鉴不一致")

@@ -24,6 +24,7 @@ from qcity.core.roles import (
 from qcity.inspections import selectors, services
 from qcity.inspections.draw import canonical_bytes
 from qcity.inspections.filters import (
+    DrawnTargetFilter,
     InspectionItemFilter,
     InspectionPlanFilter,
     InspectionResultFilter,
@@ -285,11 +286,13 @@ class InspectionPlanDrawApi(APIView):
 
 
 class InspectionPlanTargetsApi(generics.ListAPIView):
-    """The plan's drawn targets with their inspectors (an inspector sees the ones assigned to them)."""
+    """The plan's drawn targets with their inspectors (an inspector sees the ones assigned to them). Filters:
+    q (an enterprise's name or credit code), org_unit (the page's filter)."""
 
     permission_classes = [HasRole]
     required_roles = MARKET_OFFICERS
     serializer_class = s.DrawnTargetSerializer
+    filterset_class = DrawnTargetFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
