@@ -17,6 +17,7 @@ To explore another day, set QCITY_TEST_TODAY=YYYY-MM-DD, e.g.
 import datetime
 import itertools
 import os
+import time
 import zoneinfo
 
 import pytest
@@ -138,8 +139,14 @@ def make_user(db, city):
 def client_for(client):
     """client_for(user) -> the Django test client, logged in as `user` (session auth, as the pages)."""
 
+    from qcity.core.middleware import SESSION_REFRESHED_KEY
+
     def login(user):
         client.force_login(user)
+        # as the login page's answer leaves it: the session's expiry just renewed (core.middleware)
+        session = client.session
+        session[SESSION_REFRESHED_KEY] = int(time.time())
+        session.save()
         return client
 
     return login

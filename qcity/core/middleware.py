@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import redirect
@@ -17,6 +19,33 @@ class RequestContextMiddleware:
         channel = "api" if request.path.startswith("/api/") else "web"
         with acting_as(RequestContext(source_ip=client_ip(request), channel=channel)):
             return self.get_response(request)
+
+
+SESSION_REFRESHED_KEY = "_qcity_refreshed_at"
+
+
+class SessionRefreshMiddleware:
+    """The idle timeout: a session ends SESSION_COOKIE_AGE (30 minutes) after the user's last request.
+
+    Django's SESSION_SAVE_EVERY_REQUEST would write the session row (an UPDATE and a commit) on every page
+    and badge request; here the expiry is renewed only when it was last renewed more than
+    `QCITY_SESSION_REFRESH_SECONDS` (60) ago, so a session ends between 29 and 30 minutes after the last
+    request. Sits inside SessionMiddleware, which saves the session the response leaves modified."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.session_key is None:
+            return response
+        now = int(time.time())
+        # a session saved anyway (a login, a message) is renewed now: stamp it, so the next request needs no write
+        if session.modified or now - session.get(SESSION_REFRESHED_KEY, 0) >= getattr(
+                settings, "QCITY_SESSION_REFRESH_SECONDS", 60):
+            session[SESSION_REFRESHED_KEY] = now
+        return response
 
 
 class ChineseByDefaultMiddleware:

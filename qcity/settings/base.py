@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "qcity.core.middleware.SessionRefreshMiddleware",
     "qcity.core.middleware.ChineseByDefaultMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -170,7 +171,10 @@ CONTENT_SECURITY_POLICY = {
 
 # Session timeout: 30 minutes of inactivity, and closed with the browser.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_TIMEOUT_SECONDS", "1800"))
-SESSION_SAVE_EVERY_REQUEST = True
+# the idle timeout renews the expiry at most once a minute (core.middleware.SessionRefreshMiddleware)
+# instead of writing the session row on every request
+SESSION_SAVE_EVERY_REQUEST = False
+QCITY_SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "zh-hans"
