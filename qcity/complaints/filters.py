@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qcity.core.fields import BoundedDateFilter, IdFilter, YearFilter
-from qcity.core.filters import YES_NO, StyledFilterSet, in_org_unit
+from qcity.core.filters import YES_NO, StyledFilterSet, UnitFilter
 from qcity.core.models import OrgUnit
 
 from .choices import (
@@ -37,8 +37,7 @@ class ComplaintFilter(StyledFilterSet):
     kind = django_filters.ChoiceFilter(label=_("类别"), choices=ComplaintKind.choices, empty_label=_("全部"))
     status = django_filters.ChoiceFilter(label=_("状态"), choices=ComplaintStatus.choices, empty_label=_("全部"))
     channel = django_filters.ChoiceFilter(label=_("来源渠道"), choices=ComplaintChannel.choices, empty_label=_("全部"))
-    org_unit = django_filters.ModelChoiceFilter(label=_("承办单位"), queryset=OrgUnit.objects.all(),
-                                                empty_label=_("全部"), method="filter_org_unit")
+    org_unit = UnitFilter(label=_("承办单位"), queryset=OrgUnit.objects.all())
     category = django_filters.ModelChoiceFilter(label=_("商品或服务类别"), queryset=ComplaintCategory.objects.all(),
                                                 empty_label=_("全部"))
     problem_type = django_filters.ModelChoiceFilter(label=_("问题类型"), queryset=ProblemType.objects.all(),
@@ -63,9 +62,6 @@ class ComplaintFilter(StyledFilterSet):
             return queryset
         return queryset.filter(Q(tracking_number__in={value, value.upper()}) | Q(subject__icontains=value)
                                | Q(respondent_name__icontains=value))
-
-    def filter_org_unit(self, queryset, name, value):
-        return in_org_unit(queryset, value)
 
     def filter_overdue(self, queryset, name, value):
         """Past the current deadline (`selectors.CURRENT_DEADLINES`), counted on today's date."""
@@ -106,9 +102,7 @@ class RewardFilter(StyledFilterSet):
 
     status = django_filters.ChoiceFilter(label=_("状态"), choices=RewardStatus.choices, empty_label=_("全部"))
     grade = django_filters.ChoiceFilter(label=_("案件等级"), choices=CaseGrade.choices, empty_label=_("全部"))
-    org_unit = django_filters.ModelChoiceFilter(label=_("承办单位"), queryset=OrgUnit.objects.all(),
-                                                field_name="complaint__org_unit", empty_label=_("全部"),
-                                                method="filter_org_unit")
+    org_unit = UnitFilter(label=_("承办单位"), queryset=OrgUnit.objects.all(), field_name="complaint__org_unit")
     proposed_from = BoundedDateFilter(label=_("提出日期起"), field_name="proposed_on", lookup_expr="gte")
     proposed_to = BoundedDateFilter(label=_("提出日期止"), field_name="proposed_on", lookup_expr="lte")
 
@@ -116,8 +110,6 @@ class RewardFilter(StyledFilterSet):
         model = Reward
         fields = ["status", "grade", "org_unit", "proposed_from", "proposed_to"]
 
-    def filter_org_unit(self, queryset, name, value):
-        return in_org_unit(queryset, value, field=name)
 
 
 class GazetteerEntryFilter(StyledFilterSet):
@@ -125,8 +117,7 @@ class GazetteerEntryFilter(StyledFilterSet):
 
     q = django_filters.CharFilter(label=_("地名"), method="filter_q")
     kind = django_filters.ChoiceFilter(label=_("类别"), choices=GazetteerKind.choices, empty_label=_("全部"))
-    org_unit = django_filters.ModelChoiceFilter(label=_("所属区域"), queryset=OrgUnit.objects.all(),
-                                                empty_label=_("全部"), method="filter_org_unit")
+    org_unit = UnitFilter(label=_("所属区域"), queryset=OrgUnit.objects.all())
     active = django_filters.ChoiceFilter(label=_("启用"), choices=YES_NO, empty_label=_("全部"),
                                          method="filter_active")
 
@@ -137,9 +128,6 @@ class GazetteerEntryFilter(StyledFilterSet):
     def filter_q(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(Q(name__icontains=value) | Q(note__icontains=value)) if value else queryset
-
-    def filter_org_unit(self, queryset, name, value):
-        return in_org_unit(queryset, value)
 
     def filter_active(self, queryset, name, value):
         return queryset.filter(active=value == "yes")
@@ -178,9 +166,7 @@ class DirectSettlementMembershipFilter(StyledFilterSet):
     """The direct-settlement enterprises (and their export): an enterprise's name or credit code, its unit."""
 
     q = django_filters.CharFilter(label=_("统一社会信用代码或企业名称"), method="filter_q")
-    org_unit = django_filters.ModelChoiceFilter(label=_("所属区域"), queryset=OrgUnit.objects.all(),
-                                                field_name="enterprise__org_unit", empty_label=_("全部"),
-                                                method="filter_org_unit")
+    org_unit = UnitFilter(label=_("所属区域"), queryset=OrgUnit.objects.all(), field_name="enterprise__org_unit")
 
     class Meta:
         model = DirectSettlementMembership
@@ -192,5 +178,3 @@ class DirectSettlementMembershipFilter(StyledFilterSet):
             return queryset
         return queryset.filter(Q(enterprise__name__icontains=value) | Q(enterprise__uscc=value.upper()))
 
-    def filter_org_unit(self, queryset, name, value):
-        return in_org_unit(queryset, value, field=name)

@@ -104,6 +104,21 @@ def in_org_unit(queryset, unit: OrgUnit, field: str = "org_unit"):
     return queryset.filter(**{f"{field}_id__in": list(ids)})
 
 
+class UnitFilter(django_filters.ModelChoiceFilter):
+    """The org-unit filter of a list: the rows of the chosen unit and every unit below it (`in_org_unit`) on
+    `field_name` (default `org_unit`, e.g. `enterprise__org_unit`); the city means everything."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", OrgUnit.objects.order_by("path"))
+        kwargs.setdefault("empty_label", _("全部"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in django_filters.constants.EMPTY_VALUES:
+            return qs
+        return in_org_unit(qs, value, field=self.field_name)
+
+
 class AuditEventFilter(StyledFilterSet):
     actor = django_filters.CharFilter(label=_("操作人"), field_name="actor_name", lookup_expr="icontains")
     action = django_filters.ChoiceFilter(label=_("动作"), choices=AuditAction.choices)
@@ -111,15 +126,12 @@ class AuditEventFilter(StyledFilterSet):
     object_id = django_filters.CharFilter(label=_("对象标识"))
     since = BoundedDateFilter(label=_("起始日期"), field_name="at", lookup_expr="date__gte")
     until = BoundedDateFilter(label=_("截止日期"), field_name="at", lookup_expr="date__lte")
-    org_unit = django_filters.ModelChoiceFilter(label=_("行政单元"), queryset=OrgUnit.objects.order_by("path"),
-                                                empty_label=_("全部"), method="filter_org_unit")
+    org_unit = UnitFilter(label=_("行政单元"))
 
     class Meta:
         model = AuditEvent
         fields = ["actor", "action", "object_type", "object_id", "since", "until", "org_unit"]
 
-    def filter_org_unit(self, queryset, name, value):
-        return in_org_unit(queryset, value)
 
 
 class NotificationFilter(StyledFilterSet):
@@ -171,9 +183,7 @@ class ServiceAccountFilter(StyledFilterSet):
     """The system administrator's service accounts: account name, name or purpose; the account's unit."""
 
     q = django_filters.CharFilter(label=_("账号名/名称/用途"), method="filter_q")
-    org_unit = django_filters.ModelChoiceFilter(label=_("所属行政单元"), queryset=OrgUnit.objects.all(),
-                                                field_name="user__org_unit", empty_label=_("全部"),
-                                                method="filter_org_unit")
+    org_unit = UnitFilter(label=_("所属行政单元"), queryset=OrgUnit.objects.all(), field_name="user__org_unit")
 
     class Meta:
         model = ServiceAccount
@@ -186,8 +196,6 @@ class ServiceAccountFilter(StyledFilterSet):
         return queryset.filter(models.Q(user__username__icontains=value) | models.Q(user__full_name__icontains=value)
                                | models.Q(purpose__icontains=value))
 
-    def filter_org_unit(self, queryset, name, value):
-        return in_org_unit(queryset, value, field=name)
 
 
 # --- back-office lists (core/views/__init__.py)
@@ -222,8 +230,7 @@ class DepartmentFilter(StyledFilterSet):
     """The member-unit page and GET /api/departments/; `org_unit` takes the unit and the units below it."""
 
     q = django_filters.CharFilter(label=_("名称/代码"), method="filter_q", max_length=100)
-    org_unit = django_filters.ModelChoiceFilter(label=_("所属行政单元"), queryset=OrgUnit.objects.order_by("path"),
-                                                empty_label=_("全部"), method="filter_org_unit")
+    org_unit = UnitFilter(label=_("所属行政单元"))
 
     class Meta:
         model = Department
@@ -232,8 +239,6 @@ class DepartmentFilter(StyledFilterSet):
     def filter_q(self, queryset, name, value):
         return _contains_any(queryset, value, "name", "short_name", "code")
 
-    def filter_org_unit(self, queryset, name, value):
-        return in_org_unit(queryset, value)
 
 
 class LegalDurationFilter(StyledFilterSet):
@@ -259,8 +264,7 @@ class DeadlineChangeFilter(StyledFilterSet):
     holder's unit with the units below it."""
 
     q = django_filters.CharFilter(label=_("事项"), method="filter_q", max_length=100)
-    org_unit = django_filters.ModelChoiceFilter(label=_("行政单元"), queryset=OrgUnit.objects.order_by("path"),
-                                                empty_label=_("全部"), method="filter_org_unit")
+    org_unit = UnitFilter(label=_("行政单元"))
 
     class Meta:
         model = DeadlineChange
@@ -269,8 +273,6 @@ class DeadlineChangeFilter(StyledFilterSet):
     def filter_q(self, queryset, name, value):
         return _contains_any(queryset, value, "object_repr", "field_label")
 
-    def filter_org_unit(self, queryset, name, value):
-        return in_org_unit(queryset, value)
 
 
 class UserFilter(StyledFilterSet):
@@ -279,8 +281,7 @@ class UserFilter(StyledFilterSet):
     q = django_filters.CharFilter(label=_("用户名/姓名"), method="filter_q", max_length=150)
     role = django_filters.ChoiceFilter(label=_("角色"), choices=Role.choices, empty_label=_("全部"),
                                        method="filter_role")
-    org_unit = django_filters.ModelChoiceFilter(label=_("所属行政单元"), queryset=OrgUnit.objects.order_by("path"),
-                                                empty_label=_("全部"), method="filter_org_unit")
+    org_unit = UnitFilter(label=_("所属行政单元"))
 
     class Meta:
         model = User
@@ -292,8 +293,6 @@ class UserFilter(StyledFilterSet):
     def filter_role(self, queryset, name, value):
         return queryset.filter(pk__in=RoleAssignment.objects.filter(role=value).values("user_id"))
 
-    def filter_org_unit(self, queryset, name, value):
-        return in_org_unit(queryset, value)
 
 
 class LoginLockoutFilter(StyledFilterSet):

@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from qcity.core.filters import StyledFilterSet, in_org_unit
+from qcity.core.filters import StyledFilterSet, UnitFilter
 from qcity.core.models import OrgUnit
 
 from .choices import EnterpriseAccountRole, EnterpriseAccountStatus, EnterpriseStatus, EntityType
@@ -14,8 +14,7 @@ class EnterpriseFilter(StyledFilterSet):
 
     q = django_filters.CharFilter(label=_("代码/名称/拼音首字母"), method="filter_q")
     uscc = django_filters.CharFilter(label=_("统一社会信用代码"), field_name="uscc", lookup_expr="exact")
-    org_unit = django_filters.ModelChoiceFilter(label=_("所属区域"), queryset=OrgUnit.objects.all(), empty_label=_("全部"),
-                                                method="filter_org_unit")
+    org_unit = UnitFilter(label=_("所属区域"), queryset=OrgUnit.objects.all())
     entity_type = django_filters.ChoiceFilter(label=_("主体类型"), choices=EntityType.choices, empty_label=_("全部"))
     status = django_filters.ChoiceFilter(label=_("登记状态"), choices=EnterpriseStatus.choices, empty_label=_("全部"))
     industry_code = django_filters.CharFilter(label=_("行业代码"), method="filter_industry")
@@ -29,10 +28,6 @@ class EnterpriseFilter(StyledFilterSet):
         if len(code) == 18 and code.isalnum():
             return queryset.filter(uscc=code)
         return filter_by_text(queryset, value)
-
-    def filter_org_unit(self, queryset, name, value):
-        # a district includes nothing below it today, but zones or streets added later are covered
-        return in_org_unit(queryset, value)
 
     def filter_industry(self, queryset, name, value):
         return queryset.filter(industry_code__startswith=value.strip().upper())

@@ -11,8 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from qcity.core.fields import IdFilter, YearFilter
-from qcity.core.filters import StyledFilterSet, in_org_unit
-from qcity.core.models import OrgUnit
+from qcity.core.filters import StyledFilterSet, UnitFilter
 
 from .choices import IndicatorDomain, ReportedValueStatus, TargetDecompositionStatus, TargetStatus
 from .models import Indicator
@@ -51,8 +50,7 @@ class ReportedValueFilter(StyledFilterSet):
 
     status = django_filters.ChoiceFilter(label=_("状态"), choices=ReportedValueStatus.choices, empty_label=_("全部"))
     year = YearFilter(label=_("年度"))
-    org_unit = django_filters.ModelChoiceFilter(label=_("行政单元"), queryset=OrgUnit.objects.order_by("path"),
-                                                empty_label=_("全部"), method="filter_org_unit")
+    org_unit = UnitFilter(label=_("行政单元"))
     indicator = django_filters.ModelChoiceFilter(
         label=_("指标"), queryset=Indicator.objects.all(), empty_label=_("全部"),
         widget=forms.Select(attrs={"data-searchable": ""}))
@@ -63,8 +61,6 @@ class ReportedValueFilter(StyledFilterSet):
         # (on the widget: django-filter's field wraps its own choices in a model iterator)
         self.form.fields["indicator"].widget.choices = lambda: [("", _("全部")), *indicator_choices(source=None)]
 
-    def filter_org_unit(self, queryset, name, value):
-        return in_org_unit(queryset, value)
 
 
 class TargetDecompositionFilter(StyledFilterSet):

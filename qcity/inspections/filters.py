@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qcity.core.fields import IdFilter, YearFilter
-from qcity.core.filters import YES_NO, StyledFilterSet, in_org_unit
+from qcity.core.filters import YES_NO, StyledFilterSet, UnitFilter
 from qcity.core.models import OrgUnit
 
 from .choices import CaseLeadStatus, InspectionOutcome, InspectionPlanStatus
@@ -128,9 +128,7 @@ class DrawnTargetFilter(StyledFilterSet):
     enterprise's name or credit code, its unit."""
 
     q = django_filters.CharFilter(label=_("统一社会信用代码或企业名称"), method="filter_q")
-    org_unit = django_filters.ModelChoiceFilter(label=_("所属区域"), queryset=OrgUnit.objects.all(),
-                                                field_name="enterprise__org_unit", empty_label=_("全部"),
-                                                method="filter_org_unit")
+    org_unit = UnitFilter(label=_("所属区域"), queryset=OrgUnit.objects.all(), field_name="enterprise__org_unit")
 
     class Meta:
         model = DrawnTarget
@@ -142,5 +140,3 @@ class DrawnTargetFilter(StyledFilterSet):
             return queryset
         return queryset.filter(Q(enterprise__name__icontains=value) | Q(enterprise__uscc=value.upper()))
 
-    def filter_org_unit(self, queryset, name, value):
-        return in_org_unit(queryset, value, field=name)

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qcity.core.fields import IdFilter, YearFilter
-from qcity.core.filters import YES_NO, StyledFilterSet, in_org_unit
+from qcity.core.filters import YES_NO, StyledFilterSet, UnitFilter
 from qcity.core.models import OrgUnit
 
 from .choices import FollowupStatus, ProductKind, SampleStatus, SamplingConclusion, SamplingPlanLevel
@@ -20,8 +20,7 @@ class SampleFilter(StyledFilterSet):
                                                 empty_label=_("全部"))
     kind = django_filters.ChoiceFilter(label=_("产品大类"), choices=ProductKind.choices, empty_label=_("全部"),
                                        field_name="category__kind")
-    org_unit = django_filters.ModelChoiceFilter(label=_("区县"), queryset=OrgUnit.objects.filter(parent__isnull=False),
-                                                empty_label=_("全部"), method="filter_org_unit")
+    org_unit = UnitFilter(label=_("区县"), queryset=OrgUnit.objects.filter(parent__isnull=False))
     status = django_filters.ChoiceFilter(label=_("状态"), choices=SampleStatus.choices, empty_label=_("全部"))
     conclusion = django_filters.ChoiceFilter(label=_("结论"), choices=SamplingConclusion.choices, empty_label=_("全部"))
     published = django_filters.ChoiceFilter(label=_("已公布"), choices=YES_NO, empty_label=_("全部"),
@@ -39,9 +38,6 @@ class SampleFilter(StyledFilterSet):
         return queryset.filter(Q(number__icontains=value) | Q(product_name__icontains=value)
                                | Q(enterprise__name__icontains=value) | Q(batch_number=value)
                                | Q(enterprise__uscc=value.upper()))
-
-    def filter_org_unit(self, queryset, name, value):
-        return in_org_unit(queryset, value)
 
     def filter_published(self, queryset, name, value):
         return queryset.filter(published_on__isnull=value != "yes")
@@ -70,9 +66,8 @@ class FollowupFilter(StyledFilterSet):
     status = django_filters.ChoiceFilter(label=_("后处理状态"), choices=FollowupStatus.choices, empty_label=_("全部"))
     overdue = django_filters.ChoiceFilter(label=_("逾期未整改"), choices=YES_NO, empty_label=_("全部"),
                                           method="filter_overdue")
-    org_unit = django_filters.ModelChoiceFilter(label=_("区县"), queryset=OrgUnit.objects.filter(parent__isnull=False),
-                                                empty_label=_("全部"), method="filter_org_unit",
-                                                field_name="sample__org_unit")
+    org_unit = UnitFilter(label=_("区县"), queryset=OrgUnit.objects.filter(parent__isnull=False),
+                          field_name="sample__org_unit")
 
     class Meta:
         model = Followup
@@ -89,8 +84,6 @@ class FollowupFilter(StyledFilterSet):
         overdue = Q(status=FollowupStatus.ORDERED, rectification_deadline__lt=timezone.localdate())
         return queryset.filter(overdue) if value == "yes" else queryset.exclude(overdue)
 
-    def filter_org_unit(self, queryset, name, value):
-        return in_org_unit(queryset, value, field="sample__org_unit")
 
 
 class PublishedSampleFilter(StyledFilterSet):

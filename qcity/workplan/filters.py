@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qcity.core.fields import IdFilter, YearFilter
-from qcity.core.filters import YES_NO, StyledFilterSet, in_org_unit
+from qcity.core.filters import YES_NO, StyledFilterSet, UnitFilter, in_org_unit
 from qcity.core.models import Department, OrgUnit
 from qcity.indicators.models import Plan
 
@@ -60,8 +60,8 @@ class SupervisionFilter(StyledFilterSet):
     level = django_filters.ChoiceFilter(label=_("督办级别"), choices=SupervisionLevel.choices, empty_label=_("全部"))
     lead_department = django_filters.ModelChoiceFilter(label=_("牵头单位"), queryset=Department.objects.all(),
                                                        empty_label=_("全部"), field_name="task__lead_department")
-    org_unit = django_filters.ModelChoiceFilter(label=_("责任区县"), queryset=OrgUnit.objects.filter(parent__isnull=False),
-                                                empty_label=_("全部"), method="filter_org_unit")
+    org_unit = UnitFilter(label=_("责任区县"), queryset=OrgUnit.objects.filter(parent__isnull=False),
+                          field_name="task__org_unit")
     task = IdFilter(label=_("任务"), field_name="task_id")
 
     class Meta:
@@ -76,8 +76,6 @@ class SupervisionFilter(StyledFilterSet):
         value = value.strip()
         return queryset.filter(Q(task__code__icontains=value) | Q(task__title__icontains=value)) if value else queryset
 
-    def filter_org_unit(self, queryset, name, value: OrgUnit):
-        return in_org_unit(queryset, value, field="task__org_unit")
 
 
 class NoticeFilter(StyledFilterSet):

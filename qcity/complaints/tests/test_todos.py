@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.db import connection
 
 from qcity.complaints import todos
 from qcity.complaints.choices import ComplaintStatus, RewardStatus
@@ -122,3 +123,13 @@ def test_each_duty_index_covers_the_rows_its_to_do_reads():
     assert conditions["complaint_mediate_open"] == conditions["complaint_mediate_unit"] == duty.condition
     assert {f for index in Complaint._meta.indexes if index.name.startswith("complaint_mediate_")
             for f in index.fields[-1:]} == {duty.field}
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan of its foreign-key check")
+def test_the_platform_key_is_looked_up_through_its_index():
+    # given the lookup SQLite's foreign-key check (and Django's PROTECT check) makes when an enterprise is deleted
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN SELECT 1 FROM complaints_complaint WHERE platform_id = %s", [1])
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    # then it reads the partial index, not every complaint
+    assert "complaint_platform" in plan, plan

@@ -117,6 +117,23 @@ def test_a_page_takes_defaults_for_absent_parameters_and_ignores_bad_ones():
     assert empty.form.cleaned_data["action"] == ""
 
 
+@pytest.mark.django_db
+def test_a_unit_filter_keeps_the_unit_and_those_below_and_the_city_means_everything(city, district):
+    # given audit events recorded in the city, in a district and in another district
+    other = city.children.exclude(pk=district.pk).first()
+    AuditEvent.objects.bulk_create([AuditEvent(action="export", object_type="t", object_id=str(n), org_unit=unit)
+                                    for n, unit in enumerate((city, district, other))])
+
+    def units(choice) -> list:
+        rows = AuditEventFilter.for_page(QueryDict(f"org_unit={choice.pk}"),
+                                         queryset=AuditEvent.objects.filter(object_type="t")).qs
+        return sorted(rows.values_list("org_unit_id", flat=True))
+
+    # then a district keeps its own rows, the city all of them
+    assert units(district) == [district.pk]
+    assert units(city) == sorted([city.pk, district.pk, other.pk])
+
+
 # --- tables -----------------------------------------------------------------------------------------------
 
 
