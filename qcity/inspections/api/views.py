@@ -297,7 +297,8 @@ class InspectionPlanTargetsApi(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return DrawnTarget.objects.none()
-        return selectors.target_list(user=self.request.user).filter(draw__plan_id=self.kwargs["pk"])
+        plan = selectors.inspection_plan_get(user=self.request.user, pk=self.kwargs["pk"])  # 404 as on the page
+        return selectors.target_list(user=self.request.user).filter(draw__plan=plan)
 
 
 class InspectionPlanResultsApi(generics.ListAPIView):

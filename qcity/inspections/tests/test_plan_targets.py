@@ -73,3 +73,13 @@ def test_the_api_lists_the_targets_with_the_same_filter(api_for, drawn):
     answer = api.get(url, {"org_unit": drawn["other"].pk})
     assert answer.status_code == 200 and answer.json()["count"] == 2
     assert api.get(url, {"org_unit": "x"}).status_code == 400
+
+
+def test_a_plan_outside_the_officers_units_is_not_found_on_the_page_or_the_api(client_for, api_for, make_user, drawn):
+    # given an officer of another district
+    outsider = make_user(Role.DISTRICT_OFFICER, org_unit=drawn["other"])
+    # when they open the plan's page and its targets through the API
+    page = client_for(outsider).get(reverse("inspections:inspection-plan-detail", args=[drawn["plan"].pk]))
+    answer = api_for(outsider).get(reverse("api-inspection-plan-targets", args=[drawn["plan"].pk]))
+    # then both say the plan is not there (the API used to answer an empty list)
+    assert (page.status_code, answer.status_code) == (404, 404)
