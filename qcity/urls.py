@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from qcity.complaints.urls import public_patterns as complaints_public_patterns
 from qcity.core import views as core_views
 from qcity.enterprises.urls import registration_patterns
+from qcity.trace.urls import public_patterns as trace_public_patterns
 
 # Swagger UI and Redoc (drf-spectacular's templates) start with an inline script, and Redoc injects its
 # styles and runs a blob: worker: these two pages, for logged-in users only, relax the CSP for themselves.
@@ -21,6 +22,7 @@ api_patterns = [
     path("", include("qcity.inspections.api.urls")),
     path("", include("qcity.sampling.api.urls")),
     path("", include("qcity.complaints.api.urls")),
+    path("", include("qcity.trace.api.urls")),
     path("", include("qcity.reports.api.urls")),
     path("", include("qcity.portal.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -43,9 +45,11 @@ urlpatterns = [
     path("sampling/", include("qcity.sampling.urls")),
     path("complaints/", include("qcity.complaints.urls")),
     path("public/complaints/", include((complaints_public_patterns, "complaints-public"))),
+    path("trace/", include("qcity.trace.urls")),
     path("reports/", include("qcity.reports.urls")),
     path("public/", include("qcity.portal.urls")),
     path("api/", include(api_patterns)),
+    path("", include((trace_public_patterns, "trace-public"))),
 ]
 
 # No /media/ route, not even under DEBUG: uploads are served only by views that check the owning object's

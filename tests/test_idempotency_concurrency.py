@@ -433,6 +433,76 @@ def _complaints_intake(w: World, n: int) -> Example:
     return Example(_user(Role.COMPLAINT_HANDLER, w.district), _json(body), Complaint.objects.count, natural_key=True)
 
 
+def _epcis_document(n: int) -> dict:
+    from qcity.trace.tests.epcis_documents import document, object_event
+    from qcity.trace.tests.factories import LocationFactory, LotFactory
+
+    return document(object_event(lot=LotFactory(), quantity=n, uom="KGM", location=LocationFactory()))
+
+
+def _epcis_capture(w: World, n: int) -> Example:
+    from qcity.trace.models import Event
+
+    # Every capture answers 202 with its own capture job; the events are the rows: a twin's are duplicates of
+    # the first's (same GS1 event hash), skipped, so one execution and twenty both store one event.
+    return Example(w.officer, _json(_epcis_document(n)), Event.objects.count, natural_key=True,
+                   one_created_answer=False)
+
+
+def _epcis_events(w: World, n: int) -> Example:
+    from qcity.trace.models import Event
+
+    event = _epcis_document(n)["epcisBody"]["eventList"][0]
+    return Example(w.officer, _json(event), Event.objects.count, natural_key=True, one_created_answer=False)
+
+
+def _trace_codes(w: World, n: int) -> Example:
+    from qcity.trace.models import TraceCode
+    from qcity.trace.tests.factories import LotFactory, PartyFactory, ProductFactory
+
+    # a lot of a product made by an enterprise in the officer's district: its code is issued once per lot
+    lot = LotFactory(product=ProductFactory(producer=PartyFactory(enterprise=w.enterprise)))
+    body = {"kind": "product", "gtin": lot.product.gtin, "lot_number": lot.lot_number}
+    return Example(w.officer, _json(body), TraceCode.objects.count, natural_key=True)
+
+
+def _recalls(w: World, n: int) -> Example:
+    from qcity.trace.models import Recall
+    from qcity.trace.tests.factories import LotFactory, PartyFactory, ProductFactory
+
+    # one open recall per lot: twins without a key get the open recall (200), never a second one
+    lot = LotFactory(product=ProductFactory(producer=PartyFactory(org_unit=w.district)), lot_number=f"BURST{n}")
+    body = {"gtin": lot.product.gtin, "lot": lot.lot_number, "kind": "ordered_recall", "reason": "并发召回"}
+    return Example(w.officer, _json(body), Recall.objects.count, natural_key=True)
+
+
+def _trace_parties(w: World, n: int) -> Example:
+    from qcity.trace.models import Party
+    from qcity.trace.tests.factories import gs1_number
+
+    # idempotent on the GLN: twins without a key get the party already registered (200)
+    body = {"gln": gs1_number("693", 900 + n, 13), "uscc": w.enterprise.uscc}
+    return Example(w.officer, _json(body), Party.objects.count, natural_key=True)
+
+
+def _trace_locations(w: World, n: int) -> Example:
+    from qcity.trace.models import Location
+    from qcity.trace.tests.factories import PartyFactory
+
+    party = PartyFactory(enterprise=w.enterprise)
+    body = {"gln": party.gln, "extension": str(n), "name": "并发仓库", "party": party.gln}
+    return Example(w.officer, _json(body), Location.objects.count, natural_key=True)
+
+
+def _trace_products(w: World, n: int) -> Example:
+    from qcity.trace.models import Product
+    from qcity.trace.tests.factories import PartyFactory, gs1_number
+
+    party = PartyFactory(enterprise=w.enterprise)
+    body = {"gtin": gs1_number("692", 900 + n, 13), "name": "并发纯牛奶", "producer": party.gln}
+    return Example(w.officer, _json(body), Product.objects.count, natural_key=True)
+
+
 EXAMPLES: dict[str, Callable[[World, int], Example]] = {
     "/api/complaints/intake/": _complaints_intake,
     "/api/notifications/read-all/": _notifications_read_all,
@@ -465,6 +535,13 @@ EXAMPLES: dict[str, Callable[[World, int], Example]] = {
     "/api/target-decompositions/import/": _target_decompositions_import,
     "/api/generated-documents/": _generated_documents,
     "/api/plan-tasks/": _tasks,
+    "/api/epcis/capture": _epcis_capture,
+    "/api/trace-codes/": _trace_codes,
+    "/api/epcis/events": _epcis_events,
+    "/api/recalls/": _recalls,
+    "/api/parties/": _trace_parties,
+    "/api/locations/": _trace_locations,
+    "/api/products/": _trace_products,
 }
 # Parametrized by the examples; the schema is read inside the first test (at collection time it would open a
 # database connection before the test database exists), which fails for a create endpoint without one.

@@ -201,7 +201,7 @@ class ServiceAccountFilter(StyledFilterSet):
 # --- back-office lists (core/views/__init__.py)
 
 
-def _contains_any(queryset, value: str, *fields: str):
+def contains_any(queryset, value: str, *fields: str):
     """The rows where one of `fields` contains `value`; a blank value keeps every row."""
     value = value.strip()
     if not value:
@@ -223,7 +223,7 @@ class OrgUnitFilter(StyledFilterSet):
         fields = ["q", "kind"]
 
     def filter_q(self, queryset, name, value):
-        return _contains_any(queryset, value, "name", "short_name", "division_code")
+        return contains_any(queryset, value, "name", "short_name", "division_code")
 
 
 class DepartmentFilter(StyledFilterSet):
@@ -237,7 +237,7 @@ class DepartmentFilter(StyledFilterSet):
         fields = ["q", "org_unit"]
 
     def filter_q(self, queryset, name, value):
-        return _contains_any(queryset, value, "name", "short_name", "code")
+        return contains_any(queryset, value, "name", "short_name", "code")
 
 
 
@@ -253,7 +253,7 @@ class LegalDurationFilter(StyledFilterSet):
         fields = ["q", "confirmed"]
 
     def filter_q(self, queryset, name, value):
-        return _contains_any(queryset, value, "name", "code", "legal_source")
+        return contains_any(queryset, value, "name", "code", "legal_source")
 
     def filter_confirmed(self, queryset, name, value):
         return queryset.filter(confirmed=value == "yes")
@@ -271,7 +271,7 @@ class DeadlineChangeFilter(StyledFilterSet):
         fields = ["q", "org_unit"]
 
     def filter_q(self, queryset, name, value):
-        return _contains_any(queryset, value, "object_repr", "field_label")
+        return contains_any(queryset, value, "object_repr", "field_label")
 
 
 
@@ -288,7 +288,7 @@ class UserFilter(StyledFilterSet):
         fields = ["q", "role", "org_unit"]
 
     def filter_q(self, queryset, name, value):
-        return _contains_any(queryset, value, "username", "full_name")
+        return contains_any(queryset, value, "username", "full_name")
 
     def filter_role(self, queryset, name, value):
         return queryset.filter(pk__in=RoleAssignment.objects.filter(role=value).values("user_id"))

@@ -12,7 +12,7 @@ import re
 from django.conf import settings
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import BaseParser, JSONParser, MultiPartParser
 
 from .request_guard import has_nul, nul_character_message
 
@@ -92,3 +92,12 @@ def _contains_nul(data) -> bool:
 
 def json_strict_constant(value):
     raise ValueError(f"{value} is not a valid JSON value")
+
+
+class RawDocumentParser(BaseParser):
+    """The body as bytes, for an endpoint whose service reads the document itself, through `json_loads` and the
+    NUL check (or a hardened XML parser), because it reports errors by the document's own path or line (EPCIS
+    capture). Subclasses set `media_type` and may bound the size."""
+
+    def parse(self, stream, media_type=None, parser_context=None) -> bytes:
+        return stream.read() if stream is not None else b""

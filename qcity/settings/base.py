@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "qcity.inspections",
     "qcity.sampling",
     "qcity.complaints",
+    "qcity.trace",
     "qcity.reports",
     "qcity.portal",
 ]
@@ -328,6 +329,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "qcity.core.tasks.notification_deliveries_retry_task",
         "schedule": timedelta(minutes=15),
     },
+    "trace-event-partitions": {  # PostgreSQL: the event store's monthly partitions, three months ahead
+        "task": "qcity.trace.tasks.event_partitions_create_task",
+        "schedule": crontab(hour=1, minute=10),
+    },
 }
 
 # Notifications (qcity.core.notifications): e-mail through Django's backends, SMTP when EMAIL_HOST is set,
@@ -380,6 +385,8 @@ QCITY_NAV_TITLE = _("质量强市")
 # (qcity/complaints/services/retention.py; PIPL): 3 years, the limitation period of a consumer claim.
 QCITY_COMPLAINT_RETENTION_DAYS = int(os.environ.get("QCITY_COMPLAINT_RETENTION_DAYS", "1095"))
 # The menu's to-do badges are cached per user this many seconds (qcity/core/todos.py); 0: counted per page.
+# EPCIS documents with more events than this are captured by a background job (the binding's capture job).
+TRACE_CAPTURE_INLINE_EVENTS = int(os.environ.get("TRACE_CAPTURE_INLINE_EVENTS", "1000"))
 QCITY_TODO_COUNT_SECONDS = int(os.environ.get("QCITY_TODO_COUNT_SECONDS", "60"))
 
 # The public portal's header and footer (government website rules: the issuing authority, a contact, the ICP

@@ -245,3 +245,23 @@ def outbox(server_url):
         mail = server_workdirs[server_url] / "mail"
 
     return Outbox
+
+
+@pytest.fixture
+def on_server(server_url, browser_database_url):
+    """on_server(code) -> the last line `qcity shell -c code` printed, run against the browser server's own
+    database and directories on the suite's pinned clock (as the server's `migrate`/`demo` ran): how a test sets
+    up what only the command line or a job can do."""
+    workdir = server_workdirs[server_url]
+
+    def run(code: str) -> str:
+        moment = datetime.datetime.now(datetime.UTC).astimezone().isoformat(timespec="seconds")
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "qcity.settings.dev", "DEBUG": "1",
+               "DATABASE_URL": browser_database_url, "QCITY_VAR_DIR": str(workdir),
+               "QCITY_SMS_BACKEND": "qcity.core.sms.FileSmsBackend", "QCITY_SMS_FILE_PATH": str(workdir / "sms")}
+        result = subprocess.run([sys.executable, str(PINNED_QCITY), moment, "shell", "-c", code], env=env, cwd=REPO,
+                                stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr[-3000:]
+        return result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
+
+    return run

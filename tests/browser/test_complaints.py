@@ -12,32 +12,14 @@ the job's `today`, given explicitly. No data here depends on the real date: the 
 
 import datetime
 import json
-import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 DEMO_PASSWORD = "Qcity-2026!"
-PINNED_QCITY = Path(__file__).with_name("pinned_qcity.py")
-REPO = Path(__file__).resolve().parents[2]
 PHONE = "13912345678"
 REPORTER_PHONE = "13787654321"
 ID_NUMBER = "11010519491231002X"
 PHONE_VIEWPORT = {"width": 390, "height": 844}
 DESKTOP_VIEWPORT = {"width": 1366, "height": 900}
-
-
-def _on_server(code, *, database_url, workdir) -> str:
-    """Run Python in `qcity shell` against the browser server's database, on the suite's pinned clock."""
-    moment = datetime.datetime.now(datetime.UTC).astimezone().isoformat(timespec="seconds")
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "qcity.settings.dev", "DEBUG": "1",
-           "DATABASE_URL": database_url, "QCITY_VAR_DIR": str(workdir),
-           "QCITY_SMS_BACKEND": "qcity.core.sms.FileSmsBackend", "QCITY_SMS_FILE_PATH": str(workdir / "sms")}
-    result = subprocess.run([sys.executable, str(PINNED_QCITY), moment, "shell", "-c", code], env=env, cwd=REPO,
-                            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
 
 
 ENTERPRISE_CODE = """
@@ -126,17 +108,15 @@ def _logout(page):
 
 
 def test_complaint_from_phone_to_rating_and_report_to_reward(
-        page, server_url, browser_database_url, outbox, login, today):
-    workdir = outbox.sms.parent
-    enterprise = json.loads(_on_server(ENTERPRISE_CODE, database_url=browser_database_url, workdir=workdir))
+        page, server_url, on_server, outbox, login, today):
+    enterprise = json.loads(on_server(ENTERPRISE_CODE))
     assert enterprise["district"] == "金水区"  # the demo enterprise's district: `jinshui-handler` handles it
-    indicator_before = json.loads(_on_server(INDICATOR_CODE % {"year": today.year},
-                                             database_url=browser_database_url, workdir=workdir))
+    indicator_before = json.loads(on_server(INDICATOR_CODE % {"year": today.year}))
     page.set_viewport_size(PHONE_VIEWPORT)
-    _walk(page, login, enterprise, indicator_before, today, outbox, browser_database_url, workdir)
+    _walk(page, login, enterprise, indicator_before, today, outbox, on_server)
 
 
-def _walk(page, login, enterprise, indicator_before, today, outbox, database_url, workdir):
+def _walk(page, login, enterprise, indicator_before, today, outbox, on_server):
     disclosure = f"/public/complaints/enterprises/{enterprise['uscc']}/"
     page.goto(disclosure)
     received_before = _count(page, "#disclosure-received")
@@ -161,10 +141,9 @@ def _walk(page, login, enterprise, indicator_before, today, outbox, database_url
     _logout(page)
 
     # ... and lets the window pass: the daily lapse job, run as of the day after the window
-    lapsed = _on_server("from qcity.complaints.services.routing import settlements_lapse; "
-                        f"import datetime; print(settlements_lapse(today=datetime.date.fromisoformat("
-                        f"'{settlement_deadline + datetime.timedelta(days=1)}')))",
-                        database_url=database_url, workdir=workdir)
+    lapsed = on_server("from qcity.complaints.services.routing import settlements_lapse; "
+                       f"import datetime; print(settlements_lapse(today=datetime.date.fromisoformat("
+                       f"'{settlement_deadline + datetime.timedelta(days=1)}')))")
     assert int(lapsed) >= 1
 
     # 3. the district's handler accepts, mediates and closes it with an agreement, substantiated
@@ -212,8 +191,7 @@ def _walk(page, login, enterprise, indicator_before, today, outbox, database_url
     events = page.locator("#event-table").inner_text()
     assert "投诉举报查实" in events and number in events
     _logout(page)
-    indicator_after = json.loads(_on_server(INDICATOR_CODE % {"year": today.year},
-                                            database_url=database_url, workdir=workdir))
+    indicator_after = json.loads(on_server(INDICATOR_CODE % {"year": today.year}))
     assert int(indicator_after["count"]) == int(indicator_before["count"]) + 1
     # a mediation closed with an agreement moves the success rate (unless every one before had succeeded)
     assert indicator_after["mediation"] != indicator_before["mediation"] or indicator_before["mediation"] == "100.00"

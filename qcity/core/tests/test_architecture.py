@@ -24,7 +24,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("enterprises", "indicators"),
     ("workplan", "credit"),  # workplan builds on indicators (its tasks quote plan targets); credit on enterprises
     ("inspections", "sampling"),  # both record credit events; inspections draws from the enterprise register
-    ("assessment", "reports", "complaints"),  # read the programme; complaints record credit events, open case leads
+    # read the programme; complaints record credit events and open case leads; trace shows sampling and credit
+    ("assessment", "reports", "complaints", "trace"),
     ("portal",),  # the public face: published credit, inspection and sampling data
 ]
 TIER = {app: level for level, apps in enumerate(LAYERS) for app in apps} | {PROJECT: len(LAYERS)}

@@ -46,6 +46,6 @@ def test_the_apps_register_their_generators_in_the_order_the_demo_needs():
     # (the reminder job last: every deadline of the demo is in place when it runs)
     assert [g.name for g in demo.demo_generators()] == [
         "enterprises", "core", "enterprise_accounts", "workplan", "indicators", "assessment", "credit", "sampling",
-        "complaints", "credit-classify", "inspections", "reminders"]
+        "complaints", "credit-classify", "inspections", "trace", "reminders"]
     assert all(g.reset is not None for g in demo.demo_generators() if g.name != "credit-classify")
 

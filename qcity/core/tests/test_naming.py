@@ -17,6 +17,9 @@ from qcity.core.api.schema import choices_classes, choices_modules, enum_name_ov
 KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # Resources that are one thing, not a collection: a computed figure or a dashboard.
 UNCOUNTABLE = {"cockpit", "quality-index", "task-progress"}
+# A standard's REST binding keeps the standard's paths, so supply-chain systems call it unchanged: EPCIS 2.0
+# (/epcis/capture, /epcis/events, …) under /api/.
+UNCOUNTABLE |= {"epcis"}
 # The schema and its two viewers are drf-spectacular's, not resources.
 NOT_RESOURCES = {"schema", "api-docs", "api-redoc"}
 # Resources that present another model under their own glossary name.

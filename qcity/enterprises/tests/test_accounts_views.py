@@ -235,9 +235,10 @@ def test_enterprise_users_menu_holds_only_enterprise_pages(admin_client):
     assert names.isdisjoint({"core:org-units", "core:departments", "core:legal-durations",
                              "core:holiday-calendar", "enterprises:list", "enterprises:account-list"})
     # the home page, their messages and token, and their own enterprise's credit file, samples, accounts and
-    # the complaints against it (direct settlement)
+    # the complaints against it (direct settlement), its traced products and their QR codes
     assert names <= {"home", "core:notifications", "api-token-list", "credit:file-search", "sampling:sample-list",
-                     "enterprises:account-mine", "complaints:complaint-list", "complaints:settlement-list"}
+                     "enterprises:account-mine", "complaints:complaint-list", "complaints:settlement-list",
+                     "trace:product-list", "trace:code-list", "trace:category-list"}
     for url_name in ("core:org-units", "core:departments", "core:legal-durations", "core:holiday-calendar"):
         assert admin_client.get(reverse(url_name)).status_code == 403
 

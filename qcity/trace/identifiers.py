@@ -1,0 +1,52 @@
+"""GS1 identifiers: check digits (biip) and the one canonical form of an EPC or class (the event-hash library's
+Digital Link normaliser, so the trace index and the duplicate key agree on what "the same identifier" is)."""
+
+from biip import ParseError
+from biip.gln import Gln
+from biip.gtin import Gtin
+from django.utils.translation import gettext as _
+from epcis_event_hash_generator.dl_normaliser import normaliser
+
+from .models import DIGITAL_LINK_HOST
+
+# The application identifiers a canonical URI of ours carries, in path order.
+PATH_AIS = ("01", "00", "414", "417", "10", "21", "254")
+
+
+class IdentifierError(ValueError):
+    """An identifier that is not well formed or whose check digit is wrong; the message names it."""
+
+
+def canonical(value: str) -> str:
+    """The Digital Link form on id.gs1.org of an EPC URN, a class URN or a Digital Link URI on any host;
+    other identifiers (private URNs, URLs) are kept as they are, trimmed."""
+    value = value.strip()
+    return normaliser(value) or value
+
+
+def gtin_clean(value: str) -> str:
+    """A GTIN-8/12/13/14 as 14 digits, its check digit verified."""
+    try:
+        return Gtin.parse(value.strip()).as_gtin_14()
+    except ParseError as exc:
+        raise IdentifierError(_("GTIN %(value)s 无效：%(reason)s") % {"value": value, "reason": exc}) from exc
+
+
+def gln_clean(value: str) -> str:
+    """A 13-digit GLN, its check digit verified."""
+    try:
+        return Gln.parse(value.strip()).value
+    except ParseError as exc:
+        raise IdentifierError(_("GLN %(value)s 无效：%(reason)s") % {"value": value, "reason": exc}) from exc
+
+
+def parts(uri: str) -> dict[str, str]:
+    """The application identifiers of a canonical URI: {"01": gtin, "10": lot, …}; empty for other URIs."""
+    if not uri.startswith(DIGITAL_LINK_HOST + "/"):
+        return {}
+    segments = uri[len(DIGITAL_LINK_HOST) + 1:].split("?", 1)[0].split("/")
+    return {ai: value for ai, value in zip(segments[::2], segments[1::2], strict=False) if ai in PATH_AIS}
+
+
+def lot_uri(gtin: str, lot_number: str) -> str:
+    return f"{DIGITAL_LINK_HOST}/01/{gtin}/10/{lot_number}"
