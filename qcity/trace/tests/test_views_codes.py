@@ -236,3 +236,10 @@ def test_the_merchant_page_warns_of_a_recall_of_its_products(client, chain, offi
     html = client.get(f"/m/{enterprise.pk}/").content.decode()
     assert 'id="recall-alert"' in html and chain.lot.lot_number in html and "菌落总数超标" in html
     assert html.index('id="recall-alert"') < html.index('id="merchant"')
+
+
+def test_a_bad_code_page_offers_the_complaint_form(client):
+    # when a code with a wrong check digit is scanned / then besides the reason, the way to complain
+    response = client.get("/01/06920000000013/10/X1")
+    assert response.status_code == 400
+    assert 'id="scan-error-complaint"' in response.content.decode()

@@ -41,7 +41,7 @@ LISTS = {
               services.party_register, "trace:party-create"),
     "location": (gettext_lazy("追溯地点"), selectors.location_list, LocationFilter, LocationTable, exports.LOCATIONS,
                  LocationRegisterForm, services.location_register, "trace:location-create"),
-    "product": (gettext_lazy("产品"), selectors.product_list, ProductFilter, ProductTable, exports.PRODUCTS, ProductRegisterForm,
+    "product": (gettext_lazy("追溯产品"), selectors.product_list, ProductFilter, ProductTable, exports.PRODUCTS, ProductRegisterForm,
                 services.product_register, "trace:product-create"),
     "lot": (gettext_lazy("批次"), selectors.lot_list, LotFilter, LotTable, exports.LOTS, None, None, None),
 }
