@@ -79,12 +79,3 @@ def event_partitions_ensure(*, today: datetime.date, months_ahead: int = MONTHS_
             first = _month_start(latest_default.date(), 1)
         return _create_months(cursor.execute, first, _month_start(today, months_ahead + 1))
 
-
-def partition_names() -> list[str]:
-    """The monthly partitions of the event table, oldest first (for the README's sizing and the tests)."""
-    if connection.vendor != "postgresql":
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-                       "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'trace_event' ORDER BY 1")
-        return [row[0] for row in cursor.fetchall()]

@@ -11,7 +11,6 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qcity.core import access
@@ -42,7 +41,6 @@ from .models import (
     TraceCategory,
     TraceCode,
 )
-from .services.master import in_force
 from .services.recalls import HOLDER_TRANSITIONS
 
 SCAN_LIST_SIZE = 10  # published results per section of a scan page: the latest; the portal has the rest
@@ -278,10 +276,6 @@ def trace_category_can_edit(*, user) -> bool:
     """The catalogue is the city's: a market manager over the city keeps it."""
     city = OrgUnit.objects.filter(parent__isnull=True).first()
     return access.covers(user, city, MARKET_MANAGERS)
-
-
-def trace_categories_in_force(*, on: datetime.date | None = None) -> QuerySet[TraceCategory]:
-    return TraceCategory.objects.filter(in_force(on or timezone.localdate()))
 
 
 def party_list(*, user) -> QuerySet[Party]:
