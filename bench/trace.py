@@ -498,6 +498,66 @@ def qcity_capture(n_events: int, size: int, seed: int, runs: list[Run], user, re
             "per_doc_min": min(per_doc), "per_doc_max": max(per_doc), "documents": documents_done}
 
 
+def qcity_capture_parallel(n_events: int, size: int, seed: int, runs: list[Run], user, render, workers: int) -> dict:
+    """The documents captured by `workers` processes at once, as the deployment's Celery workers (one per core)
+    capture documents that suppliers post together: events/s over the wall time from the start of all to the end
+    of the last. The documents are rendered first, in memory (for --events in the hundreds of thousands)."""
+    import multiprocessing
+
+    from django.db import connections
+
+    from qcity.trace.models import Event
+
+    before = Event.objects.count()
+    bodies = list(documents(n_events, size, seed, render, runs))
+    connections.close_all()  # each worker opens its own connection
+    context = multiprocessing.get_context("fork")
+    barrier, results = context.Barrier(workers + 1), context.Queue()
+    processes = [context.Process(target=_capture_worker, args=(bodies[index::workers], user, barrier, results))
+                 for index in range(workers)]
+    for process in processes:
+        process.start()
+    barrier.wait()
+    started = time.perf_counter()
+    outcomes = [results.get() for _ in processes]
+    seconds = time.perf_counter() - started
+    for process in processes:
+        process.join()
+    failed = [outcome for outcome in outcomes if isinstance(outcome, str)]
+    if failed:
+        raise RuntimeError(f"a capture worker failed: {failed[0]}")
+    captured = sum(outcomes)
+    stored = Event.objects.count() - before
+    body, n = bodies[0]
+    from qcity.trace.services.capture import epcis_capture
+
+    job = epcis_capture(body=body, media_type="application/json", by=user)
+    job.refresh_from_db()
+    resend = {"status": job.status, "captured": job.captured_count, "duplicates": job.duplicate_count, "events": n}
+    per_worker = n_events / workers / seconds
+    return {"events": n_events, "seconds": seconds, "events_per_s": n_events / seconds, "captured": captured,
+            "stored": stored, "resend": resend, "stored_after_resend": Event.objects.count() - before,
+            "per_doc_min": per_worker, "per_doc_max": per_worker, "documents": len(bodies), "workers": workers}
+
+
+def _capture_worker(bodies: list[tuple[bytes, int]], user, barrier, results) -> None:
+    from qcity.trace.choices import CaptureJobStatus
+    from qcity.trace.services.capture import epcis_capture
+
+    try:
+        barrier.wait()
+        captured = 0
+        for body, _n in bodies:
+            job = epcis_capture(body=body, media_type="application/json", by=user)
+            job.refresh_from_db()
+            if job.status != CaptureJobStatus.SUCCESS:
+                raise RuntimeError(f"capture ended {job.status}: {job.errors[:3]}")
+            captured += job.captured_count
+        results.put(captured)
+    except Exception as exc:  # noqa: BLE001 - reported to the parent, which fails the run
+        results.put(f"{type(exc).__name__}: {exc}"[:500])
+
+
 def qcity_capture_xml(xml_files: list[tuple[Path, int]], user) -> dict:
     """QU4RTET's own 1.2 XML documents through epcis_capture, after the JSON ones: the same events, so the GS1
     event hash (format-independent) must find every one a duplicate."""
@@ -654,6 +714,8 @@ def main() -> None:
     parser.add_argument("--prehashed", action="store_true",
                         help="events carry an ni:///sha-256 eventID, so capture does not compute the GS1 hash: "
                              "to load millions of events for the trace figure; not the capture target's setting")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="capture with N processes at once (as N Celery workers would); 1: one after another")
     parser.add_argument("--skip-quartet", action="store_true")
     parser.add_argument("--skip-api", action="store_true")
     parser.add_argument("--seed", type=int, default=2026)
@@ -695,6 +757,8 @@ def main() -> None:
         print(f"qcity ({connection.vendor}): capturing {args.events:,} events …", flush=True)
         render = functools.partial(document_json, prehashed=args.prehashed)
         call = (qcity_capture, args.events, args.document_size, args.seed, runs, user, render)
+        if args.workers > 1:
+            call = (qcity_capture_parallel, *call[1:], args.workers)
         if args.profile:
             import cProfile  # lazy: --profile only
             import pstats  # lazy: --profile only
@@ -764,7 +828,8 @@ def report(args, quartet_events: int, version: str, vendor: str, capture: dict |
     theirs_p95 = q_trace["p95"] if q_trace else None
     rows = [
         (f"capture, events/s{' (PREHASHED: no hashing)' if args.prehashed else ''} (documents of "
-         f"{args.document_size:,}; qcity {args.events:,} events on {vendor}, "
+         f"{args.document_size:,}; qcity {args.events:,} events on {vendor}"
+         f"{f', {args.workers} workers at once' if args.workers > 1 else ', one after another'}, "
          f"QU4RTET {quartet_events:,} on {q_capture.get('vendor', '-')})",
          f"{ours:,.0f}" if ours else "reused (not measured)",
          f"{q_capture['events_per_s']:,.0f}" if q_capture else "-",

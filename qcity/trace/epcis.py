@@ -22,15 +22,13 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import identifiers
-from .choices import EpcisEventType, EpcRole
-from .event_hash import document_hashes
+from .choices import EpcRole
+from .event_hash import EVENT_TYPES, document_hashes
 
 SCHEMA_PATH = Path(__file__).parent / "data" / "EPCIS-JSON-Schema.json"
-EVENT_TYPES = frozenset(EpcisEventType.values)
 MAX_ERRORS = 50  # a broken generator repeats one mistake in every event: the first ones say enough
 HASH_EVENT_ID = re.compile(r"^ni:///sha-256;([0-9a-f]{64})(\?.*)?$")
 # CBV values are given bare ("shipping"), as URNs (urn:epcglobal:cbv:bizstep:shipping) or as web URIs
@@ -40,6 +38,8 @@ CBV_VALUE = re.compile(
     r"(?:BizStep|Disp|SDT|BTT)-)([a-z_]+)$")
 CBV_URN = re.compile(r"^urn:epcglobal:cbv:(?:bizstep|disp|btt|sdt|er):([A-Za-z0-9_]+)$")
 PARTY_TYPES = ("owning_party", "possessing_party")
+QUANTITY_LIMIT = Decimal("1e15")  # the trace index keeps 18 digits, 3 of them decimals
+MILLI = Decimal("0.001")
 
 
 def _not_from_hash_library(record: logging.LogRecord) -> bool:
@@ -72,7 +72,8 @@ class DocumentError(ValueError):
 
 @dataclass
 class ParsedEvent:
-    """One event of a document, ready for the event store: the Event row's fields and its EventEpc rows."""
+    """One event of a document, ready for the event store: the Event row's fields and its identifiers (the
+    EventEpc rows' own fields; the rest of each EventEpc row is copied from the event's)."""
 
     path: str
     event: dict[str, Any]
@@ -196,21 +197,31 @@ def cbv_word(value: str) -> str:
     return match.group(1) if match else value
 
 
-def _identifier(value: Any, path: str, errors: list[EpcisError]) -> str:
-    """The canonical form of an identifier, its GTIN / GLN check digits verified (else an error at `path`)."""
+def _identifier(value: Any, errors: list[EpcisError], path: str, *where: str) -> str:
+    """The canonical form of an identifier, its GTIN / GLN check digits verified, else an error at `path` +
+    `where` (joined only then: a document names tens of thousands of identifiers)."""
+    if isinstance(value, str):
+        uri, ok = _identifier_canonical(value)
+        if ok:
+            return uri
+    place = path + "".join(where)
     if not isinstance(value, str) or not value.strip():
-        errors.append(EpcisError(path, _("标识为空")))
+        errors.append(EpcisError(place, _("标识为空")))
         return ""
-    uri, problems = _identifier_checked(value, translation.get_language())
-    errors.extend(EpcisError(path, message) for message in problems)
+    errors.extend(EpcisError(place, message) for message in _identifier_problems(uri))
     return uri
 
 
 @lru_cache(maxsize=100_000)
-def _identifier_checked(value: str, language: str | None) -> tuple[str, tuple[str, ...]]:
-    """The canonical form of an identifier and the messages of its problems (in `language`, the active one, which
-    is part of the cache key). Memoised: a document names the same lots, locations and parties many times."""
+def _identifier_canonical(value: str) -> tuple[str, bool]:
+    """The canonical form of an identifier and whether it is sound (not empty, not too long, check digits
+    right). Memoised: a document names the same lots, locations and parties many times."""
     uri = identifiers.canonical(value)
+    return uri, bool(uri) and len(uri) <= 300 and identifiers.check_digits_ok(uri)
+
+
+def _identifier_problems(uri: str) -> list[str]:
+    """What is wrong with an identifier, in the active language (not memoised: only bad ones get here)."""
     found = identifiers.parts(uri)
     problems: list[str] = []
     try:
@@ -223,7 +234,7 @@ def _identifier_checked(value: str, language: str | None) -> tuple[str, tuple[st
         problems.append(str(exc))
     if len(uri) > 300:
         problems.append(_("标识过长（最多 300 个字符）"))
-    return uri, tuple(problems)
+    return problems
 
 
 def _event_time(event: dict[str, Any], path: str, errors: list[EpcisError]) -> datetime.datetime | None:
@@ -238,18 +249,17 @@ def _event_time(event: dict[str, Any], path: str, errors: list[EpcisError]) -> d
     return moment
 
 
-def _quantity(value: Any, path: str, errors: list[EpcisError]) -> Decimal | None:
+def _quantity(value: Any, errors: list[EpcisError], path: str, *where: str) -> Decimal | None:
     if value is None:
         return None
     try:
         quantity = Decimal(str(value))
     except InvalidOperation:
-        errors.append(EpcisError(path, _("数量无效：%(value)s") % {"value": value}))
+        quantity = None
+    if quantity is None or not quantity.is_finite() or abs(quantity) >= QUANTITY_LIMIT:
+        errors.append(EpcisError(path + "".join(where), _("数量无效：%(value)s") % {"value": value}))
         return None
-    if not quantity.is_finite() or abs(quantity) >= Decimal("1e15"):
-        errors.append(EpcisError(path, _("数量无效：%(value)s") % {"value": value}))
-        return None
-    return quantity.quantize(Decimal("0.001"))
+    return quantity.quantize(MILLI)
 
 
 # (list key, role, quantity list key) of each event type; the lists EPCIS 2.0 §7.4 defines
@@ -263,11 +273,11 @@ ROLE_LISTS = {
 }
 
 
-def _party(entries: Any, key: str, path: str, errors: list[EpcisError]) -> str:
+def _party(entries: Any, key: str, errors: list[EpcisError], path: str, where: str) -> str:
     """The first owning or possessing party of a sourceList / destinationList, canonical."""
     for index, entry in enumerate(entries if isinstance(entries, list) else []):
         if isinstance(entry, dict) and cbv_word(str(entry.get("type", ""))) in PARTY_TYPES:
-            return _identifier(entry.get(key), f"{path}[{index}].{key}", errors)
+            return _identifier(entry.get(key), errors, path, where, f"[{index}].{key}")
     return ""
 
 
@@ -278,9 +288,9 @@ def event_parse(event: dict[str, Any], *, path: str, event_hash: str, errors: li
     event_type = event["type"]
     read_point = biz_location = ""
     if isinstance(event.get("readPoint"), dict):
-        read_point = _identifier(event["readPoint"].get("id"), f"{path}.readPoint.id", errors)
+        read_point = _identifier(event["readPoint"].get("id"), errors, path, ".readPoint.id")
     if isinstance(event.get("bizLocation"), dict):
-        biz_location = _identifier(event["bizLocation"].get("id"), f"{path}.bizLocation.id", errors)
+        biz_location = _identifier(event["bizLocation"].get("id"), errors, path, ".bizLocation.id")
     transactions = event.get("bizTransactionList") or []
     first_transaction = transactions[0] if transactions and isinstance(transactions[0], dict) else {}
     row = {
@@ -294,8 +304,8 @@ def event_parse(event: dict[str, Any], *, path: str, event_hash: str, errors: li
         "disposition": cbv_word(event.get("disposition", ""))[:200],
         "read_point": read_point,
         "biz_location": biz_location,
-        "source_party": _party(event.get("sourceList"), "source", f"{path}.sourceList", errors),
-        "destination_party": _party(event.get("destinationList"), "destination", f"{path}.destinationList", errors),
+        "source_party": _party(event.get("sourceList"), "source", errors, path, ".sourceList"),
+        "destination_party": _party(event.get("destinationList"), "destination", errors, path, ".destinationList"),
         "biz_transaction": str(first_transaction.get("bizTransaction", "")).strip()[:300],
         "error_declared": "errorDeclaration" in event,
         "document": event,
@@ -307,20 +317,16 @@ def event_parse(event: dict[str, Any], *, path: str, event_hash: str, errors: li
             epcs.append({"epc": epc, "role": role, "quantity": quantity, "uom": uom[:10]})
 
     if event.get("parentID"):
-        add(_identifier(event["parentID"], f"{path}.parentID", errors), EpcRole.PARENT)
+        add(_identifier(event["parentID"], errors, path, ".parentID"), EpcRole.PARENT)
     for list_key, role, quantity_key in ROLE_LISTS[event_type]:
-        for index, epc in enumerate(event.get(list_key) or []):
-            add(_identifier(epc, f"{path}.{list_key}[{index}]", errors), role)
-        for index, element in enumerate(event.get(quantity_key) or []):
-            where = f"{path}.{quantity_key}[{index}]"
-            add(_identifier(element.get("epcClass"), f"{where}.epcClass", errors), role,
-                _quantity(element.get("quantity"), f"{where}.quantity", errors), str(element.get("uom", "")))
+        for index, epc in enumerate(event.get(list_key) or ()):
+            add(_identifier(epc, errors, path, ".", list_key, f"[{index}]"), role)
+        for index, element in enumerate(event.get(quantity_key) or ()):
+            where = (".", quantity_key, f"[{index}]")
+            add(_identifier(element.get("epcClass"), errors, path, *where, ".epcClass"), role,
+                _quantity(element.get("quantity"), errors, path, *where, ".quantity"), str(element.get("uom", "")))
     if len(errors) > before:
         return None
-    shared = {key: row[key] for key in ("event_time", "event_type", "action", "biz_step", "biz_location",
-                                        "source_party", "destination_party")}
-    for epc in epcs:
-        epc.update(shared)
     return ParsedEvent(path=path, event=event, event_hash=event_hash, event_time=event_time, row=row, epcs=epcs)
 
 

@@ -23,6 +23,9 @@ from typing import Any
 from epcis_event_hash_generator import PROP_ORDER, hash_generator, json_to_py
 from pyld import jsonld
 
+from .choices import EpcisEventType
+from .identifiers import CANONICAL
+
 # The contexts the library loads from its own files; a document naming anything else goes to the library.
 KNOWN_CONTEXTS = frozenset({"https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld",
                             "https://gs1.github.io/EPCIS/epcis-context.jsonld"})
@@ -42,6 +45,11 @@ QUANTITY_KEYS = frozenset({"epcClass", "quantity", "uom"})
 PAIR_LISTS = {"bizTransactionList": "bizTransaction", "sourceList": "source", "destinationList": "destination"}
 SCALAR_KEYS = ("eventTime", "eventTimeZoneOffset", "eventID", "recordTime", "action", "bizStep", "disposition",
                "parentID", "transformationID")
+SCALAR_SET = frozenset(SCALAR_KEYS)
+VOCABULARY_SCALARS = frozenset({"bizStep", "disposition"})
+PLAIN_SCALARS = frozenset({"eventTime", "eventTimeZoneOffset", "parentID", "transformationID", "action"})
+LOCATION_KEYS = frozenset({"readPoint", "bizLocation"})
+EVENT_TYPES = frozenset(EpcisEventType.values)
 # eventTime as the library's dateutil parse accepts it, at most microsecond precision, with an offset
 ISO_TIME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?(?:Z|[+-][0-9]{2}:[0-9]{2})$")
 
@@ -74,11 +82,11 @@ def fast_prehashes(document: dict[str, Any]) -> list[str]:
     namespaces = json_to_py._namespaces  # the library's process-wide namespace table (it only grows)
     vocabulary: set[str] = set()
     for event in events:
-        _check_event(event)
-        vocabulary.update(_event_vocabulary(event))
+        vocabulary.update(_event_checked(event))
     replacements = _replacements(frozenset(vocabulary))
+    parts: dict[tuple, str] = {}  # the pre-hash part of each (name, value) met in this document
     try:
-        return [_prehash(event, replacements, namespaces) for event in events]
+        return [_prehash(event, replacements, namespaces, parts) for event in events]
     except OverflowError as exc:  # a value like "Infinity" or "1e999": the library fails on (and skips) it
         raise Unsupported("number out of range") from exc
 
@@ -100,91 +108,67 @@ def _events(document: Any) -> list[dict[str, Any]]:
     return body["eventList"]
 
 
-def _check_event(event: Any) -> None:
-    """Unsupported unless every key and value of the event has the shape the fast path models."""
+def _event_checked(event: Any) -> set[str]:
+    """The CBV / GS1 web vocabulary URIs the library's JSON-LD expansion finds in this event; Unsupported unless
+    every key and value of the event has the shape the fast path models. One pass over the event's own keys."""
     if not isinstance(event, dict) or not EVENT_KEYS.issuperset(event):
         raise Unsupported("event keys")
-    if event.get("type") not in ("ObjectEvent", "AggregationEvent", "TransactionEvent", "TransformationEvent",
-                                 "AssociationEvent"):
+    event_type = event.get("type")
+    if event_type not in EVENT_TYPES:
         raise Unsupported("event type")
-    for key in SCALAR_KEYS:
-        if key in event and not isinstance(event[key], str):
-            raise Unsupported(key)
-    if not isinstance(event.get("eventTime"), str) or not ISO_TIME.match(event["eventTime"]):
+    event_time = event.get("eventTime")
+    if not isinstance(event_time, str) or not ISO_TIME.match(event_time):
         raise Unsupported("eventTime")
-    for key in ("readPoint", "bizLocation"):
-        if key in event:
-            value = event[key]
-            if not isinstance(value, dict) or set(value) != {"id"} or not isinstance(value["id"], str):
-                raise Unsupported(key)
-    for key in EPC_LISTS:
-        if key in event and (not isinstance(event[key], list) or not all(isinstance(e, str) for e in event[key])):
-            raise Unsupported(key)
-    for key in QUANTITY_LISTS:
-        for element in _list(event, key):
-            if (not isinstance(element, dict) or not element or not QUANTITY_KEYS.issuperset(element)
-                    or not isinstance(element.get("epcClass", ""), str)
-                    or not isinstance(element.get("uom", ""), str)
-                    or not isinstance(element.get("quantity", 0), int | float | str)
-                    or isinstance(element.get("quantity"), bool)):
-                raise Unsupported(key)
-    for key, item in PAIR_LISTS.items():
-        for entry in _list(event, key):
-            if (not isinstance(entry, dict) or set(entry) != {"type", item}
-                    or not all(isinstance(v, str) for v in entry.values())):
-                raise Unsupported(key)
-    if "persistentDisposition" in event:
-        value = event["persistentDisposition"]
-        if (not isinstance(value, dict) or not value or not {"set", "unset"}.issuperset(value)
-                or not all(isinstance(v, list) and all(isinstance(s, str) for s in v) for v in value.values())):
-            raise Unsupported("persistentDisposition")
-
-
-def _list(event: dict[str, Any], key: str) -> list[Any]:
-    if key not in event:
-        return []
-    if not isinstance(event[key], list):
-        raise Unsupported(key)
-    return event[key]
-
-
-def _event_vocabulary(event: dict[str, Any]) -> set[str]:
-    """The CBV / GS1 web vocabulary URIs the library's JSON-LD expansion finds in this event."""
     found: set[str] = set()
-    event_type = event["type"]
-    for key in ("bizStep", "disposition"):
-        if key in event:
-            found.update(_expanded(event_type, key, event[key]))
-    for key in PAIR_LISTS:
-        for entry in _list(event, key):
-            found.update(_expanded(event_type, key, entry["type"]))
-    for key, values in (event.get("persistentDisposition") or {}).items():
-        for value in values:
-            found.update(_expanded(event_type, key, value))
+    plain: list[str] = []  # strings outside vocabulary fields, which the expansion keeps as they are
+    for key, value in event.items():
+        if key in SCALAR_SET:
+            if not isinstance(value, str):
+                raise Unsupported(key)
+            if key in VOCABULARY_SCALARS:
+                found.update(_expanded(event_type, key, value))
+            elif key in PLAIN_SCALARS:
+                plain.append(value)
+        elif key in LOCATION_KEYS:
+            if not isinstance(value, dict) or len(value) != 1 or not isinstance(value.get("id"), str):
+                raise Unsupported(key)
+            plain.append(value["id"])
+        elif key in EPC_LISTS:
+            if not isinstance(value, list) or not all(isinstance(e, str) for e in value):
+                raise Unsupported(key)
+            plain.extend(value)
+        elif key in QUANTITY_LISTS:
+            if not isinstance(value, list):
+                raise Unsupported(key)
+            for element in value:
+                if (not isinstance(element, dict) or not element or not QUANTITY_KEYS.issuperset(element)
+                        or not isinstance(element.get("epcClass", ""), str)
+                        or not isinstance(element.get("uom", ""), str)
+                        or not isinstance(element.get("quantity", 0), int | float | str)
+                        or isinstance(element.get("quantity"), bool)):
+                    raise Unsupported(key)
+                plain.extend(v for v in element.values() if isinstance(v, str))
+        elif key in PAIR_LISTS:
+            item = PAIR_LISTS[key]
+            if not isinstance(value, list):
+                raise Unsupported(key)
+            for entry in value:
+                if (not isinstance(entry, dict) or len(entry) != 2 or not isinstance(entry.get("type"), str)
+                        or not isinstance(entry.get(item), str)):
+                    raise Unsupported(key)
+                found.update(_expanded(event_type, key, entry["type"]))
+                plain.append(entry[item])
+        elif key == "persistentDisposition":
+            if (not isinstance(value, dict) or not value or not {"set", "unset"}.issuperset(value)
+                    or not all(isinstance(v, list) and all(isinstance(s, str) for s in v) for v in value.values())):
+                raise Unsupported(key)
+            for name, values in value.items():
+                for one in values:
+                    found.update(_expanded(event_type, name, one))
     # any other string value that is already such a URI is kept as is by the expansion
-    for value in _plain_strings(event):
-        if value.startswith(VOCAB_PREFIXES):
-            raise Unsupported("vocabulary URI outside a vocabulary field")
+    if any(value.startswith(VOCAB_PREFIXES) for value in plain):
+        raise Unsupported("vocabulary URI outside a vocabulary field")
     return found
-
-
-def _plain_strings(event: dict[str, Any]):
-    for key in ("eventTime", "eventTimeZoneOffset", "parentID", "transformationID", "action"):
-        if key in event:
-            yield event[key]
-    for key in ("readPoint", "bizLocation"):
-        if key in event:
-            yield event[key]["id"]
-    for key in EPC_LISTS:
-        yield from event.get(key) or ()
-    for key in QUANTITY_LISTS:
-        for element in event.get(key) or ():
-            for value in element.values():
-                if isinstance(value, str):
-                    yield value
-    for key, item in PAIR_LISTS.items():
-        for entry in event.get(key) or ():
-            yield entry[item]
 
 
 @lru_cache(maxsize=4096)
@@ -219,6 +203,8 @@ def _replacements(vocabulary: frozenset[str]) -> dict[str, str | None]:
 
 @lru_cache(maxsize=200_000)
 def _canonical(text: str) -> str:
+    if CANONICAL.match(text):  # already canonical: the library would return it unchanged (test_event_hash)
+        return text
     return hash_generator._canonize_value(text)
 
 
@@ -234,7 +220,8 @@ def _utc_millis(text: str) -> str:
     return moment.replace(microsecond=microsecond).isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
-def _prehash(event: dict[str, Any], replacements: dict[str, str | None], namespaces: dict[str, str]) -> str:
+def _prehash(event: dict[str, Any], replacements: dict[str, str | None], namespaces: dict[str, str],
+             parts: dict[tuple, str]) -> str:
     def text(value: Any) -> str:
         """A value as the library's py-object holds it: bare strings replaced, namespaces, then str."""
         if isinstance(value, str):
@@ -247,8 +234,12 @@ def _prehash(event: dict[str, Any], replacements: dict[str, str | None], namespa
         return str(value)
 
     def value_part(name: str, value: Any) -> str:
-        stripped = text(value).strip()
-        return f"{name}={_canonical(stripped)}" if stripped else ""
+        key = (name, value) if type(value) is str else (name, type(value), value)  # 1 and 1.0 are one dict key
+        part = parts.get(key)
+        if part is None:
+            stripped = text(value).strip()
+            part = parts[key] = f"{name}={_canonical(stripped)}" if stripped else ""
+        return part
 
     out = ["eventType=", text(event["type"])]
     for name, _order in PROP_ORDER:

@@ -1,7 +1,10 @@
 """GS1 identifiers: check digits (biip) and the one canonical form of an EPC or class (the event-hash library's
 Digital Link normaliser, so the trace index and the duplicate key agree on what "the same identifier" is)."""
 
+import re
+
 from biip import ParseError
+from biip.checksums import gs1_standard_check_digit
 from biip.gln import Gln
 from biip.gtin import Gtin
 from django.utils.translation import gettext as _
@@ -11,6 +14,11 @@ from .models import DIGITAL_LINK_HOST
 
 # The application identifiers a canonical URI of ours carries, in path order.
 PATH_AIS = ("01", "00", "414", "417", "10", "21", "254")
+# A Digital Link URI that is already in the normaliser's canonical form (GTIN-14 with lot or serial, GLN with
+# extension, party GLN, SSCC; only unreserved characters after the key): `canonical` keeps it without running the
+# normaliser's thirty-odd patterns. That the normaliser returns these unchanged is a test (test_identifiers).
+CANONICAL = re.compile(r"^https://id\.gs1\.org/(?:01/[0-9]{14}(?:/(?:10|21)/[A-Za-z0-9._-]{1,20})?"
+                       r"|414/[0-9]{13}(?:/254/[A-Za-z0-9._-]{1,20})?|417/[0-9]{13}|00/[0-9]{18})$")
 
 
 class IdentifierError(ValueError):
@@ -21,7 +29,21 @@ def canonical(value: str) -> str:
     """The Digital Link form on id.gs1.org of an EPC URN, a class URN or a Digital Link URI on any host;
     other identifiers (private URNs, URLs) are kept as they are, trimmed."""
     value = value.strip()
+    if CANONICAL.match(value):
+        return value
     return normaliser(value) or value
+
+
+def check_digits_ok(uri: str) -> bool:
+    """Whether the GTIN and GLNs of a canonical URI have right check digits (fast; `gtin_clean` and `gln_clean`
+    say what is wrong)."""
+    found = parts(uri)
+    for ai in ("01", "414", "417"):
+        key = found.get(ai)
+        if key is not None and not (len(key) == (14 if ai == "01" else 13) and key.isdecimal()
+                                    and gs1_standard_check_digit(key[:-1]) == int(key[-1])):
+            return False
+    return True
 
 
 def gtin_clean(value: str) -> str:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from qcity.core.access import require_scope
 from qcity.core.audit import audit_record, snapshot
+from qcity.core.bulk import rows_insert
 from qcity.core.choices import AuditAction, NotificationKind, Role
 from qcity.core.models import OrgUnit, RoleAssignment, User
 from qcity.core.notifications import notify
@@ -293,29 +294,15 @@ def _assignments_notify(draw: Draw, inspector_ids: set[int]) -> None:
            url=reverse("inspections:my-assignments"))
 
 
-def _insert(cursor, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """COPY on PostgreSQL (executemany costs a round trip per row there), executemany on SQLite."""
-    if connection.vendor == "postgresql":
-        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})", rows)
-
-
 def _write_selection(draw: Draw, drawn: dict[str, list[int]], items: dict[int, list[str]],
                      teams: dict[int, list[int]], code_ids: dict[str, int]) -> int:
     """Targets and assignments without the ORM: its per-object cost would be most of the 2-second
     budget for a city-wide draw (tens of thousands of rows)."""
-    targets = DrawnTarget._meta.db_table
-    assignments = Assignment._meta.db_table
     rows = [(draw.pk, enterprise_id, stratum, n, json.dumps([code_ids[c] for c in items[enterprise_id]]))
             for stratum in algorithm.STRATA for n, enterprise_id in enumerate(drawn[stratum])]
-    with connection.cursor() as cursor:
-        _insert(cursor, targets, ("draw_id", "enterprise_id", "stratum", "position", "item_ids"), rows)
-        cursor.execute(f"SELECT enterprise_id, id FROM {targets} WHERE draw_id = %s", [draw.pk])
-        ids = dict(cursor.fetchall())
-        _insert(cursor, assignments, ("target_id", "inspector_id", "position"),
+    rows_insert(DrawnTarget, ("draw", "enterprise", "stratum", "position", "item_ids"), rows)
+    ids = dict(DrawnTarget.objects.filter(draw=draw).values_list("enterprise_id", "id"))
+    rows_insert(Assignment, ("target", "inspector", "position"),
                 [(ids[enterprise_id], inspector, n) for enterprise_id, team in teams.items()
                  for n, inspector in enumerate(team)])
     return len(rows)

@@ -151,6 +151,23 @@ def test_one_query_per_level(officer, start, django_assert_max_num_queries):
         tracing.trace(epc=chain.lot.uri)
 
 
+def test_identifiers_read_in_chunks_give_the_same_trace(officer, start, monkeypatch):
+    # given the chain traced once in whole reads
+    chain = make_dairy_chain(by=officer, start=start)
+    whole = tracing.trace(epc=chain.lot.uri)
+
+    # when every read is cut into chunks of one identifier (SQLite's IN lists; PostgreSQL reads arrays whole)
+    monkeypatch.setattr(tracing, "CHUNK", 1)
+    chunked = tracing.trace(epc=chain.lot.uri)
+
+    # then the steps come in the same time order and the holders are the same
+    assert [(s.event_time, s.event_id) for s in chunked.backward] == [(s.event_time, s.event_id)
+                                                                      for s in whole.backward]
+    assert {(s.event_id, s.epc, s.role) for s in chunked.forward} == {(s.event_id, s.epc, s.role)
+                                                                     for s in whole.forward}
+    assert chunked.holders == whole.holders and chunked.origins == whole.origins
+
+
 def test_an_identifier_without_events_traces_to_itself(db):
     # given no events, when a lot is traced
     uri = canonical("urn:epc:class:lgtin:4012345.012345.998877")

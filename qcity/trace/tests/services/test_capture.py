@@ -1,6 +1,7 @@
 """Capture of EPCIS documents: whole or nothing, duplicates skipped, the submitter's scope enforced."""
 
 import datetime
+import json
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -10,7 +11,7 @@ from qcity.core.models import AuditEvent
 from qcity.enterprises.tests.factories import EnterpriseFactory
 from qcity.trace.choices import CaptureJobStatus, EpcRole
 from qcity.trace.models import CaptureJob, Event, EventEpc, Lot
-from qcity.trace.services.capture import CaptureError, epcis_capture
+from qcity.trace.services.capture import CaptureError, document_load, epcis_capture
 from qcity.trace.tests.epcis_documents import (
     aggregation_event,
     as_bytes,
@@ -85,6 +86,26 @@ def test_resending_the_same_document_stores_no_duplicate(officer):
     # then nothing new is stored and the event is counted as a duplicate
     assert (job.captured_count, job.duplicate_count) == (0, 1)
     assert Event.objects.count() == 1
+
+
+def test_a_document_with_stored_and_new_events_stores_only_the_new_ones(officer):
+    # given one event already captured
+    location, when = LocationFactory(), datetime.datetime(2026, 6, 10, 8, tzinfo=datetime.UTC)
+    stored = object_event(lot=LotFactory(), quantity=10, location=location, when=when)
+    capture(stored, by=officer)
+    new = [object_event(lot=LotFactory(), quantity=n, location=location, when=when) for n in (1, 2)]
+
+    # when a document holds it between two new ones
+    job = capture(new[0], stored, new[1], by=officer)
+
+    # then the new ones are stored, each once, with their trace index, and the stored one is a duplicate
+    assert (job.event_count, job.captured_count, job.duplicate_count) == (3, 2, 1)
+    assert Event.objects.count() == 3
+    assert EventEpc.objects.count() == 3
+    assert Event.objects.filter(capture_job=job).count() == 2
+    rows = EventEpc.objects.filter(event_id__in=Event.objects.filter(capture_job=job).values("id"))
+    assert {(r.quantity, r.biz_location, r.event_time, r.biz_step) for r in rows} == {
+        (1, location.uri, when, "receiving"), (2, location.uri, when, "receiving")}
 
 
 def test_an_event_twice_in_a_document_is_stored_once(officer):
@@ -309,6 +330,22 @@ def test_a_nul_character_is_refused_with_its_path(officer):
         capture(event, by=officer)
 
     assert refused.value.path == "$.epcisBody.eventList[0].bizTransactionList[0].bizTransaction"
+
+
+def test_a_lone_surrogate_is_refused_with_its_path_and_a_pair_is_text(officer):
+    # given an event whose business transaction holds half of a surrogate pair, escaped as JSON allows
+    event = object_event(lot=LotFactory(), quantity=1)
+    event["bizTransactionList"] = [{"type": "po", "bizTransaction": "urn:x:po:\ud800"}]
+
+    # when it is captured, then it is refused naming the value (the database cannot store it)
+    with pytest.raises(CaptureError) as refused:
+        epcis_capture(body=json.dumps(document(event)).encode(), media_type="application/json", by=officer)
+    assert refused.value.path == "$.epcisBody.eventList[0].bizTransactionList[0].bizTransaction"
+    assert "\\ud800" in refused.value.message
+
+    # and an escaped pair (an emoji) is an ordinary character
+    loaded = document_load(json.dumps({"type": "EPCISDocument", "note": "\U0001F600"}).encode(), "application/json")
+    assert loaded["note"] == "\U0001F600"
 
 
 def test_a_lot_of_a_registered_product_named_by_an_event_becomes_a_lot(officer):
