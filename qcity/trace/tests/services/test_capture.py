@@ -348,6 +348,18 @@ def test_a_lone_surrogate_is_refused_with_its_path_and_a_pair_is_text(officer):
     assert loaded["note"] == "\U0001F600"
 
 
+def test_an_integer_beyond_64_bits_in_a_user_extension_is_kept_as_sent(officer):
+    # given an event with a user extension holding a 30-digit integer (JSON has no limit; orjson has)
+    doc = document(object_event(lot=LotFactory(), quantity=1))
+    doc["@context"] = [*doc["@context"], {"ex": "https://example.com/ns/"}]
+    doc["epcisBody"]["eventList"][0]["ex:serialCount"] = 123456789012345678901234567890
+
+    job = epcis_capture(body=json.dumps(doc).encode(), media_type="application/json", by=officer)
+
+    assert job.captured_count == 1
+    assert Event.objects.get().document["ex:serialCount"] == 123456789012345678901234567890
+
+
 def test_a_lot_of_a_registered_product_named_by_an_event_becomes_a_lot(officer):
     # given a registered product and a GTIN nobody registered
     product = ProductFactory()
