@@ -86,7 +86,7 @@ lint: $(VENV)/.installed-test
 
 # Each benchmark prints its own table, on SQLite and then on PostgreSQL (BENCH_PG= to skip PostgreSQL).
 # BENCH_ARGS go to bench/foundation.py, e.g. make bench BENCH_ARGS="--scale small".
-BENCHES  ?= bench/foundation.py bench/assessment.py bench/cockpit.py bench/white_paper.py bench/credit.py bench/inspections.py bench/sampling.py bench/programme_pages.py bench/home.py bench/notifications.py bench/complaint_overdue.py bench/trace.py
+BENCHES  ?= bench/foundation.py bench/search.py bench/assessment.py bench/cockpit.py bench/white_paper.py bench/credit.py bench/inspections.py bench/sampling.py bench/programme_pages.py bench/home.py bench/notifications.py bench/complaint_overdue.py bench/trace.py
 BENCH_PG ?= postgres://postgres@127.0.0.1:5432
 bench: $(VENV)/.installed-test
 	@mkdir -p var

@@ -49,12 +49,21 @@ class StyledFilterSet(django_filters.FilterSet):
         models.DateField: {"filter_class": BoundedDateFilter},
     }
 
+    # Filters applied after all others: a text search whose probe and estimate must see the other filters.
+    applied_last: tuple[str, ...] = ()
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_widgets(self.form)
         field = self.form.fields.get("org_unit")
         if field is not None and getattr(field, "queryset", None) is not None and field.queryset.model is OrgUnit:
             field.label_from_instance = lambda unit: unit.short_name or unit.name
+
+    def filter_queryset(self, queryset):
+        data = self.form.cleaned_data
+        for name in [*(n for n in data if n not in self.applied_last), *self.applied_last]:
+            queryset = self.filters[name].filter(queryset, data.get(name))
+        return queryset
 
     @classmethod
     def for_page(cls, params, *, defaults: dict | None = None, **kwargs):

@@ -24,20 +24,31 @@ def page_number(raw) -> int:
 
 
 class CappedPaginator(Paginator):
-    """Counts at most COUNT_CAP rows; beyond that the page shows "10000+" instead of an exact total."""
+    """Counts at most COUNT_CAP rows; beyond that the page shows "10000+" instead of an exact total.
+
+    `estimate`, when the caller has one (a frequent search term), stands for the count without counting;
+    `cap=None` counts every row (a user's "exact count" request)."""
+
+    def __init__(self, *args, estimate: int | None = None, cap: int | None = COUNT_CAP, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.estimate = estimate
+        self.cap = cap
 
     @cached_property
     def count(self) -> int:
+        if self.estimate is not None:
+            return self.estimate
         items = self.object_list
         # django-tables2 hands over its BoundRows; the queryset is two wrappers down
         queryset = getattr(getattr(items, "data", None), "data", items)
         if isinstance(queryset, QuerySet):
-            return queryset.order_by()[: COUNT_CAP + 1].count()
+            queryset = queryset.order_by()
+            return (queryset if self.cap is None else queryset[: self.cap + 1]).count()
         return len(items)
 
     @property
     def count_is_capped(self) -> bool:
-        return self.count > COUNT_CAP
+        return self.estimate is None and self.cap is not None and self.count > self.cap
 
 
 class StandardPagination(PageNumberPagination):

@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 
 from .masking import mask_text
 from .models import AuditEvent, DeadlineChange, Department, LegalDuration, OrgUnit, User
-from .pagination import CappedPaginator, page_number
+from .pagination import COUNT_CAP, CappedPaginator, page_number
 
 TABLE_CLASS = "table table-sm table-hover align-middle"
 
@@ -61,17 +61,20 @@ class QcityTable(tables.Table):
             self.data.data = queryset.order_by(*queryset.query.order_by, "pk")
 
 
-def table_configure(request, table: tables.Table, *, per_page: int = 50) -> tables.Table:
-    """Sort and paginate `table` from the query string (`sort`, `page`), counting at most COUNT_CAP rows.
+def table_configure(request, table: tables.Table, *, per_page: int = 50, estimate: int | None = None) -> tables.Table:
+    """Sort and paginate `table` from the query string (`sort`, `page`), counting at most COUNT_CAP rows,
+    or giving `estimate` as the count; `count=exact` counts every row.
 
     Unlike django-tables2's RequestConfig, the page size is the view's, not a `per_page` parameter (a
     client cannot ask for a million rows), and an unusable page number shows the first page."""
     table.request = request
     if order_by := request.GET.getlist(table.prefixed_order_by_field):
         table.order_by = order_by
+    exact = request.GET.get("count") == "exact"
     try:
         table.paginate(paginator_class=CappedPaginator, per_page=per_page,
-                       page=page_number(request.GET.get(table.prefixed_page_field)))
+                       page=page_number(request.GET.get(table.prefixed_page_field)),
+                       estimate=None if exact else estimate, cap=None if exact else COUNT_CAP)
     except EmptyPage:
         table.page = table.paginator.page(table.paginator.num_pages)
     return table

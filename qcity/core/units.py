@@ -13,6 +13,7 @@ the status computation keep the full value.
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 UNIT_LABELS = {  # i18n-ignore: the keys are the stored units
@@ -109,3 +110,11 @@ def quantity_display(value, unit: str | None, name: str = "") -> str:
     if value is None or value == "":
         return "—"
     return f"{amount_display(value, unit, name)}{unit_display(unit)}"
+
+
+def count_approximate_display(value: int) -> str:
+    """An estimated count as its reader says it: 万 from ten thousand on in Chinese ("44万", "1.3万"),
+    thousands separators otherwise ("440,000")."""
+    if get_language().startswith("zh"):
+        return f"{value / 10_000:g}万" if value >= 10_000 else str(value)  # i18n-ignore: Chinese pages only
+    return f"{value:,}"

@@ -21,14 +21,12 @@ ALL = ("all", _("全部"))
 class CreditFileFilter(StyledFilterSet):
     """The credit-file search page and GET /api/credit-files/."""
 
+    applied_last = ("q",)
     q = django_filters.CharFilter(label=_("统一社会信用代码/企业名称"), method="filter_q")
     risk_class = django_filters.ChoiceFilter(label=_("风险分类"), choices=RiskClass.choices, empty_label=_("全部"))
 
     def filter_q(self, queryset, name, value):
-        code = value.strip()
-        if len(code) == 18 and code.isalnum():
-            return queryset.filter(uscc=code.upper())
-        return filter_by_text(queryset, code) if code else queryset
+        return filter_by_text(queryset, value)
 
 
 class CreditEventFilter(StyledFilterSet):

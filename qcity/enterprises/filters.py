@@ -6,12 +6,15 @@ from qcity.core.models import OrgUnit
 
 from .choices import EnterpriseAccountRole, EnterpriseAccountStatus, EnterpriseStatus, EntityType
 from .models import Enterprise, EnterpriseAccount
-from .search import filter_by_text
+from .search import search
 
 
 class EnterpriseFilter(StyledFilterSet):
     """Shared by the list page and the API."""
 
+    count_estimate: int | None = None
+
+    applied_last = ("q",)
     q = django_filters.CharFilter(label=_("代码/名称/拼音首字母"), method="filter_q")
     uscc = django_filters.CharFilter(label=_("统一社会信用代码"), field_name="uscc", lookup_expr="exact")
     org_unit = UnitFilter(label=_("所属区域"), queryset=OrgUnit.objects.all())
@@ -24,10 +27,9 @@ class EnterpriseFilter(StyledFilterSet):
         fields = ["q", "uscc", "org_unit", "entity_type", "status", "industry_code"]
 
     def filter_q(self, queryset, name, value):
-        code = value.strip().upper()
-        if len(code) == 18 and code.isalnum():
-            return queryset.filter(uscc=code)
-        return filter_by_text(queryset, value)
+        found = search(queryset, value)
+        self.count_estimate = found.estimate  # for the list page's pager: "约 N 条"
+        return found.queryset
 
     def filter_industry(self, queryset, name, value):
         return queryset.filter(industry_code__startswith=value.strip().upper())

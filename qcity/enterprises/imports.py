@@ -27,6 +27,7 @@ from qcity.core.roles import MARKET_OFFICERS
 from qcity.core.sheets import SheetReadError, first_sheet_rows, reads_in_process
 from qcity.core.uploads import XLSX_TYPES, validate_upload
 
+from . import search
 from .choices import EnterpriseImportStatus, EnterpriseStatus, EntityType
 from .models import Enterprise, EnterpriseImport
 from .search import name_initials
@@ -277,11 +278,13 @@ def _insert(rows) -> None:
     rows were fully validated by `_parse_row`, and the table's constraints still apply.
     """
     now = timezone.now()
+    search.index_bulk_write_begin()
     rows_insert(Enterprise, _INSERT_FIELDS, (
         (row["uscc"], row["name"], name_initials(row["name"]), row["entity_type"], row["industry_code"],
          row["org_unit_id"], row["address"], row["legal_representative"], row["registered_capital"],
          row["established_on"], row["status"], now, now)
         for row in rows))
+    search.index_bulk_write_end()
 
 
 def enterprise_import_submit(*, upload, by: User, skip_bad_rows: bool = False) -> EnterpriseImport:

@@ -12,13 +12,19 @@ from qcity.core.roles import MARKET_OFFICERS, STAFF
 from .models import Enterprise
 
 
+def _scoped(user: User) -> QuerySet[Enterprise]:
+    return access.scope_filter(Enterprise.objects.all(), user=user, roles=STAFF)
+
+
 def enterprise_list(*, user: User) -> QuerySet[Enterprise]:
-    return access.scope_filter(Enterprise.objects.select_related("org_unit"), user=user, roles=STAFF)
+    # The org units are prefetched, not joined: with a join, SQLite's planner reads the few org units
+    # first and sorts every match of a frequent search term (1.2 s) instead of stopping after a page.
+    return _scoped(user).prefetch_related("org_unit")
 
 
 def enterprise_get(*, user: User, pk: int) -> Enterprise:
-    queryset = enterprise_list(user=user).prefetch_related("licences", "certifications")
-    return get_object_or_404(queryset.select_related("chief_quality_officer"), pk=pk)
+    queryset = _scoped(user).select_related("org_unit", "chief_quality_officer")
+    return get_object_or_404(queryset.prefetch_related("licences", "certifications"), pk=pk)
 
 
 def enterprise_can_edit(*, user: User, enterprise: Enterprise) -> bool:

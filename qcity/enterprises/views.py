@@ -47,7 +47,7 @@ def enterprise_list(request):
     if wants_export(request):
         return xlsx_export(request, exports.ENTERPRISES, queryset.select_related("org_unit").order_by("id"))
     table = EnterpriseTable(queryset)
-    table_configure(request, table)
+    table_configure(request, table, estimate=filterset.count_estimate)
     context = {
         "filter": filterset,
         "table": table,

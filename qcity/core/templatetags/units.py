@@ -7,7 +7,7 @@ and `name`) or a unit alone."""
 
 from django import template
 
-from qcity.core.units import amount_display, quantity_display, unit_display
+from qcity.core.units import amount_display, count_approximate_display, quantity_display, unit_display
 
 register = template.Library()
 
@@ -31,3 +31,8 @@ def amount(value, of="") -> str:
 @register.filter
 def quantity(value, of="") -> str:
     return quantity_display(value, *_unit_and_name(of))
+
+
+@register.filter
+def count_approximate(value) -> str:
+    return count_approximate_display(value)

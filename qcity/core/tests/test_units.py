@@ -7,7 +7,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from qcity.core.units import amount_display, quantity_display, unit_decimals
+from qcity.core.units import amount_display, count_approximate_display, quantity_display, unit_decimals
 
 
 @pytest.mark.parametrize(("value", "unit", "shown"), [
@@ -52,3 +52,11 @@ def test_template_filters_write_the_number_and_the_translated_unit():
     template = Template("{% load units %}{{ v|quantity:u }}|{{ v|amount:u }}|{{ u|unit }}")
     with translation.override("zh-hans"):
         assert template.render(Context({"v": D("1.99"), "u": "件"})) == "2件|2|件"
+
+
+def test_count_approximate_display():
+    with translation.override("zh-hans"):
+        assert [count_approximate_display(n) for n in (40, 9_600, 10_000, 13_000, 440_000, 1_500_000)] == \
+            ["40", "9600", "1万", "1.3万", "44万", "150万"]
+    with translation.override("en"):
+        assert count_approximate_display(440_000) == "440,000"

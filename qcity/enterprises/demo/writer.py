@@ -50,7 +50,7 @@ class _Writer:
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
                 cursor.execute("SET LOCAL synchronous_commit = off")
-                for statement in search.PG_TRGM_DROP:
+                for statement in search.PG_INDEX_DROP:
                     cursor.execute(statement)
                 # Foreign keys are checked per row at commit (1.5 M trigger calls); dropping them and
                 # adding them back validates the whole table with one join instead.
@@ -74,7 +74,7 @@ class _Writer:
                     cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys are initially deferred
                 self.log("building the trigram indexes")
-                for statement in search.PG_TRGM_SQL:
+                for statement in search.PG_INDEX_SQL:
                     cursor.execute(statement)
                 cursor.execute("ANALYZE enterprises_enterprise")
 

@@ -1,11 +1,10 @@
 from django.db import migrations
 
-from qcity.enterprises import search
-
 
 def forward(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(search.PG_TRGM_SQL[-1])
+        schema_editor.execute("ALTER TABLE enterprises_enterprise ALTER COLUMN name SET STATISTICS 3000, "
+                              "ALTER COLUMN name_initials SET STATISTICS 3000")
 
 
 class Migration(migrations.Migration):

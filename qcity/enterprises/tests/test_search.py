@@ -1,8 +1,9 @@
 import pytest
 
 from qcity.core.choices import Role
+from qcity.enterprises import search as search_module
 from qcity.enterprises.models import Enterprise
-from qcity.enterprises.search import filter_by_text, name_initials
+from qcity.enterprises.search import credit_code, filter_by_text, name_initials, search, term_normalised
 from qcity.enterprises.selectors import enterprise_list
 
 from .factories import EnterpriseFactory
@@ -15,34 +16,106 @@ def test_name_initials():
     assert name_initials("ABC科技") == "abckj"
 
 
+TERMS = [
+    ("宏达食品", ["郑州宏达食品有限公司"]),
+    ("烩面", ["金水区老李烩面馆"]),
+    ("面馆", ["金水区老李烩面馆"]),            # two characters at the very end of a name
+    ("馆", ["金水区老李烩面馆"]),              # one character
+    ("有限公司", ["郑州宏达食品有限公司", "河南中原机械制造有限公司", "河南宏达食达食品（郑州）有限公司"]),
+    ("hdsp", ["郑州宏达食品有限公司"]),       # pinyin initials
+    ("ZYJX", ["河南中原机械制造有限公司"]),   # initials, any case
+    ("ＨＤＳＰ", ["郑州宏达食品有限公司"]),   # full-width Latin from an IME
+    ("（郑州）", ["河南宏达食达食品（郑州）有限公司"]),  # full-width punctuation kept
+    ("宏达食达食品", ["河南宏达食达食品（郑州）有限公司"]),
+    ('"宏达', []),                             # a quote is not FTS syntax
+    ('"a" OR b*', []),
+    ("食品 NEAR 公司", []),
+    ("%", []), ("_", []), ("\\", []),          # nor LIKE wildcards or escapes
+    ("宏达\x1f食品", ["郑州宏达食品有限公司"]),  # control characters dropped (the index's sentinel among them)
+    ("有限公司" * 50, []),
+    ("ABC科", ["ABC科技发展中心"]),
+    ("abc科", []),                             # Latin letters in a name: case-sensitive on every path
+    ("哈哈哈哈", []),                          # one distinct trigram, held by 哈哈哈 below
+    ("hhhh", []),
+]
+
+
 @pytest.fixture
 def companies(district):
     return [
         EnterpriseFactory(org_unit=district, name="郑州宏达食品有限公司"),
         EnterpriseFactory(org_unit=district, name="河南中原机械制造有限公司"),
         EnterpriseFactory(org_unit=district, name="金水区老李烩面馆"),
+        # holds the trigrams of 宏达食品 (宏达食, 达食品), but not the term itself
+        EnterpriseFactory(org_unit=district, name="河南宏达食达食品（郑州）有限公司"),
+        EnterpriseFactory(org_unit=district, name="哈哈哈玩具店"),
+        EnterpriseFactory(org_unit=district, name="ABC科技发展中心"),
     ]
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("宏达食品", ["郑州宏达食品有限公司"]),   # indexed substring (≥3 characters)
-    ("烩面", ["金水区老李烩面馆"]),           # short query falls back to a scan
-    ("有限公司", ["郑州宏达食品有限公司", "河南中原机械制造有限公司"]),
-    ("hdsp", ["郑州宏达食品有限公司"]),       # pinyin initials
-    ("ZYJX", ["河南中原机械制造有限公司"]),   # initials, any case
-    ('"宏达', []),                             # quote in the query is not FTS syntax
-])
-def test_filter_by_text(companies, text, expected):
+@pytest.fixture(params=["scan", "index"])
+def path(request, monkeypatch):
+    """A short list is read with the substring test; with PROBE_ROWS lowered the same terms go through
+    the text index (SQLite's FTS table, PostgreSQL's grams index)."""
+    if request.param == "index":
+        monkeypatch.setattr(search_module, "PROBE_ROWS", 1)
+        monkeypatch.setattr(search_module, "PROBE_FREQUENT", 2)
+    return request.param
+
+
+@pytest.mark.parametrize(("text", "expected"), TERMS)
+def test_filter_by_text(companies, path, text, expected):
     names = sorted(filter_by_text(Enterprise.objects.all(), text).values_list("name", flat=True))
     assert names == sorted(expected)
 
 
-def test_index_follows_renames(companies):
+def test_blank_terms_filter_nothing(companies):
+    for text in ["", "   ", "\u3000\t", "\x00"]:
+        assert filter_by_text(Enterprise.objects.all(), text).count() == len(companies)
+
+
+def test_term_normalised_and_credit_code():
+    assert term_normalised("  ＡＢＣ１２３\u3000食品（郑州）\x1f ") == "ABC123 食品（郑州）"
+    assert credit_code(" 91410100ma1mk8q13k ") == "91410100MA1MK8Q13K"
+    assert credit_code("９１４１０１００ＭＡ１ＭＫ８Ｑ１３Ｋ") == "91410100MA1MK8Q13K"
+    assert credit_code("91410100MA1MK8Q13") is None and credit_code("郑州宏达食品有限公司郑州宏达食品有限") is None
+
+
+def test_frequent_term_is_read_newest_first_with_an_estimate(district, monkeypatch):
+    """A term in many rows of the probe: the substring test newest first, and an estimate of the total
+    from the probe's share (no count); the estimate is near the truth when matches spread evenly."""
+    for i in range(60):
+        EnterpriseFactory(org_unit=district, name=f"郑州{i}号{'食品' if i % 3 else '机械'}有限公司")
+    monkeypatch.setattr(search_module, "PROBE_ROWS", 12)
+    monkeypatch.setattr(search_module, "PROBE_FREQUENT", 3)
+    monkeypatch.setattr(search_module, "EXACT_SPAN", 1)
+    found = search(Enterprise.objects.all(), "食品")
+    assert found.estimate is not None and 30 <= found.estimate <= 50  # 40 in truth
+    newest = list(found.queryset.order_by("-pk").values_list("name", flat=True)[:5])
+    assert newest == list(Enterprise.objects.filter(name__contains="食品").order_by("-pk")
+                          .values_list("name", flat=True)[:5])
+    assert search(Enterprise.objects.all(), "机械").estimate is not None
+    assert search(Enterprise.objects.all(), "郑州59号").estimate is None  # one match in the probe: the index
+    monkeypatch.setattr(search_module, "EXACT_SPAN", 10)  # the probe read a tenth of the list: exact count
+    assert search(Enterprise.objects.all(), "食品").estimate is None
+
+
+def test_code_and_empty_queryset(companies):
+    enterprise = companies[0]
+    assert list(search(Enterprise.objects.all(), enterprise.uscc.lower()).queryset) == [enterprise]
+    assert not search(Enterprise.objects.none(), "宏达").queryset.exists()
+
+
+def test_index_follows_renames_and_deletes(companies, monkeypatch):
+    monkeypatch.setattr(search_module, "PROBE_ROWS", 1)
     enterprise = companies[0]
     enterprise.name = "郑州新名称电子有限公司"
     enterprise.save()
     assert not filter_by_text(Enterprise.objects.all(), "宏达食品").exists()
     assert filter_by_text(Enterprise.objects.all(), "新名称").exists()
+    assert filter_by_text(Enterprise.objects.all(), "电子").exists()
+    companies[2].delete()
+    assert not filter_by_text(Enterprise.objects.all(), "面馆").exists()
 
 
 def test_list_is_scoped_to_the_district(make_user, district, city, companies):

@@ -27,7 +27,7 @@ def test_list_query_count_does_not_grow_with_rows(client, make_user, district, d
     for i in range(30):
         EnterpriseFactory(org_unit=district, name=f"郑州批量{i}有限公司")
     client.force_login(make_user(Role.LEADERSHIP_OFFICE))
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):  # the page's org units are one prefetch query
         assert client.get("/enterprises/").status_code == 200
 
 
@@ -149,3 +149,44 @@ def test_attachment_for_other_district_is_refused(client, make_user, district, c
         "certification-kind": "iso9001", "certification-certificate_number": "X1",
         "certification-valid_from": "2026-01-01", "certification-valid_to": "2029-01-01"})
     assert response.status_code == 403 and not other.certifications.exists()
+
+
+def test_list_estimates_a_frequent_term_and_counts_on_request(client, make_user, district, monkeypatch):
+    from qcity.enterprises import search
+
+    for i in range(60):
+        EnterpriseFactory(org_unit=district, name=f"郑州{i}号{'食品' if i % 3 else '机械'}有限公司")
+    monkeypatch.setattr(search, "PROBE_ROWS", 12)
+    monkeypatch.setattr(search, "PROBE_FREQUENT", 3)
+    monkeypatch.setattr(search, "EXACT_SPAN", 1)
+    client.force_login(make_user(Role.LEADERSHIP_OFFICE))
+    page = client.get("/enterprises/", {"q": "食品"}, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "约 40 条" in page and "count=exact" in page and page.count("食品有限公司</a>") == 40
+    exact = client.get("/enterprises/", {"q": "食品", "count": "exact"}).content.decode()
+    assert "共 40 条" in exact and "约" not in exact.split('id="result-count"')[1][:200]
+
+
+@pytest.mark.parametrize("term", ["有限公司" * 50, "，。！？", "  \u3000 ", '"a" OR b*', "' OR 1=1 --", "ＡＢＣ", "\x1f",
+                                  "😀", "%_%"])
+def test_list_answers_odd_terms(client, make_user, district, term):
+    EnterpriseFactory(org_unit=district, name="郑州宏达食品有限公司")
+    client.force_login(make_user(Role.LEADERSHIP_OFFICE))
+    response = client.get("/enterprises/", {"q": term})
+    assert response.status_code == 200 and 'id="result-count"' in response.content.decode()
+
+
+def test_frequent_term_is_estimated_within_the_other_filters(client, make_user, district, city, monkeypatch):
+    """The text search runs after the district filter: its probe and estimate count the district's rows."""
+    from qcity.enterprises import search
+
+    other = city.children.get(name="二七区")
+    for i in range(120):
+        EnterpriseFactory(org_unit=district if i % 2 else other, name=f"郑州{i}号{'食品' if i % 3 else '机械'}有限公司")
+    monkeypatch.setattr(search, "PROBE_ROWS", 12)
+    monkeypatch.setattr(search, "PROBE_FREQUENT", 3)
+    monkeypatch.setattr(search, "EXACT_SPAN", 1)
+    client.force_login(make_user(Role.LEADERSHIP_OFFICE))
+    page = client.get("/enterprises/", {"q": "食品", "org_unit": district.pk}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    count = page.content.decode().split('id="result-count">')[1].split("</div>")[0]
+    estimate = int(count.split("约")[1].split("条")[0].replace(",", ""))
+    assert 30 <= estimate <= 50  # 40 in the district, 80 in the city

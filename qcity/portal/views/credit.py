@@ -13,7 +13,7 @@ from qcity.core.permissions import public_page
 from qcity.credit import selectors
 from qcity.credit.choices import CreditListKind
 from qcity.enterprises.models import Enterprise
-from qcity.enterprises.search import filter_by_text
+from qcity.enterprises.search import credit_code, filter_by_text
 
 NAME_RESULTS = 20
 PAGE_SIZE = 50
@@ -23,9 +23,9 @@ PAGE_SIZE = 50
 def credit_lookup(request):
     q = request.GET.get("q", "").strip()
     results = []
-    if len(q) == 18 and q.isalnum():
-        if Enterprise.objects.filter(uscc=q.upper()).exists():
-            return redirect("portal:credit-file", uscc=q.upper())
+    if code := credit_code(q):
+        if Enterprise.objects.filter(uscc=code).exists():
+            return redirect("portal:credit-file", uscc=code)
     elif len(q) >= 2:
         results = list(filter_by_text(Enterprise.objects.select_related("org_unit"), q)
                        .only("uscc", "name", "org_unit__name").order_by("id")[:NAME_RESULTS])

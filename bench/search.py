@@ -1,0 +1,374 @@
+"""Enterprise search, lookup and list pages as a clerk uses them, end to end through the pages.
+
+    .venv/bin/python bench/search.py --database-url sqlite:////path/to/city.sqlite3
+    .venv/bin/python bench/search.py --database-url postgres://postgres@127.0.0.1:5432/qcity_bench_search
+
+The database must hold a demo (`qcity demo --scale city`); without --database-url the foundation
+benchmark's SQLite file (var/bench/foundation-city.sqlite3) is used, generated first if it is missing.
+Every sample is one GET through Django's full stack (middleware, view, filter, table, template), logged
+in as the city's leadership office (the widest scope, so the largest result sets).
+
+Term classes, at least 200 samples each, drawn from the data with a fixed seed:
+- frequent: the 50 most frequent name fragments (company forms, place and industry words), four times;
+- 2, 3 and 4 characters: random fragments of random names;
+- initials: random 2–4-letter fragments of the pinyin initials;
+- code: full credit codes (the list page's lookup path);
+- no match: fragments that occur in no name;
+- bad input: 200 characters, punctuation, whitespace, FTS and SQL syntax, full-width letters.
+
+Every fourth request is checked against a scan with `strpos`/`instr` (no index): the page must show
+exactly the newest 50 matches, and the count must be exact when shown as exact, or an estimate within
+a factor of two when shown as an estimate ("约"). Cold figures restart the server process (a new
+interpreter, connections and caches) and, where the OS allows it, drop the page cache first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import os
+import platform
+import random
+import re
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.foundation import drop_database, prepare_database, random_enterprises, run_qcity  # noqa: E402
+from bench.reporting import percentile, print_report  # noqa: E402
+
+SAMPLES = 200
+CHECK_EVERY = 4
+COLD_SAMPLES = 30
+TARGETS = {
+    "search": ("p95 ≤ 100 ms", 100.0),
+    "lookup": ("p95 ≤ 10 ms", 10.0),
+    "list": ("p95 ≤ 100 ms", 100.0),
+}
+BAD_TERMS = [
+    "有限公司" * 50,                      # 200 characters
+    "，。！？、；：" * 3,                    # punctuation only
+    "   \u3000\t ",                       # whitespace only (ideographic space included)
+    '"a" OR b*',                          # FTS syntax
+    "食品 NEAR 公司",
+    "' OR 1=1 --",                        # SQL-like
+    "%_%",
+    "\\",
+    "ＡＢＣ食品",                          # full-width Latin
+    "ｓｐｙｘ",                             # full-width initials
+    "😀食品",
+    "有" * 200,
+]
+ROW_LINK = re.compile(r'href="/enterprises/(\d+)/"')
+COUNT_TEXT = re.compile(r'id="result-count">(.*?)</div>', re.S)
+
+
+# --- terms -----------------------------------------------------------------------------------------------
+
+
+def frequent_fragments(names: list[str], n: int = 50) -> list[str]:
+    """The n most frequent fragments of 2–6 characters by the number of names holding them, leaving out a
+    fragment as frequent as a longer one that holds it ("限公" beside "有限公司")."""
+    counts: Counter[str] = Counter()
+    for name in names:
+        counts.update({name[i:i + k] for k in range(2, 7) for i in range(len(name) - k + 1)})
+    common = [term for term, c in counts.most_common(2000) if c >= 20]
+    kept = []
+    for term in common:
+        if any(term in longer and counts[longer] >= 0.9 * counts[term] for longer in common if len(longer) > len(term)):
+            continue
+        kept.append(term)
+        if len(kept) == n:
+            break
+    return kept
+
+
+def fragments(rng: random.Random, texts: list[str], length: int, n: int) -> list[str]:
+    terms = []
+    for text in texts:
+        if len(text) >= length:
+            start = rng.randint(0, len(text) - length)
+            terms.append(text[start:start + length])
+        if len(terms) == n:
+            break
+    return terms
+
+
+def term_classes(rng: random.Random) -> dict[str, list[str]]:
+    rows = random_enterprises(rng, 6 * SAMPLES, ("name", "name_initials", "uscc"))
+    names = [r[0] for r in rows]
+    sample_names = [r[0] for r in random_enterprises(rng, 20_000, ("name",))]
+    frequent = frequent_fragments(sample_names)
+    classes = {
+        "frequent fragments (top 50, ×4)": (frequent * 4)[:SAMPLES],
+        "2 characters": fragments(rng, names, 2, SAMPLES),
+        "3 characters": fragments(rng, names[SAMPLES:], 3, SAMPLES),
+        "4 characters": fragments(rng, names[2 * SAMPLES:], 4, SAMPLES),
+        "pinyin initials, 2–4 letters": [
+            fragments(rng, [initials], rng.choice((2, 3, 4)), 1)[0] for _name, initials, _code in rows[:SAMPLES]
+            if len(initials) >= 4],
+        "credit code": [code for _name, _initials, code in rows[3 * SAMPLES:4 * SAMPLES]],
+        "no match": no_match_terms(rng, SAMPLES),
+        "bad input": (BAD_TERMS * (SAMPLES // len(BAD_TERMS) + 1))[:SAMPLES],
+    }
+    return {label: terms for label, terms in classes.items() if terms}
+
+
+def no_match_terms(rng: random.Random, n: int) -> list[str]:
+    """Three rare CJK characters in a row (from the extension blocks names do not use), or Latin letters
+    no initials hold."""
+    terms = []
+    while len(terms) < n:
+        if len(terms) % 2:
+            terms.append("".join(chr(rng.randint(0x3400, 0x4DB5)) for _ in range(3)))
+        else:
+            terms.append("".join(rng.choice("qvx") for _ in range(5)))
+    return terms
+
+
+# --- the reference: a scan without any index --------------------------------------------------------------
+
+
+def expected(term: str) -> tuple[list[int], int] | None:
+    """The newest 50 ids and the count by a plain scan, for the term as the page reads it; None for the
+    credit-code and bad-input paths, which the tests cover."""
+    from django.db import connection
+
+    text = term.strip()
+    if not text or len(text) == 18 and text.isalnum():
+        return None
+    latin = text.isascii() and text.replace(" ", "").isalpha()
+    column, needle = ("name_initials", text.lower()) if latin else ("name", text)
+    match = f"instr({column}, %s) > 0" if connection.vendor == "sqlite" else f"strpos({column}, %s) > 0"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM enterprises_enterprise WHERE {match} ORDER BY id DESC LIMIT 50", [needle])
+        ids = [r[0] for r in cursor.fetchall()]
+        cursor.execute(f"SELECT count(*) FROM enterprises_enterprise WHERE {match}", [needle])
+        return ids, cursor.fetchone()[0]
+
+
+def shown_count(page: str) -> tuple[int | None, bool]:
+    """(number, is_estimate) from the result-count line; None when it is a bound ("超过 10000 条")."""
+    found = COUNT_TEXT.search(page)
+    text = html.unescape(found.group(1)) if found else ""
+    number = re.search(r"(\d[\d,.]*)(万?)", text)
+    if not number or "超过" in text or "More than" in text:
+        return None, False
+    value = float(number.group(1).replace(",", "")) * (10_000 if number.group(2) else 1)
+    return round(value), "约" in text or "About" in text
+
+
+# --- measuring -------------------------------------------------------------------------------------------
+
+
+def client_for(username: str):
+    from django.test import Client
+
+    from qcity.core.models import User
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def get(client, url: str) -> tuple[float, str]:
+    started = time.perf_counter()
+    response = client.get(url)
+    elapsed = (time.perf_counter() - started) * 1000
+    if response.status_code != 200:
+        raise AssertionError(f"{url}: HTTP {response.status_code}")
+    return elapsed, response.content.decode()
+
+
+def stats(times: list[float]) -> dict:
+    return {"p50": percentile(times, 50), "p95": percentile(times, 95), "max": max(times), "n": len(times)}
+
+
+def bench_search(client, classes: dict[str, list[str]]) -> tuple[dict[str, dict], list[str]]:
+    from urllib.parse import quote
+
+    problems: list[str] = []
+    for term in ["食品", "宏达", "有限公司"] * 5:  # warm the process: templates, translations, statements
+        get(client, f"/enterprises/?q={quote(term)}")
+    results = {}
+    for label, terms in classes.items():
+        times, slowest = [], []
+        for i, term in enumerate(terms):
+            elapsed, page = get(client, f"/enterprises/?q={quote(term)}")
+            times.append(elapsed)
+            slowest.append((elapsed, term))
+            if i % CHECK_EVERY == 0 and (reference := expected(term)) is not None:
+                ids, count = reference
+                shown = [int(pk) for pk in dict.fromkeys(ROW_LINK.findall(page))]
+                if shown != ids:
+                    problems.append(f"{label} {term!r}: page shows {len(shown)} rows, scan finds {len(ids)}"
+                                    f" (first {shown[:3]} vs {ids[:3]})")
+                number, estimate = shown_count(page)
+                if number is None and count <= 10_000:
+                    problems.append(f"{label} {term!r}: count shown as a bound, scan counts {count}")
+                elif number is not None and not estimate and number != count:
+                    problems.append(f"{label} {term!r}: count {number}, scan counts {count}")
+                elif number is not None and estimate and not count / 2 <= number <= count * 2:
+                    problems.append(f"{label} {term!r}: estimate {number}, scan counts {count}")
+        results[label] = {**stats(times), "slowest": sorted(slowest, reverse=True)[:3]}
+    return results, problems
+
+
+def bench_lookup(client, codes: list[str]) -> tuple[dict, dict]:
+    """A credit code typed into the list page's search box, then the enterprise's page opened."""
+    list_times, detail_times = [], []
+    for code in codes:
+        elapsed, page = get(client, f"/enterprises/?q={code}")
+        list_times.append(elapsed)
+        links = ROW_LINK.findall(page)
+        if len(set(links)) != 1:
+            raise AssertionError(f"lookup {code}: {len(set(links))} rows")
+        elapsed, page = get(client, f"/enterprises/{links[0]}/")
+        if code not in page:
+            raise AssertionError(f"lookup {code}: the detail page does not show the code")
+        detail_times.append(elapsed)
+    return stats(list_times), stats(detail_times)
+
+
+def bench_list(client, samples: int) -> dict:
+    """The list page filtered by district, first pages and later pages, as a district officer pages."""
+    from qcity.core.models import OrgUnit
+    from qcity.enterprises.models import Enterprise
+
+    units = [u for u in OrgUnit.objects.filter(parent__isnull=False).order_by("sort_order")
+             if Enterprise.objects.filter(org_unit=u).exists()]
+    times = []
+    for i in range(samples):
+        unit = units[i % len(units)]
+        page_number = (1, 2, 3, 20)[i // len(units) % 4]
+        elapsed, page = get(client, f"/enterprises/?org_unit={unit.pk}&page={page_number}")
+        if len(set(ROW_LINK.findall(page))) != 50:
+            raise AssertionError(f"list {unit}: not 50 rows on page {page_number}")
+        times.append(elapsed)
+    return stats(times)
+
+
+# --- cold: a new process per sample -------------------------------------------------------------------
+
+
+def cold_child(url: str) -> None:
+    """One request in a process that has just started (the server after a restart)."""
+    import django
+
+    django.setup()
+    client = client_for("office")
+    elapsed, _page = get(client, url)
+    print(json.dumps({"ms": elapsed}))
+
+
+def drop_page_cache() -> bool:
+    try:
+        subprocess.run(["sync"], check=True)
+        Path("/proc/sys/vm/drop_caches").write_text("3\n")
+        return True
+    except OSError:
+        return False
+
+
+def bench_cold(env: dict, urls: list[str]) -> tuple[dict, bool]:
+    times, dropped = [], True
+    for url in urls:
+        dropped = drop_page_cache() and dropped
+        out = subprocess.run([sys.executable, __file__, "--database-url", env["DATABASE_URL"], "--cold-child", url],
+                             env=env, check=True, cwd=ROOT, capture_output=True, text=True).stdout
+        times.append(json.loads(out.strip().splitlines()[-1])["ms"])
+    return stats(times), dropped
+
+
+# --- report -----------------------------------------------------------------------------------------------
+
+
+def figure(stat: dict) -> str:
+    return f"p95 {stat['p95']:.1f} ms (p50 {stat['p50']:.1f}, max {stat['max']:.1f}; n {stat['n']})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--cold", type=int, default=COLD_SAMPLES, help="cold samples (a new process each)")
+    parser.add_argument("--keep", action="store_true", help="do not drop a PostgreSQL database this run created")
+    parser.add_argument("--cold-child", default="", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    url = args.database_url or f"sqlite:///{ROOT / 'var' / 'bench' / 'foundation-city.sqlite3'}"
+    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0", "DJANGO_SETTINGS_MODULE": "qcity.settings.dev",
+           "LOG_LEVEL": "WARNING"}
+    os.environ.update(env)
+    if args.cold_child:
+        cold_child(args.cold_child)
+        return
+    created = prepare_database(url, reuse=True)
+    try:
+        run(args, url, env)
+    finally:
+        if created and not args.keep:
+            from django.db import connections
+
+            connections.close_all()
+            drop_database(url)
+
+
+def run(args, url: str, env: dict) -> None:
+    run_qcity(env, "migrate", "--noinput", "-v", "0")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from qcity.enterprises.models import Enterprise
+
+    if not Enterprise.objects.exists():
+        run_qcity(env, "demo", "--scale", "city", "--seed", str(args.seed), "--no-forced-change")
+    total = Enterprise.objects.count()
+    rng = random.Random(args.seed)
+    classes = term_classes(rng)
+    client = client_for("office")
+
+    rows = []
+    search, problems = bench_search(client, {k: v for k, v in classes.items() if k != "credit code"})
+    target, limit = TARGETS["search"]
+    for label, stat in search.items():
+        rows.append((f"search page, {label}", target, figure(stat), "PASS" if stat["p95"] <= limit else "FAIL"))
+    listed, detail = bench_lookup(client, classes["credit code"])
+    target, limit = TARGETS["lookup"]
+    rows.append(("lookup by credit code, list page", target, figure(listed),
+                 "PASS" if listed["p95"] <= limit else "FAIL"))
+    rows.append(("lookup by credit code, detail page", target, figure(detail),
+                 "PASS" if detail["p95"] <= limit else "FAIL"))
+    listing = bench_list(client, SAMPLES)
+    target, limit = TARGETS["list"]
+    rows.append(("list page by district (pages 1, 2, 3, 20)", target, figure(listing),
+                 "PASS" if listing["p95"] <= limit else "FAIL"))
+    if args.cold:
+        from urllib.parse import quote
+
+        cold_terms = [rng.choice(terms) for terms in classes.values() for _ in range(args.cold // len(classes) + 1)]
+        cold, dropped = bench_cold(env, [f"/enterprises/?q={quote(t)}" for t in cold_terms[:args.cold]])
+        rows.append((f"search page, cold ({'page cache dropped' if dropped else 'page cache kept'}, new process)",
+                     "informational", figure(cold), "INFO"))
+    rows.append(("results checked against a scan", "no difference",
+                 f"{len(problems)} differences", "PASS" if not problems else "FAIL"))
+    print_report(rows, f"search benchmark — {connection.vendor}, {total:,} enterprises, {os.cpu_count()} CPUs, "
+                       f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}")
+    for label, stat in search.items():
+        print(f"  slowest {label}: " + ", ".join(f"{t[:12]!r} {ms:.0f} ms" for ms, t in stat["slowest"]))
+    for problem in problems[:20]:
+        print("  DIFFERENCE", problem)
+    if problems:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
