@@ -30,7 +30,6 @@ from qcity.core.uploads import XLSX_TYPES, validate_upload
 from . import search
 from .choices import EnterpriseImportStatus, EnterpriseStatus, EntityType
 from .models import Enterprise, EnterpriseImport
-from .search import name_initials
 from .validators import validate_industry_code, validate_uscc
 
 # heading → model field, in export order
@@ -280,7 +279,7 @@ def _insert(rows) -> None:
     now = timezone.now()
     search.index_bulk_write_begin()
     rows_insert(Enterprise, _INSERT_FIELDS, (
-        (row["uscc"], row["name"], name_initials(row["name"]), row["entity_type"], row["industry_code"],
+        (row["uscc"], row["name"], search.name_initials(row["name"]), row["entity_type"], row["industry_code"],
          row["org_unit_id"], row["address"], row["legal_representative"], row["registered_capital"],
          row["established_on"], row["status"], now, now)
         for row in rows))

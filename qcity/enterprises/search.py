@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.db import connection
-from django.db.models import Count, Min, Q, QuerySet, Value
+from django.db.models import Count, Max, Min, Q, QuerySet, Value
 from django.db.models.functions import StrIndex
 from pypinyin import Style, lazy_pinyin
 from pypinyin.seg.simpleseg import seg
@@ -100,10 +100,8 @@ PG_INDEX_SQL = [
     "CREATE INDEX IF NOT EXISTS enterprise_initials_grams ON enterprises_enterprise "
     "USING gin (qcity_grams(name_initials, 2, 3))",
 ]
-PG_INDEX_DROP = [
-    "DROP INDEX IF EXISTS enterprise_name_grams",
-    "DROP INDEX IF EXISTS enterprise_initials_grams",
-]
+PG_INDEXES = ("enterprise_name_grams", "enterprise_initials_grams")
+PG_INDEX_DROP = [f"DROP INDEX IF EXISTS {index}" for index in PG_INDEXES]
 
 # Full-width Latin letters and digits, and the ideographic space, as a clerk's IME may type them.
 # (Full-width punctuation stays: registered names are written with "（）".)
@@ -155,11 +153,11 @@ def search(queryset: QuerySet, text: str) -> TextSearch:
         return TextSearch(queryset)
     latin = term.isascii() and term.replace(" ", "").isalpha()
     column, needle = ("name_initials", term.lower()) if latin else ("name", term)
-    probe_rows, matches, oldest = _probe(queryset, column, needle)
-    if probe_rows < PROBE_ROWS:  # a short list: the substring test reads all of it
+    probe = _probe(queryset, column, needle)
+    if probe["rows"] < PROBE_ROWS:  # a short list: the substring test reads all of it
         return TextSearch(_substring(queryset, column, needle))
-    if matches >= PROBE_FREQUENT:
-        return TextSearch(_substring(queryset, column, needle), _estimate(queryset, matches, oldest))
+    if probe["matches"] >= PROBE_FREQUENT:
+        return TextSearch(_substring(queryset, column, needle), _estimate(queryset, probe["matches"], probe["oldest"], probe["newest"]))
     return TextSearch(_indexed(queryset, column, needle))
 
 
@@ -172,21 +170,19 @@ def _substring(queryset: QuerySet, column: str, needle: str) -> QuerySet:
     return queryset.alias(_position=StrIndex(column, Value(needle))).filter(_position__gt=0)
 
 
-def _probe(queryset: QuerySet, column: str, needle: str) -> tuple[int, int, int | None]:
-    """(rows read, rows matching, oldest id read) over the newest PROBE_ROWS rows of `queryset`."""
-    newest = queryset.order_by("-pk").alias(_position=StrIndex(column, Value(needle)))[:PROBE_ROWS]
-    probe = newest.aggregate(rows=Count("pk"), matches=Count("pk", filter=Q(_position__gt=0)), oldest=Min("pk"))
-    return probe["rows"], probe["matches"], probe["oldest"]
+def _probe(queryset: QuerySet, column: str, needle: str) -> dict:
+    """Rows read, rows matching, and the oldest and newest ids read, over the newest PROBE_ROWS rows."""
+    rows = queryset.order_by("-pk").alias(_position=StrIndex(column, Value(needle)))[:PROBE_ROWS]
+    return rows.aggregate(rows=Count("pk"), matches=Count("pk", filter=Q(_position__gt=0)), oldest=Min("pk"),
+                          newest=Max("pk"))
 
 
-def _estimate(queryset: QuerySet, matches: int, oldest: int) -> int | None:
+def _estimate(queryset: QuerySet, matches: int, oldest: int, newest: int) -> int | None:
     """The number of matches in the whole list, to two significant figures, from the probe's share,
     assuming rows and matches spread evenly over the ids (rows are numbered as they are registered).
     None when the probe read a tenth of the list or more: counting reads at most ten times the probe."""
-    # Two queries: SQLite reads MIN and MAX from the index only when each is alone.
     low = queryset.order_by("pk").values_list("pk", flat=True)[0]
-    high = queryset.order_by("-pk").values_list("pk", flat=True)[0]
-    span = (high - low + 1) / (high - oldest + 1)
+    span = (newest - low + 1) / (newest - oldest + 1)
     if span <= EXACT_SPAN:
         return None
     estimate = matches * span
@@ -267,5 +263,5 @@ def index_bulk_write_end() -> None:
     do not read a long pending list."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            for index in ("enterprise_name_grams", "enterprise_initials_grams"):
+            for index in PG_INDEXES:
                 cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
