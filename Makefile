@@ -84,12 +84,13 @@ smoke: $(VENV)/.installed system-packages
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 
-# Each benchmark prints its own table, on SQLite and then on PostgreSQL (BENCH_PG= to skip PostgreSQL).
+# Each benchmark prints its own table, on SQLite and then on PostgreSQL (BENCH_PG= to skip PostgreSQL), and
+# bench/summary.py prints all their figures as one table at the end (date, machine, database per figure).
 # BENCH_ARGS go to bench/foundation.py, e.g. make bench BENCH_ARGS="--scale small".
 BENCHES  ?= bench/foundation.py bench/search.py bench/assessment.py bench/cockpit.py bench/white_paper.py bench/credit.py bench/inspections.py bench/sampling.py bench/programme_pages.py bench/home.py bench/notifications.py bench/complaint_overdue.py bench/trace.py
 BENCH_PG ?= postgres://postgres@127.0.0.1:5432
 bench: $(VENV)/.installed-test
-	@mkdir -p var
+	@mkdir -p var/bench && rm -f var/bench/summary.jsonl
 	@echo "== bench/plan_extraction.py"; $(PY) bench/plan_extraction.py
 	@echo "== bench/provisional_calendar.py"; $(PY) bench/provisional_calendar.py
 	@set -e; for f in $(BENCHES); do \
@@ -106,6 +107,7 @@ bench: $(VENV)/.installed-test
 	    echo "== bench/complaint_intake.py on PostgreSQL"; \
 	    $(PY) bench/complaint_intake.py --database-url "$(BENCH_PG)/qcity_bench_intake"; \
 	else echo "== bench/complaint_intake.py: skipped, PostgreSQL not reachable"; fi
+	@$(PY) bench/summary.py
 
 # --- cleaning ------------------------------------------------------------------------------------
 

@@ -299,6 +299,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--cold", type=int, default=COLD_SAMPLES, help="cold samples (a new process each)")
     parser.add_argument("--keep", action="store_true", help="do not drop a PostgreSQL database this run created")
+    parser.add_argument("--only", default="search,lookup,list", help="the parts to run (search, lookup, list)")
     parser.add_argument("--cold-child", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -336,30 +337,36 @@ def run(args, url: str, env: dict) -> None:
     classes = term_classes(rng)
     client = client_for("office")
 
-    rows = []
-    search, problems = bench_search(client, {k: v for k, v in classes.items() if k != "credit code"})
-    target, limit = TARGETS["search"]
-    for label, stat in search.items():
-        rows.append((f"search page, {label}", target, figure(stat), "PASS" if stat["p95"] <= limit else "FAIL"))
-    listed, detail = bench_lookup(client, classes["credit code"])
-    target, limit = TARGETS["lookup"]
-    rows.append(("lookup by credit code, list page", target, figure(listed),
-                 "PASS" if listed["p95"] <= limit else "FAIL"))
-    rows.append(("lookup by credit code, detail page", target, figure(detail),
-                 "PASS" if detail["p95"] <= limit else "FAIL"))
-    listing = bench_list(client, SAMPLES)
-    target, limit = TARGETS["list"]
-    rows.append(("list page by district (pages 1, 2, 3, 20)", target, figure(listing),
-                 "PASS" if listing["p95"] <= limit else "FAIL"))
-    if args.cold:
+    rows, search, problems = [], {}, []
+    only = set(args.only.split(","))
+    if "search" in only:
+        search, problems = bench_search(client, {k: v for k, v in classes.items() if k != "credit code"})
+        target, limit = TARGETS["search"]
+        for label, stat in search.items():
+            rows.append((f"search page, {label}", target, figure(stat),
+                         "PASS" if stat["p95"] <= limit else "FAIL"))
+    if "lookup" in only:
+        listed, detail = bench_lookup(client, classes["credit code"])
+        target, limit = TARGETS["lookup"]
+        rows.append(("lookup by credit code, list page", target, figure(listed),
+                     "PASS" if listed["p95"] <= limit else "FAIL"))
+        rows.append(("lookup by credit code, detail page", target, figure(detail),
+                     "PASS" if detail["p95"] <= limit else "FAIL"))
+    if "list" in only:
+        listing = bench_list(client, SAMPLES)
+        target, limit = TARGETS["list"]
+        rows.append(("list page by district (pages 1, 2, 3, 20)", target, figure(listing),
+                     "PASS" if listing["p95"] <= limit else "FAIL"))
+    if args.cold and "search" in only:
         from urllib.parse import quote
 
         cold_terms = [rng.choice(terms) for terms in classes.values() for _ in range(args.cold // len(classes) + 1)]
         cold, dropped = bench_cold(env, [f"/enterprises/?q={quote(t)}" for t in cold_terms[:args.cold]])
         rows.append((f"search page, cold ({'page cache dropped' if dropped else 'page cache kept'}, new process)",
                      "informational", figure(cold), "INFO"))
-    rows.append(("results checked against a scan", "no difference",
-                 f"{len(problems)} differences", "PASS" if not problems else "FAIL"))
+    if "search" in only:
+        rows.append(("results checked against a scan", "no difference",
+                     f"{len(problems)} differences", "PASS" if not problems else "FAIL"))
     print_report(rows, f"search benchmark — {connection.vendor}, {total:,} enterprises, {os.cpu_count()} CPUs, "
                        f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}")
     for label, stat in search.items():

@@ -28,7 +28,8 @@ def navigation(request):
 
 
 def notification_badge(request):
-    """`notification_unread_count` for the header: one indexed COUNT, run only when a template reads it."""
+    """`notification_unread_count` for the header: one indexed COUNT, run only when a template reads it (the
+    home page and the portal; the other pages have it from the badges' request, `core:todo-badges`)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"notification_unread_count": 0}

@@ -1,11 +1,25 @@
+from pathlib import Path
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.renderers import Jinja2
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from . import holiday_schedule
 from .choices import NotificationKind, Role
 from .fields import BoundedIntegerFormField, CleanTextFormField
 from .models import Department, LegalDuration, OrgUnit
+
+
+class FormRenderer(Jinja2):
+    """Widgets rendered by Django's own Jinja2 form templates, four times faster than its Django-template ones
+    (every page draws a filter form), with qcity's select template (`core/jinja2`) ahead of them."""
+
+    @cached_property
+    def engine(self):
+        return self.backend({"APP_DIRS": False, "NAME": "djangoforms", "OPTIONS": {},
+                             "DIRS": [Path(__file__).parent / "jinja2", Path(forms.__file__).parent / "jinja2"]})
 
 
 class DateInput(forms.DateInput):

@@ -5,11 +5,16 @@ An entry is shown to a user holding one of the roles its view declares with `rol
 menu can never offer a page its user is refused (test_permission_rules checks this for every role).
 """
 
-from dataclasses import dataclass
-from functools import cache
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
 
 from django.core.exceptions import ImproperlyConfigured
-from django.urls import resolve, reverse
+from django.urls import get_script_prefix, get_urlconf, resolve, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import slugify
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import access
@@ -18,16 +23,32 @@ from .roles import EVERYONE
 
 @dataclass(frozen=True)
 class MenuItem:
-    label: str
+    label: str = field(compare=False)  # a lazy translation: hashed and compared by its page alone
     url_name: str
 
     @property
     def url(self) -> str:
-        return reverse(self.url_name)
+        return _url(self.url_name, get_script_prefix(), get_urlconf())
 
     @property
     def roles(self) -> frozenset[str]:
         return view_roles(self.url_name)
+
+
+@cache
+def _url(url_name: str, script_prefix: str, urlconf) -> str:
+    """The entry's address, reversed once per prefix and URLconf: every page draws the whole menu."""
+    return reverse(url_name, urlconf=urlconf)
+
+
+def _page_at(path: str, script_prefix: str, urlconf) -> str | None:
+    """The url_name of the menu entry at `path`, if one is."""
+    return _menu_pages(script_prefix, urlconf).get(path)
+
+
+@cache
+def _menu_pages(script_prefix: str, urlconf) -> dict[str, str]:
+    return {_url(item.url_name, script_prefix, urlconf): item.url_name for item in MENU}
 
 
 @cache
@@ -93,3 +114,46 @@ MENU = [
 def menu_for(user) -> list[MenuItem]:
     roles = access.roles_of(user)
     return [item for item in MENU if roles & item.roles]
+
+
+# The menu and the header's badges are drawn by every back-office page, so their markup is built here with
+# format_html rather than by a template including one badge partial per entry: that took 2–3 ms of a page's
+# 10 ms budget (bench/search.py). The counts come after the page loaded (`core:todo-badges`), except on the
+# home page, which counts anyway.
+
+
+def todo_badge_html(item: MenuItem, count: int | None, oob: bool = False) -> SafeString:
+    """An entry's to-do badge: the count, or an empty placeholder that the badges' request fills in later
+    (`core:todo-badges` answers with these, `oob` set, as out-of-band swaps)."""
+    swap = mark_safe(' hx-swap-oob="true"') if oob else ""
+    if not count:
+        return format_html('<span id="todo-badge-{}"{}></span>', slugify(item.url_name), swap)
+    return format_html('<span id="todo-badge-{}"{} class="badge rounded-pill text-bg-danger ms-auto qc-todo-badge"'
+                       ' data-todo-count="{}">{}<span class="visually-hidden">{}</span></span>',
+                       slugify(item.url_name), swap, item.url_name, count, gettext("项待办"))
+
+
+def notification_badge_html(count: int | None, oob: bool = False) -> SafeString:
+    """The header's unread-message count beside "消息"; None leaves the place empty for the badges' request."""
+    swap = mark_safe(' hx-swap-oob="true"') if oob else ""
+    if not count:
+        return format_html('<span id="notification-badge"{}></span>', swap)
+    return format_html('<span id="notification-badge"{}> <span class="badge rounded-pill text-bg-danger"'
+                       ' id="notification-unread-count">{}<span class="visually-hidden">{}</span></span></span>',
+                       swap, count, gettext("条未读"))
+
+
+def menu_html(badges: Iterable[tuple[MenuItem, int | None]], path: str) -> SafeString:
+    """The menu's entries (`nav_badges` of the context processor), the one at `path` marked active."""
+    prefix, urlconf = get_script_prefix(), get_urlconf()
+    return _menu_markup(get_language(), prefix, tuple(badges), _page_at(path, prefix, urlconf))
+
+
+@lru_cache(maxsize=512)
+def _menu_markup(language: str, script_prefix: str, entries: tuple, active: str | None) -> SafeString:
+    """Kept per language, entries (with their counts) and active entry: a role set's menu is the same on
+    every page but one entry."""
+    return format_html_join(
+        "", '<li class="nav-item"><a class="nav-link d-flex align-items-center{}" href="{}">{}{}</a></li>',
+        ((" active" if item.url_name == active else "", item.url, item.label, todo_badge_html(item, count))
+         for item, count in entries))

@@ -23,6 +23,13 @@ def page_number(raw) -> int:
     return parse_int(raw, minimum=1, maximum=MAX_PAGE_NUMBER) or 1
 
 
+def _is_one(number) -> bool:
+    try:
+        return int(number) == 1
+    except (TypeError, ValueError):
+        return False
+
+
 class CappedPaginator(Paginator):
     """Counts at most COUNT_CAP rows; beyond that the page shows "10000+" instead of an exact total.
 
@@ -45,6 +52,16 @@ class CappedPaginator(Paginator):
             queryset = queryset.order_by()
             return (queryset if self.cap is None else queryset[: self.cap + 1]).count()
         return len(items)
+
+    def page(self, number):
+        """A first page with room to spare holds every row: it is read, and its length is the count, without
+        a COUNT query (a lookup by code, a rare term)."""
+        if _is_one(number) and not self.orphans and self.estimate is None and "count" not in self.__dict__:
+            rows = list(self.object_list[: self.per_page])
+            if len(rows) < self.per_page:
+                self.__dict__["count"] = len(rows)
+            return self._get_page(rows, 1, self)
+        return super().page(number)
 
     @property
     def count_is_capped(self) -> bool:

@@ -6,12 +6,16 @@ platform's one pager (`core/partials/pager.html`), which keeps the filter and so
 """
 
 from functools import cached_property
+from urllib.parse import urlencode
 
 import django_tables2 as tables
 from django.core.paginator import EmptyPage
 from django.db.models import QuerySet
 from django.template import Context, Template
-from django.utils.html import format_html
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -46,6 +50,43 @@ class QcityTable(tables.Table):
         template_name = "core/partials/table.html"
         attrs = {"class": TABLE_CLASS}
         orderable = True
+
+    def head_html(self) -> SafeString:
+        """The header's `<th>`s, written in one pass like `rows_html`: a sortable column's header links to the
+        same page sorted by it, the other parameters kept (django-tables2's `querystring_replace`)."""
+        request = getattr(self, "request", None)
+        params = dict(request.GET) if request is not None else {}
+        cells = []
+        for column in self.columns:
+            header = column.header
+            if column.orderable:
+                query = urlencode({**params, self.prefixed_order_by_field: column.order_by_alias.next}, doseq=True)
+                header = format_html('<a href="?{}">{}</a>', query, header)
+            cells.append(format_html('<th {} scope="col">{}</th>', column.attrs["th"].as_html(), header))
+        return mark_safe("".join(cells))  # noqa: S308 - every part is escaped by format_html
+
+    def rows_html(self) -> SafeString:
+        """The page's `<tr>`s, written in one pass (`core/partials/table.html`). django-tables2's template
+        computes a column's cell attributes again for every cell and walks every cell through the template
+        engine: most of a 50-row page's time. Here a cell's attributes are computed once per column (no qcity
+        column varies them by record; a row's own attributes still may), and each cell is localised and
+        escaped as `{{ cell }}` would be."""
+        rows = list(self.paginated_rows)
+        if not rows:
+            return (format_html('<tr><td colspan="{}">{}</td></tr>', len(self.columns), self.empty_text)
+                    if self.empty_text else mark_safe(""))
+        columns = [(format_html("<td {}>", column.attrs["td"].as_html()), column.name) for column in self.columns]
+        return mark_safe("".join(  # noqa: S308 - every part is escaped by format_html / conditional_escape
+            format_html("<tr {}>", row.attrs.as_html())
+            + "".join(f"{td}{conditional_escape(localize(template_localtime(self.cell(row, name))))}</td>"
+                      for td, name in columns)
+            + "</tr>"
+            for row in rows))
+
+    def cell(self, row, name: str):
+        """One cell's content: django-tables2's (its `render_<name>`, links, defaults); a table whose rows are
+        not model rows may write its cells more directly."""
+        return row.get_cell(name)
 
     @property
     def order_by(self):

@@ -20,6 +20,8 @@ urlpatterns = [
     path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
     re_path(r"^(?P<pk>[0-9]+)/(?P<kind>licence|certification|officer)/add/$", views.enterprise_attachment_add,
             name="attachment-add"),
+    re_path(r"^(?P<pk>[0-9]+)/(?P<kind>licence|certification|officer)/form/$", views.enterprise_attachment_form,
+            name="attachment-form"),
 ]
 
 # Public pages of enterprise accounts, mounted under /accounts/ by qcity/urls.py (no namespace: they sit

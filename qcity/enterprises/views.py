@@ -58,16 +58,12 @@ def enterprise_list(request):
 
 
 def _detail(request, enterprise, *, forms=None, status=200):
+    """The enterprise's page. The forms that add a licence, a certification or the chief quality officer sit
+    folded; each is fetched when opened (`enterprise_attachment_form`), except one that was refused (`forms`)."""
     can_edit = selectors.enterprise_can_edit(user=request.user, enterprise=enterprise)
-    officer = getattr(enterprise, "chief_quality_officer", None)
-    forms = forms or {}
     context = {"enterprise": enterprise, "can_edit": can_edit, "today": timezone.localdate()}
     if can_edit:
-        context |= {
-            "licence_form": forms.get("licence") or LicenceForm(prefix="licence"),
-            "certification_form": forms.get("certification") or CertificationForm(prefix="certification"),
-            "officer_form": forms.get("officer") or ChiefQualityOfficerForm(prefix="officer", instance=officer),
-        }
+        context |= {f"{kind}_form": form for kind, form in (forms or {}).items()}
     return render(request, "enterprises/enterprise_detail.html", context, status=status)
 
 
@@ -83,6 +79,18 @@ _ATTACHMENTS = {
     "certification": (CertificationForm, services.certification_add, _("已添加认证")),
     "officer": (ChiefQualityOfficerForm, services.chief_quality_officer_set, _("已保存首席质量官")),
 }
+
+
+@role_required(*MARKET_OFFICERS)
+def enterprise_attachment_form(request, pk, kind):
+    """One of the detail page's folded forms, fetched when the officer opens it (an HTMX partial)."""
+    enterprise = selectors.enterprise_get(user=request.user, pk=pk)
+    require_scope(request.user, enterprise.org_unit, roles=MARKET_OFFICERS, action=f"open {kind} form", obj=enterprise)
+    form_class = _ATTACHMENTS[kind][0]
+    officer = getattr(enterprise, "chief_quality_officer", None) if kind == "officer" else None
+    form = form_class(prefix=kind, instance=officer)
+    return render(request, "enterprises/partials/attachment_form.html",
+                  {"enterprise": enterprise, "kind": kind, "form": form})
 
 
 @role_required(*MARKET_OFFICERS)

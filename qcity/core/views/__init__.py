@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -44,7 +45,8 @@ from ..forms import (
     style_widgets,
 )
 from ..models import LegalDuration, RoleAssignment, User
-from ..navigation import menu_for
+from ..navigation import menu_for, notification_badge_html, todo_badge_html
+from ..notifications import notification_unread_count
 from ..permissions import login_page, role_required
 from ..roles import STAFF_AND_ADMINS, STAFF_AND_SYSTEM_ADMIN
 from ..tables import (
@@ -87,11 +89,12 @@ def home(request):
 
 @login_page
 def todo_badges(request):
-    """The menu's to-do counts, fetched by every page after it loaded (base.html), as out-of-band swaps of
-    the badges; from the short per-user cache of `todos.menu_counts`."""
+    """The menu's to-do counts (from the short per-user cache of `todos.menu_counts`) and the header's unread
+    messages, fetched by every page after it loaded (base.html), as out-of-band swaps of the badges."""
     counts = todos.menu_counts(request.user)
-    badges = [(item, counts.get(item.url_name, 0)) for item in menu_for(request.user)]
-    return render(request, "core/partials/todo_badges.html", {"badges": badges})
+    badges = [todo_badge_html(item, counts.get(item.url_name, 0), oob=True) for item in menu_for(request.user)]
+    badges.append(notification_badge_html(notification_unread_count(request.user), oob=True))
+    return HttpResponse("".join(badges))
 
 
 @role_required(*STAFF_AND_ADMINS)

@@ -130,6 +130,33 @@ def test_licence_added_from_detail_page_and_bad_dates_rejected(client, make_user
     assert AuditEvent.objects.filter(object_type="enterprises.licence", action=AuditAction.CREATE).exists()
 
 
+def test_detail_page_forms_are_folded_and_fetched_when_opened(client, make_user, district, city):
+    enterprise = EnterpriseFactory(org_unit=district)
+    client.force_login(make_user(Role.DISTRICT_OFFICER, org_unit=district))
+    client.post(f"/enterprises/{enterprise.pk}/officer/add/", {
+        "officer-name": "张质量", "officer-title": "副总经理", "officer-appointed_on": "2025-06-01"})
+    # the detail page draws the three forms folded, without their fields
+    page = client.get(f"/enterprises/{enterprise.pk}/").content.decode()
+    for kind in ("licence", "certification", "officer"):
+        assert f'hx-get="/enterprises/{enterprise.pk}/{kind}/form/" hx-trigger="toggle once"' in page
+    assert 'name="licence-number"' not in page
+    # opened, a form comes with its fields; the officer's holds the officer appointed
+    form = client.get(f"/enterprises/{enterprise.pk}/licence/form/", headers={"HX-Request": "true"})
+    assert form.status_code == 200 and 'name="licence-number"' in form.content.decode()
+    officer = client.get(f"/enterprises/{enterprise.pk}/officer/form/").content.decode()
+    assert 'name="officer-name"' in officer and 'value="张质量"' in officer
+    # a refused form is drawn open with its errors
+    bad = client.post(f"/enterprises/{enterprise.pk}/licence/add/", {"licence-kind": "food_production"})
+    assert bad.status_code == 400 and '<details class="mt-2" open id="licence-form">' in bad.content.decode()
+    # another district's officer, and a viewer who cannot edit, get no form
+    other = city.children.exclude(pk=district.pk).first()
+    client.force_login(make_user(Role.DISTRICT_OFFICER, org_unit=other))
+    assert client.get(f"/enterprises/{enterprise.pk}/licence/form/").status_code in {403, 404}
+    client.force_login(make_user(Role.DEPARTMENT_REPORTER))
+    assert client.get(f"/enterprises/{enterprise.pk}/licence/form/").status_code == 403
+    assert 'hx-trigger="toggle once"' not in client.get(f"/enterprises/{enterprise.pk}/").content.decode()
+
+
 def test_chief_quality_officer_set_then_changed_is_audited_with_before(client, make_user, district):
     enterprise = EnterpriseFactory(org_unit=district)
     client.force_login(make_user(Role.DISTRICT_OFFICER, org_unit=district))
