@@ -16,6 +16,9 @@ Term classes, at least 200 samples each, drawn from the data with a fixed seed:
 - no match: fragments that occur in no name;
 - bad input: 200 characters, punctuation, whitespace, FTS and SQL syntax, full-width letters.
 
+The API (`GET /api/enterprises/?q=`, serializer included) is measured on the frequent and the 2-character
+terms. `--only search,api,lookup,list` picks the parts.
+
 Every fourth request is checked against a scan with `strpos`/`instr` (no index): the page must show
 exactly the newest 50 matches, and the count must be exact when shown as exact, or an estimate within
 a factor of two when shown as an estimate ("约"). Cold figures restart the server process (a new
@@ -220,6 +223,33 @@ def bench_search(client, classes: dict[str, list[str]]) -> tuple[dict[str, dict]
     return results, problems
 
 
+def bench_api(client, classes: dict[str, list[str]]) -> tuple[dict[str, dict], list[str]]:
+    """`GET /api/enterprises/?q=` (serializer included) for the frequent and 2-character terms, every fourth
+    answer checked against the scan as the page is: the newest 50, and `count` exact or, with
+    `count_exact: false`, within a factor of two (or past the cap)."""
+    from urllib.parse import quote
+
+    problems: list[str] = []
+    results = {}
+    for label in ("frequent fragments (top 50, ×4)", "2 characters"):
+        times = []
+        for i, term in enumerate(classes[label]):
+            elapsed, body = get(client, f"/api/enterprises/?q={quote(term)}")
+            times.append(elapsed)
+            if i % CHECK_EVERY or (reference := expected(term)) is None:
+                continue
+            answer, (ids, count) = json.loads(body), reference
+            shown = [row["id"] for row in answer["results"]]
+            if shown != ids:
+                problems.append(f"API {label} {term!r}: {len(shown)} rows, scan finds {len(ids)}")
+            if answer["count_exact"] and answer["count"] != count:
+                problems.append(f"API {label} {term!r}: count {answer['count']}, scan counts {count}")
+            elif not answer["count_exact"] and count <= 10_000 and not count / 2 <= answer["count"] <= count * 2:
+                problems.append(f"API {label} {term!r}: estimate {answer['count']}, scan counts {count}")
+        results[label] = stats(times)
+    return results, problems
+
+
 def bench_lookup(client, codes: list[str]) -> tuple[dict, dict]:
     """A credit code typed into the list page's search box, then the enterprise's page opened."""
     list_times, detail_times = [], []
@@ -299,7 +329,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--cold", type=int, default=COLD_SAMPLES, help="cold samples (a new process each)")
     parser.add_argument("--keep", action="store_true", help="do not drop a PostgreSQL database this run created")
-    parser.add_argument("--only", default="search,lookup,list", help="the parts to run (search, lookup, list)")
+    parser.add_argument("--only", default="search,api,lookup,list", help="the parts to run (search, api, lookup, list)")
     parser.add_argument("--cold-child", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -345,6 +375,13 @@ def run(args, url: str, env: dict) -> None:
         for label, stat in search.items():
             rows.append((f"search page, {label}", target, figure(stat),
                          "PASS" if stat["p95"] <= limit else "FAIL"))
+    if "api" in only:
+        api, api_problems = bench_api(client, classes)
+        problems += api_problems
+        target, limit = TARGETS["search"]
+        for label, stat in api.items():
+            rows.append((f"API /api/enterprises/?q=, {label}", target, figure(stat),
+                         "PASS" if stat["p95"] <= limit else "FAIL"))
     if "lookup" in only:
         listed, detail = bench_lookup(client, classes["credit code"])
         target, limit = TARGETS["lookup"]
@@ -364,7 +401,7 @@ def run(args, url: str, env: dict) -> None:
         cold, dropped = bench_cold(env, [f"/enterprises/?q={quote(t)}" for t in cold_terms[:args.cold]])
         rows.append((f"search page, cold ({'page cache dropped' if dropped else 'page cache kept'}, new process)",
                      "informational", figure(cold), "INFO"))
-    if "search" in only:
+    if only & {"search", "api"}:
         rows.append(("results checked against a scan", "no difference",
                      f"{len(problems)} differences", "PASS" if not problems else "FAIL"))
     print_report(rows, f"search benchmark — {connection.vendor}, {total:,} enterprises, {os.cpu_count()} CPUs, "

@@ -5,12 +5,15 @@ MAX_PAGE_NUMBER, not ASCII digits after NFKC) is treated like a missing one: the
 pages, a 404 on the API (as DRF does for a page past the end). An offset is never computed from it.
 """
 
+from functools import partial
+
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
 
 from .fields import parse_int
 
@@ -69,10 +72,40 @@ class CappedPaginator(Paginator):
 
 
 class StandardPagination(PageNumberPagination):
+    """The API's pages. `count_exact` says whether `count` is exact: false when counting stopped at the cap
+    (`count` is then COUNT_CAP + 1) or when it is an estimate a view gave (`view.count_estimate`, a frequent
+    search term); `?count=exact` asks for an exact count."""
+
     django_paginator_class = CappedPaginator
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def paginate_queryset(self, queryset, request, view=None):
+        exact = request.query_params.get("count") == "exact"
+        estimate = None if exact else getattr(view, "count_estimate", None)
+        self.django_paginator_class = partial(CappedPaginator, estimate=estimate, cap=None if exact else COUNT_CAP)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        paginator = self.page.paginator
+        return Response({
+            "count": paginator.count,
+            "count_exact": paginator.estimate is None and not paginator.count_is_capped,
+            "next": self.get_next_link(),
+            "previous": self.get_previous_link(),
+            "results": data,
+        })
+
+    def get_paginated_response_schema(self, schema):
+        answer = super().get_paginated_response_schema(schema)
+        properties = answer["properties"]
+        answer["properties"] = {"count": properties["count"], "count_exact": {
+            "type": "boolean", "description": "false: `count` is an estimate, or counting stopped at 10,001 rows "
+                                              "(`?count=exact` counts every row)"},
+            **{k: v for k, v in properties.items() if k != "count"}}
+        answer["required"] = [*answer.get("required", []), "count_exact"]
+        return answer
 
     def get_page_number(self, request, paginator):
         raw = request.query_params.get(self.page_query_param) or 1

@@ -1,4 +1,5 @@
-"""The foundation's main path in a real browser: log in, search the registry, import with a bad row."""
+"""The foundation's main path in a real browser: log in, search the registry, import with a bad row, add a
+licence from the enterprise's page."""
 
 import re
 
@@ -69,6 +70,20 @@ def test_district_officer_searches_and_imports_with_a_bad_row(page, login, scree
     page.goto(f"/enterprises/?q={good}")
     assert page.locator("#enterprise-table tbody tr").count() == 1
     assert "郑州浏览器测试食品有限公司" in page.locator("#enterprise-table").inner_text()
+
+    # when they open it and unfold "添加许可证", the form comes, and a licence saved shows on the page
+    with page.expect_navigation():
+        page.click("#enterprise-table tbody tr td:nth-child(1) a")
+    assert page.locator("input[name='licence-number']").count() == 0  # folded forms are fetched when opened
+    page.click("#licence-form summary")
+    page.wait_for_selector("input[name='licence-number']")
+    page.select_option("select[name='licence-kind']", index=1)
+    page.fill("input[name='licence-number']", "JY14101050000001")
+    page.fill("input[name='licence-valid_from']", "2026-01-01")
+    page.fill("input[name='licence-valid_to']", "2031-01-01")
+    with page.expect_navigation():
+        page.click("#licence-form button[type=submit]")
+    assert "已添加许可证" in page.content() and "JY14101050000001" in page.content()
 
 
 def test_district_officer_cannot_open_another_districts_enterprise(page, login):

@@ -1,5 +1,7 @@
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
@@ -36,8 +38,19 @@ class EnterpriseListApi(generics.ListAPIView):
     def required_roles(self):
         return MARKET_OFFICERS if self.request.method == "POST" else STAFF
 
+    count_estimate: int | None = None  # a frequent term's estimated count, for StandardPagination
+
     def get_queryset(self):
         return selectors.enterprise_list(user=self.request.user)
+
+    def filter_queryset(self, queryset):
+        """The filter backend's work (a bad parameter is a 400 naming it), keeping the filterset's estimate."""
+        filterset = DjangoFilterBackend().get_filterset(self.request, queryset, self)
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        found = filterset.qs
+        self.count_estimate = filterset.count_estimate
+        return found
 
     @extend_schema(request=EnterpriseInputSerializer, responses={201: EnterpriseDetailSerializer})
     def post(self, request):

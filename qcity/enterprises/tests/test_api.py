@@ -28,6 +28,29 @@ def test_list_is_scoped_and_searchable(make_user, district, city, api_for):
     assert client.get("/api/enterprises/", {"q": mine.uscc}).json()["count"] == 1
 
 
+def test_list_estimates_a_frequent_term_says_so_and_counts_on_request(make_user, district, api_for, monkeypatch):
+    from qcity.enterprises import search
+
+    for i in range(60):
+        EnterpriseFactory(org_unit=district, name=f"郑州{i}号{'食品' if i % 3 else '机械'}有限公司")
+    monkeypatch.setattr(search, "PROBE_ROWS", 12)
+    monkeypatch.setattr(search, "PROBE_FREQUENT", 3)
+    monkeypatch.setattr(search, "EXACT_SPAN", 1)
+    client = api_for(make_user(Role.LEADERSHIP_OFFICE))
+    # a frequent term: the first page read newest first, the count an estimate, and the answer says so
+    body = client.get("/api/enterprises/", {"q": "食品"}).json()
+    assert (body["count"], body["count_exact"], len(body["results"])) == (40, False, 40)
+    assert all("食品" in r["name"] for r in body["results"])
+    # asked for, the count is exact; a rare term and a code are counted exactly anyway
+    exact = client.get("/api/enterprises/", {"q": "食品", "count": "exact"}).json()
+    assert (exact["count"], exact["count_exact"]) == (40, True)
+    rare = client.get("/api/enterprises/", {"q": "郑州7号"}).json()
+    assert rare["count_exact"] is True and rare["count"] == len(rare["results"]) >= 1
+    # a bad filter parameter is still a 400 naming it
+    bad = client.get("/api/enterprises/", {"q": "食品", "org_unit": "x"})
+    assert bad.status_code == 400 and "org_unit" in bad.json()
+
+
 def test_create_with_invalid_code_is_400_naming_the_field(make_user, district, api_for):
     client = api_for(make_user(Role.DISTRICT_OFFICER, org_unit=district))
     response = client.post("/api/enterprises/", {"uscc": "91110000600037341M", "name": "x", "entity_type": "limited_company",
