@@ -55,7 +55,7 @@ def machine() -> str:
 def database() -> str:
     """The database the figures were measured on: Django's connection when set up, else DATABASE_URL's scheme."""
     try:
-        from django.db import connection
+        from django.db import connection  # lazy: some benchmarks never set Django up
 
         if connection.vendor == "postgresql":
             return f"PostgreSQL {connection.pg_version // 10000}"

@@ -22,8 +22,9 @@ def navigation(request):
 
     nav_badges = SimpleLazyObject(badges)
     return {"nav_menu": menu, "nav_badges": nav_badges, "user_roles": sorted(access.roles_of(user)),
-            # not while the password must be changed: the badges' request would be sent to the change page
-            "nav_badges_later": SimpleLazyObject(lambda: not user.must_change_password
+            # not while the password must be changed (the badges' request would be sent to the change page),
+            # nor without a menu (it sends the request; the header then counts the unread messages itself)
+            "nav_badges_later": SimpleLazyObject(lambda: bool(menu) and not user.must_change_password
                                                  and not todos.counted_in_request(user))}
 
 

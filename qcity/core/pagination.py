@@ -7,7 +7,7 @@ pages, a 404 on the API (as DRF does for a page past the end). An offset is neve
 
 from functools import partial
 
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +31,26 @@ def _is_one(number) -> bool:
         return int(number) == 1
     except (TypeError, ValueError):
         return False
+
+
+class _ReadPage(Page):
+    """A page of an estimated list: whether a next page exists was read, not computed from the count."""
+
+    def __init__(self, object_list, number, paginator, *, more: bool):
+        super().__init__(object_list, number, paginator)
+        self.more = more
+
+    def has_next(self) -> bool:
+        return self.more
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def end_index(self) -> int:
+        return (self.number - 1) * self.paginator.per_page + len(self.object_list)
 
 
 class CappedPaginator(Paginator):
@@ -58,13 +78,32 @@ class CappedPaginator(Paginator):
 
     def page(self, number):
         """A first page with room to spare holds every row: it is read, and its length is the count, without
-        a COUNT query (a lookup by code, a rare term)."""
-        if _is_one(number) and not self.orphans and self.estimate is None and "count" not in self.__dict__:
+        a COUNT query (a lookup by code, a rare term).
+
+        With an estimated count the pages are read rather than computed: a page holds what the list has at
+        that place, and it has a next page when one more row follows. So an estimate that is a little low
+        hides no rows from a client following `next`, and one a little high gives an empty last page, not an
+        error."""
+        if self.estimate is not None:
+            number = self._number_at_least_one(number)
+            bottom = (number - 1) * self.per_page
+            rows = list(self.object_list[bottom: bottom + self.per_page + 1])
+            return _ReadPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
+        if _is_one(number) and not self.orphans and "count" not in self.__dict__:
             rows = list(self.object_list[: self.per_page])
             if len(rows) < self.per_page:
                 self.__dict__["count"] = len(rows)
             return self._get_page(rows, 1, self)
         return super().page(number)
+
+    def _number_at_least_one(self, number) -> int:
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
 
     @property
     def count_is_capped(self) -> bool:
@@ -74,7 +113,7 @@ class CappedPaginator(Paginator):
 class StandardPagination(PageNumberPagination):
     """The API's pages. `count_exact` says whether `count` is exact: false when counting stopped at the cap
     (`count` is then COUNT_CAP + 1) or when it is an estimate a view gave (`view.count_estimate`, a frequent
-    search term); `?count=exact` asks for an exact count."""
+    search term; `next` is then read, not computed); `?count=exact` asks a signed-in caller's exact count."""
 
     django_paginator_class = CappedPaginator
     page_size = 50
@@ -82,7 +121,8 @@ class StandardPagination(PageNumberPagination):
     max_page_size = 500
 
     def paginate_queryset(self, queryset, request, view=None):
-        exact = request.query_params.get("count") == "exact"
+        # an uncapped COUNT for signed-in callers only: the public lists' counts stay capped
+        exact = request.query_params.get("count") == "exact" and request.user.is_authenticated
         estimate = None if exact else getattr(view, "count_estimate", None)
         self.django_paginator_class = partial(CappedPaginator, estimate=estimate, cap=None if exact else COUNT_CAP)
         return super().paginate_queryset(queryset, request, view)
@@ -96,6 +136,12 @@ class StandardPagination(PageNumberPagination):
             "previous": self.get_previous_link(),
             "results": data,
         })
+
+    def get_schema_operation_parameters(self, view):
+        return [*super().get_schema_operation_parameters(view), {
+            "name": "count", "required": False, "in": "query",
+            "description": "`exact`: count every row (signed-in callers), not at most 10,001 nor an estimate",
+            "schema": {"type": "string", "enum": ["exact"]}}]
 
     def get_paginated_response_schema(self, schema):
         answer = super().get_paginated_response_schema(schema)

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from qcity.core import access
 from qcity.core.access import require_scope
@@ -82,6 +82,7 @@ _ATTACHMENTS = {
 
 
 @role_required(*MARKET_OFFICERS)
+@require_GET
 def enterprise_attachment_form(request, pk, kind):
     """One of the detail page's folded forms, fetched when the officer opens it (an HTMX partial)."""
     enterprise = selectors.enterprise_get(user=request.user, pk=pk)

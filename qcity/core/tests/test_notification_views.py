@@ -37,6 +37,15 @@ def test_message_centre_lists_own_messages_unread_first_with_the_header_badge(cl
     assert 'id="notification-unread-count">1<' in badges
 
 
+def test_a_page_without_the_menu_counts_the_unread_messages_itself(client, make_user):
+    # a user without a role has no menu, so no badges' request after the page: the header counts at once
+    person = make_user(None)
+    message(person)
+    client.force_login(person)
+    page = client.get("/accounts/password/").content.decode()
+    assert 'id="qc-menu"' not in page and 'id="notification-unread-count">1<' in page
+
+
 def test_unread_filter(client, reporter):
     read = message(reporter, 1)
     Notification.objects.filter(pk=read.pk).update(read_at=read.created_at)

@@ -1,6 +1,7 @@
 """CappedPaginator: a first page with room to spare is its own count; fuller lists are counted, up to the cap."""
 
 import pytest
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -41,3 +42,25 @@ def test_an_empty_list_has_one_empty_first_page_and_an_estimate_is_not_replaced(
     assert (len(paginator.page(1)), paginator.count) == (0, 0)
     estimated = CappedPaginator(OrgUnit.objects.all(), 50, estimate=440_000)
     assert (len(estimated.page(1)), estimated.count) == (OrgUnit.objects.count(), 440_000)
+
+
+@pytest.mark.parametrize("estimate", [2, 7, 200])
+def test_pages_of_an_estimated_list_are_read_so_no_row_is_lost_and_no_page_fails(city, estimate):
+    units = list(OrgUnit.objects.order_by("pk"))
+    assert len(units) > 4
+    paginator = CappedPaginator(OrgUnit.objects.order_by("pk"), 2, estimate=estimate)
+    seen, number = [], 1
+    while True:  # as an API client follows `next`
+        page = paginator.page(number)
+        seen += list(page)
+        if not page.has_next():
+            break
+        number = page.next_page_number()
+        assert paginator.page(number).previous_page_number() == number - 1
+    assert seen == units and paginator.count == estimate
+    assert (page.start_index(), page.end_index()) == (2 * number - 1, len(units))
+    assert len(paginator.page(number + 3)) == 0 and not paginator.page(number + 3).has_next()
+    with pytest.raises(EmptyPage):
+        paginator.page(0)
+    with pytest.raises(PageNotAnInteger):
+        paginator.page("x")

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -46,6 +48,15 @@ def test_list_estimates_a_frequent_term_says_so_and_counts_on_request(make_user,
     assert (exact["count"], exact["count_exact"]) == (40, True)
     rare = client.get("/api/enterprises/", {"q": "郑州7号"}).json()
     assert rare["count_exact"] is True and rare["count"] == len(rare["results"]) >= 1
+    # an estimate below the real count hides no row from a client following `next`
+    monkeypatch.setattr(search, "_estimate", lambda *args, **kwargs: 15)
+    names, url = [], "/api/enterprises/?" + urlencode({"q": "食品", "page_size": 10})
+    while url:
+        page = client.get(url).json()
+        assert (page["count"], page["count_exact"]) == (15, False)
+        names += [r["name"] for r in page["results"]]
+        url = page["next"]
+    assert len(names) == len(set(names)) == 40
     # a bad filter parameter is still a 400 naming it
     bad = client.get("/api/enterprises/", {"q": "食品", "org_unit": "x"})
     assert bad.status_code == 400 and "org_unit" in bad.json()
