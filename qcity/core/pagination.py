@@ -26,13 +26,6 @@ def page_number(raw) -> int:
     return parse_int(raw, minimum=1, maximum=MAX_PAGE_NUMBER) or 1
 
 
-def _is_one(number) -> bool:
-    try:
-        return int(number) == 1
-    except (TypeError, ValueError):
-        return False
-
-
 class _ReadPage(Page):
     """A page of an estimated list: whether a next page exists was read, not computed from the count."""
 
@@ -89,7 +82,7 @@ class CappedPaginator(Paginator):
             bottom = (number - 1) * self.per_page
             rows = list(self.object_list[bottom: bottom + self.per_page + 1])
             return _ReadPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
-        if _is_one(number) and not self.orphans and "count" not in self.__dict__:
+        if str(number) == "1" and not self.orphans and "count" not in self.__dict__:
             rows = list(self.object_list[: self.per_page])
             if len(rows) < self.per_page:
                 self.__dict__["count"] = len(rows)

@@ -91,3 +91,15 @@ class EnterpriseAccountFactory(factory.django.DjangoModelFactory):
 
     role = "admin"
     status = "unconfirmed"
+
+
+def frequent_food_names(monkeypatch, *units) -> None:
+    """Sixty enterprises per unit named "郑州<i>号食品有限公司" (two in three) or "…机械…", with the search's probe
+    shrunk (12 rows, 3 matches) so that "食品" is a frequent term answered with an estimate."""
+    from qcity.enterprises import search
+
+    for i in range(60 * len(units)):
+        EnterpriseFactory(org_unit=units[i % len(units)], name=f"郑州{i}号{'食品' if i % 3 else '机械'}有限公司")
+    monkeypatch.setattr(search, "PROBE_ROWS", 12)
+    monkeypatch.setattr(search, "PROBE_FREQUENT", 3)
+    monkeypatch.setattr(search, "EXACT_SPAN", 1)

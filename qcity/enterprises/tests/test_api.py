@@ -7,7 +7,7 @@ from qcity.core.choices import AuditAction, Role
 from qcity.core.models import AuditEvent
 from qcity.enterprises.models import Enterprise
 
-from .factories import EnterpriseFactory, import_row, make_uscc, xlsx_upload
+from .factories import EnterpriseFactory, frequent_food_names, import_row, make_uscc, xlsx_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -33,11 +33,7 @@ def test_list_is_scoped_and_searchable(make_user, district, city, api_for):
 def test_list_estimates_a_frequent_term_says_so_and_counts_on_request(make_user, district, api_for, monkeypatch):
     from qcity.enterprises import search
 
-    for i in range(60):
-        EnterpriseFactory(org_unit=district, name=f"郑州{i}号{'食品' if i % 3 else '机械'}有限公司")
-    monkeypatch.setattr(search, "PROBE_ROWS", 12)
-    monkeypatch.setattr(search, "PROBE_FREQUENT", 3)
-    monkeypatch.setattr(search, "EXACT_SPAN", 1)
+    frequent_food_names(monkeypatch, district)
     client = api_for(make_user(Role.LEADERSHIP_OFFICE))
     # a frequent term: the first page read newest first, the count an estimate, and the answer says so
     body = client.get("/api/enterprises/", {"q": "食品"}).json()

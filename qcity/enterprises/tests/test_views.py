@@ -4,7 +4,7 @@ from qcity.core.choices import AuditAction, Role
 from qcity.core.models import AuditEvent
 from qcity.enterprises.models import Enterprise
 
-from .factories import EnterpriseFactory, import_row, xlsx_upload
+from .factories import EnterpriseFactory, frequent_food_names, import_row, xlsx_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -179,13 +179,7 @@ def test_attachment_for_other_district_is_refused(client, make_user, district, c
 
 
 def test_list_estimates_a_frequent_term_and_counts_on_request(client, make_user, district, monkeypatch):
-    from qcity.enterprises import search
-
-    for i in range(60):
-        EnterpriseFactory(org_unit=district, name=f"郑州{i}号{'食品' if i % 3 else '机械'}有限公司")
-    monkeypatch.setattr(search, "PROBE_ROWS", 12)
-    monkeypatch.setattr(search, "PROBE_FREQUENT", 3)
-    monkeypatch.setattr(search, "EXACT_SPAN", 1)
+    frequent_food_names(monkeypatch, district)
     client.force_login(make_user(Role.LEADERSHIP_OFFICE))
     page = client.get("/enterprises/", {"q": "食品"}, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "约 40 条" in page and "count=exact" in page and page.count("食品有限公司</a>") == 40
@@ -204,14 +198,7 @@ def test_list_answers_odd_terms(client, make_user, district, term):
 
 def test_frequent_term_is_estimated_within_the_other_filters(client, make_user, district, city, monkeypatch):
     """The text search runs after the district filter: its probe and estimate count the district's rows."""
-    from qcity.enterprises import search
-
-    other = city.children.get(name="二七区")
-    for i in range(120):
-        EnterpriseFactory(org_unit=district if i % 2 else other, name=f"郑州{i}号{'食品' if i % 3 else '机械'}有限公司")
-    monkeypatch.setattr(search, "PROBE_ROWS", 12)
-    monkeypatch.setattr(search, "PROBE_FREQUENT", 3)
-    monkeypatch.setattr(search, "EXACT_SPAN", 1)
+    frequent_food_names(monkeypatch, city.children.get(name="二七区"), district)
     client.force_login(make_user(Role.LEADERSHIP_OFFICE))
     page = client.get("/enterprises/", {"q": "食品", "org_unit": district.pk}, HTTP_ACCEPT_LANGUAGE="zh-hans")
     count = page.content.decode().split('id="result-count">')[1].split("</div>")[0]
