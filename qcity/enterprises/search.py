@@ -27,6 +27,8 @@ SQL syntax: phrases are quoted and all values are parameters.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -34,7 +36,9 @@ from django.db import connection
 from django.db.models import Count, Max, Min, Q, QuerySet, Value
 from django.db.models.functions import StrIndex
 from pypinyin import Style, lazy_pinyin
+from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
 from pypinyin.seg.simpleseg import seg
+from pypinyin.style import convert as convert_style
 
 FTS_TABLE = "enterprises_enterprise_fts"
 FTS_VOCABULARY = "enterprises_enterprise_fts_vocab"
@@ -45,16 +49,17 @@ PROBE_FREQUENT = 25  # 0.25 % of the probe: half a page within it, an estimate w
 EXACT_SPAN = 10
 SHORT_TOKENS = 3_000  # trigrams starting with a 1–2 character term, beyond which the term counts as frequent
 
+SQLITE_FTS_INSERT_TRIGGER = f"""CREATE TRIGGER IF NOT EXISTS enterprises_enterprise_fts_ai AFTER INSERT ON enterprises_enterprise BEGIN
+        INSERT INTO {FTS_TABLE}(rowid, name, name_initials)
+        VALUES (new.id, new.name || char(31, 31), new.name_initials || char(31, 31));
+    END"""
 SQLITE_FTS_SQL = [
     f"CREATE VIEW IF NOT EXISTS {FTS_CONTENT} AS SELECT id, name || char(31, 31) AS name, "
     f"name_initials || char(31, 31) AS name_initials FROM enterprises_enterprise",
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
     f"name, name_initials, content='{FTS_CONTENT}', content_rowid='id', tokenize='trigram')",
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_VOCABULARY} USING fts5vocab({FTS_TABLE}, 'col')",
-    f"""CREATE TRIGGER IF NOT EXISTS enterprises_enterprise_fts_ai AFTER INSERT ON enterprises_enterprise BEGIN
-        INSERT INTO {FTS_TABLE}(rowid, name, name_initials)
-        VALUES (new.id, new.name || char(31, 31), new.name_initials || char(31, 31));
-    END""",
+    SQLITE_FTS_INSERT_TRIGGER,
     f"""CREATE TRIGGER IF NOT EXISTS enterprises_enterprise_fts_ad AFTER DELETE ON enterprises_enterprise BEGIN
         INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, name, name_initials)
         VALUES ('delete', old.id, old.name || char(31, 31), old.name_initials || char(31, 31));
@@ -114,14 +119,45 @@ def _word_initials(word: str) -> str:
     return "".join(lazy_pinyin(word, style=Style.FIRST_LETTER, errors="default")).lower()
 
 
+@lru_cache(maxsize=1)
+def _initials_tables() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """From pypinyin's own dictionaries: each character's initial in its default reading, and, per
+    character, the phrases that read it with another initial ("行长" for 长: h-z, not c).
+
+    Built once per process (about 0.1 s) for `name_initials`' fast path."""
+    initial: dict[str, str] = {}  # reading ("zhǎng") → initial ("z"): 1,500-odd readings, converted once
+
+    def initial_of(reading: str) -> str:
+        letter = initial.get(reading)
+        if letter is None:
+            letter = initial[reading] = convert_style(reading, Style.FIRST_LETTER, strict=True)
+        return letter
+
+    default = {chr(point): initial_of(readings.split(",", 1)[0]) for point, readings in PINYIN_DICT.items()}
+    deviant: dict[str, list[str]] = {}
+    for phrase, readings in PHRASES_DICT.items():
+        for char, reading in zip(phrase, readings, strict=False):
+            if initial_of(reading[0]) != default.get(char):
+                deviant.setdefault(char, []).append(phrase)
+    return default, {char: tuple(phrases) for char, phrases in deviant.items()}
+
+
 def name_initials(name: str) -> str:
     """Lower-case pinyin initials of a Chinese name ("郑州食品" → "zzsp"); other characters kept.
 
-    pypinyin's own word segmentation splits the name first, so polyphones read as in the whole name,
-    and the initials of each word are cached: company names reuse few words, and an import of
-    200,000 rows would otherwise spend most of its time here.
+    As pypinyin reads the whole name: its word segmentation first, so polyphones read as in their
+    phrase ("银行" yh, "行长" hz). That segmentation is most of an import's time with names from outside
+    a fixed vocabulary, and it changes the result only where the name holds a phrase that reads one of
+    its characters with another initial than the character's default — about 3 % of names. Every other
+    name is read character by character from a table built from the same dictionaries (same result,
+    five times faster; tests compare the two on generated and random names).
     """
-    return "".join(_word_initials(word) for word in seg(name))
+    default, deviant = _initials_tables()
+    for char in name:
+        phrases = deviant.get(char)
+        if phrases is not None and any(phrase in name for phrase in phrases):
+            return "".join(_word_initials(word) for word in seg(name))
+    return "".join([default.get(char, char) for char in name]).lower()
 
 
 def term_normalised(text: str) -> str:
@@ -250,18 +286,35 @@ def rebuild_index() -> None:
             cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
 
 
-def index_bulk_write_begin() -> None:
-    """Before writing many rows in this transaction: on PostgreSQL the grams indexes collect the new
-    entries in their pending lists (GIN's fast update) instead of merging them every 4 MB."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+@contextmanager
+def index_bulk_write() -> Iterator[None]:
+    """Around writing many new enterprises in the current transaction (an import).
+
+    SQLite: the FTS insert trigger is dropped, and the new rows (ids above the newest before) are added
+    to the FTS table in one statement afterwards, and the trigger created again — all in the
+    transaction, so a rollback restores it. Row by row, the trigger made FTS5 write its pending terms
+    at the end of every statement: ten times the cost of the insert itself (5.4 s against 0.5 s for
+    50,000 rows into the city's 1.5 million). Other writers wait for the transaction, as for any write.
+
+    PostgreSQL: the grams indexes collect the new entries in their pending lists (GIN's fast update)
+    instead of merging them every 4 MB, and merge them in one pass afterwards, so searches do not read
+    a long pending list.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("index_bulk_write() must run inside transaction.atomic()")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL gin_pending_list_limit = '1GB'")
-
-
-def index_bulk_write_end() -> None:
-    """After the rows are written: merge the pending entries into the indexes in one pass, so searches
-    do not read a long pending list."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+        elif connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER IF EXISTS enterprises_enterprise_fts_ai")
+            cursor.execute("SELECT COALESCE(MAX(id), 0) FROM enterprises_enterprise")
+            newest = cursor.fetchone()[0]
+    yield
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
             for index in PG_INDEXES:
                 cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
+        elif connection.vendor == "sqlite":
+            cursor.execute(f"INSERT INTO {FTS_TABLE}(rowid, name, name_initials) "
+                           f"SELECT id, name, name_initials FROM {FTS_CONTENT} WHERE id > %s", [newest])
+            cursor.execute(SQLITE_FTS_INSERT_TRIGGER)

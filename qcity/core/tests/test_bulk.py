@@ -17,21 +17,24 @@ AT = datetime.datetime(2026, 3, 4, 5, 6, 7, 890123, tzinfo=datetime.timezone(dat
 
 
 def test_rows_read_back_as_the_orm_writes_them(make_user):
-    # given an actor and two audit rows with explicit ids, an aware time, JSON text and a null
+    # given an actor and three audit rows with explicit ids, aware times (the first two the same object, as a
+    # bulk write's timestamps are), JSON text and a null
     actor = make_user()
-    ids = ids_reserve(AuditEvent, 2)
-    rows = [(pk, AT, actor.pk, "", "", "import", "trace.capturejob", str(n), "", "",
-             json.dumps({"n": n, "名": "值"}), None) for n, pk in enumerate(ids)]
+    ids = ids_reserve(AuditEvent, 3)
+    later = AT + datetime.timedelta(days=1, microseconds=1)
+    rows = [(pk, at, actor.pk, "", "", "import", "trace.capturejob", str(n), "", "",
+             json.dumps({"n": n, "名": "值"}), None) for n, (pk, at) in enumerate(zip(ids, [AT, AT, later], strict=True))]
 
     written = rows_insert(AuditEvent, ("id", "at", "actor", "actor_name", "channel", "action", "object_type",
                                        "object_id", "object_repr", "message", "after", "before"), rows)
 
     # then the ORM reads the same values
-    assert written == 2
+    assert written == 3
     events = list(AuditEvent.objects.filter(pk__in=ids).order_by("pk"))
     assert [e.pk for e in events] == ids
-    assert all(e.at == AT and e.actor == actor and e.action == AuditAction.IMPORT for e in events)
-    assert [e.after for e in events] == [{"n": 0, "名": "值"}, {"n": 1, "名": "值"}]
+    assert [e.at for e in events] == [AT, AT, later]
+    assert all(e.actor == actor and e.action == AuditAction.IMPORT for e in events)
+    assert [e.after for e in events] == [{"n": 0, "名": "值"}, {"n": 1, "名": "值"}, {"n": 2, "名": "值"}]
     assert all(e.before is None for e in events)
 
 

@@ -53,3 +53,10 @@ CQO_TITLES: tuple[str, ...] = tuple(_DATA["chief_quality_officer_titles"])
 CERT_ISSUERS: dict[str, tuple[str, ...]] = _tuples(_DATA["certification_issuers"])
 ISSUED_BY: dict[str, str] = _DATA["licence_issued_by"]  # "{unit}": the enterprise's district
 LICENCE_YEARS: dict[str, int] = _DATA["licence_years"]
+
+
+def common_characters() -> list[str]:
+    """The 3,755 level-1 characters of GB 2312 (the most common hanzi), for names outside the fixed lists
+    above: the import benchmark's varied trade names and the tests of the initials."""
+    return [bytes([high, low]).decode("gb2312") for high in range(0xB0, 0xD8) for low in range(0xA1, 0xFF)
+            if (high, low) < (0xD7, 0xFA)]

@@ -1,12 +1,15 @@
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, connection
 from django.test import override_settings
 from django.utils import timezone
 
 from qcity.core.choices import AuditAction, Role
 from qcity.core.models import AuditEvent
+from qcity.enterprises import imports, search
 from qcity.enterprises.choices import EnterpriseImportStatus
 from qcity.enterprises.imports import ImportFileError, enterprise_import_run
 from qcity.enterprises.models import Enterprise
@@ -31,6 +34,31 @@ def test_good_file_imports_every_row_and_audits(officer):
     assert (third.registered_capital, str(third.established_on)) == (Decimal("100"), "2015-03-02")
     assert abs((timezone.now() - third.created_at).total_seconds()) < 60
     assert AuditEvent.objects.filter(action=AuditAction.IMPORT, actor=officer).exists()
+
+
+def test_imported_rows_are_in_the_text_index_and_later_rows_still_are(officer, district, monkeypatch):
+    """The import fills the search index in one statement (SQLite: without the row trigger); the trigger
+    is back for the rows written after it, and an import that fails leaves it in place too."""
+    monkeypatch.setattr(search, "PROBE_ROWS", 1)  # every term through the index, not the short-list scan
+    EnterpriseFactory(name="郑州旧有饺子有限公司", org_unit=district)
+    enterprise_import_run(upload=xlsx_upload([import_row(name=f"郑州导入{c}饺子有限公司") for c in "甲乙丙"]),
+                          by=officer)
+    with pytest.raises(ImportFileError):  # an error after the rows were written rolls the whole import back
+        with mock.patch.object(imports.EnterpriseImport, "save", side_effect=IntegrityError):
+            enterprise_import_run(upload=xlsx_upload([import_row(name="郑州回滚饺子有限公司")]), by=officer)
+    EnterpriseFactory(name="郑州新增饺子有限公司", org_unit=district)
+    found = search.filter_by_text(Enterprise.objects.order_by("name"), "饺子")
+    assert search.search(Enterprise.objects.all(), "饺子").estimate is None
+    assert [e.name for e in found] == ["郑州导入丙饺子有限公司", "郑州导入乙饺子有限公司", "郑州导入甲饺子有限公司",
+                                       "郑州新增饺子有限公司", "郑州旧有饺子有限公司"]
+    assert [e.name for e in search.filter_by_text(Enterprise.objects.all(), "drbjz")] == ["郑州导入丙饺子有限公司"]
+
+
+def test_bulk_index_write_needs_a_transaction(monkeypatch):
+    monkeypatch.setattr(connection, "in_atomic_block", False)
+    with pytest.raises(RuntimeError):
+        with search.index_bulk_write():
+            pass
 
 
 def test_bad_rows_are_listed_by_number_and_nothing_is_written(officer):

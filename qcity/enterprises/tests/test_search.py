@@ -1,7 +1,14 @@
+import datetime
+import random
+
 import pytest
+from pypinyin import Style, lazy_pinyin
+from pypinyin.seg.simpleseg import seg
 
 from qcity.core.choices import Role
 from qcity.enterprises import search as search_module
+from qcity.enterprises.demo import enterprise_rows, units_from_reference_data
+from qcity.enterprises.demo.vocabulary import common_characters
 from qcity.enterprises.models import Enterprise
 from qcity.enterprises.search import credit_code, filter_by_text, name_initials, search, term_normalised
 from qcity.enterprises.selectors import enterprise_list
@@ -14,6 +21,27 @@ pytestmark = pytest.mark.django_db
 def test_name_initials():
     assert name_initials("郑州宏达食品有限公司") == "zzhdspyxgs"
     assert name_initials("ABC科技") == "abckj"
+    assert name_initials("金水区银行路长春食品店") == "jsqyhlccspd"  # 行 as in 银行, 长 as in 长春
+    assert name_initials("郑州行长（河南）重庆火锅店") == "zzhz（hn）cqhgd"  # 长 as in 行长, 重 as in 重庆
+
+
+def test_name_initials_read_as_pypinyin_reads_the_whole_name():
+    """The character-by-character fast path gives what pypinyin's segmentation gives, on the demo's names
+    and on names of random common characters (GB 2312 level 1), with and without the phrases that read a
+    polyphone another way."""
+    def whole_name(name):
+        return "".join("".join(lazy_pinyin(word, style=Style.FIRST_LETTER, errors="default")).lower()
+                       for word in seg(name))
+
+    rng = random.Random(5)
+    common = common_characters()
+    names = ["".join(rng.choices(common, k=rng.randint(2, 14))) for _ in range(5000)]
+    names += [f"郑州{word}有限公司" for word in ("银行", "行长", "长安", "重庆", "音乐", "快乐", "郦食其", "单于")]
+    names += [row[2] for row in enterprise_rows(seed=3, count=5000, units=units_from_reference_data(),
+                                                last_day=datetime.date(2026, 12, 1))]
+    assert [name_initials(name) for name in names] == [whole_name(name) for name in names]
+    assert sum(name_initials(n) != "".join(search_module._initials_tables()[0].get(c, c) for c in n).lower()
+               for n in names) >= 8  # the phrases above do read their polyphone another way
 
 
 TERMS = [
