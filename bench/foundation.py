@@ -29,7 +29,7 @@ from bench.reporting import print_report  # noqa: E402
 
 IMPORT_ROWS = 200_000
 TARGETS = {  # figure → (target text, test)
-    "generation": ("≤ 180 s", lambda v: v <= 180),
+    "generation": ("≤ 120 s", lambda v: v <= 120),
     "generation-small": ("≤ 60 s", lambda v: v <= 60),
     "import": ("≥ 10,000 rows/s", lambda v: v >= 10_000),
 }

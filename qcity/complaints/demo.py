@@ -27,17 +27,19 @@ from __future__ import annotations
 
 import datetime
 import json
+import operator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from qcity.core import deadlines
 from qcity.core.audit import audit_record
+from qcity.core.bulk import ids_reserve, rows_insert
 from qcity.core.choices import AuditAction
 from qcity.core.models import OrgUnit, User
 from qcity.credit.choices import CreditEventKind
@@ -802,42 +804,23 @@ def generate(ctx) -> dict[str, Any]:
 
 
 def _write(rows: list[_Row]) -> dict[str, int]:
-    """Plain INSERTs (the ORM's bulk_create prepares each of ~90 columns of 150,000 rows field by field)."""
-    fields = list(_defaults())
-    adapters = [(n, a) for n, name in enumerate(fields) if (a := _adapter(Complaint._meta.get_field(name)))]
+    """The complaints and their history without the ORM (`core.bulk.rows_insert`: COPY on PostgreSQL): the ORM's
+    bulk_create prepares each of ~90 columns of 150,000 rows field by field, and the history has ~6 steps a
+    complaint. Ids are reserved first, so a report names the complaint it was split from as it is written."""
     now = timezone.now()
-    insert = (f"INSERT INTO {Complaint._meta.db_table} ({', '.join(fields)}) "
-              f"VALUES ({', '.join(['%s'] * len(fields))})")
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH):
-            batch = []
-            for row in rows[start:start + BATCH]:
-                c = row.complaint
-                c.created_at = c.updated_at = now
-                values = [getattr(c, name) for name in fields]
-                for n, adapt in adapters:
-                    values[n] = adapt(values[n])
-                batch.append(values)
-            cursor.executemany(insert, batch)
-    ids = dict(Complaint.objects.values_list("tracking_number", "pk"))
+    for row, pk in zip(rows, ids_reserve(Complaint, len(rows)), strict=True):
+        row.complaint.pk = pk
     for row in rows:
-        row.complaint.pk = ids[row.complaint.tracking_number]
-    links = [(rows[r.split_of].complaint.pk, r.complaint.pk) for r in rows if r.split_of is not None]
-    with connection.cursor() as cursor:
-        cursor.executemany(f"UPDATE {Complaint._meta.db_table} SET split_from_id = %s WHERE id = %s", links)
-    # The history in plain INSERTs: ~6 steps a complaint, too many for the ORM's bulk_create at city scale.
-    adapt = connection.ops.adapt_datetimefield_value
-    insert = (f"INSERT INTO {ComplaintEvent._meta.db_table} (complaint_id, kind, at, by_id, from_unit_id, "
-              "to_unit_id, note, public) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)")
-    events, batch = 0, []
-    with connection.cursor() as cursor:
-        for row in rows:
-            for kind, at, note, from_unit, to_unit, public, by in row.events:
-                batch.append((row.complaint.pk, str(kind), adapt(at), by.pk if by else None, from_unit, to_unit, note,
-                              public))
-            if len(batch) >= BATCH or row is rows[-1]:
-                cursor.executemany(insert, batch)
-                events, batch = events + len(batch), []
+        c = row.complaint
+        c.created_at = c.updated_at = now
+        if row.split_of is not None:
+            c.split_from_id = rows[row.split_of].complaint.pk
+    fields = ["id", *_defaults()]
+    values = operator.attrgetter("pk", *fields[1:])
+    rows_insert(Complaint, fields, (values(row.complaint) for row in rows))
+    events = rows_insert(ComplaintEvent, ("complaint", "kind", "at", "by", "from_unit", "to_unit", "note", "public"), (
+        (row.complaint.pk, str(kind), at, by.pk if by else None, from_unit, to_unit, note, public)
+        for row in rows for kind, at, note, from_unit, to_unit, public, by in row.events))
     rewards = []
     for row in rows:
         if row.reward is not None:
@@ -850,21 +833,8 @@ def _write(rows: list[_Row]) -> dict[str, int]:
             row.escalation.complaint_id = row.complaint.pk
             escalations.append(row.escalation)
     ComplaintEscalation.objects.bulk_create(escalations, batch_size=BATCH)
-    return {"events": events, "split": len(links), "rewards": len(rewards), "escalations": len(escalations)}
-
-
-def _adapter(model_field):
-    """How the backend wants a date, datetime or decimal column's value (SQLite stores text; aware datetimes
-    in UTC); None for the columns the driver takes as they are (strings, enum members, numbers)."""
-    ops = connection.ops
-    if model_field.get_internal_type() == "DateTimeField":
-        return lambda v: None if v is None else ops.adapt_datetimefield_value(v)
-    if model_field.get_internal_type() == "DecimalField":
-        return lambda v: None if v is None else ops.adapt_decimalfield_value(v, model_field.max_digits,
-                                                                             model_field.decimal_places)
-    if model_field.get_internal_type() == "DateField":
-        return lambda v: None if v is None else ops.adapt_datefield_value(v)
-    return None
+    return {"events": events, "split": sum(row.split_of is not None for row in rows), "rewards": len(rewards),
+            "escalations": len(escalations)}
 
 
 def _credit(rows: list[_Row]) -> int:

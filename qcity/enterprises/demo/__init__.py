@@ -123,6 +123,7 @@ def generate(ctx) -> dict[str, Any]:
                    "licences": len(licence_rows), "certifications": len(cert_rows),
                    "chief_quality_officers": len(officer_rows)},
         )
+    writer.indexes_build()
     with connection.cursor() as cursor:
         if vendor == "sqlite":
             cursor.execute("PRAGMA analysis_limit = 1000")

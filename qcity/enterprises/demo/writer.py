@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+from django.db import connections
 
 from .. import search
 
@@ -73,10 +76,24 @@ class _Writer:
                 for table, name, definition in self._dropped_fks:
                     cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys are initially deferred
-                self.log("building the trigram indexes")
-                for statement in search.PG_INDEX_SQL:
+
+    def indexes_build(self) -> None:
+        """PostgreSQL, after the rows are committed: the grams indexes, each from its own connection at once
+        when no outer transaction holds the rows (a GIN build uses one core: 17 s for both instead of 33 s
+        on two cores), else one after the other in this one; then the table's statistics."""
+        if self.vendor != "postgresql":
+            return
+        self.log("building the grams indexes")
+        function, *indexes = search.PG_INDEX_SQL
+        with self.connection.cursor() as cursor:
+            cursor.execute(function)
+            if self.connection.in_atomic_block:
+                for statement in indexes:
                     cursor.execute(statement)
-                cursor.execute("ANALYZE enterprises_enterprise")
+            else:
+                with ThreadPoolExecutor(len(indexes)) as pool:
+                    list(pool.map(_index_build, indexes))
+            cursor.execute("ANALYZE enterprises_enterprise")
 
     # --- rows
     def write(self, table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
@@ -104,6 +121,16 @@ class _Writer:
                 if buffer:
                     copy.write("\n".join(buffer) + "\n")
         return n
+
+
+def _index_build(statement: str) -> None:
+    """One CREATE INDEX on this thread's own connection (Django's connections are per thread)."""
+    try:
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SET maintenance_work_mem = '1GB'")
+            cursor.execute(statement)
+    finally:
+        connections.close_all()
 
 
 class _Counter:
