@@ -22,6 +22,22 @@ from .models import OrgUnit, RoleAssignment, User
 from .roles import ADMINS
 
 
+def user_with_assignments(user_id) -> User | None:
+    """The user and their role assignments in one query (every signed-in page needs both): the session's user
+    for `RoleModelBackend`. None when the user does not exist."""
+    rows = list(RoleAssignment.objects.filter(user_id=user_id).select_related("user", "org_unit"))
+    if not rows:
+        user = User._default_manager.filter(pk=user_id).first()
+        if user is not None:
+            user._qcity_assignments = []
+        return user
+    user = rows[0].user
+    for row in rows:
+        row.user = user
+    user._qcity_assignments = rows
+    return user
+
+
 def assignments(user: User) -> list[RoleAssignment]:
     if not user.is_authenticated:
         return []

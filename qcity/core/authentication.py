@@ -1,4 +1,5 @@
-"""API authentication with hashed tokens, the scope of a service account's token, and its rate limit.
+"""Authentication: the session's user with their roles in one query (`RoleModelBackend`), and for the API,
+hashed tokens, the scope of a service account's token, and its rate limit.
 
 `Authorization: Token <key>` (the word DRF and knox use). The key is looked up by its first 15 characters and
 compared by SHA-512 digest (django-rest-knox); an unknown, expired or revoked key is a 401. Unlike knox, an
@@ -7,6 +8,7 @@ expired token is not deleted on sight: it stays listed as expired until its owne
 
 from __future__ import annotations
 
+from django.contrib.auth.backends import ModelBackend
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -17,7 +19,16 @@ from rest_framework.throttling import SimpleRateThrottle
 from . import access, api_tokens
 from .models import ApiToken
 
-_DENIED = "_qcity_token_scope_denied"  # on the Django request: the idempotency middleware authenticates too
+_DENIED = "_qcity_token_scope_denied"
+
+
+class RoleModelBackend(ModelBackend):
+    """Django's ModelBackend, whose session user comes with their role assignments in the same query: one
+    round trip fewer on every signed-in page (the roles decide the menu and every permission check)."""
+
+    def get_user(self, user_id):
+        user = access.user_with_assignments(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None  # on the Django request: the idempotency middleware authenticates too
 
 
 class ApiTokenAuthentication(TokenAuthentication):

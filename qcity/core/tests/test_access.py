@@ -1,12 +1,17 @@
-"""The one scope filter and the one write guard every app uses (`qcity.core.access`)."""
+"""The one scope filter and the one write guard every app uses (`qcity.core.access`), and the session's user read
+with their roles."""
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from qcity.core import access
 from qcity.core.choices import AuditAction, Role
-from qcity.core.models import AuditEvent, OrgUnit, RoleAssignment
+from qcity.core.authentication import RoleModelBackend
+from qcity.core.models import AuditEvent, Department, OrgUnit, RoleAssignment
 from qcity.core.roles import MARKET_OFFICERS, OFFICE
+from qcity.core.services import role_grant
 
 
 @pytest.fixture
@@ -92,3 +97,46 @@ def test_role_not_in_the_group_is_refused_even_city_wide(make_user, city):
     reporter = make_user(Role.DEPARTMENT_REPORTER, org_unit=city)
     with pytest.raises(PermissionDenied):
         access.require_scope(reporter, city, roles=MARKET_OFFICERS, action="edit")
+
+
+# --- the session's user with their roles ------------------------------------------------------------------------
+
+
+def test_session_user_comes_with_their_roles_in_one_query(make_user, district, client_for,
+                                                          django_assert_num_queries):
+    # given an inspector of one district (and a second role), the office, and a user without any role
+    inspector = make_user(Role.INSPECTOR, org_unit=district)
+    role_grant(user=inspector, role=Role.COMPLAINT_HANDLER, org_unit=district, by=None)
+    make_user(Role.LEADERSHIP_OFFICE)
+    nobody = make_user(None)
+
+    # the backend reads the user and their assignments at once; access then asks nothing more
+    backend = RoleModelBackend()
+    with django_assert_num_queries(1):
+        user = backend.get_user(inspector.pk)
+        assert user == inspector and access.roles_of(user) == {Role.INSPECTOR, Role.COMPLAINT_HANDLER}
+        assert access.org_unit_scope(user, MARKET_OFFICERS) == [district.path]
+    with django_assert_num_queries(2):  # no assignment: the user alone
+        assert access.roles_of(backend.get_user(nobody.pk)) == set()
+    assert backend.get_user(10**9) is None
+    inspector.is_active = False
+    inspector.save(update_fields=["is_active"])
+    assert backend.get_user(inspector.pk) is None
+
+
+def test_a_role_granted_or_revoked_counts_from_the_next_request(make_user, district, client_for):
+    user = make_user(Role.INSPECTOR, org_unit=district)
+    client = client_for(user)
+    assert client.get("/enterprises/").status_code == 200
+    RoleAssignment.objects.filter(user=user).delete()
+    assert client.get("/enterprises/").status_code == 403
+
+
+def test_reference_rows_iterate_in_one_query_without_a_cursor(city):
+    # a form's choices iterate with iterator(), which on PostgreSQL opens a server-side cursor (DECLARE …)
+    with CaptureQueriesContext(connection) as queries:
+        units = list(OrgUnit.objects.order_by("path").iterator())
+        departments = list(Department.objects.iterator(chunk_size=5))
+    assert [q["sql"].split()[0] for q in queries.captured_queries] == ["SELECT", "SELECT"]
+    assert units == list(OrgUnit.objects.order_by("path")) and units[0] == city
+    assert departments == list(Department.objects.all())
