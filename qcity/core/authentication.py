@@ -8,6 +8,7 @@ expired token is not deleted on sight: it stays listed as expired until its owne
 
 from __future__ import annotations
 
+from asgiref.sync import sync_to_async
 from django.contrib.auth.backends import ModelBackend
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,16 +20,22 @@ from rest_framework.throttling import SimpleRateThrottle
 from . import access, api_tokens
 from .models import ApiToken
 
-_DENIED = "_qcity_token_scope_denied"
+_DENIED = "_qcity_token_scope_denied"  # on the Django request: the idempotency middleware authenticates too
+SESSION_BACKEND = "qcity.core.authentication.RoleModelBackend"  # settings and the code that logs a user in
 
 
 class RoleModelBackend(ModelBackend):
     """Django's ModelBackend, whose session user comes with their role assignments in the same query: one
-    round trip fewer on every signed-in page (the roles decide the menu and every permission check)."""
+    round trip fewer on every signed-in page (the roles decide the menu and every permission check).
+
+    Sessions name their backend: those made under ModelBackend ended (one new login each) when it came."""
 
     def get_user(self, user_id):
         user = access.user_with_assignments(user_id)
-        return user if user is not None and self.user_can_authenticate(user) else None  # on the Django request: the idempotency middleware authenticates too
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+    async def aget_user(self, user_id):
+        return await sync_to_async(self.get_user)(user_id)
 
 
 class ApiTokenAuthentication(TokenAuthentication):

@@ -20,7 +20,7 @@ USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28) 
 def uscc_weighted_sum(chars: str, start: int = 0) -> int:
     """The weighted sum of `chars` standing at positions start, start+1, … of a code (0-based); the demo
     adds up precomputed partial sums of code halves with it."""
-    if start + len(chars) > len(USCC_WEIGHTS):
+    if start < 0 or start + len(chars) > len(USCC_WEIGHTS):
         raise ValueError("a credit code has 17 weighted positions")
     return sum(map(operator.mul, map(_VALUES.__getitem__, chars), USCC_WEIGHTS[start:]))
 

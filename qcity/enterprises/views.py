@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from qcity.core import access
 from qcity.core.access import require_scope
+from qcity.core.authentication import SESSION_BACKEND
 from qcity.core.choices import Role
 from qcity.core.client_address import client_ip
 from qcity.core.exports import export_view, wants_export, xlsx_export
@@ -190,10 +191,8 @@ def enterprise_import_good_rows(request, pk):
 
 # --- enterprise accounts ------------------------------------------------------------------------------
 # Registration (public), the enterprise administrator's colleagues page, invitations (public link) and the
-# district's list with its confirm / revoke steps. The rules are in `accounts`.
-
-# The login backend for an account just created here (axes' own backend only counts failures).
-_LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
+# district's list with its confirm / revoke steps. The rules are in `accounts`. An account just created here
+# logs in through the session backend (axes' own backend only counts failures).
 
 
 def _registration_page(request, form, *, status=200, sent_to="", retry_after=None):
@@ -230,7 +229,7 @@ def enterprise_registration(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            login(request, account.user, backend=_LOGIN_BACKEND)
+            login(request, account.user, backend=SESSION_BACKEND)
             messages.success(request, _("注册成功：您已成为%(name)s的企业管理员，账号待区县确认")
                              % {"name": account.enterprise.name})
             return redirect("enterprises:account-mine")
@@ -354,7 +353,7 @@ def enterprise_invitation_accept(request, token):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            login(request, account.user, backend=_LOGIN_BACKEND)
+            login(request, account.user, backend=SESSION_BACKEND)
             messages.success(request, _("账号已开通"))
             return redirect("enterprises:account-mine")
     response = render(request, "enterprises/invitation_accept.html", {"invitation": invitation, "form": form},

@@ -126,7 +126,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "qcity.core.authentication.RoleModelBackend",  # ModelBackend, with the user's roles in the same query
+    "qcity.core.authentication.RoleModelBackend",  # core.authentication.SESSION_BACKEND
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

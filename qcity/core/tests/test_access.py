@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from qcity.core import access
-from qcity.core.choices import AuditAction, Role
 from qcity.core.authentication import RoleModelBackend
+from qcity.core.choices import AuditAction, Role
 from qcity.core.models import AuditEvent, Department, OrgUnit, RoleAssignment
 from qcity.core.roles import MARKET_OFFICERS, OFFICE
 from qcity.core.services import role_grant
@@ -102,8 +102,7 @@ def test_role_not_in_the_group_is_refused_even_city_wide(make_user, city):
 # --- the session's user with their roles ------------------------------------------------------------------------
 
 
-def test_session_user_comes_with_their_roles_in_one_query(make_user, district, client_for,
-                                                          django_assert_num_queries):
+def test_session_user_comes_with_their_roles_in_one_query(make_user, district, django_assert_num_queries):
     # given an inspector of one district (and a second role), the office, and a user without any role
     inspector = make_user(Role.INSPECTOR, org_unit=district)
     role_grant(user=inspector, role=Role.COMPLAINT_HANDLER, org_unit=district, by=None)
@@ -125,8 +124,10 @@ def test_session_user_comes_with_their_roles_in_one_query(make_user, district, c
 
 
 def test_a_role_granted_or_revoked_counts_from_the_next_request(make_user, district, client_for):
-    user = make_user(Role.INSPECTOR, org_unit=district)
+    user = make_user(None, org_unit=district)
     client = client_for(user)
+    assert client.get("/enterprises/").status_code == 403
+    role_grant(user=user, role=Role.INSPECTOR, org_unit=district, by=None)
     assert client.get("/enterprises/").status_code == 200
     RoleAssignment.objects.filter(user=user).delete()
     assert client.get("/enterprises/").status_code == 403

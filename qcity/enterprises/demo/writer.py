@@ -8,7 +8,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
-from django.db import connections
+from django.db import DatabaseError, connections
 
 from .. import search
 
@@ -87,12 +87,14 @@ class _Writer:
         function, *indexes = search.PG_INDEX_SQL
         with self.connection.cursor() as cursor:
             cursor.execute(function)
-            if self.connection.in_atomic_block:
-                for statement in indexes:
-                    cursor.execute(statement)
-            else:
-                with ThreadPoolExecutor(len(indexes)) as pool:
-                    list(pool.map(_index_build, indexes))
+            if not self.connection.in_atomic_block:
+                try:
+                    with ThreadPoolExecutor(len(indexes)) as pool:
+                        list(pool.map(_index_build, indexes))
+                except DatabaseError as exc:  # e.g. out of memory: build what is missing one at a time below
+                    self.log(f"building the grams indexes at once failed ({exc}); one after the other")
+            for statement in indexes:  # CREATE INDEX IF NOT EXISTS: nothing to do after the parallel build
+                cursor.execute(statement)
             cursor.execute("ANALYZE enterprises_enterprise")
 
     # --- rows
@@ -127,7 +129,7 @@ def _index_build(statement: str) -> None:
     """One CREATE INDEX on this thread's own connection (Django's connections are per thread)."""
     try:
         with connections["default"].cursor() as cursor:
-            cursor.execute("SET maintenance_work_mem = '1GB'")
+            cursor.execute("SET maintenance_work_mem = '512MB'")  # two builds at once: 1 GB in all
             cursor.execute(statement)
     finally:
         connections.close_all()

@@ -5,12 +5,14 @@ from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection
 from stdnum.cn import uscc
 
 from qcity.core.choices import Role
 from qcity.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from qcity.core.models import OrgUnit, RoleAssignment, User
-from qcity.enterprises import demo
+from qcity.enterprises import demo, search
+from qcity.enterprises.demo import writer
 from qcity.enterprises.models import Certification, ChiefQualityOfficer, Enterprise, Licence
 from qcity.enterprises.search import filter_by_text, name_initials
 from qcity.enterprises.validators import validate_industry_code
@@ -138,3 +140,24 @@ def test_import_fixture_imports_cleanly_next_to_demo_data(tmp_path):
     assert record.status == "imported", record.errors[:3]
     assert record.imported_rows == 120
     assert Enterprise.objects.count() == 320
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL's grams indexes")
+def test_grams_indexes_are_built_one_after_the_other_when_building_them_at_once_fails(monkeypatch):
+    """After the rows are committed the demo builds the two indexes from two connections; if that fails (memory,
+    a lost connection), what is missing is built on the demo's own connection, and nothing is left without."""
+    def fails(statement):
+        raise DatabaseError("out of memory")
+
+    with connection.cursor() as cursor:
+        for statement in search.PG_INDEX_DROP:
+            cursor.execute(statement)
+    monkeypatch.setattr(writer, "_index_build", fails)
+    monkeypatch.setattr(connection, "in_atomic_block", False)  # as after the demo's commit
+    logged = []
+    writer._Writer(connection, logged.append).indexes_build()
+    monkeypatch.undo()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname = ANY(%s)", [list(search.PG_INDEXES)])
+        assert sorted(name for (name,) in cursor.fetchall()) == sorted(search.PG_INDEXES)
+    assert "one after the other" in logged[-1]

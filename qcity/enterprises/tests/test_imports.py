@@ -3,7 +3,7 @@ from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 
@@ -52,6 +52,19 @@ def test_imported_rows_are_in_the_text_index_and_later_rows_still_are(officer, d
     assert [e.name for e in found] == ["郑州导入丙饺子有限公司", "郑州导入乙饺子有限公司", "郑州导入甲饺子有限公司",
                                        "郑州新增饺子有限公司", "郑州旧有饺子有限公司"]
     assert [e.name for e in search.filter_by_text(Enterprise.objects.all(), "drbjz")] == ["郑州导入丙饺子有限公司"]
+    if connection.vendor == "sqlite":  # the FTS table holds exactly the table's rows (FTS5 checks it itself)
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {search.FTS_TABLE}({search.FTS_TABLE}) VALUES ('integrity-check')")
+
+
+def test_an_error_in_the_bulk_write_block_restores_the_index_trigger(district, monkeypatch):
+    """The caller may go on in its transaction after an error in the block: the trigger is back."""
+    monkeypatch.setattr(search, "PROBE_ROWS", 1)
+    with transaction.atomic():
+        with pytest.raises(ValueError), search.index_bulk_write():
+            raise ValueError
+        EnterpriseFactory(name="郑州之后饺子有限公司", org_unit=district)
+    assert [e.name for e in search.filter_by_text(Enterprise.objects.all(), "之后饺")] == ["郑州之后饺子有限公司"]
 
 
 def test_bulk_index_write_needs_a_transaction(monkeypatch):

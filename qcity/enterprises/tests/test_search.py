@@ -37,6 +37,7 @@ def test_name_initials_read_as_pypinyin_reads_the_whole_name():
     common = common_characters()
     names = ["".join(rng.choices(common, k=rng.randint(2, 14))) for _ in range(5000)]
     names += [f"郑州{word}有限公司" for word in ("银行", "行长", "长安", "重庆", "音乐", "快乐", "郦食其", "单于")]
+    names += ["ΣΑΣ公司", "ΟΔΥΣΣΕΥΣ食品", "ABC科技", "3D打印（河南）", "ａｂｃ数码"]  # final sigma, Latin, full-width
     names += [row[2] for row in enterprise_rows(seed=3, count=5000, units=units_from_reference_data(),
                                                 last_day=datetime.date(2026, 12, 1))]
     assert [name_initials(name) for name in names] == [whole_name(name) for name in names]
