@@ -126,8 +126,6 @@ def bench_import(rows: int) -> dict | str:
 
     from bench.xlsx_fixture import write_fixture
     from qcity.core.models import User
-    from qcity.core.sheets import read_rows
-    from qcity.enterprises import search
     from qcity.enterprises.models import Enterprise
 
     path = ROOT / "var" / "bench" / f"enterprises-varied-{rows}.xlsx"
@@ -143,7 +141,7 @@ def bench_import(rows: int) -> dict | str:
     except ImportError as exc:
         return f"pending: {exc}"
     try:
-        problems = import_problems(path, before, read_rows, search, Enterprise)
+        problems = import_problems(path, before)
     finally:
         # Leave the database as the demo made it, so --reuse runs measure the same thing.
         with connection.cursor() as cursor:
@@ -152,10 +150,14 @@ def bench_import(rows: int) -> dict | str:
             "problems": problems}
 
 
-def import_problems(path: Path, before: int, read_rows, search, Enterprise, samples: int = 200) -> list[str]:
-    """What is wrong with the imported rows: their number, and for `samples` rows of the file drawn at random
-    the stored name, initials and entity, and that a search for the name finds the row (the text index holds
-    it). Empty when all is right."""
+def import_problems(path: Path, before: int, samples: int = 200) -> list[str]:
+    """What is wrong with the rows imported after id `before`: their number, and for `samples` rows of the file
+    drawn at random the stored name and initials, and that a search for the name finds the row (the text index
+    holds it). Empty when all is right."""
+    from qcity.core.sheets import read_rows
+    from qcity.enterprises import search
+    from qcity.enterprises.models import Enterprise
+
     problems = []
     file_rows = read_rows(path)[1:]
     stored = Enterprise.objects.filter(id__gt=before).count()
