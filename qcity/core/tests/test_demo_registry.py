@@ -1,4 +1,5 @@
-"""The demo command runs what the apps register (qcity/core/demo.py), so core imports no domain app."""
+"""The demo command runs what the apps register (qcity/core/demo.py), so core imports no domain app; its
+page cache and helper process."""
 
 import pytest
 
@@ -49,3 +50,32 @@ def test_the_apps_register_their_generators_in_the_order_the_demo_needs():
         "complaints", "credit-classify", "inspections", "trace", "reminders"]
     assert all(g.reset is not None for g in demo.demo_generators() if g.name != "credit-classify")
 
+
+
+@pytest.mark.django_db
+def test_the_page_cache_is_larger_while_the_generators_write_and_as_before_afterwards():
+    from django.db import connection
+
+    def cache_size() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            return cursor.fetchone()[0]
+
+    if connection.vendor != "sqlite":
+        with demo.demo_page_cache():  # PostgreSQL: nothing to change
+            pass
+        return
+    before = cache_size()
+    with demo.demo_page_cache():
+        assert cache_size() == -demo.SQLITE_DEMO_CACHE_KIB != before
+    assert cache_size() == before
+
+
+def test_work_made_in_the_helper_process_comes_back_in_order():
+    args = [(n,) for n in range(7)]
+    assert list(demo.made_in_helper(_square, args, helper=True)) == [n * n for n in range(7)]
+    assert list(demo.made_in_helper(_square, args, helper=False)) == [n * n for n in range(7)]
+
+
+def _square(n: int) -> int:
+    return n * n

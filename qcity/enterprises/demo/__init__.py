@@ -63,7 +63,7 @@ def generate(ctx) -> dict[str, Any]:
     vendor = connection.vendor
     now = _timestamp(vendor)
     # One extra process makes rows while this one writes; only worth it for big runs on 2+ cores.
-    workers = 1 if count > 4 * CHUNK and (os.cpu_count() or 1) > 1 else 0
+    helper = count > 4 * CHUNK and (os.cpu_count() or 1) > 1
     licences: list[tuple] = []
     certifications: list[tuple] = []
     officers: list[tuple] = []
@@ -72,11 +72,12 @@ def generate(ctx) -> dict[str, Any]:
         writer = _Writer(connection, ctx.progress)
         first_id = writer.reserve_ids("enterprises_enterprise", count)
         writer.before_load(tables)
-        ctx.progress(f"writing {count:,} enterprises (ids from {first_id}, {workers} helper process)")
+        made = ", rows made by a helper process" if helper else ""
+        ctx.progress(f"writing {count:,} enterprises (ids from {first_id}{made})")
         p = _parts(units, last_day)
 
         def rows():
-            for chunk in _chunks(ctx.seed, count, units, last_day, workers):
+            for chunk in _chunks(ctx.seed, count, units, last_day, helper):
                 licences.extend(chunk.licences)
                 certifications.extend(chunk.certifications)
                 officers.extend(chunk.officers)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import bisect
 import datetime
 import json
-import multiprocessing
 from collections.abc import Iterator, Sequence
 from functools import cache
 from pathlib import Path
@@ -22,6 +21,8 @@ from random import Random
 from typing import Any, NamedTuple
 
 from pypinyin import Style, lazy_pinyin
+
+from qcity.core.demo import made_in_helper
 
 from ..validators import USCC_ALPHABET, uscc_check_char_of_sum, uscc_weighted_sum
 from .vocabulary import (
@@ -452,21 +453,11 @@ def enterprise_rows(*, seed: int, count: int, units: Sequence[Unit], last_day: d
                 yield row
 
 
-def _chunks(seed: int, count: int, units: Sequence[Unit], last_day: datetime.date, workers: int) -> Iterator[Chunk]:
-    """Chunks in order; with workers > 0 they are made in other processes while this one writes."""
+def _chunks(seed: int, count: int, units: Sequence[Unit], last_day: datetime.date, helper: bool) -> Iterator[Chunk]:
+    """Chunks in order; with `helper` they are made in another process while this one writes."""
     numbers = range((count + CHUNK - 1) // CHUNK)
-    if workers <= 0 or len(numbers) < 3:
-        for n in numbers:
-            yield generate_chunk(seed, n, count, units, last_day)
-        return
-    # fork: the children inherit the loaded modules and never touch the database connection.
-    context = multiprocessing.get_context("fork")
-    with context.Pool(workers) as pool:
-        yield from pool.imap(_chunk_job, [(seed, n, count, tuple(units), last_day) for n in numbers])
-
-
-def _chunk_job(args) -> Chunk:
-    return generate_chunk(*args)
+    yield from made_in_helper(generate_chunk, [(seed, n, count, tuple(units), last_day) for n in numbers],
+                              helper=helper and len(numbers) >= 3)
 
 
 # --- licences, certificates, officers as table rows ------------------------------------------------

@@ -85,3 +85,31 @@ def test_the_recall_is_on_the_batch_of_a_failed_dairy_sample_made_by_its_plant(c
     assert recall.lot.lot_number == "20260110B07" and recall.lot.product.producer.enterprise == plant
     assert recall.lot.product.name == "巴氏杀菌乳" and sample.number in recall.reason
     assert recall.holders.count() >= 2
+
+
+def test_events_made_in_a_helper_process_are_the_ones_made_here(ctx, monkeypatch):
+    # given spans of one day, so that the small demo (four production days) has enough of them for a helper process
+    monkeypatch.setattr(demo, "SPAN_DAYS", 1)
+    monkeypatch.setattr(demo.os, "cpu_count", lambda: 2)
+    forked = []
+    made_in_helper = demo.made_in_helper
+
+    def spy(function, arguments, *, helper):
+        forked.append(helper)
+        return made_in_helper(function, arguments, helper=helper)
+
+    monkeypatch.setattr(demo, "made_in_helper", spy)
+    # when the demo runs with the helper, then again in this process alone
+    demo.generate(ctx)
+    with_helper = _snapshot()
+    lots = list(Lot.objects.order_by("product__gtin", "lot_number").values_list("lot_number", "produced_on"))
+    demo.reset(ctx)
+    monkeypatch.setattr(demo.os, "cpu_count", lambda: 1)
+    demo.generate(ctx)
+    # then the helper was used once and both runs stored the same events, one capture job per span
+    assert forked == [True, False]
+    assert _snapshot() == with_helper
+    assert list(Lot.objects.order_by("product__gtin", "lot_number").values_list("lot_number", "produced_on")) == lots
+    # the production runs' lots carry the demo's dates, not capture's empty ones (the chain gap's lot has none)
+    assert all(produced for number, produced in lots if not number.endswith("Z")) and len(lots) > 10
+    assert CaptureJob.objects.filter(status="success").count() >= 3

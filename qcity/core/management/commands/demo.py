@@ -79,9 +79,11 @@ class Command(BaseCommand):
             raise CommandError(f"the registry already has {existing:,} enterprises. Run `qcity demo --reset` "
                                "to delete the data of earlier demo runs first.")
         started = time.monotonic()
-        for generator in generators:
-            outcome = generator.generate(ctx)
-            ctx.progress(f"{generator.generate.__module__}: " + ", ".join(f"{k} {v:,}" for k, v in outcome.items()))
+        with core_demo.demo_page_cache():
+            for generator in generators:
+                outcome = generator.generate(ctx)
+                ctx.progress(f"{generator.generate.__module__}: "
+                             + ", ".join(f"{k} {v:,}" for k, v in outcome.items()))
         core_demo.demo_analyze()  # planner statistics for the tables the generators filled
         ctx.progress("analyzed")
         self.stdout.write(self.style.SUCCESS(
