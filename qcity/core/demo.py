@@ -19,12 +19,12 @@ demo city lives in the time it is loaded in and the same seed and day give the s
 from __future__ import annotations
 
 import bisect
+import collections
 import datetime
 import multiprocessing
 import random
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -92,44 +92,27 @@ def demo_generators() -> list[DemoGenerator]:
     return ordered
 
 
+HELPER_AHEAD = 2  # chunks the helper process may have made before the caller takes them
+
+
 def made_in_helper(function: Callable[..., Any], arguments: Sequence[tuple], *, helper: bool) -> Iterator[Any]:
     """`function(*args)` for each of `arguments`, in order. With `helper`, they are made in one other process
-    while this one writes what came before (a generator's rows on two cores); the process is forked, so it
-    inherits the loaded modules, and `function` must not touch the database connection."""
+    while this one writes what came before (a generator's rows on two cores), at most HELPER_AHEAD ahead (a
+    fast helper does not pile chunks up in memory). The process is forked, so it inherits the loaded modules;
+    `function` must not touch the database connection, and what it raises comes back here."""
     if not helper:
         for args in arguments:
             yield function(*args)
         return
     context = multiprocessing.get_context("fork")
     with context.Pool(1) as pool:
-        yield from pool.imap(_helper_call, [(function, args) for args in arguments])
-
-
-def _helper_call(item: tuple[Callable[..., Any], tuple]) -> Any:
-    function, args = item
-    return function(*args)
-
-
-SQLITE_DEMO_CACHE_KIB = 262_144  # SQLite's page cache while the demo writes (its default is 2 MB)
-
-
-@contextmanager
-def demo_page_cache() -> Iterator[None]:
-    """A larger SQLite page cache on this connection while the generators write: with the default 2 MB, the
-    index pages a batch touches (random event hashes, complaint numbers) spill and are written to the
-    write-ahead log again and again. PostgreSQL has its own shared buffers."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        before = cursor.fetchone()[0]
-        cursor.execute(f"PRAGMA cache_size = -{SQLITE_DEMO_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(before)}")
+        pending: collections.deque = collections.deque()
+        for args in arguments:
+            pending.append(pool.apply_async(function, args))
+            if len(pending) > HELPER_AHEAD:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
 
 
 def demo_analyze() -> None:

@@ -19,7 +19,7 @@ What a reviewer should find believable:
   signal); one dairy lot is under an open recall — the lot of a failed dairy sample of the sampling demo when
   there is one (the plant is then its manufacturer and the lot its batch).
 Deterministic for the seed and the day. Scales: `small` a few hundred events in a few seconds; `city` a year of
-daily production, about 220,000 events.
+daily production, about 240,000 events.
 """
 
 from __future__ import annotations
@@ -94,23 +94,26 @@ class ChainSpec:
     distributor_industries: tuple[str, ...] = ("5199", "5930", "5121")
     shop_industries: tuple[str, ...] = ("521", "522", "5292")
     pallet: bool = True
+    shelf_days: tuple[int, ...] = ()  # shelf life of each product, in days (the lots' expiry)
+    raw_shelf_days: int = 0  # of the raw material; 0: none (live animals)
 
 
 CHAINS = (
     ChainSpec("dairy", ("1440", "14"), (("中原牧场纯牛奶 250mL×12", "中原牧场", "EA", 400),
                                         ("中原牧场风味酸奶 200g×10", "中原牧场", "EA", 300)),
               supplier_industries=("7511", "5119", "01", "03"), raw=("生鲜乳（荷斯坦牛）", "KGM", 2000),
-              distributor_industries=("5930", "5199")),
+              distributor_industries=("5930", "5199"), shelf_days=(180, 21), raw_shelf_days=2),
     ChainSpec("meat", ("1432", "1499", "13", "14"), (("冷鲜猪肉（分割肉）", "豫香", "KGM", 800),
                                                     ("豫香王中王火腿肠 240g", "豫香", "EA", 600)),
-              supplier_industries=("7511", "5119", "03"), raw=("生猪（育肥猪）", "EA", 40)),
+              supplier_industries=("7511", "5119", "03"), raw=("生猪（育肥猪）", "EA", 40), shelf_days=(7, 180)),
     ChainSpec("vegetables", ("7511", "5119", "01"), (("有机西红柿", "中牟绿源", "KGM", 500),
                                                     ("鲜黄瓜", "中牟绿源", "KGM", 400)),
-              distributor_industries=("5119", "5121", "5199"), pallet=False),
-    ChainSpec("infant-formula", ("1440", "1499", "14"), (("金装婴幼儿配方奶粉（1段）800g", "中原宝贝", "EA", 240),)),
+              distributor_industries=("5119", "5121", "5199"), pallet=False, shelf_days=(7, 5)),
+    ChainSpec("infant-formula", ("1440", "1499", "14"), (("金装婴幼儿配方奶粉（1段）800g", "中原宝贝", "EA", 240),),
+              shelf_days=(540,)),
     ChainSpec("drugs", ("27", "7512", "5151"), (("阿莫西林胶囊 0.25g×24粒", "郑药", "EA", 1000),
                                                ("复方感冒灵颗粒 10g×9袋", "郑药", "EA", 800)),
-              distributor_industries=("5151",), shop_industries=("5251",)),
+              distributor_industries=("5151",), shop_industries=("5251",), shelf_days=(730, 730)),
 )
 
 
@@ -137,7 +140,8 @@ def gs1(prefix: str, n: int, length: int) -> str:
 
 
 class Numbers:
-    """Running numbers for GLNs, GTINs and SSCCs: the same sequence for the same seed, run after run."""
+    """Running numbers for GLNs, GTINs and SSCCs: the same sequence for the same seed, run after run. Each span
+    of days numbers its pallets from its own offset (`PALLETS_PER_SPAN`), wherever it is made."""
 
     def __init__(self):
         self.parties = self.products = self.pallets = 0
@@ -163,8 +167,9 @@ def _registry(limit: int = POOL) -> list[tuple[int, str]]:
 
 def _enterprises(prefixes: tuple[str, ...], want: int, rng, taken: set[int],
                  registry: list[tuple[int, str]]) -> list[Enterprise]:
-    """Up to `want` enterprises of the first industry prefix that has some among the first 200 of the registry
-    (not `taken`), else any."""
+    """`want` enterprises of the first industry prefix that has that many among the first 200 of its matches
+    in `registry` (not `taken`), else up to `want` of any industry. The registry read is the first POOL
+    enterprises by pk: a prefix rare there falls back to the next, though later enterprises may have it."""
     for prefix in (*prefixes, ""):
         candidates = list(itertools.islice((pk for pk, code in registry if code.startswith(prefix)
                                             and pk not in taken), 200))
@@ -372,7 +377,7 @@ def _span_events(seed: int, index: int, days: list[datetime.date], chains: list[
     they made. Run in a helper process: no database access. `recalled`: the day and batch number of the
     failed sample's lot, if any. Each span of days has its own random numbers and pallet numbers, so the data
     does not depend on which process made it."""
-    rng = random.Random(f"{seed}:trace:events:{days[0]:%Y%m%d}")
+    rng = random.Random(f"{seed}:trace:events:{days[0]:%Y%m%d}")  # as DemoContext.rng seeds (no context here)
     numbers = Numbers()
     numbers.pallets = index * PALLETS_PER_SPAN
     events: list[dict[str, Any]] = []
@@ -386,10 +391,10 @@ def _span_events(seed: int, index: int, days: list[datetime.date], chains: list[
                 events += run.events
                 for product, number, produced in run.lots:
                     lots[(product.pk, number)] = produced
-    return epcis.document_parse(_document(events)), lots
+    return (epcis.document_parse(_document(events)) if events else []), lots
 
 
-def _gap(chains: list[Chain], day: datetime.date, numbers: Numbers) -> list[dict[str, Any]]:
+def _gap(chains: list[Chain], day: datetime.date) -> list[dict[str, Any]]:
     """A stall receives vegetables from a base that recorded no shipment of them (a chain gap)."""
     vegetables = next((c for c in chains if c.spec.name == "vegetables" and c.suppliers), None) or next(
         (c for c in chains if c.spec.name == "vegetables"), None)
@@ -430,16 +435,21 @@ def generate(ctx: DemoContext) -> dict[str, Any]:
     captured = 0
     for parsed, made in made_in_helper(_span_events, [(ctx.seed, index, span, chains, shops_per_run, recalled)
                                                      for index, span in enumerate(spans)], helper=helper):
-        captured += parsed_capture(parsed=parsed, by=by).captured_count
+        if parsed:
+            captured += parsed_capture(parsed=parsed, by=by).captured_count
         lots.update(made)
-    gap = _gap(chains, days[-1] if days else ctx.today, numbers)
+    gap = _gap(chains, days[-1] if days else ctx.today)
     if gap:
         captured += parsed_capture(parsed=epcis.document_parse(_document(gap)), by=by).captured_count
     products = {p.pk: p for c in chains for ps in c.products.values() for p in ps} | {
         p.pk: p for c in chains for p in c.raw.values()}
     # capture registered the lots without dates (an event says nothing of them here): the demo knows them
+    shelf_days = {product.pk: days for c in chains for made_by in c.products.values()
+                  for product, days in zip(made_by, c.spec.shelf_days, strict=True)}
+    shelf_days |= {product.pk: c.spec.raw_shelf_days for c in chains for product in c.raw.values()}
     Lot.objects.bulk_create([Lot(product_id=product, lot_number=number, produced_on=produced,
-                                 expires_on=produced + datetime.timedelta(days=180))
+                                 expires_on=produced + datetime.timedelta(days=shelf_days[product])
+                                 if shelf_days[product] else None)
                              for (product, number), produced in lots.items()], batch_size=2000,
                             update_conflicts=True, unique_fields=["product", "lot_number"],
                             update_fields=["produced_on", "expires_on"])

@@ -69,6 +69,9 @@ class DocumentError(ValueError):
         super().__init__("; ".join(f"{e.path}: {e.message}" for e in errors[:5]))
         self.errors = errors
 
+    def __reduce__(self):  # raised in the demo's helper process, it is pickled back with its errors
+        return type(self), (self.errors,)
+
 
 @dataclass
 class ParsedEvent:

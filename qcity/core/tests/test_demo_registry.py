@@ -1,5 +1,7 @@
 """The demo command runs what the apps register (qcity/core/demo.py), so core imports no domain app; its
-page cache and helper process."""
+helper process."""
+
+import os
 
 import pytest
 
@@ -52,30 +54,19 @@ def test_the_apps_register_their_generators_in_the_order_the_demo_needs():
 
 
 
-@pytest.mark.django_db
-def test_the_page_cache_is_larger_while_the_generators_write_and_as_before_afterwards():
-    from django.db import connection
-
-    def cache_size() -> int:
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA cache_size")
-            return cursor.fetchone()[0]
-
-    if connection.vendor != "sqlite":
-        with demo.demo_page_cache():  # PostgreSQL: nothing to change
-            pass
-        return
-    before = cache_size()
-    with demo.demo_page_cache():
-        assert cache_size() == -demo.SQLITE_DEMO_CACHE_KIB != before
-    assert cache_size() == before
-
-
-def test_work_made_in_the_helper_process_comes_back_in_order():
+def test_work_made_in_the_helper_process_comes_back_in_order_and_raises_there():
     args = [(n,) for n in range(7)]
-    assert list(demo.made_in_helper(_square, args, helper=True)) == [n * n for n in range(7)]
-    assert list(demo.made_in_helper(_square, args, helper=False)) == [n * n for n in range(7)]
+    made = list(demo.made_in_helper(_square_and_pid, args, helper=True))
+    assert [square for square, _pid in made] == [n * n for n in range(7)]
+    assert {pid for _square, pid in made} == {made[0][1]} != {os.getpid()}  # one other process made them all
+    alone = list(demo.made_in_helper(_square_and_pid, args, helper=False))
+    assert [square for square, _pid in alone] == [n * n for n in range(7)]
+    assert {pid for _square, pid in alone} == {os.getpid()}
+    with pytest.raises(ValueError, match="no 3"):  # an error in the helper is raised here
+        list(demo.made_in_helper(_square_and_pid, [(1,), (2,), (3, True), (4,)], helper=True))
 
 
-def _square(n: int) -> int:
-    return n * n
+def _square_and_pid(n: int, fail: bool = False) -> tuple[int, int]:
+    if fail:
+        raise ValueError(f"no {n} here")
+    return n * n, os.getpid()

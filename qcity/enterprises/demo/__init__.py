@@ -17,6 +17,7 @@ from django.db import connection, transaction
 
 from qcity.core.audit import audit_record
 from qcity.core.choices import AuditAction
+from qcity.core.demo import made_in_helper
 from qcity.core.models import AuditEvent, OrgUnit
 
 from .. import search
@@ -27,7 +28,6 @@ from .generator import (
     Chunk,
     Unit,
     _certificate_number,
-    _chunks,
     _licence_number,
     _parts,
     _valid_period,
@@ -77,7 +77,9 @@ def generate(ctx) -> dict[str, Any]:
         p = _parts(units, last_day)
 
         def rows():
-            for chunk in _chunks(ctx.seed, count, units, last_day, helper):
+            numbers = range((count + CHUNK - 1) // CHUNK)
+            for chunk in made_in_helper(generate_chunk, [(ctx.seed, n, count, tuple(units), last_day)
+                                                         for n in numbers], helper=helper):
                 licences.extend(chunk.licences)
                 certifications.extend(chunk.certifications)
                 officers.extend(chunk.officers)

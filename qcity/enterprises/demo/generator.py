@@ -22,8 +22,6 @@ from typing import Any, NamedTuple
 
 from pypinyin import Style, lazy_pinyin
 
-from qcity.core.demo import made_in_helper
-
 from ..validators import USCC_ALPHABET, uscc_check_char_of_sum, uscc_weighted_sum
 from .vocabulary import (
     CAPITAL,
@@ -451,13 +449,6 @@ def enterprise_rows(*, seed: int, count: int, units: Sequence[Unit], last_day: d
         for row in generate_chunk(seed, chunk_no, count, units, last_day, org_prefix).enterprises:
             if row[0] >= start:
                 yield row
-
-
-def _chunks(seed: int, count: int, units: Sequence[Unit], last_day: datetime.date, helper: bool) -> Iterator[Chunk]:
-    """Chunks in order; with `helper` they are made in another process while this one writes."""
-    numbers = range((count + CHUNK - 1) // CHUNK)
-    yield from made_in_helper(generate_chunk, [(seed, n, count, tuple(units), last_day) for n in numbers],
-                              helper=helper and len(numbers) >= 3)
 
 
 # --- licences, certificates, officers as table rows ------------------------------------------------

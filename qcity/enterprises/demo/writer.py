@@ -45,6 +45,8 @@ class _Writer:
     def before_load(self, tables: Sequence[str]) -> None:
         with self.connection.cursor() as cursor:
             if self.vendor == "sqlite":
+                cursor.execute("PRAGMA cache_size")
+                self._cache_size = int(cursor.fetchone()[0])  # restored after the load
                 cursor.execute("PRAGMA cache_size = -1000000")  # 1 GB page cache for the index inserts
                 for statement in search.SQLITE_FTS_DROP_TRIGGERS:
                     cursor.execute(statement)
@@ -71,7 +73,7 @@ class _Writer:
                 search.rebuild_index()
                 for statement in search.SQLITE_FTS_SQL:
                     cursor.execute(statement)
-                cursor.execute("PRAGMA cache_size = -2000")
+                cursor.execute(f"PRAGMA cache_size = {self._cache_size}")
             elif self.vendor == "postgresql":
                 for table, name, definition in self._dropped_fks:
                     cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')

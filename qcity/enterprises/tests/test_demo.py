@@ -161,3 +161,18 @@ def test_grams_indexes_are_built_one_after_the_other_when_building_them_at_once_
         cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname = ANY(%s)", [list(search.PG_INDEXES)])
         assert sorted(name for (name,) in cursor.fetchall()) == sorted(search.PG_INDEXES)
     assert "one after the other" in logged[-1]
+
+
+
+def test_the_register_s_load_leaves_the_page_cache_as_it_found_it():
+    # given a connection with its own SQLite page cache size
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's page cache")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size = -12345")
+    # when the register is written (its writer takes 1 GB for the load)
+    run_demo(count=300)
+    # then the connection has its own size back, not SQLite's default
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        assert cursor.fetchone()[0] == -12345

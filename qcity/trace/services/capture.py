@@ -188,8 +188,11 @@ def epcis_capture(*, body: bytes, media_type: str, by: User, single_event: bool 
 @_collector_paused()
 def parsed_capture(*, parsed: list[epcis.ParsedEvent], by: User) -> CaptureJob:
     """Capture events already parsed by `epcis.document_parse` (schema, GS1 hash, checks), as one job: the demo
-    parses its documents in a helper process. The same scope check and store as `epcis_capture`."""
+    parses the documents it builds in a helper process. The same scope check and store as `epcis_capture`,
+    in one transaction whatever the size. Never for a client's input: `document_load`'s checks (encoding,
+    characters the database cannot store) ran on no bytes here."""
     require_role(by, *MARKET_OFFICERS_AND_ENTERPRISES, action=_("采集追溯事件"))
+    # no document bytes: the job's digest is of its events' hashes (it identifies the content, as for a document)
     digest = hashlib.sha256("".join(item.event_hash for item in parsed).encode()).hexdigest()
     job = CaptureJob(submitted_by=by, enterprise=getattr(by, "enterprise", None), media_type="application/json",
                      document_sha256=digest, event_count=len(parsed))

@@ -112,4 +112,11 @@ def test_events_made_in_a_helper_process_are_the_ones_made_here(ctx, monkeypatch
     assert list(Lot.objects.order_by("product__gtin", "lot_number").values_list("lot_number", "produced_on")) == lots
     # the production runs' lots carry the demo's dates, not capture's empty ones (the chain gap's lot has none)
     assert all(produced for number, produced in lots if not number.endswith("Z")) and len(lots) > 10
-    assert CaptureJob.objects.filter(status="success").count() >= 3
+    assert CaptureJob.objects.filter(status="success").count() == 4 + 1  # a job per span, one for the chain gap
+    # and each product's lots expire after its own shelf life; live pigs have none
+    shelf = {"风味酸奶": 21, "冷鲜猪肉": 7, "生鲜乳": 2, "婴幼儿配方奶粉": 540, "阿莫西林胶囊": 730}
+    for lot in Lot.objects.select_related("product").exclude(lot_number__endswith="Z"):
+        for name, days in shelf.items():
+            if name in lot.product.name:
+                assert (lot.expires_on - lot.produced_on).days == days, lot.product.name
+    assert Lot.objects.filter(product__name__contains="生猪", expires_on__isnull=True).exists()
