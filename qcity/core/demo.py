@@ -92,6 +92,11 @@ def demo_generators() -> list[DemoGenerator]:
     return ordered
 
 
+def seeded_rng(seed: int, label: str) -> random.Random:
+    """`DemoContext.rng` where there is no context (work done in the helper process)."""
+    return random.Random(f"{seed}:{label}")
+
+
 HELPER_AHEAD = 2  # chunks the helper process may have made before the caller takes them
 
 
@@ -157,7 +162,7 @@ class DemoContext:
 
     def rng(self, label: str) -> random.Random:
         """An independent generator per module and purpose; seeding with a string is stable across runs."""
-        return random.Random(f"{self.seed}:{label}")
+        return seeded_rng(self.seed, label)
 
     @cached_property
     def year_start(self) -> datetime.date:

@@ -27,7 +27,6 @@ from __future__ import annotations
 import datetime
 import itertools
 import os
-import random
 import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -36,7 +35,7 @@ from typing import Any
 from django.db import transaction
 from stdnum import ean
 
-from qcity.core.demo import DemoContext, made_in_helper
+from qcity.core.demo import DemoContext, made_in_helper, seeded_rng
 from qcity.core.models import User
 from qcity.enterprises.models import Enterprise
 from qcity.indicators.services import computed_indicators_refresh
@@ -368,7 +367,7 @@ def _days(ctx: DemoContext) -> Iterator[datetime.date]:
 
 def _document(events: list[dict[str, Any]]) -> dict[str, Any]:
     return {"@context": [CONTEXT], "type": "EPCISDocument", "schemaVersion": "2.0",
-            "creationDate": events[-1]["eventTime"] if events else "", "epcisBody": {"eventList": events}}
+            "creationDate": events[-1]["eventTime"], "epcisBody": {"eventList": events}}
 
 
 def _span_events(seed: int, index: int, days: list[datetime.date], chains: list[Chain], shops_per_run: int,
@@ -377,7 +376,7 @@ def _span_events(seed: int, index: int, days: list[datetime.date], chains: list[
     they made. Run in a helper process: no database access. `recalled`: the day and batch number of the
     failed sample's lot, if any. Each span of days has its own random numbers and pallet numbers, so the data
     does not depend on which process made it."""
-    rng = random.Random(f"{seed}:trace:events:{days[0]:%Y%m%d}")  # as DemoContext.rng seeds (no context here)
+    rng = seeded_rng(seed, f"trace:events:{days[0]:%Y%m%d}")
     numbers = Numbers()
     numbers.pallets = index * PALLETS_PER_SPAN
     events: list[dict[str, Any]] = []
@@ -444,8 +443,8 @@ def generate(ctx: DemoContext) -> dict[str, Any]:
     products = {p.pk: p for c in chains for ps in c.products.values() for p in ps} | {
         p.pk: p for c in chains for p in c.raw.values()}
     # capture registered the lots without dates (an event says nothing of them here): the demo knows them
-    shelf_days = {product.pk: days for c in chains for made_by in c.products.values()
-                  for product, days in zip(made_by, c.spec.shelf_days, strict=True)}
+    shelf_days = {product.pk: life for c in chains for made_by in c.products.values()
+                  for product, life in zip(made_by, c.spec.shelf_days, strict=True)}
     shelf_days |= {product.pk: c.spec.raw_shelf_days for c in chains for product in c.raw.values()}
     Lot.objects.bulk_create([Lot(product_id=product, lot_number=number, produced_on=produced,
                                  expires_on=produced + datetime.timedelta(days=shelf_days[product])

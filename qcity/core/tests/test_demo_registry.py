@@ -53,7 +53,6 @@ def test_the_apps_register_their_generators_in_the_order_the_demo_needs():
     assert all(g.reset is not None for g in demo.demo_generators() if g.name != "credit-classify")
 
 
-
 def test_work_made_in_the_helper_process_comes_back_in_order_and_raises_there():
     args = [(n,) for n in range(7)]
     made = list(demo.made_in_helper(_square_and_pid, args, helper=True))

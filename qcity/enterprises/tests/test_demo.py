@@ -163,7 +163,6 @@ def test_grams_indexes_are_built_one_after_the_other_when_building_them_at_once_
     assert "one after the other" in logged[-1]
 
 
-
 def test_the_register_s_load_leaves_the_page_cache_as_it_found_it():
     # given a connection with its own SQLite page cache size
     if connection.vendor != "sqlite":

@@ -168,9 +168,7 @@ def epcis_capture(*, body: bytes, media_type: str, by: User, single_event: bool 
         events = epcis.event_list(document)
     except epcis.DocumentError as exc:
         raise CaptureError.from_document_error(exc) from exc
-    job = CaptureJob(submitted_by=by, enterprise=getattr(by, "enterprise", None),
-                     media_type=media_type[:40],
-                     document_sha256=hashlib.sha256(body).hexdigest(), event_count=len(events))
+    job = _job(by, media_type, hashlib.sha256(body).hexdigest(), len(events))
     if len(events) > inline_limit():
         resent = CaptureJob.objects.filter(submitted_by=by, document_sha256=job.document_sha256,
                                            status=CaptureJobStatus.RUNNING).first()
@@ -185,6 +183,12 @@ def epcis_capture(*, body: bytes, media_type: str, by: User, single_event: bool 
     return job
 
 
+def _job(by: User, media_type: str, digest: str, event_count: int) -> CaptureJob:
+    """A new (unsaved) capture job of `by` for a document of `event_count` events."""
+    return CaptureJob(submitted_by=by, enterprise=getattr(by, "enterprise", None), media_type=media_type[:40],
+                      document_sha256=digest, event_count=event_count)
+
+
 @_collector_paused()
 def parsed_capture(*, parsed: list[epcis.ParsedEvent], by: User) -> CaptureJob:
     """Capture events already parsed by `epcis.document_parse` (schema, GS1 hash, checks), as one job: the demo
@@ -194,8 +198,7 @@ def parsed_capture(*, parsed: list[epcis.ParsedEvent], by: User) -> CaptureJob:
     require_role(by, *MARKET_OFFICERS_AND_ENTERPRISES, action=_("采集追溯事件"))
     # no document bytes: the job's digest is of its events' hashes (it identifies the content, as for a document)
     digest = hashlib.sha256("".join(item.event_hash for item in parsed).encode()).hexdigest()
-    job = CaptureJob(submitted_by=by, enterprise=getattr(by, "enterprise", None), media_type="application/json",
-                     document_sha256=digest, event_count=len(parsed))
+    job = _job(by, "application/json", digest, len(parsed))
     _scope_check(parsed, by=by)
     _store(job, parsed, by=by)
     return job
