@@ -7,6 +7,7 @@ clock's today), so none depends on the real date or on the suite's pinned day.
 import datetime
 import re
 import zoneinfo
+from collections import Counter
 
 import pytest
 from django.core.management import call_command
@@ -18,7 +19,8 @@ from django.urls import reverse
 from qcity.assessment.models import AssessmentScheme
 from qcity.core import workdays
 from qcity.core.choices import DeliveryStatus, NotificationKind
-from qcity.core.models import Notification, NotificationDelivery, User
+from qcity.core.models import Notification, NotificationDelivery, RoleAssignment, User
+from qcity.core.selectors import org_root_and_children
 from qcity.core.tests import demo_invariants
 from qcity.core.units import COUNT_UNITS, is_count
 from qcity.credit.models import CreditEvent, CreditObjection, CreditRepair
@@ -27,6 +29,7 @@ from qcity.indicators.choices import IndicatorSource, ReportedValueStatus, Repor
 from qcity.indicators.models import Indicator, Plan, ReportedValue
 from qcity.inspections.models import Draw, DrawnTarget, InspectionPlan, InspectionResult
 from qcity.sampling.models import Followup, Sample
+from qcity.trace import demo as trace_demo
 from qcity.workplan.models import PlanTask, Supervision
 
 pytestmark = pytest.mark.django_db
@@ -261,3 +264,32 @@ def test_the_demos_messages_are_dated_at_their_events_and_the_same_for_the_same_
     first = _messages()
     load_demo(day, reset=True)
     assert _messages() == first
+
+
+def test_a_province_demo_runs_the_programme_over_henan_s_18_cities(load_demo, client, monkeypatch):
+    # given the province demo, its trace chains at the small shape (the province's is the benchmarks' volume)
+    monkeypatch.setitem(trace_demo.SHAPES, "province", trace_demo.SHAPES["small"])
+    day = DAYS[1]
+    load_demo(day, scale="province", count=900)
+    # then the province is the root over its cities, Zhengzhou first, and the register spreads over them
+    root, cities = org_root_and_children()
+    assert (root.name, len(cities), cities[0].name) == ("河南省", 18, "郑州市")
+    city_of = {u.pk: c.name for c in cities for u in [c, *c.children.all()]}
+    per_city = Counter(city_of[pk] for pk in Enterprise.objects.values_list("org_unit_id", flat=True))
+    assert len(per_city) >= 15 and per_city.most_common(1)[0][0] == "郑州市"
+    # the office and the handler work over the province; the district accounts over 金水区 of Zhengzhou
+    assigned = dict(RoleAssignment.objects.filter(user__username__in=["office", "handler", "jinshui"])
+                    .values_list("user__username", "org_unit__name"))
+    assert assigned == {"office": "河南省", "handler": "河南省", "jinshui": "金水区"}
+    assert demo_invariants.demo_district_fresh_work(workdays.add_working_days(day, -1)) == []
+    # the programme reports and assesses the cities; the supervision history is Zhengzhou's
+    assert ReportedValue.objects.filter(org_unit=root).exists()
+    assert ReportedValue.objects.filter(org_unit__in=cities[1:]).exists()
+    results = AssessmentScheme.objects.filter(status="published").first().results
+    assert set(results.exclude(org_unit=None).values_list("org_unit__parent", flat=True)) == {root.pk}
+    assert Sample.objects.exists() and not Sample.objects.exclude(enterprise__org_unit__path__startswith=cities[0].path).exists()
+    # and the office's pages answer for the province
+    User.objects.filter(username="office").update(must_change_password=False)
+    client.force_login(User.objects.get(username="office"))
+    for name in ["reports:cockpit", "indicators:status", "enterprises:list", "assessment:quality-index"]:
+        assert client.get(reverse(name)).status_code == 200, name

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from qcity.core.models import Department, OrgUnit
+from qcity.core.models import Department
+from qcity.core.selectors import org_root_and_children
 from qcity.indicators.choices import IndicatorDomain
 
 from .choices import SchemeItemKind, SchemeItemScoringRule
@@ -49,16 +50,18 @@ def demo_scheme(year: int) -> AssessmentScheme:
 def generate(ctx) -> dict[str, Any]:
     published_year, draft_year = ctx.today.year - 1, ctx.today.year
     published = demo_scheme(published_year)
-    city = OrgUnit.objects.get(parent__isnull=True)
+    # The subjects are the root's children: the city's districts, or the province's cities (Zhengzhou first).
+    _root, subjects = org_root_and_children()
+    by_name = {u.name: u for u in subjects}
     bonus = published.items.filter(kind=SchemeItemKind.BONUS).order_by("position").first()
     veto = published.items.filter(kind=SchemeItemKind.VETO).order_by("position").first()
-    adjustment_create(item=bonus, by=None, org_unit=city.children.get(name="金水区"), points=2,
+    adjustment_create(item=bonus, by=None, org_unit=by_name.get("金水区", subjects[0]), points=2,
                       reason="获得河南省省长质量奖1项", evidence=f"豫政〔{published_year}〕演示号")
     department = Department.objects.filter(code="market-regulation").first()
     if department is not None:
         adjustment_create(item=bonus, by=None, department=department, points=3,
                           reason="质量强市工作获国务院督查激励", evidence="演示：督查激励通报")
-    adjustment_create(item=veto, by=None, org_unit=city.children.get(name="中牟县"),
+    adjustment_create(item=veto, by=None, org_unit=by_name.get("中牟县", subjects[-1]),
                       reason="发生一起较大电梯安全事故（演示）", evidence="演示：事故调查报告")
     results = assessment_run(scheme=published, by=None, today=ctx.today)
     scheme_publish(scheme=published, by=None)

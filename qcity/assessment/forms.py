@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qcity.core.fields import BoundedDecimalFormField, BoundedIntegerFormField, CleanTextFormField
 from qcity.core.models import Department, OrgUnit
+from qcity.core.selectors import org_root_and_children
 
 from .choices import SchemeItemKind
 
@@ -50,7 +51,7 @@ class AdjustmentForm(forms.Form):
     def __init__(self, *args, scheme, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["item"].queryset = scheme.items.filter(kind__in=[SchemeItemKind.BONUS, SchemeItemKind.VETO])
-        units = OrgUnit.objects.filter(parent__parent__isnull=True, parent__isnull=False).order_by("sort_order")
+        _root, units = org_root_and_children()
         departments = Department.objects.filter(is_member_unit=True).order_by("sort_order")
         self.fields["subject"].choices = [
             (_("区县"), [(f"unit:{u.pk}", u.name) for u in units]),

@@ -22,6 +22,7 @@ from qcity.core.audit import audit_record, changed, snapshot
 from qcity.core.choices import AuditAction
 from qcity.core.models import Department, OrgUnit, User
 from qcity.core.roles import OFFICE
+from qcity.core.selectors import org_root_and_children
 from qcity.indicators.choices import IndicatorDomain
 from qcity.indicators.models import Indicator
 from qcity.indicators.quality_index import plans_covering
@@ -448,8 +449,8 @@ def assessment_run(*, scheme: AssessmentScheme, by: User | None, today: datetime
     points = scoring.item_points((g, [i for i in items if i.group_id == g.pk]) for g in groups)
     today = today or timezone.localdate()
     period_closed = today > datetime.date(scheme.year, 12, 31)
-    city = OrgUnit.objects.get(parent__isnull=True)
-    districts = list(OrgUnit.objects.filter(parent=city).order_by("sort_order", "pk")) if scheme.assess_districts else []
+    city, children = org_root_and_children()
+    districts = children if scheme.assess_districts else []
     departments = (list(Department.objects.filter(is_member_unit=True).order_by("sort_order", "pk"))
                    if scheme.assess_departments else [])
     units = districts + ([city] if departments else [])

@@ -21,6 +21,7 @@ from qcity.core.forms import service_error_text
 from qcity.core.models import OrgUnit
 from qcity.core.permissions import role_required
 from qcity.core.roles import OFFICE, PROGRAMME
+from qcity.core.selectors import org_root_and_children
 from qcity.core.steps import step_run
 from qcity.core.tables import table_configure
 
@@ -242,8 +243,8 @@ def index_years() -> range:
 @role_required(*PROGRAMME)
 @export_view
 def quality_index_page(request):
-    city = OrgUnit.objects.get(parent__isnull=True)
-    units = [city, *OrgUnit.objects.filter(parent=city).order_by("sort_order", "pk")]
+    city, children = org_root_and_children()
+    units = [city, *children]
     params = QualityIndexFilter.for_page(request.GET, queryset=OrgUnit.objects.none()).form.cleaned_data
     own = next((u for u in units if u.parent_id and access.covers(request.user, u, [Role.DISTRICT_OFFICER])), None)
     unit_id = params.get("org_unit") or (own or city).pk

@@ -238,8 +238,8 @@ class _Generator:
     def __init__(self, ctx):
         self.ctx = ctx
         self.rng = ctx.rng("complaints")
-        self.city = OrgUnit.objects.get(parent__isnull=True)
-        self.districts = {u.pk: u for u in OrgUnit.objects.filter(parent=self.city).order_by("sort_order", "pk")}
+        self.city = ctx.demo_city
+        self.districts = {u.pk: u for u in ctx.demo_city_units}
         self.by_name = {u.name: u for u in self.districts.values()}
         self.categories = {c.code: c for c in ComplaintCategory.objects.all()}
         self.problems = {p.code: p for p in ProblemType.objects.all()}

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class OrgUnitKind(models.TextChoices):
+    PROVINCE = "province", _("省")
     CITY = "city", _("市")
     DISTRICT = "district", _("市辖区")
     COUNTY_CITY = "county_city", _("县级市")

@@ -34,6 +34,7 @@ from django.db.models import ProtectedError
 
 from .choices import Role
 from .models import Department, OrgUnit, RoleAssignment, User
+from .selectors import org_root
 from .services import role_grant, user_create
 from .workdays import add_working_days, is_workday
 
@@ -134,7 +135,9 @@ def demo_analyze() -> None:
 
 DEMO_PASSWORD = "Qcity-2026!"
 
-SCALES = {"small": 5_000, "city": 1_500_000}
+DEMO_CITY_CODE = "410100"  # Zhengzhou (GB/T 2260), as qcity/core/data/zhengzhou.json
+
+SCALES = {"small": 5_000, "city": 1_500_000, "province": 10_000_000}
 
 
 @dataclass
@@ -233,7 +236,18 @@ class DemoContext:
         there on the last working day, so those accounts see the day's to-dos (and, in December, deadlines
         running into a year without an official holiday schedule, marked 暂定)."""
         scope = next(a.scope for a in DEMO_ACCOUNTS if a.username == "jinshui")
-        return OrgUnit.objects.get(parent=OrgUnit.objects.get(parent__isnull=True), name=scope)
+        return next(u for u in self.demo_city_units if u.name == scope)
+
+    @cached_property
+    def demo_city(self) -> OrgUnit:
+        """The city whose year of operations the demo makes (Zhengzhou, whose plans, gazetteer and roads ship
+        with qcity): the root at the small and city scales; at the province scale, one of its 18 cities."""
+        return OrgUnit.objects.get(division_code=DEMO_CITY_CODE)
+
+    @cached_property
+    def demo_city_units(self) -> list[OrgUnit]:
+        """The demo city's districts, counties and zones, in their display order."""
+        return list(OrgUnit.objects.filter(parent=self.demo_city).order_by("sort_order", "pk"))
 
     def progress(self, message: str) -> None:
         self.log(f"[{time.monotonic() - self.started:7.1f}s] {message}")
@@ -244,7 +258,7 @@ class DemoAccount:
     username: str
     full_name: str
     role: str
-    scope: str  # "city", a district name, or "enterprise" (the district of the demo enterprise)
+    scope: str  # "city" (the root: the city, or the province), a district of the demo city, or "enterprise"
     department: str = ""
 
 
@@ -269,16 +283,16 @@ def demo_accounts_create(*, enterprise=None, forced_password_change: bool = True
     role, so running the demo again after `--reset` never fails on a username. A new account must change the
     printed demo password at first login unless `forced_password_change` is off.
     """
-    city = OrgUnit.objects.get(parent__isnull=True)
+    root = org_root()
     rows = []
     with transaction.atomic():
         for account in DEMO_ACCOUNTS:
             if account.scope == "city":
-                unit = city
+                unit = root
             elif account.scope == "enterprise":
                 unit = enterprise.org_unit if enterprise is not None else None
             else:
-                unit = OrgUnit.objects.get(parent=city, name=account.scope)
+                unit = OrgUnit.objects.get(parent__division_code=DEMO_CITY_CODE, name=account.scope)
             if unit is None:
                 continue
             department = Department.objects.get(code=account.department) if account.department else None

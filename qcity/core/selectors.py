@@ -25,10 +25,24 @@ from .models import (
 from .roles import STAFF_AND_SYSTEM_ADMIN
 
 
-def city_and_districts() -> tuple[OrgUnit, list[OrgUnit]]:
-    """The city and the units directly under it (districts, counties, zones), in their display order."""
-    city = OrgUnit.objects.get(parent__isnull=True)
-    return city, list(OrgUnit.objects.filter(parent=city).order_by("sort_order", "pk"))
+def org_root() -> OrgUnit:
+    """The unit the programme is run at: the city (over its districts, counties and zones), or the province
+    over its cities. The one unit without a parent."""
+    return OrgUnit.objects.get(parent__isnull=True)
+
+
+def org_root_and_children() -> tuple[OrgUnit, list[OrgUnit]]:
+    """The root and the units directly under it, in their display order: a city's districts, counties and
+    zones, or a province's cities. They are the units the programme assigns targets to and assesses."""
+    root = org_root()
+    return root, list(OrgUnit.objects.filter(parent=root).order_by("sort_order", "pk"))
+
+
+def org_leaves() -> list[OrgUnit]:
+    """The units with no unit under them, where enterprises register and officers work: a city's districts,
+    counties and zones; in a province, those of every city (and a city without districts, such as Jiyuan)."""
+    return list(OrgUnit.objects.filter(children__isnull=True)
+                .order_by("parent__sort_order", "parent_id", "sort_order", "pk"))
 
 
 def org_unit_list() -> QuerySet[OrgUnit]:

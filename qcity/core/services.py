@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import secrets
 import string
@@ -12,8 +13,11 @@ from chinese_calendar import constants
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from gb2260_v2 import GB2260
 
 from . import deadlines, holiday_schedule, workdays
 from .access import require_role
@@ -40,8 +44,7 @@ from .signals import reference_data_loaded
 
 def org_unit_create(*, name: str, kind: str, parent: OrgUnit | None, division_code: str | None = None,
                     short_name: str = "", sort_order: int = 0, by: User | None) -> OrgUnit:
-    if (parent is None) != (kind == OrgUnitKind.CITY):
-        raise ValidationError({"parent": _("只有市级单元没有上级 (only the city has no parent)")})
+    _org_unit_place_check(kind=kind, parent=parent)
     with transaction.atomic():
         unit = OrgUnit(name=name, short_name=short_name or name, kind=kind, parent=parent,
                        division_code=division_code or None, sort_order=sort_order, path="")
@@ -51,6 +54,88 @@ def org_unit_create(*, name: str, kind: str, parent: OrgUnit | None, division_co
         unit.save(update_fields=["path"])
         audit_record(action=AuditAction.CREATE, by=by, obj=unit, org_unit=unit, after=snapshot(unit))
     return unit
+
+
+def _org_unit_place_check(*, kind: str, parent: OrgUnit | None) -> None:
+    """One root, a city or a province; a province is only the root and has only cities under it."""
+    if parent is None:
+        if kind not in (OrgUnitKind.CITY, OrgUnitKind.PROVINCE):
+            raise ValidationError({"parent": _("只有省级或市级单元没有上级")})
+        if OrgUnit.objects.filter(parent__isnull=True).exists():
+            raise ValidationError({"parent": _("已有最上级单元，请选择上级")})
+    elif kind == OrgUnitKind.PROVINCE:
+        raise ValidationError({"parent": _("省级单元没有上级")})
+    elif (parent.kind == OrgUnitKind.PROVINCE) != (kind == OrgUnitKind.CITY):
+        raise ValidationError({"parent": _("省下只设市，市只设在省下")})
+
+
+def province_load(*, by: User | None = None) -> dict[str, int]:
+    """Put the city under its province, with the province's other cities and their districts and counties.
+
+    The province and its units are those of GB/T 2260 as the GB2260-v2 library's latest revision lists them
+    (a city without districts under the province, such as Jiyuan 济源, becomes a city with none). The city
+    the platform already runs keeps its own units (development zones included); its subtree's materialised
+    paths get the province in front, so every scope and filter by path carries on. Idempotent: units already
+    there (by division code) are left as they are.
+    """
+    root = OrgUnit.objects.get(parent__isnull=True)
+    counts = {"org_units": 0}
+    with transaction.atomic():
+        if root.kind == OrgUnitKind.PROVINCE:
+            province = root
+        else:
+            code = f"{(root.division_code or '')[:2]}0000"
+            division = _divisions().get(code)
+            province = OrgUnit(name=division.name, short_name=division.name.removesuffix("省"),  # i18n-ignore: GB/T 2260 division names
+                               kind=OrgUnitKind.PROVINCE, division_code=code, path="")
+            province.full_clean(exclude=["path"])
+            province.save()
+            province.path = f"/{province.pk}/"
+            province.save(update_fields=["path"])
+            audit_record(action=AuditAction.CREATE, by=by, obj=province, org_unit=province,
+                         after=snapshot(province))
+            before = snapshot(root)
+            OrgUnit.objects.filter(path__startswith=root.path).update(
+                path=Concat(Value(province.path[:-1]), F("path")))
+            OrgUnit.objects.filter(pk=root.pk).update(parent=province, sort_order=1)
+            root.refresh_from_db()
+            audit_record(action=AuditAction.UPDATE, by=by, obj=root, org_unit=root, before=before,
+                         after=snapshot(root))
+            counts["org_units"] += 1
+        existing = set(OrgUnit.objects.exclude(division_code=None).values_list("division_code", flat=True))
+        # The prefectures, then the county-level cities the province administers itself (省直辖县级行政区划,
+        # GB/T 2260 xx9000, such as Jiyuan 济源): each of those is a city without districts here.
+        cities = [(prefecture, _divisions().counties(prefecture.code))
+                  for prefecture in sorted(_divisions().prefectures(province.division_code), key=lambda d: d.code)]
+        cities += [(county, []) for county in _divisions().counties(f"{province.division_code[:2]}9000")]
+        for order, (city, counties) in enumerate(cities, start=1):
+            if city.code in existing:
+                continue
+            unit = org_unit_create(name=city.name, short_name=city.name.removesuffix("市"),  # i18n-ignore: GB/T 2260 division names
+                                   kind=OrgUnitKind.CITY, division_code=city.code, parent=province,
+                                   sort_order=order, by=by)
+            counts["org_units"] += 1
+            for n, county in enumerate(counties, start=1):
+                if county.code not in existing and county.name != "市辖区":  # i18n-ignore: GB/T 2260 division names
+                    org_unit_create(name=county.name, kind=_county_kind(county.name),
+                                    division_code=county.code, parent=unit, sort_order=n, by=by)
+                    counts["org_units"] += 1
+    return counts
+
+
+@functools.cache
+def _divisions():
+    return GB2260()
+
+
+def _county_kind(name: str) -> str:
+    """GB/T 2260 names a county-level unit by what it is: …区 a district, …县 or …旗 a county, …市 a
+    county-level city."""
+    if name.endswith("区"):  # i18n-ignore: GB/T 2260 division names
+        return OrgUnitKind.DISTRICT
+    if name.endswith("市"):  # i18n-ignore: GB/T 2260 division names
+        return OrgUnitKind.COUNTY_CITY
+    return OrgUnitKind.COUNTY
 
 
 def department_create(*, code: str, name: str, short_name: str, org_unit: OrgUnit,
@@ -419,9 +504,9 @@ def reference_data_load(*, by: User | None = None) -> dict[str, int]:
     durations = json.loads((_DATA_DIR / "legal_durations.json").read_text("utf-8"))
     counts = {"org_units": 0, "departments": 0, "legal_durations": 0}
     with transaction.atomic():
-        city = OrgUnit.objects.filter(parent__isnull=True).first()
+        c = city_data["city"]
+        city = OrgUnit.objects.filter(division_code=c["division_code"]).first()
         if city is None:
-            c = city_data["city"]
             city = org_unit_create(name=c["name"], short_name=c["short_name"], kind=OrgUnitKind.CITY,
                                    division_code=c["division_code"], parent=None, by=by)
             counts["org_units"] += 1

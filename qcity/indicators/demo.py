@@ -42,6 +42,7 @@ from django.utils import timezone
 from qcity.core.audit import audit_record
 from qcity.core.choices import AuditAction
 from qcity.core.models import OrgUnit
+from qcity.core.selectors import org_root_and_children
 from qcity.core.units import is_count
 
 from .choices import (
@@ -243,14 +244,17 @@ def generate(ctx) -> dict[str, Any]:
     latest = ("quarter", quarters[-1]) if quarters else ("year", last_year)
     plans = _reported_plans(list(Plan.objects.order_by("period_start", "code")), today)
     rng = ctx.rng("indicators")
-    city = OrgUnit.objects.get(parent__isnull=True)
-    districts = list(OrgUnit.objects.filter(parent=city).order_by("sort_order", "pk"))
+    # The programme's units: the city and its districts, or at the province scale the province and its cities.
+    city, districts = org_root_and_children()
+    airport_zone = OrgUnit.objects.filter(name=AIRPORT_ZONE).first()
     skills = {unit.pk: rng.uniform(0.75, 1.12) for unit in [city, *districts]}
+    if airport_zone is not None and airport_zone.pk not in skills:  # the province scale: a zone of Zhengzhou
+        skills[airport_zone.pk] = rng.uniform(0.75, 1.12)
     rows = _Rows(ctx, rng)
     with transaction.atomic():
         own_goals = _decompose([p for p in plans if p.code != AIRPORT_PLAN], districts)
     for plan in plans:
-        units = [u for u in districts if u.name == AIRPORT_ZONE] if plan.code == AIRPORT_PLAN else [city, *districts]
+        units = ([airport_zone] if airport_zone else []) if plan.code == AIRPORT_PLAN else [city, *districts]
         years = range(plan.period_start, min(plan.period_end, today.year) + 1)
         in_year = quarters and plan.period_start <= today.year <= plan.period_end
         for indicator in plan.indicators.prefetch_related("targets").order_by("position", "pk"):

@@ -20,7 +20,7 @@ from qcity.core.forms import add_service_errors
 from qcity.core.models import Department, OrgUnit
 from qcity.core.permissions import role_required
 from qcity.core.roles import OFFICE, PROGRAMME, STAFF
-from qcity.core.selectors import city_and_districts
+from qcity.core.selectors import org_root_and_children
 from qcity.core.steps import button_step_run, next_url, step_run
 from qcity.core.tables import table_configure
 from qcity.core.uploads import request_too_large
@@ -105,7 +105,7 @@ def plan_detail(request, code):
 def _scope_units(user) -> list[OrgUnit]:
     """The city and its districts that the user may see values of, in display order. Staff outside the
     programme (inspectors, complaint handlers) open the board too: they see the city's progress."""
-    city, districts = city_and_districts()
+    city, districts = org_root_and_children()
     covered = set(access.covered_org_units(user, PROGRAMME).values_list("pk", flat=True))
     return [unit for unit in (city, *districts) if unit.pk in covered] or [city]
 
@@ -408,7 +408,7 @@ def target_decomposition_table(request):
     """Rows = the plan's indicators with a target in the year, columns = the districts; departments' shares,
     the remainder and the status per row; `?export=xlsx` takes the table out in the import's layout."""
     plan, year, years = _decomposition_plan_year(request)
-    _city, districts = city_and_districts()
+    _city, districts = org_root_and_children()
     rows = selectors.target_decomposition_table(plan=plan, year=year, districts=districts)
     departments = sorted({d for row in rows for d, _v in row.department_values}, key=lambda d: (d.sort_order, d.pk))
     if wants_export(request):
@@ -427,7 +427,7 @@ def target_decomposition_edit(request, pk, year):
     target = next((t for t in indicator.targets.all() if t.year == year), None)
     if target is None:
         raise Http404("no target in this year")
-    _city, districts = city_and_districts()
+    _city, districts = org_root_and_children()
     departments = list(Department.objects.order_by("sort_order", "pk"))
     current = selectors.target_decomposition_list().filter(indicator=indicator, year=year).first()
     initial = {"decomposition": indicator.decomposition, "note": current.note if current else ""}

@@ -229,8 +229,7 @@ def generate(ctx) -> dict[str, Any]:
         return {"skipped": 1}
     rng = ctx.rng("inspections")
     today, workday = ctx.today, ctx.workday
-    city = OrgUnit.objects.get(parent__isnull=True)
-    districts = list(OrgUnit.objects.filter(parent=city).order_by("sort_order", "pk"))
+    city, districts = ctx.demo_city, ctx.demo_city_units
     counts = dict.fromkeys(["items", "inspectors", "conflicts", "plans", "targets", "results", "published"], 0)
     current = half_year(today)
     halves = [half_year(current[0] - datetime.timedelta(days=1)), current]  # last half-year's plan, this one's

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qcity.core.selectors import city_and_districts
+from qcity.core.selectors import org_root_and_children
 from qcity.core.units import amount_display, unit_display
 from qcity.indicators import selectors as indicator_selectors
 from qcity.indicators.choices import IndicatorDomain, TargetStatus
@@ -129,7 +129,7 @@ def _domain_figure(by_domain: dict[str, list], title: str) -> Figure:
 
 
 def _statuses(plan: Plan, year: int):
-    city, districts = city_and_districts()
+    city, districts = org_root_and_children()
     indicators = list(indicator_selectors.indicator_list(plan=plan))
     statuses = indicator_selectors.indicator_statuses(indicators=indicators, org_units=[city, *districts], year=year)
     mine = [s for s in statuses if s.org_unit.pk == city.pk]

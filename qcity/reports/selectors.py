@@ -17,10 +17,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from qcity.core import access
-from qcity.core.choices import Role
+from qcity.core.choices import OrgUnitKind, Role
 from qcity.core.document_kinds import DocumentRequestError, DocumentTarget, document_kind
 from qcity.core.models import OrgUnit, User
-from qcity.core.selectors import city_and_districts
+from qcity.core.selectors import org_root
 from qcity.indicators import selectors as indicator_selectors
 from qcity.indicators.choices import IndicatorDomain, ReportedValueStatus, TargetStatus
 from qcity.indicators.models import Plan, ReportedValue
@@ -74,9 +74,18 @@ def approval_marker(plan: Plan) -> str:
 
 
 def cockpit_refresh(*, plan: Plan, year: int) -> None:
-    """Recompute the cached city view now (e.g. from a job after an approval), so no viewer waits."""
+    """Recompute the cached view of the root now (e.g. from a job after an approval), so no viewer waits."""
     indicator_selectors.status_data_marker(refresh=True)
-    _city_view(plan, year)
+    _unit_view(plan, year, org_root())
+
+
+def cockpit_units() -> list[OrgUnit]:
+    """The units the cockpit shows, each with the units under it ranked: the root (a city over its districts,
+    or a province over its cities) and, in a province, each city with districts."""
+    root = org_root()
+    with_districts = Exists(OrgUnit.objects.filter(parent=OuterRef("pk")))
+    cities = OrgUnit.objects.filter(with_districts, parent=root, kind=OrgUnitKind.CITY).order_by("sort_order", "pk")
+    return [root, *cities]
 
 
 def _pct(value: Decimal | None) -> float | None:
@@ -131,40 +140,41 @@ def _warnings(statuses) -> list[dict]:
     } for s in bad[:WARNING_LIMIT]]
 
 
-def _trend(plan: Plan, city: OrgUnit, year: int) -> dict:
-    """The city's composite quality index and its four sub-indices over the plan years so far."""
-    rows = quality_index_trend(years=range(plan.period_start, year + 1), org_unit=city, plan=plan)
+def _trend(plan: Plan, unit: OrgUnit, year: int) -> dict:
+    """The unit's composite quality index and its four sub-indices over the plan years so far."""
+    rows = quality_index_trend(years=range(plan.period_start, year + 1), org_unit=unit, plan=plan)
     names = [("total", _("质量指数")), *[(d.value, str(d.label)) for d in MAIN_DOMAINS]]
     return {"kind": "quality_index", "years": [r.year for r in rows], "series": [
         {"key": key, "name": name, "values": [_num(getattr(r, key)) for r in rows]} for key, name in names]}
 
 
-def _city_view(plan: Plan, year: int) -> dict:
-    """Everything that depends only on approved values and the grading rule: cached by plan, year, approval
-    marker and the office's status parameters (a changed rule shows at once)."""
+def _unit_view(plan: Plan, year: int, unit: OrgUnit) -> dict:
+    """Everything that depends only on approved values and the grading rule, for one unit (the root or a unit)
+    and the units under it: cached by plan, year, unit, approval marker and the office's status parameters (a
+    changed rule shows at once)."""
     rule = indicator_selectors.status_rule_get()
-    key = (f"reports:cockpit:v2:{get_language()}:{plan.pk}:{year}:{approval_marker(plan)}"  # labels are translated
+    key = (f"reports:cockpit:v3:{get_language()}:{plan.pk}:{year}:{unit.pk}:{approval_marker(plan)}"  # labels are translated
            f":{rule.on_track_tolerance}:{rule.at_risk_share}")
     cached = cache.get(key)
     if cached is not None:
         return cached
-    city, districts = city_and_districts()
+    children = list(OrgUnit.objects.filter(parent=unit).order_by("sort_order", "pk"))
     indicators = list(indicator_selectors.indicator_list(plan=plan))
-    statuses = indicator_selectors.indicator_statuses(indicators=indicators, org_units=[city, *districts],
+    statuses = indicator_selectors.indicator_statuses(indicators=indicators, org_units=[unit, *children],
                                                       year=year, rule=rule)
-    city_statuses = [s for s in statuses if s.org_unit.pk == city.pk]
-    ranking = indicator_selectors.unit_ranking([s for s in statuses if s.org_unit.pk != city.pk])
+    unit_statuses = [s for s in statuses if s.org_unit.pk == unit.pk]
+    ranking = indicator_selectors.unit_ranking([s for s in statuses if s.org_unit.pk != unit.pk])
     view = {
         "plan": {"code": plan.code, "title": plan.title, "period_start": plan.period_start,
                  "period_end": plan.period_end},
         "year": year,
-        "city": {"id": city.pk, "name": city.name},
-        "counts": indicator_selectors.status_counts(city_statuses),
-        "domains": _domain_rows(city_statuses),
+        "org_unit": {"id": unit.pk, "name": unit.name, "kind": unit.kind},
+        "counts": indicator_selectors.status_counts(unit_statuses),
+        "domains": _domain_rows(unit_statuses),
         "ranking": [{"org_unit_id": r.org_unit.pk, "name": r.org_unit.name, "rank": r.rank,
                      "attainment": _pct(r.attainment), "counts": r.counts} for r in ranking],
-        "trend": _trend(plan, city, year),
-        "warnings": _warnings(city_statuses),
+        "trend": _trend(plan, unit, year),
+        "warnings": _warnings(unit_statuses),
     }
     cache.set(key, view, CACHE_SECONDS)
     return view
@@ -179,20 +189,25 @@ def _overdue(user: User) -> dict:
          "deadline": t.deadline.isoformat() if t.deadline else None} for t in items]}
 
 
-def cockpit(*, user: User, year: int | None = None, plan_code: str | None = None) -> dict:
-    """The cockpit for `user`: the city view, plus the user's own district(s) marked in the ranking.
-    The caller has checked the role (PROGRAMME); every holder sees the city-wide figures."""
+def cockpit(*, user: User, year: int | None = None, plan_code: str | None = None,
+            org_unit: OrgUnit | None = None) -> dict:
+    """The cockpit for `user`: the view of `org_unit` (one of `cockpit_units`, default the root) with the units
+    under it ranked, the user's own unit(s) among them marked. The caller has checked the role (PROGRAMME);
+    every holder sees the figures of every unit (reported programme figures, no personal data)."""
+    unit = org_unit or org_root()
     plan = cockpit_plan(plan_code)
     if year is None:
         year = latest_approved_year(plan)
     elif not plan.period_start <= year <= plan.period_end:
         raise CockpitError(_("year: %(year)s 不在规划期 %(period_start)s–%(period_end)s 内") % {"year": year, "period_start": plan.period_start, "period_end": plan.period_end})
-    view = dict(_city_view(plan, year))
+    view = dict(_unit_view(plan, year, unit))
     prefixes = access.org_unit_scope(user, (Role.DISTRICT_OFFICER,)) or []
-    mine = {int(p.strip("/").split("/")[1]) for p in prefixes if p.count("/") >= 3}  # "/city/district/…"
+    # the ranked unit on the path of each of the user's units: "/root/…/unit/<ranked>/…"
+    mine = {int(p[len(unit.path):].split("/")[0]) for p in prefixes if p.startswith(unit.path) and p != unit.path}
     view["ranking"] = [{**row, "highlight": row["org_unit_id"] in mine} for row in view["ranking"]]
     view["highlight"] = [row["name"] for row in view["ranking"] if row["highlight"]]
     view["years"] = list(range(plan.period_start, plan.period_end + 1))
+    view["units"] = [{"id": u.pk, "name": u.name} for u in cockpit_units()]
     view["counts"] = dict(view["counts"])
     view["overdue"] = _overdue(user)
     return view

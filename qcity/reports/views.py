@@ -29,7 +29,8 @@ def cockpit(request):
         return HttpResponseBadRequest(filterset.errors.as_text())
     params = filterset.form.cleaned_data
     try:
-        data = selectors.cockpit(user=request.user, year=params.get("year"), plan_code=params.get("plan") or None)
+        data = selectors.cockpit(user=request.user, year=params.get("year"), plan_code=params.get("plan") or None,
+                                     org_unit=params.get("org_unit"))
     except CockpitError as exc:
         return HttpResponseBadRequest(str(exc))
     return render(request, "reports/cockpit.html", {"data": data})

@@ -186,18 +186,20 @@ def _plans(ctx, city: OrgUnit, districts: list[OrgUnit], categories: dict[str, P
     return plans
 
 
-def _pool(rng, want: int) -> list[tuple]:
-    """(id, name, org_unit_id, industry_code) of up to `want` enterprises, at random for a big registry."""
+def _pool(rng, want: int, units: list[OrgUnit]) -> list[tuple]:
+    """(id, name, org_unit_id, industry_code) of up to `want` enterprises of `units` (the demo city's: at the
+    province scale the other cities' enterprises are left out), at random for a big registry."""
     fields = ("id", "name", "org_unit_id", "industry_code")
     total = Enterprise.objects.count()
+    unit_ids = [u.pk for u in units]
     if total <= want:
-        return list(Enterprise.objects.values_list(*fields))
+        return list(Enterprise.objects.filter(org_unit_id__in=unit_ids).values_list(*fields))
     low = Enterprise.objects.order_by("id").values_list("id", flat=True).first()
     high = Enterprise.objects.order_by("-id").values_list("id", flat=True).first()
     ids = sorted({rng.randint(low, high) for _ in range(want)})
     rows = []
     for start in range(0, len(ids), 5000):
-        rows += Enterprise.objects.filter(pk__in=ids[start:start + 5000]).values_list(*fields)
+        rows += Enterprise.objects.filter(pk__in=ids[start:start + 5000], org_unit_id__in=unit_ids).values_list(*fields)
     return rows
 
 
@@ -316,11 +318,10 @@ def generate(ctx) -> dict[str, Any]:
         ctx.progress("sampling: plans already present, left as they are")
         return {"plans": SamplingPlan.objects.count(), "samples": Sample.objects.count()}
     rng = ctx.rng("sampling")
-    city = OrgUnit.objects.get(parent__isnull=True)
-    districts = list(OrgUnit.objects.filter(parent=city).order_by("sort_order", "pk"))
+    city, districts = ctx.demo_city, ctx.demo_city_units
     categories = {c.code: c for c in ProductCategory.objects.all()}
     samplers = _samplers(city, forced_password_change=ctx.forced_password_change)
-    pool = _pool(rng, POOL_SIZE)
+    pool = _pool(rng, POOL_SIZE, districts)
     candidates = _candidates(pool)
     count = max(MIN_SAMPLES, min(MAX_SAMPLES, round(ctx.enterprise_count * SAMPLES_PER_ENTERPRISE)))
     cats_by_kind = defaultdict(list)  # the categories some enterprise of the pool is sampled for

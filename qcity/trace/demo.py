@@ -73,7 +73,7 @@ PARTY_PREFIX, PRODUCT_PREFIX, SSCC_PREFIX = "693", "692", "0693"
 
 # scale → (history days, days between production runs, producers per chain, distributors, shops per chain,
 # shops a production run is delivered to)
-SHAPES = {"small": (28, 7, 1, 1, 3, 3), "city": (365, 1, 6, 3, 40, 5)}
+SHAPES = {"small": (28, 7, 1, 1, 3, 3), "city": (365, 1, 6, 3, 40, 5), "province": (365, 1, 40, 20, 270, 5)}
 CODED_SHARE = 0.85  # producers with a merchant QR code
 POOL = 300_000  # registry enterprises the parties are chosen from (the first, by pk)
 SPAN_DAYS = 14  # days of events parsed and captured at once (one capture job; about 9,000 events at city scale)

@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from qcity.core import access
 from qcity.core.choices import Role
 from qcity.core.masking import mask_text
-from qcity.core.models import OrgUnit, User
+from qcity.core.models import User
 from qcity.core.roles import MARKET_MANAGERS, MARKET_OFFICERS
+from qcity.core.selectors import org_root
 from qcity.credit.selectors import credit_event_public_list, credit_list_entry_public_list
 from qcity.enterprises.models import Enterprise
 from qcity.inspections.selectors import result_published_list
@@ -273,9 +274,8 @@ def trace_category_get(*, pk: int) -> TraceCategory:
 
 
 def trace_category_can_edit(*, user) -> bool:
-    """The catalogue is the city's: a market manager over the city keeps it."""
-    city = OrgUnit.objects.filter(parent__isnull=True).first()
-    return access.covers(user, city, MARKET_MANAGERS)
+    """The catalogue is the programme's: a market manager over the root (the city or the province) keeps it."""
+    return access.covers(user, org_root(), MARKET_MANAGERS)
 
 
 def party_list(*, user) -> QuerySet[Party]:

@@ -33,7 +33,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from qcity.core.demo import demo_accounts_create
-from qcity.core.models import Department, Notification, OrgUnit, User
+from qcity.core.models import Department, Notification, User
 from qcity.core.notifications import demo_notifications_date
 from qcity.indicators.choices import IndicatorAccumulation, IndicatorComparator, IndicatorSource
 from qcity.indicators.demo import builtin_plans_ensure
@@ -174,8 +174,7 @@ def _plan_for(year: int, fyp: Plan, work_points: dict[int, Plan]) -> Plan | None
 
 def _annual_tasks(ctx, fyp: Plan, builtin: dict[str, PlanTask], work_points: dict[int, Plan]) -> list[PlanTask]:
     """Each year's key tasks: last year's and this year's, and those of every work points document."""
-    city = OrgUnit.objects.get(parent__isnull=True)
-    districts = {u.name: u for u in OrgUnit.objects.filter(parent=city)}
+    districts = {u.name: u for u in ctx.demo_city_units}
     lead_for_districts = Department.objects.get(code="housing-construction")
     years = sorted({ctx.today.year - 1, ctx.today.year} | set(work_points))
     tasks = []

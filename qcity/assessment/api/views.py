@@ -10,6 +10,7 @@ from qcity.core.filters import query_parameters
 from qcity.core.models import OrgUnit
 from qcity.core.permissions import HasRole
 from qcity.core.roles import OFFICE, PROGRAMME
+from qcity.core.selectors import org_root_and_children
 from qcity.indicators.quality_index import quality_index
 
 from .serializers import (
@@ -117,7 +118,7 @@ class QualityIndexApi(APIView):
         if year is None:
             years = index_years()
             year = years[-1] if years else 0
-        city = OrgUnit.objects.get(parent__isnull=True)
-        units = [city, *OrgUnit.objects.filter(parent=city).order_by("sort_order", "pk")]
+        city, children = org_root_and_children()
+        units = [city, *children]
         rows = quality_index(year=year, org_units=units)
         return Response(QualityIndexRowSerializer(rows, many=True).data)

@@ -26,6 +26,7 @@ from .. import routing
 from ..choices import GazetteerKind
 from ..models import GazetteerEntry
 
+GAZETTEER_CITY = "410100"  # the GB/T 2260 code of the city DATA_FILE describes
 DATA_FILE = Path(__file__).resolve().parents[1] / "data" / "gazetteer_zhengzhou.json"
 FIELDS = ("name", "kind", "org_unit_id", "note", "active")
 _memo: ContextVar[dict | None] = ContextVar("complaints_city_map", default=None)
@@ -52,7 +53,8 @@ def _names(using: str) -> set[str]:
 
 
 def _city() -> OrgUnit:
-    return OrgUnit.objects.get(parent__isnull=True)
+    """The city the gazetteer covers (its data file is Zhengzhou's): the root, or one city of a province."""
+    return OrgUnit.objects.get(division_code=GAZETTEER_CITY)
 
 
 def _check(*, name: str, kind: str, org_unit: OrgUnit, exclude_pk: int | None = None) -> str:

@@ -18,6 +18,7 @@ from django.apps import apps
 from django.utils import timezone
 
 from qcity.core import workdays
+from qcity.core.demo import DEMO_CITY_CODE
 
 # Dates of acts by an authority (the enterprises' own acts — filing an objection, applying for repair,
 # reporting a rectification — and computed values the system stamps when it runs are not listed).
@@ -77,7 +78,7 @@ def demo_district_fresh_work(day: datetime.date) -> list[str]:
     from qcity.credit.models import CreditEvent, CreditObjection
     from qcity.inspections.models import InspectionResult
 
-    district = OrgUnit.objects.get(parent__parent__isnull=True, parent__isnull=False, name=DEMO_DISTRICT)
+    district = OrgUnit.objects.get(parent__division_code=DEMO_CITY_CODE, name=DEMO_DISTRICT)
     inside = {"enterprise__org_unit__path__startswith": district.path}
     fresh = {
         "credit event to publish": CreditEvent.objects.filter(

@@ -5,9 +5,10 @@ from django.db import IntegrityError, connection, transaction
 from qcity.core import access
 from qcity.core.audit import audit_record
 from qcity.core.choices import AuditAction, Role
-from qcity.core.models import AuditEvent, Department, OrgUnit, RoleAssignment
+from qcity.core.models import AuditEvent, Department, OrgUnit, RoleAssignment, User
 from qcity.core.request_context import RequestContext, acting_as
-from qcity.core.services import reference_data_load, role_grant, user_create
+from qcity.core.selectors import org_leaves, org_root, org_root_and_children
+from qcity.core.services import org_unit_create, province_load, reference_data_load, role_grant, user_create
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +99,52 @@ def test_audit_log_is_append_only_in_the_database(make_user):
     with pytest.raises(Exception), transaction.atomic(), connection.cursor() as cursor:  # noqa: B017
         cursor.execute("DELETE FROM core_auditevent")
     assert AuditEvent.objects.filter(pk=event.pk, message="").exists()
+
+
+def test_province_load_puts_the_city_under_henan_with_its_other_cities(make_user, city, district):
+    officer = make_user(Role.DISTRICT_OFFICER, org_unit=district)
+    before_paths = dict(OrgUnit.objects.values_list("pk", "path"))
+
+    counts = province_load(by=None)
+
+    province = org_root()
+    assert (province.name, province.kind, province.division_code) == ("河南省", "province", "410000")
+    root, cities = org_root_and_children()
+    assert root == province and len(cities) == 18
+    assert cities[0] == city and cities[-1].name == "济源市"
+    city.refresh_from_db()
+    assert city.parent == province and city.path == f"{province.path}{city.pk}/"
+    for pk, path in before_paths.items():  # the city's subtree keeps its ids, the province in front
+        assert OrgUnit.objects.get(pk=pk).path == province.path[:-1] + path
+    kaifeng = next(c for c in cities if c.name == "开封市")
+    counties = {u.name: u for u in kaifeng.children.all()}
+    assert counties["祥符区"].kind == "district" and counties["杞县"].kind == "county"
+    assert counties["杞县"].division_code == "410221" and counties["杞县"].path.startswith(kaifeng.path)
+    jiyuan = cities[-1]
+    assert jiyuan.division_code == "419001" and not jiyuan.children.exists()
+    leaves = org_leaves()
+    assert jiyuan in leaves and district in leaves and kaifeng not in leaves
+    assert counts["org_units"] == OrgUnit.objects.count() - len(before_paths)
+    assert province_load(by=None) == {"org_units": 0}  # idempotent
+    assert reference_data_load(by=None)["org_units"] == 0  # the city's own units are found under the province
+    assert AuditEvent.objects.filter(object_type="core.orgunit", action=AuditAction.UPDATE, object_id=str(city.pk)).exists()
+    # scopes follow the paths: the district officer still covers only the district; the province's office all
+    officer = User.objects.get(pk=officer.pk)  # as the next request reads it
+    district.refresh_from_db()
+    assert access.covers(officer, district, {Role.DISTRICT_OFFICER})
+    assert not access.covers(officer, counties["杞县"], {Role.DISTRICT_OFFICER})
+    office = make_user(Role.LEADERSHIP_OFFICE, org_unit=province)
+    assert access.covers(office, counties["杞县"], {Role.LEADERSHIP_OFFICE})
+
+
+@pytest.mark.parametrize("case", ["second root", "province under a city", "district under a province",
+                                  "city under a city", "district as root"])
+def test_org_unit_create_keeps_one_root_and_cities_under_a_province(city, case):
+    kind, parent = {"second root": ("city", None), "province under a city": ("province", city),
+                    "city under a city": ("city", city), "district as root": ("district", None)}.get(case, (None, None))
+    if case == "district under a province":
+        province_load(by=None)
+        kind, parent = "district", org_root()
+    with pytest.raises(ValidationError) as err:
+        org_unit_create(name="测试单元", kind=kind, parent=parent, by=None)
+    assert "parent" in err.value.message_dict

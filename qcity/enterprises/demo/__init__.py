@@ -16,9 +16,10 @@ from typing import Any
 from django.db import connection, transaction
 
 from qcity.core.audit import audit_record
-from qcity.core.choices import AuditAction
+from qcity.core.choices import AuditAction, OrgUnitKind
 from qcity.core.demo import made_in_helper
 from qcity.core.models import AuditEvent, OrgUnit
+from qcity.core.selectors import org_leaves
 
 from .. import search
 from ..models import Enterprise
@@ -48,14 +49,24 @@ __all__ = [
 DEMO_MARKER = "demo enterprises"  # object_repr of the audit event that records each generated id range
 
 
+def _units() -> list[Unit]:
+    """The units enterprises register in (the leaves of the org tree), each with its city."""
+    leaves = org_leaves()
+    cities = {c.pk: c for c in OrgUnit.objects.filter(kind=OrgUnitKind.CITY)}
+    units = []
+    for u in leaves:
+        city = u if u.kind == OrgUnitKind.CITY else cities[u.parent_id]
+        units.append(Unit(u.pk, u.name, u.short_name, u.division_code, u.kind, city.name, city.short_name,
+                          city.division_code))
+    return units
+
+
 def generate(ctx) -> dict[str, Any]:
     """Generate ctx.enterprise_count enterprises with licences, certifications and quality officers, all
     registered, issued and appointed before ctx.today."""
     count = ctx.enterprise_count
     last_day = ctx.today - datetime.timedelta(days=1)
-    city = OrgUnit.objects.get(parent__isnull=True)
-    units = [Unit(u.pk, u.name, u.short_name, u.division_code, u.kind)
-             for u in OrgUnit.objects.filter(parent=city).order_by("sort_order", "pk")]
+    units = _units()
     if not units:
         raise RuntimeError("no districts under the city: load the reference data first (qcity seed)")
     tables = ["enterprises_enterprise", "enterprises_licence", "enterprises_certification",
@@ -95,12 +106,11 @@ def generate(ctx) -> dict[str, Any]:
         ctx.progress(f"wrote {written:,} enterprises; writing licences, certifications, officers")
         seq: dict[str, int] = {}
         licence_rows = []
-        for i, kind, day, division, unit_name, fraction in licences:
+        for i, kind, day, division, place, fraction in licences:
             n = seq[kind] = seq.get(kind, -1) + 1
             valid_from, valid_to = _valid_period(p, day, fraction, LICENCE_YEARS[kind])
             licence_rows.append((first_id + i, kind, _licence_number(kind, n, division, int(valid_from[:4])),
-                                 ISSUED_BY[kind].format(unit=f"郑州市{unit_name}" if not unit_name.startswith("郑州")
-                                                         else unit_name), valid_from, valid_to))
+                                 ISSUED_BY[kind].format(unit=place), valid_from, valid_to))
         writer.write("enterprises_licence", ("enterprise_id", "kind", "number", "issued_by", "valid_from",
                                              "valid_to"), licence_rows)
         cert_rows = []

@@ -26,6 +26,7 @@ from ..validators import USCC_ALPHABET, uscc_check_char_of_sum, uscc_weighted_su
 from .vocabulary import (
     CAPITAL,
     CERT_RATE,
+    CITY_WEIGHTS,
     COMPANY_INDUSTRIES,
     COOP_CERTS,
     COOP_PRODUCTS,
@@ -118,11 +119,16 @@ MANUFACTURING_DIVISIONS = {f"{n:02d}" for n in range(13, 44)}  # GB/T 4754 divis
 
 
 class Unit(NamedTuple):
+    """A unit enterprises register in, and the city it belongs to (itself for a city without districts)."""
+
     id: int
     name: str
     short_name: str
     division_code: str | None
     kind: str
+    city: str = "郑州市"
+    city_short: str = "郑州"
+    city_division: str = CITY_DIVISION_CODE
 
 
 class Chunk(NamedTuple):
@@ -180,9 +186,10 @@ class _Parts:
     def __init__(self, units: Sequence[Unit], last_day: datetime.date) -> None:
         self.units = list(units)
         by_name = {u.name: i for i, u in enumerate(self.units)}
-        self.unit_table = _table({i: UNIT_WEIGHTS.get(u.name, 30) for i, u in enumerate(self.units)})
+        weights = _unit_weights(self.units)
+        self.unit_table = _table(weights)
         rural = [i for i, u in enumerate(self.units) if u.name in TOWNS or u.kind in ("county", "county_city")]
-        self.rural_table = _table({i: UNIT_WEIGHTS.get(self.units[i].name, 30) for i in rural}) or self.unit_table
+        self.rural_table = _table({i: weights[i] for i in rural}) or self.unit_table
         self.entity_table = _table(ENTITY_WEIGHTS)
         self.company_table = _table({i: w for i, (_, _, w, _, _) in enumerate(COMPANY_INDUSTRIES)})
         self.shop_table = _table({i: w for i, (_, _, w, _) in enumerate(SHOP_INDUSTRIES)})
@@ -196,7 +203,9 @@ class _Parts:
         self.char_ini = {c: _initials_of(c) for c in TRADE_FIRST + TRADE_SECOND + SURNAMES + "老记姐村"
                          + VILLAGE_SUFFIX}
         self.unit_ini = [_initials_of(u.name) for u in self.units]
-        self.unit_division = [u.division_code or CITY_DIVISION_CODE for u in self.units]
+        self.unit_division = [u.division_code or u.city_division for u in self.units]
+        # The city's short name heads most company names (郑州某某科技有限公司); "zz" its initials.
+        self.city_head = [(u.city_short, _initials_of(u.city_short)) for u in self.units]
         # Branches are named after the place: 金水分公司, 管城分公司, 高新区分公司.
         self.branch_place = []
         for u in self.units:
@@ -204,14 +213,12 @@ class _Parts:
             if u.kind != "development_zone" and len(place) > 2 and place[-1] in "区县市":
                 place = place[:-1]
             self.branch_place.append(place)
-        self.address_head = []
-        for u in self.units:
-            if u.kind == "county_city":
-                self.address_head.append(f"河南省{u.name}")
-            elif u.name.startswith("郑州"):
-                self.address_head.append(f"河南省{u.name}")
-            else:
-                self.address_head.append(f"河南省郑州市{u.name}")
+        # A county-level city, a city without districts and a zone named after its city (巩义市, 济源市,
+        # 郑州高新技术产业开发区) stand without the city in front; 安阳县 is 安阳市安阳县.
+        self.place = [u.name if u.kind in ("county_city", "city")
+                      or (u.kind == "development_zone" and u.name.startswith(u.city_short))
+                      else f"{u.city}{u.name}" for u in self.units]
+        self.address_head = [f"河南省{place}" for place in self.place]
         self.roads = [list(ROADS.get(u.name, GENERIC_ROADS)) for u in self.units]
         self.towns = [list(TOWNS.get(u.name, ("城关镇",))) for u in self.units]
         self.rural_units = set(rural)
@@ -228,6 +235,21 @@ class _Parts:
                 self.heads[cat, i] = (head, uscc_prefix_sum(head))
         self.capital = {k: [f"{v}.00" for v in values] for k, values in CAPITAL.items()}
         self.ini_cache: dict[str, str] = {}
+
+
+def _unit_weights(units: Sequence[Unit]) -> dict[int, int]:
+    """How many enterprises each unit gets, relative to the others: within Zhengzhou its districts' shares
+    (`unit_weights`); across a province each city's share (`city_weights`, per mille of the province's market
+    entities: Zhengzhou 150, the others by their 2020 census population) split among its units, a district
+    twice a county."""
+    if len({u.city_division for u in units}) == 1:
+        return {i: UNIT_WEIGHTS.get(u.name, 30) for i, u in enumerate(units)}
+    local = {i: UNIT_WEIGHTS.get(u.name, 2 if u.kind == "district" else 1) for i, u in enumerate(units)}
+    city_total: dict[str, int] = {}
+    for i, u in enumerate(units):
+        city_total[u.city_division] = city_total.get(u.city_division, 0) + local[i]
+    return {i: max(1, round(100 * CITY_WEIGHTS.get(u.city, 10) * local[i] / city_total[u.city_division]))
+            for i, u in enumerate(units)}
 
 
 _PARTS: dict[tuple, _Parts] = {}
@@ -355,7 +377,7 @@ def generate_chunk(seed: int, chunk_no: int, stop: int, units: Sequence[Unit], l
                 industry_no = company_table[int(rnd() * n_company)]
             word, industry, _, lic_kinds, cert_kinds = COMPANY_INDUSTRIES[industry_no]
             word_ini = p.company_ini[industry_no]
-            head, head_ini = ("郑州", "zz") if rnd() < 0.72 else ("河南", "hn")
+            head, head_ini = p.city_head[u] if rnd() < 0.72 else ("河南", "hn")
             if kind == "limited_company":
                 form, form_ini = ("有限公司", "yxgs") if rnd() < 0.85 else ("有限责任公司", "yxzrgs")
                 name, initials = head + trade + word + form, head_ini + trade_ini + word_ini + form_ini
@@ -364,8 +386,9 @@ def generate_chunk(seed: int, chunk_no: int, stop: int, units: Sequence[Unit], l
             elif kind == "foreign_invested":
                 trade = FOREIGN_TRADE[int(rnd() * len(FOREIGN_TRADE))]
                 trade_ini = _cached_initials(p, trade)
-                name = f"{trade}（郑州）{word}有限公司"
-                initials = f"{trade_ini}（zz）{word_ini}yxgs"
+                city, city_ini = p.city_head[u]
+                name = f"{trade}（{city}）{word}有限公司"
+                initials = f"{trade_ini}（{city_ini}）{word_ini}yxgs"
             elif kind == "sole_proprietorship":
                 r = rnd()
                 form, form_ini = ("商行", "sh") if r < 0.4 else ("经营部", "jyb") if r < 0.7 else ("服务中心", "fwzx")
@@ -377,8 +400,9 @@ def generate_chunk(seed: int, chunk_no: int, stop: int, units: Sequence[Unit], l
             else:  # branch
                 if rnd() < 0.25:
                     other = OTHER_CITIES[int(rnd() * len(OTHER_CITIES))]
-                    name = f"{other}{trade}{word}有限公司郑州分公司"
-                    initials = _cached_initials(p, other) + trade_ini + word_ini + "yxgszzfgs"
+                    city, city_ini = p.city_head[u]
+                    name = f"{other}{trade}{word}有限公司{city}分公司"
+                    initials = _cached_initials(p, other) + trade_ini + word_ini + f"yxgs{city_ini}fgs"
                 else:
                     place = p.branch_place[u]
                     name = f"{head}{trade}{word}有限公司{place}分公司"
@@ -421,7 +445,7 @@ def generate_chunk(seed: int, chunk_no: int, stop: int, units: Sequence[Unit], l
             continue
         for lic in lic_kinds:
             if rnd() < LICENCE_RATE[lic]:
-                licences.append((i, lic, day, p.unit_division[u], units_[u].name, rnd()))
+                licences.append((i, lic, day, p.unit_division[u], p.place[u], rnd()))
         if kind != "individual_business" and cert_kinds and rnd() < CERT_RATE:
             cert = cert_kinds[int(rnd() * len(cert_kinds))]
             certifications.append((i, cert, day, rnd()))

@@ -17,6 +17,7 @@ def _tuples(mapping: dict[str, list]) -> dict[str, tuple]:
 
 # Share of the city's market entities per unit (per mille). Unknown units (another city) get 30.
 UNIT_WEIGHTS: dict[str, int] = _DATA["unit_weights"]
+CITY_WEIGHTS: dict[str, int] = _DATA["city_weights"]
 ROADS: dict[str, tuple[str, ...]] = _tuples(_DATA["roads"])
 GENERIC_ROADS: tuple[str, ...] = tuple(_DATA["generic_roads"])
 TOWNS: dict[str, tuple[str, ...]] = _tuples(_DATA["towns"])

@@ -11,6 +11,7 @@ from stdnum.cn import uscc
 from qcity.core.choices import Role
 from qcity.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from qcity.core.models import OrgUnit, RoleAssignment, User
+from qcity.core.services import province_load
 from qcity.enterprises import demo, search
 from qcity.enterprises.demo import writer
 from qcity.enterprises.models import Certification, ChiefQualityOfficer, Enterprise, Licence
@@ -175,3 +176,25 @@ def test_the_register_s_load_leaves_the_page_cache_as_it_found_it():
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size")
         assert cursor.fetchone()[0] == -12345
+
+
+def test_a_province_s_enterprises_are_spread_over_its_cities_under_their_own_names():
+    province_load(by=None)
+    units = demo._units()
+    by_id = {u.id: u for u in units}
+    rows = list(demo.enterprise_rows(seed=5, count=20_000, units=units, last_day=datetime.date(2026, 12, 4)))
+    per_city = Counter(by_id[row[6]].city for row in rows)
+    assert len(per_city) == 18  # every city, Jiyuan (a city without districts) included
+    assert 0.13 < per_city["郑州市"] / len(rows) < 0.17  # Zhengzhou's 150 per mille
+    assert per_city["南阳市"] > per_city["鹤壁市"] > per_city["济源市"] > 0  # by population
+    for row in rows:
+        unit = by_id[row[6]]
+        code, name, address = row[1], row[2], row[7]
+        assert uscc.is_valid(code) and code[2:8] == (unit.division_code or unit.city_division)
+        assert address.startswith("河南省") and unit.name in address
+        if unit.kind in ("district", "county"):  # 河南省开封市杞县…, 河南省安阳市安阳县…
+            assert address.startswith(f"河南省{unit.city}{unit.name}")
+        if unit.city != "郑州市":
+            assert "郑州" not in name and "郑州" not in address
+    kaifeng_companies = [row[2] for row in rows if by_id[row[6]].city == "开封市" and row[4] == "limited_company"]
+    assert any(name.startswith("开封") for name in kaifeng_companies)

@@ -24,7 +24,7 @@ from qcity.core.choices import AuditAction, NotificationKind
 from qcity.core.models import OrgUnit, User
 from qcity.core.notifications import notify
 from qcity.core.roles import OFFICE
-from qcity.core.selectors import city_and_districts
+from qcity.core.selectors import org_root_and_children
 from qcity.core.sheets import SheetReadError, first_sheet_rows
 from qcity.core.text import normalize_number
 from qcity.core.uploads import ATTACHMENT_TYPES, XLSX_TYPES, validate_upload
@@ -268,7 +268,7 @@ def computed_indicators_refresh(*, key: str, year: int) -> int:
     Each plan is refreshed for the units it is reported by (the airport zone's plan for the zone only);
     a plan with no values yet, for the city and its districts.
     """
-    city, districts = city_and_districts()
+    city, districts = org_root_and_children()
     written = 0
     for indicator in Indicator.objects.filter(source=IndicatorSource.COMPUTED, computed_key=key).select_related("plan"):
         unit_ids = set(ReportedValue.objects.filter(indicator__plan=indicator.plan).values_list("org_unit", flat=True))

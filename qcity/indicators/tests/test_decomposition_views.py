@@ -9,7 +9,7 @@ from openpyxl import Workbook, load_workbook
 
 from qcity.core.choices import AuditAction, Role
 from qcity.core.models import AuditEvent
-from qcity.core.selectors import city_and_districts
+from qcity.core.selectors import org_root_and_children
 from qcity.indicators.choices import IndicatorAccumulation, IndicatorDecomposition, TargetDecompositionStatus
 from qcity.indicators.models import TargetDecomposition, UnitTarget
 from qcity.indicators.services.decomposition import (
@@ -31,7 +31,7 @@ def office(make_user):
 
 @pytest.fixture
 def districts():
-    return city_and_districts()[1]
+    return org_root_and_children()[1]
 
 
 @pytest.fixture

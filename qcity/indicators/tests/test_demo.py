@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Sum
 
-from qcity.core.selectors import city_and_districts
+from qcity.core.selectors import org_root_and_children
 from qcity.core.units import is_count
 from qcity.indicators.choices import IndicatorDecomposition, TargetDecompositionStatus, TargetStatus
 from qcity.indicators.models import Plan, ReportedValue, Target, TargetDecomposition, UnitTarget
@@ -61,7 +61,7 @@ def test_the_demo_splits_totals_that_add_up_and_reports_whole_counts_around_own_
 
     # a split total's city value is the districts' sum, not each district reporting the city's total
     plan = Plan.objects.get(code="zz-2021-14th-fyp")
-    city, districts = city_and_districts()
+    city, districts = org_root_and_children()
     area = plan.indicators.get(code="P2-08")  # 新增绿色建筑总面积 ≥ 9000 万㎡
     per_unit = dict(ReportedValue.objects.filter(indicator=area, year=2025).values_list("org_unit").annotate(s=Sum("value")))
     assert per_unit[city.pk] == sum(v for unit, v in per_unit.items() if unit != city.pk)

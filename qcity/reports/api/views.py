@@ -40,12 +40,14 @@ class CockpitApi(APIView):
     permission_classes = [HasRole]
     required_roles = PROGRAMME
 
-    @extend_schema(parameters=[OpenApiParameter("year", int), OpenApiParameter("plan", str)],
+    @extend_schema(parameters=[OpenApiParameter("year", int), OpenApiParameter("plan", str),
+                               OpenApiParameter("org_unit", int)],
                    responses=OpenApiTypes.OBJECT)
     def get(self, request):
         params = query_parameters(CockpitFilter, request.query_params, queryset=Plan.objects.none())
         try:
-            data = selectors.cockpit(user=request.user, year=params.get("year"), plan_code=params.get("plan") or None)
+            data = selectors.cockpit(user=request.user, year=params.get("year"), plan_code=params.get("plan") or None,
+                                     org_unit=params.get("org_unit"))
         except CockpitError as exc:
             return _bad(str(exc))
         return Response(data)

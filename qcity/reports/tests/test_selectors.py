@@ -1,6 +1,7 @@
 import pytest
 
 from qcity.core.choices import Role
+from qcity.core.services import province_load
 from qcity.indicators.choices import ReportedValueStatus
 from qcity.reports import selectors
 from qcity.reports.selectors import CockpitError
@@ -102,3 +103,23 @@ def test_default_plan_is_the_programme_with_values_not_a_newer_empty_plan(progra
     plan = selectors.cockpit_plan()
     # then it stays on the programme that has values
     assert plan.code == "test-programme"
+
+
+def test_a_province_s_cockpit_ranks_its_cities_and_each_city_its_districts(programme, make_user, city, district):
+    # given the programme's city under its province
+    province_load(by=None)
+    city.refresh_from_db()
+    district.refresh_from_db()
+    officer = make_user(Role.DISTRICT_OFFICER, org_unit=district)
+    # when the officer opens the cockpit of the province, then of the city
+    province_view = selectors.cockpit(user=officer, year=2023, plan_code="test-programme")
+    city_view = selectors.cockpit(user=officer, year=2023, plan_code="test-programme", org_unit=city)
+    # then the province ranks its 18 cities, the officer's own (郑州市) first and marked
+    assert province_view["org_unit"]["name"] == "河南省" and len(province_view["ranking"]) == 18
+    assert province_view["ranking"][0]["name"] == "郑州市" and province_view["highlight"] == ["郑州市"]
+    units = [u["name"] for u in province_view["units"]]  # the province and every city with districts
+    assert units[:3] == ["河南省", "郑州市", "开封市"] and len(units) == 18 and "济源市" not in units
+    # and the city shows its own statuses with its districts ranked, as a city programme does
+    assert city_view["org_unit"]["name"] == "郑州市" and sum(city_view["counts"].values()) == 5
+    assert [r["name"] for r in city_view["ranking"] if r["attainment"] is not None] == ["金水区", "二七区"]
+    assert city_view["highlight"] == ["金水区"]

@@ -4,6 +4,8 @@ from rest_framework.test import APIClient
 
 from qcity.core.choices import AuditAction, Role
 from qcity.core.models import AuditEvent
+from qcity.core.selectors import org_root
+from qcity.core.services import province_load
 from qcity.reports import services, tasks
 from qcity.reports.choices import GeneratedDocumentStatus
 from qcity.reports.models import GeneratedDocument
@@ -253,3 +255,17 @@ def test_the_report_page_lists_years_and_plans_counted_and_sortable(client, make
     assert f"共 {len(years)} 条" in html
     positions = [html.index(f"year={year}&") for year in sorted(years)]
     assert positions == sorted(positions)
+
+
+def test_the_cockpit_of_a_province_s_city_is_chosen_on_the_page_and_a_district_is_refused(
+        client, make_user, programme, city, district, api_for):
+    province_load(by=None)
+    office = make_user(Role.LEADERSHIP_OFFICE, org_unit=org_root())
+    client.force_login(office)
+    page = client.get("/reports/cockpit/", {"plan": "test-programme", "year": 2023}).content.decode()
+    assert 'name="org_unit"' in page and "各市排名" in page  # the province's view, a choice of unit
+    page = client.get("/reports/cockpit/", {"plan": "test-programme", "year": 2023, "org_unit": city.pk})
+    assert page.status_code == 200 and "区县排名" in page.content.decode()
+    assert client.get("/reports/cockpit/", {"org_unit": district.pk}).status_code == 400
+    response = api_for(office).get("/api/cockpit/", {"org_unit": district.pk})
+    assert response.status_code == 400 and "org_unit" in response.json()

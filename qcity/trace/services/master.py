@@ -29,6 +29,7 @@ from qcity.core.audit import audit_record, snapshot
 from qcity.core.choices import AuditAction, Role
 from qcity.core.models import OrgUnit, User
 from qcity.core.roles import MARKET_MANAGERS, MARKET_OFFICERS
+from qcity.core.selectors import org_root
 from qcity.enterprises.models import Enterprise
 
 from ..identifiers import IdentifierError, gln_clean, gtin_clean
@@ -76,7 +77,7 @@ def category_match(name: str, categories: Iterable[TraceCategory]) -> TraceCateg
 
 
 def _city() -> OrgUnit:
-    return OrgUnit.objects.get(parent__isnull=True)
+    return org_root()
 
 
 def _category_errors(*, group: str, name: str, effective_from: datetime.date | None) -> dict[str, list[str]]:

@@ -27,6 +27,7 @@ from qcity.core.choices import AuditAction, NotificationKind
 from qcity.core.models import OrgUnit, User
 from qcity.core.notifications import notify
 from qcity.core.roles import MARKET_MANAGERS, MARKET_OFFICERS
+from qcity.core.selectors import org_root
 
 from ..choices import RecallHolderStatus, RecallKind, RecallStatus
 from ..identifiers import parts
@@ -46,13 +47,13 @@ HOLDER_AUDITED = ["status", "status_changed_at", "note"]
 
 
 def recall_org_unit(*, lot: Lot, by: User | None) -> OrgUnit:
-    """The unit responsible: the producer's (where it is registered), else the opener's, else the city."""
+    """The unit responsible: the producer's (where it is registered), else the opener's, else the root."""
     producer = lot.product.producer
     if producer is not None and producer.org_unit_id:
         return producer.org_unit
     if by is not None and by.org_unit_id:
         return by.org_unit
-    return OrgUnit.objects.get(parent__isnull=True)
+    return org_root()
 
 
 def _check_open(*, kind: str, reason: str) -> str:

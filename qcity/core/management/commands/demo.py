@@ -16,14 +16,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from qcity.core import demo as core_demo
-from qcity.core.services import reference_data_load
+from qcity.core.services import province_load, reference_data_load
 
 FIRST_TODAY = datetime.date(2022, 9, 1)  # the year of operations under the legal durations in force since 2021-09-01
 
 
 class Command(BaseCommand):
     help = ("Load demo data: Zhengzhou's reference data, enterprises with valid credit codes, and one "
-            "account per role. `small` ≈ 5,000 enterprises; `city` = 1.5 million (benchmarks).")
+            "account per role. `small` ≈ 5,000 enterprises; `city` = 1.5 million (benchmarks); "
+            "`province` = 10 million in Henan's 18 cities, Zhengzhou among them.")
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=sorted(core_demo.SCALES), default="small")
@@ -64,6 +65,8 @@ class Command(BaseCommand):
                                     log=lambda message: self.stdout.write(message),
                                     forced_password_change=not no_forced_change)
         reference_data_load(by=None)
+        if scale == "province":
+            province_load(by=None)
         ctx.progress("reference data loaded")
         generators = core_demo.demo_generators()
         if reset:

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 
 from qcity.core.choices import AuditAction, Role
 from qcity.core.models import AuditEvent, Department
-from qcity.core.selectors import city_and_districts
+from qcity.core.selectors import org_root_and_children
 from qcity.indicators.choices import (
     IndicatorAccumulation,
     IndicatorComparator,
@@ -40,7 +40,7 @@ def office(make_user):
 
 @pytest.fixture
 def districts(db):
-    return city_and_districts()[1]
+    return org_root_and_children()[1]
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from openpyxl import Workbook
 
 from qcity.core.choices import AuditAction, Role
 from qcity.core.models import AuditEvent, Department
-from qcity.core.selectors import city_and_districts
+from qcity.core.selectors import org_root_and_children
 from qcity.indicators import computed
 from qcity.indicators.choices import IndicatorSource, ReportedValueStatus, ReportingPeriodKind
 from qcity.indicators.models import ReportedValue
@@ -140,7 +140,7 @@ def test_refreshing_a_key_writes_each_plan_for_the_units_that_report_it(officer,
     finally:
         computed.unregister("test.pass_rate")
     # then the first plan gets the district only, the second the city and every district
-    _, districts = city_and_districts()
+    _, districts = org_root_and_children()
     values = set(ReportedValue.objects.filter(year=2025).values_list("indicator", "org_unit", "value"))
     assert {(i, u) for i, u, _ in values if i == zone_plan_indicator.pk} == {(zone_plan_indicator.pk, district.pk)}
     assert {u for i, u, _ in values if i == city_plan_indicator.pk} == {city.pk, *(d.pk for d in districts)}
