@@ -93,6 +93,7 @@ def random_enterprises(rng: random.Random, n: int, fields: tuple[str, ...]) -> l
     from qcity.enterprises.models import Enterprise
 
     bounds = Enterprise.objects.aggregate(lo=Min("id"), hi=Max("id"))
+    n = min(n, Enterprise.objects.count())  # a small register: every enterprise, in random order
     rows: dict[int, tuple] = {}
     while len(rows) < n:
         ids = [rng.randint(bounds["lo"], bounds["hi"]) for _ in range(2 * n)]

@@ -15,6 +15,7 @@ Prints a table: figure, target, measured, result.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import platform
 import sys
@@ -72,15 +73,15 @@ def ensure_classes() -> None:
 
 def ensure_inspectors(items) -> int:
     from qcity.core.choices import Role
-    from qcity.core.models import OrgUnit, RoleAssignment, User
+    from qcity.core.models import RoleAssignment, User
+    from qcity.core.selectors import org_root_and_children
     from qcity.enterprises.models import Enterprise
     from qcity.inspections.models import Inspector, InspectorConflict
 
     existing = Inspector.objects.filter(badge_number__startswith="BENCH").count()
     if existing:
         return existing
-    city = OrgUnit.objects.get(parent__isnull=True)
-    units = list(OrgUnit.objects.filter(parent=city).order_by("pk"))
+    _root, units = org_root_and_children()
     users = User.objects.bulk_create([
         User(username=f"bench-inspector-{u.pk}-{n}", full_name=f"检查员{u.pk}-{n}", org_unit=u, password="!")
         for u in units for n in range(INSPECTORS_PER_UNIT)])
@@ -109,6 +110,9 @@ def main() -> None:
     parser.add_argument("--database-url", default="")
     parser.add_argument("--enterprises", type=int, default=ENTERPRISES)
     parser.add_argument("--draws", type=int, default=5)
+    parser.add_argument("--targets", type=int, default=0,
+                        help="draw about this many targets (the ratios' mix as counts) instead of the ratios' "
+                             "sample (1 %% of the pool): a city-sized sample from a province's pool")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--drop", action="store_true", help="drop a PostgreSQL database at the end")
     args = parser.parse_args()
@@ -126,7 +130,7 @@ def main() -> None:
         from django.db import connection
         from django.utils import timezone
 
-        from qcity.core.models import OrgUnit
+        from qcity.core.selectors import org_root
         from qcity.inspections import services
         from qcity.inspections.models import (
             Assignment,
@@ -140,7 +144,7 @@ def main() -> None:
 
         generated = ensure_enterprises(args.enterprises, args.seed)
         ensure_classes()
-        city = OrgUnit.objects.get(parent__isnull=True)
+        city = org_root()
         items = []
         for code, name in (("BENCH-GS", "企业公示信息检查"), ("BENCH-CP", "产品质量检查")):
             item = InspectionItem.objects.filter(code=code).first() or services.item_create(
@@ -157,10 +161,14 @@ def main() -> None:
 
         times, sizes, plans = [], [], []
         today = timezone.localdate()
+        counts = None
+        if args.targets:
+            by_ratio = {s: math.ceil(RATIOS[s] * snapshot.stratum_sizes.get(s, 0) / 100) for s in RATIOS}
+            counts = {s: round(n * args.targets / sum(by_ratio.values())) for s, n in by_ratio.items()}
         for n in range(args.draws):
             plan = services.inspection_plan_create(
                 by=None, name=f"bench {n}", org_unit=city, year=today.year, period_start=today, period_end=today,
-                pool=pool, items=[(items[0], Decimal(100)), (items[1], Decimal(30))], ratios=RATIOS)
+                pool=pool, items=[(items[0], Decimal(100)), (items[1], Decimal(30))], ratios=RATIOS, counts=counts)
             plans.append(plan)
             started = time.perf_counter()
             draw = services.draw_run(plan=plan, by=None, seed=f"bench-{args.seed}-{n}")

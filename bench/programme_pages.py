@@ -120,8 +120,8 @@ def _measure(pages, requests: int, ratios: tuple[str, ...] = ()) -> list[tuple[s
     return rows
 
 
-def _cold(pages, ratios: tuple[str, ...] = ()) -> list[tuple[str, str, str, str]]:
-    """The cached pages' first request after a change (cache emptied), COLD_REQUESTS times."""
+def _cold(pages, ratios: tuple[str, ...] = (), requests: int = COLD_REQUESTS) -> list[tuple[str, str, str, str]]:
+    """The cached pages' first request after a change (cache emptied), `requests` times."""
     from django.core.cache import cache
 
     rows = []
@@ -129,11 +129,14 @@ def _cold(pages, ratios: tuple[str, ...] = ()) -> list[tuple[str, str, str, str]
         if not label.startswith(COLD):
             continue
         times = []
-        for _ in range(COLD_REQUESTS):
+        for _ in range(requests):
             cache.clear()
             times.append(_get(client, url, must, ratios))
-        rows.append((f"{label}, first after a change", "—",
-                     f"p50 {percentile(times, 50):.1f} ms, max {max(times):.1f} (n={len(times)})", ""))
+        p95 = percentile(times, 95)
+        judged = label.startswith("cockpit")  # issue 16: the cockpit of the root and of one city, cold
+        rows.append((f"{label}, first after a change", f"p95 ≤ {TARGET_MS} ms" if judged else "—",
+                     f"p95 {p95:.1f} ms (p50 {percentile(times, 50):.1f}, max {max(times):.1f}, n={len(times)})",
+                     ("PASS" if p95 <= TARGET_MS else "FAIL") if judged else ""))
     return rows
 
 
@@ -181,10 +184,13 @@ def _demo_pages(office, officer, plan, year: int):
     from qcity.assessment import selectors as assessment_selectors
     from qcity.assessment.choices import SchemeItemKind
     from qcity.assessment.models import AssessmentScheme
+    from qcity.core.choices import OrgUnitKind
+    from qcity.core.demo import DEMO_CITY_CODE
     from qcity.core.models import OrgUnit, User
+    from qcity.core.selectors import org_root
     from qcity.indicators import selectors
     from qcity.indicators.choices import ReportedValueStatus, TargetDecompositionStatus
-    from qcity.indicators.models import Indicator
+    from qcity.indicators.models import Indicator, ReportedValue
 
     office_user, officer_user = (User.objects.get(username=n) for n in ("office", "jinshui"))
     indicators = list(Indicator.objects.filter(plan=plan).order_by("position", "pk"))
@@ -195,9 +201,12 @@ def _demo_pages(office, officer, plan, year: int):
     tag = f" [{plan.code} {year}]"
     q = f"plan={plan.code}&year={year}"
     district = _names([officer_user.org_unit])
+    # the province demo reports for the province and its cities, not for Zhengzhou's districts
+    district_values = ReportedValue.objects.filter(org_unit=officer_user.org_unit, indicator__plan=plan).exists()
     pages = [
         (f"status board, whole city (office){tag}", office, f"/indicators/status/?{q}", board),
-        (f"status board, own district (jinshui){tag}", officer, f"/indicators/status/?{q}", (*board, *district)),
+        (f"status board, own district (jinshui){tag}{'' if district_values else '; demo: no district values'}", officer,
+         f"/indicators/status/?{q}", (*board, *(district if district_values else ()))),
         (f"status board sorted by status, one domain (office){tag}", office,
          f"/indicators/status/?{q}&domain={domain}&sort=status", ('id="status-rows-table"', *in_domain)),
     ]
@@ -221,6 +230,11 @@ def _demo_pages(office, officer, plan, year: int):
             pages.append((f"{label}{tag}", client, url, (*_names([newest.indicator]), *_names([newest.org_unit]))))
     pages.append((f"cockpit (office){tag}", office, f"/reports/cockpit/?{q}",
                   ("cockpit-cards", "chart-ranking", *_escaped(plan.title))))
+    root = org_root()
+    if root.kind == OrgUnitKind.PROVINCE:  # the province demo: the cockpit of one city too, its districts ranked
+        city = OrgUnit.objects.get(division_code=DEMO_CITY_CODE)
+        pages.append((f"cockpit of one city, {city.name} (office){tag}", office,
+                      f"/reports/cockpit/?{q}&org_unit={city.pk}", ("cockpit-cards", "chart-ranking", *_names([city]))))
     scheme = AssessmentScheme.objects.filter(year=year).order_by("-pk").first()
     if scheme is None:
         pages += [(f"assessment results / scheme editor{tag}; demo: no scheme in {year}, not measured", None, "", ())]
@@ -252,6 +266,7 @@ def demo_main(args) -> None:
     from django.test import Client
 
     from qcity.core.models import User
+    from qcity.core.selectors import org_root
     from qcity.indicators.models import ReportedValue
 
     cache.clear()
@@ -263,9 +278,9 @@ def demo_main(args) -> None:
     missing = [(label, "—", "not measured", "") for label, client, _url, _must in pages if client is None]
     pages = [page for page in pages if page[1] is not None]
     ratios = _ratio_names()
-    rows = _measure(pages, args.requests, ratios) + missing + _cold(pages, ratios)
+    rows = _measure(pages, args.requests, ratios) + missing + _cold(pages, ratios, args.cold_requests)
     shown = ", ".join(f"{plan.code} {year} ({plan.indicators.count()} indicators)" for plan, year in programmes)
-    print_report(rows, f"programme pages — {connection.vendor}, city demo {data}, {ReportedValue.objects.count():,} "
+    print_report(rows, f"programme pages — {connection.vendor}, {org_root()} demo {data}, {ReportedValue.objects.count():,} "
                        f"values, {shown}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
 
 
@@ -273,6 +288,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default="")
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--cold-requests", type=int, default=COLD_REQUESTS,
+                        help="first requests after a change (cache emptied) per cached page")
     parser.add_argument("--demo", action="store_true",
                         help="the city demo of bench/home.py (var/bench/home-city.sqlite3 or --database-url)")
     args = parser.parse_args()
@@ -313,7 +330,7 @@ def main() -> None:
             ("assessment scheme editor, grouped (office)", office, f"/assessment/{scheme.pk}/", ("基准指标001",)),
             ("quality index (office)", office, f"/assessment/quality-index/?year={YEAR}", ("<table",)),
         ]
-        rows = _measure(pages, args.requests) + _cold(pages)
+        rows = _measure(pages, args.requests) + _cold(pages, requests=args.cold_requests)
         print_report(rows, f"programme pages — {connection.vendor}, {data.value_count:,} values, "
                            f"{data.indicator_count} indicators, {split} totals newly split, {os.cpu_count()} CPUs, "
                            f"Python {platform.python_version()}")

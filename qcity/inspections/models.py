@@ -236,8 +236,14 @@ class Draw(models.Model):
 class DrawnTarget(models.Model):
     """An enterprise the draw selected, with the items it is inspected on (`item_ids`)."""
 
-    draw = models.ForeignKey(Draw, on_delete=models.CASCADE, related_name="targets")
-    enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="+")
+    # db_index=False: the unique (draw, enterprise) index serves lookups by draw.
+    draw = models.ForeignKey(Draw, on_delete=models.CASCADE, related_name="targets", db_index=False)
+    # db_constraint=False: the draw reads every target's registry row in its own transaction (`_draw`), the
+    # registry never deletes an enterprise (deregistration is a status) and Django's PROTECT refuses a delete
+    # with targets. A database foreign key checks and locks each target's row at commit: 3.3 s of a province
+    # draw's 2 s budget (98,697 targets in 10 million).
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="+",
+                                   db_constraint=False)
     stratum = models.CharField(_("分层"), max_length=1, choices=DrawStratum.choices)
     position = models.PositiveIntegerField(_("抽取顺序"))
     item_ids = models.JSONField(_("检查事项"), default=list)
@@ -255,7 +261,8 @@ class DrawnTarget(models.Model):
 class Assignment(models.Model):
     """An inspector drawn for a target."""
 
-    target = models.ForeignKey(DrawnTarget, on_delete=models.CASCADE, related_name="assignments")
+    # db_index=False: the unique (target, inspector) index serves lookups by target.
+    target = models.ForeignKey(DrawnTarget, on_delete=models.CASCADE, related_name="assignments", db_index=False)
     inspector = models.ForeignKey(Inspector, verbose_name=_("执法检查人员"), on_delete=models.PROTECT,
                                   related_name="assignments")
     position = models.PositiveSmallIntegerField(_("顺序"))

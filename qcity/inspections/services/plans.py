@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from qcity.core.access import require_scope
 from qcity.core.audit import audit_record, snapshot
-from qcity.core.bulk import rows_insert
+from qcity.core.bulk import ids_reserve, rows_insert
 from qcity.core.choices import AuditAction, NotificationKind, Role
 from qcity.core.models import OrgUnit, RoleAssignment, User
 from qcity.core.notifications import notify
@@ -112,10 +112,11 @@ def plan_sample_sizes(plan: InspectionPlan, stratum_sizes: dict[str, int]) -> di
                                      count=getattr(plan, f"count_{s}")) for s in DrawStratum.values}
 
 
-def _inspector_snapshot(plan: InspectionPlan, target_ids: list[int], item_codes: dict[int, str]) -> dict:
+def _inspector_snapshot(plan: InspectionPlan, target_units: dict[int, int], item_codes: dict[int, str]) -> dict:
     """What the inspector draw depends on, frozen into the record: the active inspectors whose unit is
     above or inside the plan's unit, their qualifications among the plan's items, their declared
-    conflicts with the drawn targets, and each target's org unit path."""
+    conflicts with the drawn targets, and each target's org unit path (`target_units`: the drawn targets'
+    org unit ids, read by the caller with their industries)."""
     unit_path = plan.org_unit.path
     paths = dict(OrgUnit.objects.values_list("id", "path"))
     holders = RoleAssignment.objects.filter(role=Role.INSPECTOR).values("user_id")
@@ -132,9 +133,8 @@ def _inspector_snapshot(plan: InspectionPlan, target_ids: list[int], item_codes:
     ids = {row["id"] for row in rows}
     conflicts = [[i, e] for i, e in _select_in(
         f"SELECT inspector_id, enterprise_id FROM {InspectorConflict._meta.db_table} WHERE {{condition}}",
-        "enterprise_id", target_ids) if i in ids]
-    units = {str(e): paths[u] for e, u in _select_in(
-        f"SELECT id, org_unit_id FROM {Enterprise._meta.db_table} WHERE {{condition}}", "id", target_ids)}
+        "enterprise_id", list(target_units)) if i in ids]
+    units = {str(e): paths[u] for e, u in target_units.items()}
     return {"inspectors": rows, "conflicts": sorted(conflicts), "target_units": units}
 
 
@@ -227,7 +227,7 @@ def draw_preview(*, plan: InspectionPlan) -> DrawPreview | None:
     if not sum(wanted.values()):
         problems.append(_("按计划的抽查比例抽不到任何对象"))
     item_codes = {pi.item_id: pi.item.code for pi in plan.plan_items.select_related("item")}
-    eligible = [row for row in _inspector_snapshot(plan, [], item_codes)["inspectors"] if row["items"]]
+    eligible = [row for row in _inspector_snapshot(plan, {}, item_codes)["inspectors"] if row["items"]]
     if len(eligible) < plan.inspectors_per_target:
         problems.append(_("有资格的检查人员只有 %(count)s 名，少于每户 %(per)s 名")
                         % {"count": len(eligible), "per": plan.inspectors_per_target})
@@ -261,10 +261,13 @@ def _draw(plan: InspectionPlan, *, by: User | None, seed: str, at: datetime.date
     # qcity-draw/2: an item is drawn only among the targets of the industries it applies to
     item_ratios = [[pi.item.code, str(pi.ratio), list(pi.item.industry_codes)]
                    for pi in sorted(plan_items, key=lambda p: p.item.code)]
-    industries = dict(_select_in(f"SELECT id, industry_code FROM {Enterprise._meta.db_table} WHERE {{condition}}",
-                                 "id", targets))
+    registry = {pk: (industry, unit) for pk, industry, unit in _select_in(
+        f"SELECT id, industry_code, org_unit_id FROM {Enterprise._meta.db_table} WHERE {{condition}}", "id", targets)}
+    if len(registry) != len(targets):  # the snapshot names an enterprise the registry no longer has
+        raise ValidationError({"pool": [_("名录库快照中的企业已不在企业名录中，请重新生成名录库")]})
+    industries = {pk: industry for pk, (industry, _unit) in registry.items()}
     items = algorithm.draw_items(targets, item_ratios, seed, industries)
-    inspectors = _inspector_snapshot(plan, targets, item_codes)
+    inspectors = _inspector_snapshot(plan, {pk: unit for pk, (_industry, unit) in registry.items()}, item_codes)
     teams, short = algorithm.draw_inspectors(items, inspectors, plan.inspectors_per_target, seed)
     if short:
         raise _shortfall_error(short, plan.inspectors_per_target)
@@ -298,10 +301,15 @@ def _write_selection(draw: Draw, drawn: dict[str, list[int]], items: dict[int, l
                      teams: dict[int, list[int]], code_ids: dict[str, int]) -> int:
     """Targets and assignments without the ORM: its per-object cost would be most of the 2-second
     budget for a city-wide draw (tens of thousands of rows)."""
-    rows = [(draw.pk, enterprise_id, stratum, n, json.dumps([code_ids[c] for c in items[enterprise_id]]))
-            for stratum in algorithm.STRATA for n, enterprise_id in enumerate(drawn[stratum])]
-    rows_insert(DrawnTarget, ("draw", "enterprise", "stratum", "position", "item_ids"), rows)
-    ids = dict(DrawnTarget.objects.filter(draw=draw).values_list("enterprise_id", "id"))
+    order = [(stratum, n, enterprise_id) for stratum in algorithm.STRATA for n, enterprise_id in enumerate(drawn[stratum])]
+    ids = dict(zip((enterprise_id for _s, _n, enterprise_id in order), ids_reserve(DrawnTarget, len(order)), strict=True))
+    item_json: dict[tuple[str, ...], str] = {}  # a few combinations of items among tens of thousands of targets
+    for codes in map(tuple, items.values()):
+        if codes not in item_json:
+            item_json[codes] = json.dumps([code_ids[c] for c in codes])
+    rows = [(ids[enterprise_id], draw.pk, enterprise_id, stratum, n, item_json[tuple(items[enterprise_id])])
+            for stratum, n, enterprise_id in order]
+    rows_insert(DrawnTarget, ("id", "draw", "enterprise", "stratum", "position", "item_ids"), rows)
     rows_insert(Assignment, ("target", "inspector", "position"),
                 [(ids[enterprise_id], inspector, n) for enterprise_id, team in teams.items()
                  for n, inspector in enumerate(team)])

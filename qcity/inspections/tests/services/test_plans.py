@@ -9,8 +9,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import connection  # noqa: F401 (read by the skipif condition of the concurrency test)
+from django.db.models import ProtectedError
 
 from qcity.core.choices import Role
+from qcity.enterprises.models import Enterprise
 from qcity.inspections import draw as algorithm
 from qcity.inspections import services
 from qcity.inspections.choices import InspectionPlanStatus
@@ -81,6 +83,25 @@ def test_inactive_or_unqualified_inspectors_are_not_drawn(setting, district, mak
     plan = make_plan()
     with pytest.raises(ValidationError, match="可用 1 名"):
         services.draw_run(plan=plan, by=None)
+
+
+def test_a_target_the_registry_no_longer_has_is_refused_and_nothing_is_written(setting, district, make_plan):
+    # given a snapshot taken before an enterprise of every class left the registry (drawn targets keep no
+    # database foreign key: the draw itself checks that every target is still registered)
+    plan = make_plan(counts={stratum: len(ids) for stratum, ids in setting["members"].items()})  # everyone
+    gone = [f for f in setting["firms"] if f.pk in setting["members"]["d"]][0]
+    Enterprise.objects.filter(pk=gone.pk).delete()
+    with pytest.raises(ValidationError) as error:
+        services.draw_run(plan=plan, by=None, seed="gone")
+    assert "快照" in error.value.message_dict["pool"][0]
+    assert not Draw.objects.exists() and not DrawnTarget.objects.exists() and not Assignment.objects.exists()
+
+
+def test_an_enterprise_with_drawn_targets_cannot_be_deleted(setting, district, make_plan):
+    draw = services.draw_run(plan=make_plan(), by=None, seed="protect")
+    target = DrawnTarget.objects.filter(draw=draw).first()
+    with pytest.raises(ProtectedError):
+        Enterprise.objects.get(pk=target.enterprise_id).delete()
 
 
 def test_a_plan_is_drawn_once(setting, district, make_plan):
