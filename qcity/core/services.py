@@ -105,7 +105,7 @@ def province_load(*, by: User | None = None) -> dict[str, int]:
         existing = set(OrgUnit.objects.exclude(division_code=None).values_list("division_code", flat=True))
         # The prefectures, then the county-level cities the province administers itself (省直辖县级行政区划,
         # GB/T 2260 xx9000, such as Jiyuan 济源): each of those is a city without districts here.
-        cities = [(prefecture, _divisions().counties(prefecture.code))
+        cities = [(prefecture, sorted(_divisions().counties(prefecture.code), key=lambda d: d.code))
                   for prefecture in sorted(_divisions().prefectures(province.division_code), key=lambda d: d.code)]
         cities += [(county, []) for county in _divisions().counties(f"{province.division_code[:2]}9000")]
         for order, (city, counties) in enumerate(cities, start=1):

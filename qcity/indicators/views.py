@@ -103,11 +103,14 @@ def plan_detail(request, code):
 
 
 def _scope_units(user) -> list[OrgUnit]:
-    """The city and its districts that the user may see values of, in display order. Staff outside the
-    programme (inspectors, complaint handlers) open the board too: they see the city's progress."""
-    city, districts = org_root_and_children()
-    covered = set(access.covered_org_units(user, PROGRAMME).values_list("pk", flat=True))
-    return [unit for unit in (city, *districts) if unit.pk in covered] or [city]
+    """The root and the units under it that the user may see values of, in display order: those the user
+    covers, and in a province the city of a district officer. Staff outside the programme (inspectors,
+    complaint handlers) open the board too: they see the root's progress."""
+    root, children = org_root_and_children()
+    prefixes = access.org_unit_scope(user, PROGRAMME)
+    if prefixes is None:
+        return [root, *children]
+    return [unit for unit in children if any(p.startswith(unit.path) for p in prefixes)] or [root]
 
 
 @role_required(*STAFF)

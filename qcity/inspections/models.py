@@ -238,10 +238,10 @@ class DrawnTarget(models.Model):
 
     # db_index=False: the unique (draw, enterprise) index serves lookups by draw.
     draw = models.ForeignKey(Draw, on_delete=models.CASCADE, related_name="targets", db_index=False)
-    # db_constraint=False: the draw reads every target's registry row in its own transaction (`_draw`), the
-    # registry never deletes an enterprise (deregistration is a status) and Django's PROTECT refuses a delete
-    # with targets. A database foreign key checks and locks each target's row at commit: 3.3 s of a province
-    # draw's 2 s budget (98,697 targets in 10 million).
+    # db_constraint=False: the draw refuses a target it cannot read from the registry (`_draw`), no service
+    # deletes an enterprise (deregistration is a status; the demo's reset deletes its draws first) and Django's
+    # PROTECT refuses an ORM delete with targets. A database foreign key checked and locked each target's row at
+    # commit: 3.3 s of a province draw's 2 s budget (98,697 targets in 10 million).
     enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.PROTECT, related_name="+",
                                    db_constraint=False)
     stratum = models.CharField(_("分层"), max_length=1, choices=DrawStratum.choices)

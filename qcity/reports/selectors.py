@@ -194,7 +194,10 @@ def cockpit(*, user: User, year: int | None = None, plan_code: str | None = None
     """The cockpit for `user`: the view of `org_unit` (one of `cockpit_units`, default the root) with the units
     under it ranked, the user's own unit(s) among them marked. The caller has checked the role (PROGRAMME);
     every holder sees the figures of every unit (reported programme figures, no personal data)."""
-    unit = org_unit or org_root()
+    units = cockpit_units()
+    unit = org_unit or units[0]
+    if unit not in units:
+        raise CockpitError(_("org_unit: 驾驶舱只显示最上级单元和设有区县的市"))
     plan = cockpit_plan(plan_code)
     if year is None:
         year = latest_approved_year(plan)

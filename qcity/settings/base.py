@@ -126,7 +126,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # compiled pages' queries (0.3 s each) for plans that run in milliseconds; the nightly classification
     # turns it on for its own pass. work_mem 32 MB: a search term whose grams are common (123,638 initials
     # hold "xxx") made a bitmap of more rows than the default 4 MB holds exactly, and every row of its lossy
-    # pages was tested with the grams function again: 15 s against 0.5 s.
+    # pages was tested with the grams function again (the page: 15 s against 1.5 s). Behind PgBouncer, set
+    # both on the role instead (ALTER ROLE … SET), as startup options do not pass through it.
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = f"-c jit=off -c work_mem=32MB {options.get('options', '')}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -55,7 +55,8 @@ def _units() -> list[Unit]:
     cities = {c.pk: c for c in OrgUnit.objects.filter(kind=OrgUnitKind.CITY)}
     units = []
     for u in leaves:
-        city = u if u.kind == OrgUnitKind.CITY else cities[u.parent_id]
+        ancestors = [int(pk) for pk in u.path.strip("/").split("/")]
+        city = next(cities[pk] for pk in reversed(ancestors) if pk in cities)  # the nearest, itself included
         units.append(Unit(u.pk, u.name, u.short_name, u.division_code, u.kind, city.name, city.short_name,
                           city.division_code))
     return units
@@ -68,7 +69,7 @@ def generate(ctx) -> dict[str, Any]:
     last_day = ctx.today - datetime.timedelta(days=1)
     units = _units()
     if not units:
-        raise RuntimeError("no districts under the city: load the reference data first (qcity seed)")
+        raise RuntimeError("no units to register enterprises in: load the reference data first (qcity seed)")
     tables = ["enterprises_enterprise", "enterprises_licence", "enterprises_certification",
               "enterprises_chiefqualityofficer"]
     vendor = connection.vendor

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from qcity.core.choices import Role
+from qcity.core.services import province_load
 from qcity.indicators.choices import ReportedValueStatus, ReportingPeriodKind
 from qcity.indicators.models import ReportedValue
 from qcity.indicators.services import plans_load_builtin, reported_value_submit
@@ -85,6 +86,19 @@ def test_an_inspector_outside_the_programme_sees_the_citys_progress(client_for, 
     assert response.status_code == 200
     assert response.context["unit"].parent_id is None
     assert [unit.pk for unit in response.context["units"]] == [response.context["unit"].pk]
+
+
+@pytest.mark.django_db
+def test_in_a_province_a_district_officer_sees_their_city_on_the_board(client_for, make_user, city, district):
+    # given the city under its province, whose programme ranks cities
+    plans_load_builtin()
+    province_load(by=None)
+    district.refresh_from_db()
+    # when 金水区's officer opens the board
+    response = client_for(make_user(Role.DISTRICT_OFFICER, district)).get(reverse("indicators:status"), {"year": 2024})
+    # then they see their city's row, not the province's
+    assert response.status_code == 200
+    assert [unit.pk for unit in response.context["units"]] == [city.pk]
 
 
 @pytest.mark.django_db

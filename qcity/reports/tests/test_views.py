@@ -3,7 +3,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from qcity.core.choices import AuditAction, Role
-from qcity.core.models import AuditEvent
+from qcity.core.models import AuditEvent, OrgUnit
 from qcity.core.selectors import org_root
 from qcity.core.services import province_load
 from qcity.reports import services, tasks
@@ -268,4 +268,7 @@ def test_the_cockpit_of_a_province_s_city_is_chosen_on_the_page_and_a_district_i
     assert page.status_code == 200 and "区县排名" in page.content.decode()
     assert client.get("/reports/cockpit/", {"org_unit": district.pk}).status_code == 400
     response = api_for(office).get("/api/cockpit/", {"org_unit": district.pk})
+    assert response.status_code == 400 and "org_unit" in response.json()
+    jiyuan = OrgUnit.objects.get(division_code="419001")  # a city without districts: nothing to rank
+    response = api_for(office).get("/api/cockpit/", {"org_unit": jiyuan.pk})
     assert response.status_code == 400 and "org_unit" in response.json()
