@@ -201,6 +201,9 @@ def profile_inside(n: int, run: str, batch: str = "1") -> None:
     import django
 
     django.setup()
+    from qcity.core.startup import server_ready
+
+    server_ready()  # as a gunicorn worker does once loaded (qcity/wsgi.py)
     from django.test import Client
 
     key = (WORK / "token").read_text()

@@ -50,6 +50,9 @@ def build(url: str, *, rebuild: bool, seed: int, today: str) -> str:
     import django
 
     django.setup()
+    from qcity.core.startup import server_ready
+
+    server_ready()  # as a gunicorn worker does once loaded (qcity/wsgi.py)
     from qcity.core.models import User
     from qcity.enterprises.models import Enterprise
 

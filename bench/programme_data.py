@@ -78,6 +78,9 @@ def _setup_django(url: str) -> None:
     import django
 
     django.setup()
+    from qcity.core.startup import server_ready
+
+    server_ready()  # as a gunicorn worker does once loaded (qcity/wsgi.py)
 
 
 def build(database_url: str | None = None, *, rebuild: bool = False) -> ProgrammeData:

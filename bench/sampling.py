@@ -71,6 +71,9 @@ def main() -> None:
     import django
 
     django.setup()
+    from qcity.core.startup import server_ready
+
+    server_ready()  # as a gunicorn worker does once loaded (qcity/wsgi.py)
     from django.db import connection
     from django.test import Client
     from django.utils import timezone

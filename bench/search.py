@@ -296,6 +296,9 @@ def cold_child(url: str) -> None:
     import django
 
     django.setup()
+    from qcity.core.startup import server_ready
+
+    server_ready()  # as a gunicorn worker does once loaded (qcity/wsgi.py)
     client = client_for("office")
     elapsed, _page = get(client, url)
     print(json.dumps({"ms": elapsed}))
@@ -362,6 +365,9 @@ def run(args, url: str, env: dict) -> None:
     import django
 
     django.setup()
+    from qcity.core.startup import server_ready
+
+    server_ready()  # as a gunicorn worker does once loaded (qcity/wsgi.py)
     from django.db import connection
 
     from qcity.enterprises.models import Enterprise

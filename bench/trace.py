@@ -447,6 +447,9 @@ def qcity_setup(url: str, *, reuse: bool) -> None:
     import django
 
     django.setup()
+    from qcity.core.startup import server_ready
+
+    server_ready()  # as a gunicorn worker does once loaded (qcity/wsgi.py)
 
 
 def qcity_officer():

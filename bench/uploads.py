@@ -132,6 +132,9 @@ def run_case(endpoint: str, path: str) -> dict:
     import django
 
     django.setup()
+    from qcity.core.startup import server_ready
+
+    server_ready()  # as a gunicorn worker does once loaded (qcity/wsgi.py)
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.test import Client
 

@@ -1,0 +1,15 @@
+import importlib
+import sys
+
+import pytest
+
+from qcity.core import startup
+
+
+@pytest.mark.parametrize("module", ["qcity.wsgi", "qcity.asgi"])
+def test_a_server_process_is_readied_once_loaded(module, monkeypatch):
+    called = []
+    monkeypatch.setattr(startup, "server_ready", lambda: called.append(module))
+    monkeypatch.delitem(sys.modules, module, raising=False)
+    importlib.import_module(module)
+    assert called == [module]
