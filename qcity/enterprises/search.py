@@ -8,6 +8,10 @@ Which index serves which term (the README's "Enterprise search" section says the
   with a plain substring test (`instr` / `strpos`, which no index serves), stopping after one page, and
   the total is an estimate from the probe ("约 N 条"), exact on request. Reading a posting list of a
   million names would take far longer than finding fifty in the newest few thousand rows.
+- **A middling term in a list of millions**: fewer than PROBE_FREQUENT matches in the probe, but by their
+  share more than INDEX_MATCHES in the whole list (a county's name among 10 million): a deeper probe reads
+  the newest PROBE_FREQUENT matches within DEEPER_PROBES times the probe's range; found, the term is read
+  as a frequent one with the estimate from them; not found, it is rarer than it looked and takes the index.
 - **Any other term**, by its length:
   - SQLite: the FTS5 table with the trigram tokenizer (external content, kept in step by triggers). Its
     text ends with two unit separators (char 31, which no term holds: control characters are dropped),
@@ -46,6 +50,11 @@ FTS_CONTENT = "enterprises_enterprise_search"  # the view the FTS table indexes:
 CODE_LENGTH = 18
 PROBE_ROWS = 10_000
 PROBE_FREQUENT = 25  # 0.25 % of the probe: half a page within it, an estimate within ±40 % (Poisson, 2σ)
+# Matches in the whole list (the probe's, scaled) beyond which the index path reads more rows than the scan
+# newest first does for a page and PROBE_FREQUENT matches; only a list of millions reaches it below
+# PROBE_FREQUENT (at 1.5 million, 34 matches of the probe).
+INDEX_MATCHES = 5_000
+DEEPER_PROBES = 20  # how far the deeper probe reads, in id ranges of the first (200,000 rows)
 EXACT_SPAN = 10
 SHORT_TOKENS = 3_000  # trigrams starting with a 1–2 character term, beyond which the term counts as frequent
 
@@ -191,8 +200,14 @@ def search(queryset: QuerySet, text: str) -> TextSearch:
     probe = _probe(queryset, column, needle)
     if probe["rows"] < PROBE_ROWS:  # a short list: the substring test reads all of it
         return TextSearch(_substring(queryset, column, needle))
+    if not probe["matches"]:  # none among the newest rows: a rare term
+        return TextSearch(_indexed(queryset, column, needle))
+    low = queryset.order_by("pk").values_list("pk", flat=True)[0]  # where the list starts, to scale the probe
+    if probe["matches"] < PROBE_FREQUENT and probe["matches"] * _span(low, probe["oldest"], probe["newest"]) > INDEX_MATCHES:
+        probe = _deeper_probe(queryset, column, needle, probe)
     if probe["matches"] >= PROBE_FREQUENT:
-        return TextSearch(_substring(queryset, column, needle), _estimate(queryset, probe["matches"], probe["oldest"], probe["newest"]))
+        return TextSearch(_substring(queryset, column, needle),
+                          _estimate(probe["matches"], _span(low, probe["oldest"], probe["newest"])))
     return TextSearch(_indexed(queryset, column, needle))
 
 
@@ -212,12 +227,26 @@ def _probe(queryset: QuerySet, column: str, needle: str) -> dict:
                           newest=Max("pk"))
 
 
-def _estimate(queryset: QuerySet, matches: int, oldest: int, newest: int) -> int | None:
-    """The number of matches in the whole list, to two significant figures, from the probe's share,
-    assuming rows and matches spread evenly over the ids (rows are numbered as they are registered).
+def _deeper_probe(queryset: QuerySet, column: str, needle: str, probe: dict) -> dict:
+    """For a term of middling frequency in a long list: the newest PROBE_FREQUENT matches, read newest first
+    within DEEPER_PROBES times the first probe's id range. Its matches stay below PROBE_FREQUENT when the
+    term is rarer than the first probe suggested (the index path then serves it)."""
+    bound = probe["newest"] - (probe["newest"] - probe["oldest"] + 1) * DEEPER_PROBES
+    found = (_substring(queryset.filter(pk__gt=bound), column, needle).order_by("-pk")
+             .values_list("pk", flat=True)[:PROBE_FREQUENT])
+    ids = list(found)
+    return {**probe, "matches": len(ids), "oldest": min(ids, default=probe["oldest"])}
+
+
+def _span(low: int, oldest: int, newest: int) -> float:
+    """How many times the probe's id range the whole list's is: rows are numbered as they are registered,
+    so a list's rows and a term's matches spread evenly enough over the ids to scale by it."""
+    return (newest - low + 1) / (newest - oldest + 1)
+
+
+def _estimate(matches: int, span: float) -> int | None:
+    """The number of matches in the whole list, to two significant figures, from the probe's share.
     None when the probe read a tenth of the list or more: counting reads at most ten times the probe."""
-    low = queryset.order_by("pk").values_list("pk", flat=True)[0]
-    span = (newest - low + 1) / (newest - oldest + 1)
     if span <= EXACT_SPAN:
         return None
     estimate = matches * span

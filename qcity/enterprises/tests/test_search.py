@@ -130,6 +130,29 @@ def test_frequent_term_is_read_newest_first_with_an_estimate(district, monkeypat
     assert search(Enterprise.objects.all(), "食品").estimate is None
 
 
+def test_middling_term_of_a_long_list_is_probed_deeper_then_estimated(district, monkeypatch):
+    """A term in too few rows of the probe for an estimate, but in more of the whole list than the index path
+    reads quickly: a deeper probe newest first finds PROBE_FREQUENT matches and the term is estimated from
+    them. A term only in the newest rows, which the deeper probe does not find again, keeps the index path."""
+    for i in range(200):
+        name = f"郑州{i}号{'食品' if i % 5 == 0 else '五金'}{'机械' if i >= 197 else ''}有限公司"
+        EnterpriseFactory(org_unit=district, name=name)
+    for name, value in (("PROBE_ROWS", 10), ("PROBE_FREQUENT", 4), ("EXACT_SPAN", 1), ("INDEX_MATCHES", 20),
+                        ("DEEPER_PROBES", 20)):
+        monkeypatch.setattr(search_module, name, value)
+    deeper = []
+    probe = search_module._deeper_probe
+    monkeypatch.setattr(search_module, "_deeper_probe", lambda *args: deeper.append(args[2]) or probe(*args))
+    found = search(Enterprise.objects.all(), "食品")  # 2 in the newest 10, 40 in all
+    assert deeper == ["食品"] and 25 <= found.estimate <= 60
+    assert list(found.queryset.order_by("-pk").values_list("pk", flat=True)[:5]) == list(
+        Enterprise.objects.filter(name__contains="食品").order_by("-pk").values_list("pk", flat=True)[:5])
+    found = search(Enterprise.objects.all(), "机械")  # 3 in the newest 10, and no others
+    assert deeper == ["食品", "机械"] and found.estimate is None and found.queryset.count() == 3
+    found = search(Enterprise.objects.all(), "郑州199号")  # once in the probe: 20 in all at most
+    assert deeper == ["食品", "机械"] and found.estimate is None and found.queryset.count() == 1
+
+
 def test_code_and_empty_queryset(companies):
     enterprise = companies[0]
     assert list(search(Enterprise.objects.all(), enterprise.uscc.lower()).queryset) == [enterprise]
