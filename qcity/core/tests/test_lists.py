@@ -15,8 +15,10 @@ from django.http import QueryDict
 from django.test import RequestFactory
 
 import qcity
+from qcity.core.audit import audit_record
+from qcity.core.choices import AuditAction
 from qcity.core.filters import AuditEventFilter, StyledFilterSet
-from qcity.core.models import AuditEvent
+from qcity.core.models import AuditEvent, OrgUnit
 from qcity.core.tables import QcityTable, table_configure
 
 QCITY = Path(qcity.__file__).parent
@@ -220,3 +222,26 @@ def test_lists_render_through_the_one_table_base():
     # and the allow-list names no template that has been converted (or removed) since
     stale = sorted(HAND_WRITTEN_TABLES - found)
     assert not stale, "no hand-written <table> left: remove from HAND_WRITTEN_TABLES:\n" + "\n".join(stale)
+
+
+@pytest.mark.django_db
+def test_the_unit_filter_offers_every_unit_by_its_short_name_and_filters_below_the_chosen_one(city, make_user):
+    # given the city's units and an audit event recorded in one district
+    district = OrgUnit.objects.get(name="金水区")
+    district.short_name = "金水"
+    district.save()
+    user = make_user()
+    audit_record(action=AuditAction.UPDATE, by=user, obj=district, org_unit=district)
+    audit_record(action=AuditAction.UPDATE, by=user, obj=city, org_unit=city)
+
+    # when the filter form is drawn with the district chosen
+    filterset = AuditEventFilter({"org_unit": str(district.pk)}, queryset=AuditEvent.objects.all())
+    html = str(filterset.form["org_unit"])
+
+    # then it offers every unit in tree order by its short name, the district selected, and lists its rows only
+    units = list(OrgUnit.objects.order_by("path", "sort_order"))
+    assert re.findall(r'<option value="(\d+)"', html) == [str(u.pk) for u in units]
+    assert f'<option value="{district.pk}" selected>金水</option>' in html
+    assert {e.org_unit_id for e in filterset.qs} == {district.pk}
+    # and an id that is no unit is refused, naming the field
+    assert not AuditEventFilter({"org_unit": "999999"}, queryset=AuditEvent.objects.all()).is_valid()

@@ -83,3 +83,10 @@ def test_mask_person_name(name, masked):
 def test_clean_text_is_left_as_it_is():
     text = "郑市监罚〔2026〕12号 销售不合格产品，责令改正并处罚款50000元"
     assert mask_text(text, known_names=["陆英林"]) == text
+
+
+def test_a_known_name_is_found_every_time_it_occurs_and_a_public_name_every_time_it_is_skipped():
+    text = "投诉人陆英林称陆英林食品店拒不退款，陆英林陆英林多次交涉；名称含.*的店"
+    found = find_personal_data(text, known_names=["陆英林", ".*"], public_names=["陆英林食品店"])
+    # not inside the public name; each other occurrence, side by side too; a name is text, not a pattern
+    assert [(f.start, f.text) for f in found] == [(3, "陆英林"), (18, "陆英林"), (21, "陆英林"), (32, ".*")]
