@@ -37,6 +37,7 @@ from .models import (
     User,
 )
 from .roles import ADMINS
+from .selectors import org_root
 from .signals import reference_data_loaded
 
 # --- org units -----------------------------------------------------------------------------------
@@ -44,8 +45,8 @@ from .signals import reference_data_loaded
 
 def org_unit_create(*, name: str, kind: str, parent: OrgUnit | None, division_code: str | None = None,
                     short_name: str = "", sort_order: int = 0, by: User | None) -> OrgUnit:
-    _org_unit_place_check(kind=kind, parent=parent)
     with transaction.atomic():
+        _org_unit_place_check(kind=kind, parent=parent)
         unit = OrgUnit(name=name, short_name=short_name or name, kind=kind, parent=parent,
                        division_code=division_code or None, sort_order=sort_order, path="")
         unit.full_clean(exclude=["path"])
@@ -78,9 +79,9 @@ def province_load(*, by: User | None = None) -> dict[str, int]:
     paths get the province in front, so every scope and filter by path carries on. Idempotent: units already
     there (by division code) are left as they are.
     """
-    root = OrgUnit.objects.get(parent__isnull=True)
     counts = {"org_units": 0}
     with transaction.atomic():
+        root = org_root()
         if root.kind == OrgUnitKind.PROVINCE:
             province = root
         else:

@@ -502,6 +502,18 @@ def unit_ranking(statuses: Iterable[IndicatorStatus]) -> list[UnitStanding]:
     return ranked
 
 
+def unit_statuses_and_ranking(*, plan: Plan, year: int, unit: OrgUnit, rule: StatusParameters | None = None
+                              ) -> tuple[list[IndicatorStatus], list[UnitStanding]]:
+    """The unit's status on every indicator of the plan in `year`, and the units directly under it ranked:
+    the view of one level of the tree the cockpit and the reports show (a city over its districts, a province
+    over its cities)."""
+    children = list(OrgUnit.objects.filter(parent=unit).order_by("sort_order", "pk"))
+    statuses = indicator_statuses(indicators=indicator_list(plan=plan), org_units=[unit, *children], year=year,
+                                  rule=rule)
+    return ([s for s in statuses if s.org_unit.pk == unit.pk],
+            unit_ranking([s for s in statuses if s.org_unit.pk != unit.pk]))
+
+
 STATUS_SEVERITY = {TargetStatus.OFF_TRACK: 0, TargetStatus.AT_RISK: 1, TargetStatus.ON_TRACK: 2,
                    TargetStatus.ACHIEVED: 3, TargetStatus.NO_DATA: 4}
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qcity.core.selectors import org_root_and_children
+from qcity.core.selectors import org_root
 from qcity.core.units import amount_display, unit_display
 from qcity.indicators import selectors as indicator_selectors
 from qcity.indicators.choices import IndicatorDomain, TargetStatus
@@ -129,11 +129,8 @@ def _domain_figure(by_domain: dict[str, list], title: str) -> Figure:
 
 
 def _statuses(plan: Plan, year: int):
-    city, districts = org_root_and_children()
-    indicators = list(indicator_selectors.indicator_list(plan=plan))
-    statuses = indicator_selectors.indicator_statuses(indicators=indicators, org_units=[city, *districts], year=year)
-    mine = [s for s in statuses if s.org_unit.pk == city.pk]
-    ranking = indicator_selectors.unit_ranking([s for s in statuses if s.org_unit.pk != city.pk])
+    city = org_root()
+    mine, ranking = indicator_selectors.unit_statuses_and_ranking(plan=plan, year=year, unit=city)
     by_domain: dict[str, list] = defaultdict(list)
     for item in mine:
         by_domain[item.indicator.domain].append(item)

@@ -158,12 +158,7 @@ def _unit_view(plan: Plan, year: int, unit: OrgUnit) -> dict:
     cached = cache.get(key)
     if cached is not None:
         return cached
-    children = list(OrgUnit.objects.filter(parent=unit).order_by("sort_order", "pk"))
-    indicators = list(indicator_selectors.indicator_list(plan=plan))
-    statuses = indicator_selectors.indicator_statuses(indicators=indicators, org_units=[unit, *children],
-                                                      year=year, rule=rule)
-    unit_statuses = [s for s in statuses if s.org_unit.pk == unit.pk]
-    ranking = indicator_selectors.unit_ranking([s for s in statuses if s.org_unit.pk != unit.pk])
+    unit_statuses, ranking = indicator_selectors.unit_statuses_and_ranking(plan=plan, year=year, unit=unit, rule=rule)
     view = {
         "plan": {"code": plan.code, "title": plan.title, "period_start": plan.period_start,
                  "period_end": plan.period_end},

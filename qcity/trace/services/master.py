@@ -76,10 +76,6 @@ def category_match(name: str, categories: Iterable[TraceCategory]) -> TraceCateg
     return best
 
 
-def _city() -> OrgUnit:
-    return org_root()
-
-
 def _category_errors(*, group: str, name: str, effective_from: datetime.date | None) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not (group or "").strip():
@@ -94,7 +90,7 @@ def _category_errors(*, group: str, name: str, effective_from: datetime.date | N
 def trace_category_create(*, group: str, name: str, keywords: str = "", effective_from: datetime.date,
                           source: str = "", by: User | None) -> TraceCategory:
     """List a product category in the catalogue from a date: the city's catalogue, so a manager over the city."""
-    require_scope(by, _city(), roles=MARKET_MANAGERS, action="add trace catalogue entry")
+    require_scope(by, org_root(), roles=MARKET_MANAGERS, action="add trace catalogue entry")
     errors = _category_errors(group=group, name=name, effective_from=effective_from)
     if errors:
         raise ValidationError(errors)
@@ -113,7 +109,7 @@ def trace_category_create(*, group: str, name: str, keywords: str = "", effectiv
 def trace_category_update(*, category: TraceCategory, keywords: str, source: str, by: User | None) -> TraceCategory:
     """Change how an entry matches product names, or what it rests on; its name and dates stay, so the
     catalogue of a past year is what it was."""
-    require_scope(by, _city(), roles=MARKET_MANAGERS, action="edit trace catalogue entry")
+    require_scope(by, org_root(), roles=MARKET_MANAGERS, action="edit trace catalogue entry")
     with transaction.atomic():
         before = snapshot(category, TRACE_CATEGORY_FIELDS)
         category.keywords, category.source = " ".join((keywords or "").split()), (source or "").strip()
@@ -125,7 +121,7 @@ def trace_category_update(*, category: TraceCategory, keywords: str, source: str
 
 def trace_category_retire(*, category: TraceCategory, on: datetime.date, by: User | None) -> TraceCategory:
     """Take an entry out of the catalogue from `on` (移出目录): it stays, dated, for the years it was in force."""
-    require_scope(by, _city(), roles=MARKET_MANAGERS, action="retire trace catalogue entry")
+    require_scope(by, org_root(), roles=MARKET_MANAGERS, action="retire trace catalogue entry")
     if category.effective_to is not None:
         raise ValidationError({"effective_to": [_("该条目已移出目录")]})
     if on is None or on <= category.effective_from:
