@@ -17,7 +17,8 @@ def server_ready() -> None:
     dictionaries of the enterprise search: 200,000 lists). Each full collection walked them all, 90–150 ms on
     the 2-core machine, and about one request in twelve that builds many objects (the cockpit's first reader
     after a change, the quality index) paid one: most of their p95. Frozen, they are never walked again and
-    never freed, as nothing loaded at start-up is meant to be. Once per process."""
+    kept (reference counting still frees one that is dropped; only a cycle among them stays), as nothing loaded at
+    start-up is meant to go. Once per process: gunicorn's and uvicorn's workers, Celery's worker processes."""
     global _done
     if _done:
         return

@@ -52,9 +52,9 @@ PROBE_ROWS = 10_000
 PROBE_FREQUENT = 25  # 0.25 % of the probe: half a page within it, an estimate within ±40 % (Poisson, 2σ)
 # Matches in the whole list (the probe's, scaled) beyond which the index path reads more rows than the scan
 # newest first does for a page and PROBE_FREQUENT matches; only a list of millions reaches it below
-# PROBE_FREQUENT (at 1.5 million, 34 matches of the probe).
+# PROBE_FREQUENT (at 1.5 million, 34 matches of the probe; about 2 million rows is the least).
 INDEX_MATCHES = 5_000
-DEEPER_PROBES = 20  # how far the deeper probe reads, in id ranges of the first (200,000 rows)
+DEEPER_PROBES = 20  # how far the deeper probe reads, in id ranges of the first (about 200,000 of the list's rows)
 EXACT_SPAN = 10
 SHORT_TOKENS = 3_000  # trigrams starting with a 1–2 character term, beyond which the term counts as frequent
 

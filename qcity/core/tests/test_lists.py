@@ -17,7 +17,7 @@ from django.test import RequestFactory
 import qcity
 from qcity.core.audit import audit_record
 from qcity.core.choices import AuditAction
-from qcity.core.filters import AuditEventFilter, StyledFilterSet
+from qcity.core.filters import AuditEventFilter, StyledFilterSet, UnitFilter
 from qcity.core.models import AuditEvent, OrgUnit
 from qcity.core.tables import QcityTable, table_configure
 
@@ -245,3 +245,16 @@ def test_the_unit_filter_offers_every_unit_by_its_short_name_and_filters_below_t
     assert {e.org_unit_id for e in filterset.qs} == {district.pk}
     # and an id that is no unit is refused, naming the field
     assert not AuditEventFilter({"org_unit": "999999"}, queryset=AuditEvent.objects.all()).is_valid()
+
+
+@pytest.mark.django_db
+def test_the_unit_filter_offers_its_null_choice_after_the_empty_one(city):
+    class Filter(StyledFilterSet):
+        org_unit = UnitFilter(null_label="未分配")
+
+        class Meta:
+            model = AuditEvent
+            fields = ["org_unit"]
+
+    html = str(Filter({}, queryset=AuditEvent.objects.none()).form["org_unit"])
+    assert re.findall(r'<option value="([^"]*)"', html)[:3] == ["", "null", str(city.pk)]

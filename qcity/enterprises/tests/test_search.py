@@ -151,6 +151,9 @@ def test_middling_term_of_a_long_list_is_probed_deeper_then_estimated(district, 
     assert deeper == ["食品", "机械"] and found.estimate is None and found.queryset.count() == 3
     found = search(Enterprise.objects.all(), "郑州199号")  # once in the probe: 20 in all at most
     assert deeper == ["食品", "机械"] and found.estimate is None and found.queryset.count() == 1
+    monkeypatch.setattr(search_module, "DEEPER_PROBES", 1)  # a window of the first probe's own range
+    found = search(Enterprise.objects.all(), "食品")  # the same 2 matches: fewer than PROBE_FREQUENT
+    assert deeper[-1] == "食品" and found.estimate is None and found.queryset.count() == 40
 
 
 def test_code_and_empty_queryset(companies):
