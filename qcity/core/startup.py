@@ -1,4 +1,5 @@
-"""What a serving process does once it has loaded, before its first request (qcity/wsgi.py, qcity/asgi.py)."""
+"""What a serving process does once it has loaded, before its first request (qcity/wsgi.py, qcity/asgi.py,
+qcity/celery.py)."""
 
 from __future__ import annotations
 
