@@ -250,8 +250,7 @@ def _demo_pages(office, officer, plan, year: int):
             (f"assessment scheme editor, grouped (office){tag}", office, f"/assessment/{scheme.pk}/",
              _names(item.indicator for item in items)),
         ]
-    city = OrgUnit.objects.get(parent__isnull=True)
-    units = _names([city, *OrgUnit.objects.filter(parent=city)])
+    units = _names([root, *OrgUnit.objects.filter(parent=root)])
     note = "" if year in assessment_selectors.quality_index_years() else f"; demo: no index in {year}"
     pages.append((f"quality index (office){tag}{note}", office, f"/assessment/quality-index/?year={year}",
                   ('id="index-table"', *units)))

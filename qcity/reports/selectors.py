@@ -205,7 +205,7 @@ def cockpit(*, user: User, year: int | None = None, plan_code: str | None = None
     view["ranking"] = [{**row, "highlight": row["org_unit_id"] in mine} for row in view["ranking"]]
     view["highlight"] = [row["name"] for row in view["ranking"] if row["highlight"]]
     view["years"] = list(range(plan.period_start, plan.period_end + 1))
-    view["units"] = [{"id": u.pk, "name": u.name} for u in cockpit_units()]
+    view["units"] = [{"id": u.pk, "name": u.name} for u in units]
     view["counts"] = dict(view["counts"])
     view["overdue"] = _overdue(user)
     return view
