@@ -83,12 +83,17 @@ def today() -> datetime.date:
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """The cockpit, status board, quality index and menu badges are cached under keys holding primary keys,
-    and primary keys repeat across rolled-back tests: no test may read another's cached figures."""
+    and primary keys repeat across rolled-back tests: no test may read another's cached figures (nor the unit
+    options a filter keeps in the process, from units a rolled-back test made)."""
     from django.core.cache import cache
 
+    from qcity.core.selectors import org_unit_options_clear
+
     cache.clear()
+    org_unit_options_clear()
     yield
     cache.clear()
+    org_unit_options_clear()
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import Jinja2
 from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from markupsafe import escape
 
 from . import holiday_schedule
 from .choices import NotificationKind, Role
@@ -60,11 +62,38 @@ def service_error_text(exc: ValidationError) -> str:
     return "；".join(exc.messages)
 
 
+class Select(forms.Select):
+    """Django's select with its options written here rather than by its template: Django makes a dictionary per
+    option (`optgroups`) that the template then walks, 1.5 ms of a list page whose filter offers a province's
+    180 units. The markup is the template's (`core/jinja2/.../select.html`), escaped as Jinja2 escapes;
+    grouped choices are still drawn by the template. `style_widgets` gives every plain select this class."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        choices = [choice for choice in self.choices]  # not list(): it asks a model field for a COUNT first
+        if any(isinstance(label, list | tuple) for _value, label in choices):
+            return super().render(name, value, attrs, renderer)
+        values = set(self.format_value(value))
+        options, chosen = [], False
+        for option_value, label in choices:
+            option_value = "" if option_value is None else option_value
+            selected = not chosen and str(option_value) in values  # one selected option, as Django's
+            chosen |= selected
+            options.append(f'\n  <option value="{escape(option_value)}"{" selected" if selected else ""}>'
+                           f"{escape(label)}</option>")
+        widget_attrs = "".join(
+            f" {escape(key)}" if value is True else f' {escape(key)}="{escape(value)}"'
+            for key, value in self.build_attrs(self.attrs, attrs).items() if value is not False)
+        return mark_safe(f'<select name="{escape(name)}"{widget_attrs}>{"".join(options)}\n</select>')  # noqa: S308 - escaped
+
+
 def style_widgets(form: forms.BaseForm, *, small: bool = True) -> None:
-    """Give a form's widgets the Bootstrap classes, so templates can render `{{ field }}` as is."""
+    """Give a form's widgets the Bootstrap classes, so templates can render `{{ field }}` as is; a plain select
+    becomes qcity's `Select` (the same markup, written faster)."""
     size = " form-select-sm" if small else ""
     for field in form.fields.values():
         widget = field.widget
+        if type(widget) is forms.Select:
+            widget.__class__ = Select  # the form's own copy of the widget, its choices and attributes kept
         if isinstance(widget, forms.CheckboxInput):
             css = "form-check-input"
         elif isinstance(widget, forms.Select):

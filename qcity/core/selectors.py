@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
 from axes.helpers import get_cool_off
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
@@ -43,6 +45,68 @@ def org_leaves() -> list[OrgUnit]:
     counties and zones; in a province, those of every city (and a city without districts, such as Jiyuan)."""
     return list(OrgUnit.objects.filter(children__isnull=True)
                 .order_by("parent__sort_order", "parent_id", "sort_order", "pk"))
+
+
+def unit_label(short_name: str, name: str) -> str:
+    """A unit as lists and their filters name it: 金水区, 郑州 (the short name, else the name)."""
+    return short_name or name
+
+
+UNIT_OPTIONS_SECONDS = 60  # how long another server process may still show the units as they were
+
+
+class _UnitOptions:
+    """Every org unit's (id, label) in tree order, read once a minute per process rather than on every list
+    page (a query and about half a millisecond each, for a filter's options or a table's unit column). Org
+    units change a few times a year, by the system administrator: a change saved in this process clears the
+    list at once (`org_unit_options_clear`, from the model's signals and the services that write units in
+    bulk); another server process shows it within a minute, and a choice of a unit that no longer exists is
+    refused by the filter's field as before."""
+
+    def __init__(self):
+        self.read_at: float | None = None
+        self.options: list[tuple[int, str]] = []
+        self.labels: dict[int, str] = {}
+
+    def read(self) -> _UnitOptions:
+        now = time.monotonic()
+        if self.read_at is None or now - self.read_at >= UNIT_OPTIONS_SECONDS:
+            self.options = [(pk, unit_label(short_name, name)) for pk, short_name, name in
+                            OrgUnit.objects.order_by("path", "sort_order").values_list("pk", "short_name", "name")]
+            self.labels = dict(self.options)
+            self.read_at = now
+        return self
+
+    def clear(self) -> None:
+        self.read_at = None
+
+
+_unit_options = _UnitOptions()
+
+
+def org_unit_options() -> list[tuple[int, str]]:
+    """(id, label) of every org unit, in tree order (`_UnitOptions`)."""
+    return _unit_options.read().options
+
+
+def org_unit_label(pk: int | None) -> str:
+    """The label of the unit `pk` (`unit_label`); "" for none. A unit made by another process since the list
+    was read is read at once."""
+    if pk is None:
+        return ""
+    label = _unit_options.read().labels.get(pk)
+    if label is None:
+        _unit_options.clear()
+        label = _unit_options.read().labels.get(pk, "")
+    return label
+
+
+def org_unit_options_clear() -> None:
+    """Forget the units this process keeps (`_UnitOptions`), the org units having been written: now, and once
+    the write commits (a read in between would keep what a rollback undoes)."""
+    _unit_options.clear()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_unit_options.clear)
 
 
 def org_unit_list() -> QuerySet[OrgUnit]:

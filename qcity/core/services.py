@@ -37,7 +37,7 @@ from .models import (
     User,
 )
 from .roles import ADMINS
-from .selectors import org_root
+from .selectors import org_root, org_unit_options_clear
 from .signals import reference_data_loaded
 
 # --- org units -----------------------------------------------------------------------------------
@@ -100,6 +100,7 @@ def province_load(*, by: User | None = None) -> dict[str, int]:
                 path=Concat(Value(province.path[:-1]), F("path")))
             OrgUnit.objects.filter(pk=root.pk).update(parent=province, sort_order=1)
             root.refresh_from_db()
+            org_unit_options_clear()  # the paths were rewritten by an UPDATE, which sends no signal
             audit_record(action=AuditAction.UPDATE, by=by, obj=root, org_unit=root, before=before,
                          after=snapshot(root))
             counts["org_units"] += 1

@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from qcity.core.tables import TABLE_CLASS, QcityTable
+from qcity.core.tables import TABLE_CLASS, QcityTable, UnitColumn
 
 from .models import Enterprise, EnterpriseAccount
 
@@ -10,7 +10,7 @@ from .models import Enterprise, EnterpriseAccount
 class EnterpriseTable(QcityTable):
     uscc = tables.Column(linkify=("enterprises:detail", {"pk": tables.A("pk")}))
     name = tables.Column(linkify=("enterprises:detail", {"pk": tables.A("pk")}))
-    org_unit = tables.Column(verbose_name=_("所属区域"), accessor="org_unit__short_name")
+    org_unit = UnitColumn(verbose_name=_("所属区域"))
     established_on = tables.DateColumn(format="Y-m-d")
 
     class Meta(QcityTable.Meta):

@@ -15,10 +15,12 @@ from django.http import QueryDict
 from django.test import RequestFactory
 
 import qcity
+from qcity.core import selectors
 from qcity.core.audit import audit_record
-from qcity.core.choices import AuditAction
+from qcity.core.choices import AuditAction, OrgUnitKind
 from qcity.core.filters import AuditEventFilter, StyledFilterSet, UnitFilter
 from qcity.core.models import AuditEvent, OrgUnit
+from qcity.core.services import org_unit_create
 from qcity.core.tables import QcityTable, table_configure
 
 QCITY = Path(qcity.__file__).parent
@@ -174,6 +176,7 @@ HAND_WRITTEN_TABLES = {
     "assessment/templates/assessment/partials/ranking_table.html",  # a ranking: its order is the result
     "complaints/templates/complaints/public/disclosure_figures.html",  # one row of monthly figures
     "core/templates/core/holiday_calendar.html",  # one year's holiday schedule, in date order
+    "core/templates/core/partials/table.html",  # the one table base's own template (QcityTable.Meta)
     "core/templates/core/notification_preferences.html",  # a form: one row of checkboxes per kind
     "core/templates/core/service_account_detail.html",  # one service account's tokens
     "credit/templates/credit/file.html",  # one enterprise's credit file: entries, events, objections, repairs
@@ -245,6 +248,37 @@ def test_the_unit_filter_offers_every_unit_by_its_short_name_and_filters_below_t
     assert {e.org_unit_id for e in filterset.qs} == {district.pk}
     # and an id that is no unit is refused, naming the field
     assert not AuditEventFilter({"org_unit": "999999"}, queryset=AuditEvent.objects.all()).is_valid()
+
+
+def _offered(html: str) -> list[str]:
+    return re.findall(r'<option value="(\d+)"', html)
+
+
+@pytest.mark.django_db
+def test_the_unit_options_are_read_once_and_again_after_units_are_written(city, district, monkeypatch,
+                                                                          django_assert_num_queries):
+    def options() -> str:
+        return str(AuditEventFilter({}, queryset=AuditEvent.objects.none()).form["org_unit"])
+
+    # given the options read once
+    first = _offered(options())
+    # then the next list page offers them without reading the units again
+    with django_assert_num_queries(0):
+        assert _offered(options()) == first
+    # when a unit is added (by the service) or renamed (a save), the next page offers it at once
+    added = org_unit_create(name="航空港区", short_name="航空港", kind=OrgUnitKind.DISTRICT, parent=city, by=None)
+    assert str(added.pk) in _offered(options()) and ">航空港</option>" in options()
+    added.short_name = "空港"
+    added.save()
+    assert ">空港</option>" in options() and ">航空港</option>" not in options()
+    # and a write that sends no signal (an UPDATE) shows once the options are old enough
+    OrgUnit.objects.filter(pk=district.pk).update(short_name="金水（改）")
+    assert "金水（改）" not in options()
+    monkeypatch.setattr(selectors, "UNIT_OPTIONS_SECONDS", 0)
+    assert "金水（改）" in options()
+    # and a narrower queryset reads its own units
+    only_districts = UnitFilter(queryset=OrgUnit.objects.filter(parent__isnull=False)).field
+    assert str(city.pk) not in _offered(str(only_districts.widget.render("org_unit", None)))
 
 
 @pytest.mark.django_db

@@ -41,7 +41,7 @@ class EnterpriseListApi(generics.ListAPIView):
     count_estimate: int | None = None  # a frequent term's estimated count, for StandardPagination
 
     def get_queryset(self):
-        return selectors.enterprise_list(user=self.request.user)
+        return selectors.enterprise_list(user=self.request.user).prefetch_related("org_unit")
 
     def filter_queryset(self, queryset):
         """The filter backend's work (a bad parameter is a 400 naming it), keeping the filterset's estimate."""

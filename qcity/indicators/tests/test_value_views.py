@@ -242,6 +242,7 @@ def test_queue_reads_no_query_per_row(client_for, make_user, district):
     plan = PlanFactory()
     client = client_for(make_user(Role.DISTRICT_OFFICER, district))
     _submitted(IndicatorFactory(plan=plan), district, status=ReportedValueStatus.RETURNED)
+    client.get(QUEUE)  # what a process reads once (the org units of the filter) is read
     with CaptureQueriesContext(connection) as few:
         client.get(QUEUE)
     for n in range(8):
