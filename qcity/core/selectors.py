@@ -65,19 +65,23 @@ class _UnitOptions:
 
     def __init__(self):
         self.read_at: float | None = None
-        self.options: list[tuple[int, str]] = []
-        self.labels: dict[int, str] = {}
+        self.generation = 0  # one more at every clear: a read that a clear overtook is not kept
+        self.units: tuple[list[tuple[int, str]], dict[int, str]] = ([], {})
 
-    def read(self) -> _UnitOptions:
-        now = time.monotonic()
+    def read(self) -> tuple[list[tuple[int, str]], dict[int, str]]:
+        """(options in tree order, labels by id)."""
+        now, generation = time.monotonic(), self.generation
         if self.read_at is None or now - self.read_at >= UNIT_OPTIONS_SECONDS:
-            self.options = [(pk, unit_label(short_name, name)) for pk, short_name, name in
-                            OrgUnit.objects.order_by("path", "sort_order").values_list("pk", "short_name", "name")]
-            self.labels = dict(self.options)
-            self.read_at = now
-        return self
+            options = [(pk, unit_label(short_name, name)) for pk, short_name, name in
+                       OrgUnit.objects.order_by("path", "sort_order").values_list("pk", "short_name", "name")]
+            units = (options, dict(options))
+            if generation != self.generation:  # cleared while reading (another thread wrote units): not kept
+                return units
+            self.units, self.read_at = units, now
+        return self.units
 
     def clear(self) -> None:
+        self.generation += 1
         self.read_at = None
 
 
@@ -86,7 +90,7 @@ _unit_options = _UnitOptions()
 
 def org_unit_options() -> list[tuple[int, str]]:
     """(id, label) of every org unit, in tree order (`_UnitOptions`)."""
-    return _unit_options.read().options
+    return _unit_options.read()[0]
 
 
 def org_unit_label(pk: int | None) -> str:
@@ -94,10 +98,10 @@ def org_unit_label(pk: int | None) -> str:
     was read is read at once."""
     if pk is None:
         return ""
-    label = _unit_options.read().labels.get(pk)
+    label = _unit_options.read()[1].get(pk)
     if label is None:
         _unit_options.clear()
-        label = _unit_options.read().labels.get(pk, "")
+        label = _unit_options.read()[1].get(pk, "")
     return label
 
 

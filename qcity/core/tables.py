@@ -180,8 +180,8 @@ class QcityTable(tables.Table):
         (a header set per instance included): django-tables2 computes a column's attributes afresh each time."""
         key = (type(self), get_language(), self.order_by, self.orderable,
                *(repr(self.attrs.get(cell)) for cell in ("th", "td", "cell")),
-               tuple((c.name, c.column.verbose_name if isinstance(c.column.verbose_name, str)
-                      else id(c.column.verbose_name)) for c in self.columns))
+               tuple((c.name, None if c.column.verbose_name is None else str(c.column.verbose_name))
+                     for c in self.columns))
         parts = _COLUMN_PARTS.get(key)
         if parts is None:
             parts = tuple(_ColumnParts(
@@ -200,11 +200,14 @@ class QcityTable(tables.Table):
 
     @cached_property
     def _cell_writers(self) -> dict:
-        """A writer per column: plain, date and date-time columns without a `render_<name>` are written by
-        `_PlainCell`; the others by django-tables2 (`BoundRow.get_cell`)."""
+        """A writer per column: plain, unit, date and date-time columns without a `render_<name>` (nor an
+        accessor called with arguments) are written by `_PlainCell`; the others by django-tables2
+        (`BoundRow.get_cell`)."""
         writers = {}
         for column in self.columns.iterall():
-            if type(column.column) in _PLAIN_COLUMNS and not hasattr(self, f"render_{column.name}"):
+            accessor = column.accessor
+            if (type(column.column) in _PLAIN_COLUMNS and not hasattr(self, f"render_{column.name}")
+                    and not (accessor and (accessor.callable_args or accessor.callable_kwargs))):
                 writers[column.name] = _PlainCell(self, column)
             else:
                 writers[column.name] = partial(_django_tables2_cell, name=column.name)

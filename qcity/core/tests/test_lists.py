@@ -292,3 +292,20 @@ def test_the_unit_filter_offers_its_null_choice_after_the_empty_one(city):
 
     html = str(Filter({}, queryset=AuditEvent.objects.none()).form["org_unit"])
     assert re.findall(r'<option value="([^"]*)"', html)[:3] == ["", "null", str(city.pk)]
+
+
+@pytest.mark.django_db
+def test_unit_options_read_while_units_are_written_are_not_kept(city, monkeypatch):
+    # given another thread clears the options while this one reads them
+    cleared = []
+
+    def label_and_clear(short_name, name):
+        if not cleared:
+            cleared.append(True)
+            selectors.org_unit_options_clear()
+        return short_name or name
+
+    monkeypatch.setattr(selectors, "unit_label", label_and_clear)
+    # then this read answers, but the next one reads again
+    assert selectors.org_unit_options()
+    assert selectors._unit_options.read_at is None
