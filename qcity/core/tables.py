@@ -5,7 +5,7 @@ can reach ORDER BY, and an unknown name is ignored rather than an error. The tab
 platform's one pager (`core/partials/pager.html`), which keeps the filter and sort parameters.
 """
 
-from functools import cached_property, partial
+from functools import cached_property
 from typing import NamedTuple
 from urllib.parse import quote_plus, urlencode
 
@@ -65,10 +65,6 @@ class UnitColumn(tables.Column):
 _PLAIN_COLUMNS = (tables.Column, UnitColumn, tables.DateColumn, tables.DateTimeColumn)  # exactly these
 
 
-def _django_tables2_cell(row, *, name: str):
-    return row.get_cell(name)
-
-
 class _PlainCell:
     """One column's cells written as django-tables2 writes them for a plain, unit, date or date-time column: the
     accessor's value on the row's model instance (a field with choices by its label), the column's default when
@@ -82,6 +78,7 @@ class _PlainCell:
         self.bound_column = bound_column
         self.column = bound_column.column
         self.bits = tuple(bound_column.accessor.bits) if bound_column.accessor else ()
+        # django-tables2's date columns keep their format only in their template, `{{ value|date:"<format>"… }}`
         self.date_format = (self.column.template_code.split('"')[1]
                             if isinstance(self.column, tables.DateColumn | tables.DateTimeColumn) else None)
         self.labels: dict[type, dict | None] = {}  # per model: the field's choices, when the accessor ends on one
@@ -154,7 +151,7 @@ class QcityTable(tables.Table):
         return mark_safe("".join(  # noqa: S308 - the parts are escaped (`_column_parts`, `escape`)
             f"{c.th}{c.header}</th>" if c.sort is None
             else f'{c.th}<a href="{escape(prefix + quote_plus(c.sort))}">{c.header}</a></th>'
-            for c in self._column_parts()))
+            for c in self._column_parts))
 
     def rows_html(self) -> SafeString:
         """The page's `<tr>`s, written in one pass (`core/partials/table.html`). django-tables2's template
@@ -166,7 +163,7 @@ class QcityTable(tables.Table):
         if not rows:
             return (format_html('<tr><td colspan="{}">{}</td></tr>', len(self.columns), self.empty_text)
                     if self.empty_text else mark_safe(""))
-        columns = [(c.td, c.name) for c in self._column_parts()]
+        columns = [(c.td, c.name) for c in self._column_parts]
         return mark_safe("".join(  # noqa: S308 - every part is escaped by format_html / conditional_escape
             format_html("<tr {}>", row.attrs.as_html())
             + "".join(f"{td}{conditional_escape(localize(template_localtime(self.cell(row, name))))}</td>"
@@ -174,10 +171,12 @@ class QcityTable(tables.Table):
             + "</tr>"
             for row in rows))
 
+    @cached_property
     def _column_parts(self) -> tuple[_ColumnParts, ...]:
         """What the header and the rows write for each column that does not depend on the query string or the
         rows, computed once per table class, language, order, the table's own cell attributes and its columns
-        (a header set per instance included): django-tables2 computes a column's attributes afresh each time."""
+        (a header set per instance included): django-tables2 computes a column's attributes afresh each time.
+        Read once per table (the order's setter forgets it)."""
         key = (type(self), get_language(), self.order_by, self.orderable,
                *(repr(self.attrs.get(cell)) for cell in ("th", "td", "cell")),
                tuple((c.name, None if c.column.verbose_name is None else str(c.column.verbose_name))
@@ -196,22 +195,16 @@ class QcityTable(tables.Table):
     def cell(self, row, name: str):
         """One cell's content as django-tables2 gives it (its `render_<name>`, links, defaults, choices' labels);
         a table whose rows are not model rows may write its cells more directly."""
-        return self._cell_writers[name](row)
+        plain = self._plain_cells.get(name)
+        return plain(row) if plain is not None else row.get_cell(name)
 
     @cached_property
-    def _cell_writers(self) -> dict:
-        """A writer per column: plain, unit, date and date-time columns without a `render_<name>` (nor an
-        accessor called with arguments) are written by `_PlainCell`; the others by django-tables2
-        (`BoundRow.get_cell`)."""
-        writers = {}
-        for column in self.columns.iterall():
-            accessor = column.accessor
-            if (type(column.column) in _PLAIN_COLUMNS and not hasattr(self, f"render_{column.name}")
-                    and not (accessor and (accessor.callable_args or accessor.callable_kwargs))):
-                writers[column.name] = _PlainCell(self, column)
-            else:
-                writers[column.name] = partial(_django_tables2_cell, name=column.name)
-        return writers
+    def _plain_cells(self) -> dict[str, _PlainCell]:
+        """The columns written by `_PlainCell`: plain, unit, date and date-time columns without a
+        `render_<name>` (nor an accessor called with arguments); django-tables2 writes the others."""
+        return {column.name: _PlainCell(self, column) for column in self.columns.iterall()
+                if type(column.column) in _PLAIN_COLUMNS and not hasattr(self, f"render_{column.name}")
+                and not (column.accessor and (column.accessor.callable_args or column.accessor.callable_kwargs))}
 
     @property
     def order_by(self):
@@ -222,6 +215,7 @@ class QcityTable(tables.Table):
         """A sorted column rarely has unique values: the primary key breaks ties, so that no row shows up
         on two pages or on none."""
         tables.Table.order_by.fset(self, value)
+        self.__dict__.pop("_column_parts", None)  # the headers' sort links and classes follow the order
         queryset = getattr(self.data, "data", None)
         if value and isinstance(queryset, QuerySet) and queryset.query.order_by:
             self.data.data = queryset.order_by(*queryset.query.order_by, "pk")
