@@ -1,18 +1,25 @@
 """Bulk inserts without the ORM, for writes of tens of thousands of rows a user waits for (an EPCIS capture, a
 city-wide draw): COPY on PostgreSQL, one prepared `executemany` on SQLite.
 
-`bulk_create` builds a model instance per row and adapts every value through its field (on PostgreSQL it then
-dumps each column as an array): for the event store that was most of a capture's time. Rows given here hold
-plain values in the order of `fields`, already validated; the table's constraints still apply. JSON fields are
-given as JSON text, datetimes aware (a naive one would be read as UTC, where the ORM takes the local zone).
+`bulk_create` compiles its SQL value by value through each field (on PostgreSQL it then dumps each column as an
+array): for the event store that was most of a capture's time, and two thirds of the demo's credit and sampling
+writes. Rows given to `rows_insert` hold plain values in the order of `fields`, already validated; the table's
+constraints still apply. JSON fields are given as JSON text, datetimes aware (a naive one would be read as UTC,
+where the ORM takes the local zone). `instances_insert` takes model instances instead, as `bulk_create` does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+import contextlib
+import datetime
+import json
+import operator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, TypeVar
 
-from django.db import connection, models
+from django.db import connection, models, transaction
+
+M = TypeVar("M", bound=models.Model)
 
 BATCH = 5_000  # rows per executemany call on SQLite
 
@@ -20,9 +27,9 @@ BATCH = 5_000  # rows per executemany call on SQLite
 def ids_reserve(model: type[models.Model], count: int) -> list[int]:
     """`count` primary keys for rows of `model` inserted with explicit ids (children then refer to them).
 
-    On PostgreSQL they come from the table's sequence, so concurrent writers never share one. On SQLite they
-    follow the largest id; a concurrent writer taking the same ones makes the insert fail on the primary key
-    (IntegrityError), which the caller retries."""
+    On PostgreSQL they come from the table's sequence. On SQLite the table's AUTOINCREMENT counter
+    (`sqlite_sequence`, which every insert without an id reads) is moved past them by an UPDATE, which takes
+    the database's write lock: concurrent writers never share one either, whether or not they commit."""
     if count <= 0:
         return []
     table = model._meta.db_table
@@ -31,12 +38,14 @@ def ids_reserve(model: type[models.Model], count: int) -> list[int]:
             cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
                            [table, count])
             return [row[0] for row in cursor.fetchall()]
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")
-        first = cursor.fetchone()[0] + 1
-        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-        row = cursor.fetchone()
-        first = max(first, row[0] + 1 if row else 1)
-        return list(range(first, first + count))
+        with transaction.atomic():  # the write lock from the first statement to the read of the counter
+            cursor.execute("INSERT INTO sqlite_sequence (name, seq) SELECT %s, 0 "
+                           "WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = %s)", [table, table])
+            cursor.execute(f"UPDATE sqlite_sequence SET seq = MAX(seq, (SELECT COALESCE(MAX(id), 0) FROM "
+                           f"{connection.ops.quote_name(table)})) + %s WHERE name = %s", [count, table])
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            last = cursor.fetchone()[0]
+        return list(range(last - count + 1, last + 1))
 
 
 def rows_insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
@@ -72,6 +81,98 @@ def rows_insert(model: type[models.Model], fields: Sequence[str], rows: Iterable
     return written
 
 
+# Field types whose values `instances_insert` hands to `rows_insert` as they are (or adapted there, or as JSON
+# text): every other type is refused rather than written in a form the ORM would not read back.
+_PLAIN_TYPES = {"AutoField", "BigAutoField", "SmallAutoField", "BooleanField", "CharField", "TextField", "SlugField",
+                "EmailField", "URLField", "IntegerField", "BigIntegerField", "SmallIntegerField",
+                "PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField", "DateField",
+                "DateTimeField", "DecimalField", "UUIDField", "ForeignKey", "OneToOneField", "JSONField"}
+
+
+def instances_insert(objs: Sequence[M]) -> Sequence[M]:
+    """Write unsaved instances of one model as `bulk_create` does — their primary keys set (reserved by
+    `ids_reserve` where not given), `auto_now`/`auto_now_add` dates filled, a related object saved after it was
+    assigned taken by its key, no signals — through `rows_insert`; the instances, as saved. Values are not
+    converted: each must be of its field's type, as `rows_insert` takes them (aware datetimes, dates in date
+    fields)."""
+    if not objs:
+        return objs
+    model = type(objs[0])
+    fields = model._meta.concrete_fields
+    refused = [f.name for f in fields if f.get_internal_type() not in _PLAIN_TYPES]
+    if refused or model._meta.parents:
+        raise TypeError(f"instances_insert cannot write {model.__name__}"
+                        f"{'.' + ', '.join(refused) if refused else ' (a child of another model)'}; use bulk_create")
+    stamped = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="instances_insert")
+        for field in stamped:
+            field.pre_save(obj, add=True)
+    unsaved = [obj for obj in objs if obj.pk is None]
+    for obj, pk in zip(unsaved, ids_reserve(model, len(unsaved)), strict=True):
+        obj.pk = pk
+    values = operator.attrgetter(*(f.attname for f in fields))
+    as_json = [(n, f) for n, f in enumerate(fields) if f.get_internal_type() == "JSONField"]
+
+    def row(obj) -> Sequence[Any]:
+        if not as_json:
+            return values(obj)
+        row = list(values(obj))
+        for n, field in as_json:
+            if not (row[n] is None and field.null):
+                row[n] = json.dumps(row[n], cls=field.encoder)
+        return row
+
+    rows_insert(model, [f.name for f in fields], (row(obj) for obj in objs))
+    for obj in objs:
+        obj._state.adding, obj._state.db = False, connection.alias
+    return objs
+
+
+ForeignKey = tuple[str, str, str]  # (table, constraint name, definition)
+
+
+def foreign_keys_drop(tables: Sequence[str]) -> list[ForeignKey]:
+    """PostgreSQL, inside a transaction, before a batch load into `tables`: their foreign keys dropped, to be
+    added back by `foreign_keys_restore` in the same transaction. Django's foreign keys are deferred, so each
+    written row queues a check that runs at commit (a million trigger calls: 11 s of the complaints demo);
+    added back, each key is validated by one join. The tables and the tables their keys refer to (users, org
+    units, enterprises) stay locked (ACCESS EXCLUSIVE) until the commit: for batch loads (the demo), never
+    for a request. Nothing on SQLite."""
+    if not connection.in_atomic_block:  # else each ALTER TABLE commits, and a failed load leaves keys dropped
+        raise RuntimeError("foreign_keys_drop needs a transaction (transaction.atomic)")
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # fire the queued checks: ALTER TABLE refuses pending ones
+        cursor.execute("SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                       "WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])", [list(tables)])
+        dropped = cursor.fetchall()
+        for table, name, _definition in dropped:
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    return dropped
+
+
+def foreign_keys_restore(dropped: Sequence[ForeignKey]) -> None:
+    """The foreign keys `foreign_keys_drop` dropped, added back and validated (an IntegrityError names a row
+    that refers to nothing); later checks deferred again, as Django's are."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for table, name, definition in dropped:
+            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+@contextlib.contextmanager
+def foreign_keys_checked_once(*models_: type[models.Model]) -> Iterator[None]:
+    """`foreign_keys_drop` and `foreign_keys_restore` around a batch load into the tables of `models_`; an error
+    inside leaves them to the transaction's rollback."""
+    dropped = foreign_keys_drop([m._meta.db_table for m in models_])
+    yield
+    foreign_keys_restore(dropped)
+
+
 def _last_value_kept(adapt: Callable[[Any], Any] | None) -> Callable[[Any], Any] | None:
     """`adapt`, answering a value that is the very object of the row before without adapting it again: a bulk
     write's `created_at`/`updated_at` are one datetime for every row, and Django's adaptation of it (to the
@@ -96,7 +197,16 @@ def _sqlite_adapter(field: models.Field) -> Callable[[Any], Any] | None:
     field = getattr(field, "target_field", None) or field  # a foreign key is written as the key it refers to
     kind = field.get_internal_type()
     if kind == "DateTimeField":
-        return ops.adapt_datetimefield_value
+        zone = connection.timezone
+
+        def adapt_datetime(value):
+            # Django's adaptation (make_naive in the database's zone, then text) with its checks done once:
+            # a third of a bulk write's Python time on SQLite
+            if type(value) is datetime.datetime and value.tzinfo is not None:
+                return str(value.astimezone(zone).replace(tzinfo=None))
+            return ops.adapt_datetimefield_value(value)
+
+        return adapt_datetime
     if kind == "DateField":
         return ops.adapt_datefield_value
     if kind == "DecimalField":

@@ -25,11 +25,12 @@ import multiprocessing
 import random
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import ProtectedError
 
 from .choices import Role
@@ -161,7 +162,10 @@ class DemoContext:
     # `qcity demo --no-forced-change` (the browser tests' server) leaves them usable as they are.
     forced_password_change: bool = True
     started: float = field(default_factory=time.monotonic)
+    # `qcity demo` runs work no generator reads the result of here, beside the next generators (`in_background`)
+    background: ThreadPoolExecutor | None = field(default=None, repr=False, compare=False)
     _calendar: list[datetime.date] = field(default_factory=list, init=False, repr=False, compare=False)
+    _pending: list[Future] = field(default_factory=list, init=False, repr=False, compare=False)
 
     def rng(self, label: str) -> random.Random:
         """An independent generator per module and purpose; seeding with a string is stable across runs."""
@@ -251,6 +255,32 @@ class DemoContext:
 
     def progress(self, message: str) -> None:
         self.log(f"[{time.monotonic() - self.started:7.1f}s] {message}")
+
+    def in_background(self, function: Callable[[], None]) -> None:
+        """`function()` on the background thread while the next generators run, on a database connection of
+        its own (closed after it), when `qcity demo` gave one (`background`) and no transaction is open (the
+        other connection would not see its rows, and would wait for its locks); here and now otherwise. For
+        work whose result no generator reads (an index build: one core builds while the other writes the next
+        module's data); `background_wait` waits for it."""
+        if self.background is None or connection.in_atomic_block:
+            function()
+            return
+
+        def run() -> None:
+            try:
+                function()
+            except Exception as exc:  # said now: a generator that fails meanwhile ends the demo without waiting for it
+                self.progress(f"background work failed: {exc!r}")
+                raise
+            finally:
+                connections.close_all()  # this thread's own
+
+        self._pending.append(self.background.submit(run))
+
+    def background_wait(self) -> None:
+        """Wait for the work given to `in_background`; what it raised is raised here."""
+        while self._pending:
+            self._pending.pop(0).result()
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 the demo city, some objections and repair applications in various states, and — in a separate generator
 that runs after every module that records credit events — the classification of every enterprise.
 
-Bulk rows (events, list entries) are written with bulk_create for speed at city scale (1.5 M enterprises:
-≈60,000 events, ≈15,000 abnormal-list entries); the objections and repairs go through the services, so
+Bulk rows (events, list entries) are written with `core.bulk.instances_insert` for speed at city scale
+(1.5 M enterprises: ≈60,000 events, ≈15,000 abnormal-list entries); the objections and repairs go through the services, so
 their audit trail reads like the real history would. Deterministic for the seed and the day:
 ctx.rng("credit…"), dates from ctx.today.
 
@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from qcity.core import deadlines
 from qcity.core.audit import audit_record
+from qcity.core.bulk import foreign_keys_checked_once, instances_insert
 from qcity.core.choices import AuditAction
 from qcity.core.deadlines import Deadline, deadline
 from qcity.core.notifications import demo_notifications_date
@@ -193,7 +194,7 @@ def _entries(ctx, due: _Due, abnormal_rows, serious_events, red_rows) -> list[tu
                                 reason=reason, decided_on=decided, decision_authority=authority, published_on=decided,
                                 ends_on=due.period_end("abnormal-list-escalation", decided))
         event = CreditEvent(enterprise_id=enterprise_id, kind=CreditEventKind.ABNORMAL_OPERATIONS_LISTING,
-                            occurred_on=decided, source_authority=authority, summary=entry.get_reason_display(),
+                            occurred_on=decided, source_authority=authority, summary=str(CreditListEntryReason(entry.reason).label),
                             published_on=decided, status=CreditEventStatus.PUBLISHED)
         pairs.append((entry, event))
     for penalty in serious_events:
@@ -208,7 +209,7 @@ def _entries(ctx, due: _Due, abnormal_rows, serious_events, red_rows) -> list[tu
                                 ends_on=due.period_end("serious-list-automatic-removal", decided))
         event = CreditEvent(enterprise_id=penalty.enterprise_id, kind=CreditEventKind.SERIOUS_VIOLATION_LISTING,
                             occurred_on=decided, source_authority=penalty.source_authority,
-                            summary=entry.get_reason_display(), published_on=published,
+                            summary=str(CreditListEntryReason(entry.reason).label), published_on=published,
                             status=CreditEventStatus.PUBLISHED if published else CreditEventStatus.RECORDED)
         deadlines.assign(entry, "publication_due_on", publication_due)
         deadlines.assign(event, "publication_due_on", publication_due)
@@ -224,7 +225,7 @@ def _entries(ctx, due: _Due, abnormal_rows, serious_events, red_rows) -> list[tu
                             occurred_on=awarded, source_authority="郑州市人民政府", summary="获郑州市市长质量奖",
                             published_on=awarded, status=CreditEventStatus.PUBLISHED)
         event = CreditEvent(enterprise_id=enterprise_id, kind=CreditEventKind.RED_LIST, occurred_on=decided,
-                            source_authority=entry.decision_authority, summary=entry.get_reason_display(),
+                            source_authority=entry.decision_authority, summary=str(CreditListEntryReason(entry.reason).label),
                             published_on=decided, status=CreditEventStatus.PUBLISHED)
         pairs.append((None, award))
         pairs.append((entry, event))
@@ -232,19 +233,19 @@ def _entries(ctx, due: _Due, abnormal_rows, serious_events, red_rows) -> list[tu
 
 
 def _write(events: list[CreditEvent], pairs) -> tuple[int, int]:
-    CreditEvent.objects.bulk_create(events, batch_size=BATCH)
+    instances_insert(events)
     entries = [entry for entry, _ in pairs if entry is not None]
-    CreditListEntry.objects.bulk_create(entries, batch_size=BATCH)
+    instances_insert(entries)
     listing_events = []
     for entry, event in pairs:
         if entry is not None:
             event.source_ref = f"credit:listentry:{entry.pk}:entry"
             # as services.lists does: the public reads the list and the reason, never the facts
-            event.public_summary = f"{entry.get_list_kind_display()}：{entry.get_reason_display()}"
+            event.public_summary = f"{CreditListKind(entry.list_kind).label}：{CreditListEntryReason(entry.reason).label}"
         else:
             event.public_summary = event.summary
         listing_events.append(event)
-    CreditEvent.objects.bulk_create(listing_events, batch_size=BATCH)
+    instances_insert(listing_events)
     links = [(event.pk, entry.pk) for entry, event in pairs if entry is not None]
     with connection.cursor() as cursor:  # each entry points at its listing event
         for i in range(0, len(links), BATCH):
@@ -397,7 +398,7 @@ def generate(ctx) -> dict[str, Any]:
     for event in events:  # the demo's texts are written for publication (no personal data; see the tests)
         event.public_summary = event.summary
     with transaction.atomic():
-        CreditEvent.objects.bulk_create(events, batch_size=BATCH)  # the penalties must have ids first
+        instances_insert(events)  # the penalties must have ids first
         pairs = _entries(ctx, due, abnormal_rows, serious, red_rows)
         written, entries = _write([], pairs)
         audit_record(action=AuditAction.IMPORT, by=None, object_type="credit.creditevent",
@@ -412,8 +413,10 @@ def generate(ctx) -> dict[str, Any]:
 
 def classify(ctx) -> dict[str, Any]:
     """Classify every enterprise as of today, once the events loaded in bulk are in (see the order of the
-    generators in the demo command)."""
-    outcome = credit_reclassify_all(on=ctx.today)
+    generators in the demo command). The first pass writes a row per enterprise: on PostgreSQL their foreign keys
+    are checked once per table rather than per row at commit (1.5 M rows: 25 → 17 s)."""
+    with transaction.atomic(), foreign_keys_checked_once(CreditClassification, CreditClassChange):
+        outcome = credit_reclassify_all(on=ctx.today)
     return {"classified": outcome.enterprises, "changed": outcome.changed, "seconds": round(outcome.seconds)}
 
 

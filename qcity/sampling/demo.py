@@ -36,6 +36,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from qcity.core import deadlines
+from qcity.core.bulk import instances_insert
 from qcity.core.choices import Role
 from qcity.core.deadlines import Deadline, deadline
 from qcity.core.demo import DEMO_PASSWORD
@@ -456,8 +457,7 @@ def _write(ctx, rng, rows) -> dict[str, Any]:
                 initial_conclusion=initial, concluded_on=t.concluded_on, served_on=t.served_on,
                 published_on=t.published_on))
             deadlines.assign(samples[-1], "retest_deadline", t.retest_deadline)
-        Sample.objects.bulk_create(samples, batch_size=2000)
-        samples = list(Sample.objects.order_by("id"))  # the demo starts from no plans, hence no samples
+        instances_insert(samples)
         by_number = {s.number: s for s in samples}
         items, objections, followups, links = [], [], [], []
         through = Sample.samplers.through
@@ -480,10 +480,8 @@ def _write(ctx, rng, rows) -> dict[str, Any]:
                 followup = _followup(rng, ctx, sample, t.final_on)
                 if followup:
                     followups.append(followup)
-        TestItemResult.objects.bulk_create(items, batch_size=5000)
-        SamplingObjection.objects.bulk_create(objections)
-        Followup.objects.bulk_create(followups)
-        through.objects.bulk_create(links, batch_size=5000)
+        for instances in (items, objections, followups, links):
+            instances_insert(instances)
     ctx.progress(f"sampling: {len(samples):,} samples, {len(items):,} test items written")
     credit = _credit()
     refreshed = 0
@@ -494,10 +492,10 @@ def _write(ctx, rng, rows) -> dict[str, Any]:
     for year in ctx.platform_years:
         for key in INDICATORS:
             refreshed += computed_indicators_refresh(key=key, year=year)
-    failed = sum(1 for s in samples if s.conclusion == SamplingConclusion.FAIL)
-    return {"plans": SamplingPlan.objects.count(), "samples": len(samples), "failed": failed,
+    return {"plans": SamplingPlan.objects.count(), "samples": Sample.objects.count(),
+            "failed": Sample.objects.filter(conclusion=SamplingConclusion.FAIL).count(),
             "objections": len(objections), "followups": len(followups),
-            "published": sum(1 for s in samples if s.published_on), "credit_events": credit,
+            "published": Sample.objects.filter(published_on__isnull=False).count(), "credit_events": credit,
             "indicator_values": refreshed}
 
 

@@ -430,6 +430,8 @@ def generate(ctx: DemoContext) -> dict[str, Any]:
     recalled = (recalled_day, failed.batch_number if failed is not None else "")
     spans = [days[start:start + SPAN_DAYS] for start in range(0, len(days), SPAN_DAYS)]
     helper = len(spans) >= 3 and (os.cpu_count() or 1) > 1
+    if helper:
+        ctx.background_wait()  # no fork while the demo's background thread works (it could hold a lock)
     lots: dict[tuple[int, str], datetime.date] = {}
     captured = 0
     for parsed, made in made_in_helper(_span_events, [(ctx.seed, index, span, chains, shops_per_run, recalled)

@@ -1,7 +1,10 @@
 """The demo command runs what the apps register (qcity/core/demo.py), so core imports no domain app; its
-helper process."""
+helper process and its background thread."""
 
+import datetime
 import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -69,3 +72,37 @@ def _square_and_pid(n: int, fail: bool = False) -> tuple[int, int]:
     if fail:
         raise ValueError(f"no {n} here")
     return n * n, os.getpid()
+
+
+def _ctx(**kwargs) -> demo.DemoContext:
+    return demo.DemoContext(scale="small", seed=1, enterprise_count=1, today=datetime.date(2026, 6, 1), **kwargs)
+
+
+def test_background_work_runs_beside_the_generators_and_raises_when_waited_for():
+    # given a context with the demo command's background thread
+    ran, release = [], threading.Event()
+
+    def slow():
+        release.wait(5)
+        ran.append(threading.current_thread().name)
+
+    def fails():
+        raise ValueError("index build failed")
+
+    with ThreadPoolExecutor(1, thread_name_prefix="demo-background") as background:
+        ctx = _ctx(background=background)
+        # when work is given to it, the caller goes on at once
+        ctx.in_background(slow)
+        ctx.in_background(fails)
+        assert ran == []
+        release.set()
+        # then waiting for it returns once it ran on the background thread, and raises what it raised
+        with pytest.raises(ValueError, match="index build failed"):
+            ctx.background_wait()
+    assert len(ran) == 1 and ran[0].startswith("demo-background")
+
+
+def test_without_a_background_thread_the_work_is_done_at_once():
+    ran = []
+    _ctx().in_background(lambda: ran.append(threading.current_thread().name))
+    assert ran == [threading.current_thread().name]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from qcity.core import deadlines
 from qcity.core.audit import audit_record, snapshot
+from qcity.core.bulk import instances_insert
 from qcity.core.choices import AuditAction
 from qcity.core.deadlines import Deadline, DurationNotDefined, deadline
 from qcity.core.messages import not_in_future
@@ -302,7 +303,7 @@ def credit_events_load(*, rows: list[dict], by: User | None, note: str) -> int:
             raise ValidationError({"published_on": [reason]})
         event.publication_ends_on = _publication_ends_on(event)
         events.append(event)
-    CreditEvent.objects.bulk_create(events, batch_size=2000)
+    instances_insert(events)
     audit_record(action=AuditAction.IMPORT, by=by, object_type="credit.creditevent",
                  object_repr=f"{len(events)} credit events", message=f"credit events loaded: {len(events)} ({note})")
     return len(events)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import os
+from functools import partial
 from typing import Any
 
 from django.db import connection, transaction
@@ -38,7 +39,7 @@ from .generator import (
     units_from_reference_data,
 )
 from .vocabulary import CERT_ISSUERS, ISSUED_BY, LICENCE_YEARS, OTHER_CITIES
-from .writer import _bool, _timestamp, _Writer
+from .writer import _bool, _timestamp, _Writer, indexes_build
 
 __all__ = [
     "CHUNK", "DEMO_MARKER", "ENTERPRISE_FIELDS", "OTHER_CITIES", "Chunk", "Unit", "demo_id_ranges",
@@ -137,15 +138,12 @@ def generate(ctx) -> dict[str, Any]:
                    "licences": len(licence_rows), "certifications": len(cert_rows),
                    "chief_quality_officers": len(officer_rows)},
         )
-    writer.indexes_build()
-    with connection.cursor() as cursor:
-        if vendor == "sqlite":
+    if vendor == "sqlite":
+        with connection.cursor() as cursor:
             cursor.execute("PRAGMA analysis_limit = 1000")
             cursor.execute("ANALYZE")
-        elif vendor == "postgresql" and not connection.in_atomic_block:
-            # Sets hint bits and the visibility map now, rather than on the first reads of every page.
-            ctx.progress("vacuuming")
-            cursor.execute("VACUUM enterprises_enterprise")
+    else:
+        ctx.in_background(partial(indexes_build, ctx.progress))
     pick = picks[0] if picks else 0
     ctx.results["demo_enterprise"] = Enterprise.objects.select_related("org_unit").get(pk=first_id + pick)
     ctx.results["enterprise_ids"] = (first_id, last_id)

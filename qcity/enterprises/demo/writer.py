@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 
-from django.db import DatabaseError, connections
+from django.db import connections
+
+from qcity.core.bulk import foreign_keys_drop, foreign_keys_restore
 
 from .. import search
 
@@ -51,20 +52,12 @@ class _Writer:
                 for statement in search.SQLITE_FTS_DROP_TRIGGERS:
                     cursor.execute(statement)
             elif self.vendor == "postgresql":
-                # Fire checks still queued in this transaction (ALTER TABLE refuses pending trigger events).
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
                 cursor.execute("SET LOCAL synchronous_commit = off")
                 for statement in search.PG_INDEX_DROP:
                     cursor.execute(statement)
-                # Foreign keys are checked per row at commit (1.5 M trigger calls); dropping them and
-                # adding them back validates the whole table with one join instead.
-                cursor.execute(
-                    "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                    "WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])", [list(tables)])
-                self._dropped_fks = cursor.fetchall()
-                for table, name, _definition in self._dropped_fks:
-                    cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        # foreign keys checked per row at commit (1.5 M trigger calls) on PostgreSQL: once per table instead
+        self._dropped_fks = foreign_keys_drop(tables)
 
     def after_load(self) -> None:
         with self.connection.cursor() as cursor:
@@ -74,30 +67,7 @@ class _Writer:
                 for statement in search.SQLITE_FTS_SQL:
                     cursor.execute(statement)
                 cursor.execute(f"PRAGMA cache_size = {self._cache_size}")
-            elif self.vendor == "postgresql":
-                for table, name, definition in self._dropped_fks:
-                    cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
-                cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys are initially deferred
-
-    def indexes_build(self) -> None:
-        """PostgreSQL, after the rows are committed: the grams indexes, each from its own connection at once
-        when no outer transaction holds the rows (a GIN build uses one core: 17 s for both instead of 33 s
-        on two cores), else one after the other in this one; then the table's statistics."""
-        if self.vendor != "postgresql":
-            return
-        self.log("building the grams indexes")
-        function, *indexes = search.PG_INDEX_SQL
-        with self.connection.cursor() as cursor:
-            cursor.execute(function)
-            if not self.connection.in_atomic_block:
-                try:
-                    with ThreadPoolExecutor(len(indexes)) as pool:
-                        list(pool.map(_index_build, indexes))
-                except DatabaseError as exc:  # e.g. out of memory: build what is missing one at a time below
-                    self.log(f"building the grams indexes at once failed ({exc}); one after the other")
-            for statement in indexes:  # CREATE INDEX IF NOT EXISTS: nothing to do after the parallel build
-                cursor.execute(statement)
-            cursor.execute("ANALYZE enterprises_enterprise")
+        foreign_keys_restore(self._dropped_fks)
 
     # --- rows
     def write(self, table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
@@ -127,14 +97,25 @@ class _Writer:
         return n
 
 
-def _index_build(statement: str) -> None:
-    """One CREATE INDEX on this thread's own connection (Django's connections are per thread)."""
-    try:
-        with connections["default"].cursor() as cursor:
-            cursor.execute("SET maintenance_work_mem = '512MB'")  # two builds at once: 1 GB in all
+def indexes_build(log) -> None:
+    """PostgreSQL, once the rows are committed or in the transaction that holds them: the grams indexes, then
+    the table's statistics and, outside a transaction, a VACUUM (hint bits and the visibility map now rather
+    than on the first reads of every page). On this thread's own connection: `qcity demo` runs it in the
+    background (`DemoContext.in_background`) while the next generators write, one index after the other (a
+    GIN build uses one core; the other writes)."""
+    connection = connections["default"]
+    if connection.vendor != "postgresql":
+        return
+    log("building the grams indexes")
+    with connection.cursor() as cursor:
+        cursor.execute("SET maintenance_work_mem = '1GB'")
+        for statement in search.PG_INDEX_SQL:  # the function the indexes use, then CREATE INDEX IF NOT EXISTS
             cursor.execute(statement)
-    finally:
-        connections.close_all()
+        cursor.execute("RESET maintenance_work_mem")
+        cursor.execute("ANALYZE enterprises_enterprise")
+        if not connection.in_atomic_block:
+            cursor.execute("VACUUM enterprises_enterprise")
+    log("grams indexes built")
 
 
 class _Counter:

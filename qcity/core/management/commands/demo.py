@@ -11,6 +11,7 @@ the same day give the same data, so benchmarks and tests pass `--today`.
 import argparse
 import datetime
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -82,9 +83,11 @@ class Command(BaseCommand):
             raise CommandError(f"the registry already has {existing:,} enterprises. Run `qcity demo --reset` "
                                "to delete the data of earlier demo runs first.")
         started = time.monotonic()
-        for generator in generators:
-            outcome = generator.generate(ctx)
-            ctx.progress(f"{generator.generate.__module__}: " + ", ".join(f"{k} {v:,}" for k, v in outcome.items()))
+        with ThreadPoolExecutor(1, thread_name_prefix="demo-background") as ctx.background:
+            for generator in generators:
+                outcome = generator.generate(ctx)
+                ctx.progress(f"{generator.generate.__module__}: " + ", ".join(f"{k} {v:,}" for k, v in outcome.items()))
+            ctx.background_wait()
         core_demo.demo_analyze()  # planner statistics for the tables the generators filled
         ctx.progress("analyzed")
         self.stdout.write(self.style.SUCCESS(
