@@ -41,6 +41,7 @@ from qcity.core import deadlines
 from qcity.core.audit import audit_record
 from qcity.core.bulk import foreign_keys_checked_once, ids_reserve, rows_insert
 from qcity.core.choices import AuditAction
+from qcity.core.demo import choice_label
 from qcity.core.models import OrgUnit, User
 from qcity.credit.choices import CreditEventKind
 from qcity.credit.models import CreditEvent
@@ -380,7 +381,7 @@ class _Generator:
         self.texts(c, category, problem, where, received)
         if not anonymous:
             self.person(c, (district or rng.choice(list(self.districts.values()))).name)
-        row.events.append((ComplaintEventKind.RECEIVED, received_at, _label(ComplaintChannel, c.channel), None, None, True, None))
+        row.events.append((ComplaintEventKind.RECEIVED, received_at, choice_label(ComplaintChannel, c.channel), None, None, True, None))
         self.route(row, district, plan)
         return row
 
@@ -404,7 +405,7 @@ class _Generator:
             clock = routed
         else:
             at = c.received_at + datetime.timedelta(minutes=2)
-            row.events.append((ComplaintEventKind.ROUTED, at, _label(RoutingMethod, c.routing_method), None, district.pk, True,
+            row.events.append((ComplaintEventKind.ROUTED, at, choice_label(RoutingMethod, c.routing_method), None, district.pk, True,
                                None))
             if "plan" not in plan and rng.random() < 0.02:  # sent to the wrong unit first: transferred
                 wrong, district = district, rng.choice([d for d in self.districts.values() if d != district])
@@ -454,7 +455,7 @@ class _Generator:
                 c.settlement_answered_at = _at(answered, rng.randint(9, 17))
                 c.settlement_note = "已与消费者协商一致，办理退款" if settled else "经协商，双方未能达成一致"
                 row.events.append((ComplaintEventKind.SETTLEMENT_ANSWERED, c.settlement_answered_at,
-                                   _label(SettlementAnswer, c.settlement_answer), None, None, True, None))
+                                   choice_label(SettlementAnswer, c.settlement_answer), None, None, True, None))
                 if not settled:
                     clock = answered
                 else:
@@ -494,7 +495,7 @@ class _Generator:
             return
         c.status, c.mediator_id = ComplaintStatus.MEDIATING, c.handler_id
         c.mediation_mode = MediationMode.REMOTE if rng.random() < 0.6 else MediationMode.ON_SITE
-        row.events.append((ComplaintEventKind.MEDIATION_STARTED, _at(started, 9, 30), _label(MediationMode, c.mediation_mode),
+        row.events.append((ComplaintEventKind.MEDIATION_STARTED, _at(started, 9, 30), choice_label(MediationMode, c.mediation_mode),
                            None, None, True, by))
         limit = self.due("complaint-mediation-limit", decided)
         ends = ctx.workday(started, self.step(plan, "end", 3, 32))
@@ -503,7 +504,7 @@ class _Generator:
             resumed = ctx.workday(since, rng.randint(5, 15))
             if since <= last:
                 c.suspended_since, c.suspension_reason = since, SuspensionReason.TESTING
-                row.events.append((ComplaintEventKind.SUSPENDED, _at(since, 16), _label(SuspensionReason, c.suspension_reason),
+                row.events.append((ComplaintEventKind.SUSPENDED, _at(since, 16), choice_label(SuspensionReason, c.suspension_reason),
                                    None, None, True, by))
                 if resumed <= last:
                     c.suspended_since, c.suspended_working_days = None, len(ctx.workdays(since, resumed)) - 1
@@ -533,7 +534,7 @@ class _Generator:
             if c.closed_late:
                 ground = TerminationGround.TIME_LIMIT
             c.status, c.termination_ground, c.remedy = ComplaintStatus.TERMINATED, ground, Remedy.NONE
-            row.events.append((ComplaintEventKind.TERMINATED, _at(ends, 16), _label(TerminationGround, c.termination_ground), None,
+            row.events.append((ComplaintEventKind.TERMINATED, _at(ends, 16), choice_label(TerminationGround, c.termination_ground), None,
                                None, True, by))
         else:
             outcome = (MediationOutcome.AGREEMENT if roll < 0.78 else
@@ -586,7 +587,7 @@ class _Generator:
             told = ctx.workday(decided, rng.randint(1, 4))
             if told <= last:
                 c.reporter_notified_on = told
-                row.events.append((ComplaintEventKind.REPORTER_NOTIFIED, _at(told, 11), _label(ReporterChannel, c.reporter_channel),
+                row.events.append((ComplaintEventKind.REPORTER_NOTIFIED, _at(told, 11), choice_label(ReporterChannel, c.reporter_channel),
                                    None, None, True, by))
             else:
                 self.escalate(row, notice, "reporter_notice_deadline")
@@ -730,12 +731,6 @@ class _Generator:
     def _district_of(self, enterprise: Enterprise) -> int | None:
         path = enterprise.org_unit.path
         return next((d.pk for d in self.districts.values() if path.startswith(d.path)), None)
-
-
-@cache
-def _label(choices, value: str) -> str:
-    """A choice's label, looked up once (the city scale writes ~900,000 history notes)."""
-    return str(choices(value).label)
 
 
 def _season(day: datetime.date) -> float:

@@ -114,7 +114,7 @@ def instances_insert(objs: Sequence[M]) -> Sequence[M]:
     values = operator.attrgetter(*(f.attname for f in fields))
     as_json = [(n, f) for n, f in enumerate(fields) if f.get_internal_type() == "JSONField"]
 
-    def row(obj) -> Sequence[Any]:
+    def row_of(obj) -> Sequence[Any]:
         if not as_json:
             return values(obj)
         row = list(values(obj))
@@ -123,7 +123,7 @@ def instances_insert(objs: Sequence[M]) -> Sequence[M]:
                 row[n] = json.dumps(row[n], cls=field.encoder)
         return row
 
-    rows_insert(model, [f.name for f in fields], (row(obj) for obj in objs))
+    rows_insert(model, [f.name for f in fields], (row_of(obj) for obj in objs))
     for obj in objs:
         obj._state.adding, obj._state.db = False, connection.alias
     return objs

@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
 from django.db import connection, connections, transaction
@@ -92,6 +92,13 @@ def demo_generators() -> list[DemoGenerator]:
     for entry in entries:
         place(entry, ())
     return ordered
+
+
+@cache
+def choice_label(choices: type, value: str) -> str:
+    """A choice's label as text, looked up once per value (a demo writes it into hundreds of thousands of rows;
+    Django's `get_<field>_display` hashes every choice's lazy label per call)."""
+    return str(choices(value).label)
 
 
 def seeded_rng(seed: int, label: str) -> random.Random:

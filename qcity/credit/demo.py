@@ -3,8 +3,8 @@ the demo city, some objections and repair applications in various states, and �
 that runs after every module that records credit events — the classification of every enterprise.
 
 Bulk rows (events, list entries) are written with `core.bulk.instances_insert` for speed at city scale
-(1.5 M enterprises: ≈60,000 events, ≈15,000 abnormal-list entries); the objections and repairs go through the services, so
-their audit trail reads like the real history would. Deterministic for the seed and the day:
+(1.5 M enterprises: ≈60,000 events, ≈15,000 abnormal-list entries); the objections and repairs go through the
+services, so their audit trail reads like the real history would. Deterministic for the seed and the day:
 ctx.rng("credit…"), dates from ctx.today.
 
 As of today: penalties decided in the last few weeks are partly still to publish within their 20 working
@@ -29,6 +29,7 @@ from qcity.core.audit import audit_record
 from qcity.core.bulk import foreign_keys_checked_once, instances_insert
 from qcity.core.choices import AuditAction
 from qcity.core.deadlines import Deadline, deadline
+from qcity.core.demo import choice_label
 from qcity.core.notifications import demo_notifications_date
 from qcity.enterprises.models import Enterprise
 
@@ -194,8 +195,9 @@ def _entries(ctx, due: _Due, abnormal_rows, serious_events, red_rows) -> list[tu
                                 reason=reason, decided_on=decided, decision_authority=authority, published_on=decided,
                                 ends_on=due.period_end("abnormal-list-escalation", decided))
         event = CreditEvent(enterprise_id=enterprise_id, kind=CreditEventKind.ABNORMAL_OPERATIONS_LISTING,
-                            occurred_on=decided, source_authority=authority, summary=str(CreditListEntryReason(entry.reason).label),
-                            published_on=decided, status=CreditEventStatus.PUBLISHED)
+                            occurred_on=decided, source_authority=authority,
+                            summary=choice_label(CreditListEntryReason, entry.reason), published_on=decided,
+                            status=CreditEventStatus.PUBLISHED)
         pairs.append((entry, event))
     for penalty in serious_events:
         decided = penalty.occurred_on
@@ -209,7 +211,7 @@ def _entries(ctx, due: _Due, abnormal_rows, serious_events, red_rows) -> list[tu
                                 ends_on=due.period_end("serious-list-automatic-removal", decided))
         event = CreditEvent(enterprise_id=penalty.enterprise_id, kind=CreditEventKind.SERIOUS_VIOLATION_LISTING,
                             occurred_on=decided, source_authority=penalty.source_authority,
-                            summary=str(CreditListEntryReason(entry.reason).label), published_on=published,
+                            summary=choice_label(CreditListEntryReason, entry.reason), published_on=published,
                             status=CreditEventStatus.PUBLISHED if published else CreditEventStatus.RECORDED)
         deadlines.assign(entry, "publication_due_on", publication_due)
         deadlines.assign(event, "publication_due_on", publication_due)
@@ -225,8 +227,9 @@ def _entries(ctx, due: _Due, abnormal_rows, serious_events, red_rows) -> list[tu
                             occurred_on=awarded, source_authority="郑州市人民政府", summary="获郑州市市长质量奖",
                             published_on=awarded, status=CreditEventStatus.PUBLISHED)
         event = CreditEvent(enterprise_id=enterprise_id, kind=CreditEventKind.RED_LIST, occurred_on=decided,
-                            source_authority=entry.decision_authority, summary=str(CreditListEntryReason(entry.reason).label),
-                            published_on=decided, status=CreditEventStatus.PUBLISHED)
+                            source_authority=entry.decision_authority,
+                            summary=choice_label(CreditListEntryReason, entry.reason), published_on=decided,
+                            status=CreditEventStatus.PUBLISHED)
         pairs.append((None, award))
         pairs.append((entry, event))
     return pairs
@@ -241,7 +244,8 @@ def _write(events: list[CreditEvent], pairs) -> tuple[int, int]:
         if entry is not None:
             event.source_ref = f"credit:listentry:{entry.pk}:entry"
             # as services.lists does: the public reads the list and the reason, never the facts
-            event.public_summary = f"{CreditListKind(entry.list_kind).label}：{CreditListEntryReason(entry.reason).label}"
+            event.public_summary = (f"{choice_label(CreditListKind, entry.list_kind)}："
+                                    f"{choice_label(CreditListEntryReason, entry.reason)}")
         else:
             event.public_summary = event.summary
         listing_events.append(event)
