@@ -63,14 +63,25 @@ def rows_insert(model: type[models.Model], fields: Sequence[str], rows: Iterable
             with connection.wrap_database_errors, cursor.cursor.copy(
                     f"COPY {table} ({column_list}) FROM STDIN") as copy:
                 for row in rows:
+                    if len(row) != len(columns):
+                        raise _row_length_error(row, columns, meta)
                     copy.write_row(row)
                     written += 1
             return written
-        adapters = [_last_value_kept(_sqlite_adapter(meta.get_field(name))) for name in fields]
+        # only the columns sqlite3 cannot take as they are are adapted, in place in a copy of the row (a
+        # history table has one datetime among eight columns)
+        adapters = [(i, _last_value_kept(adapt)) for i, name in enumerate(fields)
+                    if (adapt := _sqlite_adapter(meta.get_field(name))) is not None]
         sql = f"INSERT INTO {table} ({column_list}) VALUES ({', '.join(['%s'] * len(columns))})"
         batch: list[Sequence[Any]] = []
         for row in rows:
-            batch.append([value if adapt is None else adapt(value) for adapt, value in zip(adapters, row, strict=True)])
+            if len(row) != len(columns):
+                raise _row_length_error(row, columns, meta)
+            if adapters:
+                row = list(row)
+                for i, adapt in adapters:
+                    row[i] = adapt(row[i])
+            batch.append(row)
             if len(batch) >= BATCH:
                 cursor.executemany(sql, batch)
                 written += len(batch)
@@ -79,6 +90,10 @@ def rows_insert(model: type[models.Model], fields: Sequence[str], rows: Iterable
             cursor.executemany(sql, batch)
             written += len(batch)
     return written
+
+
+def _row_length_error(row: Sequence[Any], columns: Sequence[str], meta: Any) -> ValueError:
+    return ValueError(f"a row of {len(row)} values for the {len(columns)} columns of {meta.db_table}: {row!r:.200}")
 
 
 # Field types whose values `instances_insert` hands to `rows_insert` as they are (or adapted there, or as JSON

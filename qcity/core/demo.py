@@ -112,21 +112,44 @@ HELPER_AHEAD = 2  # chunks the helper process may have made before the caller ta
 def made_in_helper(function: Callable[..., Any], arguments: Sequence[tuple], *, helper: bool) -> Iterator[Any]:
     """`function(*args)` for each of `arguments`, in order. With `helper`, they are made in one other process
     while this one writes what came before (a generator's rows on two cores), at most HELPER_AHEAD ahead (a
-    fast helper does not pile chunks up in memory). The process is forked, so it inherits the loaded modules;
-    `function` must not touch the database connection, and what it raises comes back here."""
+    fast helper does not pile chunks up in memory). The process is forked, so it inherits the loaded modules
+    and `function` itself (a bound method or closure with its data: only `args` and the results are
+    pickled); what it raises comes back here. Work for the helper should not need the database: it does not
+    share this process's connections (see `_helper_start`), a read it makes opens a connection of its own
+    and sees only what was committed."""
     if not helper:
         for args in arguments:
             yield function(*args)
         return
     context = multiprocessing.get_context("fork")
-    with context.Pool(1) as pool:
+    with context.Pool(1, initializer=_helper_start, initargs=(function,)) as pool:
         pending: collections.deque = collections.deque()
         for args in arguments:
-            pending.append(pool.apply_async(function, args))
+            pending.append(pool.apply_async(_helper_call, args))
             if len(pending) > HELPER_AHEAD:
                 yield pending.popleft().get()
         while pending:
             yield pending.popleft().get()
+
+
+_helper_function: Callable[..., Any] | None = None
+
+
+def _helper_start(function: Callable[..., Any]) -> None:
+    """In the forked helper: keep `function` (inherited, never pickled) and let go of the database
+    connections inherited from the parent without closing them. Closing would end the parent's session
+    (PostgreSQL) or its locks (SQLite), and using them would interleave two processes on one socket or
+    file handle; dropped, they are reopened on first use, as the helper's own."""
+    global _helper_function
+    _helper_function = function
+    for conn in connections.all(initialized_only=True):
+        conn.connection = None
+        conn.in_atomic_block, conn.savepoint_ids, conn.atomic_blocks = False, [], []
+        conn.needs_rollback, conn.run_on_commit = False, []
+
+
+def _helper_call(*args: Any) -> Any:
+    return _helper_function(*args)
 
 
 def demo_analyze() -> None:

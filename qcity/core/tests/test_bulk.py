@@ -38,6 +38,14 @@ def test_rows_read_back_as_the_orm_writes_them(make_user):
     assert all(e.before is None for e in events)
 
 
+def test_a_row_of_the_wrong_length_is_refused_and_nothing_is_written():
+    rows = [(datetime.date(2099, 1, 1), True, "", "test"), (datetime.date(2099, 1, 2), True, "")]
+    with pytest.raises(ValueError, match="3 values for the 4 columns of core_holidaycalendarday"):
+        with transaction.atomic():
+            rows_insert(HolidayCalendarDay, ("date", "is_workday", "name", "source"), rows)
+    assert not HolidayCalendarDay.objects.filter(date__year=2099).exists()
+
+
 def test_reserved_ids_are_never_given_again():
     first = ids_reserve(HolidayCalendarDay, 3)
     rows_insert(HolidayCalendarDay, ("id", "date", "is_workday", "name", "source"),

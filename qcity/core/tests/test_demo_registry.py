@@ -7,8 +7,10 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.db import connection
 
 from qcity.core import demo
+from qcity.core.models import User
 
 
 def _noop(ctx):
@@ -66,6 +68,17 @@ def test_work_made_in_the_helper_process_comes_back_in_order_and_raises_there():
     assert {pid for _square, pid in alone} == {os.getpid()}
     with pytest.raises(ValueError, match="no 3"):  # an error in the helper is raised here
         list(demo.made_in_helper(_square_and_pid, [(1,), (2,), (3, True), (4,)], helper=True))
+
+
+def test_the_helper_inherits_the_function_and_none_of_the_database_connections(db):
+    connection.ensure_connection()
+    unpicklable = threading.Lock()  # a closure over it could not be sent to a helper by pickle
+
+    def made(n: int) -> tuple[int, bool, bool]:
+        return n, unpicklable is not None, connection.connection is None
+
+    assert list(demo.made_in_helper(made, [(1,), (2,)], helper=True)) == [(1, True, True), (2, True, True)]
+    assert connection.connection is not None and User.objects.filter(pk=-1).count() == 0  # still ours, in use
 
 
 def _square_and_pid(n: int, fail: bool = False) -> tuple[int, int]:
