@@ -93,7 +93,8 @@ def rows_insert(model: type[models.Model], fields: Sequence[str], rows: Iterable
 
 
 def _row_length_error(row: Sequence[Any], columns: Sequence[str], meta: Any) -> ValueError:
-    return ValueError(f"a row of {len(row)} values for the {len(columns)} columns of {meta.db_table}: {row!r:.200}")
+    # the counts only: a row's values may be personal data, and the message may reach a log
+    return ValueError(f"a row of {len(row)} values for the {len(columns)} columns of {meta.db_table}")
 
 
 # Field types whose values `instances_insert` hands to `rows_insert` as they are (or adapted there, or as JSON
