@@ -144,6 +144,7 @@ def _helper_start(function: Callable[..., Any]) -> None:
     _helper_function = function
     for conn in connections.all(initialized_only=True):
         conn.connection = None
+        # connect() resets these too, but transaction.atomic reads them before it connects
         conn.in_atomic_block, conn.savepoint_ids, conn.atomic_blocks = False, [], []
         conn.needs_rollback, conn.run_on_commit = False, []
 
