@@ -6,7 +6,8 @@
 The database must hold a demo (`qcity demo --scale city`); without --database-url the foundation
 benchmark's SQLite file (var/bench/foundation-city.sqlite3) is used, generated first if it is missing.
 Every sample is one GET through Django's full stack (middleware, view, filter, table, template), logged
-in as the city's leadership office (the widest scope, so the largest result sets).
+in as the city's leadership office (the widest scope, so the largest result sets). With `--redis-url` (or
+REDIS_URL) the platform runs with the shared cache a production deployment has: sessions are read there.
 
 Term classes, at least 200 samples each, drawn from the data with a fixed seed:
 - frequent: the 50 most frequent name fragments (company forms, place and industry words), four times;
@@ -268,22 +269,31 @@ def bench_lookup(client, codes: list[str]) -> tuple[dict, dict]:
     return stats(list_times), stats(detail_times)
 
 
-def bench_list(client, samples: int) -> dict:
-    """The list page filtered by district, first pages and later pages, as a district officer pages."""
+def list_requests(samples: int) -> list[tuple[str, int]]:
+    """The list page filtered by district, first pages and later pages, as a district officer pages: each URL
+    with the number of rows it must list."""
     from qcity.core.models import OrgUnit
     from qcity.enterprises.models import Enterprise
 
     sizes = {u: Enterprise.objects.filter(org_unit=u).count()
              for u in OrgUnit.objects.filter(parent__isnull=False).order_by("sort_order")}
     units = [u for u, size in sizes.items() if size]
-    times = []
+    requests = []
     for i in range(samples):
         unit = units[i % len(units)]
         page_number = (1, 2, 3, 20)[i // len(units) % 4]
         page_number = min(page_number, (sizes[unit] + 49) // 50)  # a small unit: its last page
-        elapsed, page = get(client, f"/enterprises/?org_unit={unit.pk}&page={page_number}")
-        if len(set(ROW_LINK.findall(page))) != min(50, sizes[unit] - 50 * (page_number - 1)):
-            raise AssertionError(f"list {unit}: not the unit's rows on page {page_number}")
+        requests.append((f"/enterprises/?org_unit={unit.pk}&page={page_number}",
+                         min(50, sizes[unit] - 50 * (page_number - 1))))
+    return requests
+
+
+def bench_list(client, requests: list[tuple[str, int]]) -> dict:
+    times = []
+    for url, rows in requests:
+        elapsed, page = get(client, url)
+        if len(set(ROW_LINK.findall(page))) != rows:
+            raise AssertionError(f"list {url}: not the unit's rows")
         times.append(elapsed)
     return stats(times)
 
@@ -300,8 +310,8 @@ def cold_child(url: str) -> None:
 
     server_ready()  # as a gunicorn worker does once loaded (qcity/wsgi.py)
     client = client_for("office")
-    elapsed, _page = get(client, url)
-    print(json.dumps({"ms": elapsed}))
+    elapsed, page = get(client, url)
+    print(json.dumps({"ms": elapsed, "rows": len(set(ROW_LINK.findall(page)))}))
 
 
 def drop_page_cache() -> bool:
@@ -313,14 +323,48 @@ def drop_page_cache() -> bool:
         return False
 
 
-def bench_cold(env: dict, urls: list[str]) -> tuple[dict, bool]:
+def bench_cold(env: dict, urls: list[str], rows: list[int] | None = None) -> tuple[dict, bool]:
+    """Each URL requested by a new process (`cold_child`), the page cache dropped first where the OS lets us;
+    `rows`: the enterprises each page must list (a lookup one, a list page its unit's page)."""
     times, dropped = [], True
-    for url in urls:
+    for i, url in enumerate(urls):
         dropped = drop_page_cache() and dropped
         out = subprocess.run([sys.executable, __file__, "--database-url", env["DATABASE_URL"], "--cold-child", url],
                              env=env, check=True, cwd=ROOT, capture_output=True, text=True).stdout
-        times.append(json.loads(out.strip().splitlines()[-1])["ms"])
+        answer = json.loads(out.strip().splitlines()[-1])
+        if rows is not None and answer["rows"] != rows[i]:
+            raise AssertionError(f"cold {url}: {answer['rows']} rows, {rows[i]} expected")
+        times.append(answer["ms"])
     return stats(times), dropped
+
+
+def cold_rows(args, env: dict, only: set[str], classes: dict[str, list[str]], rng: random.Random) -> list[tuple]:
+    """The first request of a new server process, page cache dropped where the OS lets us (`--cold` samples
+    each): a search of every term class, a code typed into the list page and the enterprise's page, the list
+    page by district."""
+    from urllib.parse import quote
+
+    from qcity.enterprises.models import Enterprise
+
+    def row(label: str, urls: list[str], expected: list[int] | None = None) -> tuple:
+        cold, dropped = bench_cold(env, urls, expected)
+        return (f"{label}, cold ({'page cache dropped' if dropped else 'page cache kept'}, new process)",
+                "informational", figure(cold), "INFO")
+
+    rows = []
+    if "search" in only:
+        picked = [rng.choice(terms) for terms in classes.values() for _ in range(args.cold // len(classes) + 1)]
+        rows.append(row("search page", [f"/enterprises/?q={quote(term)}" for term in picked[:args.cold]]))
+    if "lookup" in only:
+        codes = rng.sample(classes["credit code"], min(args.cold, len(classes["credit code"])))
+        rows.append(row("lookup by credit code, list page", [f"/enterprises/?q={code}" for code in codes],
+                        [1] * len(codes)))
+        ids = dict(Enterprise.objects.filter(uscc__in=codes).values_list("uscc", "pk"))
+        rows.append(row("lookup by credit code, detail page", [f"/enterprises/{ids[code]}/" for code in codes]))
+    if "list" in only:
+        requests = rng.sample(list_requests(SAMPLES), args.cold)
+        rows.append(row("list page by district", [url for url, _rows in requests], [n for _url, n in requests]))
+    return rows
 
 
 # --- report -----------------------------------------------------------------------------------------------
@@ -339,12 +383,16 @@ def main() -> None:
     parser.add_argument("--only", default="search,api,lookup,list", help="the parts to run (search, api, lookup, list)")
     parser.add_argument("--check-every", type=int, default=CHECK_EVERY,
                         help="check every n-th search against a scan (default 4; at 10 million a scan takes seconds)")
+    parser.add_argument("--redis-url", default=os.environ.get("REDIS_URL", ""),
+                        help="the shared cache a deployment runs with (sessions are read there, not from the "
+                             "database); default REDIS_URL, or none")
     parser.add_argument("--cold-child", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     url = args.database_url or f"sqlite:///{ROOT / 'var' / 'bench' / 'foundation-city.sqlite3'}"
+    # jobs stay in-process: the pages measured here queue none, and no worker runs beside the benchmark
     env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0", "DJANGO_SETTINGS_MODULE": "qcity.settings.dev",
-           "LOG_LEVEL": "WARNING"}
+           "LOG_LEVEL": "WARNING", "REDIS_URL": args.redis_url, "CELERY_TASK_ALWAYS_EAGER": "1"}
     os.environ.update(env)
     if args.cold_child:
         cold_child(args.cold_child)
@@ -403,22 +451,21 @@ def run(args, url: str, env: dict) -> None:
         rows.append(("lookup by credit code, detail page", target, figure(detail),
                      "PASS" if detail["p95"] <= limit else "FAIL"))
     if "list" in only:
-        listing = bench_list(client, SAMPLES)
+        listing = bench_list(client, list_requests(SAMPLES))
         target, limit = TARGETS["list"]
         rows.append(("list page by district (pages 1, 2, 3, 20)", target, figure(listing),
                      "PASS" if listing["p95"] <= limit else "FAIL"))
-    if args.cold and "search" in only:
-        from urllib.parse import quote
-
-        cold_terms = [rng.choice(terms) for terms in classes.values() for _ in range(args.cold // len(classes) + 1)]
-        cold, dropped = bench_cold(env, [f"/enterprises/?q={quote(t)}" for t in cold_terms[:args.cold]])
-        rows.append((f"search page, cold ({'page cache dropped' if dropped else 'page cache kept'}, new process)",
-                     "informational", figure(cold), "INFO"))
+    if args.cold:
+        rows += cold_rows(args, env, only, classes, rng)
     if only & {"search", "api"}:
         rows.append(("results checked against a scan", "no difference",
                      f"{len(problems)} differences", "PASS" if not problems else "FAIL"))
+    from django.conf import settings
+
+    cache = "Redis" if args.redis_url else "no shared cache"
     print_report(rows, f"search benchmark — {connection.vendor}, {total:,} enterprises, {os.cpu_count()} CPUs, "
-                       f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}")
+                       f"Python {platform.python_version()}, {cache} ({settings.SESSION_ENGINE.rsplit('.', 1)[1]} "
+                       f"sessions), {time.strftime('%Y-%m-%d')}")
     for label, stat in search.items():
         print(f"  slowest {label}: " + ", ".join(f"{t[:12]!r} {ms:.0f} ms" for ms, t in stat["slowest"]))
     for problem in problems[:20]:

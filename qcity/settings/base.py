@@ -379,6 +379,10 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# With Redis (shared by every worker) a signed-in request reads its session there, one database round trip
+# fewer per page; writes go to both. Without it the cache is each process's own (locmem): a session saved by
+# one gunicorn worker would read stale in another, so the database alone holds them.
+SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if REDIS_URL else "db")
 
 LOGGING = {
     "version": 1,

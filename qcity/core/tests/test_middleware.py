@@ -1,7 +1,12 @@
-"""The idle timeout: the session's expiry is renewed at most once a minute, not written on every request,
-and a session unused for the timeout ends."""
+"""Sessions: the idle timeout (the expiry renewed at most once a minute, not written on every request; a
+session unused for the timeout ends), on both session stores a deployment uses: the database alone, and the
+database behind the shared cache when Redis is configured."""
 
 import datetime
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -14,6 +19,15 @@ from django.utils import timezone
 from qcity.core.choices import Role
 
 pytestmark = pytest.mark.django_db
+ENGINES = ["django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"]
+REPO = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture(params=ENGINES, ids=["db", "cached_db"])
+def session_engine(request, settings):
+    """Each session store in turn (set before the test client loads its middleware)."""
+    settings.SESSION_ENGINE = request.param
+    return request.param
 
 
 def _session_writes(client, url: str) -> int:
@@ -39,7 +53,7 @@ def _expiry(client) -> datetime.datetime:
     return Session.objects.get(session_key=client.session.session_key).expire_date
 
 
-def test_the_expiry_is_renewed_once_a_minute_not_on_every_request(client_for, make_user, later):
+def test_the_expiry_is_renewed_once_a_minute_not_on_every_request(session_engine, client_for, make_user, later):
     client = client_for(make_user(Role.LEADERSHIP_OFFICE))
     url = reverse("core:notifications")
     # given a first request, which renews the expiry
@@ -55,7 +69,7 @@ def test_the_expiry_is_renewed_once_a_minute_not_on_every_request(client_for, ma
     assert _expiry(client) - first >= datetime.timedelta(seconds=60)
 
 
-def test_a_session_unused_for_the_timeout_ends(client_for, make_user, later):
+def test_a_session_unused_for_the_timeout_ends(session_engine, client_for, make_user, later):
     client = client_for(make_user(Role.LEADERSHIP_OFFICE))
     url = reverse("core:notifications")
     assert client.get(url).status_code == 200
@@ -66,3 +80,57 @@ def test_a_session_unused_for_the_timeout_ends(client_for, make_user, later):
     later(2 * settings.SESSION_COOKIE_AGE - 90 + 1)
     response = client.get(url)
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def _session_reads(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return sum(1 for q in captured if q["sql"].lstrip().upper().startswith("SELECT") and "django_session" in q["sql"])
+
+
+def test_with_the_shared_cache_a_page_reads_no_session_row(settings, client_for, make_user):
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    client = client_for(make_user(Role.LEADERSHIP_OFFICE))
+    url = reverse("core:notifications")
+    assert _session_reads(client, url) == 0
+    # the database still holds it: the cache lost (a Redis restart), the row is read and the user stays in
+    from django.core.cache import cache
+
+    cache.clear()
+    assert _session_reads(client, url) == 1
+    assert _session_reads(client, url) == 0
+
+
+@pytest.mark.parametrize("engine", ENGINES, ids=["db", "cached_db"])
+def test_after_logout_or_deactivation_the_old_cookie_is_refused(settings, engine, client_for, make_user):
+    settings.SESSION_ENGINE = engine
+    url = reverse("core:notifications")
+    # logging out ends the session in the cache as in the database: a copied cookie does not bring it back
+    client = client_for(make_user(Role.LEADERSHIP_OFFICE))
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert client.post(reverse("logout")).status_code == 302
+    client.cookies[settings.SESSION_COOKIE_NAME] = cookie
+    assert client.get(url).status_code == 302
+    # a deactivated user's open session ends on the next request (the user row is read on every request)
+    user = make_user(Role.LEADERSHIP_OFFICE)
+    client = client_for(user)
+    assert client.get(url).status_code == 200
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    assert client.get(url).status_code == 302
+
+
+def _session_engine_with(redis_url: str) -> str:
+    """SESSION_ENGINE as the production settings build it, in a fresh interpreter."""
+    code = "import django; django.setup(); from django.conf import settings; print(settings.SESSION_ENGINE)"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "qcity.settings.production", "SECRET_KEY": "x" * 60,
+           "QCITY_VAR_DIR": str(REPO / "var"), "REDIS_URL": redis_url}
+    result = subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO, capture_output=True, text=True,
+                            timeout=120, check=True)
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_sessions_use_the_cache_only_when_it_is_shared():
+    # Redis: one cache for every worker process; without it each process caches alone and would read stale
+    assert _session_engine_with("redis://127.0.0.1:6379/0").endswith(".cached_db")
+    assert _session_engine_with("").endswith(".db")
