@@ -301,7 +301,7 @@ def bench_list(client, requests: list[tuple[str, int]]) -> dict:
 # --- cold: a new process per sample -------------------------------------------------------------------
 
 
-def cold_child(url: str) -> None:
+def cold_child(url: str, shown: str) -> None:
     """One request in a process that has just started (the server after a restart)."""
     import django
 
@@ -311,7 +311,7 @@ def cold_child(url: str) -> None:
     server_ready()  # as a gunicorn worker does once loaded (qcity/wsgi.py)
     client = client_for("office")
     elapsed, page = get(client, url)
-    print(json.dumps({"ms": elapsed, "rows": len(set(ROW_LINK.findall(page)))}))
+    print(json.dumps({"ms": elapsed, "rows": len(set(ROW_LINK.findall(page))), "shown": shown in page}))
 
 
 def drop_page_cache() -> bool:
@@ -323,47 +323,58 @@ def drop_page_cache() -> bool:
         return False
 
 
-def bench_cold(env: dict, urls: list[str], rows: list[int] | None = None) -> tuple[dict, bool]:
+def bench_cold(env: dict, urls: list[str], rows: list[int] | None = None, shown: list[str] | None = None
+               ) -> tuple[dict, bool]:
     """Each URL requested by a new process (`cold_child`), the page cache dropped first where the OS lets us;
-    `rows`: the enterprises each page must list (a lookup one, a list page its unit's page)."""
+    `rows`: the enterprises each page must list (a lookup one, a list page its unit's page); `shown`: a text
+    each page must show (an enterprise's page its code)."""
     times, dropped = [], True
     for i, url in enumerate(urls):
         dropped = drop_page_cache() and dropped
-        out = subprocess.run([sys.executable, __file__, "--database-url", env["DATABASE_URL"], "--cold-child", url],
+        out = subprocess.run([sys.executable, __file__, "--database-url", env["DATABASE_URL"], "--cold-child", url,
+                              "--cold-shown", shown[i] if shown else ""],
                              env=env, check=True, cwd=ROOT, capture_output=True, text=True).stdout
         answer = json.loads(out.strip().splitlines()[-1])
         if rows is not None and answer["rows"] != rows[i]:
             raise AssertionError(f"cold {url}: {answer['rows']} rows, {rows[i]} expected")
+        if shown and not answer["shown"]:
+            raise AssertionError(f"cold {url}: the page does not show {shown[i]}")
         times.append(answer["ms"])
     return stats(times), dropped
 
 
-def cold_rows(args, env: dict, only: set[str], classes: dict[str, list[str]], rng: random.Random) -> list[tuple]:
+def cold_rows(args, env: dict, only: set[str], classes: dict[str, list[str]]) -> list[tuple]:
     """The first request of a new server process, page cache dropped where the OS lets us (`--cold` samples
-    each): a search of every term class, a code typed into the list page and the enterprise's page, the list
-    page by district."""
+    each): a search of every term class, a code typed into the list page and the enterprise's page (enterprises
+    drawn afresh: the warm pass's are in PostgreSQL's buffers, which dropping the page cache does not empty), the
+    list page by district. Each part draws with its own seed, so a part's samples do not depend on `--only`."""
     from urllib.parse import quote
 
-    from qcity.enterprises.models import Enterprise
-
-    def row(label: str, urls: list[str], expected: list[int] | None = None) -> tuple:
-        cold, dropped = bench_cold(env, urls, expected)
+    def row(label: str, urls: list[str], expected: list[int] | None = None, shown: list[str] | None = None) -> tuple:
+        cold, dropped = bench_cold(env, urls, expected, shown)
         return (f"{label}, cold ({'page cache dropped' if dropped else 'page cache kept'}, new process)",
                 "informational", figure(cold), "INFO")
 
+    def rng(part: str) -> random.Random:
+        return random.Random(f"{args.seed}-cold-{part}")
+
     rows = []
     if "search" in only:
-        picked = [rng.choice(terms) for terms in classes.values() for _ in range(args.cold // len(classes) + 1)]
-        rows.append(row("search page", [f"/enterprises/?q={quote(term)}" for term in picked[:args.cold]]))
+        picked = rng("search")
+        terms = [picked.choice(terms) for terms in classes.values() for _ in range(args.cold // len(classes) + 1)]
+        rows.append(row("search page", [f"/enterprises/?q={quote(term)}" for term in terms[:args.cold]]))
     if "lookup" in only:
-        codes = rng.sample(classes["credit code"], min(args.cold, len(classes["credit code"])))
+        enterprises = random_enterprises(rng("lookup"), args.cold, ("id", "uscc"))
+        codes = [code for _pk, code in enterprises]
         rows.append(row("lookup by credit code, list page", [f"/enterprises/?q={code}" for code in codes],
-                        [1] * len(codes)))
-        ids = dict(Enterprise.objects.filter(uscc__in=codes).values_list("uscc", "pk"))
-        rows.append(row("lookup by credit code, detail page", [f"/enterprises/{ids[code]}/" for code in codes]))
+                        expected=[1] * len(codes)))
+        rows.append(row("lookup by credit code, detail page", [f"/enterprises/{pk}/" for pk, _code in enterprises],
+                        shown=codes))
     if "list" in only:
-        requests = rng.sample(list_requests(SAMPLES), args.cold)
-        rows.append(row("list page by district", [url for url, _rows in requests], [n for _url, n in requests]))
+        requests = list_requests(SAMPLES)
+        requests = rng("list").sample(requests, min(args.cold, len(requests)))
+        rows.append(row("list page by district", [url for url, _rows in requests],
+                        expected=[n for _url, n in requests]))
     return rows
 
 
@@ -387,6 +398,7 @@ def main() -> None:
                         help="the shared cache a deployment runs with (sessions are read there, not from the "
                              "database); default REDIS_URL, or none")
     parser.add_argument("--cold-child", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--cold-shown", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     url = args.database_url or f"sqlite:///{ROOT / 'var' / 'bench' / 'foundation-city.sqlite3'}"
@@ -395,7 +407,7 @@ def main() -> None:
            "LOG_LEVEL": "WARNING", "REDIS_URL": args.redis_url, "CELERY_TASK_ALWAYS_EAGER": "1"}
     os.environ.update(env)
     if args.cold_child:
-        cold_child(args.cold_child)
+        cold_child(args.cold_child, args.cold_shown)
         return
     created = prepare_database(url, reuse=True)
     try:
@@ -456,7 +468,7 @@ def run(args, url: str, env: dict) -> None:
         rows.append(("list page by district (pages 1, 2, 3, 20)", target, figure(listing),
                      "PASS" if listing["p95"] <= limit else "FAIL"))
     if args.cold:
-        rows += cold_rows(args, env, only, classes, rng)
+        rows += cold_rows(args, env, only, classes)
     if only & {"search", "api"}:
         rows.append(("results checked against a scan", "no difference",
                      f"{len(problems)} differences", "PASS" if not problems else "FAIL"))

@@ -2,9 +2,11 @@
 
 import datetime
 import logging
+from importlib import import_module
 
 from celery import shared_task
 from celery.exceptions import MaxRetriesExceededError
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -66,6 +68,13 @@ def deadlines_recompute_task(*, year: int, by_id: int | None, trigger: str) -> d
 def idempotency_records_purge_task() -> int:
     """Hourly: forget Idempotency-Keys and form tokens older than 24 hours."""
     return idempotency_records_purge()
+
+
+@shared_task
+def sessions_clear_expired_task() -> None:
+    """Nightly: delete the expired sessions from the database (Django's `clearsessions`, for the store in use;
+    a copy in the cache expires by itself). Nothing else removes a session the user never logged out of."""
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
 
 
 @shared_task(bind=True, max_retries=5)

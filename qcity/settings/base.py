@@ -312,6 +312,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "qcity.credit.tasks.credit_lists_maintain_task",
         "schedule": timedelta(days=1),
     },
+    "sessions-clear-expired": {  # delete expired sessions (Django's clearsessions)
+        "task": "qcity.core.tasks.sessions_clear_expired_task",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "idempotency-purge": {  # forget Idempotency-Keys and form tokens older than 24 hours
         "task": "qcity.core.tasks.idempotency_records_purge_task",
         "schedule": timedelta(hours=1),

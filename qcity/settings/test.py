@@ -6,6 +6,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = "memory://"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# whatever REDIS_URL says: the suite does not change with the environment (test_middleware runs both stores)
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 QCITY_TODO_COUNT_SECONDS = 0  # tests see the menu's to-do badges fresh
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 QCITY_SMS_BACKEND = "qcity.core.sms.LocmemSmsBackend"  # qcity.core.sms.outbox

@@ -107,17 +107,22 @@ def test_after_logout_or_deactivation_the_old_cookie_is_refused(settings, engine
     url = reverse("core:notifications")
     # logging out ends the session in the cache as in the database: a copied cookie does not bring it back
     client = client_for(make_user(Role.LEADERSHIP_OFFICE))
+    assert client.get(url).status_code == 200
     cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
     assert client.post(reverse("logout")).status_code == 302
     client.cookies[settings.SESSION_COOKIE_NAME] = cookie
-    assert client.get(url).status_code == 302
+    _to_login(client.get(url))
     # a deactivated user's open session ends on the next request (the user row is read on every request)
     user = make_user(Role.LEADERSHIP_OFFICE)
     client = client_for(user)
     assert client.get(url).status_code == 200
     user.is_active = False
     user.save(update_fields=["is_active"])
-    assert client.get(url).status_code == 302
+    _to_login(client.get(url))
+
+
+def _to_login(response) -> None:
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
 def _session_engine_with(redis_url: str) -> str:
@@ -134,3 +139,28 @@ def test_sessions_use_the_cache_only_when_it_is_shared():
     # Redis: one cache for every worker process; without it each process caches alone and would read stale
     assert _session_engine_with("redis://127.0.0.1:6379/0").endswith(".cached_db")
     assert _session_engine_with("").endswith(".db")
+
+
+def test_expired_sessions_are_deleted_by_the_nightly_job(session_engine, settings, client_for, make_user, later):
+    from celery.schedules import crontab
+
+    from qcity.core.tasks import sessions_clear_expired_task
+
+    jobs = {job["task"]: job["schedule"] for job in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert isinstance(jobs["qcity.core.tasks.sessions_clear_expired_task"], crontab)
+    url = reverse("core:notifications")
+    # given a session left without logging out, and one still in use
+    left = client_for(make_user(Role.LEADERSHIP_OFFICE))
+    assert left.get(url).status_code == 200
+    left_key = left.session.session_key
+    later(settings.SESSION_COOKIE_AGE - 60)
+    from django.test import Client
+
+    active = Client()
+    active.force_login(make_user(Role.LEADERSHIP_OFFICE))
+    # when the nightly job runs after the first has expired
+    later(settings.SESSION_COOKIE_AGE + 60)
+    sessions_clear_expired_task()
+    # then only the expired one is gone
+    assert not Session.objects.filter(session_key=left_key).exists()
+    assert Session.objects.filter(session_key=active.session.session_key).exists()
