@@ -9,14 +9,18 @@ import sys
 from pathlib import Path
 
 import pytest
+from celery.schedules import crontab
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from qcity.core.choices import Role
+from qcity.core.tasks import sessions_clear_expired_task
 
 pytestmark = pytest.mark.django_db
 ENGINES = ["django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"]
@@ -94,8 +98,6 @@ def test_with_the_shared_cache_a_page_reads_no_session_row(settings, client_for,
     url = reverse("core:notifications")
     assert _session_reads(client, url) == 0
     # the database still holds it: the cache lost (a Redis restart), the row is read and the user stays in
-    from django.core.cache import cache
-
     cache.clear()
     assert _session_reads(client, url) == 1
     assert _session_reads(client, url) == 0
@@ -142,10 +144,6 @@ def test_sessions_use_the_cache_only_when_it_is_shared():
 
 
 def test_expired_sessions_are_deleted_by_the_nightly_job(session_engine, settings, client_for, make_user, later):
-    from celery.schedules import crontab
-
-    from qcity.core.tasks import sessions_clear_expired_task
-
     jobs = {job["task"]: job["schedule"] for job in settings.CELERY_BEAT_SCHEDULE.values()}
     assert isinstance(jobs["qcity.core.tasks.sessions_clear_expired_task"], crontab)
     url = reverse("core:notifications")
@@ -154,8 +152,6 @@ def test_expired_sessions_are_deleted_by_the_nightly_job(session_engine, setting
     assert left.get(url).status_code == 200
     left_key = left.session.session_key
     later(settings.SESSION_COOKIE_AGE - 60)
-    from django.test import Client
-
     active = Client()
     active.force_login(make_user(Role.LEADERSHIP_OFFICE))
     # when the nightly job runs after the first has expired
