@@ -103,9 +103,7 @@ def test_with_the_shared_cache_a_page_reads_no_session_row(settings, client_for,
     assert _session_reads(client, url) == 0
 
 
-@pytest.mark.parametrize("engine", ENGINES, ids=["db", "cached_db"])
-def test_after_logout_or_deactivation_the_old_cookie_is_refused(settings, engine, client_for, make_user):
-    settings.SESSION_ENGINE = engine
+def test_after_logout_or_deactivation_the_old_cookie_is_refused(session_engine, client_for, make_user):
     url = reverse("core:notifications")
     # logging out ends the session in the cache as in the database: a copied cookie does not bring it back
     client = client_for(make_user(Role.LEADERSHIP_OFFICE))
