@@ -25,13 +25,16 @@ dated on a working day (ctx.workday). Deterministic for the seed and the day.
 
 from __future__ import annotations
 
+import collections
 import datetime
 import json
 import operator
+import os
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from django.db import transaction
@@ -41,7 +44,7 @@ from qcity.core import deadlines
 from qcity.core.audit import audit_record
 from qcity.core.bulk import foreign_keys_checked_once, ids_reserve, rows_insert
 from qcity.core.choices import AuditAction
-from qcity.core.demo import choice_label
+from qcity.core.demo import choice_label, made_in_helper
 from qcity.core.models import OrgUnit, User
 from qcity.credit.choices import CreditEventKind
 from qcity.credit.models import CreditEvent
@@ -86,6 +89,8 @@ ROWS_PER_ENTERPRISE = 0.3
 MIN_ROWS, MAX_ROWS = 60, 150_000
 POOL_SIZE = 60_000  # enterprises drawn from the registry as respondents (all of them at small scale)
 BATCH = 5000
+CHUNK = 15_000  # complaints drawn at once: at city scale the helper process draws the next while this one writes
+CHUNK_NUMBERS = 20_000  # tracking numbers kept for a chunk: its complaints and the reports split from them
 DEMO_ENTERPRISE_ROWS = 8  # complaints against the demo enterprise over the year (beside the fresh ones)
 
 # National 12315 statistics (SAMR / 中消协 annual reports, rounded): share of complaints by category.
@@ -235,6 +240,44 @@ class _Row:
     reward: Reward | None = None
 
 
+@dataclass
+class _Drawn:
+    """A chunk of drawn rows as `_write` inserts them: plain values, cheap to pickle back from the helper process
+    (a chunk of `_Row`s with their drafts took longer to pickle and unpickle than to draw)."""
+
+    complaints: list[tuple] = field(default_factory=list)  # the columns of `_defaults()`, in its order
+    events: list[list[tuple]] = field(default_factory=list)  # each one's history: (kind, at, by id, from, to, note, public)
+    split_of: list[int | None] = field(default_factory=list)  # the complaint of the chunk a report was split from
+    rewards: list[tuple[int, Reward]] = field(default_factory=list)  # (index in the chunk, reward)
+    escalations: list[tuple[int, ComplaintEscalation]] = field(default_factory=list)
+    credit: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # credit event rows without source_ref
+    counts: collections.Counter = field(default_factory=collections.Counter)
+
+    @classmethod
+    def of(cls, rows: list[_Row], categories: dict[int, str], problems: dict[int, str]) -> _Drawn:
+        drawn, values = cls(), operator.attrgetter(*_defaults())
+        for index, row in enumerate(rows):
+            c = row.complaint
+            drawn.complaints.append(values(c))
+            drawn.events.append([(str(kind), at, by.pk if by else None, from_unit, to_unit, note, public)
+                                 for kind, at, note, from_unit, to_unit, public, by in row.events])
+            drawn.split_of.append(row.split_of)
+            if row.reward is not None:
+                drawn.rewards.append((index, row.reward))
+            if row.escalation is not None:
+                drawn.escalations.append((index, row.escalation))
+            if row.credit:  # the credit event the closing service records for a substantiated complaint or report
+                what = "举报" if c.kind == ComplaintKind.REPORT_TIP else "投诉"
+                topic = "、".join(n for n in (categories.get(c.category_id), problems.get(c.problem_type_id)) if n)
+                drawn.credit.append((index, {
+                    "enterprise_id": c.respondent_id, "kind": CreditEventKind.SUBSTANTIATED_COMPLAINT,
+                    "occurred_on": c.closed_on, "source_authority": f"{c.district.name}市场监督管理局",
+                    "summary": f"{topic}方面的{what}经查证属实（查询编号 {c.tracking_number}）"}))
+            drawn.counts[c.kind] += 1
+            drawn.counts["open"] += c.closed_on is None
+        return drawn
+
+
 class _Generator:
     def __init__(self, ctx):
         self.ctx = ctx
@@ -244,6 +287,8 @@ class _Generator:
         self.by_name = {u.name: u for u in self.districts.values()}
         self.categories = {c.code: c for c in ComplaintCategory.objects.all()}
         self.problems = {p.code: p for p in ProblemType.objects.all()}
+        self.categories_by_pk = {c.pk: c.name for c in self.categories.values()}
+        self.problems_by_pk = {p.pk: p.name for p in self.problems.values()}
         users = {u.username: u for u in User.objects.filter(username__in=["handler", "jinshui-handler"])}
         self.city_handler = users.get("handler")
         self.district_handler = users.get("jinshui-handler")
@@ -418,7 +463,7 @@ class _Generator:
                 else:
                     district = wrong
         c.district, c.org_unit_id = district, district.pk
-        c.handler = self.district_handler if district.pk == ctx.demo_district.pk else None
+        c.handler = self.district_handler if district.pk == self.demo_district_pk else None
         c.handler_id = c.handler.pk if c.handler else None
         if c.kind == ComplaintKind.COMPLAINT:
             self.complaint_flow(row, clock, plan)
@@ -654,24 +699,43 @@ class _Generator:
 
     # --- the year -----------------------------------------------------------------------------------------
 
-    def rows(self, count: int) -> list[_Row]:
-        ctx, rng = self.ctx, self.rng
+    def chunks(self, count: int) -> list[tuple[int, list[datetime.date] | None]]:
+        """The year's `count` receipt days, drawn by season and cut into chunks of CHUNK, then a last chunk
+        (None) for today's work: the arguments of `drawn`."""
+        ctx = self.ctx
         self.candidates = self.pool()
         codes = [c for c in CATEGORY_SHARES if c in self.categories]
         self.category_codes, self.category_weights = codes, [CATEGORY_SHARES[c] for c in codes]
         problems = [p for p in PROBLEM_SHARES if p in self.problems] or list(PROBLEM_SHARES)
         self.problem_codes, self.problem_weights = problems, [PROBLEM_SHARES[p] for p in problems]
         days = [ctx.year_start + _days(k) for k in range((ctx.today - ctx.year_start).days)]
-        picked = sorted(rng.choices(days, [_season(d) for d in days], k=count))
+        picked = sorted(self.rng.choices(days, [_season(d) for d in days], k=count))
+        self.demo_district_pk = ctx.demo_district.pk  # read here: the helper process draws without the database
+        demo = ctx.results.get("demo_enterprise")
+        self.demo_district_of = self._district_of(demo) if demo is not None else None
+        chunks: list[tuple[int, list[datetime.date] | None]] = [
+            (k, picked[start:start + CHUNK]) for k, start in enumerate(range(0, len(picked), CHUNK))]
+        return [*chunks, (len(chunks), None)]
+
+    def drawn(self, k: int, days: list[datetime.date] | None, now: datetime.datetime) -> _Drawn:
+        """Chunk `k` of the year: a complaint or report received on each of `days` (a few reports split from
+        them), or today's work (`days` None), with their deadlines, as the rows `_write` inserts. Its own random
+        generator and block of tracking numbers, so the chunks can be drawn apart from one another."""
+        self.rng, self.numbers = self.ctx.rng(f"complaints:{k}"), k * CHUNK_NUMBERS
         rows: list[_Row] = []
-        for day in picked:
-            at = _at(day, rng.randint(7, 21), rng.randint(0, 59))
-            rows.append(self.build(at))
+        for day in days or ():
+            rows.append(self.build(_at(day, self.rng.randint(7, 21), self.rng.randint(0, 59))))
             if (rows[-1].complaint.kind == ComplaintKind.COMPLAINT and rows[-1].complaint.respondent_id
-                    and rng.random() < 0.03):
+                    and self.rng.random() < 0.03):
                 rows.append(self.split(rows[-1], len(rows) - 1))
-        rows += self.fresh()
-        return rows
+        if days is None:
+            rows = self.fresh()
+        if self.numbers > (k + 1) * CHUNK_NUMBERS:
+            raise ValueError(f"complaints chunk {k} used more tracking numbers than it is given")
+        for row in rows:
+            complaint_deadlines.refresh(row.complaint)
+            row.complaint.created_at = row.complaint.updated_at = now
+        return _Drawn.of(rows, self.categories_by_pk, self.problems_by_pk)
 
     def split(self, original: _Row, index: int) -> _Row:
         """A mixed submission: the complaint goes on, the report is split off and handled on its own."""
@@ -697,7 +761,7 @@ class _Generator:
         queue two without a known place; and for the demo enterprise complaints to settle (direct settlement)."""
         ctx, rng = self.ctx, self.rng
         demo = self.ctx.results.get("demo_enterprise")
-        local = [r for r in self.any_rows if r[4] == ctx.demo_district.pk and r[0] not in self.members]
+        local = [r for r in self.any_rows if r[4] == self.demo_district_pk and r[0] not in self.members]
         rows = []
 
         def add(day: datetime.date, plan: dict, hour: int = 10) -> None:
@@ -716,7 +780,7 @@ class _Generator:
             add(ctx.last_workday, {"kind": ComplaintKind.COMPLAINT, "triage": 99, "plan": True, "respondent": None,
                                    "no_place": True}, hour=16)
         if demo is not None and demo.pk in self.members:
-            own = (demo.pk, demo.name, demo.uscc, demo.address, self._district_of(demo), demo.industry_code)
+            own = (demo.pk, demo.name, demo.uscc, demo.address, self.demo_district_of, demo.industry_code)
             category = next((code for code, prefixes in CATEGORY_INDUSTRIES.items()
                              if demo.industry_code.startswith(prefixes)), None)
             if own[4] is not None:
@@ -778,79 +842,60 @@ def generate(ctx) -> dict[str, Any]:
     count = max(MIN_ROWS, min(MAX_ROWS, round(ctx.enterprise_count * ROWS_PER_ENTERPRISE)))
     generator = _Generator(ctx)
     memberships = generator.memberships()
+    chunks = generator.chunks(count)
+    now = timezone.now()
+    # city scale: the helper process draws the next chunk while this one writes (the history's deadlines read
+    # the legal durations once per process; nothing else it draws needs the database), unless the demo's
+    # background work has the second core (PostgreSQL's grams index build): then drawing here beside it is faster
+    helper = len(chunks) >= 3 and (os.cpu_count() or 1) > 1 and not ctx.background_busy()
+    written: collections.Counter = collections.Counter()
+    counts: collections.Counter = collections.Counter()
+    credit: list[dict[str, Any]] = []
     with deadlines.memoized():
-        rows = generator.rows(count)
-        for row in rows:
-            complaint_deadlines.refresh(row.complaint)
-        ctx.progress(f"complaints: {len(rows):,} rows drawn")
+        drawing = made_in_helper(generator.drawn, [(k, days, now) for k, days in chunks], helper=helper)
+        if not helper:  # all drawn first, beside the background work: dropping the foreign keys below waits for
+            drawing = list(drawing)  # an index build on the tables they point at (PostgreSQL)
         with transaction.atomic():
             DirectSettlementMembership.objects.bulk_create(memberships)
-            written = _write(rows)
-            ctx.progress(f"complaints: {written['events']:,} history steps written")
+            with foreign_keys_checked_once(Complaint, ComplaintEvent):
+                for drawn in drawing:
+                    written.update(_write(drawn, credit))
+                    counts.update(drawn.counts)
+            total = counts[ComplaintKind.COMPLAINT] + counts[ComplaintKind.REPORT_TIP]
+            ctx.progress(f"complaints: {total:,} rows and {written['events']:,} history steps written")
             audit_record(action=AuditAction.IMPORT, by=None, object_type="complaints.complaint",
-                         object_repr="demo complaints", message=f"demo: {len(rows)} complaints and reports loaded")
-        credit = _credit(rows)
+                         object_repr="demo complaints", message=f"demo: {total} complaints and reports loaded")
+        credit_events = credit_events_load(rows=credit, by=None, note="complaints demo") if credit else 0
     refreshed = sum(computed_indicators_refresh(key=key, year=year) for year in ctx.platform_years for key in INDICATORS)
-    complaints = [r.complaint for r in rows]
-    return {"complaints": sum(c.kind == ComplaintKind.COMPLAINT for c in complaints),
-            "reports": sum(c.kind == ComplaintKind.REPORT_TIP for c in complaints),
-            "open": sum(c.closed_on is None for c in complaints), **written, "credit_events": credit,
+    return {"complaints": counts[ComplaintKind.COMPLAINT], "reports": counts[ComplaintKind.REPORT_TIP],
+            "open": counts["open"], **written, "credit_events": credit_events,
             "direct_settlement_members": len(memberships), "indicator_values": refreshed}
 
 
-def _write(rows: list[_Row]) -> dict[str, int]:
-    """The complaints and their history without the ORM (`core.bulk.rows_insert`: COPY on PostgreSQL): the ORM's
-    bulk_create prepares each of ~90 columns of 150,000 rows field by field, and the history has ~6 steps a
-    complaint. Ids are reserved first, so a report names the complaint it was split from as it is written;
-    on PostgreSQL the foreign keys are checked once per table, not per row at commit."""
-    now = timezone.now()
-    for row, pk in zip(rows, ids_reserve(Complaint, len(rows)), strict=True):
-        row.complaint.pk = pk
-    for row in rows:
-        c = row.complaint
-        c.created_at = c.updated_at = now
-        if row.split_of is not None:
-            c.split_from_id = rows[row.split_of].complaint.pk
-    fields = ["id", *_defaults()]
-    values = operator.attrgetter("pk", *fields[1:])
-    with foreign_keys_checked_once(Complaint, ComplaintEvent):
-        rows_insert(Complaint, fields, (values(row.complaint) for row in rows))
-        events = rows_insert(ComplaintEvent, ("complaint", "kind", "at", "by", "from_unit", "to_unit", "note",
-                                              "public"), (
-            (row.complaint.pk, str(kind), at, by.pk if by else None, from_unit, to_unit, note, public)
-            for row in rows for kind, at, note, from_unit, to_unit, public, by in row.events))
-    rewards = []
-    for row in rows:
-        if row.reward is not None:
-            row.reward.complaint_id = row.complaint.pk
-            rewards.append(row.reward)
-    Reward.objects.bulk_create(rewards)
-    escalations = []
-    for row in rows:
-        if row.escalation is not None:
-            row.escalation.complaint_id = row.complaint.pk
-            escalations.append(row.escalation)
-    ComplaintEscalation.objects.bulk_create(escalations, batch_size=BATCH)
-    return {"events": events, "split": sum(row.split_of is not None for row in rows), "rewards": len(rewards),
-            "escalations": len(escalations)}
+def _write(drawn: _Drawn, credit: list[dict[str, Any]]) -> dict[str, int]:
+    """A chunk's complaints and their history without the ORM (`core.bulk.rows_insert`: COPY on PostgreSQL): the
+    ORM's bulk_create prepares each of ~90 columns of 150,000 rows field by field, and the history has ~6 steps
+    a complaint. Ids are reserved first, so a report names the complaint it was split from as it is written. The
+    chunk's credit events are added to `credit`, each naming its complaint."""
+    ids = ids_reserve(Complaint, len(drawn.complaints))
+    split_at = list(_defaults()).index("split_from_id")
 
+    def complaints():
+        for pk, values, split in zip(ids, drawn.complaints, drawn.split_of, strict=True):
+            yield (pk, *values) if split is None else (pk, *values[:split_at], ids[split], *values[split_at + 1:])
 
-def _credit(rows: list[_Row]) -> int:
-    """The credit events the closing service records for a substantiated complaint or report."""
-    loaded = []
-    problems = dict(ProblemType.objects.values_list("pk", "name"))
-    categories = dict(ComplaintCategory.objects.values_list("pk", "name"))
-    for row in rows:
-        c = row.complaint
-        if not row.credit:
-            continue
-        what = "举报" if c.kind == ComplaintKind.REPORT_TIP else "投诉"
-        topic = "、".join(n for n in (categories.get(c.category_id), problems.get(c.problem_type_id)) if n)
-        loaded.append({"enterprise_id": c.respondent_id, "kind": CreditEventKind.SUBSTANTIATED_COMPLAINT,
-                       "occurred_on": c.closed_on, "source_authority": f"{c.district.name}市场监督管理局",
-                       "summary": f"{topic}方面的{what}经查证属实（查询编号 {c.tracking_number}）",
-                       "source_ref": credit_source_ref(c)})
-    return credit_events_load(rows=loaded, by=None, note="complaints demo") if loaded else 0
+    rows_insert(Complaint, ["id", *_defaults()], complaints())
+    events = rows_insert(ComplaintEvent, ("complaint", "kind", "at", "by", "from_unit", "to_unit", "note", "public"),
+                         ((pk, *event) for pk, history in zip(ids, drawn.events, strict=True) for event in history))
+    for index, reward in drawn.rewards:
+        reward.complaint_id = ids[index]
+    Reward.objects.bulk_create([reward for _index, reward in drawn.rewards])
+    for index, escalation in drawn.escalations:
+        escalation.complaint_id = ids[index]
+    ComplaintEscalation.objects.bulk_create([escalation for _index, escalation in drawn.escalations], batch_size=BATCH)
+    credit += [{**row, "source_ref": credit_source_ref(SimpleNamespace(pk=ids[index]))} for index, row in drawn.credit]
+    return {"events": events, "split": sum(split is not None for split in drawn.split_of),
+            "rewards": len(drawn.rewards), "escalations": len(drawn.escalations)}
 
 
 def reset(ctx) -> dict[str, Any]:

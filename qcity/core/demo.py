@@ -21,7 +21,9 @@ from __future__ import annotations
 import bisect
 import collections
 import datetime
+import gc
 import multiprocessing
+import pickle
 import random
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -34,6 +36,7 @@ from django.db import connection, connections, transaction
 from django.db.models import ProtectedError
 
 from .choices import Role
+from .collector import collector_paused
 from .models import Department, OrgUnit, RoleAssignment, User
 from .selectors import org_root
 from .services import role_grant, user_create
@@ -127,9 +130,14 @@ def made_in_helper(function: Callable[..., Any], arguments: Sequence[tuple], *, 
         for args in arguments:
             pending.append(pool.apply_async(_helper_call, args))
             if len(pending) > HELPER_AHEAD:
-                yield pending.popleft().get()
+                yield _unpickled(pending.popleft().get())
         while pending:
-            yield pending.popleft().get()
+            yield _unpickled(pending.popleft().get())
+
+
+def _unpickled(data: bytes) -> Any:
+    with collector_paused():
+        return pickle.loads(data)  # noqa: S301  (made by our own helper process)
 
 
 _helper_function: Callable[..., Any] | None = None
@@ -142,6 +150,7 @@ def _helper_start(function: Callable[..., Any]) -> None:
     file handle; dropped, they are reopened on first use, as the helper's own."""
     global _helper_function
     _helper_function = function
+    gc.freeze()  # what it inherited is never walked by its collections (nor copied by them, page by page)
     for conn in connections.all(initialized_only=True):
         conn.connection = None
         # connect() resets these too, but transaction.atomic reads them before it connects
@@ -149,8 +158,12 @@ def _helper_start(function: Callable[..., Any]) -> None:
         conn.needs_rollback, conn.run_on_commit = False, []
 
 
-def _helper_call(*args: Any) -> Any:
-    return _helper_function(*args)
+def _helper_call(*args: Any) -> bytes:
+    """The result pickled here, and unpickled by the caller, both with the collector paused (`_unpickled`): a
+    chunk is hundreds of thousands of objects, and multiprocessing would unpickle it on a thread of the caller's
+    while the collector walks the caller's whole heap again and again (most of the trace demo's transfer time)."""
+    with collector_paused():
+        return pickle.dumps(_helper_function(*args), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def demo_analyze() -> None:
@@ -158,11 +171,35 @@ def demo_analyze() -> None:
     filled after the last ANALYZE (the enterprise generator analyzes the register) has none, and the
     planner then drives joins from the wrong side (SQLite walked the 1.5 million enterprises for the few
     unconfirmed enterprise accounts). SQLite samples at most 1,000 rows per index, as the enterprise
-    generator does."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
+    generator does. PostgreSQL analyzes the tables on two connections at once, the largest first (as
+    `vacuumdb --analyze-only --jobs 2` would: one backend per table, and a backend uses one core)."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
             cursor.execute("PRAGMA analysis_limit = 1000")
-        cursor.execute("ANALYZE")
+            cursor.execute("ANALYZE")
+        return
+    with connection.cursor() as cursor:  # top-level tables (a partitioned one analyzes its partitions)
+        cursor.execute("SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                       "WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = current_schema() "
+                       "ORDER BY pg_total_relation_size(c.oid) DESC")
+        tables = [name for (name,) in cursor.fetchall()]
+    queue = collections.deque(tables)
+
+    def analyze_until_done() -> None:
+        try:
+            with connection.cursor() as cursor:
+                while True:
+                    try:
+                        table = queue.popleft()
+                    except IndexError:
+                        return
+                    cursor.execute(f"ANALYZE {table}")
+        finally:
+            connections.close_all()  # this thread's own
+
+    with ThreadPoolExecutor(2, thread_name_prefix="demo-analyze") as pool:
+        for done in [pool.submit(analyze_until_done) for _ in range(2)]:
+            done.result()
 
 
 DEMO_PASSWORD = "Qcity-2026!"
@@ -312,6 +349,11 @@ class DemoContext:
         """Wait for the work given to `in_background`; what it raised is raised here."""
         while self._pending:
             self._pending.pop(0).result()
+
+    def background_busy(self) -> bool:
+        """Whether work given to `in_background` still runs (it takes the second core: a generator then gains
+        nothing from a helper process of its own)."""
+        return any(not pending.done() for pending in self._pending)
 
 
 @dataclass(frozen=True)

@@ -119,3 +119,43 @@ def test_the_handlers_and_the_demo_enterprise_have_work_today(ctx):
     assert DirectSettlementMembership.objects.filter(enterprise=enterprise).exists()
     waiting = Complaint.objects.filter(respondent=enterprise, status=ComplaintStatus.DIRECT_SETTLEMENT)
     assert waiting.filter(settlement_deadline__gte=TODAY).count() >= 2
+
+
+def test_chunks_drawn_in_a_helper_process_are_the_ones_drawn_here(ctx, monkeypatch):
+    # given chunks of 200 complaints, so that the small demo (600) has enough of them for a helper process
+    monkeypatch.setattr(demo, "CHUNK", 200)
+    monkeypatch.setattr(demo.os, "cpu_count", lambda: 2)
+    forked = []
+    made_in_helper = demo.made_in_helper
+
+    def spy(function, arguments, *, helper):
+        forked.append(helper)
+        return made_in_helper(function, arguments, helper=helper)
+
+    def written():
+        return (_snapshot(), list(ComplaintEvent.objects.order_by("complaint__tracking_number", "at", "kind")
+                                  .values_list("complaint__tracking_number", "kind", "at", "by", "to_unit", "note")),
+                list(Complaint.objects.filter(split_from__isnull=False).order_by("tracking_number")
+                     .values_list("tracking_number", "split_from__tracking_number")),
+                list(Reward.objects.order_by("complaint__tracking_number").values_list("complaint__tracking_number",
+                                                                                       "status", "amount")),
+                list(CreditEvent.objects.filter(source_ref__startswith="complaint:").order_by("summary")
+                     .values_list("enterprise", "occurred_on", "summary")))
+
+    monkeypatch.setattr(demo, "made_in_helper", spy)
+    # when the demo runs with the helper, then again in this process alone
+    outcome = demo.generate(ctx)
+    with_helper = written()
+    demo.reset(ctx)
+    monkeypatch.setattr(demo.os, "cpu_count", lambda: 1)
+    assert demo.generate(ctx) == outcome
+    # then the helper was used once and both runs wrote the same complaints, history, splits, rewards and credit
+    assert forked == [True, False]
+    assert written() == with_helper
+    assert with_helper[2] and with_helper[3] and with_helper[4]  # something of each was drawn
+    # the credit events name their own complaints
+    for complaint in Complaint.objects.filter(substantiated=True, respondent__isnull=False):
+        assert CreditEvent.objects.get(source_ref=f"complaint:{complaint.pk}").enterprise_id == complaint.respondent_id
+    # and every chunk kept to its own block of tracking numbers
+    numbers = [int(n[-6:]) for n in Complaint.objects.values_list("tracking_number", flat=True)]
+    assert len(set(numbers)) == len(numbers) and max(numbers) > 3 * demo.CHUNK_NUMBERS

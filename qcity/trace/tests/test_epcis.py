@@ -3,6 +3,8 @@ No database: the module is pure."""
 
 import copy
 import datetime
+import json
+import pickle
 from decimal import Decimal
 
 import pytest
@@ -114,11 +116,27 @@ def test_object_event_rows():
     assert row["source_party"] == FARM_PARTY and row["destination_party"] == "https://id.gs1.org/417/6901234567892"
     assert row["biz_transaction"] == "urn:epcglobal:cbv:bt:6901234567892:PO1"
     assert row["event_time"] == WHEN and row["event_time_zone_offset"] == "+08:00"
-    assert row["document"] is event
+    assert parsed.event is event and json.loads(parsed.text()) == event
     assert {(e["epc"], e["role"], e["quantity"], e["uom"]) for e in parsed.epcs} == {
         ("https://id.gs1.org/01/06901234567892/21/1001", EpcRole.EPC, None, ""),
         (LOT, EpcRole.EPC, Decimal("12.500"), "KGM"),
     }
+
+
+def test_a_parsed_event_pickled_back_from_the_helper_process_is_the_same_event():
+    # given a parsed event with a quantity (a Decimal) and an event time (a datetime with its offset)
+    event = object_event(action="ADD", biz_step="commissioning", epcs=["https://id.gs1.org/01/06901234567892/21/1001"],
+                         lot=LOT, quantity=12.5, uom="KGM", read_point=SHOP, when=WHEN)
+    (parsed,) = epcis.document_parse(document(event))
+    # when it is pickled and unpickled (as the demo's helper process sends it)
+    again = pickle.loads(pickle.dumps(parsed))
+    # then it has the same rows, hash, time and JSON text, and its event is decoded from that text when read
+    assert (again.path, again.event_hash, again.event_time, again.row, again.epcs) == (
+        parsed.path, parsed.event_hash, parsed.event_time, parsed.row, parsed.epcs)
+    assert again.text() == parsed.text() and "event" not in vars(again)
+    assert again.event == event
+    with pytest.raises(AttributeError):
+        again.no_such_field  # noqa: B018
 
 
 @pytest.mark.parametrize(("event", "roles"), [
