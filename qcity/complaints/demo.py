@@ -17,7 +17,9 @@ What a reviewer should find believable:
   (the demo enterprise among them) get their complaints first; the demo district's handler
   (`jinshui-handler`) and the city's (`handler`) find work on their home page today.
 
-Rows are written in bulk (the city scale has ~150,000 complaints and ~900,000 events); deadlines through
+Rows are drawn in chunks, each with its own random generator and block of tracking numbers (at city scale a
+helper process draws the next chunk while this one writes), and written in bulk (the city scale has ~150,000
+complaints and ~900,000 events); deadlines through
 `complaints.deadlines.refresh` with the legal durations memoised; the credit events of substantiated
 complaints through `credit_events_load`, as the credit demo loads its own. Every act of the regulator is
 dated on a working day (ctx.workday). Deterministic for the seed and the day.
@@ -874,7 +876,7 @@ def generate(ctx) -> dict[str, Any]:
 
 def _write(drawn: _Drawn, credit: list[dict[str, Any]]) -> dict[str, int]:
     """A chunk's complaints and their history without the ORM (`core.bulk.rows_insert`: COPY on PostgreSQL): the
-    ORM's bulk_create prepares each of ~90 columns of 150,000 rows field by field, and the history has ~6 steps
+    ORM's bulk_create prepares each of ~90 columns row by row and field by field, and the history has ~6 steps
     a complaint. Ids are reserved first, so a report names the complaint it was split from as it is written. The
     chunk's credit events are added to `credit`, each naming its complaint."""
     ids = ids_reserve(Complaint, len(drawn.complaints))

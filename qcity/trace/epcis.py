@@ -89,7 +89,7 @@ class ParsedEvent:
     event_time: datetime.datetime
     row: dict[str, Any] = field(default_factory=dict)
     epcs: list[dict[str, Any]] = field(default_factory=list)
-    _text: str = field(default="", repr=False, compare=False)
+    _text: str = field(default="", init=False, repr=False, compare=False)
 
     def text(self) -> str:
         """The event as JSON text, its row's `document` (made once; orjson: a fifth of json.dumps's time)."""
