@@ -122,7 +122,9 @@ def made_in_helper(function: Callable[..., Any], arguments: Sequence[tuple], *, 
     and sees only what was committed."""
     if not helper:
         for args in arguments:
-            yield function(*args)
+            with collector_paused():  # as in the helper (`_helper_call`)
+                made = function(*args)
+            yield made
         return
     context = multiprocessing.get_context("fork")
     with context.Pool(1, initializer=_helper_start, initargs=(function,)) as pool:
@@ -159,9 +161,10 @@ def _helper_start(function: Callable[..., Any]) -> None:
 
 
 def _helper_call(*args: Any) -> bytes:
-    """The result pickled here, and unpickled by the caller, both with the collector paused (`_unpickled`): a
-    chunk is hundreds of thousands of objects, and multiprocessing would unpickle it on a thread of the caller's
-    while the collector walks the caller's whole heap again and again (most of the trace demo's transfer time)."""
+    """The work done and its result pickled with the collector paused here, and unpickled by the caller with it
+    paused there (`_unpickled`): a chunk is hundreds of thousands of acyclic objects, and multiprocessing would
+    unpickle it on a thread of the caller's while the collector walks the caller's whole heap again and again
+    (most of the trace demo's transfer time). A cycle the work makes is collected after it, as usual."""
     with collector_paused():
         return pickle.dumps(_helper_function(*args), protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -183,7 +186,8 @@ def demo_analyze() -> None:
     with connection.cursor() as cursor:  # top-level tables (a partitioned one analyzes its partitions)
         cursor.execute("SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                        "WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition AND n.nspname = current_schema() "
-                       "ORDER BY pg_total_relation_size(c.oid) DESC")
+                       "ORDER BY coalesce((SELECT sum(pg_total_relation_size(p.relid)) FROM pg_partition_tree(c.oid) p), "
+                       "pg_total_relation_size(c.oid)) DESC")
         tables = [name for (name,) in cursor.fetchall()]
     queue = collections.deque(tables)
 

@@ -104,7 +104,9 @@ class ParsedEvent:
     # plain tuples, not the nested dictionaries (a sixth of the bytes; pickling and unpickling them took 11 s of
     # the city demo's 240,000 events). The event's dictionary is decoded from the text if it is read again.
     def __getstate__(self) -> tuple:
-        row = tuple(self.row[key] for key in _ROW_KEYS)
+        if tuple(self.row) != _ROW_KEYS:  # a field added to `event_parse` must be added there too, or it is lost
+            raise ValueError(f"ParsedEvent.row has the keys {tuple(self.row)}, not _ROW_KEYS")
+        row = tuple(self.row.values())
         epcs = [(epc["epc"], epc["role"], epc["quantity"], epc["uom"]) for epc in self.epcs]
         return self.path, self.text(), self.event_hash, self.event_time, row, epcs
 
