@@ -171,3 +171,22 @@ def api_for():
         return api
 
     return authenticate
+
+
+@pytest.fixture
+def helper_calls(monkeypatch):
+    """`helper_calls(module)` spies on the demo module's `made_in_helper` and returns the list of its calls'
+    `helper` flags (whether the work went to a helper process)."""
+
+    def spy_on(module) -> list[bool]:
+        calls: list[bool] = []
+        made_in_helper = module.made_in_helper
+
+        def spy(function, arguments, *, helper):
+            calls.append(helper)
+            return made_in_helper(function, arguments, helper=helper)
+
+        monkeypatch.setattr(module, "made_in_helper", spy)
+        return calls
+
+    return spy_on

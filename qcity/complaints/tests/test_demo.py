@@ -121,16 +121,11 @@ def test_the_handlers_and_the_demo_enterprise_have_work_today(ctx):
     assert waiting.filter(settlement_deadline__gte=TODAY).count() >= 2
 
 
-def test_chunks_drawn_in_a_helper_process_are_the_ones_drawn_here(ctx, monkeypatch):
+def test_chunks_drawn_in_a_helper_process_are_the_ones_drawn_here(ctx, monkeypatch, helper_calls):
     # given chunks of 200 complaints, so that the small demo (600) has enough of them for a helper process
     monkeypatch.setattr(demo, "CHUNK", 200)
     monkeypatch.setattr(demo.os, "cpu_count", lambda: 2)
-    forked = []
-    made_in_helper = demo.made_in_helper
-
-    def spy(function, arguments, *, helper):
-        forked.append(helper)
-        return made_in_helper(function, arguments, helper=helper)
+    forked = helper_calls(demo)
 
     def written():
         return (_snapshot(), list(ComplaintEvent.objects.order_by("complaint__tracking_number", "at", "kind")
@@ -142,7 +137,6 @@ def test_chunks_drawn_in_a_helper_process_are_the_ones_drawn_here(ctx, monkeypat
                 list(CreditEvent.objects.filter(source_ref__startswith="complaint:").order_by("summary")
                      .values_list("enterprise", "occurred_on", "summary")))
 
-    monkeypatch.setattr(demo, "made_in_helper", spy)
     # when the demo runs with the helper, then again in this process alone
     outcome = demo.generate(ctx)
     with_helper = written()

@@ -87,18 +87,12 @@ def test_the_recall_is_on_the_batch_of_a_failed_dairy_sample_made_by_its_plant(c
     assert recall.holders.count() >= 2
 
 
-def test_events_made_in_a_helper_process_are_the_ones_made_here(ctx, monkeypatch):
+def test_events_made_in_a_helper_process_are_the_ones_made_here(ctx, monkeypatch, helper_calls):
     # given spans of one day, so that the small demo (four production days) has enough of them for a helper process
     monkeypatch.setattr(demo, "SPAN_DAYS", 1)
     monkeypatch.setattr(demo.os, "cpu_count", lambda: 2)
-    forked = []
-    made_in_helper = demo.made_in_helper
+    forked = helper_calls(demo)
 
-    def spy(function, arguments, *, helper):
-        forked.append(helper)
-        return made_in_helper(function, arguments, helper=helper)
-
-    monkeypatch.setattr(demo, "made_in_helper", spy)
     # when the demo runs with the helper, then again in this process alone
     demo.generate(ctx)
     with_helper = _snapshot()
