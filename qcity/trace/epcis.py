@@ -100,9 +100,10 @@ class ParsedEvent:
                 self._text = json.dumps(self.event, ensure_ascii=False)
         return self._text
 
-    # The demo's helper process parses documents and sends the events back pickled: as the event's JSON text and
-    # plain tuples, not the nested dictionaries (a sixth of the bytes; pickling and unpickling them took 11 s of
-    # the city demo's 240,000 events). The event's dictionary is decoded from the text if it is read again.
+    # The demo's helper process parses documents and sends the events back pickled: as the event's JSON text (made
+    # there, so the capture that writes it as the row's document does not make it) and plain tuples, so unpickling
+    # makes a few objects per event rather than its nested dictionaries. The event's dictionary is decoded from the
+    # text if it is read again.
     def __getstate__(self) -> tuple:
         if tuple(self.row) != _ROW_KEYS:  # a field added to `event_parse` must be added there too, or it is lost
             raise ValueError(f"ParsedEvent.row has the keys {tuple(self.row)}, not _ROW_KEYS")
