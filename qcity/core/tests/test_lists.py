@@ -174,7 +174,6 @@ HAND_WRITTEN_TABLES = {
     "assessment/templates/assessment/result_detail.html",  # one result's score breakdown
     "assessment/templates/assessment/scheme_detail.html",  # one scheme's item editor (grouped) and adjustments
     "assessment/templates/assessment/partials/ranking_table.html",  # a ranking: its order is the result
-    "complaints/templates/complaints/public/disclosure_figures.html",  # one row of monthly figures
     "core/templates/core/holiday_calendar.html",  # one year's holiday schedule, in date order
     "core/templates/core/partials/table.html",  # the one table base's own template (QcityTable.Meta)
     "core/templates/core/notification_preferences.html",  # a form: one row of checkboxes per kind
